@@ -1,0 +1,50 @@
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+
+/*
+ * A stats row, after its post-stats commands, becomes one HEC event
+ * (SPEC 5): the envelope (time, host, source, sourcetype, index), the
+ * "event" object and the indexed "fields" with the stable alert id.
+ * Pure: builds JSON text and nothing else.
+ */
+#ifndef HECSENTRY_ALERT_H
+#define HECSENTRY_ALERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "detection.h"
+#include "stats.h"
+
+struct alert_opts {
+	const char	*sourcetype;	/* default "hecsentry:alert" */
+	const char	*index;		/* NULL: HEC token's default index */
+};
+
+/*
+ * The alert id: 32 hex digits and a NUL, a hash of the detection id and
+ * version, the by-field tuple (null distinct from any value) and the
+ * window start.  Stable across runs and hosts.  Call it before
+ * spl_post_apply() changes the row.
+ */
+void		 alert_id(const struct detection *d,
+		    const struct stats_row *row, char out[33]);
+
+/*
+ * Formats row (already through spl_post_apply()) for detection d, with
+ * the id alert_id() gave.  Returns a NUL-terminated JSON object the caller
+ * frees, and its length in *len, or NULL on failure.
+ */
+char		*alert_format(const struct detection *d,
+		    const struct stats_row *row, const struct alert_opts *o,
+		    const char *id, size_t *len);
+
+#endif /* HECSENTRY_ALERT_H */

@@ -1,0 +1,67 @@
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+
+/*
+ * Payload decoders: one payload shape each becomes fields of a struct
+ * event (SPEC 2).  The shape is detected per message, never configured.
+ * Pure: no I/O.  Values are unescaped (JSON escapes, XML entities) into
+ * the event's arena.  Only fields registered in the event field registry
+ * are stored; everything else is skipped, but still validated.
+ */
+#ifndef HECSENTRY_DECODE_H
+#define HECSENTRY_DECODE_H
+
+#include <stddef.h>
+
+#include "event.h"
+
+/* Why a payload was refused; DECODE_OK is 0. */
+enum decode_error {
+	DECODE_OK = 0,
+	DECODE_ERR_EMPTY,		/* nothing after the header */
+	DECODE_ERR_NOT_DOCUMENT,	/* neither JSON nor XML */
+	DECODE_ERR_JSON_SYNTAX,		/* malformed JSON */
+	DECODE_ERR_JSON_DEPTH,		/* nesting deeper than the limit */
+	DECODE_ERR_XML_SYNTAX,		/* malformed XML */
+	DECODE_ERR_XML_LIMIT,		/* XML too deep or an entity refused */
+	DECODE_ERR_TOO_LARGE,		/* values do not fit in the arena */
+	DECODE_ERR_SHAPE,		/* a document, but no known shape */
+	DECODE_NERRORS
+};
+
+struct decode_limits {
+	int		 max_depth;	/* JSON/XML nesting depth */
+};
+
+/*
+ * Decodes a JSON or XML payload into ev (which the caller has reset) and
+ * sets ev->shape.  Dispatches on the first non-blank byte.  Returns
+ * DECODE_OK or the reason the payload was refused.
+ */
+enum decode_error decode_payload(const char *buf, size_t len,
+		    const struct decode_limits *lim, struct event *ev);
+
+/* The fast single-pass JSON extractor (the hot path). */
+enum decode_error decode_json(const char *buf, size_t len,
+		    const struct decode_limits *lim, struct event *ev);
+
+/* The reference JSON decoder, built on json-c (for differential tests). */
+enum decode_error decode_json_ref(const char *buf, size_t len,
+		    const struct decode_limits *lim, struct event *ev);
+
+/* XmlWinEventLog through expat. */
+enum decode_error decode_xml(const char *buf, size_t len,
+		    const struct decode_limits *lim, struct event *ev);
+
+/* A short name for a reason, used as a metrics label ("json_syntax"). */
+const char	*decode_error_name(enum decode_error err);
+
+#endif /* HECSENTRY_DECODE_H */

@@ -1,0 +1,84 @@
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+
+/*
+ * Listeners: UDP and TCP sockets (IPv4 and IPv6, several at once), one
+ * bufferevent per TCP connection, RFC 6587 framing detected per frame
+ * (octet counting "LEN SP MSG", else LF or NUL with a trailing CR
+ * stripped).  Each complete frame is handed to the frame callback as
+ * (const char *, size_t), borrowed until the callback returns.  Caps:
+ * connections, frame size, idle time.  listen_pause() stops reading from
+ * every TCP connection (back-pressure); UDP keeps reading and counts.
+ */
+#ifndef HECSENTRY_LISTEN_H
+#define HECSENTRY_LISTEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "config.h"
+
+struct listen_source {
+	const char	*listener;	/* "tcp/127.0.0.1:514", for metrics */
+	bool		 udp;		/* datagram or stream */
+};
+
+/* Called for every frame; buf is borrowed until it returns. */
+typedef void	(*listen_frame_fn)(const char *buf, size_t len,
+		    const struct listen_source *src, void *arg);
+
+struct listen_counters {
+	uint64_t	 frames_tcp;	/* frames out of TCP streams */
+	uint64_t	 frames_udp;	/* datagrams */
+	uint64_t	 bytes;		/* payload bytes read */
+	uint64_t	 oversize;	/* frames over max_frame, skipped */
+	uint64_t	 bad_length;	/* bad octet count: connection closed */
+	uint64_t	 conns_accepted;
+	uint64_t	 conns_refused;	/* over max_connections */
+	uint64_t	 conns_idle;	/* closed for idleness */
+	uint64_t	 udp_truncated;	/* datagrams over max_frame */
+	uint64_t	 udp_kernel_drops; /* SO_RXQ_OVFL, where available */
+	size_t		 conns_open;	/* now */
+};
+
+struct listen;
+
+/*
+ * Binds every listen_tcp and listen_udp address of cfg on base.  cfg is
+ * borrowed for the lifetime of the struct listen.  Returns NULL with
+ * *errstr (caller frees) when any address cannot be bound.
+ */
+struct listen	*listen_new(struct event_base *base, const struct config *cfg,
+		    listen_frame_fn cb, void *arg, char **errstr);
+void		 listen_free(struct listen *l);
+
+/* Stops accepting new connections and closes the listening sockets. */
+void		 listen_close(struct listen *l);
+
+/* Back-pressure: stop / restart reading from all TCP connections. */
+void		 listen_pause(struct listen *l);
+void		 listen_resume(struct listen *l);
+
+/*
+ * Takes ownership of a connected bufferevent (a socket, a TLS stream or,
+ * in tests, one end of a bufferevent pair) and frames what it reads.
+ */
+int		 listen_attach(struct listen *l, struct bufferevent *bev,
+		    const char *name);
+
+void		 listen_get_counters(const struct listen *l,
+		    struct listen_counters *c);
+
+#endif /* HECSENTRY_LISTEN_H */

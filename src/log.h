@@ -1,0 +1,43 @@
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+
+/*
+ * Logging to stderr, journald-friendly ("<N>" priority prefixes when
+ * stderr is the journal), and escaping of untrusted bytes.
+ */
+#ifndef HECSENTRY_LOG_H
+#define HECSENTRY_LOG_H
+
+#include <stddef.h>
+
+void		 log_init(int verbose);
+void		 log_set_verbose(int verbose);
+void		 log_warn(const char *, ...)
+		    __attribute__((__format__ (printf, 1, 2)));
+void		 log_warnx(const char *, ...)
+		    __attribute__((__format__ (printf, 1, 2)));
+void		 log_info(const char *, ...)
+		    __attribute__((__format__ (printf, 1, 2)));
+void		 log_debug(const char *, ...)
+		    __attribute__((__format__ (printf, 1, 2)));
+void		 fatal(const char *, ...)
+		    __attribute__((__format__ (printf, 1, 2), __noreturn__));
+void		 fatalx(const char *, ...)
+		    __attribute__((__format__ (printf, 1, 2), __noreturn__));
+
+/*
+ * Escapes untrusted bytes for a log line: printable ASCII stays, the rest
+ * becomes \xNN; at most outsz - 1 bytes are written, "..." marks a cut.
+ * Returns out.
+ */
+char		*log_escape(const char *in, size_t len, char *out, size_t outsz);
+
+#endif /* HECSENTRY_LOG_H */
