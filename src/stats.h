@@ -49,6 +49,10 @@ struct stats_row {
 	int64_t		 first_ms;	/* min(_time) over the row's events */
 	int64_t		 last_ms;	/* max(_time) */
 	uint64_t	 count;		/* events in the row */
+	const char	*host;		/* reporting host of the row's first
+					   event: Computer, else dvc, else the
+					   syslog host; NULL when none */
+	size_t		 host_len;
 	enum stats_emit_reason reason;
 	struct event	*rec;		/* by-fields (absent when null) and
 					   aggregates as text; the callback
