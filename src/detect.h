@@ -1,1 +1,59 @@
-/* placeholder */
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+ */
+
+/*
+ * Running a detection set on events: for each detection, the compiled
+ * filter decides, and a match is added to that detection's stats table.
+ * A runner holds the mutable state (one stats table per detection) beside
+ * a reference on the immutable detection set; one runner per worker.
+ */
+#ifndef HECSENTRY_DETECT_H
+#define HECSENTRY_DETECT_H
+
+#include <stdint.h>
+
+#include "detection.h"
+#include "event.h"
+#include "stats.h"
+
+/* A row of detection d; borrowed until the callback returns. */
+typedef void	(*detect_row_fn)(const struct detection *d,
+		    const struct stats_row *row, void *arg);
+
+struct detect_counters {
+	uint64_t	 matches;	/* events that matched */
+	uint64_t	 rows;		/* rows emitted */
+};
+
+struct detect_runner;
+
+/* Takes a reference on set.  opts is copied. */
+struct detect_runner *detect_runner_new(struct detection_set *set,
+		    const struct stats_opts *opts, detect_row_fn cb,
+		    void *arg);
+/* Frees without emitting; call detect_flush() first to emit. */
+void		 detect_runner_free(struct detect_runner *r);
+
+/* Runs every detection on ev; now_ms is the loop's cached time. */
+void		 detect_run(struct detect_runner *r, const struct event *ev,
+		    int64_t now_ms);
+/* Closes windows that ended by now_ms. */
+void		 detect_tick(struct detect_runner *r, int64_t now_ms);
+/* Emits every row now (shutdown). */
+void		 detect_flush(struct detect_runner *r);
+
+const struct detection_set *detect_runner_set(const struct detect_runner *r);
+/* Counters of the i-th detection of the set; stats counters too. */
+void		 detect_get_counters(const struct detect_runner *r, size_t i,
+		    struct detect_counters *dc, struct stats_counters *sc);
+
+#endif /* HECSENTRY_DETECT_H */
