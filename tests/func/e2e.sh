@@ -1,2 +1,194 @@
 #!/bin/sh
+# End to end: the daemon on loopback with the shipped configuration and
+# detections, fed by util-linux logger over TCP (octet counting and LF
+# framing) and UDP, delivering to the fake HEC receiver of the test tree.
+# Every expected row must arrive with the right content, and nothing else.
+set -u
+top_srcdir=${top_srcdir:-.}
+top_builddir=${top_builddir:-.}
+DATA="$top_srcdir/tests/data/e2e"
+REAL="$top_srcdir/tests/data/splunk_security_content_agenttesla_ftp_eid3"
+TOKEN=e2e-test-token
+work=$(mktemp -d)
+rpid=""
+dpid=""
+fails=0
+passes=0
+
+cleanup() {
+	[ -n "$dpid" ] && kill -9 "$dpid" 2>/dev/null
+	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+for tool in logger jq; do
+	command -v $tool >/dev/null 2>&1 || {
+		echo "e2e: $tool is missing (scripts/deps.sh installs it)"
+		exit 99
+	}
+done
+
+ok() { passes=$((passes + 1)); echo "ok - $1"; }
+not_ok() { fails=$((fails + 1)); echo "not ok - $1"; }
+check() {	# check DESCRIPTION EXPECTED ACTUAL
+	if [ "$2" = "$3" ]; then ok "$1"; else
+		not_ok "$1: expected [$2], got [$3]"; fi
+}
+
+# wait_for FILE PATTERN TENTHS: poll, bounded.
+wait_for() {
+	i=0
+	while [ $i -lt "$3" ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+"$top_builddir/tests/func/hec_receiver" --listen 127.0.0.1 --port 0 \
+    --port-file "$work/hec.port" --token "$TOKEN" --out "$work/hec.out" \
+    --max-seconds 120 2>"$work/hec.log" &
+rpid=$!
+wait_for "$work/hec.port" "[0-9]" 50 || { cat "$work/hec.log"; exit 1; }
+HECPORT=$(cat "$work/hec.port")
+
+# Find a free port pair for the daemon (bounded tries).
+tries=0
+while :; do
+	tries=$((tries + 1))
+	PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+	HECSENTRY_HEC_TOKEN=$TOKEN "$top_builddir/hecsentry" \
+	    -c "$top_srcdir/conf/hecsentry.conf" \
+	    --listen-tcp "127.0.0.1:$PORT" --listen-udp "127.0.0.1:$PORT" \
+	    --output hec --hec-url "http://127.0.0.1:$HECPORT" --window 1 \
+	    --set hec_batch_ms=100 --set hec_retry_min_ms=100 \
+	    2>"$work/daemon.log" &
+	dpid=$!
+	if wait_for "$work/daemon.log" "running" 50; then
+		break
+	fi
+	kill -9 "$dpid" 2>/dev/null
+	dpid=""
+	if [ $tries -ge 5 ]; then
+		cat "$work/daemon.log"
+		echo "e2e: the daemon did not start"
+		exit 1
+	fi
+done
+ok "daemon started on 127.0.0.1:$PORT, HEC receiver on $HECPORT"
+
+logger --tcp --octet-count --rfc5424 -n 127.0.0.1 -P "$PORT" -S 65536 \
+    -t nxlog -f "$DATA/tcp-octet.log" || not_ok "logger tcp octet-count"
+logger --tcp --rfc5424 -n 127.0.0.1 -P "$PORT" -S 65536 \
+    -t winlogbeat -f "$DATA/tcp-lf.log" || not_ok "logger tcp LF"
+logger --udp --rfc5424 -n 127.0.0.1 -P "$PORT" -S 65536 \
+    -t splunk -f "$DATA/udp.log" || not_ok "logger udp"
+
+# Windows are 1 s: give them time to close, then stop the daemon, which
+# flushes whatever is still open.
+sleep 2
+kill -TERM "$dpid"
+i=0
+while kill -0 "$dpid" 2>/dev/null && [ $i -lt 150 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if kill -0 "$dpid" 2>/dev/null; then
+	not_ok "daemon exits within 15 s of SIGTERM"
+else
+	wait "$dpid"
+	check "daemon exit status after SIGTERM" 0 $?
+fi
+dpid=""
+
+out="$work/hec.out"
+touch "$out"
+jq -e . "$out" >/dev/null 2>&1 || not_ok "every HEC event is valid JSON"
+
+# Merge the windowed rows per (detection, key) as Splunk would:
+# sum(count), min(firstTime), max(lastTime).
+merged=$(jq -s -c '
+    map(.event) | group_by([.detection, .Image, .DestinationPort,
+        .DestinationPortName, .DestinationHostname, .DestinationIp, .user,
+        .SourceHostname, .SourcePort, .dest])
+    | map({detection: .[0].detection, Image: .[0].Image,
+        count: (map(.count) | add), firstTime: (map(.firstTime) | min),
+        lastTime: (map(.lastTime) | max)})
+    | sort_by(.detection, .Image)' "$out")
+ftp="Windows File Transfer Protocol In Non-Common Process Path"
+mail="Windows Mail Protocol In Non-Common Process Path"
+
+check "merged rows" 5 "$(echo "$merged" | jq length)"
+check "FTP rows" 2 "$(echo "$merged" | jq --arg d "$ftp" \
+    'map(select(.detection == $d)) | length')"
+check "mail rows" 3 "$(echo "$merged" | jq --arg d "$mail" \
+    'map(select(.detection == $d)) | length')"
+
+# The real AgentTesla record: exactly one row of the FTP detection.
+at=$(jq -c --arg d "$ftp" 'select(.event.detection == $d and
+    .event.Image == "C:\\Temp\\agent_tesla-deob.exe")' "$out")
+check "AgentTesla rows" 1 "$(printf '%s\n' "$at" | grep -c .)"
+field() { printf '%s\n' "$at" | jq -r "$1"; }
+check "AgentTesla DestinationPort" 21 "$(field .event.DestinationPort)"
+check "AgentTesla DestinationPortName" ftp \
+    "$(field .event.DestinationPortName)"
+check "AgentTesla DestinationHostname" youssef5.genious.net \
+    "$(field .event.DestinationHostname)"
+check "AgentTesla DestinationIp" 41.77.117.236 "$(field .event.DestinationIp)"
+check "AgentTesla SourceHostname" \
+    win-dc-ctus-attack-range-403.attackrange.local \
+    "$(field .event.SourceHostname)"
+check "AgentTesla SourcePort" 61722 "$(field .event.SourcePort)"
+check "AgentTesla SourcePortName" - "$(field .event.SourcePortName)"
+check "AgentTesla Protocol" tcp "$(field .event.Protocol)"
+check "AgentTesla dest" youssef5.genious.net "$(field .event.dest)"
+check "AgentTesla user" 'ATTACKRANGE\Administrator' "$(field .event.user)"
+check "AgentTesla count" 1 "$(field .event.count)"
+check "AgentTesla firstTime" 2022-09-15T12:56:19 "$(field .event.firstTime)"
+check "AgentTesla lastTime" 2022-09-15T12:56:19 "$(field .event.lastTime)"
+check "AgentTesla HEC time" 1663246579.679 "$(field .time)"
+check "AgentTesla host" win-dc-ctus-attack-range-403.attackrange.local \
+    "$(field .host)"
+check "AgentTesla source" "$ftp" "$(field .source)"
+check "AgentTesla sourcetype" hecsentry:alert "$(field .sourcetype)"
+check "AgentTesla detection id" 0f43758f-1fe9-470a-a9e4-780acc4d5407 \
+    "$(field .event.detection_id)"
+check "AgentTesla risk score" 9 "$(field .event.risk_score)"
+check "AgentTesla risk message" \
+    'a process C:\Temp\agent_tesla-deob.exe is having a FTP connection to youssef5.genious.net in youssef5.genious.net' \
+    "$(field .event.risk_message)"
+check "AgentTesla alert id is 32 hex digits" 32 \
+    "$(field .fields.alert_id | tr -cd 0-9a-f | wc -c)"
+
+# The dropper sent twice over octet-counted TCP: count 2 once merged.
+check "svchost32 merged count" 2 "$(echo "$merged" | jq \
+    'map(select(.Image == "C:\\Users\\Public\\Libraries\\svchost32.exe"))
+    | .[0].count')"
+# Over UDP (flat Splunk JSON, numeric port) and LF-framed TCP (no
+# DestinationPortName: kept, as null, by default).
+check "UDP mailpv row" 1 "$(jq -s 'map(select(.event.Image ==
+    "C:\\Users\\bob\\AppData\\Roaming\\mailpv.exe")) | length' "$out")"
+check "LF TCP row with null DestinationPortName" null "$(jq -s -r \
+    'map(select(.event.Image ==
+    "C:\\Users\\carol\\AppData\\Local\\Temp\\upd.exe"))
+    | .[0].event.DestinationPortName' "$out")"
+check "NXLog ftpsync row" 1 "$(jq -s 'map(select(.event.Image ==
+    "C:\\ProgramData\\Updater\\ftpsync.exe")) | length' "$out")"
+# Negatives: Program Files, System32, a non-Sysmon source, OTRF Exchange.
+check "no row from Program Files, System32 or Security log" 0 \
+    "$(jq -s 'map(select((.event.Image | ascii_downcase |
+    test("program files|system32|evil2")))) | length' "$out")"
+
+grep -q "bad payload [1-9]" "$work/daemon.log" &&
+    ok "malformed input counted in the summary" ||
+    not_ok "malformed input counted in the summary"
+
+echo "e2e: $passes passed, $fails failed"
+if [ $fails -ne 0 ]; then
+	echo "---- daemon log ----"; cat "$work/daemon.log"
+	echo "---- HEC received ----"; cat "$out"
+	exit 1
+fi
 exit 0
