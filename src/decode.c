@@ -1,1 +1,248 @@
-/* placeholder: being written */
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+ */
+
+/*
+ * Payload dispatch and the naming rules that both JSON decoders share:
+ * which dotted key path becomes which Sysmon field (the one mapping table
+ * of SPEC 2 "Payload shapes"), which of two candidates for the same field
+ * wins, and which shape a document is.  The scanning itself lives in
+ * decode_json.c (fast), decode_json_ref.c (json-c) and decode_xml.c.
+ * Pure: no I/O, no allocation.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "decode.h"
+
+/* Bits of decode_jctx.seen: keys the shape rules look at. */
+#define DECODE_SEEN_WINLOG	0x01	/* "winlog" or "winlog.*" */
+#define DECODE_SEEN_EVENTID	0x02	/* NXLog "EventID" */
+#define DECODE_SEEN_NXSOURCE	0x04	/* "SourceName"/"SourceModuleType" */
+#define DECODE_SEEN_EVENTCODE	0x08	/* Splunk "EventCode" */
+#define DECODE_SEEN_ECS		0x10	/* an ECS name carried a value */
+
+/* Priority of an alias: lower classes win over higher ones. */
+enum decode_map_class {
+	DECODE_MAP_ALIAS = 1,		/* Winlogbeat winlog.*, NXLog names */
+	DECODE_MAP_ECS			/* Winlogbeat sysmon module (ECS) */
+};
+
+struct decode_map {
+	const char		*path;	/* dotted key path in the document */
+	int			 id;	/* the field it becomes */
+	enum decode_map_class	 class;	/* priority and shape hint */
+	int			 direction; /* value is network.direction */
+};
+
+/*
+ * The one mapping table.  A field set under its own name (raw Sysmon
+ * EventData, bare keys of winlog.event_data or EventData) always wins;
+ * among aliases of one field, the first row present wins.
+ */
+static const struct decode_map decode_map[] = {
+	{ "winlog.event_id", EVENT_F_EVENTCODE, DECODE_MAP_ALIAS, 0 },
+	{ "winlog.computer_name", EVENT_F_COMPUTER, DECODE_MAP_ALIAS, 0 },
+	{ "winlog.provider_name", EVENT_F_SOURCENAME, DECODE_MAP_ALIAS, 0 },
+	{ "winlog.channel", EVENT_F_CHANNEL, DECODE_MAP_ALIAS, 0 },
+	{ "EventID", EVENT_F_EVENTCODE, DECODE_MAP_ALIAS, 0 },
+	{ "Hostname", EVENT_F_COMPUTER, DECODE_MAP_ALIAS, 0 },
+	{ "process.executable", EVENT_F_IMAGE, DECODE_MAP_ECS, 0 },
+	{ "process.entity_id", EVENT_F_PROCESSGUID, DECODE_MAP_ECS, 0 },
+	{ "process.pid", EVENT_F_PROCESSID, DECODE_MAP_ECS, 0 },
+	{ "destination.ip", EVENT_F_DESTINATIONIP, DECODE_MAP_ECS, 0 },
+	{ "destination.port", EVENT_F_DESTINATIONPORT, DECODE_MAP_ECS, 0 },
+	{ "destination.domain", EVENT_F_DESTINATIONHOSTNAME,
+	    DECODE_MAP_ECS, 0 },
+	{ "source.ip", EVENT_F_SOURCEIP, DECODE_MAP_ECS, 0 },
+	{ "source.port", EVENT_F_SOURCEPORT, DECODE_MAP_ECS, 0 },
+	{ "source.domain", EVENT_F_SOURCEHOSTNAME, DECODE_MAP_ECS, 0 },
+	{ "network.transport", EVENT_F_PROTOCOL, DECODE_MAP_ECS, 0 },
+	{ "network.protocol", EVENT_F_DESTINATIONPORTNAME,
+	    DECODE_MAP_ECS, 0 },
+	{ "network.direction", EVENT_F_INITIATED, DECODE_MAP_ECS, 1 },
+	{ "user.domain", EVENT_F_USER_DOMAIN, DECODE_MAP_ECS, 0 },
+	{ "user.name", EVENT_F_USER_NAME, DECODE_MAP_ECS, 0 },
+};
+#define DECODE_NMAP	(int)(sizeof(decode_map) / sizeof(decode_map[0]))
+
+_Static_assert(sizeof(decode_map) / sizeof(decode_map[0]) <= DECODE_MAP_MAX,
+    "decode_map larger than DECODE_MAP_MAX");
+
+static const char *decode_error_names[DECODE_NERRORS] = {
+	"ok", "empty", "not_document", "json_syntax", "json_depth",
+	"xml_syntax", "xml_limit", "too_large", "shape"
+};
+
+const char *
+decode_error_name(enum decode_error err)
+{
+	if ((unsigned)err >= DECODE_NERRORS)
+		return "unknown";
+	return decode_error_names[err];
+}
+
+enum decode_error
+decode_payload(const char *buf, size_t len, const struct decode_limits *lim,
+    struct event *ev)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' &&
+		    buf[i] != '\n')
+			break;
+	if (i == len)
+		return DECODE_ERR_EMPTY;
+	if (buf[i] == '{')
+		return decode_json(buf + i, len - i, lim, ev);
+	if (buf[i] == '<')
+		return decode_xml(buf + i, len - i, lim, ev);
+	return DECODE_ERR_NOT_DOCUMENT;
+}
+
+void
+decode_jctx_init(struct decode_jctx *c, struct event *ev)
+{
+	memset(c, 0, sizeof(*c));
+	c->ev = ev;
+}
+
+static bool
+decode_path_eq(const char *path, size_t len, const char *s)
+{
+	return strlen(s) == len && memcmp(path, s, len) == 0;
+}
+
+static bool
+decode_path_prefix(const char *path, size_t len, const char *s)
+{
+	size_t	 n = strlen(s);
+
+	return len > n && memcmp(path, s, n) == 0;
+}
+
+/*
+ * Resolves the dotted path of one key (SPEC 2): inside winlog.event_data
+ * and a nested EventData object the bare key names the field; elsewhere
+ * the mapping table first, then the registry under the path itself.  Also
+ * notes the keys the shape rules look at.  Every key of every object not
+ * inside an array must be resolved, whatever its value.
+ */
+void
+decode_jctx_resolve(struct decode_jctx *c, const char *path, size_t len,
+    struct decode_jname *n)
+{
+	int	 i;
+
+	n->id = n->map = -1;
+	if (len > DECODE_PATH_MAX)
+		return;
+	if (decode_path_eq(path, len, "winlog") ||
+	    decode_path_prefix(path, len, "winlog."))
+		c->seen |= DECODE_SEEN_WINLOG;
+	else if (decode_path_eq(path, len, "EventID"))
+		c->seen |= DECODE_SEEN_EVENTID;
+	else if (decode_path_eq(path, len, "EventCode"))
+		c->seen |= DECODE_SEEN_EVENTCODE;
+	else if (decode_path_eq(path, len, "SourceName") ||
+	    decode_path_eq(path, len, "SourceModuleType"))
+		c->seen |= DECODE_SEEN_NXSOURCE;
+
+	if (decode_path_prefix(path, len, "winlog.event_data.")) {
+		n->id = event_field_lookup(path + 18, len - 18);
+		return;
+	}
+	if (decode_path_prefix(path, len, "EventData.")) {
+		n->id = event_field_lookup(path + 10, len - 10);
+		return;
+	}
+	for (i = 0; i < DECODE_NMAP; i++)
+		if (decode_path_eq(path, len, decode_map[i].path)) {
+			n->map = i;
+			break;
+		}
+	n->id = event_field_lookup(path, len);
+	if (n->map != -1 && n->id == decode_map[n->map].id)
+		n->id = -1;
+}
+
+bool
+decode_jname_wanted(const struct decode_jname *n)
+{
+	return n->id != -1 || n->map != -1;
+}
+
+/*
+ * Stores the value of a resolved key.  v must stay valid until the event
+ * is reset (the input buffer, the arena or a static string); len 0 means
+ * absent (null, "", or an object or array where a value was expected) and
+ * undoes an earlier duplicate key.  Returns 0, or -1 when id is invalid.
+ */
+int
+decode_jctx_store(struct decode_jctx *c, const struct decode_jname *n,
+    const char *v, size_t len)
+{
+	const struct decode_map	*m;
+
+	if (n->id != -1 && event_set_ref(c->ev, n->id, v, len) == -1)
+		return -1;
+	if (n->map == -1)
+		return 0;
+	m = &decode_map[n->map];
+	if (m->direction && len > 0) {
+		if ((len == 6 && strncasecmp(v, "egress", 6) == 0) ||
+		    (len == 8 && strncasecmp(v, "outbound", 8) == 0))
+			v = "true";
+		else if ((len == 7 && strncasecmp(v, "ingress", 7) == 0) ||
+		    (len == 7 && strncasecmp(v, "inbound", 7) == 0))
+			v = "false";
+		else
+			v = "";
+		len = strlen(v);
+	}
+	if (len > UINT32_MAX)
+		return -1;
+	c->slot[n->map].ptr = v;
+	c->slot[n->map].len = (uint32_t)len;
+	if (m->class == DECODE_MAP_ECS && len > 0)
+		c->seen |= DECODE_SEEN_ECS;
+	return 0;
+}
+
+/*
+ * Applies the aliases that no direct field overrides, then decides the
+ * shape (SPEC 2): winlog present is Winlogbeat, or ECS when an ECS name
+ * was used; EventID with SourceName or SourceModuleType is NXLog;
+ * EventCode is flat Splunk JSON.  Returns DECODE_OK or DECODE_ERR_SHAPE.
+ */
+enum decode_error
+decode_jctx_finish(struct decode_jctx *c)
+{
+	struct event	*ev = c->ev;
+	int		 i;
+
+	for (i = 0; i < DECODE_NMAP; i++)
+		if (c->slot[i].len > 0 && !event_has(ev, decode_map[i].id))
+			(void)event_set_ref(ev, decode_map[i].id,
+			    c->slot[i].ptr, c->slot[i].len);
+	if (c->seen & DECODE_SEEN_WINLOG)
+		ev->shape = (c->seen & DECODE_SEEN_ECS) ? EVENT_SHAPE_ECS :
+		    EVENT_SHAPE_WINLOGBEAT;
+	else if ((c->seen & DECODE_SEEN_EVENTID) &&
+	    (c->seen & DECODE_SEEN_NXSOURCE))
+		ev->shape = EVENT_SHAPE_NXLOG;
+	else if (c->seen & DECODE_SEEN_EVENTCODE)
+		ev->shape = EVENT_SHAPE_SPLUNK_FLAT;
+	else
+		return DECODE_ERR_SHAPE;
+	return DECODE_OK;
+}

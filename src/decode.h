@@ -20,7 +20,9 @@
 #ifndef HECSENTRY_DECODE_H
 #define HECSENTRY_DECODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "event.h"
 
@@ -64,5 +66,41 @@ enum decode_error decode_xml(const char *buf, size_t len,
 
 /* A short name for a reason, used as a metrics label ("json_syntax"). */
 const char	*decode_error_name(enum decode_error err);
+
+/*
+ * Frees this thread's reused XML parser (decode_xml() makes a new one on
+ * its next call).  For thread exit and clean valgrind runs.
+ */
+void		 decode_thread_clear(void);
+
+/*
+ * Shared by the two JSON decoders, so that they name fields the same way:
+ * not for other modules.  A key's dotted path (at most DECODE_PATH_MAX
+ * bytes; longer paths match nothing) resolves to a registry id stored
+ * directly and/or an alias of the mapping table, stored at the end only
+ * when no direct field with the same target exists (SPEC 2: the raw
+ * Sysmon field wins over Winlogbeat/NXLog aliases and ECS names).
+ */
+#define DECODE_PATH_MAX		256
+#define DECODE_MAP_MAX		32
+
+struct decode_jname {
+	int		 id;		/* registry id stored directly, or -1 */
+	int		 map;		/* mapping table index, or -1 */
+};
+
+struct decode_jctx {
+	struct event	*ev;		/* being filled */
+	unsigned	 seen;		/* DECODE_SEEN_* of the shape rules */
+	struct event_str slot[DECODE_MAP_MAX];	/* alias values, len 0 unset */
+};
+
+void		 decode_jctx_init(struct decode_jctx *c, struct event *ev);
+void		 decode_jctx_resolve(struct decode_jctx *c, const char *path,
+		    size_t len, struct decode_jname *n);
+bool		 decode_jname_wanted(const struct decode_jname *n);
+int		 decode_jctx_store(struct decode_jctx *c,
+		    const struct decode_jname *n, const char *v, size_t len);
+enum decode_error decode_jctx_finish(struct decode_jctx *c);
 
 #endif /* HECSENTRY_DECODE_H */

@@ -1,1 +1,446 @@
-/* placeholder: being written */
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+ */
+
+/*
+ * The hot path: a single-pass JSON scanner (RFC 8259) that validates the
+ * whole document and stores only the keys whose dotted path names a
+ * registered field (decode.c says which).  Nothing is allocated per event:
+ * strings without escapes are stored by reference into the input buffer,
+ * which outlives the event, and escaped strings are unescaped into the
+ * event's arena.  Nested objects are walked with their dotted path; arrays
+ * are validated and skipped.  Numbers keep their text, true and false
+ * become text, null and "" are absent.  decode_json_ref.c gives the same
+ * fields through json-c and is the reference in tests.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "decode.h"
+
+struct decode_json {
+	const char		*p;	/* next byte */
+	const char		*end;	/* one past the last byte */
+	int			 depth;	/* open objects and arrays */
+	int			 max_depth; /* limit on depth */
+	enum decode_error	 err;	/* first error */
+	struct decode_jctx	 ctx;	/* naming rules and aliases */
+	char			 path[DECODE_PATH_MAX + 1]; /* dotted path */
+};
+
+static int	decode_json_value(struct decode_json *, size_t,
+		    const struct decode_jname *);
+
+static int
+decode_json_fail(struct decode_json *s, enum decode_error err)
+{
+	if (s->err == DECODE_OK)
+		s->err = err;
+	return -1;
+}
+
+static void
+decode_json_ws(struct decode_json *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
+	    *s->p == '\n' || *s->p == '\r'))
+		s->p++;
+}
+
+static int
+decode_json_hex(const char *p)
+{
+	int	 i, v = 0, c;
+
+	for (i = 0; i < 4; i++) {
+		c = (unsigned char)p[i];
+		if (c >= '0' && c <= '9')
+			c -= '0';
+		else if (c >= 'a' && c <= 'f')
+			c -= 'a' - 10;
+		else if (c >= 'A' && c <= 'F')
+			c -= 'A' - 10;
+		else
+			return -1;
+		v = v * 16 + c;
+	}
+	return v;
+}
+
+/*
+ * Validates the string whose opening quote is at s->p and moves past its
+ * closing quote.  Sets *str and *len to the raw bytes between the quotes
+ * and *esc when they hold a backslash.  Returns 0, or -1 on a control
+ * character, a bad escape or a missing quote.
+ */
+static int
+decode_json_string(struct decode_json *s, const char **str, size_t *len,
+    bool *esc)
+{
+	const char	*p = s->p + 1;
+	unsigned char	 c;
+
+	*esc = false;
+	while (p < s->end) {
+		c = (unsigned char)*p;
+		if (c == '"') {
+			*str = s->p + 1;
+			*len = (size_t)(p - *str);
+			s->p = p + 1;
+			return 0;
+		}
+		if (c < 0x20)
+			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+		if (c != '\\') {
+			p++;
+			continue;
+		}
+		*esc = true;
+		if (++p >= s->end)
+			break;
+		switch (*p) {
+		case '"': case '\\': case '/': case 'b': case 'f':
+		case 'n': case 'r': case 't':
+			p++;
+			break;
+		case 'u':
+			if (s->end - p < 5 || decode_json_hex(p + 1) == -1)
+				return decode_json_fail(s,
+				    DECODE_ERR_JSON_SYNTAX);
+			p += 5;
+			break;
+		default:
+			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+		}
+	}
+	return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+}
+
+static size_t
+decode_json_utf8(char *out, unsigned cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * Unescapes len raw bytes of a validated string into out, which has room
+ * for len bytes (unescaping never grows a string), or only counts when
+ * out is NULL.  A surrogate pair becomes one code point; a lone surrogate
+ * becomes U+FFFD.  Returns the bytes written.
+ */
+static size_t
+decode_json_unescape(const char *in, size_t len, char *out)
+{
+	char		 tmp[4], c;
+	size_t		 i = 0, o = 0, n;
+	unsigned	 cp, lo;
+
+	while (i < len) {
+		if (in[i] != '\\') {
+			if (out != NULL)
+				out[o] = in[i];
+			o++;
+			i++;
+			continue;
+		}
+		switch (in[i + 1]) {
+		case 'b': c = '\b'; break;
+		case 'f': c = '\f'; break;
+		case 'n': c = '\n'; break;
+		case 'r': c = '\r'; break;
+		case 't': c = '\t'; break;
+		case 'u':
+			cp = (unsigned)decode_json_hex(in + i + 2);
+			i += 6;
+			if (cp >= 0xd800 && cp <= 0xdbff && len - i >= 6 &&
+			    in[i] == '\\' && in[i + 1] == 'u' &&
+			    (lo = (unsigned)decode_json_hex(in + i + 2)) >=
+			    0xdc00 && lo <= 0xdfff) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				i += 6;
+			} else if (cp >= 0xd800 && cp <= 0xdfff)
+				cp = 0xfffd;
+			n = decode_json_utf8(out != NULL ? out + o : tmp, cp);
+			o += n;
+			continue;
+		default:	/* " \ / */
+			c = in[i + 1];
+			break;
+		}
+		if (out != NULL)
+			out[o] = c;
+		o++;
+		i += 2;
+	}
+	return o;
+}
+
+/* Validates a number (RFC 8259 section 6) and moves past it. */
+static int
+decode_json_number(struct decode_json *s)
+{
+	const char	*p = s->p;
+
+#define DJ_DIGIT(q)	((q) < s->end && *(q) >= '0' && *(q) <= '9')
+	if (p < s->end && *p == '-')
+		p++;
+	if (!DJ_DIGIT(p))
+		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+	if (*p == '0')
+		p++;
+	else
+		while (DJ_DIGIT(p))
+			p++;
+	if (p < s->end && *p == '.') {
+		if (!DJ_DIGIT(++p))
+			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+		while (DJ_DIGIT(p))
+			p++;
+	}
+	if (p < s->end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < s->end && (*p == '+' || *p == '-'))
+			p++;
+		if (!DJ_DIGIT(p))
+			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+		while (DJ_DIGIT(p))
+			p++;
+	}
+#undef DJ_DIGIT
+	s->p = p;
+	return 0;
+}
+
+static int
+decode_json_literal(struct decode_json *s, const char *lit)
+{
+	size_t	 n = strlen(lit);
+
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n) != 0)
+		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+	s->p += n;
+	return 0;
+}
+
+static int
+decode_json_store(struct decode_json *s, const struct decode_jname *n,
+    const char *v, size_t len)
+{
+	if (n == NULL)
+		return 0;
+	if (decode_jctx_store(&s->ctx, n, v, len) == -1)
+		return decode_json_fail(s, DECODE_ERR_TOO_LARGE);
+	return 0;
+}
+
+/*
+ * An object at s->p whose own path is s->path[0..plen) (plen 0 for the
+ * top level; SIZE_MAX when the path is too long to name anything, and
+ * for objects inside arrays, whose keys are never stored).
+ */
+static int
+decode_json_object(struct decode_json *s, size_t plen)
+{
+	struct decode_jname	 n;
+	const char		*k;
+	size_t			 klen, off, need;
+	bool			 esc;
+
+	if (++s->depth > s->max_depth)
+		return decode_json_fail(s, DECODE_ERR_JSON_DEPTH);
+	s->p++;
+	decode_json_ws(s);
+	if (s->p < s->end && *s->p == '}') {
+		s->p++;
+		s->depth--;
+		return 0;
+	}
+	for (;;) {
+		if (s->p >= s->end || *s->p != '"')
+			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+		if (decode_json_string(s, &k, &klen, &esc) == -1)
+			return -1;
+		n.id = n.map = -1;
+		off = SIZE_MAX;
+		if (plen != SIZE_MAX) {
+			off = plen == 0 ? 0 : plen + 1;
+			need = esc ? decode_json_unescape(k, klen, NULL) :
+			    klen;
+			if (off + need > DECODE_PATH_MAX)
+				off = SIZE_MAX;
+		}
+		if (off != SIZE_MAX) {
+			if (plen != 0)
+				s->path[plen] = '.';
+			if (esc)
+				(void)decode_json_unescape(k, klen,
+				    s->path + off);
+			else
+				memcpy(s->path + off, k, klen);
+			off += need;
+			decode_jctx_resolve(&s->ctx, s->path, off, &n);
+		}
+		decode_json_ws(s);
+		if (s->p >= s->end || *s->p != ':')
+			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+		s->p++;
+		decode_json_ws(s);
+		if (decode_json_value(s, off, decode_jname_wanted(&n) ?
+		    &n : NULL) == -1)
+			return -1;
+		decode_json_ws(s);
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			decode_json_ws(s);
+			continue;
+		}
+		if (s->p < s->end && *s->p == '}') {
+			s->p++;
+			s->depth--;
+			return 0;
+		}
+		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+	}
+}
+
+static int
+decode_json_array(struct decode_json *s)
+{
+	if (++s->depth > s->max_depth)
+		return decode_json_fail(s, DECODE_ERR_JSON_DEPTH);
+	s->p++;
+	decode_json_ws(s);
+	if (s->p < s->end && *s->p == ']') {
+		s->p++;
+		s->depth--;
+		return 0;
+	}
+	for (;;) {
+		if (decode_json_value(s, SIZE_MAX, NULL) == -1)
+			return -1;
+		decode_json_ws(s);
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			decode_json_ws(s);
+			continue;
+		}
+		if (s->p < s->end && *s->p == ']') {
+			s->p++;
+			s->depth--;
+			return 0;
+		}
+		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+	}
+}
+
+/*
+ * The value at s->p, whose key path is s->path[0..plen) (SIZE_MAX: none).
+ * n is the resolved name when the value is wanted, else NULL.
+ */
+static int
+decode_json_value(struct decode_json *s, size_t plen,
+    const struct decode_jname *n)
+{
+	const char	*v, *start;
+	char		*out;
+	size_t		 len;
+	bool		 esc;
+
+	if (s->p >= s->end)
+		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+	start = s->p;
+	switch (*s->p) {
+	case '"':
+		if (decode_json_string(s, &v, &len, &esc) == -1)
+			return -1;
+		if (n == NULL)
+			return 0;
+		if (esc && len > 0) {
+			if ((out = event_alloc(s->ctx.ev, len)) == NULL)
+				return decode_json_fail(s,
+				    DECODE_ERR_TOO_LARGE);
+			len = decode_json_unescape(v, len, out);
+			event_trim(s->ctx.ev, out, len);
+			v = out;
+		}
+		return decode_json_store(s, n, v, len);
+	case '{':
+		if (decode_json_store(s, n, NULL, 0) == -1)
+			return -1;
+		return decode_json_object(s, plen);
+	case '[':
+		if (decode_json_store(s, n, NULL, 0) == -1)
+			return -1;
+		return decode_json_array(s);
+	case 't':
+		if (decode_json_literal(s, "true") == -1)
+			return -1;
+		return decode_json_store(s, n, "true", 4);
+	case 'f':
+		if (decode_json_literal(s, "false") == -1)
+			return -1;
+		return decode_json_store(s, n, "false", 5);
+	case 'n':
+		if (decode_json_literal(s, "null") == -1)
+			return -1;
+		return decode_json_store(s, n, NULL, 0);
+	default:
+		if (decode_json_number(s) == -1)
+			return -1;
+		return decode_json_store(s, n, start, (size_t)(s->p - start));
+	}
+}
+
+enum decode_error
+decode_json(const char *buf, size_t len, const struct decode_limits *lim,
+    struct event *ev)
+{
+	struct decode_json	 s;
+
+	s.p = buf;
+	s.end = buf + len;
+	s.depth = 0;
+	s.max_depth = lim != NULL ? lim->max_depth : 64;
+	s.err = DECODE_OK;
+	decode_jctx_init(&s.ctx, ev);
+	decode_json_ws(&s);
+	if (s.p >= s.end)
+		return DECODE_ERR_EMPTY;
+	if (*s.p != '{')
+		return DECODE_ERR_JSON_SYNTAX;
+	if (decode_json_object(&s, 0) == -1)
+		return s.err;
+	decode_json_ws(&s);
+	if (s.p != s.end)
+		return DECODE_ERR_JSON_SYNTAX;
+	return decode_jctx_finish(&s.ctx);
+}

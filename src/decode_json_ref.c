@@ -1,1 +1,198 @@
-/* placeholder: being written */
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+ */
+
+/*
+ * The reference JSON decoder: the same field semantics as decode_json.c,
+ * built on json-c's tokener and tree, slow and obviously right.  Tests
+ * run both on the same inputs and require identical fields.  It is not
+ * used on the hot path.  json-c is more lenient than RFC 8259 in a few
+ * places; the one that matters for field values (raw control characters
+ * inside strings) is refused by a small pre-pass.  Others (NaN, "1.",
+ * single-quoted strings, "-0" printed as "0") are json-c's own.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "decode.h"
+
+struct decode_ref {
+	struct decode_jctx	 ctx;	/* naming rules and aliases */
+	int			 max_depth; /* limit on nesting */
+	char			 path[DECODE_PATH_MAX + 1]; /* dotted path */
+};
+
+/* True when a string holds a raw control character (RFC 8259 s. 7). */
+static bool
+decode_ref_has_ctl(const char *buf, size_t len)
+{
+	size_t	 i;
+	bool	 in = false;
+
+	for (i = 0; i < len; i++) {
+		if (!in) {
+			in = buf[i] == '"';
+			continue;
+		}
+		if (buf[i] == '\\')
+			i++;
+		else if (buf[i] == '"')
+			in = false;
+		else if ((unsigned char)buf[i] < 0x20)
+			return true;
+	}
+	return false;
+}
+
+/* The depth of nested objects and arrays in o (o itself counts 1). */
+static int
+decode_ref_depth(struct json_object *o)
+{
+	struct json_object_iterator	 it, end;
+	size_t				 i, n;
+	int				 d, max = 0;
+
+	switch (json_object_get_type(o)) {
+	case json_type_object:
+		it = json_object_iter_begin(o);
+		end = json_object_iter_end(o);
+		for (; !json_object_iter_equal(&it, &end);
+		    json_object_iter_next(&it))
+			if ((d = decode_ref_depth(
+			    json_object_iter_peek_value(&it))) > max)
+				max = d;
+		return max + 1;
+	case json_type_array:
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++)
+			if ((d = decode_ref_depth(
+			    json_object_array_get_idx(o, i))) > max)
+				max = d;
+		return max + 1;
+	default:
+		return 0;
+	}
+}
+
+/* Walks object o whose own path is r->path[0..plen). */
+static enum decode_error
+decode_ref_object(struct decode_ref *r, struct json_object *o, size_t plen)
+{
+	struct json_object_iterator	 it, end;
+	struct decode_jname		 n;
+	struct json_object		*v;
+	enum decode_error		 err;
+	const char			*k, *s;
+	char				*copy;
+	size_t				 klen, off, len;
+
+	it = json_object_iter_begin(o);
+	end = json_object_iter_end(o);
+	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+		k = json_object_iter_peek_name(&it);
+		v = json_object_iter_peek_value(&it);
+		klen = strlen(k);
+		off = plen == 0 ? 0 : plen + 1;
+		if (off + klen > DECODE_PATH_MAX)
+			continue;
+		if (plen != 0)
+			r->path[plen] = '.';
+		memcpy(r->path + off, k, klen);
+		off += klen;
+		decode_jctx_resolve(&r->ctx, r->path, off, &n);
+		switch (json_object_get_type(v)) {
+		case json_type_object:
+			if (decode_jname_wanted(&n) &&
+			    decode_jctx_store(&r->ctx, &n, NULL, 0) == -1)
+				return DECODE_ERR_TOO_LARGE;
+			if ((err = decode_ref_object(r, v, off)) != DECODE_OK)
+				return err;
+			continue;
+		case json_type_array:
+		case json_type_null:
+			s = NULL;
+			len = 0;
+			break;
+		case json_type_string:
+			s = json_object_get_string(v);
+			len = (size_t)json_object_get_string_len(v);
+			break;
+		default:
+			s = json_object_get_string(v);
+			len = strlen(s);
+			break;
+		}
+		if (!decode_jname_wanted(&n))
+			continue;
+		copy = NULL;
+		if (len > 0) {
+			if ((copy = event_alloc(r->ctx.ev, len)) == NULL)
+				return DECODE_ERR_TOO_LARGE;
+			memcpy(copy, s, len);
+		}
+		if (decode_jctx_store(&r->ctx, &n, copy, len) == -1)
+			return DECODE_ERR_TOO_LARGE;
+	}
+	return DECODE_OK;
+}
+
+enum decode_error
+decode_json_ref(const char *buf, size_t len, const struct decode_limits *lim,
+    struct event *ev)
+{
+	struct decode_ref	 r;
+	struct json_tokener	*tok;
+	struct json_object	*o;
+	enum json_tokener_error	 jerr;
+	enum decode_error	 err;
+	size_t			 end;
+
+	r.max_depth = lim != NULL ? lim->max_depth : 64;
+	decode_jctx_init(&r.ctx, ev);
+	if (len > INT32_MAX)
+		return DECODE_ERR_TOO_LARGE;
+	for (end = 0; end < len; end++)
+		if (strchr(" \t\r\n", buf[end]) == NULL || buf[end] == '\0')
+			break;
+	if (end == len)
+		return DECODE_ERR_EMPTY;
+	if (buf[end] != '{' || decode_ref_has_ctl(buf, len))
+		return DECODE_ERR_JSON_SYNTAX;
+	/* json-c counts a scalar leaf as a level of its own. */
+	if ((tok = json_tokener_new_ex(r.max_depth + 1)) == NULL)
+		return DECODE_ERR_TOO_LARGE;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, buf, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (o == NULL || jerr != json_tokener_success) {
+		json_object_put(o);
+		return jerr == json_tokener_error_depth ?
+		    DECODE_ERR_JSON_DEPTH : DECODE_ERR_JSON_SYNTAX;
+	}
+	for (; end < len; end++)
+		if (strchr(" \t\r\n", buf[end]) == NULL || buf[end] == '\0') {
+			json_object_put(o);
+			return DECODE_ERR_JSON_SYNTAX;
+		}
+	if (decode_ref_depth(o) > r.max_depth) {
+		json_object_put(o);
+		return DECODE_ERR_JSON_DEPTH;
+	}
+	err = decode_ref_object(&r, o, 0);
+	json_object_put(o);
+	if (err != DECODE_OK)
+		return err;
+	return decode_jctx_finish(&r.ctx);
+}

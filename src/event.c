@@ -16,8 +16,10 @@
  * sourcetype, _time and the CIM fields of SPEC 2.  Pure: no I/O.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "event.h"
 #include "xmalloc.h"
@@ -212,4 +214,307 @@ event_shape_name(enum event_shape shape)
 	return names[shape];
 }
 
-/* event_normalise() and event_parse_time(): see below. */
+void
+event_trim(struct event *ev, const char *p, size_t used)
+{
+	size_t	 off;
+
+	off = (size_t)(p - ev->arena);
+	if (off + used <= ev->arena_len)
+		ev->arena_len = off + used;
+}
+
+/*
+ * Normalisation (SPEC 2).  Everything below works on the decoded fields
+ * only; derived values that alias an existing value share its bytes.
+ */
+
+#define EVENT_SYSMON_WIN_PROVIDER	"Microsoft-Windows-Sysmon"
+#define EVENT_SYSMON_WIN_CHANNEL	"Microsoft-Windows-Sysmon/Operational"
+#define EVENT_SYSMON_LINUX_PROVIDER	"Linux-Sysmon"
+#define EVENT_SYSMON_LINUX_CHANNEL	"Linux-Sysmon/Operational"
+
+/* True when the field is set and equals s, ignoring ASCII case. */
+static bool
+event_eq_nocase(const struct event *ev, int id, const char *s)
+{
+	size_t	 len = strlen(s);
+
+	return event_has(ev, id) && ev->val[id].len == len &&
+	    strncasecmp(ev->val[id].ptr, s, len) == 0;
+}
+
+/* True when the field is set and contains s, ignoring ASCII case. */
+static bool
+event_contains_nocase(const struct event *ev, int id, const char *s)
+{
+	size_t	 i, len = strlen(s);
+
+	if (!event_has(ev, id) || ev->val[id].len < len)
+		return false;
+	for (i = 0; i + len <= ev->val[id].len; i++)
+		if (strncasecmp(ev->val[id].ptr + i, s, len) == 0)
+			return true;
+	return false;
+}
+
+/* Sets dst to the bytes of src when src is set and dst is not. */
+static void
+event_alias(struct event *ev, int dst, int src)
+{
+	if (!event_has(ev, dst) && event_has(ev, src))
+		(void)event_set_ref(ev, dst, ev->val[src].ptr,
+		    ev->val[src].len);
+}
+
+/* Sets dst to a static string when dst is not set. */
+static void
+event_default(struct event *ev, int dst, const char *s)
+{
+	if (!event_has(ev, dst))
+		(void)event_set_ref(ev, dst, s, strlen(s));
+}
+
+/*
+ * source and sourcetype as Splunk indexes Sysmon events.  Returns true
+ * when the event comes from Sysmon (Windows or Linux), so that the
+ * Sysmon-only CIM constants apply.  Other providers get no source, so
+ * they can never satisfy the `sysmon` macro.
+ */
+static bool
+event_normalise_source(struct event *ev)
+{
+	if (event_eq_nocase(ev, EVENT_F_SOURCENAME,
+	    EVENT_SYSMON_WIN_PROVIDER) ||
+	    event_eq_nocase(ev, EVENT_F_CHANNEL, EVENT_SYSMON_WIN_CHANNEL)) {
+		event_default(ev, EVENT_F_SOURCE,
+		    "XmlWinEventLog:" EVENT_SYSMON_WIN_CHANNEL);
+		event_default(ev, EVENT_F_SOURCETYPE, "XmlWinEventLog");
+		return true;
+	}
+	if (event_eq_nocase(ev, EVENT_F_SOURCENAME,
+	    EVENT_SYSMON_LINUX_PROVIDER) ||
+	    event_eq_nocase(ev, EVENT_F_CHANNEL, EVENT_SYSMON_LINUX_CHANNEL)) {
+		event_default(ev, EVENT_F_SOURCE,
+		    "Syslog:" EVENT_SYSMON_LINUX_CHANNEL);
+		event_default(ev, EVENT_F_SOURCETYPE, "sysmon:linux");
+		return true;
+	}
+	return event_contains_nocase(ev, EVENT_F_SOURCE, "sysmon") ||
+	    event_contains_nocase(ev, EVENT_F_SOURCETYPE, "sysmon");
+}
+
+/* User = DOMAIN\name from the ECS user.domain and user.name. */
+static int
+event_normalise_user(struct event *ev)
+{
+	const struct event_str	*d, *n;
+	char			*p;
+
+	if (event_has(ev, EVENT_F_USER) || !event_has(ev, EVENT_F_USER_NAME))
+		return 0;
+	n = &ev->val[EVENT_F_USER_NAME];
+	if (!event_has(ev, EVENT_F_USER_DOMAIN))
+		return event_set_ref(ev, EVENT_F_USER, n->ptr, n->len);
+	d = &ev->val[EVENT_F_USER_DOMAIN];
+	if ((p = event_alloc(ev, (size_t)d->len + 1 + n->len)) == NULL)
+		return -1;
+	memcpy(p, d->ptr, d->len);
+	p[d->len] = '\\';
+	memcpy(p + d->len + 1, n->ptr, n->len);
+	return event_set_ref(ev, EVENT_F_USER, p, (size_t)d->len + 1 + n->len);
+}
+
+/*
+ * _time: UtcTime, then SystemTime, then @timestamp, then the header's
+ * time, then the arrival time.  NXLog's EventTime is local time with no
+ * zone and is never used (SPEC 2 "Time").
+ */
+static int
+event_normalise_time(struct event *ev, int64_t header_ms, int64_t now_ms)
+{
+	static const int	 ids[] = {
+		EVENT_F_UTCTIME, EVENT_F_SYSTEMTIME, EVENT_F_TIMESTAMP
+	};
+	const char		*v;
+	size_t			 i, len;
+	int64_t			 ms = 0, sec;
+	int			 n, found = 0;
+	char			*p;
+
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]) && !found; i++)
+		if (event_get(ev, ids[i], &v, &len) &&
+		    event_parse_time(v, len, &ms) == 0)
+			found = 1;
+	if (!found)
+		ms = header_ms > 0 ? header_ms : now_ms;
+	ev->time_ms = ms;
+	sec = ms / 1000;
+	if (ms % 1000 < 0)
+		sec--;
+	if ((p = event_alloc(ev, 32)) == NULL)
+		return -1;
+	n = snprintf(p, 32, "%lld.%03d", (long long)sec,
+	    (int)(ms - sec * 1000));
+	event_trim(ev, p, (size_t)n);
+	return event_set_ref(ev, EVENT_F_TIME, p, (size_t)n);
+}
+
+/* The CIM fields that Splunk's Sysmon add-on derives (SPEC 2). */
+static void
+event_normalise_cim(struct event *ev, bool sysmon)
+{
+	const struct event_str	*img;
+	uint32_t		 i;
+
+	event_alias(ev, EVENT_F_DEST, EVENT_F_DESTINATIONHOSTNAME);
+	event_alias(ev, EVENT_F_DEST, EVENT_F_DESTINATIONIP);
+	event_alias(ev, EVENT_F_SRC, EVENT_F_SOURCEHOSTNAME);
+	event_alias(ev, EVENT_F_SRC, EVENT_F_SOURCEIP);
+	event_alias(ev, EVENT_F_DVC, EVENT_F_COMPUTER);
+	event_alias(ev, EVENT_F_CIM_USER, EVENT_F_USER);
+	event_alias(ev, EVENT_F_APP, EVENT_F_IMAGE);
+	if (event_has(ev, EVENT_F_IMAGE)) {
+		img = &ev->val[EVENT_F_IMAGE];
+		for (i = img->len; i > 0; i--)
+			if (img->ptr[i - 1] == '\\' || img->ptr[i - 1] == '/')
+				break;
+		if (!event_has(ev, EVENT_F_PROCESS_NAME))
+			(void)event_set_ref(ev, EVENT_F_PROCESS_NAME,
+			    img->ptr + i, img->len - i);
+		if (!event_has(ev, EVENT_F_PROCESS_EXEC))
+			(void)event_set_ref(ev, EVENT_F_PROCESS_EXEC,
+			    img->ptr + i, img->len - i);
+	}
+	event_alias(ev, EVENT_F_TRANSPORT, EVENT_F_PROTOCOL);
+	if (event_eq_nocase(ev, EVENT_F_INITIATED, "true")) {
+		event_alias(ev, EVENT_F_CIM_PROTOCOL,
+		    EVENT_F_DESTINATIONPORTNAME);
+		event_default(ev, EVENT_F_DIRECTION, "outbound");
+	} else {
+		event_alias(ev, EVENT_F_CIM_PROTOCOL, EVENT_F_SOURCEPORTNAME);
+		if (event_eq_nocase(ev, EVENT_F_INITIATED, "false"))
+			event_default(ev, EVENT_F_DIRECTION, "inbound");
+	}
+	event_alias(ev, EVENT_F_DEST_IP, EVENT_F_DESTINATIONIP);
+	event_alias(ev, EVENT_F_DEST_PORT, EVENT_F_DESTINATIONPORT);
+	event_alias(ev, EVENT_F_SRC_IP, EVENT_F_SOURCEIP);
+	event_alias(ev, EVENT_F_SRC_PORT, EVENT_F_SOURCEPORT);
+	event_alias(ev, EVENT_F_PROCESS_GUID, EVENT_F_PROCESSGUID);
+	event_alias(ev, EVENT_F_PROCESS_ID, EVENT_F_PROCESSID);
+	if (event_eq_nocase(ev, EVENT_F_SOURCEISIPV6, "true") ||
+	    event_eq_nocase(ev, EVENT_F_DESTINATIONISIPV6, "true"))
+		event_default(ev, EVENT_F_PROTOCOL_VERSION, "ipv6");
+	else if (event_has(ev, EVENT_F_SOURCEISIPV6) ||
+	    event_has(ev, EVENT_F_DESTINATIONISIPV6))
+		event_default(ev, EVENT_F_PROTOCOL_VERSION, "ipv4");
+	if (sysmon) {
+		event_default(ev, EVENT_F_VENDOR_PRODUCT, "Microsoft Sysmon");
+		event_default(ev, EVENT_F_ACTION, "allowed");
+	}
+}
+
+int
+event_normalise(struct event *ev, int64_t header_ms, int64_t now_ms)
+{
+	bool	 sysmon;
+
+	sysmon = event_normalise_source(ev);
+	if (event_normalise_user(ev) == -1)
+		return -1;
+	if (event_normalise_time(ev, header_ms, now_ms) == -1)
+		return -1;
+	event_normalise_cim(ev, sysmon);
+	return 0;
+}
+
+/* Reads exactly n decimal digits at s[*i]; -1 when one is not a digit. */
+static int
+event_parse_digits(const char *s, size_t len, size_t *i, int n)
+{
+	int	 v = 0;
+
+	if (len - *i < (size_t)n)
+		return -1;
+	while (n-- > 0) {
+		if (s[*i] < '0' || s[*i] > '9')
+			return -1;
+		v = v * 10 + (s[(*i)++] - '0');
+	}
+	return v;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t
+event_days_from_civil(int y, int m, int d)
+{
+	int64_t	 era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/*
+ * Parses "YYYY-MM-DD HH:MM:SS[.f...]" (Sysmon UtcTime, UTC) and ISO 8601 /
+ * RFC 3339 "YYYY-MM-DDTHH:MM:SS[.f...](Z|+HH:MM|-HH:MM|+HHMM)".  Fractions
+ * of any length are truncated to milliseconds; no zone means UTC.  Stores
+ * ms since the epoch and returns 0, or returns -1 when s is malformed.
+ */
+int
+event_parse_time(const char *s, size_t len, int64_t *ms)
+{
+	static const int mdays[] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	size_t	 i = 0;
+	int	 y, mo, d, h, mi, sec, frac = 0, scale = 100, off = 0;
+	int	 oh, om, sign;
+
+	if ((y = event_parse_digits(s, len, &i, 4)) == -1 || i >= len ||
+	    s[i++] != '-' ||
+	    (mo = event_parse_digits(s, len, &i, 2)) == -1 || i >= len ||
+	    s[i++] != '-' ||
+	    (d = event_parse_digits(s, len, &i, 2)) == -1 || i >= len ||
+	    (s[i] != ' ' && s[i] != 'T' && s[i] != 't') || ++i >= len ||
+	    (h = event_parse_digits(s, len, &i, 2)) == -1 || i >= len ||
+	    s[i++] != ':' ||
+	    (mi = event_parse_digits(s, len, &i, 2)) == -1 || i >= len ||
+	    s[i++] != ':' ||
+	    (sec = event_parse_digits(s, len, &i, 2)) == -1)
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && (y % 4 != 0 ||
+	    (y % 100 == 0 && y % 400 != 0))) ||
+	    h > 23 || mi > 59 || sec > 60)
+		return -1;
+	if (i < len && s[i] == '.') {
+		if (++i >= len || s[i] < '0' || s[i] > '9')
+			return -1;
+		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+			frac += (s[i] - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (i < len && (s[i] == 'Z' || s[i] == 'z'))
+		i++;
+	else if (i < len && (s[i] == '+' || s[i] == '-')) {
+		sign = s[i++] == '-' ? -1 : 1;
+		if ((oh = event_parse_digits(s, len, &i, 2)) == -1)
+			return -1;
+		if (i < len && s[i] == ':')
+			i++;
+		if ((om = event_parse_digits(s, len, &i, 2)) == -1 ||
+		    oh > 23 || om > 59)
+			return -1;
+		off = sign * (oh * 60 + om);
+	}
+	if (i != len)
+		return -1;
+	*ms = ((event_days_from_civil(y, mo, d) * 86400 + h * 3600 +
+	    mi * 60 + sec - (int64_t)off * 60) * 1000) + frac;
+	return 0;
+}

@@ -141,6 +141,12 @@ int		 event_set_ref(struct event *ev, int id, const char *v,
 char		*event_alloc(struct event *ev, size_t len);
 void		 event_unset(struct event *ev, int id);
 
+/*
+ * Gives back the unused tail of the last event_alloc(): p is what it
+ * returned and used the bytes kept.
+ */
+void		 event_trim(struct event *ev, const char *p, size_t used);
+
 static inline bool
 event_has(const struct event *ev, int id)
 {
