@@ -35,6 +35,8 @@ enum stats_emit_reason {
 	STATS_EMIT_FLUSH		/* shutdown or detection removed */
 };
 
+#define STATS_MAX_VALUES	100	/* distinct values() items per row */
+
 struct stats_opts {
 	int		 window_s;	/* tumbling window, >= 1 */
 	size_t		 max_keys;	/* live keys before early emission */
@@ -72,6 +74,8 @@ struct stats_counters {
 	uint64_t	 early;		/* rows emitted early */
 	size_t		 keys;		/* live keys now */
 	size_t		 bytes;		/* bytes held now */
+	uint64_t	 values_capped;	/* values() items not kept: a row
+					   holds at most STATS_MAX_VALUES */
 };
 
 struct stats_table;
