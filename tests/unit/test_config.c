@@ -1,1 +1,491 @@
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+ */
+
+/*
+ * Tests of config.c: defaults, file syntax and every value type, bounds,
+ * relative paths, command-line overrides, --set, the HEC token and URL
+ * checks, and the shipped conf/hecsentry.conf.  Files are written to a
+ * fresh temporary directory per test.
+ */
+#include <sys/stat.h>
+
 #include <criterion/criterion.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+static char	 tmpdir[PATH_MAX];	/* per-test scratch directory */
+
+static void
+setup(void)
+{
+	char	 tmpl[] = "/tmp/test_config.XXXXXX", *real;
+
+	cr_assert_not_null(mkdtemp(tmpl));
+	real = realpath(tmpl, NULL);
+	cr_assert_not_null(real);
+	snprintf(tmpdir, sizeof(tmpdir), "%s", real);
+	free(real);
+	unsetenv("HECSENTRY_HEC_TOKEN");
+}
+
+static void
+teardown(void)
+{
+	char	 cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		cr_log_warn("could not remove %s", tmpdir);
+}
+
+TestSuite(config, .init = setup, .fini = teardown);
+
+/* Writes text to tmpdir/name with mode; returns the path (static). */
+static const char *
+write_file(const char *name, const char *text, mode_t mode)
+{
+	static char	 path[PATH_MAX + 64];
+	FILE		*fp;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	fp = fopen(path, "w");
+	cr_assert_not_null(fp, "cannot write %s", path);
+	fputs(text, fp);
+	fclose(fp);
+	chmod(path, mode);
+	return path;
+}
+
+/* Parses text as a config file on top of the defaults. */
+static int
+parse_text(const char *text, struct config *cfg, char **err)
+{
+	const char	*path;
+
+	path = write_file("t.conf", text, 0600);
+	config_init(cfg);
+	return config_parse_file(path, cfg, err);
+}
+
+static int
+run_args(struct config *cfg, char **err, int argc, const char **argv)
+{
+	return config_from_args(argc, (char **)argv, cfg, err);
+}
+
+#define ARGV(...)	(const char *[]){ "hecsentry", __VA_ARGS__, NULL }
+#define ARGC(...)	((int)(sizeof((const char *[]){ "hecsentry", \
+			    __VA_ARGS__ }) / sizeof(const char *)))
+#define RUN(cfg, err, ...)						\
+	run_args(cfg, err, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
+
+Test(config, defaults)
+{
+	struct config	 cfg;
+
+	config_init(&cfg);
+	cr_expect_eq(cfg.max_connections, 1024);
+	cr_expect_eq(cfg.max_frame, 65536);
+	cr_expect_eq(cfg.idle_timeout_s, 300);
+	cr_expect_eq(cfg.udp_rcvbuf, 8 * 1024 * 1024);
+	cr_expect_eq(cfg.max_json_depth, 64);
+	cr_expect_eq(cfg.window_s, 60);
+	cr_expect_eq(cfg.max_keys, 10000);
+	cr_expect_eq(cfg.stats_max_bytes, 64 * 1024 * 1024);
+	cr_expect_not(cfg.null_by_drop);
+	cr_expect_eq(cfg.output, CONFIG_OUTPUT_HEC);
+	cr_expect_eq(cfg.nhec_url, 0);
+	cr_expect_eq(cfg.nlisten_tcp, 0);
+	cr_expect_str_eq(cfg.hec_sourcetype, "hecsentry:alert");
+	cr_expect_null(cfg.hec_index);
+	cr_expect(cfg.hec_tls_verify);
+	cr_expect(cfg.hec_gzip);
+	cr_expect_eq(cfg.hec_batch_events, 500);
+	cr_expect_eq(cfg.hec_batch_bytes, 1024 * 1024);
+	cr_expect_eq(cfg.hec_batch_ms, 1000);
+	cr_expect_eq(cfg.hec_timeout_ms, 30000);
+	cr_expect_eq(cfg.hec_connect_timeout_ms, 10000);
+	cr_expect_eq(cfg.hec_max_inflight, 4);
+	cr_expect_eq(cfg.hec_queue_bytes, 64 * 1024 * 1024);
+	cr_expect_eq(cfg.hec_retry_min_ms, 500);
+	cr_expect_eq(cfg.hec_retry_max_ms, 30000);
+	cr_expect_eq(cfg.shutdown_timeout_s, 10);
+	cr_expect_null(cfg.spool_dir);
+	cr_expect_str_eq(cfg.admin_listen, "127.0.0.1:9880");
+	cr_expect(strstr(cfg.detections_dir, "/detections") != NULL);
+	cr_expect_eq(cfg.detections_dir[0], '/');
+	cr_expect(strstr(cfg.macros_dir, "/macros") != NULL);
+	config_free(&cfg);
+}
+
+Test(config, every_value_kind)
+{
+	struct config	 cfg;
+	char		*err = NULL;
+	int		 rc;
+
+	rc = parse_text(
+	    "# a comment\n"
+	    "\n"
+	    "   listen_tcp = 127.0.0.1:5514   # trailing comment\n"
+	    "listen_tcp=[::1]:5514\n"
+	    "listen_udp = \"0.0.0.0:5514\"\n"
+	    "max_frame = 16M\n"
+	    "udp_rcvbuf = 512k\n"
+	    "stats_max_bytes = 1G\n"
+	    "idle_timeout = 2m\n"
+	    "hec_timeout = 5\n"
+	    "window = 1h\n"
+	    "max_json_depth = 10\n"
+	    "null_by_fields = drop\n"
+	    "hec_tls_verify = no\n"
+	    "hec_gzip = off\n"
+	    "hec_index = \"sec # not a comment \\\"q\\\"\"\n"
+	    "hec_sourcetype = my:alert\n"
+	    "output = stdout\n", &cfg, &err);
+	cr_assert_eq(rc, 0, "%s", err ? err : "");
+	cr_assert_eq(cfg.nlisten_tcp, 2);
+	cr_expect_str_eq(cfg.listen_tcp[0], "127.0.0.1:5514");
+	cr_expect_str_eq(cfg.listen_tcp[1], "[::1]:5514");
+	cr_assert_eq(cfg.nlisten_udp, 1);
+	cr_expect_str_eq(cfg.listen_udp[0], "0.0.0.0:5514");
+	cr_expect_eq(cfg.max_frame, 16 * 1024 * 1024);
+	cr_expect_eq(cfg.udp_rcvbuf, 512 * 1024);
+	cr_expect_eq(cfg.stats_max_bytes, 1024UL * 1024 * 1024);
+	cr_expect_eq(cfg.idle_timeout_s, 120);
+	cr_expect_eq(cfg.hec_timeout_ms, 5000);
+	cr_expect_eq(cfg.window_s, 3600);
+	cr_expect_eq(cfg.max_json_depth, 10);
+	cr_expect(cfg.null_by_drop);
+	cr_expect_not(cfg.hec_tls_verify);
+	cr_expect_not(cfg.hec_gzip);
+	cr_expect_str_eq(cfg.hec_index, "sec # not a comment \"q\"");
+	cr_expect_str_eq(cfg.hec_sourcetype, "my:alert");
+	cr_expect_eq(cfg.output, CONFIG_OUTPUT_STDOUT);
+	config_free(&cfg);
+}
+
+Test(config, relative_paths_from_file_dir)
+{
+	struct config	 cfg;
+	char		*err = NULL, want[PATH_MAX + 64];
+
+	cr_assert_eq(parse_text(
+	    "detections = det\n"
+	    "macros = ../mac\n"
+	    "hec_token_file = tok\n"
+	    "hec_ca_file = /abs/ca.pem\n"
+	    "hec_ca_path = cas\n"
+	    "spool_dir = spool\n"
+	    "output = file:out/alerts.json\n", &cfg, &err), 0, "%s", err);
+	snprintf(want, sizeof(want), "%s/det", tmpdir);
+	cr_expect_str_eq(cfg.detections_dir, want);
+	snprintf(want, sizeof(want), "%s/../mac", tmpdir);
+	cr_expect_str_eq(cfg.macros_dir, want);
+	snprintf(want, sizeof(want), "%s/tok", tmpdir);
+	cr_expect_str_eq(cfg.hec_token_file, want);
+	cr_expect_str_eq(cfg.hec_ca_file, "/abs/ca.pem");
+	snprintf(want, sizeof(want), "%s/cas", tmpdir);
+	cr_expect_str_eq(cfg.hec_ca_path, want);
+	snprintf(want, sizeof(want), "%s/spool", tmpdir);
+	cr_expect_str_eq(cfg.spool_dir, want);
+	cr_expect_eq(cfg.output, CONFIG_OUTPUT_FILE);
+	snprintf(want, sizeof(want), "%s/out/alerts.json", tmpdir);
+	cr_expect_str_eq(cfg.output_path, want);
+	config_free(&cfg);
+}
+
+Test(config, cli_paths_stay_relative_to_cwd)
+{
+	struct config	 cfg;
+	char		*err = NULL;
+
+	cr_assert_eq(RUN(&cfg, &err, "--output", "file:a.json",
+	    "--detections", "d", "--macros", "m"), 0, "%s", err);
+	cr_expect_str_eq(cfg.output_path, "a.json");
+	cr_expect_str_eq(cfg.detections_dir, "d");
+	cr_expect_str_eq(cfg.macros_dir, "m");
+	config_free(&cfg);
+}
+
+Test(config, unknown_key_names_file_and_line)
+{
+	struct config	 cfg;
+	char		*err = NULL, want[PATH_MAX + 64];
+
+	cr_assert_eq(parse_text("window = 30\n# c\n\nbogus_key = 1\n", &cfg,
+	    &err), -1);
+	snprintf(want, sizeof(want), "%s/t.conf:4: unknown key", tmpdir);
+	cr_expect(strncmp(err, want, strlen(want)) == 0, "got %s", err);
+	cr_expect(strstr(err, "bogus_key") != NULL);
+	free(err);
+	config_free(&cfg);
+}
+
+struct bad_case {
+	const char	*text;
+	const char	*reason;
+};
+
+Test(config, bad_and_out_of_bounds_values)
+{
+	static const struct bad_case cases[] = {
+		{ "max_frame = 100\n", "out of range" },
+		{ "max_frame = 17M\n", "out of range" },
+		{ "window = 0\n", "out of range" },
+		{ "window = 86401\n", "out of range" },
+		{ "window = 10x\n", "bad number" },
+		{ "window = -5\n", "not a number" },
+		{ "max_connections = 99999999999999999999999\n", "too large" },
+		{ "hec_gzip = maybe\n", "yes or no" },
+		{ "null_by_fields = sometimes\n", "keep or drop" },
+		{ "output = syslog\n", "hec, stdout or file:PATH" },
+		{ "output = file:\n", "hec, stdout or file:PATH" },
+		{ "hec_index = \"open\n", "unterminated" },
+		{ "hec_index = \"a\" b\n", "after the quoted" },
+		{ "window 60\n", "expected '='" },
+		{ "= 60\n", "expected a key" },
+		{ "listen_tcp =\n", "empty value" },
+		{ "hec_max_inflight = 0\n", "out of range" },
+	};
+	struct config	 cfg;
+	char		*err;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err = NULL;
+		cr_expect_eq(parse_text(cases[i].text, &cfg, &err), -1,
+		    "accepted %s", cases[i].text);
+		cr_expect(err != NULL && strstr(err, "t.conf:1: ") != NULL &&
+		    strstr(err, cases[i].reason) != NULL,
+		    "case %s: got %s", cases[i].text, err ? err : "(null)");
+		free(err);
+		config_free(&cfg);
+	}
+}
+
+Test(config, cli_overrides_file_and_replaces_lists)
+{
+	struct config	 cfg;
+	char		*err = NULL;
+	const char	*path;
+
+	path = write_file("c.conf",
+	    "listen_tcp = 0.0.0.0:514\n"
+	    "listen_tcp = 0.0.0.0:601\n"
+	    "listen_udp = 0.0.0.0:514\n"
+	    "window = 30\n"
+	    "max_keys = 50\n"
+	    "output = stdout\n", 0600);
+	cr_assert_eq(RUN(&cfg, &err, "-c", path, "--listen-tcp",
+	    "127.0.0.1:1", "--listen-tcp", "127.0.0.1:2", "--window", "5",
+	    "-v", "-v", "-f"), 0, "%s", err);
+	cr_assert_eq(cfg.nlisten_tcp, 2);
+	cr_expect_str_eq(cfg.listen_tcp[0], "127.0.0.1:1");
+	cr_expect_str_eq(cfg.listen_tcp[1], "127.0.0.1:2");
+	cr_assert_eq(cfg.nlisten_udp, 1);
+	cr_expect_str_eq(cfg.listen_udp[0], "0.0.0.0:514");
+	cr_expect_eq(cfg.window_s, 5);
+	cr_expect_eq(cfg.max_keys, 50);
+	cr_expect_eq(cfg.verbose, 2);
+	cr_expect(cfg.foreground);
+	cr_expect_str_eq(cfg.config_file, path);
+	cr_expect_not(cfg.check_only);
+	config_free(&cfg);
+}
+
+Test(config, set_any_key)
+{
+	struct config	 cfg;
+	char		*err = NULL;
+
+	cr_assert_eq(RUN(&cfg, &err, "--output", "stdout", "--set",
+	    "max_frame=1k", "--set", "hec_index=sec", "--set",
+	    "listen_udp=127.0.0.1:9", "--set", "listen_udp=[::1]:9"), 0,
+	    "%s", err);
+	cr_expect_eq(cfg.max_frame, 1024);
+	cr_expect_str_eq(cfg.hec_index, "sec");
+	cr_assert_eq(cfg.nlisten_udp, 2);
+	cr_expect_str_eq(cfg.listen_udp[1], "[::1]:9");
+	config_free(&cfg);
+
+	cr_expect_eq(RUN(&cfg, &err, "--output", "stdout", "--set",
+	    "nosuch=1"), -1);
+	cr_expect(strstr(err, "unknown key \"nosuch\"") != NULL, "%s", err);
+	free(err);
+	cr_expect_eq(RUN(&cfg, &err, "--output", "stdout", "--set",
+	    "window"), -1);
+	cr_expect(strstr(err, "KEY=VALUE") != NULL, "%s", err);
+	free(err);
+	cr_expect_eq(RUN(&cfg, &err, "--output", "stdout", "--window",
+	    "0"), -1);
+	cr_expect(strstr(err, "--window: window: value out of range") !=
+	    NULL, "%s", err);
+	free(err);
+	cr_expect_eq(RUN(&cfg, &err, "--no-such-option"), -1);
+	cr_expect(strstr(err, "unknown option") != NULL, "%s", err);
+	free(err);
+	cr_expect_eq(RUN(&cfg, &err, "--output", "stdout", "extra"), -1);
+	free(err);
+}
+
+Test(config, hec_needs_url_and_token)
+{
+	struct config	 cfg;
+	char		*err = NULL;
+
+	cr_expect_eq(RUN(&cfg, &err, "--output", "hec"), -1);
+	cr_expect(strstr(err, "hec_url") != NULL, "%s", err);
+	free(err);
+	cr_expect_eq(RUN(&cfg, &err, "--hec-url", "https://s:8088"), -1);
+	cr_expect(strstr(err, "token") != NULL, "%s", err);
+	cr_expect(strstr(err, "HECSENTRY_HEC_TOKEN") != NULL, "%s", err);
+	free(err);
+	setenv("HECSENTRY_HEC_TOKEN", "x", 1);
+	cr_expect_eq(RUN(&cfg, &err, "--hec-url", "ftp://s:8088"), -1);
+	cr_expect(strstr(err, "http:// or https://") != NULL, "%s", err);
+	free(err);
+	cr_expect_eq(RUN(&cfg, &err, "--hec-url", "https:///x"), -1);
+	free(err);
+}
+
+Test(config, hec_url_gets_default_path)
+{
+	struct config	 cfg;
+	char		*err = NULL;
+
+	setenv("HECSENTRY_HEC_TOKEN", "abc-123", 1);
+	cr_assert_eq(RUN(&cfg, &err, "--hec-url", "https://s:8088",
+	    "--hec-url", "http://t/", "--hec-url",
+	    "https://u:8088/services/collector"), 0, "%s", err);
+	cr_assert_eq(cfg.nhec_url, 3);
+	cr_expect_str_eq(cfg.hec_url[0],
+	    "https://s:8088/services/collector/event");
+	cr_expect_str_eq(cfg.hec_url[1], "http://t/services/collector/event");
+	cr_expect_str_eq(cfg.hec_url[2], "https://u:8088/services/collector");
+	cr_expect_str_eq(cfg.hec_token, "abc-123");
+	config_free(&cfg);
+}
+
+Test(config, token_from_file_trimmed_and_beats_env)
+{
+	struct config	 cfg;
+	char		*err = NULL;
+	const char	*path;
+
+	setenv("HECSENTRY_HEC_TOKEN", "from-env", 1);
+	path = write_file("tok", "  \n\t1234-abcd \n\n", 0600);
+	cr_assert_eq(RUN(&cfg, &err, "--hec-url", "https://s",
+	    "--hec-token-file", path), 0, "%s", err);
+	cr_expect_str_eq(cfg.hec_token, "1234-abcd");
+	config_free(&cfg);
+
+	/* readable by others: accepted, with a warning */
+	path = write_file("tok2", "5678\n", 0644);
+	cr_assert_eq(RUN(&cfg, &err, "--hec-url", "https://s",
+	    "--hec-token-file", path), 0, "%s", err);
+	cr_expect_str_eq(cfg.hec_token, "5678");
+	config_free(&cfg);
+
+	path = write_file("empty", " \n", 0600);
+	cr_expect_eq(RUN(&cfg, &err, "--hec-url", "https://s",
+	    "--hec-token-file", path), -1);
+	cr_expect(strstr(err, "empty") != NULL, "%s", err);
+	free(err);
+
+	path = write_file("bad", "a b\n", 0600);
+	cr_expect_eq(RUN(&cfg, &err, "--hec-url", "https://s",
+	    "--hec-token-file", path), -1);
+	cr_expect(strstr(err, "a b") == NULL, "token leaked: %s", err);
+	free(err);
+
+	cr_expect_eq(RUN(&cfg, &err, "--hec-url", "https://s",
+	    "--hec-token-file", "/nonexistent/tok"), -1);
+	cr_expect(strstr(err, "/nonexistent/tok") != NULL, "%s", err);
+	free(err);
+}
+
+Test(config, token_from_env)
+{
+	struct config	 cfg;
+	char		*err = NULL;
+
+	setenv("HECSENTRY_HEC_TOKEN", "env-token", 1);
+	cr_assert_eq(RUN(&cfg, &err, "--hec-url", "https://s"), 0, "%s",
+	    err);
+	cr_expect_str_eq(cfg.hec_token, "env-token");
+	config_free(&cfg);
+}
+
+Test(config, check_config_flag)
+{
+	struct config	 cfg;
+	char		*err = NULL;
+
+	cr_assert_eq(RUN(&cfg, &err, "--output", "stdout",
+	    "--check-config"), 0, "%s", err);
+	cr_expect(cfg.check_only);
+	config_free(&cfg);
+}
+
+Test(config, version_and_help_ask_to_exit)
+{
+	struct config	 cfg;
+	char		*err = NULL;
+	FILE		*fp;
+	char		 buf[65536];
+	size_t		 n;
+
+	cr_expect_eq(RUN(&cfg, &err, "--version"), 1);
+	config_free(&cfg);
+	fp = tmpfile();
+	cr_assert_not_null(fp);
+	config_usage(fp);
+	rewind(fp);
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	cr_expect(strstr(buf, "--listen-tcp") != NULL);
+	cr_expect(strstr(buf, "--set KEY=VALUE") != NULL);
+	cr_expect(strstr(buf, "HECSENTRY_HEC_TOKEN") != NULL);
+	cr_expect(strstr(buf, "hec_batch_events = 500") != NULL);
+	cr_expect(strstr(buf, "Example") != NULL);
+}
+
+Test(config, shipped_config_parses)
+{
+	struct config	 cfg;
+	struct stat	 st;
+	const char	*dir;
+	char		 path[PATH_MAX], *err = NULL;
+
+	dir = getenv("CONFDIR");
+	if (dir == NULL)
+		dir = "conf";
+	snprintf(path, sizeof(path), "%s/hecsentry.conf", dir);
+	config_init(&cfg);
+	cr_assert_eq(config_parse_file(path, &cfg, &err), 0, "%s", err);
+	cr_assert_eq(config_finish(&cfg, &err), 0, "%s", err);
+	cr_expect_eq(cfg.output, CONFIG_OUTPUT_STDOUT);
+	cr_expect_eq(cfg.nlisten_tcp, 1);
+	cr_expect_eq(cfg.nlisten_udp, 1);
+	cr_expect_eq(stat(cfg.detections_dir, &st), 0, "%s",
+	    cfg.detections_dir);
+	cr_expect(S_ISDIR(st.st_mode));
+	cr_expect_eq(stat(cfg.macros_dir, &st), 0, "%s", cfg.macros_dir);
+	config_free(&cfg);
+}
