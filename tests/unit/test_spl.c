@@ -1,1 +1,519 @@
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+ */
+
+/*
+ * Tests of the SPL compiler: both generations of the shipped detections
+ * compile into the expected stats, refused syntax is reported at the
+ * right line and column, Splunk's precedence, the matching truth table
+ * for all four detections, and the post-stats commands.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include <criterion/criterion.h>
+
+#include "detection.h"
+#include "event.h"
+#include "spl.h"
+
+#define SYSMON_SOURCE	"XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"
+
+static const char *
+conf_dir(void)
+{
+	const char	*d = getenv("CONFDIR");
+
+	return d != NULL ? d : "conf";
+}
+
+/* Loads conf/detections/<rel> against conf/macros. */
+static struct detection *
+load(const char *rel)
+{
+	struct detection *d;
+	char		 path[1024], macros[1024];
+	char		*err = NULL;
+
+	snprintf(path, sizeof(path), "%s/detections/%s", conf_dir(), rel);
+	snprintf(macros, sizeof(macros), "%s/macros", conf_dir());
+	d = detection_load_file(path, macros, &err);
+	cr_assert_not_null(d, "%s: %s", path, err != NULL ? err : "?");
+	return d;
+}
+
+/* Inline macros for the compiler-only tests. */
+static const char *ctime_args[] = { "field" };
+
+static bool
+test_lookup(void *arg, const char *name, size_t nargs,
+    struct spl_macro_def *out)
+{
+	static const struct {
+		const char	*name;
+		size_t		 nargs;
+		const char	*def;
+	} tab[] = {
+		{ "sysmon", 0, "source=XmlWinEventLog:Microsoft-Windows-"
+		    "Sysmon/Operational" },
+		{ "security_content_ctime", 1, "convert timeformat="
+		    "\"%Y-%m-%dT%H:%M:%S\" ctime($field$)" },
+		{ "bad_macro", 0, "a=1\n| eval x=1" },
+		{ "loop", 0, "a=1 `loop`" },
+		{ "acme_filter", 0,
+		    "search NOT Image=\"*\\\\Acme\\\\mailer.exe\"" },
+	};
+	size_t		 k;
+
+	(void)arg;
+	for (k = 0; k < sizeof(tab) / sizeof(tab[0]); k++)
+		if (strcmp(tab[k].name, name) == 0 && tab[k].nargs == nargs) {
+			out->definition = tab[k].def;
+			out->nargs = nargs;
+			out->args = ctime_args;
+			return true;
+		}
+	return false;
+}
+
+static const char *
+fname(int id)
+{
+	return event_field_name(id);
+}
+
+static void
+check_stats(const struct spl_search *s, const char **by, size_t nby)
+{
+	size_t	 k;
+
+	cr_assert_eq(s->stats.nby, nby);
+	for (k = 0; k < nby; k++)
+		cr_assert_str_eq(fname(s->stats.by[k]), by[k], "by %zu", k);
+	cr_assert_eq(s->stats.nagg, 3);
+	cr_assert_eq(s->stats.agg[0].func, SPL_AGG_COUNT);
+	cr_assert_eq(s->stats.agg[0].field, -1);
+	cr_assert_str_eq(fname(s->stats.agg[0].as), "count");
+	cr_assert_eq(s->stats.agg[1].func, SPL_AGG_MIN);
+	cr_assert_eq(s->stats.agg[1].field, EVENT_F_TIME);
+	cr_assert_str_eq(fname(s->stats.agg[1].as), "firstTime");
+	cr_assert_eq(s->stats.agg[2].func, SPL_AGG_MAX);
+	cr_assert_eq(s->stats.agg[2].field, EVENT_F_TIME);
+	cr_assert_str_eq(fname(s->stats.agg[2].as), "lastTime");
+	cr_assert_eq(s->ncolumns, nby + 3);
+	for (k = 0; k < nby; k++)
+		cr_assert_str_eq(fname(s->columns[k]), by[k]);
+	cr_assert_str_eq(fname(s->columns[nby]), "count");
+	cr_assert_str_eq(fname(s->columns[nby + 1]), "firstTime");
+	cr_assert_str_eq(fname(s->columns[nby + 2]), "lastTime");
+	cr_assert_eq(s->event_code, 3);
+	/* Two converts; the default filter macro adds nothing. */
+	cr_assert_eq(s->npost, 2);
+}
+
+static const char *by_mail3[] = {
+	"Image", "DestinationPort", "DestinationPortName",
+	"DestinationHostname", "SourceHostname", "SourcePort",
+	"SourcePortName", "Protocol", "DestinationIp", "dest", "user"
+};
+static const char *by_ftp3[] = {
+	"Image", "DestinationPort", "DestinationPortName",
+	"DestinationHostname", "DestinationIp", "SourcePort",
+	"SourcePortName", "Protocol", "SourceHostname", "dest", "user"
+};
+static const char *by_2026[] = {
+	"action", "app", "dest", "dest_ip", "dest_port", "direction", "dvc",
+	"protocol", "protocol_version", "src", "src_ip", "src_port",
+	"transport", "user", "vendor_product", "process_name",
+	"process_exec", "process_guid", "process_id"
+};
+
+#define MAIL3	"windows_mail_protocol_in_non_common_process_path.yml"
+#define FTP3	"windows_file_transfer_protocol_in_non_common_process_path.yml"
+#define MAIL26	"disabled/" MAIL3
+#define FTP26	"disabled/" FTP3
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+Test(spl, compiles_v3_detections)
+{
+	struct detection *d;
+	size_t		 k;
+	bool		 image = false, time = false;
+
+	d = load(MAIL3);
+	check_stats(d->search, by_mail3, NELEM(by_mail3));
+	for (k = 0; k < d->search->nfields; k++) {
+		image |= d->search->fields[k] == EVENT_F_IMAGE;
+		time |= d->search->fields[k] == EVENT_F_TIME;
+	}
+	cr_assert(image && time, "fields lists what filter and stats read");
+	detection_free(d);
+	d = load(FTP3);
+	check_stats(d->search, by_ftp3, NELEM(by_ftp3));
+	detection_free(d);
+}
+
+Test(spl, compiles_2026_detections)
+{
+	struct detection *d;
+
+	d = load(MAIL26);
+	check_stats(d->search, by_2026, NELEM(by_2026));
+	detection_free(d);
+	d = load(FTP26);
+	check_stats(d->search, by_2026, NELEM(by_2026));
+	detection_free(d);
+}
+
+Test(spl, refuses_with_line_and_column)
+{
+	static const struct {
+		const char	*text;
+		const char	*origin;
+		int		 line, col;
+		const char	*msg;
+	} tab[] = {
+		{ "a=1 | eval x=1 | stats count", "search", 1, 7,
+		    "unsupported command 'eval'" },
+		{ "| tstats count from datamodel=Endpoint.Processes",
+		    "search", 1, 3, "unsupported command 'tstats'" },
+		{ "a=1 | where x>1 | stats count", "search", 1, 7,
+		    "unsupported command 'where'" },
+		{ "(a=1 b=2 | stats count", "search", 1, 1,
+		    "unbalanced parenthesis" },
+		{ "a=1) | stats count", "search", 1, 4,
+		    "unbalanced parenthesis" },
+		{ "a=1 OR | stats count", "search", 1, 5,
+		    "expected a search term after 'OR'" },
+		{ "a=1 OR", "search", 1, 5,
+		    "expected a search term after 'OR'" },
+		{ "a=\"abc | stats count", "search", 1, 3,
+		    "unterminated string" },
+		{ "a=1 hello | stats count", "search", 1, 5,
+		    "free-text search term 'hello' is not supported" },
+		{ "a=1 and b=2 | stats count", "search", 1, 5,
+		    "free-text search term 'and' is not supported" },
+		{ "`nosuch` a=1 | stats count", "search", 1, 1,
+		    "unknown macro 'nosuch'" },
+		{ "a=1 | `nosuch(x)`", "search", 1, 7,
+		    "unknown macro 'nosuch(1)'" },
+		{ "a=1 | search b=2", "search", 1, 1,
+		    "the search has no stats command" },
+		{ "a=1 | stats foo(x)", "search", 1, 13,
+		    "unknown stats function 'foo'" },
+		{ "a=1 | stats count | stats count", "search", 1, 21,
+		    "only one stats command is supported" },
+		{ "a= | stats count", "search", 1, 2,
+		    "expected a value after '='" },
+		{ "a<x | stats count", "search", 1, 3,
+		    "expected a number after '<'" },
+		{ "`sysmon`\n  EventCode=3\n| stats count by Image\n"
+		    "| eval y=1", "search", 4, 3,
+		    "unsupported command 'eval'" },
+		{ "x=1 `bad_macro`\n| stats count", "macro bad_macro", 2, 3,
+		    "unsupported command 'eval'" },
+		{ "`loop` | stats count", "macro loop", 1, 5,
+		    "macros nested deeper than 10 levels" },
+	};
+	struct spl_search *s;
+	struct spl_error err;
+	size_t		 k;
+
+	for (k = 0; k < NELEM(tab); k++) {
+		s = spl_compile(tab[k].text, test_lookup, NULL, &err);
+		cr_assert_null(s, "%zu: %s compiled", k, tab[k].text);
+		cr_expect_str_eq(err.msg, tab[k].msg, "%zu: %s", k,
+		    tab[k].text);
+		cr_expect_str_eq(err.origin, tab[k].origin, "%zu", k);
+		cr_expect_eq(err.line, tab[k].line, "%zu: line %d", k,
+		    err.line);
+		cr_expect_eq(err.column, tab[k].col, "%zu: column %d", k,
+		    err.column);
+	}
+}
+
+/* Builds a Sysmon-looking event; NULL leaves a field absent. */
+static void
+mk(struct event *ev, const char *source, const char *code,
+    const char *image, const char *port, const char *portname)
+{
+	event_reset(ev);
+	if (source != NULL)
+		event_set(ev, EVENT_F_SOURCE, source, strlen(source));
+	if (code != NULL)
+		event_set(ev, EVENT_F_EVENTCODE, code, strlen(code));
+	if (image != NULL)
+		event_set(ev, EVENT_F_IMAGE, image, strlen(image));
+	if (port != NULL)
+		event_set(ev, EVENT_F_DESTINATIONPORT, port, strlen(port));
+	if (portname != NULL)
+		event_set(ev, EVENT_F_DESTINATIONPORTNAME, portname,
+		    strlen(portname));
+}
+
+Test(spl, precedence_is_splunks)
+{
+	struct spl_search *s;
+	struct spl_error err;
+	struct event	 ev;
+	int		 a, b, c;
+
+	s = spl_compile("a=1 b=1 OR c=1 | stats count", test_lookup, NULL,
+	    &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	a = event_field_lookup("a", 1);
+	b = event_field_lookup("b", 1);
+	c = event_field_lookup("c", 1);
+	event_init(&ev, 1024);
+	event_set(&ev, c, "1", 1);
+	cr_assert(!spl_match(s->filter, &ev), "c alone: a AND (b OR c)");
+	event_set(&ev, a, "1", 1);
+	cr_assert(spl_match(s->filter, &ev));
+	event_unset(&ev, c);
+	cr_assert(!spl_match(s->filter, &ev));
+	event_set(&ev, b, "1", 1);
+	cr_assert(spl_match(s->filter, &ev));
+	spl_search_free(s);
+
+	/* NOT binds tighter than OR; AND is the loosest. */
+	s = spl_compile("NOT a=1 OR b=1 AND c=1 | stats count", test_lookup,
+	    NULL, &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	event_reset(&ev);
+	event_set(&ev, a, "1", 1);
+	event_set(&ev, b, "1", 1);
+	cr_assert(!spl_match(s->filter, &ev), "c missing");
+	event_set(&ev, c, "1", 1);
+	cr_assert(spl_match(s->filter, &ev));
+	spl_search_free(s);
+	event_clear(&ev);
+}
+
+Test(spl, matching_semantics)
+{
+	struct spl_search *s;
+	struct spl_error err;
+	struct event	 ev;
+	int		 f, g;
+
+	s = spl_compile("f!=x NOT g=* f>=10 f<2e3 | stats count",
+	    test_lookup, NULL, &err);
+	cr_assert_null(s, "2e3 is not a number for SPL");
+	s = spl_compile("f!=x NOT g=* f>=10 f<20.5 | stats count",
+	    test_lookup, NULL, &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	f = event_field_lookup("f", 1);
+	g = event_field_lookup("g", 1);
+	event_init(&ev, 1024);
+	cr_assert(!spl_match(s->filter, &ev), "f!=x is false when absent");
+	event_set(&ev, f, "10", 2);
+	cr_assert(spl_match(s->filter, &ev));
+	event_set(&ev, f, "20.5", 4);
+	cr_assert(!spl_match(s->filter, &ev), "< is strict");
+	event_set(&ev, f, "abc", 3);
+	cr_assert(!spl_match(s->filter, &ev), "< is numeric only");
+	event_set(&ev, f, "012", 3);
+	cr_assert(spl_match(s->filter, &ev));
+	event_set(&ev, g, "-", 1);
+	cr_assert(!spl_match(s->filter, &ev), "g=* matches '-'");
+	spl_search_free(s);
+
+	s = spl_compile("f=\"a*b*c\" | stats count", test_lookup, NULL,
+	    &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	event_reset(&ev);
+	event_set(&ev, f, "AxxBxxC", 7);
+	cr_assert(spl_match(s->filter, &ev));
+	event_set(&ev, f, "abcx", 4);
+	cr_assert(!spl_match(s->filter, &ev));
+	event_set(&ev, f, "abc", 3);
+	cr_assert(spl_match(s->filter, &ev));
+	spl_search_free(s);
+
+	s = spl_compile("f=\"C:\\\\a \\(b\\)\\\"\\x\" | stats count",
+	    test_lookup, NULL, &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	event_set(&ev, f, "c:\\A (b)\"\\x", 11);
+	cr_assert(spl_match(s->filter, &ev), "escapes in quoted values");
+	spl_search_free(s);
+	event_clear(&ev);
+}
+
+struct truth {
+	const char	*source;
+	const char	*code;
+	const char	*image;
+	const char	*port;
+	const char	*portname;
+	bool		 mail3, ftp3, mail26, ftp26;
+};
+
+static const struct truth truth[] = {
+#define S	SYSMON_SOURCE
+#define EVIL	"C:\\Users\\bob\\AppData\\Roaming\\evil.exe"
+	{ S, "3", EVIL, "25", "smtp", 1, 0, 1, 0 },
+	{ S, "3", EVIL, "587", NULL, 1, 0, 1, 0 },
+	{ S, "3", EVIL, "025", "-", 1, 0, 1, 0 },
+	{ S, "3", EVIL, "25.0", NULL, 1, 0, 1, 0 },
+	{ S, "3", EVIL, NULL, "SMTP", 1, 0, 1, 0 },
+	{ S, "3", EVIL, "2525", NULL, 0, 0, 0, 0 },
+	{ S, "3", EVIL, "2525", "-", 0, 0, 0, 0 },
+	{ S, "3", EVIL, "21", "ftp", 0, 1, 0, 1 },
+	{ S, "3", EVIL, "2121", "FTP", 0, 1, 0, 1 },
+	{ S, "3", EVIL, "21", NULL, 0, 1, 0, 1 },
+	{ S, "3", "C:\\PROGRAM FILES\\Mozilla Thunderbird\\thunderbird.exe",
+	    "25", "smtp", 0, 0, 0, 0 },
+	{ S, "3", "C:\\Users\\bob\\Thunderbird\\thunderbird.exe", "587",
+	    "smtp", 0, 0, 1, 0 },
+	{ S, "3", "C:\\Program Files (x86)\\Microsoft Office\\root\\"
+	    "Office16\\OUTLOOK.EXE", "587", "smtp", 0, 0, 0, 0 },
+	{ S, "3", "D:\\Apps\\Outlook\\outlook.exe", "25", NULL,
+	    0, 0, 1, 0 },
+	{ S, "3", "C:\\ProgramData\\x.exe", "25", NULL, 1, 0, 1, 0 },
+	{ S, "3", "C:\\Windows\\SysWOW64\\ftp.exe", "21", "ftp",
+	    0, 0, 0, 0 },
+	{ S, "3", "c:\\windows\\system32\\ftp.exe", "21", "ftp",
+	    0, 0, 0, 0 },
+	{ S, "3", "D:\\Windows\\System32\\ftp.exe", "21", "ftp",
+	    0, 0, 0, 1 },
+	{ S, "3", "D:\\Program Files\\ftp.exe", "21", "ftp", 0, 0, 0, 1 },
+	{ S, "3", NULL, "25", "smtp", 1, 0, 1, 0 },
+	{ "WinEventLog:Security", "3", EVIL, "25", "smtp", 0, 0, 0, 0 },
+	{ NULL, "3", EVIL, "21", "ftp", 0, 0, 0, 0 },
+	{ S, "1", EVIL, "25", "smtp", 0, 0, 0, 0 },
+	{ S, NULL, EVIL, "21", "ftp", 0, 0, 0, 0 },
+#undef S
+#undef EVIL
+};
+
+Test(spl, truth_table)
+{
+	struct detection *d[4];
+	struct event	 ev;
+	size_t		 k, j;
+	bool		 want;
+
+	d[0] = load(MAIL3);
+	d[1] = load(FTP3);
+	d[2] = load(MAIL26);
+	d[3] = load(FTP26);
+	event_init(&ev, 4096);
+	for (k = 0; k < NELEM(truth); k++) {
+		mk(&ev, truth[k].source, truth[k].code, truth[k].image,
+		    truth[k].port, truth[k].portname);
+		for (j = 0; j < 4; j++) {
+			want = j == 0 ? truth[k].mail3 : j == 1 ?
+			    truth[k].ftp3 : j == 2 ? truth[k].mail26 :
+			    truth[k].ftp26;
+			cr_expect_eq(spl_match(d[j]->search->filter, &ev),
+			    want, "row %zu, %s v%d: image %s port %s name %s",
+			    k, d[j]->name, d[j]->version,
+			    truth[k].image ? truth[k].image : "(none)",
+			    truth[k].port ? truth[k].port : "(none)",
+			    truth[k].portname ? truth[k].portname :
+			    "(none)");
+		}
+	}
+	event_clear(&ev);
+	for (j = 0; j < 4; j++)
+		detection_free(d[j]);
+}
+
+static bool
+row_eq(const struct event *row, const char *name, const char *want)
+{
+	const char	*v;
+	size_t		 len;
+	int		 id;
+
+	if ((id = event_field_lookup(name, strlen(name))) == -1 ||
+	    !event_get(row, id, &v, &len))
+		return want == NULL;
+	return want != NULL && len == strlen(want) &&
+	    memcmp(v, want, len) == 0;
+}
+
+Test(spl, post_ctime_and_filter)
+{
+	struct detection *d;
+	struct spl_search *s;
+	struct spl_error err;
+	struct event	 row;
+	char		*text, *p;
+	const char	*name = "windows_mail_protocol_in_non_common_process_"
+			    "path_filter";
+	int		 first, last;
+
+	d = load(MAIL3);
+	event_init(&row, 4096);
+	first = event_field_lookup("firstTime", 9);
+	last = event_field_lookup("lastTime", 8);
+	event_set(&row, EVENT_F_IMAGE, "C:\\Tools\\Acme\\mailer.exe", 24);
+	event_set(&row, first, "1663246579.679", 14);
+	event_set(&row, last, "soon", 4);
+	cr_assert(spl_post_apply(d->search, &row));
+	cr_assert(row_eq(&row, "firstTime", "2022-09-15T12:56:19"));
+	cr_assert(row_eq(&row, "lastTime", "soon"), "non-numbers stay");
+
+	/* The same search with a tuned filter macro drops Acme's rows. */
+	text = strdup(d->search_text);
+	p = strstr(text, name);
+	cr_assert_not_null(p);
+	memcpy(p, "acme_filter`", 12);
+	memmove(p + 12, p + strlen(name) + 1, strlen(p + strlen(name) + 1)
+	    + 1);
+	s = spl_compile(text, test_lookup, NULL, &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	cr_assert_eq(s->npost, 3);
+	cr_assert(!spl_post_apply(s, &row), "Acme's mailer is filtered");
+	event_set(&row, EVENT_F_IMAGE, "C:\\Tools\\Other\\mailer.exe", 25);
+	cr_assert(spl_post_apply(s, &row));
+	spl_search_free(s);
+	free(text);
+	event_clear(&row);
+	detection_free(d);
+}
+
+Test(spl, post_rename_fields_table)
+{
+	struct spl_search *s;
+	struct spl_error err;
+	struct event	 row;
+	int		 b;
+
+	s = spl_compile("search x=1 | stats count, dc(y) by a, c | rename a "
+	    "as b, count as n | table n b c | fields - c", test_lookup, NULL,
+	    &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	cr_assert_eq(s->stats.nagg, 2);
+	cr_assert_str_eq(fname(s->stats.agg[1].as), "dc(y)");
+	cr_assert_eq(s->stats.agg[1].func, SPL_AGG_DC);
+	cr_assert_eq(s->ncolumns, 2);
+	cr_assert_str_eq(fname(s->columns[0]), "n");
+	cr_assert_str_eq(fname(s->columns[1]), "b");
+	cr_assert_eq(s->event_code, -1);
+	event_init(&row, 1024);
+	event_set(&row, event_field_lookup("a", 1), "host1", 5);
+	event_set(&row, event_field_lookup("c", 1), "z", 1);
+	event_set(&row, event_field_lookup("count", 5), "7", 1);
+	event_set(&row, event_field_lookup("dc(y)", 5), "2", 1);
+	cr_assert(spl_post_apply(s, &row));
+	b = event_field_lookup("b", 1);
+	cr_assert(row_eq(&row, "b", "host1"));
+	cr_assert(row_eq(&row, "n", "7"));
+	cr_assert(row_eq(&row, "a", NULL));
+	cr_assert(row_eq(&row, "c", NULL), "fields - c");
+	cr_assert(row_eq(&row, "dc(y)", NULL), "table drops the rest");
+	cr_assert(event_has(&row, b));
+	spl_search_free(s);
+	event_clear(&row);
+}
