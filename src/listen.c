@@ -1,1 +1,877 @@
-/* placeholder: being written */
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+ */
+
+/*
+ * Listeners: the sockets where syslog arrives and the framing of TCP
+ * streams into messages.  Each listen_tcp address gets an evconnlistener
+ * and each accepted connection a bufferevent whose read callback cuts the
+ * stream into RFC 6587 frames (octet counting or LF/NUL terminated,
+ * decided per frame) without ever pulling up more than one frame.  Each
+ * listen_udp address gets a non-blocking datagram socket read until
+ * EAGAIN.  Frames go to the caller's callback, borrowed; this module never
+ * looks inside them (syslog.c does).  Limits: frame size, connections,
+ * idle time; anything over a limit is counted, never logged per message.
+ * TLS (RFC 5425) slots in through listen_attach(), which frames any
+ * bufferevent.
+ */
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "listen.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define LISTEN_LEN_DIGITS	10	/* RFC 6587 MSG-LEN, at most */
+#define LISTEN_HDR_SLACK	16	/* read watermark room for "LEN " */
+#define LISTEN_UDP_BUDGET	256	/* datagrams per read callback */
+#define LISTEN_BACKLOG		128	/* listen(2) queue */
+#define LISTEN_ACCEPT_PAUSE_S	1	/* after EMFILE/ENFILE */
+#define LISTEN_DEFAULT_FRAME	65536	/* when cfg->max_frame is 0 */
+
+struct listen_sock {
+	struct listen		*l;	/* owner */
+	bool			 udp;	/* datagram socket */
+	int			 fd;	/* UDP socket, -1 once closed */
+	int			 port;	/* bound port */
+	struct evconnlistener	*evl;	/* TCP acceptor, NULL once closed */
+	struct event		*ev;	/* UDP read, or TCP accept pause */
+	uint32_t		 ovfl;	/* last SO_RXQ_OVFL drop count */
+	char			*name;	/* "tcp/127.0.0.1:514" */
+	struct listen_source	 src;	/* handed to the frame callback */
+};
+
+struct listen_conn {
+	TAILQ_ENTRY(listen_conn) entry;
+	struct listen		*l;	/* owner */
+	struct bufferevent	*bev;	/* owned, frees its socket */
+	char			*name;	/* owned name of an attached stream */
+	struct listen_source	 src;	/* handed to the frame callback */
+	size_t			 skip;	/* bytes left of an oversize frame */
+	size_t			 scanned; /* bytes known to hold no LF/NUL */
+	bool			 discard; /* oversize line: drop through LF */
+	bool			 eof;	/* the peer has finished */
+};
+
+TAILQ_HEAD(listen_conns, listen_conn);
+
+struct listen {
+	struct event_base	*base;	/* borrowed */
+	const struct config	*cfg;	/* borrowed */
+	listen_frame_fn		 cb;	/* frame consumer */
+	void			*arg;	/* its argument */
+	size_t			 max_frame; /* bytes */
+	struct listen_sock	**tcp;	/* TCP listeners */
+	size_t			 ntcp;
+	struct listen_sock	**udp;	/* UDP sockets */
+	size_t			 nudp;
+	struct listen_conns	 conns;	/* open TCP connections */
+	struct listen_counters	 c;	/* what listen_get_counters() reads */
+	char			*dgram;	/* max_frame + 1 bytes for recvmsg */
+	bool			 paused; /* TCP reading stopped */
+};
+
+static void	listen_conn_frames(struct listen_conn *);
+
+static void
+listen_conn_free(struct listen_conn *conn)
+{
+	struct listen	*l = conn->l;
+
+	TAILQ_REMOVE(&l->conns, conn, entry);
+	l->c.conns_open--;
+	bufferevent_free(conn->bev);
+	free(conn->name);
+	free(conn);
+}
+
+/* Hands one frame to the consumer; empty frames are ignored. */
+static void
+listen_conn_deliver(struct listen_conn *conn, const char *p, size_t len)
+{
+	struct listen	*l = conn->l;
+
+	if (len == 0)
+		return;
+	l->c.frames_tcp++;
+	l->c.bytes += len;
+	l->cb(p, len, &conn->src, l->arg);
+}
+
+/*
+ * RFC 6587 section 3.4.1 octet counting: "MSG-LEN SP SYSLOG-MSG", with
+ * MSG-LEN at most LISTEN_LEN_DIGITS digits.  Returns 1 when a frame was
+ * consumed (or an oversize one is being skipped), 0 when more bytes are
+ * needed, -1 on a bad length prefix.
+ */
+static int
+listen_conn_octet(struct listen_conn *conn, struct evbuffer *in, size_t avail)
+{
+	char		 hdr[LISTEN_LEN_DIGITS + 1];
+	unsigned char	*p;
+	ev_ssize_t	 n;
+	size_t		 i;
+	uint64_t	 len = 0;
+
+	n = evbuffer_copyout(in, hdr, avail < sizeof(hdr) ? avail :
+	    sizeof(hdr));
+	if (n <= 0)
+		return 0;
+	for (i = 0; i < (size_t)n && hdr[i] >= '0' && hdr[i] <= '9'; i++)
+		len = len * 10 + (hdr[i] - '0');
+	if (i == (size_t)n)
+		return (size_t)n < sizeof(hdr) ? 0 : -1;
+	if (hdr[i] != ' ')
+		return -1;
+	if (len > conn->l->max_frame) {
+		conn->l->c.oversize++;
+		evbuffer_drain(in, i + 1);
+		conn->skip = len;
+		return 1;
+	}
+	if (avail < i + 1 + len)
+		return 0;
+	evbuffer_drain(in, i + 1);
+	if (len > 0) {
+		if ((p = evbuffer_pullup(in, len)) == NULL)
+			fatalx("%s: evbuffer_pullup failed", __func__);
+		listen_conn_deliver(conn, (const char *)p, len);
+		evbuffer_drain(in, len);
+	}
+	return 1;
+}
+
+/* Position of the first LF or NUL in [start, end) of in, or -1. */
+static ev_ssize_t
+listen_search_eol(struct evbuffer *in, size_t start, size_t end)
+{
+	struct evbuffer_ptr	 s, e, lf, nul;
+	struct evbuffer_ptr	*ep = NULL;
+
+	if (start >= end)
+		return -1;
+	if (evbuffer_ptr_set(in, &s, start, EVBUFFER_PTR_SET) == -1)
+		return -1;
+	if (end < evbuffer_get_length(in)) {
+		if (evbuffer_ptr_set(in, &e, end, EVBUFFER_PTR_SET) == -1)
+			return -1;
+		ep = &e;
+	}
+	lf = evbuffer_search_range(in, "\n", 1, &s, ep);
+	nul = evbuffer_search_range(in, "", 1, &s, ep);
+	if (lf.pos == -1)
+		return nul.pos;
+	if (nul.pos == -1 || lf.pos < nul.pos)
+		return lf.pos;
+	return nul.pos;
+}
+
+/*
+ * RFC 6587 section 3.4.2 non-transparent framing: the frame ends at LF
+ * or NUL, a CR before the terminator is dropped.  A frame longer than
+ * max_frame is counted and dropped through the next LF.  Returns 1 when
+ * bytes were consumed, 0 when more are needed.
+ */
+static int
+listen_conn_line(struct listen_conn *conn, struct evbuffer *in, size_t avail)
+{
+	struct listen	*l = conn->l;
+	unsigned char	*p;
+	ev_ssize_t	 pos;
+	size_t		 limit, flen;
+
+	limit = l->max_frame + 2;	/* frame, CR, terminator */
+	pos = listen_search_eol(in, conn->scanned,
+	    avail < limit ? avail : limit);
+	if (pos == -1) {
+		if (avail < limit) {
+			conn->scanned = avail;
+			return 0;
+		}
+		l->c.oversize++;
+		evbuffer_drain(in, avail);
+		conn->scanned = 0;
+		conn->discard = true;
+		return 1;
+	}
+	conn->scanned = 0;
+	if ((p = evbuffer_pullup(in, pos + 1)) == NULL)
+		fatalx("%s: evbuffer_pullup failed", __func__);
+	flen = pos;
+	if (flen > 0 && p[flen - 1] == '\r')
+		flen--;
+	if (flen > l->max_frame)
+		l->c.oversize++;
+	else
+		listen_conn_deliver(conn, (const char *)p, flen);
+	evbuffer_drain(in, pos + 1);
+	return 1;
+}
+
+/* Delivers what is left when the peer has finished, then closes. */
+static void
+listen_conn_finish(struct listen_conn *conn)
+{
+	struct evbuffer	*in = bufferevent_get_input(conn->bev);
+	struct listen	*l = conn->l;
+	unsigned char	*p;
+	size_t		 len;
+
+	len = evbuffer_get_length(in);
+	if (len > 0 && conn->skip == 0 && !conn->discard) {
+		if ((p = evbuffer_pullup(in, len)) == NULL)
+			fatalx("%s: evbuffer_pullup failed", __func__);
+		if (p[0] >= '0' && p[0] <= '9')
+			log_debug("%s: %zu bytes of a truncated octet-counted "
+			    "frame at EOF", conn->src.listener, len);
+		else {
+			if (p[len - 1] == '\r')
+				len--;
+			if (len > l->max_frame)
+				l->c.oversize++;
+			else
+				listen_conn_deliver(conn, (const char *)p,
+				    len);
+		}
+	}
+	listen_conn_free(conn);
+}
+
+/*
+ * Cuts every complete frame out of the connection's input buffer and
+ * hands it on; stops when more bytes are needed or the listener is paused.
+ * May free conn (bad length prefix, or EOF).
+ */
+static void
+listen_conn_frames(struct listen_conn *conn)
+{
+	struct listen	*l = conn->l;
+	struct evbuffer	*in = bufferevent_get_input(conn->bev);
+	struct evbuffer_ptr pos;
+	size_t		 avail, n;
+	char		 first;
+	int		 rc;
+
+	while (!l->paused && (avail = evbuffer_get_length(in)) > 0) {
+		if (conn->skip > 0) {
+			n = avail < conn->skip ? avail : conn->skip;
+			evbuffer_drain(in, n);
+			conn->skip -= n;
+			continue;
+		}
+		if (conn->discard) {
+			pos = evbuffer_search(in, "\n", 1, NULL);
+			if (pos.pos == -1) {
+				evbuffer_drain(in, avail);
+				break;
+			}
+			evbuffer_drain(in, pos.pos + 1);
+			conn->discard = false;
+			continue;
+		}
+		if (evbuffer_copyout(in, &first, 1) != 1)
+			break;
+		if (first >= '0' && first <= '9')
+			rc = listen_conn_octet(conn, in, avail);
+		else
+			rc = listen_conn_line(conn, in, avail);
+		if (rc == -1) {
+			l->c.bad_length++;
+			log_debug("%s: bad octet-count prefix, closing",
+			    conn->src.listener);
+			listen_conn_free(conn);
+			return;
+		}
+		if (rc == 0)
+			break;
+	}
+	if (conn->eof && !l->paused)
+		listen_conn_finish(conn);
+}
+
+static void
+listen_conn_read_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	listen_conn_frames(arg);
+}
+
+static void
+listen_conn_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct listen_conn	*conn = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_EOF) {
+		conn->eof = true;
+		listen_conn_frames(conn);
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT) {
+		conn->l->c.conns_idle++;
+		log_debug("%s: idle connection closed", conn->src.listener);
+	} else if (what & BEV_EVENT_ERROR)
+		log_debug("%s: connection error: %s", conn->src.listener,
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	listen_conn_free(conn);
+}
+
+/*
+ * Starts framing bev.  src is copied (its listener string must outlive the
+ * connection); name, when not NULL, is copied and used instead.  Takes
+ * ownership of bev: on -1 (over max_connections) it has been freed.
+ */
+static int
+listen_conn_add(struct listen *l, struct bufferevent *bev,
+    const struct listen_source *src, const char *name)
+{
+	struct listen_conn	*conn;
+	struct timeval		 tv;
+	size_t			 max = l->cfg->max_connections;
+
+	if (max > 0 && l->c.conns_open >= max) {
+		l->c.conns_refused++;
+		bufferevent_free(bev);
+		return -1;
+	}
+	conn = xcalloc(1, sizeof(*conn));
+	conn->l = l;
+	conn->bev = bev;
+	if (name != NULL) {
+		conn->name = xstrdup(name);
+		conn->src.listener = conn->name;
+		conn->src.udp = false;
+	} else
+		conn->src = *src;
+	TAILQ_INSERT_TAIL(&l->conns, conn, entry);
+	l->c.conns_open++;
+	l->c.conns_accepted++;
+
+	bufferevent_setcb(bev, listen_conn_read_cb, NULL, listen_conn_event_cb,
+	    conn);
+	bufferevent_setwatermark(bev, EV_READ, 0,
+	    l->max_frame + LISTEN_HDR_SLACK);
+	if (l->cfg->idle_timeout_s > 0) {
+		tv.tv_sec = l->cfg->idle_timeout_s;
+		tv.tv_usec = 0;
+		if (bufferevent_set_timeouts(bev, &tv, NULL) == -1)
+			log_warnx("%s: cannot set the idle timeout",
+			    conn->src.listener);
+	}
+	if (l->paused)
+		bufferevent_disable(bev, EV_READ);
+	else {
+		if (bufferevent_enable(bev, EV_READ) == -1) {
+			log_warnx("%s: cannot read from the connection",
+			    conn->src.listener);
+			listen_conn_free(conn);
+			return -1;
+		}
+		if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
+			bufferevent_trigger(bev, EV_READ,
+			    BEV_TRIG_DEFER_CALLBACKS);
+	}
+	return 0;
+}
+
+static void
+listen_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct listen_sock	*sock = arg;
+	struct listen		*l = sock->l;
+	struct bufferevent	*bev;
+	char			 host[NI_MAXHOST];
+
+	(void)evl;
+	if (getnameinfo(sa, salen, host, sizeof(host), NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		snprintf(host, sizeof(host), "?");
+	bev = bufferevent_socket_new(l->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		log_warnx("%s: cannot create a bufferevent", sock->name);
+		close(fd);
+		return;
+	}
+	if (listen_conn_add(l, bev, &sock->src, NULL) == -1)
+		log_debug("%s: refused connection from %s", sock->name, host);
+	else
+		log_debug("%s: connection from %s", sock->name, host);
+}
+
+static void
+listen_accept_error_cb(struct evconnlistener *evl, void *arg)
+{
+	struct listen_sock	*sock = arg;
+	struct timeval		 tv = { LISTEN_ACCEPT_PAUSE_S, 0 };
+	int			 err = EVUTIL_SOCKET_ERROR();
+
+	if (err == EMFILE || err == ENFILE) {
+		log_warnx("%s: accept: %s; pausing for %d s", sock->name,
+		    strerror(err), LISTEN_ACCEPT_PAUSE_S);
+		if (evconnlistener_disable(evl) == -1 ||
+		    evtimer_add(sock->ev, &tv) == -1)
+			log_warnx("%s: cannot pause accepting", sock->name);
+		return;
+	}
+	log_warnx("%s: accept: %s", sock->name, strerror(err));
+}
+
+static void
+listen_accept_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct listen_sock	*sock = arg;
+
+	(void)fd;
+	(void)what;
+	if (sock->evl != NULL && evconnlistener_enable(sock->evl) == -1)
+		log_warnx("%s: cannot resume accepting", sock->name);
+}
+
+/* Strips the terminators a sender may leave on a datagram. */
+static size_t
+listen_dgram_trim(const char *p, size_t len)
+{
+	while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\0' ||
+	    p[len - 1] == '\r'))
+		len--;
+	return len;
+}
+
+static void
+listen_udp_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct listen_sock	*sock = arg;
+	struct listen		*l = sock->l;
+	char			 cbuf[CMSG_SPACE(sizeof(uint32_t))];
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	struct cmsghdr		*cm;
+	ssize_t			 n;
+	size_t			 len;
+	uint32_t		 drops;
+	int			 i;
+
+	(void)what;
+	for (i = 0; i < LISTEN_UDP_BUDGET && sock->fd != -1; i++) {
+		memset(&msg, 0, sizeof(msg));
+		iov.iov_base = l->dgram;
+		iov.iov_len = l->max_frame + 1;
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		if ((n = recvmsg(fd, &msg, MSG_TRUNC)) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				log_warn("%s: recvmsg", sock->name);
+			break;
+		}
+#ifdef SO_RXQ_OVFL
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+		    cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level != SOL_SOCKET ||
+			    cm->cmsg_type != SO_RXQ_OVFL)
+				continue;
+			memcpy(&drops, CMSG_DATA(cm), sizeof(drops));
+			l->c.udp_kernel_drops +=
+			    (uint32_t)(drops - sock->ovfl);
+			sock->ovfl = drops;
+		}
+#else
+		(void)cm;
+		(void)drops;
+#endif
+		if ((size_t)n > l->max_frame || (msg.msg_flags & MSG_TRUNC)) {
+			l->c.udp_truncated++;
+			continue;
+		}
+		if ((len = listen_dgram_trim(l->dgram, n)) == 0)
+			continue;
+		l->c.frames_udp++;
+		l->c.bytes += len;
+		l->cb(l->dgram, len, &sock->src, l->arg);
+	}
+}
+
+/*
+ * Splits "ADDR:PORT", "[V6]:PORT", "*:PORT" or ":PORT" into host (NULL for
+ * all addresses) and port.  Returns 0, or -1 when malformed.
+ */
+static int
+listen_parse_addr(const char *spec, char *host, size_t hostsz, bool *any,
+    char *port, size_t portsz)
+{
+	const char	*colon, *end;
+	size_t		 hlen;
+	char		*ep;
+	long		 v;
+
+	if (spec[0] == '[') {
+		if ((end = strchr(spec, ']')) == NULL || end[1] != ':')
+			return -1;
+		colon = end + 1;
+		spec++;
+		hlen = end - spec;
+	} else {
+		if ((colon = strrchr(spec, ':')) == NULL)
+			return -1;
+		hlen = colon - spec;
+	}
+	if (hlen >= hostsz || strlen(colon + 1) >= portsz ||
+	    colon[1] == '\0')
+		return -1;
+	errno = 0;
+	v = strtol(colon + 1, &ep, 10);
+	if (*ep != '\0' || errno != 0 || v < 0 || v > 65535 ||
+	    colon[1] < '0' || colon[1] > '9')
+		return -1;
+	memcpy(host, spec, hlen);
+	host[hlen] = '\0';
+	*any = hlen == 0 || strcmp(host, "*") == 0;
+	snprintf(port, portsz, "%ld", v);
+	return 0;
+}
+
+/* Asks for cfg->udp_rcvbuf bytes of receive buffer and logs what came. */
+static void
+listen_udp_rcvbuf(struct listen_sock *sock, size_t want)
+{
+	socklen_t	 sl;
+	int		 sz, got;
+
+	if (want == 0)
+		return;
+	sz = want > INT_MAX ? INT_MAX : (int)want;
+#ifdef SO_RCVBUFFORCE
+	if (setsockopt(sock->fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz,
+	    sizeof(sz)) == -1)
+#endif
+		if (setsockopt(sock->fd, SOL_SOCKET, SO_RCVBUF, &sz,
+		    sizeof(sz)) == -1)
+			log_warn("%s: SO_RCVBUF %d", sock->name, sz);
+	sl = sizeof(got);
+	if (getsockopt(sock->fd, SOL_SOCKET, SO_RCVBUF, &got, &sl) == 0)
+		log_info("%s: receive buffer %d bytes (asked %zu)",
+		    sock->name, got, want);
+}
+
+/* Names sock after its bound address: "udp/[::1]:514". */
+static int
+listen_sock_name(struct listen_sock *sock, int fd)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof(ss);
+	char			 host[NI_MAXHOST], serv[NI_MAXSERV];
+	const char		*proto = sock->udp ? "udp" : "tcp";
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1)
+		return -1;
+	if (getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host),
+	    serv, sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		return -1;
+	sock->port = atoi(serv);
+	if (ss.ss_family == AF_INET6)
+		xasprintf(&sock->name, "%s/[%s]:%s", proto, host, serv);
+	else
+		xasprintf(&sock->name, "%s/%s:%s", proto, host, serv);
+	sock->src.listener = sock->name;
+	sock->src.udp = sock->udp;
+	return 0;
+}
+
+/*
+ * Creates, binds and (for TCP) listens on one socket for ai.  Returns the
+ * descriptor, or -1 with errno set.
+ */
+static int
+listen_socket(const struct addrinfo *ai, bool udp)
+{
+	int		 fd, on = 1, saved;
+
+	fd = socket(ai->ai_family, (udp ? SOCK_DGRAM : SOCK_STREAM) |
+	    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return -1;
+	if (!udp && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)) == -1)
+		goto out_close;
+	if (ai->ai_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &on, sizeof(on)) == -1)
+		goto out_close;
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1)
+		goto out_close;
+	if (!udp && listen(fd, LISTEN_BACKLOG) == -1)
+		goto out_close;
+	return fd;
+
+out_close:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+/* Sets up the event side of a bound socket; returns 0 or -1. */
+static int
+listen_sock_start(struct listen *l, struct listen_sock *sock, int fd)
+{
+	int		 on = 1;
+
+	if (sock->udp) {
+		sock->fd = fd;
+		listen_udp_rcvbuf(sock, l->cfg->udp_rcvbuf);
+#ifdef SO_RXQ_OVFL
+		if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on,
+		    sizeof(on)) == -1)
+			log_warn("%s: SO_RXQ_OVFL", sock->name);
+#else
+		(void)on;
+#endif
+		sock->ev = event_new(l->base, fd, EV_READ | EV_PERSIST,
+		    listen_udp_read_cb, sock);
+		if (sock->ev == NULL || event_add(sock->ev, NULL) == -1)
+			return -1;
+		return 0;
+	}
+	(void)on;
+	sock->evl = evconnlistener_new(l->base, listen_accept_cb, sock,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
+	if (sock->evl == NULL)
+		return -1;
+	evconnlistener_set_error_cb(sock->evl, listen_accept_error_cb);
+	if ((sock->ev = evtimer_new(l->base, listen_accept_resume_cb,
+	    sock)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* Binds every address spec resolves to.  Returns 0, or -1 with *errstr. */
+static int
+listen_bind(struct listen *l, const char *spec, bool udp, char **errstr)
+{
+	struct addrinfo		 hints, *res, *ai;
+	struct listen_sock	*sock, ***arr;
+	const char		*proto = udp ? "udp" : "tcp";
+	char			 host[NI_MAXHOST], port[8];
+	size_t			*narr, nbound = 0;
+	bool			 any;
+	int			 rc, fd;
+
+	if (listen_parse_addr(spec, host, sizeof(host), &any, port,
+	    sizeof(port)) == -1) {
+		xasprintf(errstr, "%s/%s: bad address (want ADDR:PORT)",
+		    proto, spec);
+		return -1;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = udp ? SOCK_DGRAM : SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(any ? NULL : host, port, &hints, &res)) != 0) {
+		xasprintf(errstr, "%s/%s: %s", proto, spec, gai_strerror(rc));
+		return -1;
+	}
+	arr = udp ? &l->udp : &l->tcp;
+	narr = udp ? &l->nudp : &l->ntcp;
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((fd = listen_socket(ai, udp)) == -1) {
+			if (any && errno == EAFNOSUPPORT)
+				continue;	/* no IPv6 on this host */
+			xasprintf(errstr, "%s/%s: %s", proto, spec,
+			    strerror(errno));
+			goto out_free;
+		}
+		sock = xcalloc(1, sizeof(*sock));
+		sock->l = l;
+		sock->udp = udp;
+		sock->fd = -1;
+		*arr = xreallocarray(*arr, *narr + 1, sizeof(**arr));
+		(*arr)[(*narr)++] = sock;
+		if (listen_sock_name(sock, fd) == -1 ||
+		    listen_sock_start(l, sock, fd) == -1) {
+			if (sock->fd == -1 && sock->evl == NULL)
+				close(fd);
+			xasprintf(errstr, "%s/%s: cannot set up the listener",
+			    proto, spec);
+			goto out_free;
+		}
+		log_info("listening on %s", sock->name);
+		nbound++;
+	}
+	freeaddrinfo(res);
+	if (nbound == 0) {
+		xasprintf(errstr, "%s/%s: no usable address", proto, spec);
+		return -1;
+	}
+	return 0;
+
+out_free:
+	freeaddrinfo(res);
+	return -1;
+}
+
+struct listen *
+listen_new(struct event_base *base, const struct config *cfg,
+    listen_frame_fn cb, void *arg, char **errstr)
+{
+	struct listen	*l;
+	size_t		 i;
+
+	*errstr = NULL;
+	l = xcalloc(1, sizeof(*l));
+	l->base = base;
+	l->cfg = cfg;
+	l->cb = cb;
+	l->arg = arg;
+	l->max_frame = cfg->max_frame > 0 ? cfg->max_frame :
+	    LISTEN_DEFAULT_FRAME;
+	TAILQ_INIT(&l->conns);
+	l->dgram = xmalloc(l->max_frame + 1);
+
+	for (i = 0; i < cfg->nlisten_tcp; i++)
+		if (listen_bind(l, cfg->listen_tcp[i], false, errstr) == -1)
+			goto out_free;
+	for (i = 0; i < cfg->nlisten_udp; i++)
+		if (listen_bind(l, cfg->listen_udp[i], true, errstr) == -1)
+			goto out_free;
+	return l;
+
+out_free:
+	listen_free(l);
+	return NULL;
+}
+
+void
+listen_close(struct listen *l)
+{
+	struct listen_sock	*sock;
+	size_t			 i;
+
+	for (i = 0; i < l->ntcp; i++) {
+		sock = l->tcp[i];
+		if (sock->evl != NULL)
+			evconnlistener_free(sock->evl);
+		sock->evl = NULL;
+		if (sock->ev != NULL)
+			event_free(sock->ev);
+		sock->ev = NULL;
+	}
+	for (i = 0; i < l->nudp; i++) {
+		sock = l->udp[i];
+		if (sock->ev != NULL)
+			event_free(sock->ev);
+		sock->ev = NULL;
+		if (sock->fd != -1)
+			close(sock->fd);
+		sock->fd = -1;
+	}
+}
+
+void
+listen_free(struct listen *l)
+{
+	struct listen_conn	*conn;
+	size_t			 i;
+
+	if (l == NULL)
+		return;
+	listen_close(l);
+	while ((conn = TAILQ_FIRST(&l->conns)) != NULL)
+		listen_conn_free(conn);
+	for (i = 0; i < l->ntcp; i++) {
+		free(l->tcp[i]->name);
+		free(l->tcp[i]);
+	}
+	for (i = 0; i < l->nudp; i++) {
+		free(l->udp[i]->name);
+		free(l->udp[i]);
+	}
+	free(l->tcp);
+	free(l->udp);
+	free(l->dgram);
+	free(l);
+}
+
+void
+listen_pause(struct listen *l)
+{
+	struct listen_conn	*conn;
+
+	if (l->paused)
+		return;
+	l->paused = true;
+	TAILQ_FOREACH(conn, &l->conns, entry)
+		bufferevent_disable(conn->bev, EV_READ);
+}
+
+/*
+ * Restarts reading; frames already buffered (and EOFs already seen) are
+ * handled from the loop, not from inside this call.
+ */
+void
+listen_resume(struct listen *l)
+{
+	struct listen_conn	*conn;
+
+	if (!l->paused)
+		return;
+	l->paused = false;
+	TAILQ_FOREACH(conn, &l->conns, entry) {
+		if (!conn->eof && bufferevent_enable(conn->bev, EV_READ) == -1)
+			log_warnx("%s: cannot resume reading",
+			    conn->src.listener);
+		if (conn->eof ||
+		    evbuffer_get_length(bufferevent_get_input(conn->bev)) > 0)
+			bufferevent_trigger(conn->bev, EV_READ,
+			    BEV_TRIG_DEFER_CALLBACKS |
+			    BEV_TRIG_IGNORE_WATERMARKS);
+	}
+}
+
+int
+listen_attach(struct listen *l, struct bufferevent *bev, const char *name)
+{
+	return listen_conn_add(l, bev, NULL, name != NULL ? name :
+	    "attached");
+}
+
+int
+listen_port(const struct listen *l, bool udp, size_t i)
+{
+	if (udp)
+		return i < l->nudp ? l->udp[i]->port : -1;
+	return i < l->ntcp ? l->tcp[i]->port : -1;
+}
+
+void
+listen_get_counters(const struct listen *l, struct listen_counters *c)
+{
+	*c = l->c;
+}

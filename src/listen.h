@@ -79,6 +79,13 @@ void		 listen_resume(struct listen *l);
 int		 listen_attach(struct listen *l, struct bufferevent *bev,
 		    const char *name);
 
+/*
+ * The port the i-th TCP (udp false) or UDP listener is bound to, in the
+ * order of cfg's addresses (an address may yield several listeners), or
+ * -1 when there is no such listener.  For tests that bind port 0.
+ */
+int		 listen_port(const struct listen *l, bool udp, size_t i);
+
 void		 listen_get_counters(const struct listen *l,
 		    struct listen_counters *c);
 

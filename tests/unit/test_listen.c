@@ -1,1 +1,732 @@
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+ */
+
+/*
+ * Unit tests of listen.c: RFC 6587 framing through bufferevent pairs
+ * (split at every byte, oversize, bad prefixes, EOF, pause), then real
+ * sockets on loopback with ephemeral ports (TCP, UDP, connection cap,
+ * back-pressure, IPv6).  Every loop is bounded in count and time.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
 #include <criterion/criterion.h>
+
+#include "config.h"
+#include "listen.h"
+
+#define MAXFRAMES	64
+
+enum wait_what {
+	WAIT_OPEN,			/* conns_open */
+	WAIT_REFUSED			/* conns_refused */
+};
+
+struct got {
+	char		*frame[MAXFRAMES];	/* copies */
+	size_t		 len[MAXFRAMES];
+	size_t		 n;
+	char		 listener[64];		/* of the last frame */
+	bool		 udp;			/* of the last frame */
+	struct listen	*pause_on_frame;	/* pause after each frame */
+};
+
+static struct event_base *base;
+static struct config	 cfg;
+static struct got	 got;
+
+static void
+got_clear(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < got.n; i++)
+		free(got.frame[i]);
+	memset(&got, 0, sizeof(got));
+}
+
+static void
+got_cb(const char *buf, size_t len, const struct listen_source *src,
+    void *arg)
+{
+	cr_assert_eq(arg, &got);
+	cr_assert_lt(got.n, MAXFRAMES);
+	got.frame[got.n] = malloc(len + 1);
+	cr_assert_not_null(got.frame[got.n]);
+	memcpy(got.frame[got.n], buf, len);
+	got.frame[got.n][len] = '\0';
+	got.len[got.n++] = len;
+	snprintf(got.listener, sizeof(got.listener), "%s", src->listener);
+	got.udp = src->udp;
+	if (got.pause_on_frame != NULL)
+		listen_pause(got.pause_on_frame);
+}
+
+static void
+setup(void)
+{
+	base = event_base_new();
+	cr_assert_not_null(base);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.max_frame = 65536;
+	cfg.max_connections = 16;
+	memset(&got, 0, sizeof(got));
+}
+
+static void
+teardown(void)
+{
+	got_clear();
+	event_base_free(base);
+}
+
+TestSuite(listen, .init = setup, .fini = teardown, .timeout = 30);
+
+/* Runs the pending (deferred) callbacks: a bounded number of passes. */
+static void
+spin(void)
+{
+	int	 i;
+
+	for (i = 0; i < 8; i++)
+		event_base_loop(base, EVLOOP_NONBLOCK);
+}
+
+/* Runs the loop for ms milliseconds. */
+static void
+run_for(int ms)
+{
+	struct timeval	 tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	event_base_loopexit(base, &tv);
+	event_base_dispatch(base);
+}
+
+/* Runs the loop until want frames arrived or about 2 s passed. */
+static void
+run_until_frames(size_t want)
+{
+	int	 i;
+
+	for (i = 0; i < 100 && got.n < want; i++)
+		run_for(20);
+}
+
+/* Runs the loop until a counter reaches want or about 2 s passed. */
+static void
+wait_counter(struct listen *l, enum wait_what what, uint64_t want)
+{
+	struct listen_counters	 c;
+	uint64_t		 v;
+	int			 i;
+
+	for (i = 0; i < 100; i++) {
+		listen_get_counters(l, &c);
+		v = what == WAIT_OPEN ? c.conns_open : c.conns_refused;
+		if (v == want)
+			return;
+		run_for(20);
+	}
+}
+
+/* Compares the frames received with want (wantlen NULL: strlen). */
+static void
+expect_frames_len(const char *const *want, const size_t *wantlen,
+    size_t nwant, const char *ctx)
+{
+	size_t	 i, wl;
+
+	cr_expect_eq(got.n, nwant, "%s: %zu frames, want %zu", ctx, got.n,
+	    nwant);
+	for (i = 0; i < got.n && i < nwant; i++) {
+		wl = wantlen != NULL ? wantlen[i] : strlen(want[i]);
+		cr_expect(got.len[i] == wl &&
+		    memcmp(got.frame[i], want[i], wl) == 0,
+		    "%s: frame %zu is \"%s\" (%zu), want \"%s\" (%zu)", ctx,
+		    i, got.frame[i], got.len[i], want[i], wl);
+	}
+}
+
+static void
+expect_frames(const char *const *want, size_t nwant, const char *ctx)
+{
+	expect_frames_len(want, NULL, nwant, ctx);
+}
+
+/* Appends an octet-counted frame "LEN SP MSG" to the stream. */
+static size_t
+put_octet(char *s, size_t off, const char *msg, size_t len)
+{
+	off += sprintf(s + off, "%zu ", len);
+	memcpy(s + off, msg, len);
+	return off + len;
+}
+
+static size_t
+put_raw(char *s, size_t off, const char *raw, size_t len)
+{
+	memcpy(s + off, raw, len);
+	return off + len;
+}
+
+/* The mixed stream of the split tests and the frames it holds. */
+static const char *const mixed_want[] = {
+	"hello", "line one", "line two", "nul term",
+	"with\nnewline\0x", "<14>1 - h a - - - x", "cr\r", "last"
+};
+static const size_t mixed_len[] = { 5, 8, 8, 8, 14, 19, 3, 4 };
+#define MIXED_N	(sizeof(mixed_want) / sizeof(mixed_want[0]))
+
+static size_t
+mixed_stream(char *s)
+{
+	size_t	 off = 0;
+
+	off = put_octet(s, off, "hello", 5);
+	off = put_raw(s, off, "line one\n", 9);
+	off = put_raw(s, off, "line two\r\n", 10);
+	off = put_raw(s, off, "nul term\0", 9);
+	off = put_octet(s, off, "with\nnewline\0x", 14);
+	off = put_raw(s, off, "\n\r\n", 3);		/* empty frames */
+	off = put_raw(s, off, "<14>1 - h a - - - x\r\n", 21);
+	off = put_octet(s, off, "cr\r", 3);
+	off = put_raw(s, off, "last\0", 5);
+	return off;
+}
+
+static struct listen *
+pair_listen(struct bufferevent **writer)
+{
+	struct bufferevent	*pair[2];
+	struct listen		*l;
+	char			*errstr;
+
+	l = listen_new(base, &cfg, got_cb, &got, &errstr);
+	cr_assert_not_null(l, "listen_new: %s", errstr);
+	cr_assert_eq(bufferevent_pair_new(base, BEV_OPT_CLOSE_ON_FREE |
+	    BEV_OPT_DEFER_CALLBACKS, pair), 0);
+	cr_assert_eq(listen_attach(l, pair[1], "pair/test"), 0);
+	*writer = pair[0];
+	return l;
+}
+
+static void
+counters(struct listen *l, struct listen_counters *c)
+{
+	memset(c, 0xff, sizeof(*c));
+	listen_get_counters(l, c);
+}
+
+Test(listen, split_at_every_byte)
+{
+	char			 s[256], ctx[32];
+	struct bufferevent	*w;
+	struct listen		*l;
+	size_t			 len, k;
+
+	len = mixed_stream(s);
+	for (k = 0; k <= len; k++) {
+		l = pair_listen(&w);
+		cr_assert_eq(bufferevent_write(w, s, k), 0);
+		spin();
+		cr_assert_eq(bufferevent_write(w, s + k, len - k), 0);
+		spin();
+		snprintf(ctx, sizeof(ctx), "split at %zu", k);
+		expect_frames_len(mixed_want, mixed_len, MIXED_N, ctx);
+		cr_expect_str_eq(got.listener, "pair/test");
+		cr_expect(!got.udp);
+		bufferevent_free(w);
+		listen_free(l);
+		got_clear();
+	}
+}
+
+Test(listen, one_byte_at_a_time)
+{
+	char			 s[256];
+	struct bufferevent	*w;
+	struct listen		*l;
+	struct listen_counters	 c;
+	size_t			 len, k;
+
+	len = mixed_stream(s);
+	l = pair_listen(&w);
+	for (k = 0; k < len; k++) {
+		cr_assert_eq(bufferevent_write(w, s + k, 1), 0);
+		spin();
+	}
+	expect_frames_len(mixed_want, mixed_len, MIXED_N, "byte by byte");
+	counters(l, &c);
+	cr_expect_eq(c.frames_tcp, 8);
+	cr_expect_eq(c.oversize, 0);
+	cr_expect_eq(c.conns_open, 1);
+	bufferevent_free(w);
+	listen_free(l);
+}
+
+Test(listen, oversize_octet_frame_is_skipped)
+{
+	static const char *const want[] = { "abc", "good" };
+	char			 s[2048], big[1000];
+	struct bufferevent	*w;
+	struct listen		*l;
+	struct listen_counters	 c;
+	size_t			 len = 0, k;
+
+	cfg.max_frame = 16;
+	memset(big, 'x', sizeof(big));
+	len = put_octet(s, len, big, 20);
+	len = put_octet(s, len, "abc", 3);
+	/* far past the read watermark: skipped as it arrives */
+	len = put_octet(s, len, big, sizeof(big));
+	len = put_raw(s, len, "good\n", 5);
+	l = pair_listen(&w);
+	for (k = 0; k < len; k += 7) {
+		cr_assert_eq(bufferevent_write(w, s + k,
+		    len - k < 7 ? len - k : 7), 0);
+		spin();
+	}
+	expect_frames(want, 2, "oversize octet");
+	counters(l, &c);
+	cr_expect_eq(c.oversize, 2);
+	cr_expect_eq(c.conns_open, 1, "the connection stays open");
+	bufferevent_free(w);
+	listen_free(l);
+}
+
+Test(listen, oversize_line_frame_resyncs)
+{
+	static const char *const want[] = { "ok", "good", "fits in sixteen!" };
+	char			 s[2048];
+	struct bufferevent	*w;
+	struct listen		*l;
+	struct listen_counters	 c;
+	size_t			 len = 0;
+
+	cfg.max_frame = 16;
+	len = put_raw(s, len, "ok\n", 3);
+	memset(s + len, 'y', 40);
+	len += 40;
+	len = put_raw(s, len, "\ngood\n", 6);
+	memset(s + len, 'z', 500);
+	len += 500;
+	len = put_raw(s, len, "\nfits in sixteen!\r\n", 19);
+	l = pair_listen(&w);
+	cr_assert_eq(bufferevent_write(w, s, len), 0);
+	spin();
+	expect_frames(want, 3, "oversize line");
+	counters(l, &c);
+	cr_expect_eq(c.oversize, 2);
+	cr_expect_eq(c.conns_open, 1);
+	bufferevent_free(w);
+	listen_free(l);
+}
+
+Test(listen, bad_length_prefix_closes)
+{
+	static const struct {
+		const char	*stream;
+		const char	*first;		/* frame before the bad one */
+	} tc[] = {
+		{ "a\n12345678901 x\nb\n", "a" },	/* 11 digits */
+		{ "a\n12x hi\nb\n", "a" },		/* not a space */
+		{ "5 hello99999999999", "hello" },	/* 11 digits, no SP */
+	};
+	struct bufferevent	*w;
+	struct listen		*l;
+	struct listen_counters	 c;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(tc) / sizeof(tc[0]); i++) {
+		l = pair_listen(&w);
+		cr_assert_eq(bufferevent_write(w, tc[i].stream,
+		    strlen(tc[i].stream)), 0);
+		spin();
+		expect_frames(&tc[i].first, 1, tc[i].stream);
+		counters(l, &c);
+		cr_expect_eq(c.bad_length, 1, "%s", tc[i].stream);
+		cr_expect_eq(c.conns_open, 0, "%s: closed", tc[i].stream);
+		bufferevent_free(w);
+		listen_free(l);
+		got_clear();
+	}
+}
+
+Test(listen, unterminated_frame_at_eof)
+{
+	static const char *const want[] = { "a", "b", "tail" };
+	struct bufferevent	*w;
+	struct listen		*l;
+	struct listen_counters	 c;
+
+	l = pair_listen(&w);
+	cr_assert_eq(bufferevent_write(w, "a\n1 btail\r", 10), 0);
+	spin();
+	cr_expect_eq(got.n, 2, "tail waits for its terminator");
+	bufferevent_flush(w, EV_WRITE, BEV_FINISHED);
+	spin();
+	expect_frames(want, 3, "eof");
+	counters(l, &c);
+	cr_expect_eq(c.conns_open, 0, "closed at EOF");
+	bufferevent_free(w);
+	listen_free(l);
+}
+
+Test(listen, pause_inside_callback_keeps_buffered_frames)
+{
+	static const char *const want[] = { "a", "b", "c" };
+	struct bufferevent	*w;
+	struct listen		*l;
+
+	l = pair_listen(&w);
+	got.pause_on_frame = l;
+	cr_assert_eq(bufferevent_write(w, "a\nb\nc\n", 6), 0);
+	spin();
+	expect_frames(want, 1, "paused after one");
+	got.pause_on_frame = NULL;
+	listen_resume(l);
+	cr_expect_eq(got.n, 1, "resume does not call back synchronously");
+	spin();
+	expect_frames(want, 3, "resumed");
+	bufferevent_free(w);
+	listen_free(l);
+}
+
+Test(listen, idle_timeout_closes)
+{
+	struct bufferevent	*w;
+	struct listen		*l;
+	struct listen_counters	 c;
+
+	cfg.idle_timeout_s = 1;
+	l = pair_listen(&w);
+	wait_counter(l, WAIT_OPEN, 0);
+	counters(l, &c);
+	cr_expect_eq(c.conns_idle, 1);
+	cr_expect_eq(c.conns_open, 0);
+	bufferevent_free(w);
+	listen_free(l);
+}
+
+/* A blocking client socket connected to addr:port. */
+static int
+client(int family, const char *addr, int port, int type)
+{
+	struct sockaddr_storage	 ss;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&ss;
+	socklen_t		 sl;
+	int			 fd;
+
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		cr_assert_eq(inet_pton(AF_INET, addr, &sin->sin_addr), 1);
+		sl = sizeof(*sin);
+	} else {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		cr_assert_eq(inet_pton(AF_INET6, addr, &sin6->sin6_addr), 1);
+		sl = sizeof(*sin6);
+	}
+	fd = socket(family, type, 0);
+	cr_assert_neq(fd, -1);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&ss, sl), 0,
+	    "connect: %s", strerror(errno));
+	return fd;
+}
+
+static void
+send_all(int fd, const char *s, size_t len)
+{
+	cr_assert_eq(send(fd, s, len, 0), (ssize_t)len);
+}
+
+static struct listen *
+sock_listen(const char *tcp, const char *udp)
+{
+	static char		*tcpv[1], *udpv[1];
+	struct listen		*l;
+	char			*errstr;
+
+	tcpv[0] = (char *)tcp;
+	udpv[0] = (char *)udp;
+	cfg.listen_tcp = tcpv;
+	cfg.nlisten_tcp = tcp != NULL;
+	cfg.listen_udp = udpv;
+	cfg.nlisten_udp = udp != NULL;
+	l = listen_new(base, &cfg, got_cb, &got, &errstr);
+	cr_assert_not_null(l, "listen_new: %s", errstr);
+	return l;
+}
+
+Test(listen, tcp_frames_arrive)
+{
+	static const char *const want[] = { "hello", "world", "eof" };
+	struct listen_counters	 c;
+	struct listen		*l;
+	char			 name[64];
+	int			 port, fd;
+
+	l = sock_listen("127.0.0.1:0", NULL);
+	port = listen_port(l, false, 0);
+	cr_assert_gt(port, 0);
+	cr_expect_eq(listen_port(l, false, 1), -1);
+	cr_expect_eq(listen_port(l, true, 0), -1);
+	fd = client(AF_INET, "127.0.0.1", port, SOCK_STREAM);
+	send_all(fd, "5 helloworld\r\neof", 17);
+	close(fd);
+	run_until_frames(3);
+	expect_frames(want, 3, "tcp");
+	snprintf(name, sizeof(name), "tcp/127.0.0.1:%d", port);
+	cr_expect_str_eq(got.listener, name);
+	cr_expect(!got.udp);
+	run_for(20);
+	counters(l, &c);
+	cr_expect_eq(c.conns_accepted, 1);
+	cr_expect_eq(c.conns_open, 0);
+	cr_expect_eq(c.frames_tcp, 3);
+	cr_expect_eq(c.bytes, 13);
+	listen_free(l);
+}
+
+Test(listen, udp_datagrams_arrive)
+{
+	static const char *const want[] = { "hello", "crlf", "nul", "plain" };
+	struct listen_counters	 c;
+	struct listen		*l;
+	char			 big[100], name[64];
+	int			 port, fd;
+
+	cfg.max_frame = 64;
+	cfg.udp_rcvbuf = 1 << 20;
+	l = sock_listen(NULL, "127.0.0.1:0");
+	port = listen_port(l, true, 0);
+	cr_assert_gt(port, 0);
+	fd = client(AF_INET, "127.0.0.1", port, SOCK_DGRAM);
+	send_all(fd, "hello\n", 6);
+	send_all(fd, "crlf\r\n", 6);
+	send_all(fd, "nul", 4);			/* with its NUL */
+	memset(big, 'x', sizeof(big));
+	send_all(fd, big, sizeof(big));		/* over max_frame */
+	send_all(fd, "\n", 1);			/* empty */
+	send_all(fd, "plain", 5);
+	close(fd);
+	run_until_frames(4);
+	run_for(20);
+	expect_frames(want, 4, "udp");
+	snprintf(name, sizeof(name), "udp/127.0.0.1:%d", port);
+	cr_expect_str_eq(got.listener, name);
+	cr_expect(got.udp);
+	counters(l, &c);
+	cr_expect_eq(c.frames_udp, 4);
+	cr_expect_eq(c.udp_truncated, 1);
+	cr_expect_eq(c.frames_tcp, 0);
+	listen_free(l);
+}
+
+Test(listen, max_connections_refuses_extra)
+{
+	static const char *const want[] = { "still here" };
+	struct listen_counters	 c;
+	struct listen		*l;
+	struct pollfd		 pfd;
+	char			 b;
+	int			 port, fd1, fd2;
+
+	cfg.max_connections = 1;
+	l = sock_listen("127.0.0.1:0", NULL);
+	port = listen_port(l, false, 0);
+	fd1 = client(AF_INET, "127.0.0.1", port, SOCK_STREAM);
+	wait_counter(l, WAIT_OPEN, 1);
+	fd2 = client(AF_INET, "127.0.0.1", port, SOCK_STREAM);
+	wait_counter(l, WAIT_REFUSED, 1);
+	counters(l, &c);
+	cr_expect_eq(c.conns_refused, 1);
+	cr_expect_eq(c.conns_accepted, 1);
+	cr_expect_eq(c.conns_open, 1);
+	pfd.fd = fd2;
+	pfd.events = POLLIN;
+	cr_expect_eq(poll(&pfd, 1, 2000), 1, "the refused peer sees EOF");
+	cr_expect_leq(recv(fd2, &b, 1, 0), 0);
+	send_all(fd1, "still here\n", 11);
+	run_until_frames(1);
+	expect_frames(want, 1, "first connection");
+	close(fd1);
+	close(fd2);
+	listen_free(l);
+}
+
+Test(listen, pause_and_resume)
+{
+	static const char *const want[] = { "a", "b", "c" };
+	struct listen_counters	 c;
+	struct listen		*l;
+	int			 port, fd1, fd2;
+
+	l = sock_listen("127.0.0.1:0", NULL);
+	port = listen_port(l, false, 0);
+	fd1 = client(AF_INET, "127.0.0.1", port, SOCK_STREAM);
+	send_all(fd1, "a\n", 2);
+	run_until_frames(1);
+	expect_frames(want, 1, "before pause");
+
+	listen_pause(l);
+	send_all(fd1, "b\n", 2);
+	/* accepted while paused: starts paused */
+	fd2 = client(AF_INET, "127.0.0.1", port, SOCK_STREAM);
+	send_all(fd2, "c\n", 2);
+	wait_counter(l, WAIT_OPEN, 2);
+	counters(l, &c);
+	cr_expect_eq(c.conns_open, 2);
+	run_for(200);
+	cr_expect_eq(got.n, 1, "no frame while paused");
+
+	listen_resume(l);
+	run_until_frames(3);
+	cr_expect_eq(got.n, 3);
+	cr_expect((strcmp(got.frame[1], "b") == 0 &&
+	    strcmp(got.frame[2], "c") == 0) ||
+	    (strcmp(got.frame[1], "c") == 0 &&
+	    strcmp(got.frame[2], "b") == 0), "b and c after resume");
+	close(fd1);
+	close(fd2);
+	listen_free(l);
+}
+
+static bool
+have_ipv6_loopback(void)
+{
+	struct sockaddr_in6	 sin6;
+	int			 fd;
+	bool			 ok;
+
+	if ((fd = socket(AF_INET6, SOCK_STREAM, 0)) == -1)
+		return false;
+	memset(&sin6, 0, sizeof(sin6));
+	sin6.sin6_family = AF_INET6;
+	sin6.sin6_addr = in6addr_loopback;
+	ok = bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) == 0;
+	close(fd);
+	return ok;
+}
+
+/* Sends "six" to the first [::1] listener of a kind and checks it. */
+static void
+ipv6_roundtrip(struct listen *l, bool udp)
+{
+	static const char *const want[] = { "six" };
+	char			 name[64];
+	int			 port, fd;
+
+	port = listen_port(l, udp, 0);
+	cr_assert_gt(port, 0);
+	fd = client(AF_INET6, "::1", port, udp ? SOCK_DGRAM : SOCK_STREAM);
+	send_all(fd, "six\n", 4);
+	run_until_frames(1);
+	expect_frames(want, 1, udp ? "ipv6 udp" : "ipv6 tcp");
+	snprintf(name, sizeof(name), "%s/[::1]:%d", udp ? "udp" : "tcp",
+	    port);
+	cr_expect_str_eq(got.listener, name);
+	cr_expect_eq(got.udp, udp);
+	close(fd);
+	got_clear();
+}
+
+Test(listen, ipv6_loopback)
+{
+	struct listen		*l;
+
+	if (!have_ipv6_loopback()) {
+		cr_skip_test("no IPv6 loopback on this machine");
+		return;
+	}
+	l = sock_listen("[::1]:0", "[::1]:0");
+	ipv6_roundtrip(l, false);
+	ipv6_roundtrip(l, true);
+	listen_free(l);
+}
+
+Test(listen, wildcard_binds)
+{
+	struct listen		*l;
+
+	l = sock_listen("*:0", ":0");
+	cr_expect_gt(listen_port(l, false, 0), 0);
+	cr_expect_gt(listen_port(l, true, 0), 0);
+	if (have_ipv6_loopback()) {
+		cr_expect_gt(listen_port(l, false, 1), 0, "v4 and v6");
+		cr_expect_gt(listen_port(l, true, 1), 0, "v4 and v6");
+	}
+	listen_free(l);
+}
+
+Test(listen, bad_addresses_are_refused)
+{
+	static const char *const bad[] = {
+		"nope", "127.0.0.1:99999", "127.0.0.1:", "[::1:514",
+		"[::1]514", "127.0.0.1:x", "127.0.0.1:-1", "300.1.1.1:514"
+	};
+	struct listen		*l;
+	char			*tcpv[1], *errstr;
+	size_t			 i;
+
+	cfg.listen_tcp = tcpv;
+	cfg.nlisten_tcp = 1;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tcpv[0] = (char *)bad[i];
+		errstr = NULL;
+		l = listen_new(base, &cfg, got_cb, &got, &errstr);
+		cr_expect_null(l, "%s accepted", bad[i]);
+		cr_expect(errstr != NULL && strstr(errstr, bad[i]) != NULL,
+		    "%s: error names the address: %s", bad[i],
+		    errstr == NULL ? "NULL" : errstr);
+		free(errstr);
+		listen_free(l);
+	}
+}
+
+Test(listen, bind_conflict_names_address)
+{
+	struct listen		*l1, *l2;
+	char			 addr[64], *tcpv[1], *errstr = NULL;
+
+	l1 = sock_listen("127.0.0.1:0", NULL);
+	snprintf(addr, sizeof(addr), "127.0.0.1:%d", listen_port(l1, false,
+	    0));
+	tcpv[0] = addr;
+	cfg.listen_tcp = tcpv;
+	cfg.nlisten_tcp = 1;
+	cfg.nlisten_udp = 0;
+	l2 = listen_new(base, &cfg, got_cb, &got, &errstr);
+	cr_expect_null(l2);
+	cr_expect(errstr != NULL && strstr(errstr, addr) != NULL,
+	    "error: %s", errstr == NULL ? "NULL" : errstr);
+	free(errstr);
+	listen_free(l2);
+	listen_free(l1);
+}
