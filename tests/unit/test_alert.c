@@ -1,1 +1,400 @@
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+ */
+
+/*
+ * Tests of alert.c: the HEC event of a hand-made detection and row, parsed
+ * back with json-c (strict, UTF-8 validating), and the alert id.
+ */
 #include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alert.h"
+#include "detection.h"
+#include "event.h"
+#include "spl.h"
+#include "stats.h"
+
+static struct detection	 ta_d;
+static struct spl_search ta_search;
+static struct spl_agg	 ta_aggs[6];
+static int		 ta_by[4];
+static int		 ta_columns[11];
+static char		*ta_mitre[2] = { "T1071.003", "T1071" };
+static char		*ta_stories[1] = { "AgentTesla" };
+static struct event	 ta_rec;
+static struct stats_row	 ta_row;
+
+static int
+ta_id(const char *name)
+{
+	return event_field_intern(name, strlen(name));
+}
+
+static void
+ta_set(const char *name, const char *v)
+{
+	event_set(&ta_rec, ta_id(name), v, strlen(v));
+}
+
+static void
+ta_setup(void)
+{
+	size_t	 i;
+
+	event_fields_init();
+	ta_aggs[0] = (struct spl_agg){ SPL_AGG_COUNT, -1, ta_id("count") };
+	ta_aggs[1] = (struct spl_agg){ SPL_AGG_MIN, EVENT_F_TIME,
+	    ta_id("firstTime") };
+	ta_aggs[2] = (struct spl_agg){ SPL_AGG_MAX, EVENT_F_TIME,
+	    ta_id("lastTime") };
+	ta_aggs[3] = (struct spl_agg){ SPL_AGG_VALUES, EVENT_F_SOURCEPORT,
+	    ta_id("ports") };
+	ta_aggs[4] = (struct spl_agg){ SPL_AGG_DC, EVENT_F_SOURCEPORT,
+	    ta_id("dcp") };
+	ta_aggs[5] = (struct spl_agg){ SPL_AGG_AVG, EVENT_F_SOURCEPORT,
+	    ta_id("avgp") };
+	ta_by[0] = EVENT_F_IMAGE;
+	ta_by[1] = EVENT_F_DESTINATIONPORT;
+	ta_by[2] = EVENT_F_DESTINATIONHOSTNAME;
+	ta_by[3] = EVENT_F_DEST;
+	ta_search.stats.nagg = 6;
+	ta_search.stats.agg = ta_aggs;
+	ta_search.stats.nby = 4;
+	ta_search.stats.by = ta_by;
+	for (i = 0; i < 4; i++)
+		ta_columns[i] = ta_by[i];
+	for (i = 0; i < 6; i++)
+		ta_columns[4 + i] = ta_aggs[i].as;
+	ta_columns[10] = EVENT_F_CIM_USER;
+	ta_search.ncolumns = 11;
+	ta_search.columns = ta_columns;
+	ta_search.event_code = 3;
+
+	ta_d.name = "Windows Mail Protocol In Non-Common Process Path";
+	ta_d.id = "ac3311f5-661d-4e99-bd1f-3ec665b05441";
+	ta_d.version = 3;
+	ta_d.mitre = ta_mitre;
+	ta_d.nmitre = 2;
+	ta_d.stories = ta_stories;
+	ta_d.nstories = 1;
+	ta_d.risk_score = 9;
+	ta_d.risk_message = "a process $Image$ is having a SMTP connection "
+	    "to $DestinationHostname$ in $dest$";
+	ta_d.search = &ta_search;
+
+	event_init(&ta_rec, 4096);
+	ta_set("Image", "C:\\Users\\bob\\mailer.exe");
+	ta_set("DestinationPort", "25");
+	ta_set("dest", "smtp.example.com");
+	ta_set("count", "3");
+	ta_set("firstTime", "2022-09-15T12:56:10");
+	ta_set("lastTime", "2022-09-15T12:56:19");
+	ta_set("ports", "49152\n49153");
+	ta_set("dcp", "2");
+	ta_set("avgp", "49152.5");
+
+	memset(&ta_row, 0, sizeof(ta_row));
+	ta_row.win_start_ms = 1663246560000LL;
+	ta_row.win_end_ms = 1663246620000LL;
+	ta_row.first_ms = 1663246570001LL;
+	ta_row.last_ms = 1663246579679LL;
+	ta_row.count = 3;
+	ta_row.host = "WS01.corp";
+	ta_row.host_len = 9;
+	ta_row.reason = STATS_EMIT_WINDOW;
+	ta_row.rec = &ta_rec;
+	ta_row.by = ta_by;
+	ta_row.nby = 4;
+}
+
+static void
+ta_teardown(void)
+{
+	event_clear(&ta_rec);
+}
+
+TestSuite(alert, .init = ta_setup, .fini = ta_teardown);
+
+/* Formats ta_row and parses it strictly; the caller puts the result. */
+static struct json_object *
+ta_format(const struct alert_opts *o, char **text)
+{
+	struct json_tokener	*tok;
+	struct json_object	*obj;
+	char			 id[33];
+	char			*s;
+	size_t			 len;
+
+	alert_id(&ta_d, &ta_row, id);
+	s = alert_format(&ta_d, &ta_row, o, id, &len);
+	cr_assert_not_null(s);
+	cr_assert_eq(len, strlen(s));
+	cr_assert_null(strchr(s, '\n'), "newline in %s", s);
+	tok = json_tokener_new();
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+	    JSON_TOKENER_VALIDATE_UTF8);
+	obj = json_tokener_parse_ex(tok, s, (int)len);
+	cr_assert_not_null(obj, "invalid JSON (%s): %s",
+	    json_tokener_error_desc(json_tokener_get_error(tok)), s);
+	cr_assert_eq(json_tokener_get_parse_end(tok), len);
+	json_tokener_free(tok);
+	if (text != NULL)
+		*text = s;
+	else
+		free(s);
+	return obj;
+}
+
+static struct json_object *
+ta_get(struct json_object *o, const char *key, enum json_type type)
+{
+	struct json_object	*v;
+
+	cr_assert(json_object_object_get_ex(o, key, &v), "no key %s", key);
+	cr_assert(json_object_is_type(v, type), "%s: type %s", key,
+	    json_type_to_name(json_object_get_type(v)));
+	return v;
+}
+
+static const char *
+ta_str(struct json_object *o, const char *key)
+{
+	return json_object_get_string(ta_get(o, key, json_type_string));
+}
+
+Test(alert, full_alert_has_every_key_and_type)
+{
+	struct alert_opts	 o = { NULL, NULL };
+	struct json_object	*root, *ev, *f, *a;
+	char			*text, id[33];
+	size_t			 i;
+
+	root = ta_format(&o, &text);
+	alert_id(&ta_d, &ta_row, id);
+	cr_expect_not_null(strstr(text, "{\"time\":1663246579.679,"), "%s",
+	    text);
+	cr_expect(fabs(json_object_get_double(ta_get(root, "time",
+	    json_type_double)) - 1663246579.679) < 1e-6);
+	cr_expect_str_eq(ta_str(root, "host"), "WS01.corp");
+	cr_expect_str_eq(ta_str(root, "source"), ta_d.name);
+	cr_expect_str_eq(ta_str(root, "sourcetype"), "hecsentry:alert");
+	cr_expect_not(json_object_object_get_ex(root, "index", NULL));
+	cr_expect_eq(json_object_object_length(root), 6);
+
+	ev = ta_get(root, "event", json_type_object);
+	cr_expect_str_eq(ta_str(ev, "detection"), ta_d.name);
+	cr_expect_str_eq(ta_str(ev, "detection_id"), ta_d.id);
+	cr_expect_eq(json_object_get_int(ta_get(ev, "detection_version",
+	    json_type_int)), 3);
+	a = ta_get(ev, "mitre_attack_id", json_type_array);
+	cr_assert_eq(json_object_array_length(a), 2);
+	cr_expect_str_eq(json_object_get_string(
+	    json_object_array_get_idx(a, 0)), "T1071.003");
+	cr_expect_str_eq(json_object_get_string(
+	    json_object_array_get_idx(a, 1)), "T1071");
+	a = ta_get(ev, "analytic_story", json_type_array);
+	cr_assert_eq(json_object_array_length(a), 1);
+	cr_expect_str_eq(json_object_get_string(
+	    json_object_array_get_idx(a, 0)), "AgentTesla");
+	cr_expect_eq(json_object_get_int(ta_get(ev, "risk_score",
+	    json_type_int)), 9);
+	cr_expect_str_eq(ta_str(ev, "window_start"), "2022-09-15T12:56:00Z");
+	cr_expect_str_eq(ta_str(ev, "window_end"), "2022-09-15T12:57:00Z");
+	cr_expect_str_eq(ta_str(ev, "emit_reason"), "window");
+	cr_expect_str_eq(ta_str(ev, "Image"), "C:\\Users\\bob\\mailer.exe");
+	cr_expect_str_eq(ta_str(ev, "DestinationPort"), "25");
+	cr_expect_str_eq(ta_str(ev, "dest"), "smtp.example.com");
+	cr_expect_eq(json_object_get_int(ta_get(ev, "count", json_type_int)),
+	    3);
+	cr_expect_str_eq(ta_str(ev, "firstTime"), "2022-09-15T12:56:10");
+	cr_expect_str_eq(ta_str(ev, "lastTime"), "2022-09-15T12:56:19");
+	a = ta_get(ev, "ports", json_type_array);
+	cr_assert_eq(json_object_array_length(a), 2);
+	cr_expect_str_eq(json_object_get_string(
+	    json_object_array_get_idx(a, 0)), "49152");
+	cr_expect_str_eq(json_object_get_string(
+	    json_object_array_get_idx(a, 1)), "49153");
+	cr_expect_eq(json_object_get_int(ta_get(ev, "dcp", json_type_int)),
+	    2);
+	cr_expect(fabs(json_object_get_double(ta_get(ev, "avgp",
+	    json_type_double)) - 49152.5) < 1e-9);
+	ta_get(ev, "user", json_type_null);
+	cr_expect_str_eq(ta_str(ev, "alert_id"), id);
+	cr_expect_eq(strlen(id), 32);
+	for (i = 0; i < 32; i++)
+		cr_expect(strchr("0123456789abcdef", id[i]) != NULL);
+	/* 10 metadata keys, 11 columns, alert_id. */
+	cr_expect_eq(json_object_object_length(ev), 22);
+
+	f = ta_get(root, "fields", json_type_object);
+	cr_expect_str_eq(ta_str(f, "alert_id"), id);
+	cr_expect_str_eq(ta_str(f, "detection"), ta_d.name);
+	cr_expect_str_eq(ta_str(f, "detection_id"), ta_d.id);
+	cr_expect_eq(json_object_object_length(f), 3);
+	json_object_put(root);
+	free(text);
+}
+
+Test(alert, options_index_sourcetype_and_no_host)
+{
+	struct alert_opts	 o = { "my:alerts", "security" };
+	struct json_object	*root, *ev;
+
+	ta_row.host = NULL;
+	ta_row.host_len = 0;
+	ta_row.reason = STATS_EMIT_EARLY;
+	root = ta_format(&o, NULL);
+	cr_expect_str_eq(ta_str(root, "sourcetype"), "my:alerts");
+	cr_expect_str_eq(ta_str(root, "index"), "security");
+	cr_expect_not(json_object_object_get_ex(root, "host", NULL));
+	ev = ta_get(root, "event", json_type_object);
+	cr_expect_str_eq(ta_str(ev, "emit_reason"), "early");
+	json_object_put(root);
+	ta_row.reason = STATS_EMIT_FLUSH;
+	root = ta_format(NULL, NULL);
+	ev = ta_get(root, "event", json_type_object);
+	cr_expect_str_eq(ta_str(ev, "emit_reason"), "flush");
+	cr_expect_str_eq(ta_str(root, "sourcetype"), "hecsentry:alert");
+	json_object_put(root);
+}
+
+Test(alert, risk_message_substitution)
+{
+	struct json_object	*root, *ev;
+
+	root = ta_format(NULL, NULL);
+	ev = ta_get(root, "event", json_type_object);
+	/* DestinationHostname is null: it becomes empty. */
+	cr_expect_str_eq(ta_str(ev, "risk_message"),
+	    "a process C:\\Users\\bob\\mailer.exe is having a SMTP "
+	    "connection to  in smtp.example.com");
+	json_object_put(root);
+
+	ta_d.risk_message = "cost $5 for $count$ events, $unknown$, $$, $x";
+	root = ta_format(NULL, NULL);
+	ev = ta_get(root, "event", json_type_object);
+	cr_expect_str_eq(ta_str(ev, "risk_message"),
+	    "cost $5 for 3 events, , $$, $x");
+	json_object_put(root);
+}
+
+Test(alert, null_by_field_is_json_null)
+{
+	struct json_object	*root, *ev;
+
+	event_unset(&ta_rec, EVENT_F_DESTINATIONPORT);
+	root = ta_format(NULL, NULL);
+	ev = ta_get(root, "event", json_type_object);
+	ta_get(ev, "DestinationPort", json_type_null);
+	ta_get(ev, "DestinationHostname", json_type_null);
+	json_object_put(root);
+}
+
+Test(alert, escaping_keeps_json_valid)
+{
+	static const char	 image[] =
+	    "C:\\Users\\\"q\"\\x\x01\x1f\n\t\r\b\f\x7f "
+	    "\xc3\xa9 \xf0\x9f\x98\x80 \xff \xc3( \xed\xa0\x80 \xe2\x82 "
+	    "\xc0\xaf";
+	static const char	 want[] =
+	    "C:\\Users\\\"q\"\\x\x01\x1f\n\t\r\b\f\x7f "
+	    "\xc3\xa9 \xf0\x9f\x98\x80 \xef\xbf\xbd \xef\xbf\xbd( "
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd "
+	    "\xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd";
+	struct json_object	*root, *ev;
+	char			*text;
+
+	event_set(&ta_rec, EVENT_F_IMAGE, image, sizeof(image) - 1);
+	ta_row.host = "h\"\\\x80";
+	ta_row.host_len = 4;
+	root = ta_format(NULL, &text);
+	cr_expect_not_null(strstr(text, "\\u0001\\u001f\\n\\t\\r\\b\\f"),
+	    "%s", text);
+	ev = ta_get(root, "event", json_type_object);
+	cr_expect_str_eq(ta_str(ev, "Image"), want);
+	cr_expect_str_eq(ta_str(root, "host"), "h\"\\\xef\xbf\xbd");
+	json_object_put(root);
+	free(text);
+}
+
+/* Computed once from this implementation; must never change. */
+#define TA_ID_EXPECTED	"790d6fe8f1abeb900b906244f463a164"
+
+Test(alert, id_is_stable)
+{
+	char	 a[33], b[33];
+
+	alert_id(&ta_d, &ta_row, a);
+	alert_id(&ta_d, &ta_row, b);
+	cr_expect_str_eq(a, b);
+	cr_expect_str_eq(a, TA_ID_EXPECTED);
+	/* Post-processing of aggregates and the host do not matter. */
+	event_set(&ta_rec, ta_id("count"), "4", 1);
+	ta_row.host = "other";
+	ta_row.host_len = 5;
+	ta_row.last_ms++;
+	alert_id(&ta_d, &ta_row, b);
+	cr_expect_str_eq(a, b);
+}
+
+Test(alert, id_changes_with_each_input)
+{
+	char	 base[33], x[33];
+
+	alert_id(&ta_d, &ta_row, base);
+
+	ta_d.id = "0f43758f-1fe9-470a-a9e4-780acc4d5407";
+	alert_id(&ta_d, &ta_row, x);
+	cr_expect_str_neq(x, base, "detection id");
+	ta_setup();
+
+	ta_d.version = 4;
+	alert_id(&ta_d, &ta_row, x);
+	cr_expect_str_neq(x, base, "version");
+	ta_setup();
+
+	ta_set("DestinationPort", "587");
+	alert_id(&ta_d, &ta_row, x);
+	cr_expect_str_neq(x, base, "by value");
+	ta_setup();
+
+	ta_row.win_start_ms += 60000;
+	alert_id(&ta_d, &ta_row, x);
+	cr_expect_str_neq(x, base, "window");
+	ta_setup();
+
+	/* Null (DestinationHostname absent) against an empty value. */
+	ta_rec.set[EVENT_F_DESTINATIONHOSTNAME >> 6] |=
+	    (uint64_t)1 << (EVENT_F_DESTINATIONHOSTNAME & 63);
+	ta_rec.val[EVENT_F_DESTINATIONHOSTNAME].ptr = "";
+	ta_rec.val[EVENT_F_DESTINATIONHOSTNAME].len = 0;
+	alert_id(&ta_d, &ta_row, x);
+	cr_expect_str_neq(x, base, "null vs empty");
+	ta_setup();
+
+	/* Bytes moved between adjacent by-fields. */
+	ta_set("DestinationPort", "2");
+	ta_set("DestinationHostname", "5x");
+	alert_id(&ta_d, &ta_row, base);
+	event_clear(&ta_rec);
+	event_init(&ta_rec, 4096);
+	ta_set("DestinationPort", "25");
+	ta_set("DestinationHostname", "x");
+	ta_set("Image", "C:\\Users\\bob\\mailer.exe");
+	ta_set("dest", "smtp.example.com");
+	alert_id(&ta_d, &ta_row, x);
+	cr_expect_str_neq(x, base, "tuple shift");
+}

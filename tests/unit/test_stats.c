@@ -36,7 +36,7 @@ struct ts_row {
 	int64_t		 emitted_at;		/* ts_now when emitted */
 	enum stats_emit_reason reason;
 	char		 host[64];
-	char		*vals[EVENT_MAX_FIELDS];	/* rec fields, strdup */
+	char		*vals[EVENT_MAX_FIELDS];	/* rec fields */
 };
 
 static struct ts_row	 ts_rows[TS_MAX_ROWS];	/* emitted rows */
@@ -535,7 +535,9 @@ Test(stats, tuple_serialisation_is_unambiguous)
 {
 	struct stats_opts	 o = ts_opts(60, 100, false);
 	struct stats_table	*t;
-	int			 by[2] = { EVENT_F_IMAGE, EVENT_F_DESTINATIONHOSTNAME };
+	int			 by[2] = {
+		EVENT_F_IMAGE, EVENT_F_DESTINATIONHOSTNAME
+	};
 
 	ts_spec.nby = 2;
 	ts_spec.by = by;
