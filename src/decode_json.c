@@ -221,7 +221,8 @@ decode_json_number(struct decode_json *s)
 		while (DJ_DIGIT(p))
 			p++;
 	if (p < s->end && *p == '.') {
-		if (!DJ_DIGIT(++p))
+		p++;
+		if (!DJ_DIGIT(p))
 			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
 		while (DJ_DIGIT(p))
 			p++;
