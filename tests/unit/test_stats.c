@@ -178,6 +178,15 @@ ts_event(const char *image, const char *port, const char *host,
 	ts_ev.time_ms = time_ms;
 }
 
+/* ts_event(), then stats_add() at arrival time now. */
+static int
+ts_add(struct stats_table *t, const char *image, const char *port,
+    const char *host, int64_t time_ms, int64_t now)
+{
+	ts_event(image, port, host, time_ms);
+	return stats_add(t, &ts_ev, now);
+}
+
 /* The single-pass ("Splunk") answer and the merge of emitted rows. */
 struct ts_agg {
 	char		 key[TS_KEY_MAX];
@@ -352,20 +361,15 @@ Test(stats, early_emission_at_key_limit)
 	int64_t			 now = 1000000;
 
 	t = stats_new(&ts_spec, &o, ts_emit_cb, NULL);
-	ts_event("k1", "25", "h", now - 5);
-	stats_add(t, &ts_ev, now);
-	ts_event("k2", "25", "h", now);
-	stats_add(t, &ts_ev, now + 1);
-	ts_event("k1", "25", "h", now - 9);
-	stats_add(t, &ts_ev, now + 2);
-	ts_event("k3", "25", "h", now);
-	stats_add(t, &ts_ev, now + 3);
+	ts_add(t, "k1", "25", "h", now - 5, now);
+	ts_add(t, "k2", "25", "h", now, now + 1);
+	ts_add(t, "k1", "25", "h", now - 9, now + 2);
+	ts_add(t, "k3", "25", "h", now, now + 3);
 	cr_expect_eq(ts_nrows, 0);
 	stats_get_counters(t, &c);
 	cr_expect_eq(c.keys, 3);
 
-	ts_event("k4", "25", "h", now + 4);
-	stats_add(t, &ts_ev, now + 4);
+	ts_add(t, "k4", "25", "h", now + 4, now + 4);
 	cr_assert_eq(ts_nrows, 1);
 	cr_expect_str_eq(ts_rows[0].key, "k1|25|h|");
 	cr_expect_eq(ts_rows[0].reason, STATS_EMIT_EARLY);
@@ -380,8 +384,7 @@ Test(stats, early_emission_at_key_limit)
 	cr_expect_eq(c.rows, 1);
 
 	/* k1 again: a new row; the oldest (k2) goes. */
-	ts_event("k1", "25", "h", now - 20);
-	stats_add(t, &ts_ev, now + 5);
+	ts_add(t, "k1", "25", "h", now - 20, now + 5);
 	cr_assert_eq(ts_nrows, 2);
 	cr_expect_str_eq(ts_rows[1].key, "k2|25|h|");
 	stats_flush(t);
@@ -436,12 +439,9 @@ Test(stats, flush_emits_everything_once)
 	size_t			 i;
 
 	t = stats_new(&ts_spec, &o, ts_emit_cb, NULL);
-	ts_event("a", "25", "x", 5000);
-	stats_add(t, &ts_ev, 5000);
-	ts_event("b", "25", "x", 4000);
-	stats_add(t, &ts_ev, 5001);
-	ts_event("a", "25", "x", 3000);
-	stats_add(t, &ts_ev, 5002);
+	ts_add(t, "a", "25", "x", 5000, 5000);
+	ts_add(t, "b", "25", "x", 4000, 5001);
+	ts_add(t, "a", "25", "x", 3000, 5002);
 	stats_flush(t);
 	cr_assert_eq(ts_nrows, 2);
 	for (i = 0; i < 2; i++) {
@@ -469,12 +469,10 @@ Test(stats, window_bounds_and_tick)
 	struct stats_table	*t;
 
 	t = stats_new(&ts_spec, &o, ts_emit_cb, NULL);
-	ts_event("a", "25", "x", 1663246579679LL);
-	stats_add(t, &ts_ev, 61500);
+	ts_add(t, "a", "25", "x", 1663246579679LL, 61500);
 	stats_tick(t, 119999);
 	cr_expect_eq(ts_nrows, 0);
-	ts_event("b", "25", "x", 1663246570000LL);
-	stats_add(t, &ts_ev, 119999);
+	ts_add(t, "b", "25", "x", 1663246570000LL, 119999);
 	stats_tick(t, 120000);
 	cr_assert_eq(ts_nrows, 2);
 	cr_expect_eq(ts_rows[0].win_start_ms, 60000);
@@ -482,10 +480,8 @@ Test(stats, window_bounds_and_tick)
 	cr_expect_eq(ts_rows[0].reason, STATS_EMIT_WINDOW);
 	cr_expect_str_eq(ts_val(&ts_rows[0], "firstTime"), "1663246579.679");
 	/* An add in a later window closes the old one first. */
-	ts_event("c", "25", "x", 1);
-	stats_add(t, &ts_ev, 130000);
-	ts_event("c", "25", "x", 2);
-	stats_add(t, &ts_ev, 250000);
+	ts_add(t, "c", "25", "x", 1, 130000);
+	ts_add(t, "c", "25", "x", 2, 250000);
 	cr_assert_eq(ts_nrows, 3);
 	cr_expect_eq(ts_rows[2].win_start_ms, 120000);
 	cr_expect_eq(ts_rows[2].count, 1);
@@ -503,10 +499,8 @@ Test(stats, null_by_fields)
 	struct stats_counters	 c;
 
 	t = stats_new(&ts_spec, &o, ts_emit_cb, NULL);
-	ts_event("a", NULL, "x", 1);
-	cr_expect_eq(stats_add(t, &ts_ev, 1), 0);
-	ts_event("a", "25", "x", 1);
-	cr_expect_eq(stats_add(t, &ts_ev, 1), 0);
+	cr_expect_eq(ts_add(t, "a", NULL, "x", 1, 1), 0);
+	cr_expect_eq(ts_add(t, "a", "25", "x", 1, 1), 0);
 	stats_flush(t);
 	stats_get_counters(t, &c);
 	cr_expect_eq(c.null_by, 1);
@@ -520,8 +514,7 @@ Test(stats, null_by_fields)
 	ts_rows_clear();
 	o.drop_null = true;
 	t = stats_new(&ts_spec, &o, ts_emit_cb, NULL);
-	ts_event("a", NULL, "x", 1);
-	cr_expect_eq(stats_add(t, &ts_ev, 1), 1);
+	cr_expect_eq(ts_add(t, "a", NULL, "x", 1, 1), 1);
 	stats_flush(t);
 	cr_expect_eq(ts_nrows, 0);
 	stats_get_counters(t, &c);
@@ -542,16 +535,11 @@ Test(stats, tuple_serialisation_is_unambiguous)
 	ts_spec.nby = 2;
 	ts_spec.by = by;
 	t = stats_new(&ts_spec, &o, ts_emit_cb, NULL);
-	ts_event("a", NULL, "bc", 1);
-	stats_add(t, &ts_ev, 1);
-	ts_event("ab", NULL, "c", 1);
-	stats_add(t, &ts_ev, 1);
-	ts_event("abc", NULL, NULL, 1);
-	stats_add(t, &ts_ev, 1);
-	ts_event(NULL, NULL, "abc", 1);
-	stats_add(t, &ts_ev, 1);
-	ts_event("a", NULL, "bc", 2);
-	stats_add(t, &ts_ev, 1);
+	ts_add(t, "a", NULL, "bc", 1, 1);
+	ts_add(t, "ab", NULL, "c", 1, 1);
+	ts_add(t, "abc", NULL, NULL, 1, 1);
+	ts_add(t, NULL, NULL, "abc", 1, 1);
+	ts_add(t, "a", NULL, "bc", 2, 1);
 	stats_flush(t);
 	cr_assert_eq(ts_nrows, 4);
 	cr_expect_str_eq(ts_rows[0].key, "a|bc|");
