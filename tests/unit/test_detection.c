@@ -1,1 +1,356 @@
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+ */
+
+/*
+ * Tests of the detection loader: metadata of both generations of the
+ * shipped detections, the set in conf/detections, error positions for
+ * broken YAML and for bad SPL in a search or a macro, the pass-all
+ * default of filter macros, duplicate names and the refcount.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include <criterion/criterion.h>
+
+#include "detection.h"
+#include "event.h"
+#include "spl.h"
+
+#define MAIL	"windows_mail_protocol_in_non_common_process_path.yml"
+#define FTP	"windows_file_transfer_protocol_in_non_common_process_path.yml"
+
+static char	 tmpdir[64];		/* per-test scratch directory */
+static char	 detdir[128];		/* tmpdir/det */
+static char	 macdir[128];		/* tmpdir/mac */
+
+static void
+setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_detection.XXXXXX");
+	cr_assert_not_null(mkdtemp(tmpdir));
+	snprintf(detdir, sizeof(detdir), "%s/det", tmpdir);
+	snprintf(macdir, sizeof(macdir), "%s/mac", tmpdir);
+	cr_assert_eq(mkdir(detdir, 0700), 0);
+	cr_assert_eq(mkdir(macdir, 0700), 0);
+}
+
+static void
+rmdir_files(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 path[512];
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static void
+teardown(void)
+{
+	rmdir_files(detdir);
+	rmdir_files(macdir);
+	rmdir(tmpdir);
+}
+
+TestSuite(detection, .init = setup, .fini = teardown);
+
+static const char *
+conf_dir(void)
+{
+	const char	*d = getenv("CONFDIR");
+
+	return d != NULL ? d : "conf";
+}
+
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char	 path[512];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	cr_assert_not_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+static struct detection *
+load_conf(const char *rel)
+{
+	struct detection *d;
+	char		 path[512], macros[512];
+	char		*err = NULL;
+
+	snprintf(path, sizeof(path), "%s/detections/%s", conf_dir(), rel);
+	snprintf(macros, sizeof(macros), "%s/macros", conf_dir());
+	d = detection_load_file(path, macros, &err);
+	cr_assert_not_null(d, "%s", err != NULL ? err : "?");
+	return d;
+}
+
+/* Loads tmp det/name against tmp mac; returns the error (caller frees). */
+static char *
+load_err(const char *name)
+{
+	struct detection *d;
+	char		 path[512];
+	char		*err = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", detdir, name);
+	d = detection_load_file(path, macdir, &err);
+	cr_assert_null(d, "%s loaded", name);
+	cr_assert_not_null(err);
+	return err;
+}
+
+static void
+expect_err(const char *name, const char *file, const char *rest)
+{
+	char	*err, want[1024];
+
+	err = load_err(name);
+	snprintf(want, sizeof(want), "%s/%s%s", file, name, rest);
+	cr_expect_str_eq(err, want);
+	free(err);
+}
+
+Test(detection, metadata_v3)
+{
+	struct detection *d;
+
+	d = load_conf(MAIL);
+	cr_assert_str_eq(d->name,
+	    "Windows Mail Protocol In Non-Common Process Path");
+	cr_assert_str_eq(d->id, "ac3311f5-661d-4e99-bd1f-3ec665b05441");
+	cr_assert_eq(d->version, 3);
+	cr_assert_eq(d->nmitre, 2);
+	cr_assert_str_eq(d->mitre[0], "T1071.003");
+	cr_assert_str_eq(d->mitre[1], "T1071");
+	cr_assert_eq(d->nstories, 1);
+	cr_assert_str_eq(d->stories[0], "AgentTesla");
+	cr_assert_eq(d->risk_score, 9);
+	cr_assert_str_eq(d->risk_message, "a process $Image$ is having a SMTP "
+	    "connection to $DestinationHostname$ in $dest$");
+	cr_assert_not_null(strstr(d->description, "SMTP connection"));
+	/* The search text is SPEC 1's, line for line. */
+	cr_assert_not_null(strstr(d->search_text, "`sysmon` EventCode=3 NOT("
+	    "Image IN(\"*\\\\program files*\", \"*\\\\thunderbird.exe\","
+	    "\"*\\\\outlook.exe\")) (DestinationPortName=\"smtp\" OR "
+	    "DestinationPort=25 OR DestinationPort=587)\n| stats count "));
+	detection_free(d);
+
+	d = load_conf(FTP);
+	cr_assert_str_eq(d->id, "0f43758f-1fe9-470a-a9e4-780acc4d5407");
+	cr_assert_eq(d->version, 3);
+	cr_assert_eq(d->risk_score, 9);
+	cr_assert_str_eq(d->risk_message, "a process $Image$ is having a FTP "
+	    "connection to $DestinationHostname$ in $dest$");
+	detection_free(d);
+}
+
+Test(detection, metadata_2026_rba)
+{
+	struct detection *d;
+
+	d = load_conf("disabled/" MAIL);
+	cr_assert_eq(d->version, 10);
+	cr_assert_eq(d->nmitre, 1);
+	cr_assert_str_eq(d->mitre[0], "T1071.003");
+	cr_assert_eq(d->risk_score, 20);
+	cr_assert_str_eq(d->risk_message, "a process $process_name$ is having "
+	    "a SMTP connection to $dest$ in $dest_ip$");
+	detection_free(d);
+
+	d = load_conf("disabled/" FTP);
+	cr_assert_str_eq(d->name,
+	    "Windows File Transfer Protocol In Non-Common Process Path");
+	cr_assert_eq(d->version, 9);
+	cr_assert_eq(d->nstories, 3);
+	cr_assert_str_eq(d->stories[0], "AgentTesla");
+	cr_assert_str_eq(d->stories[1], "Snake Keylogger");
+	cr_assert_str_eq(d->stories[2], "Hellcat Ransomware");
+	cr_assert_eq(d->risk_score, 20);
+	cr_assert_str_eq(d->risk_message, "a process $process_name$ is having "
+	    "a FTP connection to $dest$ in $dest_ip$");
+	detection_free(d);
+}
+
+Test(detection, set_load_shipped)
+{
+	struct detection_set *set;
+	char		 det[512], mac[512];
+	char		*err = NULL;
+
+	snprintf(det, sizeof(det), "%s/detections", conf_dir());
+	snprintf(mac, sizeof(mac), "%s/macros", conf_dir());
+	set = detection_set_load(det, mac, &err);
+	cr_assert_not_null(set, "%s", err != NULL ? err : "?");
+	cr_assert_eq(set->refcnt, 1);
+	cr_assert_eq(set->n, 2, "disabled/ is not read");
+	cr_assert_str_eq(set->d[0]->name,
+	    "Windows File Transfer Protocol In Non-Common Process Path");
+	cr_assert_str_eq(set->d[1]->name,
+	    "Windows Mail Protocol In Non-Common Process Path");
+	cr_assert_eq(set->d[0]->version, 3);
+	cr_assert_eq(set->d[1]->version, 3);
+	cr_assert_not_null(set->d[0]->search);
+	detection_set_unref(set, __func__);
+}
+
+Test(detection, broken_yaml_position)
+{
+	write_file(detdir, "broken.yml", "name: x\nid: y\nsearch: [a,\n"
+	    "version: 1\n");
+	write_file(detdir, "tabs.yml", "name: x\n\tid: y\n");
+	write_file(detdir, "notmap.yml", "- a\n- b\n");
+	write_file(detdir, "nosearch.yml", "name: x\nid: y\nversion: 2\n");
+	write_file(detdir, "badversion.yml", "name: x\nid: y\n"
+	    "version: three\nsearch: a=1 | stats count\n");
+	expect_err("notmap.yml", detdir, ":1:1: not a YAML mapping");
+	expect_err("nosearch.yml", detdir, ":1:1: missing 'search'");
+	expect_err("badversion.yml", detdir,
+	    ":3:10: 'version' must be an integer");
+	/* libyaml notices the missing ']' at the end of the stream. */
+	expect_err("broken.yml", detdir, ":5:1: did not find expected ',' "
+	    "or ']' while parsing a flow sequence");
+	expect_err("tabs.yml", detdir, ":2:1: found a tab character that "
+	    "violates indentation while scanning a plain scalar");
+}
+
+Test(detection, spl_error_position_in_yaml)
+{
+	char	 want[1024];
+
+	write_file(macdir, "sysmon.yml", "name: sysmon\ndefinition: "
+	    "source=XmlWinEventLog:Microsoft-Windows-Sysmon/Operational\n");
+	write_file(macdir, "bad.yml", "# a macro with a bad command\n"
+	    "name: bad(1)\narguments: [f]\ndefinition: |\n  f=$f$\n"
+	    "  | rex field=f \"x\"\n");
+	/* Literal block: exact. */
+	write_file(detdir, "block.yml", "name: Bad\nid: 1\nversion: 1\n"
+	    "search: |\n  `sysmon` EventCode=3\n  | eval x=1\n"
+	    "  | stats count\n");
+	expect_err("block.yml", detdir, ":6:5: unsupported command 'eval'");
+	/* Plain, folded over two lines: exact. */
+	write_file(detdir, "plain.yml", "name: Bad\nid: 1\nsearch: a=1\n"
+	    "  | stats count | where x>1\n");
+	expect_err("plain.yml", detdir, ":4:19: unsupported command 'where'");
+	/* Single-quoted with '' escapes. */
+	write_file(detdir, "quoted.yml", "name: Bad\nid: 1\nsearch: 'a=''b'' "
+	    "| stats count | dedup a'\n");
+	expect_err("quoted.yml", detdir, ":3:34: unsupported command "
+	    "'dedup'");
+	/* Double-quoted with \" escapes. */
+	write_file(detdir, "dquoted.yml", "name: Bad\nid: 1\nsearch: \"a=\\\"b"
+	    "\\\" (c=1 | stats count\"\n");
+	expect_err("dquoted.yml", detdir, ":3:18: unbalanced parenthesis");
+	/* In a macro: the macro file and the place in its definition. */
+	write_file(detdir, "inmacro.yml", "name: Bad\nid: 1\nsearch: "
+	    "'`bad(Image)` | stats count'\n");
+	snprintf(want, sizeof(want), "%s/bad.yml:6:5: unsupported command "
+	    "'rex' (in macro bad(1), used by %s/inmacro.yml)", macdir,
+	    detdir);
+	{
+		char	*err = load_err("inmacro.yml");
+
+		cr_expect_str_eq(err, want);
+		free(err);
+	}
+	/* An unknown macro points at its call. */
+	write_file(detdir, "unknown.yml", "name: Bad\nid: 1\nsearch: >-\n"
+	    "  a=1\n  | `nope`\n");
+	expect_err("unknown.yml", detdir, ":5:5: unknown macro 'nope'");
+}
+
+Test(detection, filter_macro_defaults_to_pass_all)
+{
+	struct detection *d;
+	struct event	 row;
+	char		 path[512];
+	char		*err = NULL;
+
+	write_file(detdir, "d.yml", "name: Tuned\nid: 1\nversion: 1\n"
+	    "search: a=1 | stats count by Image | `tuned_filter`\n");
+	snprintf(path, sizeof(path), "%s/d.yml", detdir);
+	d = detection_load_file(path, macdir, &err);
+	cr_assert_not_null(d, "%s", err != NULL ? err : "?");
+	cr_assert_eq(d->search->npost, 0);
+	event_init(&row, 256);
+	event_set(&row, EVENT_F_IMAGE, "C:\\Tools\\Acme\\mailer.exe", 24);
+	cr_assert(spl_post_apply(d->search, &row));
+	detection_free(d);
+
+	/* Once the user defines it, it filters. */
+	write_file(macdir, "tuned_filter.yml", "name: tuned_filter\n"
+	    "definition: search NOT Image=\"*\\\\Acme\\\\mailer.exe\"\n");
+	d = detection_load_file(path, macdir, &err);
+	cr_assert_not_null(d, "%s", err != NULL ? err : "?");
+	cr_assert_eq(d->search->npost, 1);
+	cr_assert(!spl_post_apply(d->search, &row));
+	event_clear(&row);
+	detection_free(d);
+}
+
+Test(detection, duplicate_names_refused)
+{
+	struct detection_set *set;
+	char		*err = NULL;
+
+	write_file(detdir, "a.yml", "name: Same\nid: 1\nsearch: a=1 | stats "
+	    "count\n");
+	write_file(detdir, "b.yaml", "name: Same\nid: 2\nsearch: b=1 | stats "
+	    "count\n");
+	write_file(detdir, "notes.txt", "not a detection\n");
+	set = detection_set_load(detdir, macdir, &err);
+	cr_assert_null(set);
+	cr_assert_not_null(err);
+	cr_assert_not_null(strstr(err, "duplicate detection name 'Same'"),
+	    "%s", err);
+	free(err);
+}
+
+Test(detection, refcount)
+{
+	struct detection_set *set;
+	char		*err = NULL;
+
+	write_file(detdir, "b.yml", "name: B\nid: 2\nsearch: b=1 | stats "
+	    "count\n");
+	write_file(detdir, "a.yml", "name: A\nid: 1\nsearch: a=1 | stats "
+	    "count\n");
+	write_file(detdir, "c.txt", "name: C\n");
+	set = detection_set_load(detdir, macdir, &err);
+	cr_assert_not_null(set, "%s", err != NULL ? err : "?");
+	cr_assert_eq(set->n, 2);
+	cr_assert_str_eq(set->d[0]->name, "A");
+	cr_assert_eq(set->refcnt, 1);
+	detection_set_ref(set);
+	cr_assert_eq(set->refcnt, 2);
+	detection_set_unref(set, __func__);
+	cr_assert_eq(set->refcnt, 1);
+	cr_assert_str_eq(set->d[1]->name, "B", "still alive");
+	detection_set_unref(set, __func__);
+}
