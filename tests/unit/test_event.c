@@ -1,1 +1,408 @@
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+ */
+
+/*
+ * Unit tests of event.c: the field registry, the arena and its limits,
+ * each normalisation rule of SPEC 2 (source/sourcetype, User, _time
+ * precedence, every CIM field) and time parsing.
+ */
+#include <stdint.h>
+#include <string.h>
+
 #include <criterion/criterion.h>
+
+#include "event.h"
+
+static struct event ev;
+
+static void
+setup(void)
+{
+	event_fields_init();
+	event_init(&ev, 4096);
+}
+
+static void
+teardown(void)
+{
+	event_clear(&ev);
+}
+
+TestSuite(event, .init = setup, .fini = teardown);
+
+static void
+put(int id, const char *v)
+{
+	cr_assert_eq(event_set(&ev, id, v, strlen(v)), 0);
+}
+
+static void
+expect(int id, const char *want)
+{
+	const char	*v;
+	size_t		 len;
+
+	if (want == NULL) {
+		cr_expect(!event_has(&ev, id), "%s: want absent, got \"%.*s\"",
+		    event_field_name(id), (int)ev.val[id].len, ev.val[id].ptr);
+		return;
+	}
+	if (!event_get(&ev, id, &v, &len)) {
+		cr_expect_fail("%s: want \"%s\", got absent",
+		    event_field_name(id), want);
+		return;
+	}
+	cr_expect(len == strlen(want) && memcmp(v, want, len) == 0,
+	    "%s: want \"%s\", got \"%.*s\"", event_field_name(id), want,
+	    (int)len, v);
+}
+
+static void
+sysmon(void)
+{
+	put(EVENT_F_SOURCENAME, "Microsoft-Windows-Sysmon");
+	put(EVENT_F_EVENTCODE, "3");
+}
+
+Test(event, registry_builtins_and_interning)
+{
+	int	 id, n;
+
+	cr_expect_str_eq(event_field_name(EVENT_F_TIME), "_time");
+	cr_expect_str_eq(event_field_name(EVENT_F_DESTINATIONPORTNAME),
+	    "DestinationPortName");
+	cr_expect_str_eq(event_field_name(EVENT_F_ACTION), "action");
+	cr_expect_eq(event_field_lookup("Image", 5), EVENT_F_IMAGE);
+	cr_expect_eq(event_field_lookup("image", 5), -1);
+	cr_expect_eq(event_field_lookup("ImageX", 6), -1);
+	n = event_field_count();
+	cr_expect_geq(n, EVENT_F_NBUILTIN);
+	id = event_field_intern("QueryName", 9);
+	cr_expect_geq(id, EVENT_F_NBUILTIN);
+	cr_expect_eq(event_field_intern("QueryName", 9), id);
+	cr_expect_eq(event_field_lookup("QueryName", 9), id);
+	cr_expect_str_eq(event_field_name(id), "QueryName");
+	cr_expect_eq(event_field_count(), n + 1);
+	event_fields_init();
+	cr_expect_eq(event_field_count(), n + 1);
+	cr_expect_null(event_field_name(-1));
+	cr_expect_null(event_field_name(EVENT_MAX_FIELDS));
+}
+
+Test(event, arena_limits)
+{
+	struct event	 small;
+	char		*p;
+
+	event_init(&small, 16);
+	cr_expect_eq(event_set(&small, EVENT_F_IMAGE, "0123456789", 10), 0);
+	cr_expect_eq(event_set(&small, EVENT_F_USER, "0123456", 7), -1);
+	cr_expect_eq(event_set(&small, EVENT_F_USER, "012345", 6), 0);
+	cr_expect_null(event_alloc(&small, 1));
+	cr_expect_eq(event_set(&small, -1, "x", 1), -1);
+	cr_expect_eq(event_set_ref(&small, EVENT_MAX_FIELDS, "x", 1), -1);
+	event_reset(&small);
+	cr_expect(!event_has(&small, EVENT_F_IMAGE));
+	cr_assert_not_null(p = event_alloc(&small, 16));
+	event_trim(&small, p, 4);
+	cr_expect_eq(small.arena_len, 4);
+	event_clear(&small);
+}
+
+Test(event, empty_is_absent)
+{
+	put(EVENT_F_IMAGE, "x");
+	cr_expect_eq(event_set(&ev, EVENT_F_IMAGE, "", 0), 0);
+	cr_expect(!event_has(&ev, EVENT_F_IMAGE));
+	cr_expect_eq(event_set_ref(&ev, EVENT_F_USER, "", 0), 0);
+	cr_expect(!event_has(&ev, EVENT_F_USER));
+	cr_assert_eq(event_normalise(&ev, 0, 5000), 0);
+	expect(EVENT_F_APP, NULL);
+	expect(EVENT_F_CIM_USER, NULL);
+}
+
+Test(event, source_for_windows_sysmon)
+{
+	sysmon();
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_SOURCE,
+	    "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational");
+	expect(EVENT_F_SOURCETYPE, "XmlWinEventLog");
+	expect(EVENT_F_VENDOR_PRODUCT, "Microsoft Sysmon");
+	expect(EVENT_F_ACTION, "allowed");
+}
+
+Test(event, source_from_channel_only)
+{
+	put(EVENT_F_CHANNEL, "Microsoft-Windows-Sysmon/Operational");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_SOURCE,
+	    "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational");
+}
+
+Test(event, source_for_linux_sysmon)
+{
+	put(EVENT_F_SOURCENAME, "Linux-Sysmon");
+	put(EVENT_F_EVENTCODE, "3");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_SOURCE, "Syslog:Linux-Sysmon/Operational");
+	expect(EVENT_F_SOURCETYPE, "sysmon:linux");
+	expect(EVENT_F_VENDOR_PRODUCT, "Microsoft Sysmon");
+}
+
+Test(event, other_provider_gets_no_sysmon_source)
+{
+	put(EVENT_F_SOURCENAME, "Microsoft-Windows-Security-Auditing");
+	put(EVENT_F_CHANNEL, "Security");
+	put(EVENT_F_EVENTCODE, "3");
+	put(EVENT_F_IMAGE, "C:\\x.exe");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_SOURCE, NULL);
+	expect(EVENT_F_SOURCETYPE, NULL);
+	expect(EVENT_F_VENDOR_PRODUCT, NULL);
+	expect(EVENT_F_ACTION, NULL);
+	expect(EVENT_F_APP, "C:\\x.exe");
+}
+
+Test(event, payload_source_kept)
+{
+	sysmon();
+	put(EVENT_F_SOURCE, "WinEventLog:Microsoft-Windows-Sysmon/Operational");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_SOURCE,
+	    "WinEventLog:Microsoft-Windows-Sysmon/Operational");
+	expect(EVENT_F_SOURCETYPE, "XmlWinEventLog");
+}
+
+Test(event, user_from_ecs)
+{
+	put(EVENT_F_USER_DOMAIN, "CONTOSO");
+	put(EVENT_F_USER_NAME, "bob");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_USER, "CONTOSO\\bob");
+	expect(EVENT_F_CIM_USER, "CONTOSO\\bob");
+
+	event_reset(&ev);
+	put(EVENT_F_USER_NAME, "bob");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_USER, "bob");
+
+	event_reset(&ev);
+	put(EVENT_F_USER, "RAW\\alice");
+	put(EVENT_F_USER_DOMAIN, "CONTOSO");
+	put(EVENT_F_USER_NAME, "bob");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_USER, "RAW\\alice");
+}
+
+Test(event, time_precedence)
+{
+	int	 et;
+
+	et = event_field_intern("EventTime", 9);
+	put(et, "2020-06-09 22:52:07");
+	cr_assert_eq(event_normalise(&ev, 0, 7000), 0);
+	cr_expect_eq(ev.time_ms, 7000, "arrival");
+	expect(EVENT_F_TIME, "7.000");
+
+	cr_assert_eq(event_normalise(&ev, 5000, 7000), 0);
+	cr_expect_eq(ev.time_ms, 5000, "header beats arrival");
+
+	put(EVENT_F_TIMESTAMP, "2020-06-10T02:52:08.589Z");
+	cr_assert_eq(event_normalise(&ev, 5000, 7000), 0);
+	cr_expect_eq(ev.time_ms, 1591757528589LL, "@timestamp beats header");
+
+	put(EVENT_F_SYSTEMTIME, "2022-09-15T12:56:22.958249300Z");
+	cr_assert_eq(event_normalise(&ev, 5000, 7000), 0);
+	cr_expect_eq(ev.time_ms, 1663246582958LL, "SystemTime beats @ts");
+
+	put(EVENT_F_UTCTIME, "2022-09-15 12:56:19.679");
+	cr_assert_eq(event_normalise(&ev, 5000, 7000), 0);
+	cr_expect_eq(ev.time_ms, 1663246579679LL, "UtcTime beats all");
+	expect(EVENT_F_TIME, "1663246579.679");
+
+	/* A malformed UtcTime falls through to the next candidate. */
+	put(EVENT_F_UTCTIME, "yesterday");
+	cr_assert_eq(event_normalise(&ev, 5000, 7000), 0);
+	cr_expect_eq(ev.time_ms, 1663246582958LL);
+}
+
+Test(event, cim_dest_src_prefer_hostnames)
+{
+	put(EVENT_F_DESTINATIONHOSTNAME, "mx.example.net");
+	put(EVENT_F_DESTINATIONIP, "192.0.2.1");
+	put(EVENT_F_SOURCEIP, "10.0.0.1");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_DEST, "mx.example.net");
+	expect(EVENT_F_SRC, "10.0.0.1");
+	expect(EVENT_F_DEST_IP, "192.0.2.1");
+	expect(EVENT_F_SRC_IP, "10.0.0.1");
+}
+
+Test(event, cim_dash_is_a_value)
+{
+	put(EVENT_F_DESTINATIONHOSTNAME, "-");
+	put(EVENT_F_DESTINATIONIP, "192.0.2.1");
+	put(EVENT_F_SOURCEHOSTNAME, "-");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_DEST, "-");
+	expect(EVENT_F_SRC, "-");
+}
+
+Test(event, cim_aliases_share_bytes)
+{
+	sysmon();
+	put(EVENT_F_IMAGE, "C:\\Temp\\agent.exe");
+	put(EVENT_F_COMPUTER, "host1");
+	put(EVENT_F_USER, "D\\u");
+	put(EVENT_F_PROTOCOL, "tcp");
+	put(EVENT_F_DESTINATIONPORT, "21");
+	put(EVENT_F_SOURCEPORT, "50000");
+	put(EVENT_F_PROCESSGUID, "{g}");
+	put(EVENT_F_PROCESSID, "42");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_APP, "C:\\Temp\\agent.exe");
+	expect(EVENT_F_PROCESS_NAME, "agent.exe");
+	expect(EVENT_F_PROCESS_EXEC, "agent.exe");
+	expect(EVENT_F_DVC, "host1");
+	expect(EVENT_F_CIM_USER, "D\\u");
+	expect(EVENT_F_TRANSPORT, "tcp");
+	expect(EVENT_F_DEST_PORT, "21");
+	expect(EVENT_F_SRC_PORT, "50000");
+	expect(EVENT_F_PROCESS_GUID, "{g}");
+	expect(EVENT_F_PROCESS_ID, "42");
+	cr_expect_eq(ev.val[EVENT_F_APP].ptr, ev.val[EVENT_F_IMAGE].ptr);
+	cr_expect_eq(ev.val[EVENT_F_PROCESS_NAME].ptr,
+	    ev.val[EVENT_F_IMAGE].ptr + 8);
+	cr_expect_eq(ev.val[EVENT_F_DVC].ptr, ev.val[EVENT_F_COMPUTER].ptr);
+	cr_expect_eq(ev.val[EVENT_F_DEST_PORT].ptr,
+	    ev.val[EVENT_F_DESTINATIONPORT].ptr);
+}
+
+Test(event, cim_basename_forward_slash)
+{
+	put(EVENT_F_IMAGE, "/usr/bin/curl");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_PROCESS_NAME, "curl");
+
+	event_reset(&ev);
+	put(EVENT_F_IMAGE, "plain.exe");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_PROCESS_NAME, "plain.exe");
+
+	event_reset(&ev);
+	put(EVENT_F_IMAGE, "C:\\dir\\");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_PROCESS_NAME, NULL);
+}
+
+Test(event, cim_protocol_and_direction_from_initiated)
+{
+	put(EVENT_F_DESTINATIONPORTNAME, "smtp");
+	put(EVENT_F_SOURCEPORTNAME, "-");
+	put(EVENT_F_INITIATED, "TRUE");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_CIM_PROTOCOL, "smtp");
+	expect(EVENT_F_DIRECTION, "outbound");
+
+	event_reset(&ev);
+	put(EVENT_F_DESTINATIONPORTNAME, "smtp");
+	put(EVENT_F_SOURCEPORTNAME, "-");
+	put(EVENT_F_INITIATED, "false");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_CIM_PROTOCOL, "-");
+	expect(EVENT_F_DIRECTION, "inbound");
+
+	event_reset(&ev);
+	put(EVENT_F_DESTINATIONPORTNAME, "smtp");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_CIM_PROTOCOL, NULL);
+	expect(EVENT_F_DIRECTION, NULL);
+}
+
+Test(event, cim_protocol_version)
+{
+	put(EVENT_F_SOURCEISIPV6, "false");
+	put(EVENT_F_DESTINATIONISIPV6, "True");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_PROTOCOL_VERSION, "ipv6");
+
+	event_reset(&ev);
+	put(EVENT_F_SOURCEISIPV6, "false");
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_PROTOCOL_VERSION, "ipv4");
+
+	event_reset(&ev);
+	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	expect(EVENT_F_PROTOCOL_VERSION, NULL);
+}
+
+Test(event, normalise_fails_when_arena_full)
+{
+	struct event	 small;
+
+	event_init(&small, 8);
+	cr_assert_eq(event_set_ref(&small, EVENT_F_UTCTIME,
+	    "2022-09-15 12:56:19.679", 23), 0);
+	cr_expect_eq(event_normalise(&small, 0, 0), -1);
+	event_clear(&small);
+}
+
+Test(event, parse_time)
+{
+	static const struct {
+		const char	*in;
+		int		 rc;
+		int64_t		 ms;
+	} c[] = {
+		{ "2022-09-15 12:56:19.679", 0, 1663246579679LL },
+		{ "2022-09-15 12:56:19", 0, 1663246579000LL },
+		{ "2022-09-15T12:56:22.958249300Z", 0, 1663246582958LL },
+		{ "2022-09-15T12:56:22Z", 0, 1663246582000LL },
+		{ "2022-09-15T12:56:22.9z", 0, 1663246582900LL },
+		{ "2022-09-15T14:56:22.5+02:00", 0, 1663246582500LL },
+		{ "2022-09-15T10:56:22-0200", 0, 1663246582000LL },
+		{ "1970-01-01T00:00:00Z", 0, 0 },
+		{ "2024-02-29 00:00:00.000", 0, 1709164800000LL },
+		{ "2023-02-29 00:00:00.000", -1, 0 },
+		{ "2022-13-01 00:00:00", -1, 0 },
+		{ "2022-09-15 24:00:00", -1, 0 },
+		{ "2022-09-15 12:56", -1, 0 },
+		{ "2022-09-15 12:56:19.", -1, 0 },
+		{ "2022-09-15 12:56:19.679 ", -1, 0 },
+		{ "2022-09-15T12:56:22+2", -1, 0 },
+		{ "2022-9-15 12:56:19", -1, 0 },
+		{ "", -1, 0 },
+	};
+	size_t	 i;
+	int64_t	 ms;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		ms = -7;
+		cr_expect_eq(event_parse_time(c[i].in, strlen(c[i].in), &ms),
+		    c[i].rc, "%s", c[i].in);
+		if (c[i].rc == 0)
+			cr_expect_eq(ms, c[i].ms, "%s: %lld", c[i].in,
+			    (long long)ms);
+	}
+	/* Not NUL-terminated: only len bytes are read. */
+	cr_expect_eq(event_parse_time("2022-09-15 12:56:19.679XYZ", 23, &ms),
+	    0);
+	cr_expect_eq(ms, 1663246579679LL);
+}
+
+Test(event, shape_names)
+{
+	cr_expect_str_eq(event_shape_name(EVENT_SHAPE_NXLOG), "nxlog");
+	cr_expect_str_eq(event_shape_name(EVENT_SHAPE_XML), "xml");
+	cr_expect_str_eq(event_shape_name(EVENT_SHAPE_NSHAPES), "unknown");
+}
