@@ -597,6 +597,7 @@ detection_free(struct detection *d)
 	free(d->name);
 	free(d->id);
 	free(d->description);
+	free(d->known_false_positives);
 	free(d->search_text);
 	detection_strv_free(d->mitre, d->nmitre);
 	detection_strv_free(d->stories, d->nstories);
@@ -707,6 +708,8 @@ detection_load(const char *path, const struct detection_macros *ms,
 	    detection_get_str(&y, root, "id", &d->id, NULL, errstr) == -1 ||
 	    detection_get_str(&y, root, "description", &d->description, NULL,
 	    errstr) == -1 ||
+	    detection_get_str(&y, root, "known_false_positives",
+	    &d->known_false_positives, NULL, errstr) == -1 ||
 	    detection_get_str(&y, root, "search", &d->search_text, &search,
 	    errstr) == -1 ||
 	    detection_get_int(&y, root, "version", &d->version,

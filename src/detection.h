@@ -30,6 +30,7 @@ struct detection {
 	char		*id;		/* id: (UUID) */
 	int		 version;	/* version: */
 	char		*description;	/* description: */
+	char		*known_false_positives;	/* known_false_positives: */
 	char		*search_text;	/* search: verbatim */
 	char		**mitre;	/* tags.mitre_attack_id */
 	size_t		 nmitre;

@@ -586,6 +586,13 @@ spl_parse_num(const char *s, size_t len, double *out)
 	return true;
 }
 
+/* ASCII lowercase, whatever the locale. */
+static char
+spl_lower(char ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+}
+
 static void
 spl_value_init(struct spl_value *v, const char *s, size_t len)
 {
@@ -593,7 +600,7 @@ spl_value_init(struct spl_value *v, const char *s, size_t len)
 
 	v->text = xmalloc(len + 1);
 	for (i = 0; i < len; i++)
-		v->text[i] = (char)tolower((unsigned char)s[i]);
+		v->text[i] = spl_lower(s[i]);
 	v->text[len] = '\0';
 	v->len = len;
 	v->wild = memchr(s, '*', len) != NULL;
@@ -606,7 +613,7 @@ spl_ieq(const char *a, const char *b, size_t n)
 	size_t	 i;
 
 	for (i = 0; i < n; i++)
-		if (tolower((unsigned char)a[i]) != b[i])
+		if (spl_lower(a[i]) != b[i])
 			return false;
 	return true;
 }
@@ -746,6 +753,23 @@ spl_expr_add(struct spl_expr *e, struct spl_expr *kid)
 	}
 	e->kids = xreallocarray(e->kids, e->nkids + 1, sizeof(*e->kids));
 	e->kids[e->nkids++] = kid;
+}
+
+/*
+ * Returns "e TYPE kid" (TYPE is AND or OR, both associative): e itself
+ * when it already is a TYPE node, else a new node.  Takes both.
+ */
+static struct spl_expr *
+spl_expr_join(enum spl_node type, struct spl_expr *e, struct spl_expr *kid)
+{
+	struct spl_expr	*n = e;
+
+	if (e->type != type) {
+		n = spl_expr_new(type);
+		spl_expr_add(n, e);
+	}
+	spl_expr_add(n, kid);
+	return n;
 }
 
 static void
@@ -1012,7 +1036,7 @@ static struct spl_expr *
 spl_parse_or(struct spl_ctx *c)
 {
 	struct spl_tok	*t;
-	struct spl_expr	*e, *kid, *or = NULL;
+	struct spl_expr	*e, *kid;
 
 	if ((e = spl_parse_not(c)) == NULL)
 		return NULL;
@@ -1025,12 +1049,7 @@ spl_parse_or(struct spl_ctx *c)
 		}
 		if ((kid = spl_parse_not(c)) == NULL)
 			goto fail;
-		if (or == NULL) {
-			or = spl_expr_new(SPL_N_OR);
-			spl_expr_add(or, e);
-			e = or;
-		}
-		spl_expr_add(or, kid);
+		e = spl_expr_join(SPL_N_OR, e, kid);
 	}
 	return e;
 fail:
@@ -1042,7 +1061,7 @@ static struct spl_expr *
 spl_parse_and(struct spl_ctx *c)
 {
 	struct spl_tok	*t;
-	struct spl_expr	*e, *kid, *and = NULL;
+	struct spl_expr	*e, *kid;
 
 	if ((e = spl_parse_or(c)) == NULL)
 		return NULL;
@@ -1059,12 +1078,7 @@ spl_parse_and(struct spl_ctx *c)
 			break;
 		if ((kid = spl_parse_or(c)) == NULL)
 			goto fail;
-		if (and == NULL) {
-			and = spl_expr_new(SPL_N_AND);
-			spl_expr_add(and, e);
-			e = and;
-		}
-		spl_expr_add(and, kid);
+		e = spl_expr_join(SPL_N_AND, e, kid);
 	}
 	return e;
 fail:

@@ -155,6 +155,9 @@ Test(detection, metadata_v3)
 	cr_assert_str_eq(d->risk_message, "a process $Image$ is having a SMTP "
 	    "connection to $DestinationHostname$ in $dest$");
 	cr_assert_not_null(strstr(d->description, "SMTP connection"));
+	cr_assert_str_eq(d->known_false_positives, "third party application "
+	    "may use this network protocol as part of its feature. Filter is "
+	    "needed.");
 	/* The search text is SPEC 1's, line for line. */
 	cr_assert_not_null(strstr(d->search_text, "`sysmon` EventCode=3 NOT("
 	    "Image IN(\"*\\\\program files*\", \"*\\\\thunderbird.exe\","

@@ -327,9 +327,14 @@ Test(spl, matching_semantics)
 	cr_assert(!spl_match(s->filter, &ev), "g=* matches '-'");
 	spl_search_free(s);
 
-	s = spl_compile("f=\"a*b*c\" | stats count", test_lookup, NULL,
-	    &err);
+	s = spl_compile("f=\"a*b*c\" | stats min(_time) values(f) AS v "
+	    "BY g", test_lookup, NULL, &err);
 	cr_assert_not_null(s, "%s", err.msg);
+	cr_assert_str_eq(fname(s->stats.agg[0].as), "min(_time)");
+	cr_assert_eq(s->stats.agg[0].field, EVENT_F_TIME);
+	cr_assert_eq(s->stats.agg[1].func, SPL_AGG_VALUES);
+	cr_assert_str_eq(fname(s->stats.agg[1].as), "v");
+	cr_assert_eq(s->stats.nby, 1);
 	event_reset(&ev);
 	event_set(&ev, f, "AxxBxxC", 7);
 	cr_assert(spl_match(s->filter, &ev));
@@ -497,6 +502,7 @@ Test(spl, post_rename_fields_table)
 	cr_assert_eq(s->stats.nagg, 2);
 	cr_assert_str_eq(fname(s->stats.agg[1].as), "dc(y)");
 	cr_assert_eq(s->stats.agg[1].func, SPL_AGG_DC);
+	cr_assert_eq(s->stats.agg[1].field, event_field_lookup("y", 1));
 	cr_assert_eq(s->ncolumns, 2);
 	cr_assert_str_eq(fname(s->columns[0]), "n");
 	cr_assert_str_eq(fname(s->columns[1]), "b");
