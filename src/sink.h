@@ -32,6 +32,8 @@ struct sink_counters {
 	uint64_t	 requests;	/* HEC requests sent */
 	uint64_t	 retries;	/* HEC requests retried */
 	uint64_t	 status_2xx, status_4xx, status_5xx, net_errors;
+	uint64_t	 rejected;	/* refused by HEC (400, other 4xx) */
+	uint64_t	 write_errors;	/* stdout/file write failures */
 	size_t		 queued;	/* alerts waiting now */
 	size_t		 queued_bytes;
 };
