@@ -17,6 +17,7 @@
  * back-pressure, IPv6).  Every loop is bounded in count and time.
  */
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -729,4 +730,91 @@ Test(listen, bind_conflict_names_address)
 	free(errstr);
 	listen_free(l2);
 	listen_free(l1);
+}
+
+Test(listen, udp_kernel_drops_are_counted)
+{
+	struct listen_counters	 c;
+	struct listen		*l;
+	char			 dgram[1000];
+	int			 port, fd, i;
+
+	cfg.udp_rcvbuf = 1;		/* the kernel's minimum */
+	l = sock_listen(NULL, "127.0.0.1:0");
+	port = listen_port(l, true, 0);
+	fd = client(AF_INET, "127.0.0.1", port, SOCK_DGRAM);
+	memset(dgram, 'd', sizeof(dgram));
+	for (i = 0; i < 200; i++)
+		send_all(fd, dgram, sizeof(dgram));
+	run_for(50);
+	/* the drop count rides on the next datagram queued */
+	send_all(fd, "last", 4);
+	run_until_frames(got.n + 1);
+	run_for(20);
+	counters(l, &c);
+	cr_expect_gt(c.udp_kernel_drops, 0);
+	cr_expect_eq(c.frames_udp + c.udp_kernel_drops, 201,
+	    "%llu frames + %llu drops", (unsigned long long)c.frames_udp,
+	    (unsigned long long)c.udp_kernel_drops);
+	close(fd);
+	listen_free(l);
+}
+
+Test(listen, close_stops_listening_only)
+{
+	static const char *const want[] = { "kept" };
+	struct listen_counters	 c;
+	struct listen		*l;
+	int			 tport, uport, fd, ufd;
+
+	l = sock_listen("127.0.0.1:0", "127.0.0.1:0");
+	tport = listen_port(l, false, 0);
+	uport = listen_port(l, true, 0);
+	fd = client(AF_INET, "127.0.0.1", tport, SOCK_STREAM);
+	ufd = client(AF_INET, "127.0.0.1", uport, SOCK_DGRAM);
+	wait_counter(l, WAIT_OPEN, 1);
+	listen_close(l);
+	send_all(ufd, "lost\n", 5);
+	send_all(fd, "kept\n", 5);
+	run_until_frames(1);
+	run_for(50);
+	expect_frames(want, 1, "after close");
+	counters(l, &c);
+	cr_expect_eq(c.frames_udp, 0);
+	cr_expect_eq(c.conns_open, 1);
+	close(fd);
+	close(ufd);
+	listen_free(l);
+}
+
+Test(listen, accept_backs_off_on_emfile)
+{
+	struct listen_counters	 c;
+	struct listen		*l;
+	struct rlimit		 rl, low;
+	int			 port, fd, fd2, lowest;
+
+	l = sock_listen("127.0.0.1:0", NULL);
+	port = listen_port(l, false, 0);
+	fd = client(AF_INET, "127.0.0.1", port, SOCK_STREAM);
+	cr_assert_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	lowest = dup(0);
+	cr_assert_neq(lowest, -1);
+	close(lowest);
+	low = rl;
+	low.rlim_cur = lowest;		/* no descriptor left for accept() */
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	run_for(100);
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	/* valgrind closes the descriptor it refused: bring another */
+	fd2 = client(AF_INET, "127.0.0.1", port, SOCK_STREAM);
+	run_for(300);
+	counters(l, &c);
+	cr_expect_eq(c.conns_accepted, 0, "accepting paused after EMFILE");
+	wait_counter(l, WAIT_OPEN, 2);
+	counters(l, &c);
+	cr_expect_geq(c.conns_accepted, 1, "accepting resumed after 1 s");
+	close(fd);
+	close(fd2);
+	listen_free(l);
 }
