@@ -16,6 +16,7 @@
  *     definitions, textually and recursively, as Splunk does; every byte
  *     of the expanded text remembers where it came from (the search or a
  *     macro definition) so that errors point into the right text;
+ *     backticks inside quoted strings are left alone;
  *  2. lexing into words, quoted strings, operators and pipes;
  *  3. parsing the pipeline (search, stats, convert, rename, fields,
  *     table) into a struct spl_search.

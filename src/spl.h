@@ -98,7 +98,12 @@ struct spl_search *spl_compile(const char *text, spl_macro_lookup_fn lookup,
 		    void *lookup_arg, struct spl_error *err);
 void		 spl_search_free(struct spl_search *s);
 
-/* Evaluates a predicate with Splunk's semantics (SPEC 3). */
+/*
+ * Evaluates a predicate with Splunk's semantics (SPEC 3): values compare
+ * case-insensitively (ASCII letters only), '*' is a wildcard, numbers
+ * compare numerically, a term on an absent field is false (so its NOT is
+ * true, and f!=v is false).  Allocates nothing; safe on any thread.
+ */
 bool		 spl_match(const struct spl_expr *e, const struct event *ev);
 
 /*
