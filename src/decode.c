@@ -38,6 +38,7 @@ enum decode_map_class {
 
 struct decode_map {
 	const char		*path;	/* dotted key path in the document */
+	size_t			 len;	/* strlen(path) */
 	int			 id;	/* the field it becomes */
 	enum decode_map_class	 class;	/* priority and shape hint */
 	int			 direction; /* value is network.direction */
@@ -48,29 +49,31 @@ struct decode_map {
  * EventData, bare keys of winlog.event_data or EventData) always wins;
  * among aliases of one field, the first row present wins.
  */
+#define DECODE_ALIAS(p, id)	{ p, sizeof(p) - 1, id, DECODE_MAP_ALIAS, 0 }
+#define DECODE_ECS(p, id)	{ p, sizeof(p) - 1, id, DECODE_MAP_ECS, 0 }
+#define DECODE_ECS_DIR(p, id)	{ p, sizeof(p) - 1, id, DECODE_MAP_ECS, 1 }
+
 static const struct decode_map decode_map[] = {
-	{ "winlog.event_id", EVENT_F_EVENTCODE, DECODE_MAP_ALIAS, 0 },
-	{ "winlog.computer_name", EVENT_F_COMPUTER, DECODE_MAP_ALIAS, 0 },
-	{ "winlog.provider_name", EVENT_F_SOURCENAME, DECODE_MAP_ALIAS, 0 },
-	{ "winlog.channel", EVENT_F_CHANNEL, DECODE_MAP_ALIAS, 0 },
-	{ "EventID", EVENT_F_EVENTCODE, DECODE_MAP_ALIAS, 0 },
-	{ "Hostname", EVENT_F_COMPUTER, DECODE_MAP_ALIAS, 0 },
-	{ "process.executable", EVENT_F_IMAGE, DECODE_MAP_ECS, 0 },
-	{ "process.entity_id", EVENT_F_PROCESSGUID, DECODE_MAP_ECS, 0 },
-	{ "process.pid", EVENT_F_PROCESSID, DECODE_MAP_ECS, 0 },
-	{ "destination.ip", EVENT_F_DESTINATIONIP, DECODE_MAP_ECS, 0 },
-	{ "destination.port", EVENT_F_DESTINATIONPORT, DECODE_MAP_ECS, 0 },
-	{ "destination.domain", EVENT_F_DESTINATIONHOSTNAME,
-	    DECODE_MAP_ECS, 0 },
-	{ "source.ip", EVENT_F_SOURCEIP, DECODE_MAP_ECS, 0 },
-	{ "source.port", EVENT_F_SOURCEPORT, DECODE_MAP_ECS, 0 },
-	{ "source.domain", EVENT_F_SOURCEHOSTNAME, DECODE_MAP_ECS, 0 },
-	{ "network.transport", EVENT_F_PROTOCOL, DECODE_MAP_ECS, 0 },
-	{ "network.protocol", EVENT_F_DESTINATIONPORTNAME,
-	    DECODE_MAP_ECS, 0 },
-	{ "network.direction", EVENT_F_INITIATED, DECODE_MAP_ECS, 1 },
-	{ "user.domain", EVENT_F_USER_DOMAIN, DECODE_MAP_ECS, 0 },
-	{ "user.name", EVENT_F_USER_NAME, DECODE_MAP_ECS, 0 },
+	DECODE_ALIAS("winlog.event_id", EVENT_F_EVENTCODE),
+	DECODE_ALIAS("winlog.computer_name", EVENT_F_COMPUTER),
+	DECODE_ALIAS("winlog.provider_name", EVENT_F_SOURCENAME),
+	DECODE_ALIAS("winlog.channel", EVENT_F_CHANNEL),
+	DECODE_ALIAS("EventID", EVENT_F_EVENTCODE),
+	DECODE_ALIAS("Hostname", EVENT_F_COMPUTER),
+	DECODE_ECS("process.executable", EVENT_F_IMAGE),
+	DECODE_ECS("process.entity_id", EVENT_F_PROCESSGUID),
+	DECODE_ECS("process.pid", EVENT_F_PROCESSID),
+	DECODE_ECS("destination.ip", EVENT_F_DESTINATIONIP),
+	DECODE_ECS("destination.port", EVENT_F_DESTINATIONPORT),
+	DECODE_ECS("destination.domain", EVENT_F_DESTINATIONHOSTNAME),
+	DECODE_ECS("source.ip", EVENT_F_SOURCEIP),
+	DECODE_ECS("source.port", EVENT_F_SOURCEPORT),
+	DECODE_ECS("source.domain", EVENT_F_SOURCEHOSTNAME),
+	DECODE_ECS("network.transport", EVENT_F_PROTOCOL),
+	DECODE_ECS("network.protocol", EVENT_F_DESTINATIONPORTNAME),
+	DECODE_ECS_DIR("network.direction", EVENT_F_INITIATED),
+	DECODE_ECS("user.domain", EVENT_F_USER_DOMAIN),
+	DECODE_ECS("user.name", EVENT_F_USER_NAME),
 };
 #define DECODE_NMAP	(int)(sizeof(decode_map) / sizeof(decode_map[0]))
 
@@ -166,7 +169,8 @@ decode_jctx_resolve(struct decode_jctx *c, const char *path, size_t len,
 		return;
 	}
 	for (i = 0; i < DECODE_NMAP; i++)
-		if (decode_path_eq(path, len, decode_map[i].path)) {
+		if (decode_map[i].len == len &&
+		    memcmp(path, decode_map[i].path, len) == 0) {
 			n->map = i;
 			break;
 		}

@@ -85,7 +85,7 @@ void		 decode_thread_clear(void);
 #define DECODE_MAP_MAX		32
 
 struct decode_jname {
-	int		 id;		/* registry id stored directly, or -1 */
+	int		 id;		/* registry id stored as is, or -1 */
 	int		 map;		/* mapping table index, or -1 */
 };
 

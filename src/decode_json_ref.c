@@ -98,7 +98,8 @@ decode_ref_object(struct decode_ref *r, struct json_object *o, size_t plen)
 
 	it = json_object_iter_begin(o);
 	end = json_object_iter_end(o);
-	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+	for (; !json_object_iter_equal(&it, &end);
+	    json_object_iter_next(&it)) {
 		k = json_object_iter_peek_name(&it);
 		v = json_object_iter_peek_value(&it);
 		klen = strlen(k);

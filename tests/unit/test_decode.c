@@ -93,8 +93,9 @@ expect_field(const struct event *e, const char *name, const char *want,
 	id = event_field_lookup(name, strlen(name));
 	cr_assert_neq(id, -1, "%s: %s not registered", ctx, name);
 	if (want == NULL) {
-		cr_expect(!event_has(e, id), "%s: %s: want absent, got \"%.*s\"",
-		    ctx, name, (int)e->val[id].len, e->val[id].ptr);
+		cr_expect(!event_has(e, id),
+		    "%s: %s: want absent, got \"%.*s\"", ctx, name,
+		    (int)e->val[id].len, e->val[id].ptr);
 		return;
 	}
 	if (!event_get(e, id, &v, &len)) {
@@ -358,8 +359,8 @@ Test(decode, otrf_records_decode_and_agree_with_reference)
 		    "%s: no DestinationPort", ctx);
 		cr_expect(event_has(&ev, EVENT_F_COMPUTER), "%s: no Computer",
 		    ctx);
-		expect_field(&ev, "source",
-		    "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational", ctx);
+		expect_field(&ev, "source", "XmlWinEventLog:"
+		    "Microsoft-Windows-Sysmon/Operational", ctx);
 		cr_expect(event_has(&ev, EVENT_F_UTCTIME), "%s: no UtcTime",
 		    ctx);
 		cr_expect_gt(ev.time_ms, 1500000000000LL, "%s: _time", ctx);
@@ -459,8 +460,9 @@ static const struct {
 	    "\"Hostname\":\"h\"}", "Computer", "raw" },
 	{ "{\"EventID\":3,\"SourceName\":\"S\",\"Hostname\":\"h\","
 	    "\"Computer\":\"raw\"}", "Computer", "raw" },
-	{ "{\"winlog\":{\"event_id\":\"3\",\"event_data\":{\"Image\":\"raw\"}},"
-	    "\"process\":{\"executable\":\"ecs\"}}", "Image", "raw" },
+	{ "{\"winlog\":{\"event_id\":\"3\",\"event_data\":"
+	    "{\"Image\":\"raw\"}},\"process\":{\"executable\":\"ecs\"}}",
+	    "Image", "raw" },
 	{ "{\"process\":{\"executable\":\"ecs\"},\"winlog\":{\"event_id\":3,"
 	    "\"event_data\":{\"Image\":\"raw\"}}}", "Image", "raw" },
 	{ "{\"winlog\":{\"event_id\":3},\"process\":{\"executable\":\"ecs\"}}",
@@ -469,11 +471,13 @@ static const struct {
 	    "\"ingress\"}}", "Initiated", "false" },
 	{ "{\"winlog\":{\"event_id\":3},\"network\":{\"direction\":"
 	    "\"sideways\"}}", "Initiated", NULL },
-	{ "{\"winlog\":{\"event_id\":3,\"event_data\":{\"DestinationPortName\":"
-	    "\"-\"}},\"network\":{\"protocol\":\"smtp\"}}",
+	{ "{\"winlog\":{\"event_id\":3,\"event_data\":"
+	    "{\"DestinationPortName\":\"-\"}},"
+	    "\"network\":{\"protocol\":\"smtp\"}}",
 	    "DestinationPortName", "-" },
-	{ "{\"winlog\":{\"event_id\":3,\"event_data\":{\"DestinationPortName\":"
-	    "\"\"}},\"network\":{\"protocol\":\"smtp\"}}",
+	{ "{\"winlog\":{\"event_id\":3,\"event_data\":"
+	    "{\"DestinationPortName\":\"\"}},"
+	    "\"network\":{\"protocol\":\"smtp\"}}",
 	    "DestinationPortName", "smtp" },
 	{ "{\"winlog.event_id\":3,\"winlog.event_data.Image\":\"flat\"}",
 	    "Image", "flat" },
@@ -506,7 +510,8 @@ Test(decode, shape_rules)
 	} c[] = {
 		{ "{\"EventID\":3,\"SourceModuleType\":\"im_msvistalog\"}",
 		    DECODE_OK, EVENT_SHAPE_NXLOG },
-		{ "{\"EventCode\":\"3\"}", DECODE_OK, EVENT_SHAPE_SPLUNK_FLAT },
+		{ "{\"EventCode\":\"3\"}", DECODE_OK,
+		    EVENT_SHAPE_SPLUNK_FLAT },
 		{ "{\"winlog\":{\"event_id\":3}}", DECODE_OK,
 		    EVENT_SHAPE_WINLOGBEAT },
 		{ "{\"winlog\":{},\"destination\":{\"port\":25}}", DECODE_OK,
@@ -558,7 +563,8 @@ Test(decode, malformed_json_refused_by_both)
 		{ "{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":1}}}}}",
 		    DECODE_ERR_JSON_DEPTH },
 		{ "{\"a\":[[[[]]]]}", DECODE_ERR_JSON_DEPTH },
-		{ "{\"a\":{\"b\":{\"c\":{\"d\":{}}}}}", DECODE_ERR_JSON_DEPTH },
+		{ "{\"a\":{\"b\":{\"c\":{\"d\":{}}}}}",
+		    DECODE_ERR_JSON_DEPTH },
 		{ "   ", DECODE_ERR_EMPTY },
 	};
 	static const struct decode_limits small = { 4 };
@@ -574,7 +580,8 @@ Test(decode, depth_limit_boundary)
 {
 	static const struct decode_limits four = { 4 };
 	const char	*ok = "{\"EventCode\":3,\"a\":{\"b\":{\"c\":[1]}}}";
-	const char	*deep = "{\"EventCode\":3,\"a\":{\"b\":{\"c\":[[1]]}}}";
+	const char	*deep =
+	    "{\"EventCode\":3,\"a\":{\"b\":{\"c\":[[1]]}}}";
 
 	cr_expect_eq(differential(ok, strlen(ok), &four, "4 levels"),
 	    DECODE_OK);
@@ -638,7 +645,8 @@ Test(decode, unescaped_strings_reference_the_input)
 Test(decode, xml_entities_decoded)
 {
 	const char	*in = XML_HEAD
-	    "<Data Name='Image'>a&amp;b&lt;c&gt;&quot;&apos;&#233;&#x41;</Data>"
+	    "<Data Name='Image'>"
+	    "a&amp;b&lt;c&gt;&quot;&apos;&#233;&#x41;</Data>"
 	    "<Data Name='User'>D\\u</Data><Data Name='Unknown'>z</Data>"
 	    "<Data>noname</Data>" XML_TAIL;
 
@@ -667,7 +675,8 @@ Test(decode, xml_refused)
 		    DECODE_ERR_XML_LIMIT },
 		{ "<Event><a><b><c><d><e/></d></c></b></a></Event>",
 		    DECODE_ERR_XML_LIMIT },
-		{ XML_HEAD "<Data Name='Image'>x</Data>", DECODE_ERR_XML_SYNTAX },
+		{ XML_HEAD "<Data Name='Image'>x</Data>",
+		    DECODE_ERR_XML_SYNTAX },
 		{ XML_HEAD "<Data Name='Image'>x</Dat>" XML_TAIL,
 		    DECODE_ERR_XML_SYNTAX },
 		{ XML_HEAD "<Data Name='Image'>&nope;</Data>" XML_TAIL,
@@ -693,7 +702,8 @@ Test(decode, xml_refused)
 Test(decode, xml_parser_reused_after_error)
 {
 	const char	*bad = "<Event><System>";
-	const char	*good = XML_HEAD "<Data Name='Image'>ok</Data>" XML_TAIL;
+	const char	*good =
+	    XML_HEAD "<Data Name='Image'>ok</Data>" XML_TAIL;
 
 	cr_expect_eq(decode_xml(bad, strlen(bad), &lim, &ev),
 	    DECODE_ERR_XML_SYNTAX);

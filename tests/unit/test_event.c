@@ -176,7 +176,8 @@ Test(event, other_provider_gets_no_sysmon_source)
 Test(event, payload_source_kept)
 {
 	sysmon();
-	put(EVENT_F_SOURCE, "WinEventLog:Microsoft-Windows-Sysmon/Operational");
+	put(EVENT_F_SOURCE,
+	    "WinEventLog:Microsoft-Windows-Sysmon/Operational");
 	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
 	expect(EVENT_F_SOURCE,
 	    "WinEventLog:Microsoft-Windows-Sysmon/Operational");
