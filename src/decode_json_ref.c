@@ -17,7 +17,10 @@
  * used on the hot path.  json-c is more lenient than RFC 8259 in a few
  * places; the one that matters for field values (raw control characters
  * inside strings) is refused by a small pre-pass.  Others (NaN, "1.",
- * single-quoted strings, "-0" printed as "0") are json-c's own.
+ * single-quoted strings, "-0" printed as "0", integers beyond 64 bits
+ * clamped) are json-c's own.  One difference is the fast scanner's: when
+ * an object-valued key is repeated ({"winlog":{..},"winlog":{..}}) it
+ * keeps the fields of both objects, json-c only those of the last.
  */
 #include <stdbool.h>
 #include <string.h>
