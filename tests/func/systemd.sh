@@ -1,0 +1,200 @@
+#!/bin/sh
+# The daemon under the sd_notify(3) protocol, without systemd: a fake
+# notification socket (tests/func/notify_listen) records what the daemon
+# sends.  Expected: READY=1 from the daemon's own pid once the listeners
+# are bound (a TCP connection right after it succeeds); WATCHDOG=1 about
+# every WATCHDOG_USEC/2 when WATCHDOG_USEC is set, none when WATCHDOG_PID
+# names another process; STOPPING=1 at SIGTERM, after READY=1, then exit 0.
+# Exit status: 0 pass, 1 fail, 77 skip (no daemon binary).
+set -u
+top_srcdir=${top_srcdir:-.}
+top_builddir=${top_builddir:-.}
+DAEMON="$top_builddir/hecsentry"
+HELPER="$top_builddir/tests/func/notify_listen"
+work=$(mktemp -d)
+lpid=""
+dpid=""
+fails=0
+passes=0
+
+cleanup() {
+	[ -n "$dpid" ] && kill -9 "$dpid" 2>/dev/null
+	[ -n "$lpid" ] && kill "$lpid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+ok() { passes=$((passes + 1)); echo "ok - $1"; }
+not_ok() { fails=$((fails + 1)); echo "not ok - $1"; }
+
+# wait_for FILE PATTERN TENTHS: poll for a whole line, bounded.
+wait_for() {
+	i=0
+	while [ $i -lt "$3" ]; do
+		grep -qx "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# The daemon may still be building (make -j): wait a little for it.
+i=0
+until [ -x "$DAEMON" ]; do
+	i=$((i + 1))
+	if [ $i -gt 300 ]; then
+		echo "systemd: $DAEMON not built: skipped"
+		exit 77
+	fi
+	sleep 0.1
+done
+if [ ! -x "$HELPER" ]; then
+	HELPER="$work/notify_listen"
+	${CC:-cc} -std=c11 -D_GNU_SOURCE -o "$HELPER" \
+	    "$top_srcdir/tests/func/notify_listen.c" ||
+	    { echo "systemd: cannot build notify_listen"; exit 1; }
+fi
+
+# start_listener NAME: a fresh fake manager socket $work/NAME.sock
+# recording into $work/NAME.out.
+start_listener() {
+	rm -f "$work/$1.sock" "$work/$1.out"
+	"$HELPER" --socket "$work/$1.sock" --out "$work/$1.out" \
+	    --max-seconds 60 &
+	lpid=$!
+	i=0
+	until [ -S "$work/$1.sock" ]; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && { echo "systemd: notify_listen failed"; exit 1; }
+		sleep 0.1
+	done
+}
+
+stop_listener() {
+	kill "$lpid" 2>/dev/null
+	wait "$lpid" 2>/dev/null
+	lpid=""
+}
+
+# start_daemon NAME [VAR=VALUE...]: the daemon on a free loopback port,
+# NOTIFY_SOCKET=$work/NAME.sock, extra environment from the arguments.
+start_daemon() {
+	name=$1
+	shift
+	tries=0
+	while :; do
+		tries=$((tries + 1))
+		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		env NOTIFY_SOCKET="$work/$name.sock" "$@" "$DAEMON" \
+		    -c "$top_srcdir/conf/hecsentry.conf" --output stdout \
+		    --listen-tcp "127.0.0.1:$PORT" \
+		    --listen-udp "127.0.0.1:$PORT" \
+		    >"$work/$name.alerts" 2>"$work/$name.log" &
+		dpid=$!
+		# READY=1 or an exit (port taken), whichever comes first.
+		i=0
+		while [ $i -lt 100 ] && kill -0 "$dpid" 2>/dev/null &&
+		    ! grep -qx "READY=1" "$work/$name.out" 2>/dev/null; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -0 "$dpid" 2>/dev/null && return 0
+		wait "$dpid" 2>/dev/null
+		dpid=""
+		if [ $tries -ge 5 ]; then
+			cat "$work/$name.log"
+			echo "systemd: the daemon did not start"
+			exit 1
+		fi
+	done
+}
+
+# stop_daemon NAME: SIGTERM, then the exit status within 15 s.
+stop_daemon() {
+	kill -TERM "$dpid"
+	i=0
+	while kill -0 "$dpid" 2>/dev/null && [ $i -lt 150 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$dpid" 2>/dev/null; then
+		not_ok "$1: daemon exits within 15 s of SIGTERM"
+	else
+		wait "$dpid"
+		rc=$?
+		[ $rc -eq 0 ] && ok "$1: exit status 0 after SIGTERM" ||
+		    not_ok "$1: exit status $rc after SIGTERM"
+	fi
+	dpid=""
+}
+
+# pid_of NAME STATE: the sender pid of the first datagram holding STATE.
+pid_of() {
+	awk -v s="$2" '/^@pid=/ { p = substr($1, 6) } $0 == s { print p; exit }' \
+	    "$work/$1.out"
+}
+
+# Run 1: watchdog on, every second (WATCHDOG_USEC = 2 s).
+start_listener run1
+start_daemon run1 WATCHDOG_USEC=2000000
+if grep -qx "READY=1" "$work/run1.out"; then
+	ok "run1: READY=1 sent"
+	if logger --tcp --rfc5424 -n 127.0.0.1 -P "$PORT" -t test \
+	    "listening" 2>/dev/null; then
+		ok "run1: TCP listener accepts once READY=1 is sent"
+	else
+		not_ok "run1: TCP listener accepts once READY=1 is sent"
+	fi
+	p=$(pid_of run1 READY=1)
+	[ "$p" = "$dpid" ] && ok "run1: READY=1 comes from the daemon's pid" ||
+	    not_ok "run1: READY=1 from pid [$p], daemon is $dpid"
+else
+	not_ok "run1: READY=1 within 10 s (is notify wired into main.c?)"
+fi
+# Pings every 1 s: at least 2 within 3.5 s of READY.
+i=0
+while [ $i -lt 35 ] &&
+    [ "$(grep -cx WATCHDOG=1 "$work/run1.out")" -lt 2 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+n=$(grep -cx WATCHDOG=1 "$work/run1.out")
+[ "$n" -ge 2 ] && ok "run1: WATCHDOG=1 every WATCHDOG_USEC/2 ($n)" ||
+    not_ok "run1: WATCHDOG=1 at least twice in 3.5 s, got $n"
+grep -qx "STOPPING=1" "$work/run1.out" &&
+    not_ok "run1: STOPPING=1 before SIGTERM"
+stop_daemon run1
+if wait_for "$work/run1.out" "STOPPING=1" 20; then
+	ok "run1: STOPPING=1 at SIGTERM"
+	r=$(grep -nx "READY=1" "$work/run1.out" | head -n 1 | cut -d: -f1)
+	s=$(grep -nx "STOPPING=1" "$work/run1.out" | head -n 1 | cut -d: -f1)
+	[ -n "$r" ] && [ "$s" -gt "$r" ] &&
+	    ok "run1: STOPPING=1 after READY=1" ||
+	    not_ok "run1: STOPPING=1 after READY=1"
+else
+	not_ok "run1: STOPPING=1 at SIGTERM"
+fi
+grep -q truncated "$work/run1.out" && not_ok "run1: a datagram was truncated"
+stop_listener
+
+# Run 2: WATCHDOG_PID names another process: READY=1 but no pings.
+start_listener run2
+start_daemon run2 WATCHDOG_USEC=1000000 WATCHDOG_PID=1
+grep -qx "READY=1" "$work/run2.out" && ok "run2: READY=1 sent" ||
+    not_ok "run2: READY=1 sent"
+sleep 1.5
+n=$(grep -cx WATCHDOG=1 "$work/run2.out")
+[ "$n" -eq 0 ] && ok "run2: no WATCHDOG=1 for another process's watchdog" ||
+    not_ok "run2: WATCHDOG=1 sent $n times though WATCHDOG_PID=1"
+stop_daemon run2
+stop_listener
+
+echo "systemd: $passes passed, $fails failed"
+if [ $fails -ne 0 ]; then
+	for f in run1 run2; do
+		echo "---- $f: notifications ----"; cat "$work/$f.out"
+		echo "---- $f: daemon log ----"; cat "$work/$f.log"
+	done
+	exit 1
+fi
+exit 0
