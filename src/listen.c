@@ -213,8 +213,9 @@ listen_conn_line(struct listen_conn *conn, struct evbuffer *in, size_t avail)
 			conn->scanned = avail;
 			return 0;
 		}
+		/* bytes past limit may hold the LF that ends this frame */
 		l->c.oversize++;
-		evbuffer_drain(in, avail);
+		evbuffer_drain(in, limit);
 		conn->scanned = 0;
 		conn->discard = true;
 		return 1;

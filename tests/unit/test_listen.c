@@ -243,25 +243,31 @@ counters(struct listen *l, struct listen_counters *c)
 
 Test(listen, split_at_every_byte)
 {
-	char			 s[256], ctx[32];
+	/* a large frame limit, and one just over the longest frame */
+	static const size_t	 max_frame[] = { 65536, 20 };
+	char			 s[256], ctx[48];
 	struct bufferevent	*w;
 	struct listen		*l;
-	size_t			 len, k;
+	size_t			 len, k, m;
 
 	len = mixed_stream(s);
-	for (k = 0; k <= len; k++) {
-		l = pair_listen(&w);
-		cr_assert_eq(bufferevent_write(w, s, k), 0);
-		spin();
-		cr_assert_eq(bufferevent_write(w, s + k, len - k), 0);
-		spin();
-		snprintf(ctx, sizeof(ctx), "split at %zu", k);
-		expect_frames_len(mixed_want, mixed_len, MIXED_N, ctx);
-		cr_expect_str_eq(got.listener, "pair/test");
-		cr_expect(!got.udp);
-		bufferevent_free(w);
-		listen_free(l);
-		got_clear();
+	for (m = 0; m < sizeof(max_frame) / sizeof(max_frame[0]); m++) {
+		cfg.max_frame = max_frame[m];
+		for (k = 0; k <= len; k++) {
+			l = pair_listen(&w);
+			cr_assert_eq(bufferevent_write(w, s, k), 0);
+			spin();
+			cr_assert_eq(bufferevent_write(w, s + k, len - k), 0);
+			spin();
+			snprintf(ctx, sizeof(ctx), "max %zu, split at %zu",
+			    max_frame[m], k);
+			expect_frames_len(mixed_want, mixed_len, MIXED_N, ctx);
+			cr_expect_str_eq(got.listener, "pair/test");
+			cr_expect(!got.udp);
+			bufferevent_free(w);
+			listen_free(l);
+			got_clear();
+		}
 	}
 }
 
@@ -320,7 +326,9 @@ Test(listen, oversize_octet_frame_is_skipped)
 
 Test(listen, oversize_line_frame_resyncs)
 {
-	static const char *const want[] = { "ok", "good", "fits in sixteen!" };
+	static const char *const want[] = {
+		"ok", "good", "fits in sixteen!", "close"
+	};
 	char			 s[2048];
 	struct bufferevent	*w;
 	struct listen		*l;
@@ -335,12 +343,16 @@ Test(listen, oversize_line_frame_resyncs)
 	memset(s + len, 'z', 500);
 	len += 500;
 	len = put_raw(s, len, "\nfits in sixteen!\r\n", 19);
+	/* the next frame follows closely, inside the same read */
+	memset(s + len, 'w', 20);
+	len += 20;
+	len = put_raw(s, len, "\nclose\n", 7);
 	l = pair_listen(&w);
 	cr_assert_eq(bufferevent_write(w, s, len), 0);
 	spin();
-	expect_frames(want, 3, "oversize line");
+	expect_frames(want, 4, "oversize line");
 	counters(l, &c);
-	cr_expect_eq(c.oversize, 2);
+	cr_expect_eq(c.oversize, 3);
 	cr_expect_eq(c.conns_open, 1);
 	bufferevent_free(w);
 	listen_free(l);
