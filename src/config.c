@@ -71,7 +71,7 @@ struct config_key {
 	const char		*longopt;	/* mirroring option, or NULL */
 	enum config_type	 type;
 	size_t			 off;		/* field in struct config */
-	size_t			 countoff;	/* CONFIG_T_LIST: count field */
+	size_t			 countoff;	/* CONFIG_T_LIST: the count */
 	unsigned long long	 min, max;	/* bounds, numeric types */
 	int			 scale;		/* CONFIG_T_DURATION unit */
 	const char		*def;		/* default, NULL = unset */

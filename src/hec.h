@@ -62,6 +62,7 @@ void		 hec_drain(struct hec *h, int timeout_s, void (*done)(void *),
 bool		 hec_backlogged(const struct hec *h);
 
 /* Copies the counters into c. */
-void		 hec_get_counters(const struct hec *h, struct sink_counters *c);
+void		 hec_get_counters(const struct hec *h,
+		    struct sink_counters *c);
 
 #endif /* HECSENTRY_HEC_H */

@@ -190,7 +190,7 @@ recv_store(const char *body, size_t len)
 }
 
 static void
-recv_collector_cb(struct evhttp_request *req, const char *path)
+recv_collector_cb(struct evhttp_request *req)
 {
 	const char	*auth;
 	char		*body;
@@ -217,10 +217,10 @@ recv_collector_cb(struct evhttp_request *req, const char *path)
 	    "Authorization");
 	if (auth == NULL || strncmp(auth, "Splunk ", 7) != 0 ||
 	    strcmp(auth + 7, recv_token) != 0) {
-		recv_reply(req, 401, "{\"text\":\"Invalid token\",\"code\":4}");
+		recv_reply(req, 401, "{\"text\":\"Invalid token\","
+		    "\"code\":4}");
 		return;
 	}
-	(void)path;
 	if ((body = recv_body(req, &len)) == NULL) {
 		recv_reply(req, 400, "{\"text\":\"Invalid data format\","
 		    "\"code\":6}");
@@ -258,7 +258,7 @@ recv_request_cb(struct evhttp_request *req, void *arg)
 	else if (strcmp(path, "/services/collector") == 0 ||
 	    strcmp(path, "/services/collector/event") == 0 ||
 	    strcmp(path, "/services/collector/event/1.0") == 0)
-		recv_collector_cb(req, path);
+		recv_collector_cb(req);
 	else
 		recv_reply(req, 404, "{\"text\":\"The requested URL was not "
 		    "found on this server.\",\"code\":404}");

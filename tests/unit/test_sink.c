@@ -50,12 +50,12 @@ struct srv {
 	struct event_base	*base;
 	struct evhttp		*http;
 	unsigned short		 port;
-	int			 fail_n;	/* answer fail_status this often */
+	int			 fail_n;	/* fail_status answers left */
 	int			 fail_status;
 	int			 auth_fail_n;	/* answer 401 this often */
 	int			 bad_n;		/* answer 400 this often */
 	int			 requests;	/* POSTs seen */
-	int			 gzipped;	/* with Content-Encoding: gzip */
+	int			 gzipped;	/* gzip bodies */
 	int			 good_auth;	/* with the right header */
 	size_t			 max_req_events;
 	size_t			 max_req_bytes;	/* uncompressed */
