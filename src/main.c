@@ -53,6 +53,7 @@ struct main_state {
 	int			 stopping;	/* shutdown under way */
 	int			 paused;	/* listeners paused */
 	uint64_t		 last_drops;	/* drops at the last summary */
+	struct listen_counters	 lc_final;	/* listen counters at close */
 };
 
 static int64_t
@@ -106,7 +107,7 @@ main_log_summary(struct main_state *st, int always)
 	uint64_t		 drops;
 
 	pipeline_get_counters(st->pipeline, &pc);
-	memset(&lc, 0, sizeof(lc));
+	lc = st->lc_final;
 	if (st->listen != NULL)
 		listen_get_counters(st->listen, &lc);
 	sink_get_counters(st->sink, &sc);
@@ -193,6 +194,7 @@ main_stop(struct main_state *st, const char *why)
 	st->stopping = 1;
 	log_info("%s: closing listeners and windows, delivering alerts "
 	    "(at most %d s)", why, st->cfg.shutdown_timeout_s);
+	listen_get_counters(st->listen, &st->lc_final);
 	listen_free(st->listen);
 	st->listen = NULL;
 	pipeline_flush(st->pipeline);

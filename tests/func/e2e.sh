@@ -120,10 +120,10 @@ merged=$(jq -s -c '
 ftp="Windows File Transfer Protocol In Non-Common Process Path"
 mail="Windows Mail Protocol In Non-Common Process Path"
 
-check "merged rows" 5 "$(echo "$merged" | jq length)"
-check "FTP rows" 2 "$(echo "$merged" | jq --arg d "$ftp" \
+check "merged rows" 5 "$(printf "%s\n" "$merged" | jq length)"
+check "FTP rows" 2 "$(printf "%s\n" "$merged" | jq --arg d "$ftp" \
     'map(select(.detection == $d)) | length')"
-check "mail rows" 3 "$(echo "$merged" | jq --arg d "$mail" \
+check "mail rows" 3 "$(printf "%s\n" "$merged" | jq --arg d "$mail" \
     'map(select(.detection == $d)) | length')"
 
 # The real AgentTesla record: exactly one row of the FTP detection.
@@ -162,10 +162,17 @@ check "AgentTesla risk message" \
 check "AgentTesla alert id is 32 hex digits" 32 \
     "$(field .fields.alert_id | tr -cd 0-9a-f | wc -c)"
 
-# The dropper sent twice over octet-counted TCP: count 2 once merged.
-check "svchost32 merged count" 2 "$(echo "$merged" | jq \
+# The dropper's connection sent three times over octet-counted TCP (the
+# same key at two event times): count 3 once merged, over the two times.
+check "svchost32 merged count" 3 "$(printf "%s\n" "$merged" | jq \
     'map(select(.Image == "C:\\Users\\Public\\Libraries\\svchost32.exe"))
     | .[0].count')"
+check "svchost32 merged firstTime" 2026-11-28T08:00:01 "$(printf "%s\n" \
+    "$merged" | jq -r 'map(select(.Image ==
+    "C:\\Users\\Public\\Libraries\\svchost32.exe")) | .[0].firstTime')"
+check "svchost32 merged lastTime" 2026-11-28T08:00:09 "$(printf "%s\n" \
+    "$merged" | jq -r 'map(select(.Image ==
+    "C:\\Users\\Public\\Libraries\\svchost32.exe")) | .[0].lastTime')"
 # Over UDP (flat Splunk JSON, numeric port) and LF-framed TCP (no
 # DestinationPortName: kept, as null, by default).
 check "UDP mailpv row" 1 "$(jq -s 'map(select(.event.Image ==
