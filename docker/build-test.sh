@@ -10,8 +10,9 @@
 #  2. the image localhost/debian:12-slim from it ("buildah from scratch",
 #     "buildah add", "buildah commit");
 #  3. "buildah bud --isolation chroot" of docker/Dockerfile (which runs
-#     make check) into localhost/hecsentry, from the committed tree (git
-#     archive HEAD; HECSENTRY_CONTEXT=worktree uses the working tree);
+#     make check; CHECK=no skips it) into localhost/hecsentry, from the
+#     committed tree (git archive HEAD; HECSENTRY_CONTEXT=worktree uses
+#     the working tree, HECSENTRY_CONTEXT=DIR that directory);
 #  4. "buildah run" of the image: non-root, libraries present,
 #     --check-config passes, and demo/sample-stream.log sent over TCP
 #     (RFC 5424, octet counting) gives the three expected alerts.
@@ -89,8 +90,15 @@ if [ "${REBUILD_BASE:-0}" = 1 ] ||
 fi
 
 # 3. The image.
-if [ "${HECSENTRY_CONTEXT:-git}" = worktree ] ||
-    ! git -C "$top" rev-parse --verify -q HEAD >/dev/null 2>&1; then
+case ${HECSENTRY_CONTEXT:-git} in
+/*)	context=$HECSENTRY_CONTEXT ;;
+worktree)
+	context=$top ;;
+*)	context="" ;;
+esac
+if [ -n "$context" ]; then
+	say "context: $context"
+elif ! git -C "$top" rev-parse --verify -q HEAD >/dev/null 2>&1; then
 	context=$top
 else
 	context="$work/context"
@@ -99,8 +107,9 @@ else
 	say "context: git archive of $(git -C "$top" rev-parse --short HEAD)"
 fi
 say "buildah bud -f docker/Dockerfile -t $IMAGE (runs make check)"
-$BUILDAH bud --isolation chroot --pull-never \
-    --build-arg DEBIAN_IMAGE="$BASE" -f "$top/docker/Dockerfile" \
+$BUILDAH bud --isolation chroot --pull-never --layers \
+    --build-arg DEBIAN_IMAGE="$BASE" --build-arg CHECK="${CHECK:-yes}" \
+    -f "$top/docker/Dockerfile" \
     -t "$IMAGE" "$context" >"$work/bud.log" 2>&1 ||
     { tail -n 60 "$work/bud.log"; die "buildah bud failed"; }
 grep -E '^[a-z]+: [0-9]+ passed|^# (PASS|FAIL|ERROR):' "$work/bud.log" || :
