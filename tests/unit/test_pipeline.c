@@ -244,18 +244,18 @@ Test(pipeline, json_escapes_reach_the_row_unescaped)
 
 Test(pipeline, xml_entities_are_decoded_before_matching)
 {
-	const char *fmt = "<Event xmlns='http://schemas.microsoft.com/win/2004/"
-	    "08/events/event'><System><Provider Name='Microsoft-Windows-Sysmon'"
-	    "/><EventID>3</EventID><Channel>Microsoft-Windows-Sysmon/"
-	    "Operational</Channel><Computer>h1</Computer></System><EventData>"
-	    "<Data Name='UtcTime'>2026-11-28 07:00:00.000</Data>"
-	    "<Data Name='Image'>%s</Data><Data Name='DestinationPort'>21</Data>"
-	    "<Data Name='DestinationPortName'>ftp</Data></EventData></Event>";
+#define XMLFMT "<Event xmlns='http://schemas.microsoft.com/win/2004/" \
+	    "08/events/event'><System><Provider Name='Microsoft-Windows-Sysmon'" \
+	    "/><EventID>3</EventID><Channel>Microsoft-Windows-Sysmon/" \
+	    "Operational</Channel><Computer>h1</Computer></System><EventData>" \
+	    "<Data Name='UtcTime'>2026-11-28 07:00:00.000</Data>" \
+	    "<Data Name='Image'>%s</Data><Data Name='DestinationPort'>21</Data>" \
+	    "<Data Name='DestinationPortName'>ftp</Data></EventData></Event>"
 	char	 frame[2048];
 
-	snprintf(frame, sizeof(frame), fmt, "C:\\Users\\a&amp;b\\f&#233;.exe");
+	snprintf(frame, sizeof(frame), XMLFMT, "C:\\Users\\a&amp;b\\f&#233;.exe");
 	feed(frame);
-	snprintf(frame, sizeof(frame), fmt,
+	snprintf(frame, sizeof(frame), XMLFMT,
 	    "C:\\&#80;rogram Files\\x&amp;y\\ftp.exe");
 	feed(frame);
 	pipeline_flush(pl);
