@@ -29,8 +29,8 @@ for tool in logger jq; do
 	}
 done
 
-ok() { passes=$((passes + 1)); echo "ok - $1"; }
-not_ok() { fails=$((fails + 1)); echo "not ok - $1"; }
+ok() { passes=$((passes + 1)); printf "ok - %s\n" "$1"; }
+not_ok() { fails=$((fails + 1)); printf "not ok - %s\n" "$1"; }
 check() {	# check DESCRIPTION EXPECTED ACTUAL
 	if [ "$2" = "$3" ]; then ok "$1"; else
 		not_ok "$1: expected [$2], got [$3]"; fi
