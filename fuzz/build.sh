@@ -1,0 +1,101 @@
+#!/bin/sh
+#
+# Copyright (c) 2026 The hecsentry developers
+#
+# Permission to use, copy, modify, and distribute this software for any
+# purpose with or without fee is hereby granted, provided that the above
+# copyright notice and this permission notice appear in all copies.
+#
+# THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+# WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+# MERCHANTABILITY AND FITNESS.
+#
+# Builds every libFuzzer target into fuzz/bin/ with clang, ASan and UBSan,
+# straight from the src/*.c files each one needs (never libcore.a, which
+# gcc builds without instrumentation).  Exits 0 with a message when clang
+# is absent, so "make fuzz" is harmless on a machine without it.
+#
+# Usage: fuzz/build.sh [target...]   (default: every fuzz/fuzz_*.c)
+# Environment: CC (default clang), FUZZ_CFLAGS (added to the flags).
+
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+bin="$here/bin"
+CC=${CC:-clang}
+
+if ! command -v "$CC" >/dev/null 2>&1; then
+	echo "fuzz/build.sh: $CC not found; fuzz targets not built" >&2
+	exit 0
+fi
+if ! command -v pkg-config >/dev/null 2>&1; then
+	echo "fuzz/build.sh: pkg-config not found" >&2
+	exit 1
+fi
+
+libs=$(pkg-config --libs libevent json-c yaml-0.1 expat)
+incs=$(pkg-config --cflags libevent json-c yaml-0.1 expat)
+san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+cflags="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall
+    -Wextra -Wformat=2 -Wshadow -I$top/src $incs ${FUZZ_CFLAGS:-}"
+# The modules are gcc-clean (CI); clang's extra warnings there are not ours.
+werror="-Werror"
+
+# The modules each target links, beside log.c and xmalloc.c.
+decode="event.c decode.c decode_json.c decode_json_ref.c decode_xml.c"
+detect="$decode spl.c ht.c stats.c detect.c detection.c alert.c"
+srcs_for() {
+	case "$1" in
+	fuzz_syslog)		echo "syslog.c" ;;
+	fuzz_decode_json)	echo "$decode" ;;
+	fuzz_decode_xml)	echo "$decode" ;;
+	fuzz_spl)		echo "$detect" ;;
+	fuzz_pipeline)		echo "$detect syslog.c pipeline.c" ;;
+	fuzz_framing)		echo "listen.c" ;;
+	*)			return 1 ;;
+	esac
+}
+
+if [ $# -eq 0 ]; then
+	set -- $(cd "$here" && ls fuzz_*.c | sed 's/\.c$//')
+fi
+
+mkdir -p "$bin/obj"
+# Each module is compiled once and shared by the targets that need it.
+status=0
+for t in "$@"; do
+	t=${t%.c}
+	if ! s=$(srcs_for "$t"); then
+		echo "fuzz/build.sh: unknown target $t" >&2
+		exit 1
+	fi
+	objs=""
+	ok=true
+	for f in log.c xmalloc.c $s; do
+		o="$bin/obj/${f%.c}.o"
+		if [ -f "$o" ] && [ "$o" -nt "$top/src/$f" ] &&
+		    [ "$o" -nt "$here/build.sh" ]; then
+			objs="$objs $o"
+			continue
+		fi
+		if ! $CC $cflags $san -fsanitize=fuzzer-no-link \
+		    -c "$top/src/$f" -o "$o"; then
+			rm -f "$o"
+			ok=false
+		fi
+		objs="$objs $o"
+	done
+	if ! $ok; then
+		echo "fuzz/build.sh: $t not built: src/ does not compile" >&2
+		status=1
+		continue
+	fi
+	echo "  CCLD  fuzz/bin/$t"
+	if ! $CC $cflags $werror $san -fsanitize=fuzzer "$here/$t.c" $objs $libs \
+	    -lm -o "$bin/$t"; then
+		echo "fuzz/build.sh: $t failed to build" >&2
+		status=1
+	fi
+done
+exit $status

@@ -1,0 +1,120 @@
+#!/bin/sh
+#
+# Copyright (c) 2026 The hecsentry developers
+#
+# Permission to use, copy, modify, and distribute this software for any
+# purpose with or without fee is hereby granted, provided that the above
+# copyright notice and this permission notice appear in all copies.
+#
+# THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+# WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+# MERCHANTABILITY AND FITNESS.
+#
+# Writes the seed corpora of the fuzz targets, one directory per target,
+# from tests/data and conf/: one file per OTRF record, the AgentTesla XML,
+# tests/data/shapes/*, the searches of the shipped detections and the
+# macro definitions, syslog header variants, and framed TCP streams.
+#
+# Usage: fuzz/make-corpus.sh [OUTDIR]   (default fuzz/corpus)
+# Environment: TESTDATA (default tests/data), CONFDIR (default conf).
+
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+out=${1:-$here/corpus}
+data=${TESTDATA:-$top/tests/data}
+conf=${CONFDIR:-$top/conf}
+otrf="$data/otrf_security_datasets_sysmon_eid3/otrf_sysmon_eid3_sample.ndjson"
+xml="$data/splunk_security_content_agenttesla_ftp_eid3/agenttesla_ftp_sysmon_eid3.xml"
+
+for t in syslog decode_json decode_xml spl pipeline framing; do
+	rm -rf "$out/fuzz_$t"
+	mkdir -p "$out/fuzz_$t"
+done
+
+# One file per OTRF line, named by line number.
+split -l 1 -a 4 -d "$otrf" "$out/fuzz_decode_json/otrf-"
+for f in "$data"/shapes/*.json; do
+	cp "$f" "$out/fuzz_decode_json/shape-$(basename "$f")"
+done
+printf '{"EventCode":"3","a":{"b":{"c":[1,2,{"d":null}]}},"x":-1.5e+3}' \
+    > "$out/fuzz_decode_json/nested"
+printf '{"Image":"C:\\\\a\\u00e9\\ud83d\\ude00\\n","EventCode":3}' \
+    > "$out/fuzz_decode_json/escapes"
+
+cp "$xml" "$out/fuzz_decode_xml/agenttesla.xml"
+cp "$data/shapes/xmlwineventlog.xml" "$out/fuzz_decode_xml/shape.xml"
+printf '<Event><System><EventID>3</EventID></System><EventData><Data Name="Image">a&amp;b&#x41;</Data></EventData></Event>' \
+    > "$out/fuzz_decode_xml/entities.xml"
+
+# Syslog: header variants around a small payload and a few real ones.
+n=0
+payload='{"EventCode":3,"Computer":"ws1"}'
+while IFS= read -r h; do
+	n=$((n + 1))
+	printf '%s%s' "$h" "$payload" > "$out/fuzz_syslog/hdr-$n"
+done <<'HDRS'
+<14>1 2026-11-28T08:00:00.123Z ws1 sysmon 4242 - - 
+<14>1 2026-11-28T08:00:00+01:00 ws1 sysmon - ID47 [ex@32473 a="1" b="\]"] 
+<14>1 - - - - - - 
+<13>Nov 28 08:00:00 ws1 sysmon[4242]: 
+<13>Nov  8 08:00:00 ws1 sysmon: 
+<13>Nov 28 08:00:00 sysmon: 
+<191>Dec 31 23:59:59 host tag 
+<0>1 2026-02-29T00:00:00Z h a p m - ﻿
+  
+HDRS
+printf '<999>1 bad' > "$out/fuzz_syslog/bad-pri"
+printf '<14>1 2026-13-45T99:00:00Z h a - - - x' > "$out/fuzz_syslog/bad-ts"
+printf '<13>Nov 28 08:00:00 ws1 MSWinEventLog: ' > "$out/fuzz_syslog/xml"
+cat "$data/shapes/xmlwineventlog.xml" >> "$out/fuzz_syslog/xml"
+
+# SPL: the search of every shipped detection (both generations) and
+# every macro definition, plus a few hand-written searches.
+n=0
+for f in "$conf"/detections/*.yml "$conf"/detections/*/*.yml; do
+	[ -f "$f" ] || continue
+	n=$((n + 1))
+	awk '/^search:/ { on = 1; next }
+	    on && /^[^ ]/ { exit }
+	    on { sub(/^ +/, ""); print }' "$f" > "$out/fuzz_spl/det-$n"
+done
+for f in "$conf"/macros/*.yml; do
+	n=$((n + 1))
+	sed -n 's/^definition: //p' "$f" > "$out/fuzz_spl/macro-$n"
+done
+n=0
+while IFS= read -r s; do
+	n=$((n + 1))
+	printf '%s' "$s" > "$out/fuzz_spl/hand-$n"
+done <<'SPL'
+EventCode=3 (Image="*\\x.exe" OR NOT DestinationPort IN (25, 587)) | stats count by dest
+search Image!=*foo* | stats dc(Image) as n values(user) avg(DestinationPort) sum(SourcePort) by host | where n>1
+`sysmon` EventCode=3 | stats count min(_time) as firstTime by dest | `security_content_ctime(firstTime)` | rename dest as d | fields d count | table d count
+EventCode=3 | stats count by Image | convert ctime(count) | search count>0 | rename Image as "Process Image"
+SPL
+
+# Pipeline: frames separated by LF, as the TCP listener would hand them.
+split -l 40 -a 3 -d "$otrf" "$out/fuzz_pipeline/otrf-"
+cp "$data"/e2e/*.log "$out/fuzz_pipeline/"
+{ printf '<13>Nov 28 08:00:00 ws1 MSWinEventLog: '; cat "$xml"; echo; } \
+    > "$out/fuzz_pipeline/agenttesla"
+for f in "$data"/shapes/*; do
+	{ printf '<14>1 2026-11-28T08:00:00Z ws1 sysmon - - - '; cat "$f";
+	    echo; } > "$out/fuzz_pipeline/shape-$(basename "$f")"
+done
+
+# Framing: the first 8 bytes choose the read chunks (fuzz_framing.c).
+for f in "$data"/e2e/*.log; do
+	{ printf '\001\007\040\377\003\011\100\002'; head -c 20000 "$f"; } \
+	    > "$out/fuzz_framing/$(basename "$f")"
+done
+printf '\001\001\001\001\001\001\001\00111 hello world5 abcde\nline\r\nnul\000x' \
+    > "$out/fuzz_framing/mixed"
+printf '\004\004\004\004\004\004\004\00499999999999 x\n' \
+    > "$out/fuzz_framing/badlen"
+
+for t in syslog decode_json decode_xml spl pipeline framing; do
+	echo "fuzz/make-corpus.sh: fuzz_$t: $(ls "$out/fuzz_$t" | wc -l) seeds"
+done
