@@ -137,7 +137,8 @@ base_split(struct base_conn *c, const char *buf, size_t len)
 			}
 			break;
 		case BASE_LINE:
-			if ((lf = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			lf = memchr(p, '\n', (size_t)(end - p));
+			if (lf == NULL) {
 				p = end;
 				break;
 			}
@@ -157,7 +158,8 @@ base_bind(const char *addr, int type, char *bound, size_t boundsz)
 	struct addrinfo		 hints, *ai;
 	struct sockaddr_storage	 ss;
 	socklen_t		 sl = sizeof(ss);
-	char			*host, *port, hbuf[NI_MAXHOST], pbuf[NI_MAXSERV];
+	char			*host, *port;
+	char			 hbuf[NI_MAXHOST], pbuf[NI_MAXSERV];
 	int			 fd, one = 1, e, sz = 8 * 1024 * 1024;
 
 	if ((host = strdup(addr)) == NULL)
@@ -264,7 +266,8 @@ base_run(int tfd, int ufd, unsigned long long expect, int idle_ms,
 		}
 		for (i = 0, j = 0; i < nconn; i++) {
 			r = 0;
-			if (pfd[i + 2].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (pfd[i + 2].revents &
+			    (POLLIN | POLLHUP | POLLERR)) {
 				r = read(conn[i].fd, buf, sizeof(buf));
 				if (r > 0) {
 					n->bytes += (unsigned long long)r;

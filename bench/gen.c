@@ -554,7 +554,7 @@ gen_net(struct gen_event *ev, const char *user, const char *domuser,
     unsigned long nkeys, unsigned long hitno)
 {
 	char		 image[256], pguid[48], dip[48], dhost[128];
-	const char	*proto = "tcp", *pname = "-", *shost;
+	const char	*proto = "tcp", *pname = "-", *shost, *name;
 	unsigned	 pid, dport, sport, k, near;
 	uint64_t	 h;
 	int		 inbound = 0;
@@ -568,14 +568,15 @@ gen_net(struct gen_event *ev, const char *user, const char *domuser,
 		snprintf(ev->computer, sizeof(ev->computer),
 		    "ws-%04u.corp.example", ev->hostno);
 		user = gen_users[h % GEN_NITEMS(gen_users)];
+		name = gen_hit_names[(h >> 16) % GEN_NITEMS(gen_hit_names)];
 		if (h >> 40 & 1)
-			snprintf(image, sizeof(image), "C:\\Users\\%s\\%s\\%s.exe",
-			    user, gen_hit_dirs[(h >> 8) %
-			    GEN_NITEMS(gen_hit_dirs)],
-			    gen_hit_names[(h >> 16) % GEN_NITEMS(gen_hit_names)]);
+			snprintf(image, sizeof(image),
+			    "C:\\Users\\%s\\%s\\%s.exe", user,
+			    gen_hit_dirs[(h >> 8) % GEN_NITEMS(gen_hit_dirs)],
+			    name);
 		else
 			snprintf(image, sizeof(image), "C:\\Temp\\%s.exe",
-			    gen_hit_names[(h >> 16) % GEN_NITEMS(gen_hit_names)]);
+			    name);
 		snprintf(dhost, sizeof(dhost), "%s.%s%u.%s",
 		    ev->hit == 1 ? "mail" : "ftp",
 		    gen_words[(h >> 24) % GEN_NITEMS(gen_words)],
@@ -626,7 +627,8 @@ gen_net(struct gen_event *ev, const char *user, const char *domuser,
 			{ 443, "https", "tcp" }, { 443, "https", "tcp" },
 			{ 443, "https", "tcp" }, { 443, "https", "tcp" },
 			{ 80, "http", "tcp" }, { 53, "domain", "udp" },
-			{ 135, "epmap", "tcp" }, { 445, "microsoft-ds", "tcp" },
+			{ 135, "epmap", "tcp" },
+			{ 445, "microsoft-ds", "tcp" },
 			{ 389, "ldap", "tcp" }, { 88, "kerberos", "tcp" },
 			{ 3389, "ms-wbt-server", "tcp" }, { 5985, "-", "tcp" },
 			{ 8080, "-", "tcp" }, { 123, "ntp", "udp" }
@@ -683,7 +685,8 @@ gen_proc_create(struct gen_event *ev, const char *domuser, const char *user,
 
 	gen_image(user, image, sizeof(image));
 	if (shorter >= 2)
-		snprintf(image, sizeof(image), "C:\\Windows\\System32\\cmd.exe");
+		snprintf(image, sizeof(image), "%s",
+		    "C:\\Windows\\System32\\cmd.exe");
 	gen_common(ev, image, user, pguid, sizeof(pguid), &pid);
 	ev_add(ev, "FileVersion", "10.0.19041.%u (WinBuild.160101.0800)",
 	    1000 + gen_below(4000));
@@ -1157,7 +1160,8 @@ render_flat(struct gen_buf *b, const struct gen_event *ev)
 	buf_add_jkv(b, &first, "Channel",
 	    "Microsoft-Windows-Sysmon/Operational");
 	buf_add_jkv(b, &first, "Name", "Microsoft-Windows-Sysmon");
-	buf_add_jkv(b, &first, "Guid", "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}");
+	buf_add_jkv(b, &first, "Guid",
+	    "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}");
 	snprintf(num, sizeof(num), "%u", ev->record);
 	buf_add_jkv(b, &first, "EventRecordID", num);
 	snprintf(num, sizeof(num), "%d", gen_versions[ev->id]);
@@ -1404,7 +1408,8 @@ gen_parse_ulong(const char *s, const char *what, unsigned long min,
 
 	v = strtoul(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || *s == '-' || v < min || v > max)
-		errx(1, "%s: expected %lu..%lu, got \"%s\"", what, min, max, s);
+		errx(1, "%s: expected %lu..%lu, got \"%s\"", what, min, max,
+		    s);
 	return v;
 }
 
@@ -1460,8 +1465,8 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			o.hits = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || !(o.hits >= 0) ||
-			    o.hits > 1)
+			if (*optarg == '\0' || *end != '\0' ||
+			    !(o.hits >= 0) || o.hits > 1)
 				errx(1, "--hits: a share from 0 to 1");
 			break;
 		case 'k':

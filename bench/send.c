@@ -296,9 +296,11 @@ send_udp(const struct send_file *f, const struct addrinfo *ai,
 				msg[k].msg_hdr.msg_iovlen = 1;
 			}
 			for (k = 0; k < n; k += (size_t)m) {
-				m = sendmmsg(fd, msg + k, (unsigned)(n - k), 0);
+				m = sendmmsg(fd, msg + k, (unsigned)(n - k),
+				    0);
 				if (m == -1 && (errno == EINTR ||
-				    errno == ENOBUFS || errno == ECONNREFUSED)) {
+				    errno == ENOBUFS ||
+				    errno == ECONNREFUSED)) {
 					m = 0;
 					continue;
 				}
@@ -338,7 +340,8 @@ send_parse_ulong(const char *s, const char *what, unsigned long min,
 
 	v = strtoul(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || *s == '-' || v < min || v > max)
-		errx(1, "%s: expected %lu..%lu, got \"%s\"", what, min, max, s);
+		errx(1, "%s: expected %lu..%lu, got \"%s\"", what, min, max,
+		    s);
 	return v;
 }
 
@@ -410,8 +413,8 @@ main(int argc, char **argv)
 	}
 	secs = send_now() - t0;
 	printf("bytes %llu frames %llu seconds %.6f connections %d %s\n",
-	    bytes, (unsigned long long)f.nframes * repeat, secs, udp ? 1 : nconn,
-	    udp ? "udp" : "tcp");
+	    bytes, (unsigned long long)f.nframes * repeat, secs,
+	    udp ? 1 : nconn, udp ? "udp" : "tcp");
 	send_file_clear(&f);
 	freeaddrinfo(ai);
 	return rc == 0 ? 0 : 1;

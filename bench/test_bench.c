@@ -1,0 +1,417 @@
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+ */
+
+/*
+ * Tests of the benchmark tools, run as programs (from $BENCHBIN, default
+ * "bench"): the generator is deterministic, keeps frames within 0.6-1.9
+ * KB, writes valid JSON/XML behind RFC 5424 headers in LF and octet
+ * framing, and its hits are exactly the events the two shipped
+ * detections match, over exactly --keys stats keys; the baseline counts
+ * every frame that hecsentry-send sends over several TCP connections and
+ * over UDP.  Network: 127.0.0.1 only, every wait bounded.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <ctype.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+
+static char	 tdir[64];		/* per-test scratch directory */
+
+static const char *
+bench_bin(void)
+{
+	const char	*d = getenv("BENCHBIN");
+
+	return d != NULL ? d : "bench";
+}
+
+static void
+bench_setup(void)
+{
+	snprintf(tdir, sizeof(tdir), "/tmp/hecsentry-bench-test.XXXXXX");
+	cr_assert_not_null(mkdtemp(tdir));
+}
+
+static void
+bench_teardown(void)
+{
+	char	 cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tdir);
+	(void)system(cmd);
+}
+
+TestSuite(bench, .init = bench_setup, .fini = bench_teardown, .timeout = 60);
+
+/* Runs hecsentry-gen with args into path; returns its stderr summary. */
+static char *
+bench_gen(const char *args, const char *path)
+{
+	char	 cmd[512], *sum;
+	FILE	*f;
+	size_t	 n;
+
+	snprintf(cmd, sizeof(cmd), "%s/hecsentry-gen %s -o %s 2>%s.sum",
+	    bench_bin(), args, path, path);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	snprintf(cmd, sizeof(cmd), "%s.sum", path);
+	cr_assert_not_null(f = fopen(cmd, "r"));
+	sum = calloc(1, 4096);
+	n = fread(sum, 1, 4095, f);
+	sum[n] = '\0';
+	fclose(f);
+	return sum;
+}
+
+static char *
+bench_slurp(const char *path, size_t *len)
+{
+	FILE	*f;
+	char	*buf;
+	long	 sz;
+
+	cr_assert_not_null(f = fopen(path, "rb"));
+	fseek(f, 0, SEEK_END);
+	sz = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)sz + 1);
+	cr_assert_eq(fread(buf, 1, (size_t)sz, f), (size_t)sz);
+	buf[sz] = '\0';
+	fclose(f);
+	*len = (size_t)sz;
+	return buf;
+}
+
+/*
+ * Next frame of buf at *pos: sets *msg and *mlen to the syslog message and
+ * returns 1 (octet), 0 (LF), or -1 at the end.
+ */
+static int
+bench_next(const char *buf, size_t len, size_t *pos, const char **msg,
+    size_t *mlen)
+{
+	const char	*p = buf + *pos, *lf;
+	size_t		 n = 0, i = 0;
+
+	if (*pos >= len)
+		return -1;
+	while (isdigit((unsigned char)p[i]))
+		n = n * 10 + (size_t)(p[i++] - '0');
+	if (i > 0 && p[i] == ' ') {
+		*msg = p + i + 1;
+		*mlen = n;
+		*pos += i + 1 + n;
+		return 1;
+	}
+	lf = memchr(p, '\n', len - *pos);
+	cr_assert_not_null(lf, "last LF frame has no LF");
+	*msg = p;
+	*mlen = (size_t)(lf - p);
+	*pos += *mlen + 1;
+	return 0;
+}
+
+static const char *
+bench_jstr(struct json_object *o, const char *a, const char *b)
+{
+	struct json_object	*v;
+
+	if (!json_object_object_get_ex(o, a, &v))
+		return NULL;
+	if (b != NULL && !json_object_object_get_ex(v, b, &v))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* Case-insensitive "does s contain needle". */
+static int
+bench_has(const char *s, const char *needle)
+{
+	size_t	 n = strlen(needle);
+
+	for (; *s != '\0'; s++)
+		if (strncasecmp(s, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+bench_ends(const char *s, const char *suffix)
+{
+	size_t	 a = strlen(s), b = strlen(suffix);
+
+	return a >= b && strcasecmp(s + a - b, suffix) == 0;
+}
+
+Test(bench, gen_is_deterministic_for_a_seed)
+{
+	char	 a[128], b[128], c[128], cmd[512];
+	char	*s;
+
+	snprintf(a, sizeof(a), "%s/a", tdir);
+	snprintf(b, sizeof(b), "%s/b", tdir);
+	snprintf(c, sizeof(c), "%s/c", tdir);
+	free(bench_gen("-n 3000 --shape mix --framing mix --seed 7", a));
+	free(bench_gen("-n 3000 --shape mix --framing mix --seed 7", b));
+	s = bench_gen("-n 3000 --shape mix --framing mix --seed 8", c);
+	free(s);
+	snprintf(cmd, sizeof(cmd), "cmp -s %s %s", a, b);
+	cr_assert_eq(system(cmd), 0, "same seed, different output");
+	snprintf(cmd, sizeof(cmd), "cmp -s %s %s", a, c);
+	cr_assert_neq(system(cmd), 0, "different seeds, same output");
+}
+
+Test(bench, gen_frames_are_sized_framed_and_well_formed)
+{
+	static const char *const shapes[] = {
+		"winlogbeat", "ecs", "nxlog", "flat", "xml"
+	};
+	struct json_tokener	*tok;
+	struct json_object	*o;
+	const char		*msg, *body;
+	char			 path[128], args[128];
+	char			*buf, *sum;
+	size_t			 len, pos, mlen, i, frames, octet;
+	int			 r;
+
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", tdir, shapes[i]);
+		snprintf(args, sizeof(args),
+		    "-n 2000 --shape %s --framing mix", shapes[i]);
+		sum = bench_gen(args, path);
+		cr_assert(strstr(sum, "outside 600..1900: 0") != NULL, "%s",
+		    sum);
+		free(sum);
+		buf = bench_slurp(path, &len);
+		tok = json_tokener_new();
+		pos = frames = octet = 0;
+		while ((r = bench_next(buf, len, &pos, &msg, &mlen)) != -1) {
+			frames++;
+			octet += (size_t)r;
+			cr_assert(mlen >= 590 && mlen <= 1900, "size %zu",
+			    mlen);
+			cr_assert(strncmp(msg, "<14>1 2026-11-28T", 17) == 0);
+			body = strstr(msg, " - - - ");
+			cr_assert(body != NULL && body < msg + mlen);
+			body += 7;
+			cr_assert_null(memchr(msg, '\n', mlen));
+			if (strcmp(shapes[i], "xml") == 0) {
+				cr_assert(strncmp(body, "<Event xmlns=", 13) ==
+				    0);
+				cr_assert(strncmp(msg + mlen - 8, "</Event>",
+				    8) == 0);
+				continue;
+			}
+			json_tokener_reset(tok);
+			o = json_tokener_parse_ex(tok, body,
+			    (int)(msg + mlen - body));
+			cr_assert_not_null(o, "%s frame %zu: bad JSON",
+			    shapes[i], frames);
+			json_object_put(o);
+		}
+		json_tokener_free(tok);
+		free(buf);
+		cr_assert_eq(frames, 2000);
+		cr_assert(octet > 800 && octet < 1200, "octet %zu", octet);
+	}
+}
+
+/*
+ * The generator's hits are the events the two shipped detections match
+ * (SPEC 1, evaluated here on the Winlogbeat fields), and they use
+ * exactly --keys distinct by-field tuples.
+ */
+Test(bench, gen_hits_match_the_detections_over_keys)
+{
+	struct json_object	*o, *ed;
+	const char		*msg, *body, *img, *port, *pname, *code;
+	char			 path[128], key[1024];
+	char			*buf, *sum, **keys;
+	size_t			 len, pos = 0, mlen, nkeys = 0, k;
+	int			 mail, ftp, hits = 0, ids3 = 0, n = 0;
+
+	snprintf(path, sizeof(path), "%s/w", tdir);
+	sum = bench_gen("-n 20000 --hits 0.01 --keys 37 --seed 3", path);
+	cr_assert(strstr(sum, "hits 200 ") != NULL, "%s", sum);
+	cr_assert(strstr(sum, "distinct keys 37") != NULL, "%s", sum);
+	free(sum);
+	keys = calloc(1000, sizeof(*keys));
+	buf = bench_slurp(path, &len);
+	while (bench_next(buf, len, &pos, &msg, &mlen) != -1) {
+		n++;
+		body = strstr(msg, " - - - ") + 7;
+		o = json_tokener_parse(body);
+		cr_assert_not_null(o);
+		code = bench_jstr(o, "winlog", "event_id");
+		cr_assert_not_null(code);
+		cr_assert(json_object_object_get_ex(o, "winlog", &ed));
+		cr_assert(json_object_object_get_ex(ed, "event_data", &ed));
+		if (strcmp(code, "3") != 0) {
+			json_object_put(o);
+			continue;
+		}
+		ids3++;
+		img = bench_jstr(ed, "Image", NULL);
+		port = bench_jstr(ed, "DestinationPort", NULL);
+		pname = bench_jstr(ed, "DestinationPortName", NULL);
+		cr_assert(img != NULL && port != NULL && pname != NULL);
+		mail = !bench_has(img, "\\program files") &&
+		    !bench_ends(img, "\\thunderbird.exe") &&
+		    !bench_ends(img, "\\outlook.exe") &&
+		    (strcasecmp(pname, "smtp") == 0 ||
+		    strcmp(port, "25") == 0 || strcmp(port, "587") == 0);
+		ftp = !bench_has(img, "\\program files") &&
+		    !bench_has(img, "\\windows\\system32\\") &&
+		    !bench_has(img, "\\windows\\syswow64\\") &&
+		    (strcasecmp(pname, "ftp") == 0 || strcmp(port, "21") == 0);
+		if (mail || ftp) {
+			hits++;
+			snprintf(key, sizeof(key), "%s|%s|%s|%s|%s|%s|%s",
+			    img, port, pname,
+			    bench_jstr(ed, "DestinationHostname", NULL),
+			    bench_jstr(ed, "SourcePort", NULL),
+			    bench_jstr(ed, "DestinationIp", NULL),
+			    bench_jstr(ed, "User", NULL));
+			for (k = 0; k < nkeys; k++)
+				if (strcmp(keys[k], key) == 0)
+					break;
+			if (k == nkeys) {
+				cr_assert_lt(nkeys, 1000);
+				keys[nkeys++] = strdup(key);
+			}
+		}
+		json_object_put(o);
+	}
+	cr_assert_eq(n, 20000);
+	cr_assert_eq(hits, 200, "detections match %d events", hits);
+	cr_assert_eq(nkeys, 37);
+	/* 26% network events as issue 4 measured, give or take. */
+	cr_assert(ids3 > 20000 * 24 / 100 && ids3 < 20000 * 29 / 100,
+	    "id 3: %d", ids3);
+	for (k = 0; k < nkeys; k++)
+		free(keys[k]);
+	free(keys);
+	free(buf);
+}
+
+/* Starts the baseline on an ephemeral port; returns its pid and port. */
+static pid_t
+bench_start_baseline(const char *extra, const char *out, const char *err,
+    int *port)
+{
+	char		 cmd[512], line[256];
+	FILE		*f;
+	pid_t		 pid;
+	int		 i;
+
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		snprintf(cmd, sizeof(cmd), "exec %s/hecsentry-baseline "
+		    "-t 127.0.0.1:0 --idle 10000 %s >%s 2>%s", bench_bin(),
+		    extra, out, err);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	*port = 0;
+	for (i = 0; i < 200 && *port == 0; i++) {
+		usleep(20000);
+		if ((f = fopen(err, "r")) == NULL)
+			continue;
+		if (fgets(line, sizeof(line), f) != NULL)
+			(void)sscanf(line, "hecsentry-baseline: listening tcp "
+			    "127.0.0.1:%d", port);
+		fclose(f);
+	}
+	cr_assert_gt(*port, 0, "baseline did not start");
+	return pid;
+}
+
+static int
+bench_wait(pid_t pid)
+{
+	int	 status, i;
+
+	for (i = 0; i < 1000; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+static unsigned long long
+bench_out_frames(const char *out)
+{
+	unsigned long long	 n = 0;
+	FILE			*f;
+
+	cr_assert_not_null(f = fopen(out, "r"));
+	cr_assert_eq(fscanf(f, "frames %llu", &n), 1);
+	fclose(f);
+	return n;
+}
+
+Test(bench, baseline_counts_every_frame_sent_over_tcp)
+{
+	char		 path[128], out[128], err[128], cmd[512];
+	pid_t		 pid;
+	int		 port;
+
+	snprintf(path, sizeof(path), "%s/m", tdir);
+	snprintf(out, sizeof(out), "%s/out", tdir);
+	snprintf(err, sizeof(err), "%s/err", tdir);
+	free(bench_gen("-n 5000 --shape mix --framing mix", path));
+	pid = bench_start_baseline("", out, err, &port);
+	/* --expect is not given: SIGTERM ends it after the send. */
+	snprintf(cmd, sizeof(cmd), "%s/hecsentry-send -p %d -c 3 --repeat 2 "
+	    "%s >%s.send", bench_bin(), port, path, path);
+	cr_assert_eq(system(cmd), 0);
+	usleep(300000);
+	kill(pid, SIGTERM);
+	cr_assert_eq(bench_wait(pid), 0);
+	cr_assert_eq(bench_out_frames(out), 10000);
+}
+
+Test(bench, baseline_stops_at_expect_and_counts_udp_datagrams)
+{
+	char		 path[128], out[128], err[128], cmd[512];
+	pid_t		 pid;
+	int		 port;
+	unsigned long long n;
+
+	snprintf(path, sizeof(path), "%s/u", tdir);
+	snprintf(out, sizeof(out), "%s/out", tdir);
+	snprintf(err, sizeof(err), "%s/err", tdir);
+	free(bench_gen("-n 1000 --framing octet", path));
+	pid = bench_start_baseline("--expect 1000", out, err, &port);
+	snprintf(cmd, sizeof(cmd), "%s/hecsentry-send -u --pps 20000 -p %d "
+	    "%s >%s.send", bench_bin(), port, path, path);
+	cr_assert_eq(system(cmd), 0);
+	/* It exits by itself at 1000 frames (0), not by idleness (1). */
+	cr_assert_eq(bench_wait(pid), 0);
+	n = bench_out_frames(out);
+	/* Paced and local: a loss would be a bug in the sender. */
+	cr_assert_eq(n, 1000, "udp frames %llu", n);
+}
