@@ -445,7 +445,7 @@ event_parse_digits(const char *s, size_t len, size_t *i, int n)
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t
+int64_t
 event_days_from_civil(int y, int m, int d)
 {
 	int64_t	 era, yoe, doy, doe;

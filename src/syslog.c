@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "event.h"
 #include "syslog.h"
 
 #define SYSLOG_PRI_MAX		191	/* facility 23, severity 7 */
@@ -98,24 +99,10 @@ syslog_mdays(int y, int m)
 	return days[m - 1];
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (valid fields). */
-static int64_t
-syslog_days(int y, int m, int d)
-{
-	int64_t		 era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static int64_t
 syslog_epoch_ms(int y, int mo, int d, int h, int mi, int s)
 {
-	return ((syslog_days(y, mo, d) * 24 + h) * 60 + mi) * 60000LL +
+	return ((event_days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000LL +
 	    s * 1000LL;
 }
 
