@@ -15,12 +15,13 @@
  * built on json-c's tokener and tree, slow and obviously right.  Tests
  * run both on the same inputs and require identical fields.  It is not
  * used on the hot path.  json-c is more lenient than RFC 8259 in a few
- * places; the one that matters for field values (raw control characters
- * inside strings) is refused by a small pre-pass.  Others (NaN, "1.",
- * single-quoted strings, "-0" printed as "0", integers beyond 64 bits
- * clamped) are json-c's own.  One difference is the fast scanner's: when
- * an object-valued key is repeated ({"winlog":{..},"winlog":{..}}) it
- * keeps the fields of both objects, json-c only those of the last.
+ * places; the ones that matter for field values (raw control characters
+ * inside strings, numbers with leading zeros) are refused by a small
+ * pre-pass.  Others (NaN, "1.", single-quoted strings, "-0" printed as
+ * "0", integers beyond 64 bits clamped) are json-c's own.  One difference
+ * is the fast scanner's: when an object-valued key is repeated
+ * ({"winlog":{..},"winlog":{..}}) it keeps the fields of both objects,
+ * json-c only those of the last.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -35,16 +36,27 @@ struct decode_ref {
 	char			 path[DECODE_PATH_MAX + 1]; /* dotted path */
 };
 
-/* True when a string holds a raw control character (RFC 8259 s. 7). */
+/*
+ * True when a string holds a raw control character (RFC 8259 s. 7), or a
+ * number outside strings has a leading zero ("01", "-00.5": s. 6), which
+ * json-c accepts even in strict mode.
+ */
 static bool
 decode_ref_has_ctl(const char *buf, size_t len)
 {
-	size_t	 i;
+	size_t	 i, j;
 	bool	 in = false;
 
 	for (i = 0; i < len; i++) {
 		if (!in) {
 			in = buf[i] == '"';
+			if (i > 0 && strchr("0123456789.eE+-", buf[i - 1]) !=
+			    NULL && buf[i - 1] != '\0')
+				continue;
+			j = buf[i] == '-' ? i + 1 : i;
+			if (j + 1 < len && buf[j] == '0' &&
+			    buf[j + 1] >= '0' && buf[j + 1] <= '9')
+				return true;
 			continue;
 		}
 		if (buf[i] == '\\')
