@@ -1,0 +1,96 @@
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+ */
+
+/*
+ * Regression tests for what fuzz/fuzz_decode_json.c and
+ * fuzz/fuzz_decode_xml.c found, each with its minimised input inline.
+ * The JSON ones are differential: decode_json() and decode_json_ref()
+ * must give the same outcome.
+ */
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "decode.h"
+#include "event.h"
+
+static struct event	 fast, ref;
+
+static void
+setup(void)
+{
+	event_fields_init();
+	event_init(&fast, 1 << 16);
+	event_init(&ref, 1 << 16);
+}
+
+static void
+teardown(void)
+{
+	event_clear(&fast);
+	event_clear(&ref);
+	decode_thread_clear();
+}
+
+TestSuite(regress_decode, .init = setup, .fini = teardown);
+
+/* Both decoders on s: returns the fast result, requires the same one. */
+static enum decode_error
+both(const char *s)
+{
+	struct decode_limits	 lim = { 64 };
+	enum decode_error	 a, b;
+
+	event_reset(&fast);
+	event_reset(&ref);
+	a = decode_json(s, strlen(s), &lim, &fast);
+	b = decode_json_ref(s, strlen(s), &lim, &ref);
+	cr_expect_eq(a, b, "%s: fast %s, ref %s", s, decode_error_name(a),
+	    decode_error_name(b));
+	return a;
+}
+
+/*
+ * fuzz_decode_json: json-c accepts a number with a leading zero even in
+ * strict mode ("Keywords":-00000000.00000000000 in an OTRF record), which
+ * RFC 8259 section 6 forbids and the fast scanner refuses.
+ */
+Test(regress_decode, json_leading_zero_refused_by_both)
+{
+	static const char *in[] = {
+		"{\"EventCode\":01}",
+		"{\"EventCode\":3,\"Keywords\":-00000000.00000000000}",
+		"{\"a\":[1,00]}",
+		"{\"a\":{\"b\":-01e5}}",
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		cr_expect_eq(both(in[i]), DECODE_ERR_JSON_SYNTAX, "%s", in[i]);
+}
+
+/* The pre-pass must not refuse what is valid: zeros that lead nothing. */
+Test(regress_decode, json_zeros_still_accepted_by_both)
+{
+	static const char *in[] = {
+		"{\"EventCode\":\"3\",\"Computer\":\"h\",\"a\":0}",
+		"{\"EventCode\":\"3\",\"Computer\":\"h\",\"a\":-0.05}",
+		"{\"EventCode\":\"3\",\"Computer\":\"h\",\"a\":1e05}",
+		"{\"EventCode\":\"3\",\"Computer\":\"h\",\"a\":1E-007}",
+		"{\"EventCode\":\"3\",\"Computer\":\"h\",\"a\":[10,0,100]}",
+		"{\"EventCode\":\"3\",\"Computer\":\"h\",\"a\":\"007\"}",
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		cr_expect_eq(both(in[i]), DECODE_OK, "%s", in[i]);
+}
