@@ -106,7 +106,7 @@ else
 	git -C "$top" archive --format=tar HEAD | tar -C "$context" -xf -
 	say "context: git archive of $(git -C "$top" rev-parse --short HEAD)"
 fi
-say "buildah bud -f docker/Dockerfile -t $IMAGE (runs make check)"
+say "buildah bud -f docker/Dockerfile -t $IMAGE (CHECK=${CHECK:-yes})"
 $BUILDAH bud --isolation chroot --pull-never --layers \
     --build-arg DEBIAN_IMAGE="$BASE" --build-arg CHECK="${CHECK:-yes}" \
     -f "$top/docker/Dockerfile" \
