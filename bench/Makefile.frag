@@ -1,0 +1,27 @@
+# bench/: the benchmark of SPEC 8 / issue 4.  Makefile.am includes this
+# fragment (include $(srcdir)/bench/Makefile.frag); `make bench` builds the
+# tools and ./hecsentry, then runs bench/run.sh, which rewrites the results
+# section of docs/PERFORMANCE.md.  The tools build with `make` too, so CI
+# compiles them with the project's warnings.
+
+BENCH_PROGS = bench/hecsentry-gen bench/hecsentry-send bench/hecsentry-baseline
+noinst_PROGRAMS = $(BENCH_PROGS)
+bench_hecsentry_gen_SOURCES = bench/gen.c
+bench_hecsentry_send_SOURCES = bench/send.c
+bench_hecsentry_send_LDADD = -lpthread
+bench_hecsentry_baseline_SOURCES = bench/baseline.c
+
+# Tests of the tools themselves (Criterion): add bench/test_bench to
+# check_PROGRAMS and TESTS inside "if HAVE_CRITERION", and BENCHBIN to
+# AM_TESTS_ENVIRONMENT:
+#	BENCHBIN='$(abs_top_builddir)/bench'; export BENCHBIN;
+bench_test_bench_SOURCES = bench/test_bench.c
+bench_test_bench_LDADD = $(JSONC_LIBS) $(CRITERION_LIBS)
+
+bench: hecsentry$(EXEEXT) $(BENCH_PROGS)
+	HECSENTRY='$(abs_top_builddir)/hecsentry$(EXEEXT)' \
+	BENCHBIN='$(abs_top_builddir)/bench' \
+	CONF='$(abs_top_srcdir)/conf/hecsentry.conf' \
+	sh $(srcdir)/bench/run.sh
+
+.PHONY: bench
