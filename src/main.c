@@ -249,7 +249,6 @@ main(int argc, char **argv)
 
 	memset(&st, 0, sizeof(st));
 	log_init(0);
-	config_init(&st.cfg);
 	rc = config_from_args(argc, argv, &st.cfg, &errstr);
 	if (rc == 1) {
 		config_free(&st.cfg);

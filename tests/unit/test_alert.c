@@ -95,6 +95,7 @@ ta_setup(void)
 	    "to $DestinationHostname$ in $dest$";
 	ta_d.search = &ta_search;
 
+	event_clear(&ta_rec);	/* tests call ta_setup() again to reset */
 	event_init(&ta_rec, 4096);
 	ta_set("Image", "C:\\Users\\bob\\mailer.exe");
 	ta_set("DestinationPort", "25");
