@@ -34,8 +34,13 @@ if ! command -v pkg-config >/dev/null 2>&1; then
 	exit 1
 fi
 
-libs=$(pkg-config --libs libevent json-c yaml-0.1 expat)
-incs=$(pkg-config --cflags libevent json-c yaml-0.1 expat)
+pkgs="libevent json-c yaml-0.1 expat"
+# listen.c speaks TLS through libevent_openssl when it is there.
+if pkg-config --exists libevent_openssl openssl; then
+	pkgs="$pkgs libevent_openssl openssl"
+fi
+libs=$(pkg-config --libs $pkgs)
+incs=$(pkg-config --cflags $pkgs)
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall
     -Wextra -Wformat=2 -Wshadow -I$top/src $incs ${FUZZ_CFLAGS:-}"
@@ -47,7 +52,7 @@ decode="event.c decode.c decode_json.c decode_json_ref.c decode_xml.c"
 detect="$decode spl.c ht.c stats.c detect.c detection.c alert.c"
 srcs_for() {
 	case "$1" in
-	fuzz_syslog)		echo "syslog.c" ;;
+	fuzz_syslog)		echo "event.c syslog.c" ;;
 	fuzz_decode_json)	echo "$decode" ;;
 	fuzz_decode_xml)	echo "$decode" ;;
 	fuzz_spl)		echo "$detect" ;;
@@ -75,7 +80,8 @@ for t in "$@"; do
 	for f in log.c xmalloc.c $s; do
 		o="$bin/obj/${f%.c}.o"
 		if [ -f "$o" ] && [ "$o" -nt "$top/src/$f" ] &&
-		    [ "$o" -nt "$here/build.sh" ]; then
+		    [ "$o" -nt "$here/build.sh" ] &&
+		    [ -z "$(find "$top/src" -name '*.h' -newer "$o")" ]; then
 			objs="$objs $o"
 			continue
 		fi

@@ -64,8 +64,9 @@ fuzz_skip_string(const char *p, const char *end)
  * True when buf holds, outside strings, something json-c reads more
  * leniently or prints differently than the fast scanner (documented in
  * decode_json_ref.c): a single quote, a bare word other than true, false
- * and null (NaN, Infinity), a number ending in '.', the integer "-0", or
- * an integer of 19 digits or more (beyond int64 it is clamped).
+ * and null (NaN, Infinity), a '.' with no digit after it ("1.", "1.e5"),
+ * the integer "-0", or an integer of 19 digits or more (beyond int64 it
+ * is clamped).
  */
 static bool
 fuzz_json_lenient(const char *buf, size_t len)
@@ -104,10 +105,12 @@ fuzz_json_lenient(const char *buf, size_t len)
 			if (!frac && *p == '-' && q - d == 1 && *d == '0')
 				return true;
 			while (q < end && strchr("0123456789.eE+-", *q) != NULL &&
-			    *q != '\0')
+			    *q != '\0') {
+				if (*q == '.' && (q + 1 == end ||
+				    q[1] < '0' || q[1] > '9'))
+					return true;
 				q++;
-			if (q[-1] == '.')
-				return true;
+			}
 			p = q;
 			continue;
 		}
@@ -202,7 +205,7 @@ fuzz_fail(const char *what, const struct event *a, const struct event *b,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct decode_limits	 lim = { FUZZ_MAX_DEPTH };
+	struct decode_limits	 lim;
 	struct event		 a, b;
 	enum decode_error	 ea, eb;
 	const char		*buf;
@@ -210,6 +213,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool			 dup = false;
 	int			 id;
 
+	memset(&lim, 0, sizeof(lim));
+	lim.max_depth = FUZZ_MAX_DEPTH;
 	if ((copy = malloc(size > 0 ? size : 1)) == NULL)
 		return 0;
 	memcpy(copy, data, size);

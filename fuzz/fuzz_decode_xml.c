@@ -61,12 +61,14 @@ fuzz_event_sum(const struct event *ev)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct decode_limits	 lim = { FUZZ_MAX_DEPTH };
+	struct decode_limits	 lim;
 	struct event		 ev;
 	enum decode_error	 e1, e2;
 	unsigned		 s1;
 	char			*buf;
 
+	memset(&lim, 0, sizeof(lim));
+	lim.max_depth = FUZZ_MAX_DEPTH;
 	if ((buf = malloc(size > 0 ? size : 1)) == NULL)
 		return 0;
 	memcpy(buf, data, size);

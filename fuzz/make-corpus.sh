@@ -107,10 +107,10 @@ done
 
 # Framing: the first 8 bytes choose the read chunks (fuzz_framing.c).
 for f in "$data"/e2e/*.log; do
-	{ printf '\001\007\040\377\003\011\100\002'; head -c 20000 "$f"; } \
+	{ printf '\005\007\040\377\003\011\100\002'; head -c 20000 "$f"; } \
 	    > "$out/fuzz_framing/$(basename "$f")"
 done
-printf '\001\001\001\001\001\001\001\00111 hello world5 abcde\nline\r\nnul\000x' \
+printf '\002\001\001\001\001\001\001\00111 hello world5 abcde\nline\r\nnul\000x' \
     > "$out/fuzz_framing/mixed"
 printf '\004\004\004\004\004\004\004\00499999999999 x\n' \
     > "$out/fuzz_framing/badlen"

@@ -47,9 +47,11 @@ TestSuite(regress_decode, .init = setup, .fini = teardown);
 static enum decode_error
 both(const char *s)
 {
-	struct decode_limits	 lim = { 64 };
+	struct decode_limits	 lim;
 	enum decode_error	 a, b;
 
+	memset(&lim, 0, sizeof(lim));
+	lim.max_depth = 64;
 	event_reset(&fast);
 	event_reset(&ref);
 	a = decode_json(s, strlen(s), &lim, &fast);
