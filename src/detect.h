@@ -19,6 +19,8 @@
 #ifndef HECSENTRY_DETECT_H
 #define HECSENTRY_DETECT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "detection.h"
@@ -36,6 +38,13 @@ struct detect_counters {
 
 struct detect_runner;
 
+/*
+ * Extra test of "unchanged" for detect_runner_swap(): old is running, new
+ * is from the new set; true when new may take over old's table.
+ */
+typedef bool	(*detect_same_fn)(const struct detection *old,
+		    const struct detection *new, void *arg);
+
 /* Takes a reference on set.  opts is copied. */
 struct detect_runner *detect_runner_new(struct detection_set *set,
 		    const struct stats_opts *opts, detect_row_fn cb,
@@ -50,6 +59,19 @@ void		 detect_run(struct detect_runner *r, const struct event *ev,
 void		 detect_tick(struct detect_runner *r, int64_t now_ms);
 /* Emits every row now (shutdown). */
 void		 detect_flush(struct detect_runner *r);
+
+/*
+ * Reload: makes set (a reference is taken; the old set's is dropped) the
+ * runner's set.  A detection of set with the id, version and search text
+ * of a running one (and, when same_fn is not NULL, for which same_fn
+ * returns true) takes over its stats table, windows and counters; the
+ * rows of every other running detection (changed or removed) are emitted
+ * first, through the callback, with the old detection; new ones get a
+ * fresh table made with opts (copied).  Returns how many were kept.
+ */
+size_t		 detect_runner_swap(struct detect_runner *r,
+		    struct detection_set *set, const struct stats_opts *opts,
+		    detect_same_fn same_fn, void *arg);
 
 const struct detection_set *detect_runner_set(const struct detect_runner *r);
 /* Counters of the i-th detection of the set; stats counters too. */

@@ -33,6 +33,7 @@ struct pipeline {
 	pipeline_alert_fn	 cb;		/* where alerts go */
 	void			*arg;
 	struct pipeline_counters counters;
+	int			 last_shape;	/* of the last frame, or -1 */
 };
 
 static void	pipeline_row_cb(const struct detection *, const struct stats_row *,
@@ -53,6 +54,7 @@ pipeline_new(struct detection_set *set, const struct pipeline_opts *opts,
 	/* Unescaped values never outgrow the frame; CIM fields alias. */
 	event_init(&p->ev, opts->max_frame + 1024);
 	p->runner = detect_runner_new(set, &opts->stats, pipeline_row_cb, p);
+	p->last_shape = -1;
 	return p;
 }
 
@@ -89,6 +91,7 @@ pipeline_frame(struct pipeline *p, const char *buf, size_t len,
 	enum decode_error	 derr;
 
 	p->counters.frames++;
+	p->last_shape = -1;
 	if (syslog_parse(buf, len, now_ms, &msg, &reason) == -1) {
 		p->counters.syslog_errors[pipeline_syslog_reason(reason)]++;
 		return;
@@ -110,6 +113,7 @@ pipeline_frame(struct pipeline *p, const char *buf, size_t len,
 	p->counters.events++;
 	if ((unsigned)p->ev.shape < EVENT_SHAPE_NSHAPES)
 		p->counters.shape[p->ev.shape]++;
+	p->last_shape = (int)p->ev.shape;
 	detect_run(p->runner, &p->ev, now_ms);
 }
 
@@ -152,6 +156,20 @@ void
 pipeline_flush(struct pipeline *p)
 {
 	detect_flush(p->runner);
+}
+
+size_t
+pipeline_swap_set(struct pipeline *p, struct detection_set *set,
+    const struct stats_opts *stats, detect_same_fn same_fn, void *arg)
+{
+	p->opts.stats = *stats;
+	return detect_runner_swap(p->runner, set, stats, same_fn, arg);
+}
+
+int
+pipeline_last_shape(const struct pipeline *p)
+{
+	return p->last_shape;
 }
 
 void

@@ -77,6 +77,22 @@ void		 pipeline_tick(struct pipeline *p, int64_t now_ms);
 /* Emits every open row (shutdown). */
 void		 pipeline_flush(struct pipeline *p);
 
+/*
+ * Reload: runs set from now on (see detect_runner_swap(): unchanged
+ * detections keep their tables, the rows of changed and removed ones go
+ * out first, new ones get tables made with stats).  Takes a reference on
+ * set.  Returns how many detections kept their tables.
+ */
+size_t		 pipeline_swap_set(struct pipeline *p,
+		    struct detection_set *set, const struct stats_opts *stats,
+		    detect_same_fn same_fn, void *arg);
+
+/*
+ * The payload shape of the event the last pipeline_frame() call made, or
+ * -1 when that frame gave no event (bad header, payload or record).
+ */
+int		 pipeline_last_shape(const struct pipeline *p);
+
 void		 pipeline_get_counters(const struct pipeline *p,
 		    struct pipeline_counters *c);
 const struct detect_runner *pipeline_runner(const struct pipeline *p);

@@ -1,0 +1,469 @@
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+ */
+
+/*
+ * Tests of admin.c: the admin port on 127.0.0.1 (port 0) with a fake
+ * snapshot provider, asked by libevent's HTTP client on the same loop.
+ * Checks the Prometheus text syntax line by line, label escaping, the
+ * /health and /detections JSON, 404 and 405.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <json-c/json.h>
+
+#include "admin.h"
+
+#define ODD_LISTENER	"tcp/\"odd\\name\"\n"
+#define ODD_DETECTION	"Say \"hi\" to C:\\Temp"
+
+struct reply {
+	int		 code;		/* HTTP status, 0: no answer */
+	char		*body;		/* NUL-terminated copy */
+	char		*ctype;		/* Content-Type */
+	bool		 done;
+};
+
+static struct event_base	*base;
+static struct admin		*adm;
+static struct detection		 dets[2];
+static char			*mitre[] = { "T1071.003", "T1071" };
+static bool			 fake_healthy = true;
+
+static void
+fake_snapshot(struct admin_snapshot *s, void *arg)
+{
+	static struct admin_listener	 l[2];
+	static struct admin_detection	 d[2];
+
+	(void)arg;
+	memset(l, 0, sizeof(l));
+	memset(d, 0, sizeof(d));
+	l[0].name = "udp/127.0.0.1:514";
+	l[0].frames = 7;
+	l[0].events[EVENT_SHAPE_XML] = 5;
+	l[1].name = ODD_LISTENER;
+	l[1].frames = 3;
+	l[1].events[EVENT_SHAPE_NXLOG] = 2;
+	d[0].det = &dets[0];
+	d[0].dc.matches = 11;
+	d[0].dc.rows = 4;
+	d[0].sc.keys = 2;
+	d[0].sc.early = 1;
+	d[0].sc.null_dropped = 6;
+	d[1].det = &dets[1];
+	d[1].dc.matches = 1;
+	s->listeners = l;
+	s->nlisteners = 2;
+	s->detections = d;
+	s->ndetections = 2;
+	s->pipeline.syslog_errors[PIPELINE_SYSLOG_BAD_PRI] = 9;
+	s->pipeline.decode_errors[DECODE_ERR_JSON_SYNTAX] = 13;
+	s->listen.oversize = 2;
+	s->sink.status_2xx = 40;
+	s->sink.status_5xx = 3;
+	s->sink.dropped = 8;
+	s->sink.queued = 17;
+	s->reloads = 2;
+	s->healthy = fake_healthy;
+	s->reason = fake_healthy ? NULL : "HEC failing: 3 errors, no "
+	    "success for 30 s";
+}
+
+static void
+setup(void)
+{
+	char	*err = NULL;
+
+	memset(dets, 0, sizeof(dets));
+	dets[0].name = "Windows Mail Protocol In Non-Common Process Path";
+	dets[0].id = "ac3311f5-661d-4e99-bd1f-3ec665b05441";
+	dets[0].version = 3;
+	dets[0].file = "conf/detections/mail.yml";
+	dets[0].mitre = mitre;
+	dets[0].nmitre = 2;
+	dets[1].name = ODD_DETECTION;
+	dets[1].id = "x\\y";
+	dets[1].version = 10;
+	dets[1].file = "odd.yml";
+	base = event_base_new();
+	cr_assert_not_null(base);
+	adm = admin_new(base, "127.0.0.1:0", fake_snapshot, NULL, &err);
+	cr_assert_not_null(adm, "admin_new: %s", err ? err : "?");
+	cr_assert_gt(admin_port(adm), 0);
+}
+
+static void
+teardown(void)
+{
+	admin_free(adm);
+	event_base_free(base);
+}
+
+TestSuite(admin, .init = setup, .fini = teardown);
+
+static void
+reply_cb(struct evhttp_request *req, void *arg)
+{
+	struct reply	*r = arg;
+	struct evbuffer	*b;
+	const char	*ct;
+	size_t		 n;
+
+	r->done = true;
+	event_base_loopbreak(base);
+	if (req == NULL)
+		return;
+	r->code = evhttp_request_get_response_code(req);
+	b = evhttp_request_get_input_buffer(req);
+	n = evbuffer_get_length(b);
+	r->body = calloc(1, n + 1);
+	evbuffer_copyout(b, r->body, n);
+	ct = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Content-Type");
+	r->ctype = strdup(ct != NULL ? ct : "");
+}
+
+/* One request on the loop, bounded by 5 s. */
+static struct reply
+ask(enum evhttp_cmd_type cmd, const char *path)
+{
+	struct evhttp_connection	*conn;
+	struct evhttp_request		*req;
+	struct reply			 r;
+	struct timeval			 tv = { 5, 0 };
+
+	memset(&r, 0, sizeof(r));
+	conn = evhttp_connection_base_new(base, NULL, "127.0.0.1",
+	    (unsigned short)admin_port(adm));
+	cr_assert_not_null(conn);
+	req = evhttp_request_new(reply_cb, &r);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Host",
+	    "127.0.0.1");
+	cr_assert_eq(evhttp_make_request(conn, req, cmd, path), 0);
+	event_base_loopexit(base, &tv);
+	event_base_dispatch(base);
+	cr_assert(r.done, "no answer to %s within 5 s", path);
+	evhttp_connection_free(conn);
+	return r;
+}
+
+static void
+reply_clear(struct reply *r)
+{
+	free(r->body);
+	free(r->ctype);
+}
+
+/* Whether the metric name part of a sample line is [a-zA-Z_:][a-zA-Z0-9_:]*. */
+static bool
+valid_name(const char *s, size_t n)
+{
+	size_t	 i;
+
+	if (n == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_' ||
+		    s[i] == ':' || (i > 0 && s[i] >= '0' && s[i] <= '9')))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Checks one sample line: name, optional {k="v",...} with only \\ \" \n
+ * escapes, a space, an unsigned integer.  Returns the name's length.
+ */
+static size_t
+check_sample(const char *line)
+{
+	const char	*p = line;
+	size_t		 nlen;
+
+	while (*p != '\0' && *p != '{' && *p != ' ')
+		p++;
+	nlen = (size_t)(p - line);
+	cr_assert(valid_name(line, nlen), "bad metric name in [%s]", line);
+	if (*p == '{') {
+		p++;
+		for (;;) {
+			const char *k = p;
+
+			while (*p != '=' && *p != '\0')
+				p++;
+			cr_assert(valid_name(k, (size_t)(p - k)),
+			    "bad label name in [%s]", line);
+			cr_assert_eq(p[1], '"', "unquoted label in [%s]", line);
+			p += 2;
+			while (*p != '"') {
+				cr_assert_neq(*p, '\0', "open quote [%s]", line);
+				if (*p == '\\') {
+					cr_assert(p[1] == '\\' || p[1] == '"' ||
+					    p[1] == 'n', "bad escape [%s]", line);
+					p++;
+				}
+				p++;
+			}
+			p++;
+			if (*p == ',') {
+				p++;
+				continue;
+			}
+			cr_assert_eq(*p, '}', "bad label list in [%s]", line);
+			p++;
+			break;
+		}
+	}
+	cr_assert_eq(*p, ' ', "no space before the value in [%s]", line);
+	p++;
+	cr_assert(*p >= '0' && *p <= '9', "bad value in [%s]", line);
+	while (*p >= '0' && *p <= '9')
+		p++;
+	cr_assert_eq(*p, '\0', "trailing bytes in [%s]", line);
+	return nlen;
+}
+
+Test(admin, metrics_are_prometheus_text_with_help_and_type)
+{
+	struct reply	 r;
+	char		*save = NULL, *line, *copy;
+	char		 family[128] = "";
+	bool		 help = false, type = false;
+	size_t		 samples = 0, nlen;
+
+	r = ask(EVHTTP_REQ_GET, "/metrics");
+	cr_assert_eq(r.code, 200);
+	cr_assert(strncmp(r.ctype, "text/plain; version=0.0.4", 25) == 0,
+	    "content type %s", r.ctype);
+	cr_assert_gt(strlen(r.body), 0);
+	cr_assert_eq(r.body[strlen(r.body) - 1], '\n');
+	copy = strdup(r.body);
+	for (line = strtok_r(copy, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "# HELP ", 7) == 0) {
+			cr_assert(sscanf(line + 7, "%127s", family) == 1);
+			help = true;
+			type = false;
+			continue;
+		}
+		if (strncmp(line, "# TYPE ", 7) == 0) {
+			cr_assert(help, "TYPE without HELP: %s", line);
+			cr_assert_eq(strncmp(line + 7, family, strlen(family)),
+			    0, "TYPE of another family: %s", line);
+			cr_assert(strcmp(line + 8 + strlen(family),
+			    "counter") == 0 || strcmp(line + 8 +
+			    strlen(family), "gauge") == 0, "type: %s", line);
+			type = true;
+			continue;
+		}
+		cr_assert_neq(line[0], '#', "stray comment %s", line);
+		nlen = check_sample(line);
+		cr_assert(help && type, "sample before HELP/TYPE: %s", line);
+		cr_assert(nlen == strlen(family) &&
+		    strncmp(line, family, nlen) == 0,
+		    "sample %s outside its family %s", line, family);
+		cr_assert(strncmp(line, "hecsentry_", 10) == 0);
+		samples++;
+	}
+	free(copy);
+	cr_assert_gt(samples, 40);
+	reply_clear(&r);
+}
+
+Test(admin, metrics_carry_the_provider_numbers)
+{
+	struct reply	 r;
+
+	r = ask(EVHTTP_REQ_GET, "/metrics");
+	cr_assert_eq(r.code, 200);
+	cr_assert_not_null(strstr(r.body, "hecsentry_frames_total{listener="
+	    "\"udp/127.0.0.1:514\"} 7\n"));
+	cr_assert_not_null(strstr(r.body, "hecsentry_events_total{listener="
+	    "\"udp/127.0.0.1:514\",shape=\"xml\"} 5\n"));
+	cr_assert_not_null(strstr(r.body, "hecsentry_parse_errors_total{"
+	    "stage=\"syslog\",reason=\"bad_pri\"} 9\n"));
+	cr_assert_not_null(strstr(r.body, "hecsentry_parse_errors_total{"
+	    "stage=\"decode\",reason=\"json_syntax\"} 13\n"));
+	cr_assert_not_null(strstr(r.body, "hecsentry_detection_matches_total{"
+	    "detection=\"Windows Mail Protocol In Non-Common Process Path\","
+	    "id=\"ac3311f5-661d-4e99-bd1f-3ec665b05441\"} 11\n"));
+	cr_assert_not_null(strstr(r.body, "hecsentry_detection_keys{detection="
+	    "\"Windows Mail Protocol In Non-Common Process Path\",id=\""
+	    "ac3311f5-661d-4e99-bd1f-3ec665b05441\"} 2\n"));
+	cr_assert_not_null(strstr(r.body,
+	    "hecsentry_hec_requests_total{status=\"5xx\"} 3\n"));
+	cr_assert_not_null(strstr(r.body,
+	    "hecsentry_drops_total{reason=\"alert_queue_full\"} 8\n"));
+	cr_assert_not_null(strstr(r.body,
+	    "hecsentry_drops_total{reason=\"null_by_field\"} 6\n"));
+	cr_assert_not_null(strstr(r.body,
+	    "hecsentry_drops_total{reason=\"oversize_frame\"} 2\n"));
+	cr_assert_not_null(strstr(r.body, "hecsentry_alert_queue_alerts 17\n"));
+	cr_assert_not_null(strstr(r.body, "hecsentry_reloads_total 2\n"));
+	cr_assert_not_null(strstr(r.body, "hecsentry_up 1\n"));
+	reply_clear(&r);
+}
+
+Test(admin, label_values_are_escaped)
+{
+	struct reply	 r;
+
+	r = ask(EVHTTP_REQ_GET, "/metrics");
+	cr_assert_eq(r.code, 200);
+	cr_assert_not_null(strstr(r.body, "hecsentry_frames_total{listener="
+	    "\"tcp/\\\"odd\\\\name\\\"\\n\"} 3\n"), "%s", r.body);
+	cr_assert_not_null(strstr(r.body, "{detection=\"Say \\\"hi\\\" to "
+	    "C:\\\\Temp\",id=\"x\\\\y\"} 1\n"));
+	cr_assert_null(strstr(r.body, "odd\\name"));
+	reply_clear(&r);
+}
+
+Test(admin, escape_label_handles_each_special_byte)
+{
+	struct evbuffer	*b = evbuffer_new();
+	char		 out[64];
+	size_t		 n;
+
+	cr_assert_eq(admin_escape_label(b, "a\\b\"c\nd"), 0);
+	n = evbuffer_get_length(b);
+	cr_assert_lt(n, sizeof(out));
+	evbuffer_remove(b, out, n);
+	out[n] = '\0';
+	cr_assert_str_eq(out, "a\\\\b\\\"c\\nd");
+	evbuffer_free(b);
+}
+
+Test(admin, health_is_200_when_healthy)
+{
+	struct reply		 r;
+	struct json_object	*o, *v;
+
+	r = ask(EVHTTP_REQ_GET, "/health");
+	cr_assert_eq(r.code, 200);
+	cr_assert_str_eq(r.ctype, "application/json");
+	o = json_tokener_parse(r.body);
+	cr_assert_not_null(o, "not JSON: %s", r.body);
+	cr_assert(json_object_object_get_ex(o, "status", &v));
+	cr_assert_str_eq(json_object_get_string(v), "ok");
+	cr_assert_not(json_object_object_get_ex(o, "reason", &v));
+	json_object_put(o);
+	reply_clear(&r);
+}
+
+Test(admin, health_is_503_with_a_reason_when_failing)
+{
+	struct reply		 r;
+	struct json_object	*o, *v;
+
+	fake_healthy = false;
+	r = ask(EVHTTP_REQ_GET, "/health");
+	cr_assert_eq(r.code, 503);
+	o = json_tokener_parse(r.body);
+	cr_assert_not_null(o, "not JSON: %s", r.body);
+	cr_assert(json_object_object_get_ex(o, "status", &v));
+	cr_assert_str_eq(json_object_get_string(v), "failing");
+	cr_assert(json_object_object_get_ex(o, "reason", &v));
+	cr_assert_not_null(strstr(json_object_get_string(v), "HEC failing"));
+	json_object_put(o);
+	reply_clear(&r);
+	r = ask(EVHTTP_REQ_GET, "/metrics");
+	cr_assert_not_null(strstr(r.body, "hecsentry_up 0\n"));
+	reply_clear(&r);
+	fake_healthy = true;
+}
+
+Test(admin, detections_lists_versions_hits_and_rows)
+{
+	struct reply		 r;
+	struct json_object	*o, *arr, *d, *v;
+
+	r = ask(EVHTTP_REQ_GET, "/detections");
+	cr_assert_eq(r.code, 200);
+	o = json_tokener_parse(r.body);
+	cr_assert_not_null(o, "not JSON: %s", r.body);
+	cr_assert(json_object_object_get_ex(o, "detections", &arr));
+	cr_assert_eq(json_object_array_length(arr), 2);
+	d = json_object_array_get_idx(arr, 0);
+	cr_assert(json_object_object_get_ex(d, "version", &v));
+	cr_assert_eq(json_object_get_int(v), 3);
+	cr_assert(json_object_object_get_ex(d, "hits", &v));
+	cr_assert_eq(json_object_get_int(v), 11);
+	cr_assert(json_object_object_get_ex(d, "rows", &v));
+	cr_assert_eq(json_object_get_int(v), 4);
+	cr_assert(json_object_object_get_ex(d, "mitre_attack_id", &v));
+	cr_assert_str_eq(json_object_get_string(
+	    json_object_array_get_idx(v, 0)), "T1071.003");
+	d = json_object_array_get_idx(arr, 1);
+	cr_assert(json_object_object_get_ex(d, "name", &v));
+	cr_assert_str_eq(json_object_get_string(v), ODD_DETECTION);
+	cr_assert(json_object_object_get_ex(d, "id", &v));
+	cr_assert_str_eq(json_object_get_string(v), "x\\y");
+	json_object_put(o);
+	reply_clear(&r);
+}
+
+Test(admin, other_paths_are_404)
+{
+	struct reply	 r;
+
+	r = ask(EVHTTP_REQ_GET, "/");
+	cr_assert_eq(r.code, 404);
+	reply_clear(&r);
+	r = ask(EVHTTP_REQ_GET, "/metricsx");
+	cr_assert_eq(r.code, 404);
+	reply_clear(&r);
+	r = ask(EVHTTP_REQ_GET, "/health?verbose=1");
+	cr_assert_eq(r.code, 200);
+	reply_clear(&r);
+}
+
+Test(admin, only_get_is_allowed)
+{
+	struct reply	 r;
+
+	r = ask(EVHTTP_REQ_POST, "/metrics");
+	cr_assert_eq(r.code, 405);
+	reply_clear(&r);
+	r = ask(EVHTTP_REQ_DELETE, "/health");
+	cr_assert_eq(r.code, 405);
+	reply_clear(&r);
+	r = ask(EVHTTP_REQ_HEAD, "/detections");
+	cr_assert_eq(r.code, 405);
+	reply_clear(&r);
+}
+
+Test(admin, malformed_address_is_refused)
+{
+	char		*err = NULL;
+	struct admin	*a;
+
+	a = admin_new(base, "localhost", fake_snapshot, NULL, &err);
+	cr_assert_null(a);
+	cr_assert_not_null(strstr(err, "ADDR:PORT"));
+	free(err);
+	a = admin_new(base, "127.0.0.1:99999", fake_snapshot, NULL, &err);
+	cr_assert_null(a);
+	free(err);
+	a = admin_new(base, "[::1]:0", fake_snapshot, NULL, &err);
+	if (a != NULL)
+		cr_assert_gt(admin_port(a), 0);
+	free(err);
+	admin_free(a);
+}
