@@ -107,7 +107,7 @@ else
 	say "context: git archive of $(git -C "$top" rev-parse --short HEAD)"
 fi
 say "buildah bud -f docker/Dockerfile -t $IMAGE (CHECK=${CHECK:-yes})"
-$BUILDAH bud --isolation chroot --pull-never --layers \
+$BUILDAH bud --isolation chroot --pull-never --layers --force-rm \
     --build-arg DEBIAN_IMAGE="$BASE" --build-arg CHECK="${CHECK:-yes}" \
     -f "$top/docker/Dockerfile" \
     -t "$IMAGE" "$context" >"$work/bud.log" 2>&1 ||
