@@ -63,7 +63,8 @@ enum config_type {
 	CONFIG_T_SIZE,		/* size_t, k/M/G suffixes (powers of 1024) */
 	CONFIG_T_DURATION,	/* int, seconds (s/m/h suffixes) * scale */
 	CONFIG_T_NULLBY,	/* null_by_fields: keep|drop */
-	CONFIG_T_OUTPUT		/* output: hec|stdout|file:PATH */
+	CONFIG_T_OUTPUT,	/* output: hec|stdout|file:PATH */
+	CONFIG_T_TLSVERIFY	/* tls_verify_client: no|optional|require */
 };
 
 struct config_key {
@@ -103,6 +104,27 @@ static const struct config_key config_keys[] = {
 	{ "max_json_depth", NULL, CONFIG_T_INT, OFF(max_json_depth), 0,
 	    1, 1024, 0, "64", "N",
 	    "deepest JSON/XML nesting accepted" },
+	{ "max_xml_depth", NULL, CONFIG_T_INT, OFF(max_xml_depth), 0,
+	    1, 1024, 0, "16", "N",
+	    "deepest XML element nesting accepted" },
+	{ "max_xml_bytes", NULL, CONFIG_T_SIZE, OFF(max_xml_bytes), 0,
+	    512, 16 * MIB, 0, "65536", "SIZE",
+	    "longest XML payload parsed; longer ones are counted, skipped" },
+	{ "listen_tls", "listen-tls", CONFIG_T_LIST, OFF(listen_tls),
+	    OFF(nlisten_tls), 0, 0, 0, NULL, "ADDR:PORT",
+	    "syslog over TLS listener, RFC 5425 (repeatable)" },
+	{ "tls_cert_file", NULL, CONFIG_T_PATH, OFF(tls_cert_file), 0,
+	    0, 0, 0, NULL, "FILE",
+	    "PEM certificate (chain) of the TLS listeners" },
+	{ "tls_key_file", NULL, CONFIG_T_PATH, OFF(tls_key_file), 0,
+	    0, 0, 0, NULL, "FILE",
+	    "PEM private key of the TLS listeners" },
+	{ "tls_ca_file", NULL, CONFIG_T_PATH, OFF(tls_ca_file), 0,
+	    0, 0, 0, NULL, "FILE",
+	    "PEM CAs that client certificates must chain to" },
+	{ "tls_verify_client", NULL, CONFIG_T_TLSVERIFY,
+	    OFF(tls_verify_client), 0, 0, 0, 0, "no", "no|optional|require",
+	    "ask TLS clients for a certificate (require: mutual TLS)" },
 	{ "detections", "detections", CONFIG_T_PATH, OFF(detections_dir), 0,
 	    0, 0, 0, HECSENTRY_SYSCONFDIR "/detections", "DIR",
 	    "directory of detection YAML files" },
@@ -378,6 +400,18 @@ config_set_key(struct config *cfg, const struct config_key *k,
 		free(cfg->output_path);
 		cfg->output_path = NULL;
 		return 0;
+	case CONFIG_T_TLSVERIFY:
+		if (strcmp(value, "no") == 0)
+			cfg->tls_verify_client = CONFIG_TLS_VERIFY_NO;
+		else if (strcmp(value, "optional") == 0)
+			cfg->tls_verify_client = CONFIG_TLS_VERIFY_OPTIONAL;
+		else if (strcmp(value, "require") == 0)
+			cfg->tls_verify_client = CONFIG_TLS_VERIFY_REQUIRE;
+		else {
+			*why = "expected no, optional or require";
+			return -1;
+		}
+		return 0;
 	case CONFIG_T_INT:
 		if (config_parse_number(value, NULL, NULL, &v, why) == -1)
 			return -1;
@@ -443,6 +477,10 @@ config_free(struct config *cfg)
 	free(cfg->config_file);
 	config_list_clear(&cfg->listen_tcp, &cfg->nlisten_tcp);
 	config_list_clear(&cfg->listen_udp, &cfg->nlisten_udp);
+	config_list_clear(&cfg->listen_tls, &cfg->nlisten_tls);
+	free(cfg->tls_cert_file);
+	free(cfg->tls_key_file);
+	free(cfg->tls_ca_file);
 	free(cfg->detections_dir);
 	free(cfg->macros_dir);
 	free(cfg->output_path);
@@ -713,6 +751,18 @@ config_finish(struct config *cfg, char **errstr)
 			return -1;
 		free(cfg->hec_url[i]);
 		cfg->hec_url[i] = u;
+	}
+	if (cfg->nlisten_tls > 0 && (cfg->tls_cert_file == NULL ||
+	    cfg->tls_key_file == NULL)) {
+		xasprintf(errstr, "listen_tls needs tls_cert_file and "
+		    "tls_key_file");
+		return -1;
+	}
+	if (cfg->nlisten_tls > 0 &&
+	    cfg->tls_verify_client != CONFIG_TLS_VERIFY_NO &&
+	    cfg->tls_ca_file == NULL) {
+		xasprintf(errstr, "tls_verify_client needs tls_ca_file");
+		return -1;
 	}
 	if (cfg->hec_retry_min_ms > cfg->hec_retry_max_ms) {
 		xasprintf(errstr, "hec_retry_min_ms (%d) is above "

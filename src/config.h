@@ -31,6 +31,12 @@ enum config_output {
 	CONFIG_OUTPUT_FILE
 };
 
+enum config_tls_verify {
+	CONFIG_TLS_VERIFY_NO = 0,	/* no client certificate asked */
+	CONFIG_TLS_VERIFY_OPTIONAL,	/* asked, verified when sent */
+	CONFIG_TLS_VERIFY_REQUIRE	/* mutual TLS */
+};
+
 struct config {
 	char		*config_file;	/* -c FILE, NULL when none */
 	bool		 foreground;	/* -f (we never fork; kept for rc) */
@@ -46,6 +52,14 @@ struct config {
 	int		 idle_timeout_s;/* TCP idle timeout, 0 = none */
 	size_t		 udp_rcvbuf;	/* SO_RCVBUF asked, default 8 MiB */
 	int		 max_json_depth;/* JSON/XML nesting */
+	int		 max_xml_depth;	/* XML element nesting */
+	size_t		 max_xml_bytes;	/* longest XML payload */
+	char		**listen_tls;	/* RFC 5425 listeners */
+	size_t		 nlisten_tls;
+	char		*tls_cert_file;	/* PEM chain, re-read on SIGHUP */
+	char		*tls_key_file;	/* PEM private key */
+	char		*tls_ca_file;	/* CAs of client certificates */
+	enum config_tls_verify tls_verify_client;
 
 	char		*detections_dir;/* conf/detections */
 	char		*macros_dir;	/* conf/macros */

@@ -199,9 +199,9 @@ decode_thread_clear(void)
 
 /*
  * Decodes one XmlWinEventLog document into ev.  Returns DECODE_OK,
- * DECODE_ERR_XML_SYNTAX, DECODE_ERR_XML_LIMIT (too deep, DOCTYPE or an
- * entity declaration), DECODE_ERR_TOO_LARGE, or DECODE_ERR_SHAPE when the
- * root element is not <Event>.
+ * DECODE_ERR_XML_SYNTAX, DECODE_ERR_XML_LIMIT (too long, too deep,
+ * DOCTYPE or an entity declaration), DECODE_ERR_TOO_LARGE, or
+ * DECODE_ERR_SHAPE when the root element is not <Event>.
  */
 enum decode_error
 decode_xml(const char *buf, size_t len, const struct decode_limits *lim,
@@ -212,6 +212,8 @@ decode_xml(const char *buf, size_t len, const struct decode_limits *lim,
 
 	if (len > INT_MAX)
 		return DECODE_ERR_TOO_LARGE;
+	if (lim != NULL && lim->max_xml_bytes > 0 && len > lim->max_xml_bytes)
+		return DECODE_ERR_XML_LIMIT;
 	if (decode_xml_parser == NULL) {
 		if ((decode_xml_parser = XML_ParserCreate("UTF-8")) == NULL)
 			return DECODE_ERR_TOO_LARGE;
@@ -220,7 +222,10 @@ decode_xml(const char *buf, size_t len, const struct decode_limits *lim,
 	memset(&x, 0, sizeof(x));
 	x.parser = decode_xml_parser;
 	x.ev = ev;
-	x.max_depth = lim != NULL ? lim->max_depth : 64;
+	x.max_depth = 64;
+	if (lim != NULL)
+		x.max_depth = lim->max_xml_depth > 0 ? lim->max_xml_depth :
+		    lim->max_depth;
 	x.capture = -1;
 	XML_SetUserData(x.parser, &x);
 	XML_SetElementHandler(x.parser, decode_xml_start_cb,

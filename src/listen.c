@@ -20,8 +20,11 @@
  * EAGAIN.  Frames go to the caller's callback, borrowed; this module never
  * looks inside them (syslog.c does).  Limits: frame size, connections,
  * idle time; anything over a limit is counted, never logged per message.
- * TLS (RFC 5425) slots in through listen_attach(), which frames any
- * bufferevent.
+ * Each listen_tls address (RFC 5425) accepts like TCP but wraps the
+ * socket in a libevent OpenSSL bufferevent (TLS 1.2 or later, optional or
+ * required client certificates); the framing is the same.  The SSL_CTX is
+ * rebuilt by listen_reload_tls() so certificates can be renewed on SIGHUP;
+ * open sessions keep the context they started with.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -40,8 +43,12 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "listen.h"
 #include "log.h"
@@ -57,6 +64,7 @@
 struct listen_sock {
 	struct listen		*l;	/* owner */
 	bool			 udp;	/* datagram socket */
+	bool			 tls;	/* TLS stream socket */
 	int			 fd;	/* UDP socket, -1 once closed */
 	int			 port;	/* bound port */
 	struct evconnlistener	*evl;	/* TCP acceptor, NULL once closed */
@@ -90,6 +98,9 @@ struct listen {
 	size_t			 ntcp;
 	struct listen_sock	**udp;	/* UDP sockets */
 	size_t			 nudp;
+	struct listen_sock	**tls;	/* TLS listeners */
+	size_t			 ntls;
+	SSL_CTX			*tls_ctx; /* for new sessions; refcounted */
 	struct listen_conns	 conns;	/* open TCP connections */
 	struct listen_counters	 c;	/* what listen_get_counters() reads */
 	char			*dgram;	/* max_frame + 1 bytes for recvmsg */
@@ -97,6 +108,128 @@ struct listen {
 };
 
 static void	listen_conn_frames(struct listen_conn *);
+
+/*
+ * The reasons of OpenSSL's error queue as one line (emptying the queue),
+ * or "unknown error".  The one place where OpenSSL errors become text;
+ * the result is valid until the next call.
+ */
+static const char *
+listen_tls_error(void)
+{
+	static char	 msg[512];
+	char		 one[256];
+	unsigned long	 e;
+	size_t		 len = 0;
+
+	msg[0] = '\0';
+	while ((e = ERR_get_error()) != 0) {
+		ERR_error_string_n(e, one, sizeof(one));
+		if (len < sizeof(msg) - 1)
+			len += snprintf(msg + len, sizeof(msg) - len, "%s%s",
+			    len > 0 ? "; " : "", one);
+	}
+	return msg[0] != '\0' ? msg : "unknown error";
+}
+
+/* The error that ended a TLS bufferevent; see listen_tls_error(). */
+static const char *
+listen_tls_bev_error(struct bufferevent *bev)
+{
+	static char	 msg[512];
+	char		 one[256];
+	unsigned long	 e;
+	size_t		 len = 0;
+
+	msg[0] = '\0';
+	while ((e = bufferevent_get_openssl_error(bev)) != 0) {
+		ERR_error_string_n(e, one, sizeof(one));
+		if (len < sizeof(msg) - 1)
+			len += snprintf(msg + len, sizeof(msg) - len, "%s%s",
+			    len > 0 ? "; " : "", one);
+	}
+	if (msg[0] != '\0')
+		return msg;
+	if (EVUTIL_SOCKET_ERROR() != 0)
+		return evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR());
+	return listen_tls_error();
+}
+
+/*
+ * Builds the server SSL_CTX of cfg's tls_* keys: certificate chain and
+ * key (checked against each other), TLS 1.2 or later, no renegotiation,
+ * client certificates asked (optional) or required (mutual TLS) and then
+ * verified against tls_ca_file.  Returns it (caller SSL_CTX_free()s) or
+ * NULL with *errstr.
+ */
+static SSL_CTX *
+listen_tls_ctx_new(const struct config *cfg, char **errstr)
+{
+	static const unsigned char	 sid[] = "hecsentry";
+	STACK_OF(X509_NAME)		*names;
+	SSL_CTX				*ctx;
+	int				 mode;
+
+	ERR_clear_error();
+	if (cfg->tls_cert_file == NULL || cfg->tls_key_file == NULL) {
+		xasprintf(errstr, "TLS: tls_cert_file and tls_key_file are "
+		    "needed");
+		return NULL;
+	}
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
+		xasprintf(errstr, "TLS: %s", listen_tls_error());
+		return NULL;
+	}
+	if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
+		xasprintf(errstr, "TLS: cannot require TLS 1.2: %s",
+		    listen_tls_error());
+		goto out_free;
+	}
+	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
+	    SSL_OP_CIPHER_SERVER_PREFERENCE);
+	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->tls_cert_file) != 1) {
+		xasprintf(errstr, "tls_cert_file %s: %s", cfg->tls_cert_file,
+		    listen_tls_error());
+		goto out_free;
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, cfg->tls_key_file,
+	    SSL_FILETYPE_PEM) != 1) {
+		xasprintf(errstr, "tls_key_file %s: %s", cfg->tls_key_file,
+		    listen_tls_error());
+		goto out_free;
+	}
+	if (SSL_CTX_check_private_key(ctx) != 1) {
+		xasprintf(errstr, "tls_key_file %s does not match "
+		    "tls_cert_file %s", cfg->tls_key_file, cfg->tls_cert_file);
+		goto out_free;
+	}
+	if (SSL_CTX_set_session_id_context(ctx, sid, sizeof(sid) - 1) != 1) {
+		xasprintf(errstr, "TLS: %s", listen_tls_error());
+		goto out_free;
+	}
+	if (cfg->tls_verify_client == CONFIG_TLS_VERIFY_NO)
+		return ctx;
+	if (cfg->tls_ca_file == NULL) {
+		xasprintf(errstr, "tls_verify_client needs tls_ca_file");
+		goto out_free;
+	}
+	if (SSL_CTX_load_verify_locations(ctx, cfg->tls_ca_file, NULL) != 1 ||
+	    (names = SSL_load_client_CA_file(cfg->tls_ca_file)) == NULL) {
+		xasprintf(errstr, "tls_ca_file %s: %s", cfg->tls_ca_file,
+		    listen_tls_error());
+		goto out_free;
+	}
+	SSL_CTX_set_client_CA_list(ctx, names);
+	mode = SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE;
+	if (cfg->tls_verify_client == CONFIG_TLS_VERIFY_REQUIRE)
+		mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+	SSL_CTX_set_verify(ctx, mode, NULL);
+	return ctx;
+
+out_free:
+	SSL_CTX_free(ctx);
+	return NULL;
+}
 
 static void
 listen_conn_free(struct listen_conn *conn)
@@ -336,6 +469,10 @@ listen_conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_TIMEOUT) {
 		conn->l->c.conns_idle++;
 		log_debug("%s: idle connection closed", conn->src.listener);
+	} else if ((what & BEV_EVENT_ERROR) && conn->src.tls) {
+		conn->l->c.tls_errors++;
+		log_debug("%s: TLS error: %s", conn->src.listener,
+		    listen_tls_bev_error(bev));
 	} else if (what & BEV_EVENT_ERROR)
 		log_debug("%s: connection error: %s", conn->src.listener,
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
@@ -400,6 +537,32 @@ listen_conn_add(struct listen *l, struct bufferevent *bev,
 	return 0;
 }
 
+/*
+ * Wraps an accepted socket in a server-side OpenSSL bufferevent (the
+ * handshake runs as data arrives).  Returns it (it owns fd and the SSL
+ * from then on), or NULL, fd still the caller's.
+ */
+static struct bufferevent *
+listen_tls_bev_new(struct listen *l, struct listen_sock *sock, int fd)
+{
+	struct bufferevent	*bev;
+	SSL			*ssl;
+
+	if ((ssl = SSL_new(l->tls_ctx)) == NULL) {
+		log_warnx("%s: SSL_new: %s", sock->name, listen_tls_error());
+		return NULL;
+	}
+	bev = bufferevent_openssl_socket_new(l->base, fd, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	/* a sender that closes without close_notify still ends a frame */
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return bev;
+}
+
 static void
 listen_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
@@ -413,7 +576,11 @@ listen_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 	if (getnameinfo(sa, salen, host, sizeof(host), NULL, 0,
 	    NI_NUMERICHOST) != 0)
 		snprintf(host, sizeof(host), "?");
-	bev = bufferevent_socket_new(l->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (sock->tls)
+		bev = listen_tls_bev_new(l, sock, fd);
+	else
+		bev = bufferevent_socket_new(l->base, fd,
+		    BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
 		log_warnx("%s: cannot create a bufferevent", sock->name);
 		close(fd);
@@ -590,8 +757,9 @@ listen_sock_name(struct listen_sock *sock, int fd)
 	struct sockaddr_storage	 ss;
 	socklen_t		 sl = sizeof(ss);
 	char			 host[NI_MAXHOST], serv[NI_MAXSERV];
-	const char		*proto = sock->udp ? "udp" : "tcp";
+	const char		*proto;
 
+	proto = sock->udp ? "udp" : sock->tls ? "tls" : "tcp";
 	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == -1)
 		return -1;
 	if (getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host),
@@ -604,6 +772,7 @@ listen_sock_name(struct listen_sock *sock, int fd)
 		xasprintf(&sock->name, "%s/%s:%s", proto, host, serv);
 	sock->src.listener = sock->name;
 	sock->src.udp = sock->udp;
+	sock->src.tls = sock->tls;
 	return 0;
 }
 
@@ -673,13 +842,17 @@ listen_sock_start(struct listen *l, struct listen_sock *sock, int fd)
 	return 0;
 }
 
-/* Binds every address spec resolves to.  Returns 0, or -1 with *errstr. */
+/*
+ * Binds every address spec resolves to, as UDP, TCP or (tls) TLS over
+ * TCP.  Returns 0, or -1 with *errstr.
+ */
 static int
-listen_bind(struct listen *l, const char *spec, bool udp, char **errstr)
+listen_bind(struct listen *l, const char *spec, bool udp, bool tls,
+    char **errstr)
 {
 	struct addrinfo		 hints, *res, *ai;
 	struct listen_sock	*sock, ***arr;
-	const char		*proto = udp ? "udp" : "tcp";
+	const char		*proto = udp ? "udp" : tls ? "tls" : "tcp";
 	char			 host[NI_MAXHOST], port[8];
 	size_t			*narr, nbound = 0;
 	bool			 any;
@@ -699,8 +872,8 @@ listen_bind(struct listen *l, const char *spec, bool udp, char **errstr)
 		xasprintf(errstr, "%s/%s: %s", proto, spec, gai_strerror(rc));
 		return -1;
 	}
-	arr = udp ? &l->udp : &l->tcp;
-	narr = udp ? &l->nudp : &l->ntcp;
+	arr = udp ? &l->udp : tls ? &l->tls : &l->tcp;
+	narr = udp ? &l->nudp : tls ? &l->ntls : &l->ntcp;
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		if ((fd = listen_socket(ai, udp)) == -1) {
 			if (any && errno == EAFNOSUPPORT)
@@ -712,6 +885,7 @@ listen_bind(struct listen *l, const char *spec, bool udp, char **errstr)
 		sock = xcalloc(1, sizeof(*sock));
 		sock->l = l;
 		sock->udp = udp;
+		sock->tls = tls;
 		sock->fd = -1;
 		*arr = xreallocarray(*arr, *narr + 1, sizeof(**arr));
 		(*arr)[(*narr)++] = sock;
@@ -757,10 +931,19 @@ listen_new(struct event_base *base, const struct config *cfg,
 	l->dgram = xmalloc(l->max_frame + 1);
 
 	for (i = 0; i < cfg->nlisten_tcp; i++)
-		if (listen_bind(l, cfg->listen_tcp[i], false, errstr) == -1)
+		if (listen_bind(l, cfg->listen_tcp[i], false, false,
+		    errstr) == -1)
 			goto out_free;
 	for (i = 0; i < cfg->nlisten_udp; i++)
-		if (listen_bind(l, cfg->listen_udp[i], true, errstr) == -1)
+		if (listen_bind(l, cfg->listen_udp[i], true, false,
+		    errstr) == -1)
+			goto out_free;
+	if (cfg->nlisten_tls > 0 &&
+	    (l->tls_ctx = listen_tls_ctx_new(cfg, errstr)) == NULL)
+		goto out_free;
+	for (i = 0; i < cfg->nlisten_tls; i++)
+		if (listen_bind(l, cfg->listen_tls[i], false, true,
+		    errstr) == -1)
 			goto out_free;
 	return l;
 
@@ -769,14 +952,15 @@ out_free:
 	return NULL;
 }
 
-void
-listen_close(struct listen *l)
+/* Frees the acceptors of n stream listeners. */
+static void
+listen_close_streams(struct listen_sock **socks, size_t n)
 {
 	struct listen_sock	*sock;
 	size_t			 i;
 
-	for (i = 0; i < l->ntcp; i++) {
-		sock = l->tcp[i];
+	for (i = 0; i < n; i++) {
+		sock = socks[i];
 		if (sock->evl != NULL)
 			evconnlistener_free(sock->evl);
 		sock->evl = NULL;
@@ -784,6 +968,16 @@ listen_close(struct listen *l)
 			event_free(sock->ev);
 		sock->ev = NULL;
 	}
+}
+
+void
+listen_close(struct listen *l)
+{
+	struct listen_sock	*sock;
+	size_t			 i;
+
+	listen_close_streams(l->tcp, l->ntcp);
+	listen_close_streams(l->tls, l->ntls);
 	for (i = 0; i < l->nudp; i++) {
 		sock = l->udp[i];
 		if (sock->ev != NULL)
@@ -814,8 +1008,14 @@ listen_free(struct listen *l)
 		free(l->udp[i]->name);
 		free(l->udp[i]);
 	}
+	for (i = 0; i < l->ntls; i++) {
+		free(l->tls[i]->name);
+		free(l->tls[i]);
+	}
 	free(l->tcp);
 	free(l->udp);
+	free(l->tls);
+	SSL_CTX_free(l->tls_ctx);
 	free(l->dgram);
 	free(l);
 }
@@ -861,6 +1061,40 @@ listen_attach(struct listen *l, struct bufferevent *bev, const char *name)
 {
 	return listen_conn_add(l, bev, NULL, name != NULL ? name :
 	    "attached");
+}
+
+int
+listen_reload_tls(struct listen *l, const struct config *cfg, char **errstr)
+{
+	SSL_CTX	*ctx;
+
+	*errstr = NULL;
+	if (l->ntls == 0)
+		return 0;
+	if ((ctx = listen_tls_ctx_new(cfg, errstr)) == NULL)
+		return -1;
+	SSL_CTX_free(l->tls_ctx);
+	l->tls_ctx = ctx;
+	log_info("TLS: certificate %s and key %s loaded", cfg->tls_cert_file,
+	    cfg->tls_key_file);
+	return 0;
+}
+
+int
+listen_port_tls(const struct listen *l, size_t i)
+{
+	return i < l->ntls ? l->tls[i]->port : -1;
+}
+
+size_t
+listen_buffered(const struct listen *l)
+{
+	const struct listen_conn	*conn;
+	size_t				 n = 0;
+
+	TAILQ_FOREACH(conn, &l->conns, entry)
+		n += evbuffer_get_length(bufferevent_get_input(conn->bev));
+	return n;
 }
 
 int

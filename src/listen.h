@@ -16,8 +16,10 @@
  * (octet counting "LEN SP MSG", else LF or NUL with a trailing CR
  * stripped).  Each complete frame is handed to the frame callback as
  * (const char *, size_t), borrowed until the callback returns.  Caps:
- * connections, frame size, idle time.  listen_pause() stops reading from
- * every TCP connection (back-pressure); UDP keeps reading and counts.
+ * connections, frame size (which also bounds each connection's input
+ * buffer), idle time.  TLS listeners (RFC 5425) frame the same way.
+ * listen_pause() stops reading from every TCP and TLS connection
+ * (back-pressure); UDP keeps reading and counts.
  */
 #ifndef HECSENTRY_LISTEN_H
 #define HECSENTRY_LISTEN_H
@@ -34,6 +36,7 @@
 struct listen_source {
 	const char	*listener;	/* "tcp/127.0.0.1:514", for metrics */
 	bool		 udp;		/* datagram or stream */
+	bool		 tls;		/* stream over TLS (RFC 5425) */
 };
 
 /* Called for every frame; buf is borrowed until it returns. */
@@ -51,15 +54,18 @@ struct listen_counters {
 	uint64_t	 conns_idle;	/* closed for idleness */
 	uint64_t	 udp_truncated;	/* datagrams over max_frame */
 	uint64_t	 udp_kernel_drops; /* SO_RXQ_OVFL, where available */
+	uint64_t	 tls_errors;	/* TLS handshakes or sessions failed */
 	size_t		 conns_open;	/* now */
 };
 
 struct listen;
 
 /*
- * Binds every listen_tcp and listen_udp address of cfg on base.  cfg is
- * borrowed for the lifetime of the struct listen.  Returns NULL with
- * *errstr (caller frees) when any address cannot be bound.
+ * Binds every listen_tcp, listen_udp and listen_tls address of cfg on
+ * base (TLS: loads tls_cert_file, tls_key_file and, when
+ * tls_verify_client is not no, tls_ca_file).  cfg is borrowed for the
+ * lifetime of the struct listen.  Returns NULL with *errstr (caller
+ * frees) when any address cannot be bound or a TLS file is bad.
  */
 struct listen	*listen_new(struct event_base *base, const struct config *cfg,
 		    listen_frame_fn cb, void *arg, char **errstr);
@@ -88,5 +94,22 @@ int		 listen_port(const struct listen *l, bool udp, size_t i);
 
 void		 listen_get_counters(const struct listen *l,
 		    struct listen_counters *c);
+
+/*
+ * SIGHUP: re-reads the TLS certificate, key and CA files named by cfg
+ * (only its tls_* keys are used; listeners are not re-bound).  New
+ * sessions use them; open ones keep theirs.  Returns 0 (also when there
+ * is no TLS listener), or -1 with *errstr (caller frees), the old
+ * certificates still in use.
+ */
+int		 listen_reload_tls(struct listen *l, const struct config *cfg,
+		    char **errstr);
+
+/* The port of the i-th TLS listener, or -1 (see listen_port()). */
+int		 listen_port_tls(const struct listen *l, size_t i);
+
+/* Bytes read and not yet framed, all connections: at most about
+ * max_frame per connection. */
+size_t		 listen_buffered(const struct listen *l);
 
 #endif /* HECSENTRY_LISTEN_H */

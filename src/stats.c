@@ -163,6 +163,8 @@ stats_free(struct stats_table *t)
 {
 	if (t == NULL)
 		return;
+	if (t->opts.shared_bytes != NULL)
+		*t->opts.shared_bytes -= t->c.bytes;
 	ht_free(t->ht);
 	event_clear(&t->rec);
 	free(t->scratch);
@@ -259,6 +261,32 @@ stats_strcmp(const char *a, size_t alen, const char *b, size_t blen)
 	return alen < blen ? -1 : alen > blen;
 }
 
+/* Accounts len more (grow) or fewer bytes to t and its shared budget. */
+static void
+stats_bytes_add(struct stats_table *t, size_t len, bool grow)
+{
+	if (grow) {
+		t->c.bytes += len;
+		if (t->opts.shared_bytes != NULL)
+			*t->opts.shared_bytes += len;
+	} else {
+		t->c.bytes -= len;
+		if (t->opts.shared_bytes != NULL)
+			*t->opts.shared_bytes -= len;
+	}
+}
+
+/* Whether need more bytes would break the table's (or shared) budget. */
+static bool
+stats_over_budget(const struct stats_table *t, size_t need)
+{
+	size_t	 held;
+
+	held = t->opts.shared_bytes != NULL ? *t->opts.shared_bytes :
+	    t->c.bytes;
+	return held + need > t->opts.max_bytes;
+}
+
 /* Replaces the text of s by v, keeping the byte accounting. */
 static void
 stats_str_set(struct stats_table *t, struct stats_ent *ent,
@@ -266,7 +294,8 @@ stats_str_set(struct stats_table *t, struct stats_ent *ent,
 {
 	s->p = xreallocarray(s->p, len, 1);
 	memcpy(s->p, v, len);
-	t->c.bytes = t->c.bytes - s->len + len;
+	stats_bytes_add(t, s->len, false);
+	stats_bytes_add(t, len, true);
 	ent->bytes = ent->bytes - s->len + len;
 	s->len = len;
 }
@@ -306,7 +335,7 @@ stats_set_add(struct stats_table *t, struct stats_ent *ent,
 	memcpy(a->vals[lo].p, v, len);
 	a->vals[lo].len = len;
 	a->nvals++;
-	t->c.bytes += len;
+	stats_bytes_add(t, len, true);
 	ent->bytes += len;
 	return true;
 }
@@ -510,7 +539,7 @@ stats_emit_ent(struct stats_table *t, struct stats_ent *ent,
 	if (reason == STATS_EMIT_EARLY)
 		t->c.early++;
 	t->c.keys--;
-	t->c.bytes -= ent->bytes;
+	stats_bytes_add(t, ent->bytes, false);
 	TAILQ_REMOVE(&t->order, ent, link);
 	if (ht_remove(t->ht, ent->key) == -1)
 		fatalx("%s: row not in its table", __func__);
@@ -654,7 +683,7 @@ stats_ent_new(struct stats_table *t, const struct event *ev)
 		fatalx("%s: duplicate key", __func__);
 	TAILQ_INSERT_TAIL(&t->order, ent, link);
 	t->c.keys++;
-	t->c.bytes += ent->bytes;
+	stats_bytes_add(t, ent->bytes, true);
 	return ent;
 }
 
@@ -685,7 +714,7 @@ stats_add(struct stats_table *t, const struct event *ev, int64_t now_ms)
 			need += len;
 	}
 	while ((old = TAILQ_FIRST(&t->order)) != NULL &&
-	    t->c.bytes + need > t->opts.max_bytes) {
+	    stats_over_budget(t, need)) {
 		if (old == ent) {
 			ent = NULL;
 			need += t->scratch->len;

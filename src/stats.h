@@ -41,6 +41,11 @@ struct stats_opts {
 	int		 window_s;	/* tumbling window, >= 1 */
 	size_t		 max_keys;	/* live keys before early emission */
 	size_t		 max_bytes;	/* byte budget of keys and values */
+	size_t		*shared_bytes;	/* when not NULL: bytes held by every
+					   table sharing it, and max_bytes
+					   bounds their sum (a table evicts
+					   its own oldest rows; each keeps at
+					   least the row being added) */
 	bool		 drop_null;	/* null_by_fields = drop (Splunk) */
 	uint64_t	 seed[2];	/* hash key, random at start-up */
 };

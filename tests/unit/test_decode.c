@@ -34,7 +34,7 @@
 #define AGENTTESLA	"splunk_security_content_agenttesla_ftp_eid3/" \
 			    "agenttesla_ftp_sysmon_eid3.xml"
 
-static const struct decode_limits lim = { 32 };
+static const struct decode_limits lim = { .max_depth = 32 };
 static struct event ev, ev2;
 
 static void
@@ -567,7 +567,7 @@ Test(decode, malformed_json_refused_by_both)
 		    DECODE_ERR_JSON_DEPTH },
 		{ "   ", DECODE_ERR_EMPTY },
 	};
-	static const struct decode_limits small = { 4 };
+	static const struct decode_limits small = { .max_depth = 4 };
 	size_t	 i;
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
@@ -578,7 +578,7 @@ Test(decode, malformed_json_refused_by_both)
 
 Test(decode, depth_limit_boundary)
 {
-	static const struct decode_limits four = { 4 };
+	static const struct decode_limits four = { .max_depth = 4 };
 	const char	*ok = "{\"EventCode\":3,\"a\":{\"b\":{\"c\":[1]}}}";
 	const char	*deep =
 	    "{\"EventCode\":3,\"a\":{\"b\":{\"c\":[[1]]}}}";
@@ -688,7 +688,7 @@ Test(decode, xml_refused)
 		{ "hello", DECODE_ERR_NOT_DOCUMENT },
 		{ " \t\r\n", DECODE_ERR_EMPTY },
 	};
-	static const struct decode_limits four = { 4 };
+	static const struct decode_limits four = { .max_depth = 4 };
 	size_t	 i;
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
