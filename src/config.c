@@ -204,6 +204,32 @@ static const struct config_key config_keys[] = {
 	{ "spool_dir", "spool-dir", CONFIG_T_PATH, OFF(spool_dir), 0,
 	    0, 0, 0, NULL, "DIR",
 	    "on-disk spool directory (unset: no spool)" },
+	{ "spool_max_bytes", NULL, CONFIG_T_SIZE, OFF(spool_max_bytes), 0,
+	    64 * KIB, 16384 * GIB, 0, "1G", "SIZE",
+	    "spool size on disk; past it the oldest alerts are dropped" },
+	{ "spool_segment_bytes", NULL, CONFIG_T_SIZE,
+	    OFF(spool_segment_bytes), 0, 4 * KIB, 256 * MIB, 0, "4M", "SIZE",
+	    "spool segment file size (rotation)" },
+	{ "spool_fsync", NULL, CONFIG_T_STRING, OFF(spool_fsync), 0,
+	    0, 0, 0, "batch", "always|batch|never",
+	    "spool fsync: every write, every 200 ms, or never" },
+	{ "hec_acks", NULL, CONFIG_T_BOOL, OFF(hec_acks), 0,
+	    0, 0, 0, "no", "yes|no",
+	    "indexer acknowledgement (the token must have it on)" },
+	{ "hec_ack_timeout", NULL, CONFIG_T_DURATION, OFF(hec_ack_timeout_ms),
+	    0, 1, 86400, 1000, "60", "SECONDS",
+	    "resend a batch not acknowledged within this time" },
+	{ "hec_ack_poll_ms", NULL, CONFIG_T_INT, OFF(hec_ack_poll_ms), 0,
+	    10, 600000, 0, "1000", "MS",
+	    "ack polling period, per endpoint" },
+	{ "hec_dead_letter_file", NULL, CONFIG_T_PATH,
+	    OFF(hec_dead_letter_file), 0, 0, 0, 0, NULL, "FILE",
+	    "alerts HEC refuses as invalid (default SPOOL_DIR/"
+	    "dead-letter.jsonl)" },
+	{ "hec_health_interval", NULL, CONFIG_T_DURATION,
+	    OFF(hec_health_interval_ms), 0, 1, 3600, 1000, "5", "SECONDS",
+	    "re-check of an ejected HEC endpoint (/services/collector/health)"
+	    },
 	{ "admin_listen", "admin-listen", CONFIG_T_STRING, OFF(admin_listen),
 	    0, 0, 0, 0, "127.0.0.1:9880", "ADDR:PORT",
 	    "admin HTTP address (/metrics, /health)" },
@@ -495,6 +521,8 @@ config_free(struct config *cfg)
 	free(cfg->hec_ca_file);
 	free(cfg->hec_ca_path);
 	free(cfg->spool_dir);
+	free(cfg->spool_fsync);
+	free(cfg->hec_dead_letter_file);
 	free(cfg->admin_listen);
 	memset(cfg, 0, sizeof(*cfg));
 }
@@ -762,6 +790,13 @@ config_finish(struct config *cfg, char **errstr)
 	    cfg->tls_verify_client != CONFIG_TLS_VERIFY_NO &&
 	    cfg->tls_ca_file == NULL) {
 		xasprintf(errstr, "tls_verify_client needs tls_ca_file");
+		return -1;
+	}
+	if (strcmp(cfg->spool_fsync, "always") != 0 &&
+	    strcmp(cfg->spool_fsync, "batch") != 0 &&
+	    strcmp(cfg->spool_fsync, "never") != 0) {
+		xasprintf(errstr, "spool_fsync: expected always, batch or "
+		    "never");
 		return -1;
 	}
 	if (cfg->hec_retry_min_ms > cfg->hec_retry_max_ms) {

@@ -92,6 +92,14 @@ struct config {
 	int		 shutdown_timeout_s;	/* delivery time at SIGTERM */
 
 	char		*spool_dir;
+	size_t		 spool_max_bytes;	/* bound on disk, default 1G */
+	size_t		 spool_segment_bytes;	/* rotate past this */
+	char		*spool_fsync;		/* always|batch|never */
+	bool		 hec_acks;		/* indexer acknowledgement */
+	int		 hec_ack_timeout_ms;	/* resend when not acked */
+	int		 hec_ack_poll_ms;	/* ack polling period */
+	char		*hec_dead_letter_file;	/* NULL: see hec.c */
+	int		 hec_health_interval_ms; /* ejected endpoint probes */
 	char		*admin_listen;
 };
 

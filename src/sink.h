@@ -34,8 +34,22 @@ struct sink_counters {
 	uint64_t	 status_2xx, status_4xx, status_5xx, net_errors;
 	uint64_t	 rejected;	/* refused by HEC (400, other 4xx) */
 	uint64_t	 write_errors;	/* stdout/file write failures */
-	size_t		 queued;	/* alerts waiting now */
-	size_t		 queued_bytes;
+	uint64_t	 dead_lettered;	/* written to the dead-letter file */
+	uint64_t	 splits;	/* batches split (413, 400) */
+	uint64_t	 auth_errors;	/* 401/403 answers */
+	uint64_t	 acked;		/* batches acknowledged by HEC */
+	uint64_t	 ack_timeouts;	/* batches resent: no ack in time */
+	uint64_t	 ack_polls;	/* ack poll requests */
+	uint64_t	 probes;	/* health probes of ejected URLs */
+	uint64_t	 ejections;	/* endpoints ejected */
+	uint64_t	 spooled;	/* alerts appended to the spool */
+	uint64_t	 spool_replayed; /* unacked alerts found at start */
+	uint64_t	 spool_dropped;	/* lost: spool full (in dropped) */
+	uint64_t	 spool_corrupt;	/* damaged spool regions skipped */
+	uint64_t	 spool_errors;	/* spool write/read/sync failures */
+	size_t		 endpoints_down; /* ejected now */
+	size_t		 queued;	/* alerts waiting now (spool depth) */
+	size_t		 queued_bytes;	/* their bytes (spool on disk) */
 };
 
 struct sink;

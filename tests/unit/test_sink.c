@@ -55,6 +55,7 @@ struct srv {
 	int			 auth_fail_n;	/* answer 401 this often */
 	int			 bad_n;		/* answer 400 this often */
 	int			 requests;	/* POSTs seen */
+	int			 probes;	/* health checks seen */
 	int			 gzipped;	/* gzip bodies */
 	int			 good_auth;	/* with the right header */
 	size_t			 max_req_events;
@@ -150,6 +151,12 @@ srv_cb(struct evhttp_request *req, void *arg)
 	size_t			 len, n = 0;
 
 	(void)arg;
+	if (strncmp(evhttp_request_get_uri(req), "/services/collector/health",
+	    26) == 0) {
+		srv.probes++;
+		srv_reply(req, 200, "{\"text\":\"HEC is healthy\",\"code\":17}");
+		return;
+	}
 	srv.requests++;
 	auth = evhttp_find_header(hdrs, "Authorization");
 	if (auth != NULL && strcmp(auth, "Splunk " TOKEN) == 0)
@@ -426,26 +433,45 @@ Test(sink, hec_keeps_data_queued_on_401)
 	sink_free(s);
 }
 
-Test(sink, hec_drops_batch_on_400)
+Test(sink, hec_400_dead_letters_only_the_invalid_event)
 {
 	struct sink_counters	 c;
 	struct sink		*s;
+	char			 path[] = "/tmp/test_sink_dlq.XXXXXX";
+	char			 line[512], want[256];
+	FILE			*fp;
+	int			 fd;
 
+	fd = mkstemp(path);
+	cr_assert_neq(fd, -1);
+	close(fd);
 	hec_cfg(srv_start(0));
 	cfg.hec_batch_events = 5;
 	cfg.hec_max_inflight = 1;
+	cfg.hec_dead_letter_file = xstrdup(path);
 	srv.bad_n = 1;
 	s = new_sink();
 	submit_range(s, 0, 10);
 	drain_and_wait(s, 10, 20);
-	expect_received(5, 10);
+	/* HEC named event 0 of the first batch: 1..4 are sent again */
+	expect_received(1, 10);
 	sink_get_counters(s, &c);
-	cr_expect_eq(c.rejected, 5);
-	cr_expect_eq(c.delivered, 5);
+	cr_expect_eq(c.rejected, 1);
+	cr_expect_eq(c.dead_lettered, 1);
+	cr_expect_eq(c.delivered, 9);
 	cr_expect_eq(c.status_4xx, 1);
 	cr_expect_eq(c.retries, 0);
-	cr_expect_eq(srv.requests, 2);
+	cr_expect_eq(srv.requests, 3);
 	sink_free(s);
+	fp = fopen(path, "r");
+	cr_assert_not_null(fp);
+	cr_assert_not_null(fgets(line, sizeof(line), fp));
+	alert_make(want, sizeof(want), 0);
+	strcat(want, "\n");
+	cr_expect_str_eq(line, want);
+	cr_expect_null(fgets(line, sizeof(line), fp));
+	fclose(fp);
+	unlink(path);
 }
 
 static void
