@@ -78,10 +78,37 @@ static const struct admin_field admin_sink_fields[] = {
 	    "HEC requests retried."),
 	ADMIN_SINK_FIELD("hecsentry_output_write_errors_total", "counter",
 	    write_errors, "Write errors of the stdout or file output."),
+	ADMIN_SINK_FIELD("hecsentry_hec_auth_errors_total", "counter",
+	    auth_errors, "HEC answers 401 or 403 (token refused)."),
+	ADMIN_SINK_FIELD("hecsentry_hec_batch_splits_total", "counter",
+	    splits, "HEC batches split after a 413 or 400."),
+	ADMIN_SINK_FIELD("hecsentry_hec_dead_lettered_total", "counter",
+	    dead_lettered, "Alerts written to the dead-letter file."),
+	ADMIN_SINK_FIELD("hecsentry_hec_acked_batches_total", "counter",
+	    acked, "HEC batches acknowledged by the indexers."),
+	ADMIN_SINK_FIELD("hecsentry_hec_ack_timeouts_total", "counter",
+	    ack_timeouts, "HEC batches resent: not acknowledged in time."),
+	ADMIN_SINK_FIELD("hecsentry_hec_ack_polls_total", "counter",
+	    ack_polls, "HEC acknowledgement poll requests."),
+	ADMIN_SINK_FIELD("hecsentry_hec_health_probes_total", "counter",
+	    probes, "Health probes of ejected HEC endpoints."),
+	ADMIN_SINK_FIELD("hecsentry_hec_ejections_total", "counter",
+	    ejections, "HEC endpoints ejected as unhealthy."),
+	ADMIN_SINK_FIELD("hecsentry_hec_endpoints_down", "gauge",
+	    endpoints_down, "HEC endpoints ejected now."),
+	ADMIN_SINK_FIELD("hecsentry_spool_appended_total", "counter",
+	    spooled, "Alerts appended to the on-disk spool."),
+	ADMIN_SINK_FIELD("hecsentry_spool_replayed_total", "counter",
+	    spool_replayed, "Undelivered alerts found in the spool at start."),
+	ADMIN_SINK_FIELD("hecsentry_spool_corrupt_total", "counter",
+	    spool_corrupt, "Damaged spool regions skipped."),
+	ADMIN_SINK_FIELD("hecsentry_spool_errors_total", "counter",
+	    spool_errors, "Spool write, read or sync failures."),
 	ADMIN_SINK_FIELD("hecsentry_alert_queue_alerts", "gauge", queued,
-	    "Alerts waiting for delivery in memory."),
+	    "Alerts waiting for delivery (the spool depth when spooling)."),
 	ADMIN_SINK_FIELD("hecsentry_alert_queue_bytes", "gauge",
-	    queued_bytes, "Bytes of the alerts waiting in memory."),
+	    queued_bytes, "Bytes of the waiting alerts (on disk when "
+	    "spooling)."),
 };
 
 static uint64_t
@@ -358,7 +385,9 @@ admin_metrics_drops(struct admin_out *o, const struct admin_snapshot *s)
 		{ "null_by_field", 0 },
 		{ "alert_format", s->pipeline.alert_errors },
 		{ "alert_rejected", s->sink.rejected },
-		{ "alert_queue_full", s->sink.dropped },
+		{ "alert_queue_full", s->sink.dropped >= s->sink.spool_dropped ?
+		    s->sink.dropped - s->sink.spool_dropped : s->sink.dropped },
+		{ "spool_full", s->sink.spool_dropped },
 	};
 
 	for (i = 0; i < s->ndetections; i++)

@@ -15,7 +15,7 @@
  * (JOURNAL_STREAM names its device and inode) lines carry sd-daemon "<N>"
  * priority prefixes instead of a level word.  log_debug() prints only with
  * -v.  Every function keeps errno.  No per-message logging above debug:
- * callers count and summarise.
+ * callers count and summarise, log_ratelimit() paces the summaries.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -172,4 +172,19 @@ cut:
 	}
 	out[o < outsz ? o : outsz - 1] = '\0';
 	return out;
+}
+
+bool
+log_ratelimit(struct log_ratelimit *rl, time_t now, uint64_t *n)
+{
+	int	 iv = rl->interval_s > 0 ? rl->interval_s : LOG_RATELIMIT_S;
+
+	rl->count++;
+	if (rl->last != 0 && now >= rl->last && now - rl->last < iv)
+		return false;
+	if (n != NULL)
+		*n = rl->count;
+	rl->count = 0;
+	rl->last = now;
+	return true;
 }

@@ -17,7 +17,23 @@
 #ifndef HECSENTRY_LOG_H
 #define HECSENTRY_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define LOG_RATELIMIT_S		10	/* default interval */
+
+/*
+ * State of one rate-limited problem (embed it, zeroed): the first
+ * occurrence may be logged, then at most one line per interval_s
+ * (0: LOG_RATELIMIT_S), carrying how many occurred meanwhile.
+ */
+struct log_ratelimit {
+	time_t		 last;		/* when a line was last allowed */
+	uint64_t	 count;		/* occurrences not yet reported */
+	int		 interval_s;	/* 0: LOG_RATELIMIT_S */
+};
 
 void		 log_init(int verbose);
 void		 log_set_verbose(int verbose);
@@ -40,5 +56,13 @@ void		 fatalx(const char *, ...)
  * Returns out.
  */
 char		*log_escape(const char *in, size_t len, char *out, size_t outsz);
+
+/*
+ * Counts one occurrence at now.  Returns true when the caller should log
+ * a summary line now, with *n (may be NULL) set to the occurrences since
+ * the last line, this one included; false when it stays counted.
+ */
+bool		 log_ratelimit(struct log_ratelimit *rl, time_t now,
+		    uint64_t *n);
 
 #endif /* HECSENTRY_LOG_H */

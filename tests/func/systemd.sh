@@ -4,7 +4,9 @@
 # sends.  Expected: READY=1 from the daemon's own pid once the listeners
 # are bound (a TCP connection right after it succeeds); WATCHDOG=1 about
 # every WATCHDOG_USEC/2 when WATCHDOG_USEC is set, none when WATCHDOG_PID
-# names another process; STOPPING=1 at SIGTERM, after READY=1, then exit 0.
+# names another process; at SIGHUP, RELOADING=1 (with MONOTONIC_USEC) and
+# READY=1 again once the reload is done; STOPPING=1 at SIGTERM, after
+# READY=1, then exit 0.
 # Exit status: 0 pass, 1 fail, 77 skip (no daemon binary).
 set -u
 top_srcdir=${top_srcdir:-.}
@@ -163,6 +165,27 @@ n=$(grep -cx WATCHDOG=1 "$work/run1.out")
     not_ok "run1: WATCHDOG=1 at least twice in 3.5 s, got $n"
 grep -qx "STOPPING=1" "$work/run1.out" &&
     not_ok "run1: STOPPING=1 before SIGTERM"
+# SIGHUP: RELOADING=1, then READY=1 again.
+kill -HUP "$dpid"
+if wait_for "$work/run1.out" "RELOADING=1" 50; then
+	ok "run1: RELOADING=1 at SIGHUP"
+	grep -q "^MONOTONIC_USEC=[0-9][0-9]*$" "$work/run1.out" &&
+	    ok "run1: MONOTONIC_USEC with RELOADING=1" ||
+	    not_ok "run1: MONOTONIC_USEC with RELOADING=1"
+	i=0
+	while [ $i -lt 50 ] && ! awk '$0 == "RELOADING=1" { r = 1 }
+	    r && $0 == "READY=1" { f = 1 } END { exit !f }' \
+	    "$work/run1.out"; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ $i -lt 50 ] && ok "run1: READY=1 again after the reload" ||
+	    not_ok "run1: READY=1 again after the reload"
+else
+	not_ok "run1: RELOADING=1 at SIGHUP"
+fi
+kill -0 "$dpid" 2>/dev/null && ok "run1: alive after SIGHUP" ||
+    not_ok "run1: alive after SIGHUP"
 stop_daemon run1
 if wait_for "$work/run1.out" "STOPPING=1" 20; then
 	ok "run1: STOPPING=1 at SIGTERM"

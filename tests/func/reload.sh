@@ -1,0 +1,157 @@
+#!/bin/bash
+# SIGHUP reload (SPEC 6): the daemon runs on a temporary copy of conf/
+# with a one-day window, so rows only leave at a reload or at exit.  One
+# TCP connection, opened first, carries every event.
+#  1. a mail hit and an FTP hit; the mail filter macro is edited to
+#     exclude that process; SIGHUP: the mail row (count 1) is emitted at
+#     the reload, the FTP detection is unchanged and keeps its window;
+#  2. the same two hits again on the same connection: the mail one is
+#     now filtered out, the FTP one joins the kept window;
+#  3. a broken detection YAML, SIGHUP: the reload is refused with
+#     file:line:col and the old set keeps running (a third FTP hit counts);
+#  4. SIGTERM: exit 0; in all, one mail row (count 1) and one FTP row
+#     (count 3).
+# bash for /dev/tcp.  Exit status: 0 pass, 1 fail, 77 skip.
+set -u
+top_srcdir=${top_srcdir:-.}
+top_builddir=${top_builddir:-.}
+DAEMON="$top_builddir/hecsentry"
+work=$(mktemp -d)
+dpid=""
+fails=0
+passes=0
+
+cleanup() {
+	exec 3>&- 2>/dev/null
+	[ -n "$dpid" ] && kill -9 "$dpid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+ok() { passes=$((passes + 1)); echo "ok - $1"; }
+not_ok() { fails=$((fails + 1)); echo "not ok - $1"; }
+check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
+
+# wait_log PATTERN [SINCE_LINE]: an extended regexp in the log, 10 s max.
+wait_log() {
+	i=0
+	while [ $i -lt 100 ]; do
+		tail -n +"${2:-1}" "$work/log" | grep -Eq "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# matches NAME_PREFIX N: SIGUSR1 logs "matches N" for that detection.
+matches() {
+	from=$(($(wc -l <"$work/log") + 1))
+	kill -USR1 "$dpid"
+	wait_log "detection $1.*: matches $2," "$from"
+}
+
+# rows NAME_PREFIX: the counts of that detection's rows, one a line.
+rows() {
+	grep "\"source\":\"$1" "$work/alerts.json" |
+	    grep -o '"count":"\?[0-9]*' | grep -o '[0-9]*$'
+}
+
+i=0
+until [ -x "$DAEMON" ]; do
+	i=$((i + 1))
+	if [ $i -gt 300 ]; then
+		echo "reload: $DAEMON not built: skipped"
+		exit 77
+	fi
+	sleep 0.1
+done
+
+cp -R "${CONFDIR:-$top_srcdir/conf}" "$work/conf"
+MAILF="$work/conf/macros/windows_mail_protocol_in_non_common_process_path_filter.yml"
+HIT='{"EventCode":3,"Computer":"ws-100.corp.example","source":"XmlWinEventLog:Microsoft-Windows-Sysmon/Operational","sourcetype":"XmlWinEventLog","UtcTime":"2026-11-28 08:10:00.250","Image":"C:\\Users\\carol\\AppData\\Local\\Temp\\upd.exe","DestinationPort":"PORT","DestinationHostname":"mx.evil.example","DestinationIp":"192.0.2.77","SourceHostname":"ws-099.corp.example","SourcePort":"49999","SourcePortName":"-","Protocol":"tcp","User":"CORP\\bob","Initiated":"true","SourceIp":"10.9.9.9","SourceIsIpv6":"false","DestinationIsIpv6":"false"}'
+MAIL=${HIT/PORT/587}
+FTP=${HIT/PORT/21}
+
+tries=0
+while :; do
+	tries=$((tries + 1))
+	PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+	"$DAEMON" -c "$work/conf/hecsentry.conf" --listen-tcp "127.0.0.1:$PORT" \
+	    --output "file:$work/alerts.json" --window 86400 \
+	    --admin-listen "" 2>"$work/log" &
+	dpid=$!
+	if wait_log "running:" && kill -0 "$dpid" 2>/dev/null; then
+		break
+	fi
+	kill -9 "$dpid" 2>/dev/null
+	wait "$dpid" 2>/dev/null
+	dpid=""
+	if [ $tries -ge 5 ]; then
+		cat "$work/log"
+		echo "reload: the daemon did not start"
+		exit 1
+	fi
+done
+
+exec 3<>"/dev/tcp/127.0.0.1/$PORT" || { echo "reload: cannot connect"; exit 1; }
+
+# 1. first hits, then the filter macro excludes upd.exe, then SIGHUP.
+printf '%s\n%s\n' "$MAIL" "$FTP" >&3
+check "two hits counted before the reload" \
+    'matches "Windows Mail" 1 && matches "Windows File Transfer" 1'
+sed -i 's/^definition: .*/definition: search NOT Image="*\\\\upd.exe"/' \
+    "$MAILF"
+grep -q 'NOT Image' "$MAILF" || not_ok "the filter macro was edited"
+kill -HUP "$dpid"
+check "reload done, one detection kept its window" \
+    'wait_log "reload done: 2 detections, 1 unchanged"'
+check "the changed detection is named" \
+    'grep -q "Windows Mail.*changed" "$work/log"'
+check "the mail row was emitted at the reload, count 1" \
+    '[ "$(rows "Windows Mail")" = "1" ]'
+check "the unchanged FTP detection emitted nothing at the reload" \
+    '[ -z "$(rows "Windows File Transfer")" ]'
+
+# 2. the same hits on the same connection.
+printf '%s\n%s\n' "$MAIL" "$FTP" >&3
+check "the connection opened before the reload still delivers" \
+    'matches "Windows Mail" 1 && matches "Windows File Transfer" 2'
+
+# 3. a broken detection file: refused, the old set stays.
+printf 'name: Broken\nid: x\nsearch: [unclosed\n' \
+    >"$work/conf/detections/broken.yml"
+from=$(($(wc -l <"$work/log") + 1))
+kill -HUP "$dpid"
+check "a broken YAML is refused with file:line:col" \
+    'wait_log "reload failed.*broken\.yml:[0-9]+:[0-9]+" "$from"'
+tail -n +"$from" "$work/log" | grep -q "reload done" &&
+    not_ok "a broken YAML was swapped in"
+printf '%s\n' "$FTP" >&3
+check "the old set still runs after the refused reload" \
+    'matches "Windows File Transfer" 3'
+check "the daemon is still alive" 'kill -0 "$dpid"'
+
+# 4. stop.
+exec 3>&-
+kill -TERM "$dpid"
+i=0
+while kill -0 "$dpid" 2>/dev/null && [ $i -lt 150 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+wait "$dpid"
+rc=$?
+dpid=""
+check "exit status 0 after SIGTERM" '[ $rc -eq 0 ]'
+check "the filtered mail hit gave no second row" \
+    '[ "$(rows "Windows Mail" | wc -l)" -eq 1 ]'
+check "one FTP row with count 3: its window survived the reloads" \
+    '[ "$(rows "Windows File Transfer")" = "3" ]'
+
+echo "reload: $passes passed, $fails failed"
+if [ $fails -ne 0 ]; then
+	echo "---- daemon log ----"; cat "$work/log"
+	echo "---- alerts ----"; cat "$work/alerts.json"
+	exit 1
+fi
+exit 0
