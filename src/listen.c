@@ -461,6 +461,8 @@ listen_conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	struct listen_conn	*conn = arg;
 
 	(void)bev;
+	if (what == BEV_EVENT_CONNECTED)	/* TLS handshake done */
+		return;
 	if (what & BEV_EVENT_EOF) {
 		conn->eof = true;
 		listen_conn_frames(conn);
