@@ -1,0 +1,235 @@
+#!/bin/sh
+# Syslog over TLS (RFC 5425) with a real client, openssl s_client, against
+# certificates made here with openssl req -x509: an event sent over TLS
+# 1.2 alerts; TLS 1.1 is refused; with tls_verify_client = require a
+# client without a certificate gets nothing through and one with a
+# certificate of the CA does; SIGHUP re-reads the certificate.  Then the
+# secrets: the HEC token never appears in stderr (even with -v -v) nor in
+# /metrics, a token file readable by others and hec_tls_verify = no are
+# warned about at start.  Every wait is bounded.
+set -u
+top_srcdir=${top_srcdir:-.}
+top_builddir=${top_builddir:-.}
+DATA="$top_srcdir/tests/data/e2e"
+BIN="$top_builddir/hecsentry"
+work=$(mktemp -d)
+dpid=""
+fails=0
+passes=0
+skips=0
+
+cleanup() {
+	[ -n "$dpid" ] && kill -9 "$dpid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+command -v openssl >/dev/null 2>&1 || { echo "tls: no openssl"; exit 77; }
+command -v timeout >/dev/null 2>&1 || { echo "tls: no timeout"; exit 77; }
+
+ok() { passes=$((passes + 1)); printf "ok - %s\n" "$1"; }
+not_ok() { fails=$((fails + 1)); printf "not ok - %s\n" "$1"; }
+skip() { skips=$((skips + 1)); printf "ok - # SKIP %s\n" "$1"; }
+
+# wait_for FILE PATTERN TENTHS: poll, bounded.
+wait_for() {
+	i=0
+	while [ $i -lt "$3" ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# cert NAME CN [SAN]: a key and a certificate signed by the test CA.
+cert() {
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+	    -subj "/CN=$2" -keyout "$work/$1.key" -out "$work/$1.csr" \
+	    2>/dev/null &&
+	printf "subjectAltName=%s\n" "${3:-DNS:$2}" >"$work/$1.ext" &&
+	openssl x509 -req -in "$work/$1.csr" -CA "$work/ca.pem" \
+	    -CAkey "$work/ca.key" -CAcreateserial -days 2 \
+	    -extfile "$work/$1.ext" -out "$work/$1.pem" 2>/dev/null
+}
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -subj "/CN=hecsentry test CA" -days 2 -keyout "$work/ca.key" \
+    -out "$work/ca.pem" 2>/dev/null || { echo "tls: CA"; exit 1; }
+cert server localhost IP:127.0.0.1 && cert client client.example &&
+    cert reloaded reloaded.example IP:127.0.0.1 ||
+    { echo "tls: certificates"; exit 1; }
+cp "$work/server.pem" "$work/cur.pem"
+cp "$work/server.key" "$work/cur.key"
+chmod 600 "$work"/*.key
+
+# start LOG ARGS...: runs the daemon on a free port (PORT: TCP and UDP);
+# sets dpid.  Bounded tries.
+start() {
+	log=$1
+	shift
+	tries=0
+	while :; do
+		tries=$((tries + 1))
+		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		"$BIN" -c "$top_srcdir/conf/hecsentry.conf" \
+		    --listen-tcp "127.0.0.1:$PORT" \
+		    --listen-udp "127.0.0.1:$PORT" --window 1 "$@" \
+		    2>"$log" &
+		dpid=$!
+		wait_for "$log" "running" 50 && return 0
+		kill -9 "$dpid" 2>/dev/null
+		wait "$dpid" 2>/dev/null
+		dpid=""
+		if [ $tries -ge 5 ]; then
+			cat "$log"
+			return 1
+		fi
+	done
+}
+
+stop() {
+	[ -n "$dpid" ] || return 0
+	kill -TERM "$dpid"
+	i=0
+	while kill -0 "$dpid" 2>/dev/null && [ $i -lt 150 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -9 "$dpid" 2>/dev/null
+	wait "$dpid" 2>/dev/null
+	dpid=""
+}
+
+# send FILE ARGS...: FILE over TLS to TPORT with s_client.
+send() {
+	f=$1
+	shift
+	timeout 10 openssl s_client -connect "127.0.0.1:$TPORT" -quiet \
+	    -no_ign_eof -CAfile "$work/ca.pem" "$@" <"$f" \
+	    >/dev/null 2>>"$work/client.err"
+}
+
+# tcp_frames LOG: the TCP/TLS frame count of the last SIGUSR1 summary.
+tcp_frames() {
+	n=$(grep -c "frames .*(tcp" "$1")
+	kill -USR1 "$dpid"
+	i=0
+	while [ "$(grep -c "frames .*(tcp" "$1")" -le "$n" ] &&
+	    [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sed -n 's/.*frames [0-9]* (tcp \([0-9]*\),.*/\1/p' "$1" | tail -n 1
+}
+
+TLS="--set tls_cert_file=$work/cur.pem --set tls_key_file=$work/cur.key"
+
+## 1. TLS 1.2 and 1.3 in, alerts out; TLS 1.1 refused
+# shellcheck disable=SC2086
+if start "$work/d1.log" --output "file:$work/alerts1.jsonl" \
+    --listen-tls 127.0.0.1:0 $TLS &&
+    TPORT=$(sed -n 's/.*listening on tls\/127.0.0.1:\([0-9]*\).*/\1/p' \
+    "$work/d1.log" | head -n 1) && [ -n "$TPORT" ]; then
+	ok "daemon listens on tls/127.0.0.1:$TPORT"
+else
+	not_ok "daemon starts with a TLS listener"
+	cat "$work/d1.log"
+	exit 1
+fi
+send "$DATA/tcp-lf.log" -tls1_2 || not_ok "s_client -tls1_2 sends"
+send "$DATA/tcp-lf.log" -tls1_3 || not_ok "s_client -tls1_3 sends"
+n=$(tcp_frames "$work/d1.log")
+[ "$n" = 4 ] && ok "4 frames over TLS 1.2 and 1.3" ||
+    not_ok "frames over TLS: expected 4, got [$n]"
+send "$DATA/tcp-lf.log" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'
+n=$(tcp_frames "$work/d1.log")
+[ "$n" = 4 ] && ok "TLS 1.1 refused: no frame" ||
+    not_ok "TLS 1.1: expected still 4 frames, got [$n]"
+
+# SIGHUP re-reads the certificate (when main.c calls listen_reload_tls)
+cp "$work/reloaded.pem" "$work/cur.pem"
+cp "$work/reloaded.key" "$work/cur.key"
+kill -HUP "$dpid"
+if wait_for "$work/d1.log" "TLS: certificate" 30; then
+	subj=$(timeout 10 openssl s_client -connect "127.0.0.1:$TPORT" \
+	    -CAfile "$work/ca.pem" </dev/null 2>/dev/null |
+	    sed -n 's/^subject=.*CN *= *//p')
+	[ "$subj" = reloaded.example ] && ok "SIGHUP re-reads the certificate" ||
+	    not_ok "certificate after SIGHUP: got [$subj]"
+else
+	skip "SIGHUP does not reload TLS certificates yet (main.c)"
+fi
+stop
+grep -q upd.exe "$work/alerts1.jsonl" 2>/dev/null &&
+    ok "the event sent over TLS alerts" || not_ok "alert from the TLS event"
+
+## 2. mutual TLS
+cp "$work/server.pem" "$work/cur.pem"
+cp "$work/server.key" "$work/cur.key"
+# shellcheck disable=SC2086
+start "$work/d2.log" --output "file:$work/alerts2.jsonl" \
+    --set "listen_tls=127.0.0.1:0" $TLS \
+    --set "tls_ca_file=$work/ca.pem" --set tls_verify_client=require -v ||
+    { not_ok "daemon starts with tls_verify_client = require"; exit 1; }
+TPORT=$(sed -n 's/.*listening on tls\/127.0.0.1:\([0-9]*\).*/\1/p' \
+    "$work/d2.log" | head -n 1)
+send "$DATA/tcp-lf.log"
+n=$(tcp_frames "$work/d2.log")
+[ "$n" = 0 ] && ok "no client certificate: nothing gets through" ||
+    not_ok "no client certificate: expected 0 frames, got [$n]"
+send "$DATA/tcp-lf.log" -cert "$work/reloaded.pem" -key "$work/reloaded.key"
+n=$(tcp_frames "$work/d2.log")
+[ "$n" = 2 ] && ok "client certificate of the CA: frames get through" ||
+    not_ok "client certificate: expected 2 frames, got [$n]"
+grep -q "TLS error" "$work/d2.log" && ok "the refused handshake is logged" ||
+    not_ok "TLS error logged at -v"
+stop
+
+## 3. secrets
+TOKEN="tok-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+printf "%s\n" "$TOKEN" >"$work/token"
+chmod 644 "$work/token"
+start "$work/d3.log" -v -v --output hec \
+    --hec-url "https://127.0.0.1:9/services/collector/event" \
+    --hec-token-file "$work/token" --set hec_tls_verify=no \
+    --set hec_retry_min_ms=50 --set shutdown_timeout=1 \
+    --admin-listen "127.0.0.1:0" ||
+    { not_ok "daemon starts with output hec"; exit 1; }
+i=0
+while read -r line && [ $i -lt 5 ]; do
+	printf "%s\n" "$line"
+	i=$((i + 1))
+done <"$DATA/tcp-lf.log" >"$work/ev"
+logger --tcp -n 127.0.0.1 -P "$PORT" -f "$work/ev" 2>/dev/null ||
+    not_ok "logger sends to the daemon"
+sleep 2
+apt=$(sed -n 's/.*admin.*127.0.0.1:\([0-9][0-9]*\).*/\1/p' "$work/d3.log" |
+    head -n 1)
+if [ -n "$apt" ] && command -v curl >/dev/null 2>&1 &&
+    curl -sf "http://127.0.0.1:$apt/metrics" >"$work/metrics"; then
+	grep -q "$TOKEN" "$work/metrics" && not_ok "the token is in /metrics" ||
+	    ok "the token is not in /metrics"
+else
+	skip "no admin endpoint to read /metrics from"
+fi
+kill -USR1 "$dpid"
+sleep 0.5
+stop
+grep -q "$TOKEN" "$work/d3.log" && not_ok "the token appears in stderr" ||
+    ok "the token never appears in stderr (-v -v)"
+grep -q "readable by group or others" "$work/d3.log" &&
+    ok "a token file readable by others is warned about" ||
+    not_ok "warning about the token file mode"
+grep -q "hec_tls_verify = no" "$work/d3.log" &&
+    ok "hec_tls_verify = no is warned about at start" ||
+    not_ok "warning about hec_tls_verify = no"
+
+if [ $fails -ne 0 ]; then
+	for f in "$work"/d*.log "$work/client.err"; do
+		echo "---- $f ----"
+		tail -n 30 "$f"
+	done
+fi
+echo "tls: $passes passed, $fails failed"
+[ $fails -eq 0 ]
