@@ -3,7 +3,13 @@
 # detections, fed by util-linux logger over TCP (octet counting and LF
 # framing) and UDP, delivering to the fake HEC receiver of the test tree.
 # Every expected row must arrive with the right content, and nothing else.
+# HECSENTRY_WRAPPER runs the daemon under a tool, e.g.
+#   HECSENTRY_WRAPPER="valgrind --error-exitcode=99 --leak-check=full"
+# (a memcheck error then fails the exit status check).
 set -u
+WRAPPER=${HECSENTRY_WRAPPER:-}
+SLOW=1
+[ -n "$WRAPPER" ] && SLOW=6
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
 DATA="$top_srcdir/tests/data/e2e"
@@ -59,14 +65,15 @@ tries=0
 while :; do
 	tries=$((tries + 1))
 	PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
-	HECSENTRY_HEC_TOKEN=$TOKEN "$top_builddir/hecsentry" \
+	# shellcheck disable=SC2086
+	HECSENTRY_HEC_TOKEN=$TOKEN $WRAPPER "$top_builddir/hecsentry" \
 	    -c "$top_srcdir/conf/hecsentry.conf" \
 	    --listen-tcp "127.0.0.1:$PORT" --listen-udp "127.0.0.1:$PORT" \
 	    --output hec --hec-url "http://127.0.0.1:$HECPORT" --window 1 \
 	    --set hec_batch_ms=100 --set hec_retry_min_ms=100 \
 	    2>"$work/daemon.log" &
 	dpid=$!
-	if wait_for "$work/daemon.log" "running" 50; then
+	if wait_for "$work/daemon.log" "running" $((50 * SLOW)); then
 		break
 	fi
 	kill -9 "$dpid" 2>/dev/null
@@ -88,15 +95,15 @@ logger --udp --rfc5424 -n 127.0.0.1 -P "$PORT" -S 65536 \
 
 # Windows are 1 s: give them time to close, then stop the daemon, which
 # flushes whatever is still open.
-sleep 2
+sleep $((2 * SLOW))
 kill -TERM "$dpid"
 i=0
-while kill -0 "$dpid" 2>/dev/null && [ $i -lt 150 ]; do
+while kill -0 "$dpid" 2>/dev/null && [ $i -lt $((150 * SLOW)) ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
 if kill -0 "$dpid" 2>/dev/null; then
-	not_ok "daemon exits within 15 s of SIGTERM"
+	not_ok "daemon exits within $((15 * SLOW)) s of SIGTERM"
 else
 	wait "$dpid"
 	check "daemon exit status after SIGTERM" 0 $?
