@@ -22,6 +22,7 @@
 #include "alert.h"
 #include "log.h"
 #include "pipeline.h"
+#include "prefilter.h"
 #include "spl.h"
 #include "syslog.h"
 #include "xmalloc.h"
@@ -94,6 +95,11 @@ pipeline_frame(struct pipeline *p, const char *buf, size_t len,
 	p->last_shape = -1;
 	if (syslog_parse(buf, len, now_ms, &msg, &reason) == -1) {
 		p->counters.syslog_errors[pipeline_syslog_reason(reason)]++;
+		return;
+	}
+	if (prefilter_reject(detect_runner_set(p->runner), msg.msg,
+	    msg.msg_len)) {
+		p->counters.prefiltered++;
 		return;
 	}
 	event_reset(&p->ev);

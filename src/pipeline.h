@@ -44,6 +44,7 @@ struct pipeline_counters {
 	uint64_t	 syslog_errors[PIPELINE_SYSLOG_NERRORS];
 	uint64_t	 decode_errors[DECODE_NERRORS];
 	uint64_t	 normalise_errors;	/* arena full */
+	uint64_t	 prefiltered;		/* no detection can match */
 	uint64_t	 rows;			/* rows out of stats */
 	uint64_t	 rows_filtered;		/* dropped by post search */
 	uint64_t	 alerts;		/* alerts handed on */

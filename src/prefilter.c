@@ -1,0 +1,318 @@
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+ */
+
+/*
+ * The exact EventCode prefilter.  spl.c records, for each search, the
+ * EventCode N that a top-level conjunct "EventCode=N" of its filter
+ * requires (spl_search.event_code, -1 when there is none).  An event
+ * whose EventCode is absent, or differs from N for every detection,
+ * matches no detection, so it need not be decoded at all.  This module
+ * finds the event id without decoding, and says "reject" only when it is
+ * certain; otherwise the payload takes the full path.  It never decides
+ * anything else: shape, validity and the other fields stay with decode*.c.
+ *
+ * Why a rejection is exact.  EVENT_F_EVENTCODE is set by exactly these
+ * (decode.c, decode_xml.c; event_normalise() never sets it):
+ *
+ *   JSON: a key whose dotted path is "EventCode", "EventID",
+ *   "winlog.event_id", "winlog.event_data.EventCode" or
+ *   "EventData.EventCode".  Each ends with the last key of the path, and
+ *   that key's unescaped text ends with "EventCode", "EventID" or
+ *   "event_id" (none holds a dot, so nesting cannot split them).  When
+ *   the document has no "\u" escape, every other escape unescapes to a
+ *   character that is not a letter, so the raw key text ends with the
+ *   same letters, immediately followed by its closing quote: the bytes
+ *   'EventCode"', 'EventID"' or 'event_id"'.  In valid JSON a quote after
+ *   a letter always closes a string, and a string followed by ':' is a
+ *   key.  So every key that can set EventCode is one of the places found
+ *   by searching for the three needles followed by optional blanks and
+ *   ':' (the scan looks at other keys ending with them too, which only
+ *   makes it more careful).  Duplicate keys: each place is checked, so
+ *   whichever wins, its value is known.  Invalid JSON is refused by the
+ *   decoder anyway, and gives no event.
+ *
+ *   XML: <EventID> text (any depth is looked at, though only
+ *   Event/System/EventID counts), and <Data Name="EventCode"> text.  A
+ *   document with "&#" (a character reference could spell a name or a
+ *   digit) or "<!" (CDATA could hide digits, a comment could split them,
+ *   a DOCTYPE could declare entities) is never rejected, nor one that
+ *   holds "EventCode" anywhere.  The predefined entities spell no letter
+ *   or digit.  expat runs without namespaces, so an element counts only
+ *   when its name is exactly "EventID": the scan looks at each "<EventID"
+ *   followed by a blank, '/' or '>', skips its attributes (quoted values
+ *   may hold '>'), and needs digits followed at once by "</EventID".
+ *
+ *   Values: spl.c compares EventCode=N numerically when the event's
+ *   value looks like a number (optional sign, digits, optional
+ *   fraction) and as a string otherwise.  The scan accepts only plain
+ *   digits, as a JSON string ("003") or a JSON number (3, followed by a
+ *   blank, ',', '}' or ']'), and takes their numeric value, so "003" is
+ *   3.  Anything else (a sign, a fraction, an exponent, blanks, an empty
+ *   string, null, an object) makes the scan unsure.  A plain-digit value
+ *   whose number differs from N never equals N, either numerically or
+ *   (being different digits after the leading zeros) as a string, except
+ *   through leading zeros, which are compared numerically here: when the
+ *   digits are numerically N, the event is passed on.
+ *
+ * A payload with no event id at all is passed on too, though it could
+ * be rejected: it is no Sysmon event, and the decoder counts why (most
+ * often DECODE_ERR_SHAPE), which operators want to see.
+ *
+ * The prefilter keeps no state: it reads the codes of the running set on
+ * each call, so a reload needs nothing, and a set in which any detection
+ * has no EventCode switches it off.  That loop costs at most what
+ * detect_run() would spend on the same set, and happens after the cheap
+ * scan.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "prefilter.h"
+#include "spl.h"
+
+static bool	 prefilter_enabled = true;	/* prefilter_set_enabled() */
+
+void
+prefilter_set_enabled(bool on)
+{
+	prefilter_enabled = on;
+}
+
+static bool
+prefilter_is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static bool
+prefilter_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Reads the plain digits at p (at least one, before end), stores their
+ * numeric value in *id and returns the first byte after them, or NULL
+ * when there is no digit.
+ */
+static const char *
+prefilter_digits(const char *p, const char *end, uint32_t *id)
+{
+	uint32_t	 v = 0;
+	bool		 big = false;
+
+	if (p >= end || !prefilter_is_digit(*p))
+		return NULL;
+	for (; p < end && prefilter_is_digit(*p); p++) {
+		if (!big)
+			v = v * 10 + (uint32_t)(*p - '0');
+		if (v > 65535)
+			big = true;
+	}
+	*id = big ? PREFILTER_ID_BIG : v;
+	return p;
+}
+
+/*
+ * The first occurrence of needle (nlen > 0 bytes) in [p, end), found by
+ * memchr() on the needle's byte at off, a byte that is rare in Windows
+ * events, or NULL.  glibc's memmem() is far slower on short needles.
+ */
+static const char *
+prefilter_find(const char *p, const char *end, const char *needle,
+    size_t nlen, size_t off)
+{
+	const char	*q;
+
+	for (q = p + off; q < end; q++) {
+		if ((q = memchr(q, needle[off], (size_t)(end - q))) == NULL)
+			return NULL;
+		if (q - off + nlen <= end && memcmp(q - off, needle, nlen) == 0)
+			return q - off;
+	}
+	return NULL;
+}
+
+/* True when the document holds a "\u" escape (backslashes pair up). */
+static bool
+prefilter_json_has_u(const char *p, const char *end)
+{
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (p + 1 >= end || p[1] == 'u')
+			return true;
+		p += 2;
+	}
+	return false;
+}
+
+/*
+ * The value after the key ending at p (just past its closing quote).
+ * Returns 1 and *id for a plain-digit value, 0 when p is no key (no ':'
+ * follows), -1 when unsure.
+ */
+static int
+prefilter_json_value(const char *p, const char *end, uint32_t *id)
+{
+	while (p < end && prefilter_is_blank(*p))
+		p++;
+	if (p >= end || *p != ':')
+		return 0;
+	for (p++; p < end && prefilter_is_blank(*p); p++)
+		;
+	if (p < end && *p == '"') {
+		if ((p = prefilter_digits(p + 1, end, id)) == NULL ||
+		    p >= end || *p != '"')
+			return -1;
+		return 1;
+	}
+	if ((p = prefilter_digits(p, end, id)) == NULL)
+		return -1;
+	if (p < end && !prefilter_is_blank(*p) && *p != ',' && *p != '}' &&
+	    *p != ']')
+		return -1;
+	return 1;
+}
+
+static int
+prefilter_scan_json(const char *buf, const char *end, uint32_t *ids,
+    size_t max)
+{
+	const char	*p = buf, *v;
+	size_t		 n = 0, left;
+	uint32_t	 id;
+	int		 r;
+
+	if (prefilter_json_has_u(buf, end))
+		return -1;
+	/* "vent" is in all three needles: EventCode, EventID, event_id. */
+	while ((v = prefilter_find(p, end, "vent", 4, 0)) != NULL) {
+		p = v + 4;
+		if (v == buf || (v[-1] != 'E' && v[-1] != 'e'))
+			continue;
+		left = (size_t)(end - p);
+		if (v[-1] == 'E' && left >= 5 && memcmp(p, "Code\"", 5) == 0)
+			p += 5;
+		else if (v[-1] == 'E' && left >= 3 &&
+		    memcmp(p, "ID\"", 3) == 0)
+			p += 3;
+		else if (v[-1] == 'e' && left >= 4 &&
+		    memcmp(p, "_id\"", 4) == 0)
+			p += 4;
+		else
+			continue;
+		if ((r = prefilter_json_value(p, end, &id)) == -1)
+			return -1;
+		if (r == 0)
+			continue;
+		if (n == max)
+			return -1;
+		ids[n++] = id;
+	}
+	return (int)n;
+}
+
+/*
+ * The start tag at p ('<EventID' matched, then a blank or '>') and its
+ * text.  Returns 1 and *id for plain digits followed by "</EventID", -1
+ * otherwise (a self-closing tag, other text, or no end).
+ */
+static int
+prefilter_xml_element(const char *p, const char *end, uint32_t *id)
+{
+	char	 q;
+
+	for (; p < end && *p != '>'; p++) {
+		if (*p == '/')
+			return -1;
+		if (*p == '"' || *p == '\'') {
+			q = *p;
+			if ((p = memchr(p + 1, q, (size_t)(end - p - 1))) ==
+			    NULL)
+				return -1;
+		}
+	}
+	if (p >= end)
+		return -1;
+	if ((p = prefilter_digits(p + 1, end, id)) == NULL)
+		return -1;
+	if ((size_t)(end - p) < 9 || memcmp(p, "</EventID", 9) != 0)
+		return -1;
+	return 1;
+}
+
+static int
+prefilter_scan_xml(const char *buf, const char *end, uint32_t *ids,
+    size_t max)
+{
+	const char	*p = buf, *v;
+	size_t		 n = 0;
+	uint32_t	 id;
+
+	if (prefilter_find(buf, end, "&#", 2, 1) != NULL ||
+	    prefilter_find(buf, end, "<!", 2, 1) != NULL ||
+	    prefilter_find(buf, end, "EventCode", 9, 5) != NULL)
+		return -1;
+	while ((v = prefilter_find(p, end, "<EventID", 8, 6)) != NULL) {
+		p = v + 8;
+		if (p >= end)
+			return -1;
+		if (*p == '/')
+			return -1;
+		if (*p != '>' && !prefilter_is_blank(*p))
+			continue;
+		if (prefilter_xml_element(p, end, &id) == -1)
+			return -1;
+		if (n == max)
+			return -1;
+		ids[n++] = id;
+	}
+	return (int)n;
+}
+
+int
+prefilter_scan(const char *buf, size_t len, uint32_t *ids, size_t max)
+{
+	const char	*end = buf + len;
+
+	while (buf < end && prefilter_is_blank(*buf))
+		buf++;
+	if (buf >= end)
+		return -1;
+	if (*buf == '{')
+		return prefilter_scan_json(buf, end, ids, max);
+	if (*buf == '<')
+		return prefilter_scan_xml(buf, end, ids, max);
+	return -1;
+}
+
+bool
+prefilter_reject(const struct detection_set *set, const char *buf,
+    size_t len)
+{
+	uint32_t	 ids[PREFILTER_MAX_IDS];
+	size_t		 i, k;
+	int		 n, code;
+
+	if (!prefilter_enabled || set == NULL || set->n == 0)
+		return false;
+	if ((n = prefilter_scan(buf, len, ids, PREFILTER_MAX_IDS)) <= 0)
+		return false;
+	for (i = 0; i < set->n; i++) {
+		if ((code = set->d[i]->search->event_code) < 0)
+			return false;
+		for (k = 0; k < (size_t)n; k++)
+			if (ids[k] == (uint32_t)code)
+				return false;
+	}
+	return true;
+}

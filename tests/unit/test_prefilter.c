@@ -1,0 +1,435 @@
+/*
+ * Copyright (c) 2026 The hecsentry developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS.
+ */
+
+/*
+ * Unit tests of the EventCode prefilter: tables of JSON and XML payloads
+ * with the ids the scan must find (or its refusal to be sure), rejection
+ * against compiled detection sets, and the exactness property: for the
+ * real records of tests/data, a generated stream of every shape and
+ * thousands of mutations of both, whenever the prefilter rejects for a
+ * required EventCode N, the full decode and normalisation give an event
+ * on which "EventCode=N" is false.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <criterion/criterion.h>
+
+#include "decode.h"
+#include "detection.h"
+#include "event.h"
+#include "prefilter.h"
+#include "spl.h"
+#include "syslog.h"
+
+#define ARENA		131072
+#define MAXCODE		30
+
+static struct event ev;
+static struct spl_search *eq[MAXCODE + 1];	/* "EventCode=N" */
+
+static void
+setup(void)
+{
+	struct spl_error	 err;
+	char			 text[64];
+	int			 i;
+
+	event_fields_init();
+	event_init(&ev, ARENA);
+	for (i = 0; i <= MAXCODE; i++) {
+		snprintf(text, sizeof(text), "EventCode=%d | stats count", i);
+		eq[i] = spl_compile(text, NULL, NULL, &err);
+		cr_assert_not_null(eq[i], "%s", err.msg);
+		cr_assert_eq(eq[i]->event_code, i);
+	}
+}
+
+static void
+teardown(void)
+{
+	int	 i;
+
+	for (i = 0; i <= MAXCODE; i++)
+		spl_search_free(eq[i]);
+	event_clear(&ev);
+	decode_thread_clear();
+	prefilter_set_enabled(true);
+}
+
+TestSuite(prefilter, .init = setup, .fini = teardown);
+
+struct scan_case {
+	const char	*doc;
+	int		 n;		/* expected return */
+	uint32_t	 ids[3];
+};
+
+static void
+check_cases(const struct scan_case *c, size_t ncases)
+{
+	uint32_t	 ids[PREFILTER_MAX_IDS];
+	size_t		 i;
+	int		 n, k;
+
+	for (i = 0; i < ncases; i++) {
+		n = prefilter_scan(c[i].doc, strlen(c[i].doc), ids,
+		    PREFILTER_MAX_IDS);
+		cr_assert_eq(n, c[i].n, "case %zu (%s): %d, want %d", i,
+		    c[i].doc, n, c[i].n);
+		for (k = 0; k < n; k++)
+			cr_assert_eq(ids[k], c[i].ids[k], "case %zu id %d", i,
+			    k);
+	}
+}
+
+Test(prefilter, json_table)
+{
+	static const struct scan_case c[] = {
+		{ "{\"EventID\":3}", 1, { 3 } },
+		{ " \r\n{\"EventCode\" : \"11\" , \"x\":1}", 1, { 11 } },
+		{ "{\"winlog\":{\"event_id\":\"7\",\"x\":\"EventID\"}}", 1,
+		    { 7 } },
+		{ "{\"winlog\":{\"event_id\":22}}", 1, { 22 } },
+		{ "{\"a\":1,\"b\":\"EventCode\"}", 0, { 0 } },
+		{ "{\"event\":{\"code\":\"3\"}}", 0, { 0 } },
+		{ "{\"EventCode\":\"003\"}", 1, { 3 } },
+		{ "{\"EventCode\":99999999999}", 1, { PREFILTER_ID_BIG } },
+		{ "{\"EventID\":3,\"EventID\":5}", 2, { 3, 5 } },
+		{ "{\"winlog.event_data.EventCode\":\"1\"}", 1, { 1 } },
+		{ "{\"EventData\":{\"EventCode\":10}}", 1, { 10 } },
+		{ "{\"xEventID\":4}", 1, { 4 } },
+		{ "{\"path\":\"C:\\\\users\\\\x\",\"EventID\":1}", 1, { 1 } },
+		/* unsure */
+		{ "{\"Event\\u0043ode\":3}", -1, { 0 } },
+		{ "{\"EventCode\":\"3.0\"}", -1, { 0 } },
+		{ "{\"EventCode\":3.0}", -1, { 0 } },
+		{ "{\"EventCode\":3e0}", -1, { 0 } },
+		{ "{\"EventCode\":\"+3\"}", -1, { 0 } },
+		{ "{\"EventCode\":-3}", -1, { 0 } },
+		{ "{\"EventCode\":\" 3\"}", -1, { 0 } },
+		{ "{\"EventCode\":\"3 \"}", -1, { 0 } },
+		{ "{\"EventCode\":\"\"}", -1, { 0 } },
+		{ "{\"EventCode\":null}", -1, { 0 } },
+		{ "{\"EventCode\":{\"a\":3}}", -1, { 0 } },
+		{ "{\"EventCode\":[3]}", -1, { 0 } },
+		{ "{\"EventCode\":\"\\u0033\"}", -1, { 0 } },
+		{ "{\"x\":\"a\\", -1, { 0 } },
+		{ "", -1, { 0 } },
+		{ "  ", -1, { 0 } },
+		{ "not a document", -1, { 0 } },
+		{ "{\"EventID\":1,\"EventID\":2,\"EventID\":3,\"EventID\":4,"
+		    "\"EventID\":5,\"EventID\":6,\"EventID\":7,\"EventID\":8,"
+		    "\"EventID\":9}", -1, { 0 } },
+	};
+
+	check_cases(c, sizeof(c) / sizeof(c[0]));
+}
+
+Test(prefilter, xml_table)
+{
+	static const struct scan_case c[] = {
+		{ "<Event><System><EventID>3</EventID></System></Event>", 1,
+		    { 3 } },
+		{ "<Event><System><EventID Qualifiers=''>10</EventID >"
+		    "</System></Event>", 1, { 10 } },
+		{ "<Event><System><EventID a='>7</EventID>'>0011</EventID>"
+		    "</System></Event>", 1, { 11 } },
+		{ "<Event><System><EventIDx>3</EventIDx></System></Event>", 0,
+		    { 0 } },
+		{ "<Event><System><x:EventID>3</x:EventID></System></Event>",
+		    0, { 0 } },
+		{ "<?xml version='1.0'?><Event><System><EventID>1</EventID>"
+		    "</System></Event>", 1, { 1 } },
+		/* unsure */
+		{ "<Event><System><EventID>&#51;</EventID></System></Event>",
+		    -1, { 0 } },
+		{ "<Event><System><EventID><![CDATA[3]]></EventID></System>"
+		    "</Event>", -1, { 0 } },
+		{ "<Event><System><EventID>3<!--x-->0</EventID></System>"
+		    "</Event>", -1, { 0 } },
+		{ "<Event><System><EventID> 3</EventID></System></Event>", -1,
+		    { 0 } },
+		{ "<Event><System><EventID>3<x/></EventID></System></Event>",
+		    -1, { 0 } },
+		{ "<Event><System><EventID/></System></Event>", -1, { 0 } },
+		{ "<Event><System><EventID a='x/>'/></System></Event>", -1,
+		    { 0 } },
+		{ "<Event><EventData><Data Name='EventCode'>3</Data>"
+		    "</EventData></Event>", -1, { 0 } },
+		{ "<!DOCTYPE e [<!ENTITY x '3'>]><Event/>", -1, { 0 } },
+		{ "<Event><System><EventID a='1>3</EventID>", -1, { 0 } },
+	};
+
+	check_cases(c, sizeof(c) / sizeof(c[0]));
+}
+
+static bool
+lookup_none(void *arg, const char *name, size_t nargs,
+    struct spl_macro_def *out)
+{
+	(void)arg;
+	(void)name;
+	(void)nargs;
+	(void)out;
+	return false;
+}
+
+Test(prefilter, reject_follows_the_set)
+{
+	struct detection	 d[2];
+	struct detection	*dp[2] = { &d[0], &d[1] };
+	struct detection_set	 set = { 1, 2, dp };
+	struct spl_search	*any;
+	struct spl_error	 err;
+	const char		*e7 = "{\"winlog\":{\"event_id\":\"7\"}}";
+	const char		*e3 = "{\"EventID\":3}";
+	const char		*none = "{\"a\":1}";
+	const char		*unsure = "{\"EventID\":\"3.0\"}";
+
+	memset(d, 0, sizeof(d));
+	d[0].search = eq[3];
+	d[1].search = eq[22];
+	cr_assert(prefilter_reject(&set, e7, strlen(e7)));
+	cr_assert_not(prefilter_reject(&set, none, strlen(none)));
+	cr_assert_not(prefilter_reject(&set, e3, strlen(e3)));
+	cr_assert_not(prefilter_reject(&set, unsure, strlen(unsure)));
+	set.n = 0;
+	cr_assert_not(prefilter_reject(&set, e7, strlen(e7)));
+	set.n = 2;
+	prefilter_set_enabled(false);
+	cr_assert_not(prefilter_reject(&set, e7, strlen(e7)));
+	prefilter_set_enabled(true);
+	any = spl_compile("Image=\"*.exe\" | stats count", lookup_none, NULL,
+	    &err);
+	cr_assert_not_null(any, "%s", err.msg);
+	cr_assert_eq(any->event_code, -1);
+	d[1].search = any;
+	cr_assert_not(prefilter_reject(&set, e7, strlen(e7)));
+	spl_search_free(any);
+}
+
+/*
+ * The property, for one payload: for every required code N that the
+ * scan lets the prefilter reject, "EventCode=N" is false on the decoded,
+ * normalised event (or there is no event).  Returns how many codes were
+ * rejected.
+ */
+static int
+check_payload(const char *buf, size_t len)
+{
+	static const struct decode_limits lim = { .max_depth = 64 };
+	uint32_t	 ids[PREFILTER_MAX_IDS];
+	bool		 decoded;
+	int		 n, k, code, rejected = 0;
+
+	n = prefilter_scan(buf, len, ids, PREFILTER_MAX_IDS);
+	if (n == -1)
+		return 0;
+	event_reset(&ev);
+	decoded = decode_payload(buf, len, &lim, &ev) == DECODE_OK &&
+	    event_normalise(&ev, 0, 1) == 0;
+	for (code = 0; code <= MAXCODE; code++) {
+		for (k = 0; k < n; k++)
+			if (ids[k] == (uint32_t)code)
+				break;
+		if (k < n)
+			continue;
+		rejected++;
+		if (decoded)
+			cr_assert_not(spl_match(eq[code]->filter, &ev),
+			    "rejected for %d but matches: %.*s", code,
+			    (int)len, buf);
+	}
+	return rejected;
+}
+
+static uint32_t	 rng = 12345;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	rng = rng * 1103515245u + 12345u;
+	return (rng >> 8) % n;
+}
+
+/* Mutations aimed at the places the prefilter reads. */
+static size_t
+mutate(const char *in, size_t len, char *out, size_t cap)
+{
+	static const char *ins[] = {
+		"\"EventID\":\"3\",", "\"EventCode\":\"003\",",
+		"\"EventCode\":3,", "\"EventCode\":\" 3\",",
+		"\"winlog\":{\"event_id\":3},", "\"Event\\u0049D\":3,",
+		"\"EventID\":3.0,", "\"EventData\":{\"EventCode\":\"3\"},",
+		"<EventID>3</EventID>", "<EventID>0003</EventID>",
+		"<Data Name='EventCode'>3</Data>", "&#51;", "<![CDATA[3]]>",
+		"\\u0033", "3", "0", " ", "\"", ":", "\\", "<", ">", "/",
+		"\"EventID\":null,", "\"Event\\u0043ode\":\"5\",",
+		"<Data Name='Event&#67;ode'>5</Data>"
+	};
+	const char	*s;
+	size_t		 at, slen, cut;
+
+	if (len + 64 > cap)
+		return 0;
+	at = rnd((uint32_t)len + 1);
+	switch (rnd(3)) {
+	case 0:		/* insert */
+		s = ins[rnd(sizeof(ins) / sizeof(ins[0]))];
+		slen = strlen(s);
+		memcpy(out, in, at);
+		memcpy(out + at, s, slen);
+		memcpy(out + at + slen, in + at, len - at);
+		return len + slen;
+	case 1:		/* overwrite one byte */
+		memcpy(out, in, len);
+		if (at < len)
+			out[at] = "0123456789\"\\:u<>/ {}"[rnd(20)];
+		return len;
+	default:	/* delete a few bytes */
+		cut = rnd(4) + 1;
+		if (at + cut > len)
+			cut = len - at;
+		memcpy(out, in, at);
+		memcpy(out + at, in + at + cut, len - at - cut);
+		return len - cut;
+	}
+}
+
+/* Checks the payload and nmut mutations of it; returns rejections. */
+static int
+check_with_mutations(const char *buf, size_t len, int nmut)
+{
+	static char	 tmp[ARENA / 2];
+	size_t		 mlen;
+	int		 i, r;
+
+	r = check_payload(buf, len);
+	for (i = 0; i < nmut; i++)
+		if ((mlen = mutate(buf, len, tmp, sizeof(tmp))) > 0)
+			r += check_payload(tmp, mlen);
+	return r;
+}
+
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE	*f;
+	char	*buf;
+	long	 n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static char *
+read_data(const char *name, size_t *len)
+{
+	const char	*dir = getenv("TESTDATA");
+	char		 path[1024];
+	char		*buf;
+
+	snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir :
+	    "tests/data", name);
+	buf = read_file(path, len);
+	cr_assert_not_null(buf, "cannot read %s", path);
+	return buf;
+}
+
+/* Runs each line of buf (a syslog frame or a bare document). */
+static int
+check_lines(char *buf, size_t len, int nmut, int *lines)
+{
+	struct syslog_msg	 msg;
+	const char		*reason;
+	char			*p, *e;
+	int			 r = 0;
+
+	for (p = buf; p < buf + len; p = e + 1) {
+		if ((e = memchr(p, '\n', (size_t)(buf + len - p))) == NULL)
+			e = buf + len;
+		if (syslog_parse(p, (size_t)(e - p), 1, &msg, &reason) == -1)
+			continue;
+		r += check_with_mutations(msg.msg, msg.msg_len, nmut);
+		(*lines)++;
+	}
+	return r;
+}
+
+Test(prefilter, property_on_real_records)
+{
+	static const char *files[] = {
+		"shapes/nxlog.json", "shapes/splunk_flat.json",
+		"shapes/winlogbeat.json", "shapes/winlogbeat_ecs.json",
+		"shapes/xmlwineventlog.xml",
+		"splunk_security_content_agenttesla_ftp_eid3/"
+		    "agenttesla_ftp_sysmon_eid3.xml",
+		"otrf_security_datasets_sysmon_eid3/"
+		    "otrf_sysmon_eid3_sample.ndjson"
+	};
+	size_t		 i, len;
+	char		*buf;
+	int		 r = 0, lines = 0;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		buf = read_data(files[i], &len);
+		if (i < 6)
+			r += check_with_mutations(buf, len, 2000);
+		else
+			r += check_lines(buf, len, 10, &lines);
+		free(buf);
+	}
+	cr_assert_gt(lines, 600);
+	/* Every record is event 3: the other codes were rejected. */
+	cr_assert_gt(r, 600 * (MAXCODE - 1));
+}
+
+Test(prefilter, property_on_a_generated_stream)
+{
+	const char	*bin = getenv("BENCHBIN");
+	char		 gen[1024], cmd[2300], out[] = "/tmp/pfgenXXXXXX";
+	size_t		 len;
+	char		*buf;
+	int		 fd, r, lines = 0;
+
+	snprintf(gen, sizeof(gen), "%s/hecsentry-gen", bin != NULL ? bin :
+	    "bench");
+	if (access(gen, X_OK) == -1)
+		cr_skip_test("no %s: build the bench tools", gen);
+	cr_assert_neq(fd = mkstemp(out), -1);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "'%s' -n 3000 --shape mix --framing lf "
+	    "--hits 0.05 --keys 20 --seed 7 -o '%s' 2>/dev/null", gen, out);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	buf = read_file(out, &len);
+	unlink(out);
+	cr_assert_not_null(buf);
+	r = check_lines(buf, len, 3, &lines);
+	free(buf);
+	cr_assert_eq(lines, 3000);
+	/* Most events are certain: each rejects most of the 31 codes. */
+	cr_assert_gt(r, 3000 * 20);
+}
