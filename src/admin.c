@@ -228,6 +228,9 @@ admin_metrics_input(struct admin_out *o, const struct admin_snapshot *s)
 			    s->listeners[i].events[k]);
 		}
 	}
+	admin_single(o, "hecsentry_prefiltered_total", "counter",
+	    "Frames skipped before decoding: no detection can match their "
+	    "EventCode.", s->pipeline.prefiltered);
 	admin_single(o, "hecsentry_input_bytes_total", "counter",
 	    "Payload bytes read from the listeners.", s->listen.bytes);
 	admin_single(o, "hecsentry_connections_accepted_total", "counter",
