@@ -37,12 +37,12 @@ struct decode_ref {
 };
 
 /*
- * True when a string holds a raw control character (RFC 8259 s. 7), or a
- * number outside strings has a leading zero ("01", "-00.5": s. 6), which
- * json-c accepts even in strict mode.
+ * The offset of the first raw control character in a string (RFC 8259
+ * s. 7) or leading zero of a number ("01", "-00.5": s. 6), which json-c
+ * accepts even in strict mode; len when there is none.
  */
-static bool
-decode_ref_has_ctl(const char *buf, size_t len)
+static size_t
+decode_ref_bad_at(const char *buf, size_t len)
 {
 	size_t	 i, j;
 	bool	 in = false;
@@ -56,7 +56,7 @@ decode_ref_has_ctl(const char *buf, size_t len)
 			j = buf[i] == '-' ? i + 1 : i;
 			if (j + 1 < len && buf[j] == '0' &&
 			    buf[j + 1] >= '0' && buf[j + 1] <= '9')
-				return true;
+				return j;
 			continue;
 		}
 		if (buf[i] == '\\')
@@ -64,9 +64,40 @@ decode_ref_has_ctl(const char *buf, size_t len)
 		else if (buf[i] == '"')
 			in = false;
 		else if ((unsigned char)buf[i] < 0x20)
-			return true;
+			return i;
 	}
-	return false;
+	return len;
+}
+
+/*
+ * The deepest nesting of objects and arrays in the valid prefix
+ * buf[0..len), as the fast scanner counts it: it refuses a document on
+ * the first bracket too deep, before any later error, and json-c finds
+ * depth only on a value inside the too deep level, and not at all in a
+ * document cut short.
+ */
+static int
+decode_ref_nesting(const char *buf, size_t len)
+{
+	size_t	 i;
+	int	 d = 0, max = 0;
+	bool	 in = false;
+
+	for (i = 0; i < len; i++) {
+		if (in) {
+			if (buf[i] == '\\')
+				i++;
+			else if (buf[i] == '"')
+				in = false;
+		} else if (buf[i] == '"')
+			in = true;
+		else if (buf[i] == '{' || buf[i] == '[') {
+			if (++d > max)
+				max = d;
+		} else if (buf[i] == '}' || buf[i] == ']')
+			d--;
+	}
+	return max;
 }
 
 /* The depth of nested objects and arrays in o (o itself counts 1). */
@@ -171,7 +202,7 @@ decode_json_ref(const char *buf, size_t len, const struct decode_limits *lim,
 	struct json_object	*o;
 	enum json_tokener_error	 jerr;
 	enum decode_error	 err;
-	size_t			 end;
+	size_t			 end, bad;
 
 	r.max_depth = lim != NULL ? lim->max_depth : 64;
 	decode_jctx_init(&r.ctx, ev);
@@ -182,8 +213,11 @@ decode_json_ref(const char *buf, size_t len, const struct decode_limits *lim,
 			break;
 	if (end == len)
 		return DECODE_ERR_EMPTY;
-	if (buf[end] != '{' || decode_ref_has_ctl(buf, len))
+	if (buf[end] != '{')
 		return DECODE_ERR_JSON_SYNTAX;
+	if ((bad = decode_ref_bad_at(buf, len)) < len)
+		return decode_ref_nesting(buf, bad) > r.max_depth ?
+		    DECODE_ERR_JSON_DEPTH : DECODE_ERR_JSON_SYNTAX;
 	/* json-c counts a scalar leaf as a level of its own. */
 	if ((tok = json_tokener_new_ex(r.max_depth + 1)) == NULL)
 		return DECODE_ERR_TOO_LARGE;
@@ -194,18 +228,20 @@ decode_json_ref(const char *buf, size_t len, const struct decode_limits *lim,
 	json_tokener_free(tok);
 	if (o == NULL || jerr != json_tokener_success) {
 		json_object_put(o);
-		return jerr == json_tokener_error_depth ?
-		    DECODE_ERR_JSON_DEPTH : DECODE_ERR_JSON_SYNTAX;
+		return jerr == json_tokener_error_depth ||
+		    decode_ref_nesting(buf, end < len ? end : len) >
+		    r.max_depth ? DECODE_ERR_JSON_DEPTH :
+		    DECODE_ERR_JSON_SYNTAX;
+	}
+	if (decode_ref_depth(o) > r.max_depth) {
+		json_object_put(o);
+		return DECODE_ERR_JSON_DEPTH;
 	}
 	for (; end < len; end++)
 		if (strchr(" \t\r\n", buf[end]) == NULL || buf[end] == '\0') {
 			json_object_put(o);
 			return DECODE_ERR_JSON_SYNTAX;
 		}
-	if (decode_ref_depth(o) > r.max_depth) {
-		json_object_put(o);
-		return DECODE_ERR_JSON_DEPTH;
-	}
 	err = decode_ref_object(&r, o, 0);
 	json_object_put(o);
 	if (err != DECODE_OK)
