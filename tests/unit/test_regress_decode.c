@@ -16,6 +16,7 @@
  * The JSON ones are differential: decode_json() and decode_json_ref()
  * must give the same outcome.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -95,4 +96,58 @@ Test(regress_decode, json_zeros_still_accepted_by_both)
 
 	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
 		cr_expect_eq(both(in[i]), DECODE_OK, "%s", in[i]);
+}
+
+/* A document nested depth levels deep: depth '[' after {"": and tail. */
+static char *
+nested(int depth, const char *tail)
+{
+	static char	 buf[512];
+	int		 i, n;
+
+	n = snprintf(buf, sizeof(buf), "{\"\":");
+	for (i = 1; i < depth; i++)
+		buf[n++] = '[';
+	snprintf(buf + n, sizeof(buf) - n, "%s", tail);
+	return buf;
+}
+
+/*
+ * fuzz_decode_json: {"": and 64 '[' cut short (68 bytes) is 65 levels
+ * deep.  The fast scanner refuses it for depth at the 65th bracket;
+ * json-c finds depth only on a value inside the deepest level, so it
+ * saw a truncated document and the reference said json_syntax.  The
+ * same holds when the first error after the too deep bracket is a
+ * syntax error, a leading zero, or trailing bytes after the document.
+ */
+Test(regress_decode, json_too_deep_then_other_error_is_depth)
+{
+	static const char *tails[] = { "", ",", "]]x", "01",
+	    "\"\x01\"", "[]" };
+	char	 doc[512];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		snprintf(doc, sizeof(doc), "%s", nested(65, tails[i]));
+		cr_expect_eq(both(doc), DECODE_ERR_JSON_DEPTH, "%s", doc);
+	}
+	/* 65 levels of empty arrays, closed, then trailing bytes. */
+	snprintf(doc, sizeof(doc), "%s", nested(65, ""));
+	for (i = 0; i < 64; i++)
+		strcat(doc, "]");
+	strcat(doc, "} x");
+	cr_expect_eq(both(doc), DECODE_ERR_JSON_DEPTH, "%s", doc);
+}
+
+/* At the limit (64 levels) the other error is what both report. */
+Test(regress_decode, json_at_depth_limit_keeps_syntax_error)
+{
+	static const char *tails[] = { "", ",", "01", "\"\x01\"" };
+	char	 doc[512];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		snprintf(doc, sizeof(doc), "%s", nested(64, tails[i]));
+		cr_expect_eq(both(doc), DECODE_ERR_JSON_SYNTAX, "%s", doc);
+	}
 }
