@@ -1126,7 +1126,7 @@ spool_peek(struct spool *sp, const struct spool_cursor *c,
 	if (i == sp->nsegs)
 		return 0;
 	r = &seg->recs[j];
-	h = (unsigned char *)spool_buf(sp, SPOOL_HDR + r->len);
+	h = (unsigned char *)spool_buf(sp, SPOOL_HDR + r->len + 1);
 	if ((fd = spool_read_fd(sp, seg)) == -1 ||
 	    spool_pread_full(fd, h, SPOOL_HDR + r->len, r->off) == -1) {
 		log_warn("spool: read of record %" PRIu64, r->seq);
@@ -1139,6 +1139,7 @@ spool_peek(struct spool *sp, const struct spool_cursor *c,
 		    r->seq);
 		goto fail;
 	}
+	h[SPOOL_HDR + r->len] = '\0';
 	rec->seq = r->seq;
 	rec->data = (const char *)h + SPOOL_HDR;
 	rec->len = r->len;

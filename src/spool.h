@@ -68,7 +68,7 @@ struct spool_cursor {
 /* A record handed out by spool_peek()/spool_next(). */
 struct spool_record {
 	uint64_t	 seq;
-	const char	*data;		/* spool's buffer, see spool_peek() */
+	const char	*data;		/* NUL-terminated, see spool_peek() */
 	size_t		 len;
 };
 
