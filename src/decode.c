@@ -16,8 +16,10 @@
  * of SPEC 2 "Payload shapes"), which of two candidates for the same field
  * wins, and which shape a document is.  The scanning itself lives in
  * decode_json.c (fast), decode_json_ref.c (json-c) and decode_xml.c.
- * Pure: no I/O, no allocation.
+ * Pure: no I/O, no allocation (a fixed per-thread memo of resolved
+ * paths saves the hot path from resolving the same keys again).
  */
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -134,31 +136,28 @@ decode_path_prefix(const char *path, size_t len, const char *s)
 }
 
 /*
- * Resolves the dotted path of one key (SPEC 2): inside winlog.event_data
- * and a nested EventData object the bare key names the field; elsewhere
- * the mapping table first, then the registry under the path itself.  Also
- * notes the keys the shape rules look at.  Every key of every object not
- * inside an array must be resolved, whatever its value.
+ * What a dotted path resolves to: the name and the shape-rule bit (SPEC
+ * 2).  Inside winlog.event_data and a nested EventData object the bare
+ * key names the field; elsewhere the mapping table first, then the
+ * registry under the path itself.
  */
-void
-decode_jctx_resolve(struct decode_jctx *c, const char *path, size_t len,
-    struct decode_jname *n)
+static void
+decode_resolve_path(const char *path, size_t len, struct decode_jname *n,
+    unsigned *seen)
 {
 	int	 i;
 
-	n->id = n->map = -1;
-	if (len > DECODE_PATH_MAX)
-		return;
+	*seen = 0;
 	if (decode_path_eq(path, len, "winlog") ||
 	    decode_path_prefix(path, len, "winlog."))
-		c->seen |= DECODE_SEEN_WINLOG;
+		*seen = DECODE_SEEN_WINLOG;
 	else if (decode_path_eq(path, len, "EventID"))
-		c->seen |= DECODE_SEEN_EVENTID;
+		*seen = DECODE_SEEN_EVENTID;
 	else if (decode_path_eq(path, len, "EventCode"))
-		c->seen |= DECODE_SEEN_EVENTCODE;
+		*seen = DECODE_SEEN_EVENTCODE;
 	else if (decode_path_eq(path, len, "SourceName") ||
 	    decode_path_eq(path, len, "SourceModuleType"))
-		c->seen |= DECODE_SEEN_NXSOURCE;
+		*seen = DECODE_SEEN_NXSOURCE;
 
 	if (decode_path_prefix(path, len, "winlog.event_data.")) {
 		n->id = event_field_lookup(path + 18, len - 18);
@@ -177,6 +176,112 @@ decode_jctx_resolve(struct decode_jctx *c, const char *path, size_t len,
 	n->id = event_field_lookup(path, len);
 	if (n->map != -1 && n->id == decode_map[n->map].id)
 		n->id = -1;
+}
+
+/*
+ * This thread's memo of resolved paths, so that a key costs one hash and
+ * one compare: the same few hundred paths recur in every event.  It is
+ * emptied when the field registry grew (a reload interned new names) and
+ * when it is three quarters full (keys an attacker invents cannot slow
+ * the known ones down for long).  Paths longer than a slot are resolved
+ * every time.
+ */
+#define DECODE_MEMO_SLOTS	512	/* power of two */
+#define DECODE_MEMO_KEYMAX	46	/* longest path memoised */
+#define DECODE_MEMO_PROBES	8	/* slots tried per lookup */
+
+struct decode_memo_slot {
+	uint32_t	 hash;		/* of the path */
+	int16_t		 id;		/* decode_jname.id */
+	int8_t		 map;		/* decode_jname.map */
+	uint8_t		 seen;		/* DECODE_SEEN_* bit */
+	uint8_t		 len;		/* path length, 0: free */
+	char		 key[DECODE_MEMO_KEYMAX];	/* the path */
+};
+
+static _Thread_local struct decode_memo_slot
+		 decode_memo[DECODE_MEMO_SLOTS];	/* the memo */
+static _Thread_local int
+		 decode_memo_nfields;	/* registry size it is for */
+static _Thread_local unsigned
+		 decode_memo_used;	/* slots taken */
+
+_Static_assert(EVENT_MAX_FIELDS <= INT16_MAX && DECODE_MAP_MAX <= INT8_MAX,
+    "decode_memo_slot fields too narrow");
+
+/* A hash of the path, eight bytes at a time (not keyed: see above). */
+static uint32_t
+decode_memo_hash(const char *s, size_t len)
+{
+	uint64_t	 h = len, w;
+	size_t		 i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, s + i, len - i);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/*
+ * Resolves the dotted path of one key (SPEC 2) and notes the keys the
+ * shape rules look at.  Every key of every object not inside an array
+ * must be resolved, whatever its value.
+ */
+void
+decode_jctx_resolve(struct decode_jctx *c, const char *path, size_t len,
+    struct decode_jname *n)
+{
+	struct decode_memo_slot	*m;
+	uint32_t		 h, i, k;
+	unsigned		 seen;
+
+	n->id = n->map = -1;
+	if (len > DECODE_PATH_MAX)
+		return;
+	if (len == 0 || len > DECODE_MEMO_KEYMAX) {
+		decode_resolve_path(path, len, n, &seen);
+		c->seen |= seen;
+		return;
+	}
+	if (decode_memo_nfields != event_field_count() ||
+	    decode_memo_used >= DECODE_MEMO_SLOTS / 4 * 3) {
+		memset(decode_memo, 0, sizeof(decode_memo));
+		decode_memo_used = 0;
+		decode_memo_nfields = event_field_count();
+	}
+	h = decode_memo_hash(path, len);
+	for (k = 0; k < DECODE_MEMO_PROBES; k++) {
+		i = (h + k) & (DECODE_MEMO_SLOTS - 1);
+		m = &decode_memo[i];
+		if (m->len == 0)
+			break;
+		if (m->hash == h && m->len == len &&
+		    memcmp(m->key, path, len) == 0) {
+			n->id = m->id;
+			n->map = m->map;
+			c->seen |= m->seen;
+			return;
+		}
+	}
+	decode_resolve_path(path, len, n, &seen);
+	c->seen |= seen;
+	if (k == DECODE_MEMO_PROBES)
+		return;
+	m->hash = h;
+	m->id = (int16_t)n->id;
+	m->map = (int8_t)n->map;
+	m->seen = (uint8_t)seen;
+	m->len = (uint8_t)len;
+	memcpy(m->key, path, len);
+	decode_memo_used++;
 }
 
 bool

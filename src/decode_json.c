@@ -77,6 +77,39 @@ decode_json_hex(const char *p)
 }
 
 /*
+ * Skips the bytes from p that need no attention inside a string: returns
+ * the first '"', '\\' or control character at or after p, or end.  Eight
+ * bytes at a time where the byte order allows: the "has a byte below n"
+ * test (x - n*0x01..) & ~x & 0x80.. flags exactly the bytes that are
+ * below n, plus possibly bytes above a flagged one, so the lowest flag
+ * is the first byte wanted.
+ */
+static const char *
+decode_json_skip_plain(const char *p, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t	 ones = 0x0101010101010101ULL;
+	const uint64_t	 high = 0x8080808080808080ULL;
+	uint64_t	 x, q, b, r;
+
+	while (end - p >= 8) {
+		memcpy(&x, p, 8);
+		q = x ^ (ones * '"');
+		b = x ^ (ones * '\\');
+		r = (((q - ones) & ~q) | ((b - ones) & ~b) |
+		    ((x - ones * 0x20) & ~x)) & high;
+		if (r != 0)
+			return p + (__builtin_ctzll(r) >> 3);
+		p += 8;
+	}
+#endif
+	while (p < end && *p != '"' && *p != '\\' &&
+	    (unsigned char)*p >= 0x20)
+		p++;
+	return p;
+}
+
+/*
  * Validates the string whose opening quote is at s->p and moves past its
  * closing quote.  Sets *str and *len to the raw bytes between the quotes
  * and *esc when they hold a backslash.  Returns 0, or -1 on a control
@@ -90,7 +123,7 @@ decode_json_string(struct decode_json *s, const char **str, size_t *len,
 	unsigned char	 c;
 
 	*esc = false;
-	while (p < s->end) {
+	while ((p = decode_json_skip_plain(p, s->end)) < s->end) {
 		c = (unsigned char)*p;
 		if (c == '"') {
 			*str = s->p + 1;

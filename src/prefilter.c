@@ -80,7 +80,7 @@
 #include "prefilter.h"
 #include "spl.h"
 
-static bool	 prefilter_enabled = true;	/* prefilter_set_enabled() */
+static bool	 prefilter_enabled = true;	/* off only in tests */
 
 void
 prefilter_set_enabled(bool on)
@@ -137,7 +137,8 @@ prefilter_find(const char *p, const char *end, const char *needle,
 	for (q = p + off; q < end; q++) {
 		if ((q = memchr(q, needle[off], (size_t)(end - q))) == NULL)
 			return NULL;
-		if (q - off + nlen <= end && memcmp(q - off, needle, nlen) == 0)
+		if (q - off + nlen <= end &&
+		    memcmp(q - off, needle, nlen) == 0)
 			return q - off;
 	}
 	return NULL;

@@ -569,9 +569,18 @@ spl_parse_num(const char *s, size_t len, double *out)
 {
 	char		 buf[SPL_NUM_MAX];
 	size_t		 i = 0, digits = 0;
+	uint64_t	 v = 0;
 
 	if (len == 0 || len >= sizeof(buf))
 		return false;
+	/* Up to 15 plain digits are exact in a double: no strtod(). */
+	for (; i < len && i < 16 && s[i] >= '0' && s[i] <= '9'; i++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	if (i == len && len <= 15) {
+		*out = (double)v;
+		return true;
+	}
+	i = 0;
 	if (s[0] == '-' || s[0] == '+')
 		i++;
 	for (; i < len && isdigit((unsigned char)s[i]); i++)
@@ -1507,6 +1516,31 @@ spl_expr_event_code(const struct spl_expr *e)
 	return -1;
 }
 
+/*
+ * Moves the conjunct "EventCode=code" of a top-level AND first: it is
+ * the cheapest test and fails on most events.  AND has no side effects,
+ * so the order changes nothing but the time taken.
+ */
+static void
+spl_expr_code_first(struct spl_expr *e, int code)
+{
+	struct spl_expr	*t;
+	size_t		 k;
+
+	if (code == -1 || e->type != SPL_N_AND)
+		return;
+	for (k = 0; k < e->nkids; k++) {
+		t = e->kids[k];
+		if (t->type == SPL_N_CMP && t->field == EVENT_F_EVENTCODE &&
+		    t->op == SPL_OP_EQ && t->vals[0].numeric &&
+		    t->vals[0].num == code) {
+			memmove(e->kids + 1, e->kids, k * sizeof(*e->kids));
+			e->kids[0] = t;
+			return;
+		}
+	}
+}
+
 /* Output columns: by-fields, aggregates, then each post command. */
 static void
 spl_columns(struct spl_search *s)
@@ -1704,6 +1738,7 @@ spl_compile(const char *text, spl_macro_lookup_fn lookup, void *lookup_arg,
 	}
 	spl_columns(s);
 	s->event_code = spl_expr_event_code(s->filter);
+	spl_expr_code_first(s->filter, s->event_code);
 	spl_expr_fields(s->filter, &s->fields, &s->nfields);
 	for (k = 0; k < s->stats.nby; k++)
 		spl_ids_add_uniq(&s->fields, &s->nfields, s->stats.by[k]);

@@ -726,3 +726,57 @@ Test(decode, error_names)
 	cr_expect_str_eq(decode_error_name(DECODE_ERR_SHAPE), "shape");
 	cr_expect_str_eq(decode_error_name(DECODE_NERRORS), "unknown");
 }
+
+/*
+ * The per-thread memo of resolved key paths must notice a registry that
+ * grew (a reload interned a new name): the same key then names a field.
+ */
+Test(decode, resolve_memo_follows_the_registry)
+{
+	const char	*doc = "{\"EventCode\":\"1\",\"Computer\":\"c\","
+	    "\"memo_probe_field_q\":\"x\"}";
+	int		 id;
+
+	cr_assert_eq(event_field_lookup("memo_probe_field_q", 18), -1);
+	cr_assert_eq(decode_json(doc, strlen(doc), &lim, &ev), DECODE_OK);
+	cr_assert_eq(decode_json(doc, strlen(doc), &lim, &ev), DECODE_OK);
+	id = event_field_intern("memo_probe_field_q", 18);
+	cr_assert_neq(id, -1);
+	event_reset(&ev);
+	cr_assert_eq(decode_json(doc, strlen(doc), &lim, &ev), DECODE_OK);
+	cr_assert(event_eq(&ev, id, "x"));
+}
+
+/*
+ * The eight-bytes-at-a-time string scan: a quote, a backslash or a
+ * control character at every offset of a long string is found where it
+ * is, and bytes above 0x7f are plain.
+ */
+Test(decode, string_scan_finds_every_special_byte)
+{
+	char		 doc[128], want[64];
+	const char	*v;
+	size_t		 len, at;
+	int		 n;
+
+	for (at = 0; at < 40; at++) {
+		memset(want, 'a', sizeof(want));
+		want[at] = '\xc3';
+		want[at + 1] = '\xa9';
+		want[41] = '\0';
+		n = snprintf(doc, sizeof(doc), "{\"EventCode\":\"1\","
+		    "\"Image\":\"%.*s\\\\%s\"}", (int)at, want, want + at);
+		event_reset(&ev);
+		cr_assert_eq(decode_json(doc, (size_t)n, &lim, &ev),
+		    DECODE_OK, "at %zu", at);
+		cr_assert(event_get(&ev, EVENT_F_IMAGE, &v, &len));
+		cr_assert_eq(len, 42, "at %zu: %zu", at, len);
+		cr_assert_eq(v[at], '\\', "at %zu", at);
+		/* the byte after the escaped backslash */
+		doc[strlen("{\"EventCode\":\"1\",\"Image\":\"") + at + 2] =
+		    '\x01';
+		event_reset(&ev);
+		cr_assert_eq(decode_json(doc, (size_t)n, &lim, &ev),
+		    DECODE_ERR_JSON_SYNTAX, "control byte at %zu", at);
+	}
+}
