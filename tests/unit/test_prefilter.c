@@ -17,7 +17,9 @@
  * real records of tests/data, a generated stream of every shape and
  * thousands of mutations of both, whenever the prefilter rejects for a
  * required EventCode N, the full decode and normalisation give an event
- * on which "EventCode=N" is false.
+ * on which "EventCode=N" is false.  And the pipeline with the shipped
+ * detections gives byte for byte the same alerts with the prefilter as
+ * without it, on the real records and on generated streams.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +32,7 @@
 #include "decode.h"
 #include "detection.h"
 #include "event.h"
+#include "pipeline.h"
 #include "prefilter.h"
 #include "spl.h"
 #include "syslog.h"
@@ -407,29 +410,179 @@ Test(prefilter, property_on_real_records)
 	cr_assert_gt(r, 600 * (MAXCODE - 1));
 }
 
-Test(prefilter, property_on_a_generated_stream)
+/*
+ * A stream of n events of shape from hecsentry-gen (LF framing), or NULL
+ * when the tool is not built.  Caller frees.
+ */
+static char *
+gen_stream(int n, const char *shape, double hits, int seed, size_t *len)
 {
 	const char	*bin = getenv("BENCHBIN");
 	char		 gen[1024], cmd[2300], out[] = "/tmp/pfgenXXXXXX";
-	size_t		 len;
 	char		*buf;
-	int		 fd, r, lines = 0;
+	int		 fd;
 
 	snprintf(gen, sizeof(gen), "%s/hecsentry-gen", bin != NULL ? bin :
 	    "bench");
 	if (access(gen, X_OK) == -1)
-		cr_skip_test("no %s: build the bench tools", gen);
+		return NULL;
 	cr_assert_neq(fd = mkstemp(out), -1);
 	close(fd);
-	snprintf(cmd, sizeof(cmd), "'%s' -n 3000 --shape mix --framing lf "
-	    "--hits 0.05 --keys 20 --seed 7 -o '%s' 2>/dev/null", gen, out);
+	snprintf(cmd, sizeof(cmd), "'%s' -n %d --shape %s --framing lf "
+	    "--hits %g --keys 20 --seed %d -o '%s' 2>/dev/null", gen, n,
+	    shape, hits, seed, out);
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
-	buf = read_file(out, &len);
+	buf = read_file(out, len);
 	unlink(out);
 	cr_assert_not_null(buf);
+	return buf;
+}
+
+Test(prefilter, property_on_a_generated_stream)
+{
+	size_t		 len;
+	char		*buf;
+	int		 r, lines = 0;
+
+	if ((buf = gen_stream(3000, "mix", 0.05, 7, &len)) == NULL)
+		cr_skip_test("no hecsentry-gen: build the bench tools");
 	r = check_lines(buf, len, 3, &lines);
 	free(buf);
 	cr_assert_eq(lines, 3000);
 	/* Most events are certain: each rejects most of the 31 codes. */
 	cr_assert_gt(r, 3000 * 20);
+}
+
+struct sink {
+	char		*buf;		/* alerts, one a line */
+	size_t		 len;
+	size_t		 cap;
+	size_t		 n;		/* alerts */
+};
+
+static void
+sink_cb(const char *json, size_t len, const struct detection *d, void *arg)
+{
+	struct sink	*k = arg;
+
+	(void)d;
+	if (k->len + len + 1 > k->cap) {
+		k->cap = (k->len + len + 1) * 2;
+		k->buf = realloc(k->buf, k->cap);
+		cr_assert_not_null(k->buf);
+	}
+	memcpy(k->buf + k->len, json, len);
+	k->buf[k->len + len] = '\n';
+	k->len += len + 1;
+	k->n++;
+}
+
+/* Feeds every line of stream through a pipeline with the shipped set. */
+static void
+run_pipeline(const char *stream, size_t len, bool on, struct sink *k,
+    struct pipeline_counters *c)
+{
+	const char		*dir = getenv("CONFDIR");
+	struct detection_set	*set;
+	struct pipeline_opts	 po;
+	struct pipeline		*pl;
+	char			 det[1024], mac[1024];
+	char			*err = NULL;
+	const char		*p, *e;
+	int64_t			 now = 1795852800000LL;
+	size_t			 i = 0;
+
+	snprintf(det, sizeof(det), "%s/detections", dir ? dir : "conf");
+	snprintf(mac, sizeof(mac), "%s/macros", dir ? dir : "conf");
+	set = detection_set_load(det, mac, &err);
+	cr_assert_not_null(set, "%s", err ? err : "?");
+	memset(&po, 0, sizeof(po));
+	po.stats.window_s = 60;
+	po.stats.max_keys = 1000;
+	po.stats.max_bytes = 1 << 22;
+	po.decode.max_depth = 64;
+	po.max_frame = 65536;
+	memset(k, 0, sizeof(*k));
+	prefilter_set_enabled(on);
+	pl = pipeline_new(set, &po, sink_cb, k);
+	for (p = stream; p < stream + len; p = e + 1) {
+		if ((e = memchr(p, '\n', (size_t)(stream + len - p))) == NULL)
+			e = stream + len;
+		pipeline_frame(pl, p, (size_t)(e - p), now);
+		now += 37;
+		if (++i % 100 == 0)
+			pipeline_tick(pl, now);
+	}
+	pipeline_flush(pl);
+	pipeline_get_counters(pl, c);
+	pipeline_free(pl);
+	detection_set_unref(set, __func__);
+	prefilter_set_enabled(true);
+}
+
+/* Appends the lines of file (a NUL-free text) to *s. */
+static void
+append(char **s, size_t *len, const char *add, size_t alen)
+{
+	*s = realloc(*s, *len + alen + 2);
+	cr_assert_not_null(*s);
+	memcpy(*s + *len, add, alen);
+	*len += alen;
+	if (alen > 0 && add[alen - 1] != '\n')
+		(*s)[(*len)++] = '\n';
+}
+
+Test(prefilter, pipeline_alerts_identical_with_and_without)
+{
+	static const char *files[] = {
+		"shapes/nxlog.json", "shapes/splunk_flat.json",
+		"shapes/winlogbeat.json", "shapes/winlogbeat_ecs.json",
+		"shapes/xmlwineventlog.xml",
+		"splunk_security_content_agenttesla_ftp_eid3/"
+		    "agenttesla_ftp_sysmon_eid3.xml",
+		"otrf_security_datasets_sysmon_eid3/"
+		    "otrf_sysmon_eid3_sample.ndjson",
+		"e2e/tcp-lf.log", "e2e/udp.log"
+	};
+	static const struct {
+		const char	*shape;
+		double		 hits;
+	} gens[] = { { "winlogbeat", 0.01 }, { "mix", 0.05 } };
+	struct pipeline_counters con, coff;
+	struct sink		 on, off;
+	char			*stream = NULL, *buf;
+	size_t			 slen = 0, len, i;
+	bool			 generated = false;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		buf = read_data(files[i], &len);
+		append(&stream, &slen, buf, len);
+		free(buf);
+	}
+	for (i = 0; i < sizeof(gens) / sizeof(gens[0]); i++) {
+		buf = gen_stream(4000, gens[i].shape, gens[i].hits,
+		    (int)i + 3, &len);
+		if (buf == NULL)
+			continue;
+		generated = true;
+		append(&stream, &slen, buf, len);
+		free(buf);
+	}
+	run_pipeline(stream, slen, true, &on, &con);
+	run_pipeline(stream, slen, false, &off, &coff);
+	cr_assert_gt(off.n, 1, "the streams hold hits");
+	cr_assert_eq(on.n, off.n, "alerts: %zu with, %zu without", on.n,
+	    off.n);
+	cr_assert_eq(on.len, off.len);
+	cr_assert(memcmp(on.buf, off.buf, on.len) == 0,
+	    "the alerts differ");
+	cr_assert_eq(coff.prefiltered, 0);
+	cr_assert_eq(con.events + con.prefiltered, coff.events);
+	cr_assert_eq(con.rows, coff.rows);
+	if (generated)
+		cr_assert_gt(con.prefiltered, 4000, "prefiltered %llu",
+		    (unsigned long long)con.prefiltered);
+	free(on.buf);
+	free(off.buf);
+	free(stream);
 }
