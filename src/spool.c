@@ -210,6 +210,17 @@ spool_find_magic(const unsigned char *p, size_t len, size_t from)
 	return len;
 }
 
+/* Ends the damaged region that started at *bad, if any, at end. */
+static void
+spool_scan_close(struct spool_scan *res, size_t *bad, size_t end)
+{
+	if (*bad == SIZE_MAX)
+		return;
+	res->corrupt_records++;
+	res->corrupt_bytes += end - *bad;
+	*bad = SIZE_MAX;
+}
+
 uint64_t
 spool_scan_buffer(const char *buf, size_t len, uint64_t after_seq,
     void (*cb)(uint64_t, const char *, size_t, size_t, void *), void *arg,
@@ -223,42 +234,32 @@ spool_scan_buffer(const char *buf, size_t len, uint64_t after_seq,
 	memset(res, 0, sizeof(*res));
 	while (off < len) {
 		h = p + off;
-		if (len - off >= SPOOL_HDR && spool_hdr_ok(h)) {
-			plen = spool_get32(h + 4);
-			seq = spool_get64(h + 8);
-			if (plen <= SPOOL_RECORD_MAX &&
-			    plen <= len - off - SPOOL_HDR) {
-				if (seq > last && spool_get32(h + 16) ==
-				    spool_crc(h + SPOOL_HDR, plen)) {
-					if (bad != SIZE_MAX) {
-						res->corrupt_records++;
-						res->corrupt_bytes += off - bad;
-						bad = SIZE_MAX;
-					}
-					if (cb != NULL)
-						cb(seq, buf + off + SPOOL_HDR,
-						    plen, off, arg);
-					res->records++;
-					last = seq;
-					off += SPOOL_HDR + plen;
-					res->valid_end = off;
-					continue;
-				}
-				/* The header vouches for the length. */
-				if (bad == SIZE_MAX)
-					bad = off;
-				off += SPOOL_HDR + plen;
-				continue;
-			}
+		if (len - off < SPOOL_HDR || !spool_hdr_ok(h) ||
+		    (plen = spool_get32(h + 4)) > SPOOL_RECORD_MAX ||
+		    plen > len - off - SPOOL_HDR) {
+			if (bad == SIZE_MAX)
+				bad = off;
+			off = spool_find_magic(p, len, off + 1);
+			continue;
 		}
-		if (bad == SIZE_MAX)
-			bad = off;
-		off = spool_find_magic(p, len, off + 1);
+		seq = spool_get64(h + 8);
+		if (seq <= last ||
+		    spool_get32(h + 16) != spool_crc(h + SPOOL_HDR, plen)) {
+			/* The header vouches for the length. */
+			if (bad == SIZE_MAX)
+				bad = off;
+			off += SPOOL_HDR + plen;
+			continue;
+		}
+		spool_scan_close(res, &bad, off);
+		if (cb != NULL)
+			cb(seq, buf + off + SPOOL_HDR, plen, off, arg);
+		res->records++;
+		last = seq;
+		off += SPOOL_HDR + plen;
+		res->valid_end = off;
 	}
-	if (bad != SIZE_MAX) {
-		res->corrupt_records++;
-		res->corrupt_bytes += len - bad;
-	}
+	spool_scan_close(res, &bad, len);
 	res->last_seq = last;
 	return res->records;
 }
@@ -579,10 +580,13 @@ spool_load_acks(struct spool *sp, struct spool_seg *seg)
 		log_warnx("spool: %s: not a readable file", name);
 		goto out_close;
 	}
-	/* At most one entry per record is ever written. */
+	/*
+	 * At most one entry per record is ever written, and a record takes
+	 * at least a header; acks of records lost to damage may remain.
+	 */
 	len = (size_t)st.st_size / SPOOL_ACK;
-	if (len > seg->nrecs)
-		len = seg->nrecs;
+	if (len > seg->size / SPOOL_HDR)
+		len = (size_t)(seg->size / SPOOL_HDR);
 	len *= SPOOL_ACK;
 	seg->acksize = (uint64_t)st.st_size / SPOOL_ACK * SPOOL_ACK;
 	buf = xmalloc(len + 1);

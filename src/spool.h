@@ -16,6 +16,14 @@
  * took it.  Records are handed out in sequence order through a cursor; the
  * record format and the recovery rules are described in spool.c.  No
  * libevent here: the caller runs spool_sync() from a timer.
+ *
+ * Intended use by the HEC sink: spool_append() every alert as it is
+ * submitted and keep its seq with the in-memory copy (if the append
+ * fails, keep the alert in memory only); spool_ack() each seq once HEC
+ * accepted it (and acknowledged it, with indexer acks).  At start-up, or
+ * when memory copies were shed, read the backlog with a cursor
+ * (spool_cursor_init(), spool_next()) and send it the same way.  Pause
+ * the TCP listeners while spool_high_water() holds.
  */
 #ifndef HECSENTRY_SPOOL_H
 #define HECSENTRY_SPOOL_H
@@ -75,7 +83,7 @@ struct spool_record {
 /* Result of spool_scan_buffer(). */
 struct spool_scan {
 	uint64_t	 records;	/* valid records found */
-	uint64_t	 last_seq;	/* of the last valid record, or floor */
+	uint64_t	 last_seq;	/* of the last valid one, or floor */
 	size_t		 valid_end;	/* offset just past it, or 0 */
 	uint64_t	 corrupt_records; /* damaged regions skipped */
 	uint64_t	 corrupt_bytes;	/* bytes in them */
