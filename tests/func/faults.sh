@@ -1,0 +1,361 @@
+#!/bin/sh
+# Delivery under faults: the daemon on loopback, fed a steady stream of
+# Sysmon network events over TCP (each one a distinct mail-detection row),
+# delivering to the fault-injecting HEC receiver of the test tree, with a
+# spool.  Scenarios: 30% 503 and 10% cut connections; HEC down for 20 s in
+# the middle of the stream; kill -9 three times during the stream and
+# restarts on the same spool; indexer acks with 10% of ack ids never true;
+# two HEC URLs, one of which dies; a spool truncated mid-record and one
+# with a flipped byte.  In each, every alert id must arrive (at least
+# once) and, duplicates removed by alert id, the merged rows must be the
+# expected ones.  Each prints its duplicate rate.  Every wait is bounded.
+set -u
+top_srcdir=${top_srcdir:-.}
+top_builddir=${top_builddir:-.}
+TOKEN=faults-test-token
+RECV="$top_builddir/tests/func/hec_receiver"
+work=$(mktemp -d)
+pids=""
+fails=0
+passes=0
+
+cleanup() {
+	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+for tool in logger jq; do
+	command -v $tool >/dev/null 2>&1 || {
+		echo "faults: $tool is missing (scripts/deps.sh installs it)"
+		exit 99
+	}
+done
+
+ok() { passes=$((passes + 1)); printf "ok - %s\n" "$1"; }
+not_ok() { fails=$((fails + 1)); printf "not ok - %s\n" "$1"; }
+check() {	# check DESCRIPTION EXPECTED ACTUAL
+	if [ "$2" = "$3" ]; then ok "$1"; else
+		not_ok "$1: expected [$2], got [$3]"; fi
+}
+
+# wait_for FILE PATTERN TENTHS: poll, bounded.
+wait_for() {
+	i=0
+	while [ $i -lt "$3" ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# wait_more FILE PATTERN COUNT TENTHS: until more than COUNT lines of
+# FILE match PATTERN, bounded.
+wait_more() {
+	i=0
+	while [ $i -lt "$4" ]; do
+		[ "$(grep -c "$2" "$1" 2>/dev/null)" -gt "$3" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# ids FILE...: distinct alert ids received.
+ids() {
+	cat "$@" 2>/dev/null | jq -r '.fields.alert_id' | sort -u | grep -c .
+}
+
+# wait_ids N TENTHS FILE...: until N distinct alert ids arrived, bounded.
+wait_ids() {
+	n=$1
+	t=$2
+	shift 2
+	i=0
+	while [ $i -lt "$t" ]; do
+		[ "$(ids "$@")" -ge "$n" ] && return 0
+		sleep 0.5
+		i=$((i + 5))
+	done
+	return 1
+}
+
+# receiver NAME [OPTIONS...]: starts a receiver, sets HECPORT.
+receiver() {
+	name=$1
+	shift
+	"$RECV" --listen 127.0.0.1 --port 0 --port-file "$work/$name.port" \
+	    --token "$TOKEN" --out "$work/$name.out" --max-seconds 170 "$@" \
+	    2>"$work/$name.log" &
+	RPID=$!
+	pids="$pids $RPID"
+	wait_for "$work/$name.port" "[0-9]" 50 || {
+		cat "$work/$name.log"; exit 1; }
+	HECPORT=$(cat "$work/$name.port")
+}
+
+# daemon LOG [OPTIONS...]: starts hecsentry with a spool, quick retries
+# and 1 s windows; sets DPID and PORT.  Bounded tries for a free port.
+daemon() {
+	log=$1
+	shift
+	tries=0
+	while :; do
+		tries=$((tries + 1))
+		started=$(grep -c "running" "$log" 2>/dev/null)
+		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		HECSENTRY_HEC_TOKEN=$TOKEN "$top_builddir/hecsentry" \
+		    -c "$top_srcdir/conf/hecsentry.conf" \
+		    --listen-tcp "127.0.0.1:$PORT" \
+		    --listen-udp "127.0.0.1:$PORT" --admin-listen "" \
+		    --output hec --window 1 --spool-dir "$work/spool" \
+		    --set hec_batch_ms=100 --set hec_retry_min_ms=50 \
+		    --set hec_retry_max_ms=1000 --set hec_batch_events=20 \
+		    --set hec_health_interval=1 --set hec_timeout=3 \
+		    --set shutdown_timeout=15 "$@" 2>>"$log" &
+		DPID=$!
+		pids="$pids $DPID"
+		if wait_more "$log" "running" "${started:-0}" 50; then
+			return 0
+		fi
+		kill -9 "$DPID" 2>/dev/null
+		if [ $tries -ge 5 ]; then
+			cat "$log"
+			echo "faults: the daemon did not start"
+			exit 1
+		fi
+	done
+}
+
+# stop_daemon DESCRIPTION: SIGTERM, at most 20 s, exit status 0.
+stop_daemon() {
+	kill -TERM "$DPID"
+	i=0
+	while kill -0 "$DPID" 2>/dev/null && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$DPID" 2>/dev/null; then
+		not_ok "$1: daemon exits within 20 s of SIGTERM"
+		kill -9 "$DPID"
+	else
+		wait "$DPID"
+		check "$1: exit status after SIGTERM" 0 $?
+	fi
+}
+
+# send FROM TO: events FROM..TO-1 over octet-counted TCP, one distinct
+# mail-detection row each (the Image carries the number).
+send() {
+	awk -v a="$1" -v b="$2" 'BEGIN { for (i = a; i < b; i++)
+	    printf("{\"EventCode\":3,\"Computer\":\"ws-7.corp.example\"," \
+	    "\"source\":\"XmlWinEventLog:Microsoft-Windows-Sysmon/Operational\"," \
+	    "\"sourcetype\":\"XmlWinEventLog\"," \
+	    "\"UtcTime\":\"2026-11-28 08:10:00.250\"," \
+	    "\"Image\":\"C:\\\\Users\\\\fault\\\\m%d.exe\"," \
+	    "\"DestinationPort\":25,\"DestinationPortName\":\"smtp\"," \
+	    "\"DestinationHostname\":\"mx.example\"," \
+	    "\"DestinationIp\":\"192.0.2.7\",\"SourceHostname\":\"ws-7\"," \
+	    "\"SourcePort\":\"50000\",\"SourcePortName\":\"-\"," \
+	    "\"Protocol\":\"tcp\",\"User\":\"CORP\\\\eve\"," \
+	    "\"Initiated\":\"true\",\"SourceIp\":\"10.0.0.7\"}\n", i) }' \
+	    >"$work/chunk"
+	logger --tcp --octet-count --rfc5424 -n 127.0.0.1 -P "$PORT" \
+	    -S 65536 -t faults -f "$work/chunk" || not_ok "logger $1..$2"
+}
+
+# stream FROM TO STEP PAUSE: send in chunks of STEP, PAUSE s apart.
+stream() {
+	s=$1
+	while [ "$s" -lt "$2" ]; do
+		e=$((s + $3))
+		[ $e -gt "$2" ] && e=$2
+		send "$s" "$e"
+		s=$e
+		sleep "$4"
+	done
+}
+
+# verify NAME N FILE...: every one of N rows arrived; with duplicates
+# removed by alert id, the merged rows are m0..m(N-1), count 1 each.
+verify() {
+	name=$1
+	n=$2
+	shift 2
+	cat "$@" >"$work/all.out" 2>/dev/null
+	lines=$(grep -c . "$work/all.out")
+	distinct=$(ids "$work/all.out")
+	check "$name: distinct alert ids" "$n" "$distinct"
+	merged=$(jq -s -c 'unique_by(.fields.alert_id)
+	    | group_by(.event.Image)
+	    | map({n: (.[0].event.Image | ltrimstr("C:\\Users\\fault\\m")
+	        | rtrimstr(".exe") | tonumber),
+	        count: (map(.event.count) | add),
+	        detection: .[0].event.detection})
+	    | sort_by(.n)' "$work/all.out")
+	want=$(jq -n -c --argjson n "$n" '[range(0; $n) | {n: ., count: 1,
+	    detection: "Windows Mail Protocol In Non-Common Process Path"}]')
+	if [ "$merged" = "$want" ]; then
+		ok "$name: merged rows are the expected $n"
+	else
+		not_ok "$name: merged rows differ from the expected $n"
+		printf "%s\n" "$merged" | head -c 2000
+		echo
+	fi
+	if [ "$distinct" -gt 0 ]; then
+		awk -v l="$lines" -v d="$distinct" -v s="$name" 'BEGIN {
+		    f = "# %s: %d events for %d alerts, duplicate rate %.1f%%\n"
+		    printf(f, s, l, d, (l - d) * 100 / d) }'
+	fi
+}
+
+reset() {
+	for p in $pids; do kill -9 "$p" 2>/dev/null; done
+	pids=""
+	rm -rf "$work/spool" "$work"/*.out "$work"/*.port "$work"/*.log
+}
+
+# 1. 30% 503 and 10% cut connections during a steady stream.
+scenario_flaky() {
+	reset
+	receiver flaky --fail-rate 0.3:503 --cut-rate 0.1 --seed 7
+	daemon "$work/d1.log" --hec-url "http://127.0.0.1:$HECPORT"
+	stream 0 300 50 0.4
+	wait_ids 300 400 "$work/flaky.out" || not_ok "flaky: all ids in 40 s"
+	stop_daemon flaky
+	verify flaky 300 "$work/flaky.out"
+	grep -q "HTTP 503" "$work/d1.log" && ok "flaky: 503s were retried" ||
+	    not_ok "flaky: 503s were retried"
+}
+
+# 2. HEC down for 20 s in the middle of the stream.
+scenario_outage() {
+	reset
+	receiver outage --down 3:23
+	daemon "$work/d2.log" --hec-url "http://127.0.0.1:$HECPORT"
+	stream 0 260 10 1
+	wait_ids 260 300 "$work/outage.out" || not_ok "outage: all ids in 30 s"
+	stop_daemon outage
+	verify outage 260 "$work/outage.out"
+	grep -q "ejected" "$work/d2.log" && grep -q "healthy again" "$work/d2.log" &&
+	    ok "outage: endpoint ejected and probed back" ||
+	    not_ok "outage: endpoint ejected and probed back"
+}
+
+# 3. kill -9 three times during the stream, restarted on the same spool;
+# slow answers keep alerts in the spool at each kill.
+scenario_kill9() {
+	reset
+	receiver slow --delay-ms 500
+	for run in 1 2 3; do
+		daemon "$work/d3.log" --hec-url "http://127.0.0.1:$HECPORT" \
+		    --set hec_max_inflight=1 --set hec_batch_events=10
+		stream $(((run - 1) * 80)) $((run * 80)) 40 0.2
+		sleep 2.5
+		kill -9 "$DPID"
+		wait "$DPID" 2>/dev/null
+	done
+	daemon "$work/d3.log" --hec-url "http://127.0.0.1:$HECPORT" \
+	    --set hec_max_inflight=1 --set hec_batch_events=10
+	check "kill9: each restart replays what the spool held" 3 \
+	    "$(grep -c "alerts to send again" "$work/d3.log")"
+	stream 240 320 40 0.2
+	wait_ids 320 450 "$work/slow.out" || not_ok "kill9: all ids in 45 s"
+	stop_daemon kill9
+	verify kill9 320 "$work/slow.out"
+}
+
+# 4. Indexer acks, 10% of ack ids never true: resent after the timeout.
+scenario_acks() {
+	reset
+	receiver acks --acks --ack-never-rate 0.1 --ack-delay-ms 100 --seed 3
+	daemon "$work/d4.log" --hec-url "http://127.0.0.1:$HECPORT" \
+	    --set hec_acks=yes --set hec_ack_timeout=1 --set hec_ack_poll_ms=100 \
+	    --set hec_batch_events=5
+	stream 0 200 50 0.4
+	wait_ids 200 200 "$work/acks.out" || not_ok "acks: all ids in 20 s"
+	stop_daemon acks
+	verify acks 200 "$work/acks.out"
+	grep -q "no ack for ackId" "$work/d4.log" &&
+	    ok "acks: unacknowledged batches were sent again" ||
+	    not_ok "acks: unacknowledged batches were sent again"
+}
+
+# 5. Two HEC URLs, one of which dies during the stream.
+scenario_failover() {
+	reset
+	receiver a
+	APORT=$HECPORT
+	APID=$RPID
+	receiver b
+	daemon "$work/d5.log" --hec-url "http://127.0.0.1:$APORT" \
+	    --hec-url "http://127.0.0.1:$HECPORT"
+	stream 0 120 40 0.4
+	kill -9 "$APID"
+	stream 120 300 40 0.4
+	wait_ids 300 300 "$work/a.out" "$work/b.out" ||
+	    not_ok "failover: all ids in 30 s"
+	stop_daemon failover
+	verify failover 300 "$work/a.out" "$work/b.out"
+	[ "$(grep -c . "$work/a.out")" -gt 0 ] && [ "$(grep -c . "$work/b.out")" \
+	    -gt 0 ] && ok "failover: both URLs took traffic" ||
+	    not_ok "failover: both URLs took traffic"
+	grep -q "ejected" "$work/d5.log" && ok "failover: the dead URL is ejected" ||
+	    not_ok "failover: the dead URL is ejected"
+}
+
+# 6. A spool whose newest segment is truncated mid-record, then one with
+# a flipped byte: the damage is skipped, counted and logged, the rest is
+# delivered.  Alerts are spooled with HEC unreachable first.
+scenario_spool() {
+	for damage in truncated flipped; do
+		reset
+		receiver dead
+		DEADPORT=$HECPORT
+		kill -9 "$RPID"
+		daemon "$work/d6.log" --hec-url "http://127.0.0.1:$DEADPORT" \
+		    --set shutdown_timeout=1
+		stream 0 100 50 0.2
+		sleep 2.5
+		stop_daemon "$damage spool: first run"
+		seg=$(ls "$work/spool"/*.seg 2>/dev/null | tail -n 1)
+		if [ -z "$seg" ]; then
+			not_ok "$damage spool: a segment was written"
+			continue
+		fi
+		size=$(wc -c <"$seg")
+		if [ $damage = truncated ]; then
+			truncate -s $((size - 30)) "$seg"
+		else
+			printf '\377' | dd of="$seg" bs=1 seek=$((size / 2)) \
+			    conv=notrunc 2>/dev/null
+		fi
+		receiver good
+		daemon "$work/d6.log" --hec-url "http://127.0.0.1:$HECPORT"
+		wait_ids 99 150 "$work/good.out" ||
+		    not_ok "$damage spool: 99 ids in 15 s"
+		stop_daemon "$damage spool: second run"
+		check "$damage spool: intact alerts delivered" 99 \
+		    "$(ids "$work/good.out")"
+		grep -qi "damaged\|corrupt" "$work/d6.log" &&
+		    ok "$damage spool: the damage is logged" ||
+		    not_ok "$damage spool: the damage is logged"
+	done
+}
+
+# FAULTS_ONLY="kill9 acks" runs some scenarios only.
+for sc in flaky outage kill9 acks failover spool; do
+	case " ${FAULTS_ONLY:-$sc} " in
+	*" $sc "*) "scenario_$sc" ;;
+	esac
+done
+
+echo "faults: $passes passed, $fails failed"
+if [ $fails -ne 0 ]; then
+	for f in "$work"/d*.log; do
+		echo "---- $f ----"; tail -n 30 "$f"
+	done
+	exit 1
+fi
+exit 0
