@@ -1682,6 +1682,8 @@ hec_free(struct hec *h)
 	hec_multi_teardown(h);
 	if (h->drop_unlogged > 0)
 		hec_droplog_cb(-1, 0, h);
+	if (h->c.submitted > 0 || h->spool != NULL)
+		hec_log_summary(h);
 	if (h->timer != NULL)
 		event_free(h->timer);
 	if (h->kick != NULL)

@@ -6,7 +6,8 @@
 # the middle of the stream; kill -9 three times during the stream and
 # restarts on the same spool; indexer acks with 10% of ack ids never true;
 # two HEC URLs, one of which dies; a spool truncated mid-record and one
-# with a flipped byte.  In each, every alert id must arrive (at least
+# with a flipped byte; a token refused for a while; 413s and a 400 with
+# invalid-event-number.  In each, every alert id must arrive (at least
 # once) and, duplicates removed by alert id, the merged rows must be the
 # expected ones.  Each prints its duplicate rate.  Every wait is bounded.
 set -u
@@ -55,7 +56,8 @@ wait_for() {
 wait_more() {
 	i=0
 	while [ $i -lt "$4" ]; do
-		[ "$(grep -c "$2" "$1" 2>/dev/null)" -gt "$3" ] && return 0
+		cnt=$(grep -c "$2" "$1" 2>/dev/null)
+		[ "${cnt:-0}" -gt "$3" ] && return 0
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -344,8 +346,43 @@ scenario_spool() {
 	done
 }
 
+# 7. A token refused (403) for the first 4 s, then right: data stays
+# queued and goes out once the token works.
+scenario_token() {
+	reset
+	receiver token --token-ok-after 4
+	daemon "$work/d7.log" --hec-url "http://127.0.0.1:$HECPORT"
+	stream 0 100 50 0.5
+	wait_ids 100 150 "$work/token.out" || not_ok "token: all ids in 15 s"
+	stop_daemon token
+	verify token 100 "$work/token.out"
+	grep -q "REFUSES THE TOKEN" "$work/d7.log" &&
+	    ok "token: the refused token is logged loudly" ||
+	    not_ok "token: the refused token is logged loudly"
+}
+
+# 8. 413 above 3000 bytes and one event refused with invalid-event-number:
+# batches are split, the invalid alert goes to the dead-letter file and
+# the events before it in its batch are not sent twice.
+scenario_refused() {
+	reset
+	receiver refused --max-bytes 3000 --invalid-at 50
+	daemon "$work/d8.log" --hec-url "http://127.0.0.1:$HECPORT" \
+	    --set hec_gzip=no
+	stream 0 120 60 0.5
+	wait_ids 119 150 "$work/refused.out" ||
+	    not_ok "refused: 119 ids in 15 s"
+	stop_daemon refused
+	check "refused: one alert dead-lettered" 1 \
+	    "$(grep -c . "$work/spool/dead-letter.jsonl" 2>/dev/null)"
+	cat "$work/spool/dead-letter.jsonl" >>"$work/refused.out" 2>/dev/null
+	verify refused 120 "$work/refused.out"
+	check "refused: no duplicates" "$(grep -c . "$work/refused.out")" \
+	    "$(ids "$work/refused.out")"
+}
+
 # FAULTS_ONLY="kill9 acks" runs some scenarios only.
-for sc in flaky outage kill9 acks failover spool; do
+for sc in flaky outage kill9 acks failover spool token refused; do
 	case " ${FAULTS_ONLY:-$sc} " in
 	*" $sc "*) "scenario_$sc" ;;
 	esac
