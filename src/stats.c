@@ -675,7 +675,10 @@ stats_ent_new(struct stats_table *t, const struct event *ev)
 	ent->first_ms = ent->last_ms = ev->time_ms;
 	ent->bytes = key->len;
 	if (stats_event_host(ev, &v, &len)) {
-		ent->host = xstrndup(v, len);
+		/* The bytes as they are: a NUL would end xstrndup(). */
+		ent->host = xmalloc(len + 1);
+		memcpy(ent->host, v, len);
+		ent->host[len] = '\0';
 		ent->host_len = len;
 		ent->bytes += len;
 	}
