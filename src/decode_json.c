@@ -48,9 +48,11 @@ decode_json_fail(struct decode_json *s, enum decode_error err)
 	return -1;
 }
 
-static void
+static inline void
 decode_json_ws(struct decode_json *s)
 {
+	if (s->p < s->end && (unsigned char)*s->p > ' ')
+		return;
 	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
 	    *s->p == '\n' || *s->p == '\r'))
 		s->p++;

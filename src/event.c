@@ -326,6 +326,35 @@ event_normalise_user(struct event *ev)
 }
 
 /*
+ * Writes "sec.mmm" (what "%lld.%03d" gives, without snprintf() on the
+ * hot path) into p, which has room for 32 bytes.  Returns the length.
+ */
+static int
+event_format_time(char *p, int64_t sec, int msec)
+{
+	char		 tmp[24];
+	uint64_t	 u;
+	int		 n = 0, k = 0;
+
+	if (sec < 0) {
+		p[n++] = '-';
+		u = (uint64_t)-(sec + 1) + 1;
+	} else
+		u = (uint64_t)sec;
+	do {
+		tmp[k++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	while (k > 0)
+		p[n++] = tmp[--k];
+	p[n++] = '.';
+	p[n++] = (char)('0' + msec / 100);
+	p[n++] = (char)('0' + msec / 10 % 10);
+	p[n++] = (char)('0' + msec % 10);
+	return n;
+}
+
+/*
  * _time: UtcTime, then SystemTime, then @timestamp, then the header's
  * time, then the arrival time.  NXLog's EventTime is local time with no
  * zone and is never used (SPEC 2 "Time").
@@ -354,8 +383,7 @@ event_normalise_time(struct event *ev, int64_t header_ms, int64_t now_ms)
 		sec--;
 	if ((p = event_alloc(ev, 32)) == NULL)
 		return -1;
-	n = snprintf(p, 32, "%lld.%03d", (long long)sec,
-	    (int)(ms - sec * 1000));
+	n = event_format_time(p, sec, (int)(ms - sec * 1000));
 	event_trim(ev, p, (size_t)n);
 	return event_set_ref(ev, EVENT_F_TIME, p, (size_t)n);
 }

@@ -123,6 +123,16 @@ prefilter_digits(const char *p, const char *end, uint32_t *id)
 	return p;
 }
 
+/* memcmp() of a few bytes, without the call. */
+static inline bool
+prefilter_eq(const char *a, const char *b, size_t n)
+{
+	while (n-- > 0)
+		if (*a++ != *b++)
+			return false;
+	return true;
+}
+
 /*
  * The first occurrence of needle (nlen > 0 bytes) in [p, end), found by
  * memchr() on the needle's byte at off, a byte that is rare in Windows
@@ -138,7 +148,7 @@ prefilter_find(const char *p, const char *end, const char *needle,
 		if ((q = memchr(q, needle[off], (size_t)(end - q))) == NULL)
 			return NULL;
 		if (q - off + nlen <= end &&
-		    memcmp(q - off, needle, nlen) == 0)
+		    prefilter_eq(q - off, needle, nlen))
 			return q - off;
 	}
 	return NULL;
@@ -201,13 +211,13 @@ prefilter_scan_json(const char *buf, const char *end, uint32_t *ids,
 		if (v == buf || (v[-1] != 'E' && v[-1] != 'e'))
 			continue;
 		left = (size_t)(end - p);
-		if (v[-1] == 'E' && left >= 5 && memcmp(p, "Code\"", 5) == 0)
+		if (v[-1] == 'E' && left >= 5 && prefilter_eq(p, "Code\"", 5))
 			p += 5;
 		else if (v[-1] == 'E' && left >= 3 &&
-		    memcmp(p, "ID\"", 3) == 0)
+		    prefilter_eq(p, "ID\"", 3))
 			p += 3;
 		else if (v[-1] == 'e' && left >= 4 &&
-		    memcmp(p, "_id\"", 4) == 0)
+		    prefilter_eq(p, "_id\"", 4))
 			p += 4;
 		else
 			continue;

@@ -16,6 +16,7 @@
  * precedence, every CIM field) and time parsing.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -406,4 +407,34 @@ Test(event, shape_names)
 	cr_expect_str_eq(event_shape_name(EVENT_SHAPE_NXLOG), "nxlog");
 	cr_expect_str_eq(event_shape_name(EVENT_SHAPE_XML), "xml");
 	cr_expect_str_eq(event_shape_name(EVENT_SHAPE_NSHAPES), "unknown");
+}
+
+/* _time is "seconds.mmm", as "%lld.%03d" of the floored seconds. */
+Test(event, time_text_matches_printf)
+{
+	static const int64_t ms[] = {
+		0, 1, 999, 1000, 1001, 1709288430456LL, 9999999999999LL,
+		-1, -999, -1000, -1001, -1709288430456LL, INT64_MAX / 2
+	};
+	struct event	 e;
+	char		 want[64];
+	const char	*v;
+	size_t		 i, len;
+	int64_t		 sec;
+
+	event_init(&e, 1024);
+	for (i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+		event_reset(&e);
+		cr_assert_eq(event_normalise(&e, 0, ms[i]), 0);
+		sec = ms[i] / 1000;
+		if (ms[i] % 1000 < 0)
+			sec--;
+		snprintf(want, sizeof(want), "%lld.%03d", (long long)sec,
+		    (int)(ms[i] - sec * 1000));
+		cr_assert(event_get(&e, EVENT_F_TIME, &v, &len));
+		cr_assert_eq(len, strlen(want), "%s", want);
+		cr_assert(memcmp(v, want, len) == 0, "%.*s, want %s",
+		    (int)len, v, want);
+	}
+	event_clear(&e);
 }

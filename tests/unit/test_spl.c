@@ -523,3 +523,51 @@ Test(spl, post_rename_fields_table)
 	spl_search_free(s);
 	event_clear(&row);
 }
+
+/*
+ * Case folding, eight bytes at a time: a value matches a pattern when it
+ * differs only in the case of ASCII letters, whatever byte (0x01..0xff)
+ * stands at whatever offset; and plain digit runs are numbers.
+ */
+Test(spl, case_folding_is_ascii_only_at_every_offset)
+{
+	static const char pat[] = "abcdefghijklmnopqrstuvwxyz0123456789@[`{";
+	struct spl_search *s;
+	struct spl_error err;
+	struct event	 ev;
+	char		 text[128], val[64];
+	size_t		 n = sizeof(pat) - 1, at, i;
+	int		 f, c;
+	bool		 want;
+
+	snprintf(text, sizeof(text), "f=\"%s\" | stats count", pat);
+	s = spl_compile(text, test_lookup, NULL, &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	f = event_field_lookup("f", 1);
+	event_init(&ev, 4096);
+	for (at = 0; at < n; at++)
+		for (c = 1; c < 256; c++) {
+			memcpy(val, pat, n);
+			for (i = 0; i < n; i += 3)
+				if (val[i] >= 'a' && val[i] <= 'z')
+					val[i] -= 'a' - 'A';
+			val[at] = (char)c;
+			want = c == pat[at] || (pat[at] >= 'a' &&
+			    pat[at] <= 'z' && c == pat[at] - 'a' + 'A');
+			event_reset(&ev);
+			event_set(&ev, f, val, n);
+			cr_assert_eq(spl_match(s->filter, &ev), want,
+			    "byte 0x%02x at %zu", c, at);
+		}
+	spl_search_free(s);
+	s = spl_compile("f=42 | stats count", test_lookup, NULL, &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	event_set(&ev, f, "000000000000042", 15);
+	cr_assert(spl_match(s->filter, &ev));
+	event_set(&ev, f, "0000000000000000042", 19);
+	cr_assert(spl_match(s->filter, &ev), "long digit runs via strtod");
+	event_set(&ev, f, "42 ", 3);
+	cr_assert(!spl_match(s->filter, &ev));
+	spl_search_free(s);
+	event_clear(&ev);
+}
