@@ -215,21 +215,23 @@ decode_json_ref(const char *buf, size_t len, const struct decode_limits *lim,
 		return DECODE_ERR_EMPTY;
 	if (buf[end] != '{')
 		return DECODE_ERR_JSON_SYNTAX;
-	if ((bad = decode_ref_bad_at(buf, len)) < len)
-		return decode_ref_nesting(buf, bad) > r.max_depth ?
-		    DECODE_ERR_JSON_DEPTH : DECODE_ERR_JSON_SYNTAX;
-	/* json-c counts a scalar leaf as a level of its own. */
+	/*
+	 * json-c parses only up to the first byte the pre-pass refuses: an
+	 * error before it comes first, else the document is cut short there.
+	 * json-c counts a scalar leaf as a level of its own.
+	 */
+	bad = decode_ref_bad_at(buf, len);
 	if ((tok = json_tokener_new_ex(r.max_depth + 1)) == NULL)
 		return DECODE_ERR_TOO_LARGE;
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	o = json_tokener_parse_ex(tok, buf, (int)len);
+	o = json_tokener_parse_ex(tok, buf, (int)bad);
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
 	if (o == NULL || jerr != json_tokener_success) {
 		json_object_put(o);
 		return jerr == json_tokener_error_depth ||
-		    decode_ref_nesting(buf, end < len ? end : len) >
+		    decode_ref_nesting(buf, end < bad ? end : bad) >
 		    r.max_depth ? DECODE_ERR_JSON_DEPTH :
 		    DECODE_ERR_JSON_SYNTAX;
 	}
