@@ -151,3 +151,20 @@ Test(regress_decode, json_at_depth_limit_keeps_syntax_error)
 		cr_expect_eq(both(doc), DECODE_ERR_JSON_SYNTAX, "%s", doc);
 	}
 }
+
+/*
+ * fuzz_decode_json: "{{" and more '{' than the depth limit, then a
+ * string with a raw control character.  The first error is the second
+ * '{' (a key was expected): json_syntax from both, although the brackets
+ * before the control character are too deep.
+ */
+Test(regress_decode, json_syntax_error_before_depth_and_control_char)
+{
+	char	 doc[512];
+
+	memset(doc, '{', 80);
+	snprintf(doc + 80, sizeof(doc) - 80, "  5 ,\"\xfa*\x12\x10\"}");
+	cr_expect_eq(both(doc), DECODE_ERR_JSON_SYNTAX, "%s", doc);
+	snprintf(doc + 80, sizeof(doc) - 80, "01}");
+	cr_expect_eq(both(doc), DECODE_ERR_JSON_SYNTAX, "%s", doc);
+}
