@@ -144,6 +144,8 @@ prefilter_find(const char *p, const char *end, const char *needle,
 {
 	const char	*q;
 
+	if ((size_t)(end - p) < nlen)
+		return NULL;
 	for (q = p + off; q < end; q++) {
 		if ((q = memchr(q, needle[off], (size_t)(end - q))) == NULL)
 			return NULL;
