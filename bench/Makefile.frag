@@ -11,6 +11,12 @@ bench_hecsentry_send_SOURCES = bench/send.c
 bench_hecsentry_send_LDADD = -lpthread
 bench_hecsentry_baseline_SOURCES = bench/baseline.c
 
+# hecsentry-pipe: frames from a file through pipeline_frame(), no sockets,
+# for counting instructions under callgrind (docs/PERFORMANCE.md).
+noinst_PROGRAMS += bench/hecsentry-pipe
+bench_hecsentry_pipe_SOURCES = bench/pipe.c
+bench_hecsentry_pipe_LDADD = $(CORE_LIBS)
+
 # Tests of the tools themselves (Criterion): add bench/test_bench to
 # check_PROGRAMS and TESTS inside "if HAVE_CRITERION", and BENCHBIN to
 # AM_TESTS_ENVIRONMENT:
