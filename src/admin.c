@@ -74,8 +74,16 @@ static const struct admin_field admin_sink_fields[] = {
 	    submitted, "Alerts handed to the output."),
 	ADMIN_SINK_FIELD("hecsentry_alerts_delivered_total", "counter",
 	    delivered, "Alerts written, or accepted by HEC."),
+	ADMIN_SINK_FIELD("hecsentry_alerts_dropped_total", "counter",
+	    dropped, "Alerts lost, queue or spool full (also in "
+	    "hecsentry_drops_total)."),
+	ADMIN_SINK_FIELD("hecsentry_hec_requests_sent_total", "counter",
+	    requests, "HEC requests sent (acknowledgement polls and health "
+	    "probes apart)."),
 	ADMIN_SINK_FIELD("hecsentry_hec_retries_total", "counter", retries,
 	    "HEC requests retried."),
+	ADMIN_SINK_FIELD("hecsentry_hec_rejected_total", "counter",
+	    rejected, "Alerts refused by HEC (400, other 4xx)."),
 	ADMIN_SINK_FIELD("hecsentry_output_write_errors_total", "counter",
 	    write_errors, "Write errors of the stdout or file output."),
 	ADMIN_SINK_FIELD("hecsentry_hec_auth_errors_total", "counter",
@@ -100,6 +108,8 @@ static const struct admin_field admin_sink_fields[] = {
 	    spooled, "Alerts appended to the on-disk spool."),
 	ADMIN_SINK_FIELD("hecsentry_spool_replayed_total", "counter",
 	    spool_replayed, "Undelivered alerts found in the spool at start."),
+	ADMIN_SINK_FIELD("hecsentry_spool_dropped_total", "counter",
+	    spool_dropped, "Oldest alerts dropped from the full spool."),
 	ADMIN_SINK_FIELD("hecsentry_spool_corrupt_total", "counter",
 	    spool_corrupt, "Damaged spool regions skipped."),
 	ADMIN_SINK_FIELD("hecsentry_spool_errors_total", "counter",
@@ -201,6 +211,33 @@ admin_single(struct admin_out *o, const char *name, const char *type,
 	admin_sample(o, name, NULL, 0, value);
 }
 
+/* Datagrams lost, by UDP socket and reason (UDP is never paused). */
+static void
+admin_metrics_udp(struct admin_out *o, const struct listen_counters *lc)
+{
+	const struct listen_udp_counters	*uc;
+	const char				*l[4];
+	size_t					 i, n;
+	int					 k;
+
+	admin_family(o, "hecsentry_udp_drops_total", "counter",
+	    "UDP datagrams lost, by listener and reason: truncated (over "
+	    "max_frame), kernel (receive buffer full), empty, error "
+	    "(recvmsg failed).");
+	n = lc->nudp < LISTEN_UDP_NCOUNTED ? lc->nudp : LISTEN_UDP_NCOUNTED;
+	for (i = 0; i < n; i++) {
+		uc = &lc->udp[i];
+		for (k = 0; k < LISTEN_UDP_NDROPS; k++) {
+			l[0] = "listener";
+			l[1] = uc->listener;
+			l[2] = "reason";
+			l[3] = listen_udp_drop_name((enum listen_udp_drop)k);
+			admin_sample(o, "hecsentry_udp_drops_total", l, 2,
+			    uc->drops[k]);
+		}
+	}
+}
+
 static void
 admin_metrics_input(struct admin_out *o, const struct admin_snapshot *s)
 {
@@ -239,6 +276,7 @@ admin_metrics_input(struct admin_out *o, const struct admin_snapshot *s)
 	    "TCP connections closed for idleness.", s->listen.conns_idle);
 	admin_single(o, "hecsentry_connections_open", "gauge",
 	    "TCP connections open now.", s->listen.conns_open);
+	admin_metrics_udp(o, &s->listen);
 
 	admin_family(o, "hecsentry_parse_errors_total", "counter",
 	    "Frames skipped because they could not be parsed, by stage and "
@@ -472,6 +510,10 @@ admin_health(struct evhttp_request *req, const struct admin_snapshot *s)
 		    s->reason != NULL ? s->reason : "unknown"));
 	json_object_object_add(o, "queued",
 	    json_object_new_uint64(s->sink.queued));
+	json_object_object_add(o, "queued_bytes",
+	    json_object_new_uint64(s->sink.queued_bytes));
+	json_object_object_add(o, "endpoints_down",
+	    json_object_new_uint64(s->sink.endpoints_down));
 	admin_reply_json(req, s->healthy ? HTTP_OK : HTTP_SERVUNAVAIL,
 	    s->healthy ? "OK" : "Service Unavailable", o);
 }

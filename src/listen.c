@@ -70,6 +70,7 @@ struct listen_sock {
 	struct evconnlistener	*evl;	/* TCP acceptor, NULL once closed */
 	struct event		*ev;	/* UDP read, or TCP accept pause */
 	uint32_t		 ovfl;	/* last SO_RXQ_OVFL drop count */
+	struct listen_udp_counters *uc;	/* UDP: its entry of l->c.udp */
 	char			*name;	/* "tcp/127.0.0.1:514" */
 	struct listen_source	 src;	/* handed to the frame callback */
 };
@@ -659,8 +660,10 @@ listen_udp_read_cb(evutil_socket_t fd, short what, void *arg)
 		if ((n = recvmsg(fd, &msg, MSG_TRUNC)) == -1) {
 			if (errno == EINTR)
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
+			if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				sock->uc->drops[LISTEN_UDP_DROP_ERROR]++;
 				log_warn("%s: recvmsg", sock->name);
+			}
 			break;
 		}
 #ifdef SO_RXQ_OVFL
@@ -672,6 +675,8 @@ listen_udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			memcpy(&drops, CMSG_DATA(cm), sizeof(drops));
 			l->c.udp_kernel_drops +=
 			    (uint32_t)(drops - sock->ovfl);
+			sock->uc->drops[LISTEN_UDP_DROP_KERNEL] +=
+			    (uint32_t)(drops - sock->ovfl);
 			sock->ovfl = drops;
 		}
 #else
@@ -680,10 +685,14 @@ listen_udp_read_cb(evutil_socket_t fd, short what, void *arg)
 #endif
 		if ((size_t)n > l->max_frame || (msg.msg_flags & MSG_TRUNC)) {
 			l->c.udp_truncated++;
+			sock->uc->drops[LISTEN_UDP_DROP_TRUNCATED]++;
 			continue;
 		}
-		if ((len = listen_dgram_trim(l->dgram, n)) == 0)
+		if ((len = listen_dgram_trim(l->dgram, n)) == 0) {
+			sock->uc->drops[LISTEN_UDP_DROP_EMPTY]++;
 			continue;
+		}
+		sock->uc->datagrams++;
 		l->c.frames_udp++;
 		l->c.bytes += len;
 		l->cb(l->dgram, len, &sock->src, l->arg);
@@ -779,6 +788,38 @@ listen_sock_name(struct listen_sock *sock, int fd)
 }
 
 /*
+ * Gives the newest UDP socket (named already) its entry of l->c.udp: its
+ * own while there is room, else the last one, shared as "udp/other".
+ */
+static void
+listen_udp_slot(struct listen *l, struct listen_sock *sock)
+{
+	size_t		 i = l->nudp - 1;	/* sock is l->udp[i] */
+	const char	*name = sock->name;
+
+	if (i >= LISTEN_UDP_NCOUNTED - 1 && l->nudp > LISTEN_UDP_NCOUNTED) {
+		i = LISTEN_UDP_NCOUNTED - 1;
+		name = "udp/other";
+	}
+	sock->uc = &l->c.udp[i];
+	if (i + 1 > l->c.nudp)
+		l->c.nudp = i + 1;
+	if ((size_t)snprintf(sock->uc->listener, sizeof(sock->uc->listener),
+	    "%s", name) >= sizeof(sock->uc->listener))
+		log_warnx("%s: name cut short in the metrics", name);
+}
+
+const char *
+listen_udp_drop_name(enum listen_udp_drop d)
+{
+	static const char	*names[LISTEN_UDP_NDROPS] = {
+		"truncated", "kernel", "empty", "error"
+	};
+
+	return d < LISTEN_UDP_NDROPS ? names[d] : "unknown";
+}
+
+/*
  * Creates, binds and (for TCP) listens on one socket for ai.  Returns the
  * descriptor, or -1 with errno set.
  */
@@ -818,6 +859,7 @@ listen_sock_start(struct listen *l, struct listen_sock *sock, int fd)
 
 	if (sock->udp) {
 		sock->fd = fd;
+		listen_udp_slot(l, sock);
 		listen_udp_rcvbuf(sock, l->cfg->udp_rcvbuf);
 #ifdef SO_RXQ_OVFL
 		if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on,

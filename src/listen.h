@@ -19,7 +19,8 @@
  * connections, frame size (which also bounds each connection's input
  * buffer), idle time.  TLS listeners (RFC 5425) frame the same way.
  * listen_pause() stops reading from every TCP and TLS connection
- * (back-pressure); UDP keeps reading and counts.
+ * (back-pressure); UDP keeps reading, and counts its drops by socket and
+ * reason (struct listen_udp_counters).
  */
 #ifndef HECSENTRY_LISTEN_H
 #define HECSENTRY_LISTEN_H
@@ -43,6 +44,34 @@ struct listen_source {
 typedef void	(*listen_frame_fn)(const char *buf, size_t len,
 		    const struct listen_source *src, void *arg);
 
+/*
+ * Why a datagram was lost (SPEC 2, 7).  UDP is never paused: while the
+ * TCP listeners are paused for back-pressure, datagrams are still read
+ * and processed (the pipeline drops nothing for a backlogged sink; the
+ * sink's own queue and spool limits count what it loses).
+ */
+enum listen_udp_drop {
+	LISTEN_UDP_DROP_TRUNCATED,	/* longer than max_frame */
+	LISTEN_UDP_DROP_KERNEL,		/* receive buffer full: SO_RXQ_OVFL */
+	LISTEN_UDP_DROP_EMPTY,		/* nothing left once trimmed */
+	LISTEN_UDP_DROP_ERROR,		/* recvmsg failed (not EAGAIN) */
+	LISTEN_UDP_NDROPS
+};
+
+#define LISTEN_UDP_NCOUNTED	8	/* UDP sockets counted one by one */
+#define LISTEN_UDP_NAME_MAX	64	/* "udp/[v6 address]:port" */
+
+/*
+ * One UDP socket's datagrams and drops.  The name is a copy so that the
+ * counters outlive listen_free().  Sockets past LISTEN_UDP_NCOUNTED - 1
+ * share the last entry, named "udp/other".
+ */
+struct listen_udp_counters {
+	char		 listener[LISTEN_UDP_NAME_MAX]; /* "udp/127.0.0.1:514" */
+	uint64_t	 datagrams;	/* handed to the frame callback */
+	uint64_t	 drops[LISTEN_UDP_NDROPS]; /* by enum listen_udp_drop */
+};
+
 struct listen_counters {
 	uint64_t	 frames_tcp;	/* frames out of TCP streams */
 	uint64_t	 frames_udp;	/* datagrams */
@@ -56,7 +85,12 @@ struct listen_counters {
 	uint64_t	 udp_kernel_drops; /* SO_RXQ_OVFL, where available */
 	uint64_t	 tls_errors;	/* TLS handshakes or sessions failed */
 	size_t		 conns_open;	/* now */
+	struct listen_udp_counters udp[LISTEN_UDP_NCOUNTED]; /* by socket */
+	size_t		 nudp;		/* entries of udp[] in use */
 };
+
+/* "truncated", "kernel", "empty", "error": a metric label value. */
+const char	*listen_udp_drop_name(enum listen_udp_drop d);
 
 struct listen;
 

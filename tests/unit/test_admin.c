@@ -14,12 +14,20 @@
  * Tests of admin.c: the admin port on 127.0.0.1 (port 0) with a fake
  * snapshot provider, asked by libevent's HTTP client on the same loop.
  * Checks the Prometheus text syntax line by line, label escaping, the
- * /health and /detections JSON, 404 and 405.
+ * /health and /detections JSON, 404 and 405; that every field of struct
+ * sink_counters is a metric of its own; and that the UDP drops of a real
+ * listen.c socket reach /metrics by listener and reason.
  */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 #include <event2/buffer.h>
@@ -171,7 +179,7 @@ reply_clear(struct reply *r)
 	free(r->ctype);
 }
 
-/* Whether the metric name part of a sample line is [a-zA-Z_:][a-zA-Z0-9_:]*. */
+/* Whether a metric name part is [a-zA-Z_:][a-zA-Z0-9_:]*. */
 static bool
 valid_name(const char *s, size_t n)
 {
@@ -468,4 +476,305 @@ Test(admin, malformed_address_is_refused)
 		cr_assert_gt(admin_port(a), 0);
 	free(err);
 	admin_free(a);
+}
+
+/* Renders snap with admin_format_metrics() into a NUL-terminated copy. */
+static char *
+render(const struct admin_snapshot *snap)
+{
+	struct evbuffer	*b = evbuffer_new();
+	char		*text;
+	size_t		 n;
+
+	cr_assert_not_null(b);
+	cr_assert_eq(admin_format_metrics(snap, b), 0);
+	n = evbuffer_get_length(b);
+	text = calloc(1, n + 1);
+	cr_assert_not_null(text);
+	evbuffer_remove(b, text, n);
+	evbuffer_free(b);
+	return text;
+}
+
+/*
+ * Whether text has an unlabelled sample "NAME VALUE" whose family has
+ * "# HELP NAME " and "# TYPE NAME " lines; NAME is returned in name.
+ */
+static bool
+has_family_with_value(const char *text, uint64_t value, char *name,
+    size_t namesz)
+{
+	char		 want[64], hdr[160];
+	const char	*p, *line;
+	size_t		 n;
+
+	snprintf(want, sizeof(want), " %llu\n", (unsigned long long)value);
+	for (p = text; (p = strstr(p, want)) != NULL; p++) {
+		line = p;
+		while (line > text && line[-1] != '\n')
+			line--;
+		n = (size_t)(p - line);
+		if (n == 0 || n >= namesz || memchr(line, '{', n) != NULL ||
+		    line[0] == '#')
+			continue;
+		memcpy(name, line, n);
+		name[n] = '\0';
+		snprintf(hdr, sizeof(hdr), "# HELP %s ", name);
+		if (strstr(text, hdr) == NULL)
+			continue;
+		snprintf(hdr, sizeof(hdr), "# TYPE %s ", name);
+		if (strstr(text, hdr) == NULL)
+			continue;
+		return true;
+	}
+	return false;
+}
+
+Test(admin, every_sink_counter_is_a_metric_with_help_and_type)
+{
+	struct admin_snapshot	 snap;
+	uint64_t		 slot;
+	char			*text, name[128];
+	char			 seen[64][128];
+	size_t			 i, j, n;
+
+	/* every field of struct sink_counters is 8 bytes on LP64 */
+	if (sizeof(size_t) != sizeof(uint64_t))
+		cr_skip_test("size_t is not 64 bits");
+	cr_assert_eq(sizeof(struct sink_counters) % sizeof(uint64_t), 0);
+	n = sizeof(struct sink_counters) / sizeof(uint64_t);
+	cr_assert_leq(n, 64);
+	memset(&snap, 0, sizeof(snap));
+	snap.healthy = true;
+	for (i = 0; i < n; i++) {
+		slot = 7000001 + 1000 * i;
+		memcpy((char *)&snap.sink + i * sizeof(slot), &slot,
+		    sizeof(slot));
+	}
+	text = render(&snap);
+	for (i = 0; i < n; i++) {
+		slot = 7000001 + 1000 * i;
+		if (!has_family_with_value(text, slot, name, sizeof(name))) {
+			/* the four status classes share one family */
+			snprintf(seen[i], sizeof(seen[i]), "status");
+			cr_assert(i >= offsetof(struct sink_counters,
+			    status_2xx) / 8 && i <= offsetof(struct
+			    sink_counters, net_errors) / 8,
+			    "field %zu of struct sink_counters (value %llu) "
+			    "is no unlabelled metric with HELP and TYPE", i,
+			    (unsigned long long)slot);
+			continue;
+		}
+		snprintf(seen[i], sizeof(seen[i]), "%s", name);
+		for (j = 0; j < i; j++)
+			cr_assert(strcmp(seen[j], name) != 0 ||
+			    strcmp(name, "status") == 0,
+			    "fields %zu and %zu share %s", j, i, name);
+	}
+	/* the status classes, labelled */
+	cr_assert_not_null(strstr(text, "hecsentry_hec_requests_total{status="
+	    "\"2xx\"} 7005001\n"), "%s", text);
+	cr_assert_not_null(strstr(text, "hecsentry_hec_requests_total{status="
+	    "\"network_error\"} 7008001\n"));
+	free(text);
+}
+
+Test(admin, sink_counters_have_their_names)
+{
+	struct admin_snapshot	 snap;
+	char			*text;
+
+	memset(&snap, 0, sizeof(snap));
+	snap.sink.requests = 31;
+	snap.sink.rejected = 32;
+	snap.sink.dropped = 33;
+	snap.sink.spool_dropped = 30;
+	snap.sink.splits = 34;
+	snap.sink.dead_lettered = 35;
+	snap.sink.ejections = 36;
+	snap.sink.endpoints_down = 2;
+	text = render(&snap);
+	cr_assert_not_null(strstr(text, "hecsentry_hec_requests_sent_total "
+	    "31\n"));
+	cr_assert_not_null(strstr(text, "hecsentry_hec_rejected_total 32\n"));
+	cr_assert_not_null(strstr(text, "hecsentry_alerts_dropped_total 33\n"));
+	cr_assert_not_null(strstr(text, "hecsentry_spool_dropped_total 30\n"));
+	cr_assert_not_null(strstr(text,
+	    "hecsentry_drops_total{reason=\"spool_full\"} 30\n"));
+	cr_assert_not_null(strstr(text,
+	    "hecsentry_drops_total{reason=\"alert_queue_full\"} 3\n"));
+	cr_assert_not_null(strstr(text, "hecsentry_hec_batch_splits_total "
+	    "34\n"));
+	cr_assert_not_null(strstr(text, "hecsentry_hec_dead_lettered_total "
+	    "35\n"));
+	cr_assert_not_null(strstr(text, "hecsentry_hec_ejections_total 36\n"));
+	cr_assert_not_null(strstr(text, "hecsentry_hec_endpoints_down 2\n"));
+	free(text);
+}
+
+Test(admin, health_503_carries_queue_and_endpoints)
+{
+	struct reply		 r;
+	struct json_object	*o, *v;
+
+	fake_healthy = false;
+	r = ask(EVHTTP_REQ_GET, "/health");
+	fake_healthy = true;
+	cr_assert_eq(r.code, 503);
+	cr_assert_str_eq(r.ctype, "application/json");
+	o = json_tokener_parse(r.body);
+	cr_assert_not_null(o, "not JSON: %s", r.body);
+	cr_assert(json_object_object_get_ex(o, "queued", &v));
+	cr_assert_eq(json_object_get_int64(v), 17);
+	cr_assert(json_object_object_get_ex(o, "queued_bytes", &v));
+	cr_assert(json_object_object_get_ex(o, "endpoints_down", &v));
+	cr_assert_eq(json_object_get_int64(v), 0);
+	json_object_put(o);
+	reply_clear(&r);
+}
+
+Test(admin, udp_drops_by_listener_and_reason)
+{
+	struct admin_snapshot	 snap;
+	char			*text;
+
+	memset(&snap, 0, sizeof(snap));
+	snap.listen.nudp = 2;
+	snprintf(snap.listen.udp[0].listener, LISTEN_UDP_NAME_MAX,
+	    "udp/127.0.0.1:514");
+	snap.listen.udp[0].drops[LISTEN_UDP_DROP_TRUNCATED] = 4;
+	snap.listen.udp[0].drops[LISTEN_UDP_DROP_KERNEL] = 5;
+	snprintf(snap.listen.udp[1].listener, LISTEN_UDP_NAME_MAX,
+	    "udp/[::1]:514");
+	snap.listen.udp[1].drops[LISTEN_UDP_DROP_EMPTY] = 6;
+	snap.listen.udp[1].drops[LISTEN_UDP_DROP_ERROR] = 7;
+	snprintf(snap.listen.udp[2].listener, LISTEN_UDP_NAME_MAX,
+	    "udp/unused");
+	text = render(&snap);
+	cr_assert_not_null(strstr(text, "# TYPE hecsentry_udp_drops_total "
+	    "counter\n"));
+	cr_assert_not_null(strstr(text, "hecsentry_udp_drops_total{listener="
+	    "\"udp/127.0.0.1:514\",reason=\"truncated\"} 4\n"), "%s", text);
+	cr_assert_not_null(strstr(text, "hecsentry_udp_drops_total{listener="
+	    "\"udp/127.0.0.1:514\",reason=\"kernel\"} 5\n"));
+	cr_assert_not_null(strstr(text, "hecsentry_udp_drops_total{listener="
+	    "\"udp/127.0.0.1:514\",reason=\"empty\"} 0\n"));
+	cr_assert_not_null(strstr(text, "hecsentry_udp_drops_total{listener="
+	    "\"udp/[::1]:514\",reason=\"empty\"} 6\n"));
+	cr_assert_not_null(strstr(text, "hecsentry_udp_drops_total{listener="
+	    "\"udp/[::1]:514\",reason=\"error\"} 7\n"));
+	cr_assert_null(strstr(text, "udp/unused"));
+	free(text);
+}
+
+static int	frames_seen;	/* datagrams handed on by listen.c */
+
+static void
+count_frame_cb(const char *buf, size_t len, const struct listen_source *src,
+    void *arg)
+{
+	(void)buf;
+	(void)len;
+	(void)src;
+	(void)arg;
+	frames_seen++;
+}
+
+/* Runs the loop for ms milliseconds. */
+static void
+run_ms(int ms)
+{
+	struct timeval	 tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	event_base_loopexit(base, &tv);
+	event_base_dispatch(base);
+}
+
+/* Runs the loop until n frames arrived, 5 s at most. */
+static void
+run_until(int n)
+{
+	int	 i;
+
+	for (i = 0; i < 100 && frames_seen < n; i++)
+		run_ms(50);
+	cr_assert_geq(frames_seen, n, "%d of %d frames in 5 s", frames_seen,
+	    n);
+}
+
+Test(admin, udp_drops_of_a_real_socket_reach_metrics)
+{
+	static char		 addr[] = "127.0.0.1:0";
+	static char		*udpv[1] = { addr };
+	struct admin_snapshot	 snap;
+	struct sockaddr_in	 sin;
+	struct config		 cfg;
+	struct listen		*l;
+	char			 big[600], want[200], *text, *err = NULL;
+	int			 fd, port, i, sent = 0;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.listen_udp = udpv;
+	cfg.nlisten_udp = 1;
+	cfg.max_frame = 512;
+	cfg.udp_rcvbuf = 1;		/* the kernel's minimum */
+	l = listen_new(base, &cfg, count_frame_cb, NULL, &err);
+	cr_assert_not_null(l, "listen_new: %s", err);
+	port = listen_port(l, true, 0);
+	cr_assert_gt(port, 0);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	cr_assert_neq(fd, -1);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	memset(big, 'x', sizeof(big));
+	/* one at a time: the receive buffer holds about one datagram */
+	cr_assert_eq(send(fd, big, sizeof(big), 0), (ssize_t)sizeof(big));
+	run_ms(20);
+	cr_assert_eq(send(fd, "\r\n", 2, 0), 2);
+	run_ms(20);
+	cr_assert_eq(send(fd, "kept\n", 5, 0), 5);
+	run_until(1);
+	/* a burst into a tiny receive buffer, then one to carry the count */
+	for (i = 0; i < 200; i++)
+		if (send(fd, big, 500, 0) == 500)
+			sent++;
+	run_ms(50);
+	cr_assert_eq(send(fd, "last", 4, 0), 4);
+	run_until(frames_seen + 1);
+	run_ms(20);
+	memset(&snap, 0, sizeof(snap));
+	listen_get_counters(l, &snap.listen);
+	cr_assert_eq(snap.listen.nudp, 1);
+	snprintf(want, sizeof(want), "udp/127.0.0.1:%d", port);
+	cr_assert_str_eq(snap.listen.udp[0].listener, want);
+	cr_assert_eq(snap.listen.udp[0].drops[LISTEN_UDP_DROP_TRUNCATED], 1);
+	cr_assert_eq(snap.listen.udp[0].drops[LISTEN_UDP_DROP_EMPTY], 1);
+	cr_assert_eq(snap.listen.udp[0].drops[LISTEN_UDP_DROP_ERROR], 0);
+	cr_assert_gt(snap.listen.udp[0].drops[LISTEN_UDP_DROP_KERNEL], 0);
+	cr_assert_eq(snap.listen.udp[0].datagrams +
+	    snap.listen.udp[0].drops[LISTEN_UDP_DROP_KERNEL],
+	    (uint64_t)sent + 2, "%llu datagrams + %llu kernel drops, %d sent",
+	    (unsigned long long)snap.listen.udp[0].datagrams,
+	    (unsigned long long)snap.listen.udp[0].drops[
+	    LISTEN_UDP_DROP_KERNEL], sent + 2);
+	cr_assert_eq(snap.listen.udp[0].datagrams, (uint64_t)frames_seen);
+	cr_assert_eq(snap.listen.udp_truncated, 1);
+	text = render(&snap);
+	snprintf(want, sizeof(want), "hecsentry_udp_drops_total{listener="
+	    "\"udp/127.0.0.1:%d\",reason=\"truncated\"} 1\n", port);
+	cr_assert_not_null(strstr(text, want), "%s", text);
+	snprintf(want, sizeof(want), "hecsentry_udp_drops_total{listener="
+	    "\"udp/127.0.0.1:%d\",reason=\"kernel\"} %llu\n", port,
+	    (unsigned long long)snap.listen.udp[0].drops[
+	    LISTEN_UDP_DROP_KERNEL]);
+	cr_assert_not_null(strstr(text, want), "%s", text);
+	free(text);
+	close(fd);
+	listen_free(l);
+	/* the counters outlive the listener: the name is a copy */
+	cr_assert_eq(strncmp(snap.listen.udp[0].listener, "udp/127.0.0.1:",
+	    14), 0);
 }
