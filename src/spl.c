@@ -629,6 +629,36 @@ spl_ieq(const char *a, const char *b, size_t n)
 }
 
 /*
+ * The leftmost place of the lowercased seg (seglen > 0) in s, ignoring
+ * ASCII case, or slen when there is none.  When seg starts with a byte
+ * that is no letter, memchr() finds the candidates.
+ */
+static size_t
+spl_glob_find(const char *s, size_t slen, const char *seg, size_t seglen)
+{
+	const char	*q;
+	size_t		 k;
+
+	if (seglen > slen)
+		return slen;
+	if (seg[0] >= 'a' && seg[0] <= 'z') {
+		for (k = 0; k + seglen <= slen; k++)
+			if (spl_ieq(s + k, seg, seglen))
+				return k;
+		return slen;
+	}
+	for (k = 0; k + seglen <= slen; k++) {
+		if ((q = memchr(s + k, seg[0], slen - seglen + 1 - k)) ==
+		    NULL)
+			return slen;
+		k = (size_t)(q - s);
+		if (spl_ieq(s + k, seg, seglen))
+			return k;
+	}
+	return slen;
+}
+
+/*
  * Case-insensitive glob of s against the lowercased pattern p, where '*'
  * matches any run of bytes.  Each segment between stars is found at its
  * leftmost place, which is enough for '*'-only patterns.
@@ -655,9 +685,7 @@ spl_glob(const char *p, size_t plen, const char *s, size_t slen)
 			s += seg;
 			slen -= seg;
 		} else if (seg > 0) {
-			for (k = 0; k + seg <= slen; k++)
-				if (spl_ieq(s + k, p, seg))
-					break;
+			k = spl_glob_find(s, slen, p, seg);
 			if (k + seg > slen)
 				return false;
 			s += k + seg;

@@ -571,3 +571,40 @@ Test(spl, case_folding_is_ascii_only_at_every_offset)
 	spl_search_free(s);
 	event_clear(&ev);
 }
+
+/* Wildcard segments that start with a non-letter (found by memchr). */
+Test(spl, glob_segments_starting_with_a_symbol)
+{
+	static const struct {
+		const char	*val;
+		bool		 match;
+	} c[] = {
+		{ "C:\\Program Files\\x.exe", true },
+		{ "c:\\PROGRAM FILES\\x.exe", true },
+		{ "\\program files", true },
+		{ "C:\\Users\\program files.exe", true },
+		{ "C:\\Users\\x\\programfiles\\a.exe", false },
+		{ "C:\\program file", false },
+		{ "", false },
+		{ "\\\\\\program filez\\program files", true },
+	};
+	struct spl_search *s;
+	struct spl_error err;
+	struct event	 ev;
+	size_t		 i;
+	int		 f;
+
+	s = spl_compile("f=\"*\\\\program files*\" | stats count",
+	    test_lookup, NULL, &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	f = event_field_lookup("f", 1);
+	event_init(&ev, 1024);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		event_reset(&ev);
+		event_set(&ev, f, c[i].val, strlen(c[i].val));
+		cr_assert_eq(spl_match(s->filter, &ev), c[i].match, "%s",
+		    c[i].val);
+	}
+	spl_search_free(s);
+	event_clear(&ev);
+}
