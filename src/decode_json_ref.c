@@ -16,12 +16,12 @@
  * run both on the same inputs and require identical fields.  It is not
  * used on the hot path.  json-c is more lenient than RFC 8259 in a few
  * places; the ones that matter for field values (raw control characters
- * inside strings, numbers with leading zeros) are refused by a small
- * pre-pass.  Others (NaN, "1.", single-quoted strings, "-0" printed as
- * "0", integers beyond 64 bits clamped) are json-c's own.  One difference
- * is the fast scanner's: when an object-valued key is repeated
- * ({"winlog":{..},"winlog":{..}}) it keeps the fields of both objects,
- * json-c only those of the last.
+ * inside strings, numbers with leading zeros or no digit after the minus
+ * sign) are refused by a small pre-pass.  Others (NaN, "1.", single-quoted
+ * strings, "-0" printed as "0", integers beyond 64 bits clamped) are
+ * json-c's own.  One difference is the fast scanner's: when an
+ * object-valued key is repeated ({"winlog":{..},"winlog":{..}}) it keeps
+ * the fields of both objects, json-c only those of the last.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -38,8 +38,9 @@ struct decode_ref {
 
 /*
  * The offset of the first raw control character in a string (RFC 8259
- * s. 7) or leading zero of a number ("01", "-00.5": s. 6), which json-c
- * accepts even in strict mode; len when there is none.
+ * s. 7), leading zero of a number ("01", "-00.5": s. 6) or minus sign
+ * with no digit after it ("-.3"), which json-c accepts even in strict
+ * mode; len when there is none.
  */
 static size_t
 decode_ref_bad_at(const char *buf, size_t len)
@@ -54,6 +55,8 @@ decode_ref_bad_at(const char *buf, size_t len)
 			    NULL && buf[i - 1] != '\0')
 				continue;
 			j = buf[i] == '-' ? i + 1 : i;
+			if (j > i && (j == len || buf[j] < '0' || buf[j] > '9'))
+				return i;
 			if (j + 1 < len && buf[j] == '0' &&
 			    buf[j + 1] >= '0' && buf[j + 1] <= '9')
 				return j;
