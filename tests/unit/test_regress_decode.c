@@ -168,3 +168,22 @@ Test(regress_decode, json_syntax_error_before_depth_and_control_char)
 	snprintf(doc + 80, sizeof(doc) - 80, "01}");
 	cr_expect_eq(both(doc), DECODE_ERR_JSON_SYNTAX, "%s", doc);
 }
+
+/*
+ * fuzz_decode_json: {"":-.3} (json-c takes "-.3" as a number even in
+ * strict mode; RFC 8259 section 6 wants a digit after the minus sign).
+ */
+Test(regress_decode, json_minus_without_digit_refused_by_both)
+{
+	static const char *in[] = {
+		"{\"\":-.3}",
+		"{\"EventCode\":\"3\",\"a\":[-.5e1]}",
+		"{\"a\":-}",
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		cr_expect_eq(both(in[i]), DECODE_ERR_JSON_SYNTAX, "%s", in[i]);
+	cr_expect_eq(both("{\"EventCode\":\"3\",\"Computer\":\"h\","
+	    "\"a\":-3.5e-2}"), DECODE_OK);
+}
