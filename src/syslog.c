@@ -75,10 +75,14 @@ syslog_digits(const char **p, const char *end, int n, int *v)
 static bool
 syslog_expect(const char **p, const char *end, const char *set)
 {
-	if (*p == end || strchr(set, **p) == NULL || **p == '\0')
+	if (*p == end || **p == '\0')
 		return false;
-	(*p)++;
-	return true;
+	for (; *set != '\0'; set++)	/* sets are a few bytes: no strchr() */
+		if (*set == **p) {
+			(*p)++;
+			return true;
+		}
+	return false;
 }
 
 static bool
