@@ -10,61 +10,17 @@ set -u
 WRAPPER=${HECSENTRY_WRAPPER:-}
 SLOW=1
 [ -n "$WRAPPER" ] && SLOW=6
-top_srcdir=${top_srcdir:-.}
-top_builddir=${top_builddir:-.}
+. "${top_srcdir:-.}/tests/func/lib.sh"
 DATA="$top_srcdir/tests/data/e2e"
 REAL="$top_srcdir/tests/data/splunk_security_content_agenttesla_ftp_eid3"
 TOKEN=e2e-test-token
-work=$(mktemp -d)
-rpid=""
-dpid=""
-fails=0
-passes=0
 
-cleanup() {
-	[ -n "$dpid" ] && kill -9 "$dpid" 2>/dev/null
-	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
+need_tools e2e logger jq
 
-for tool in logger jq; do
-	command -v $tool >/dev/null 2>&1 || {
-		echo "e2e: $tool is missing (scripts/deps.sh installs it)"
-		exit 99
-	}
-done
+start_receiver hec
 
-ok() { passes=$((passes + 1)); printf "ok - %s\n" "$1"; }
-not_ok() { fails=$((fails + 1)); printf "not ok - %s\n" "$1"; }
-check() {	# check DESCRIPTION EXPECTED ACTUAL
-	if [ "$2" = "$3" ]; then ok "$1"; else
-		not_ok "$1: expected [$2], got [$3]"; fi
-}
-
-# wait_for FILE PATTERN TENTHS: poll, bounded.
-wait_for() {
-	i=0
-	while [ $i -lt "$3" ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-"$top_builddir/tests/func/hec_receiver" --listen 127.0.0.1 --port 0 \
-    --port-file "$work/hec.port" --token "$TOKEN" --out "$work/hec.out" \
-    --max-seconds 120 2>"$work/hec.log" &
-rpid=$!
-wait_for "$work/hec.port" "[0-9]" 50 || { cat "$work/hec.log"; exit 1; }
-HECPORT=$(cat "$work/hec.port")
-
-# Find a free port pair for the daemon (bounded tries).
-tries=0
-while :; do
-	tries=$((tries + 1))
-	PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+# The daemon on a free port pair (bounded tries).
+launch() {
 	# shellcheck disable=SC2086
 	HECSENTRY_HEC_TOKEN=$TOKEN $WRAPPER "$top_builddir/hecsentry" \
 	    -c "$top_srcdir/conf/hecsentry.conf" \
@@ -72,18 +28,13 @@ while :; do
 	    --output hec --hec-url "http://127.0.0.1:$HECPORT" --window 1 \
 	    --set hec_batch_ms=100 --set hec_retry_min_ms=100 \
 	    2>"$work/daemon.log" &
-	dpid=$!
-	if wait_for "$work/daemon.log" "running" $((50 * SLOW)); then
-		break
-	fi
-	kill -9 "$dpid" 2>/dev/null
-	dpid=""
-	if [ $tries -ge 5 ]; then
-		cat "$work/daemon.log"
-		echo "e2e: the daemon did not start"
-		exit 1
-	fi
-done
+}
+ready='grep -q running "$work/daemon.log" 2>/dev/null'
+if ! start_daemon $((50 * SLOW)) "$ready" launch; then
+	cat "$work/daemon.log"
+	echo "e2e: the daemon did not start"
+	exit 1
+fi
 ok "daemon started on 127.0.0.1:$PORT, HEC receiver on $HECPORT"
 
 logger --tcp --octet-count --rfc5424 -n 127.0.0.1 -P "$PORT" -S 65536 \
@@ -96,19 +47,7 @@ logger --udp --rfc5424 -n 127.0.0.1 -P "$PORT" -S 65536 \
 # Windows are 1 s: give them time to close, then stop the daemon, which
 # flushes whatever is still open.
 sleep $((2 * SLOW))
-kill -TERM "$dpid"
-i=0
-while kill -0 "$dpid" 2>/dev/null && [ $i -lt $((150 * SLOW)) ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if kill -0 "$dpid" 2>/dev/null; then
-	not_ok "daemon exits within $((15 * SLOW)) s of SIGTERM"
-else
-	wait "$dpid"
-	check "daemon exit status after SIGTERM" 0 $?
-fi
-dpid=""
+stop_daemon "daemon" $((150 * SLOW))
 
 out="$work/hec.out"
 touch "$out"
@@ -199,8 +138,7 @@ grep -q "bad payload [1-9]" "$work/daemon.log" &&
     ok "malformed input counted in the summary" ||
     not_ok "malformed input counted in the summary"
 
-echo "e2e: $passes passed, $fails failed"
-if [ $fails -ne 0 ]; then
+if ! summary e2e; then
 	echo "---- daemon log ----"; cat "$work/daemon.log"
 	echo "---- HEC received ----"; cat "$out"
 	exit 1

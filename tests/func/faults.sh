@@ -11,58 +11,11 @@
 # once) and, duplicates removed by alert id, the merged rows must be the
 # expected ones.  Each prints its duplicate rate.  Every wait is bounded.
 set -u
-top_srcdir=${top_srcdir:-.}
-top_builddir=${top_builddir:-.}
+RECEIVER_SECONDS=170
+. "${top_srcdir:-.}/tests/func/lib.sh"
 TOKEN=faults-test-token
-RECV="$top_builddir/tests/func/hec_receiver"
-work=$(mktemp -d)
-pids=""
-fails=0
-passes=0
 
-cleanup() {
-	for p in $pids; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-for tool in logger jq; do
-	command -v $tool >/dev/null 2>&1 || {
-		echo "faults: $tool is missing (scripts/deps.sh installs it)"
-		exit 99
-	}
-done
-
-ok() { passes=$((passes + 1)); printf "ok - %s\n" "$1"; }
-not_ok() { fails=$((fails + 1)); printf "not ok - %s\n" "$1"; }
-check() {	# check DESCRIPTION EXPECTED ACTUAL
-	if [ "$2" = "$3" ]; then ok "$1"; else
-		not_ok "$1: expected [$2], got [$3]"; fi
-}
-
-# wait_for FILE PATTERN TENTHS: poll, bounded.
-wait_for() {
-	i=0
-	while [ $i -lt "$3" ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# wait_more FILE PATTERN COUNT TENTHS: until more than COUNT lines of
-# FILE match PATTERN, bounded.
-wait_more() {
-	i=0
-	while [ $i -lt "$4" ]; do
-		cnt=$(grep -c "$2" "$1" 2>/dev/null)
-		[ "${cnt:-0}" -gt "$3" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+need_tools faults logger jq
 
 # ids FILE...: distinct alert ids received.
 ids() {
@@ -83,68 +36,36 @@ wait_ids() {
 	return 1
 }
 
-# receiver NAME [OPTIONS...]: starts a receiver, sets HECPORT.
-receiver() {
-	name=$1
-	shift
-	"$RECV" --listen 127.0.0.1 --port 0 --port-file "$work/$name.port" \
-	    --token "$TOKEN" --out "$work/$name.out" --max-seconds 170 "$@" \
-	    2>"$work/$name.log" &
-	RPID=$!
-	pids="$pids $RPID"
-	wait_for "$work/$name.port" "[0-9]" 50 || {
-		cat "$work/$name.log"; exit 1; }
-	HECPORT=$(cat "$work/$name.port")
-}
+# receiver NAME [OPTIONS...]: starts a receiver, sets RPID and HECPORT.
+receiver() { start_receiver "$@"; }
 
 # daemon LOG [OPTIONS...]: starts hecsentry with a spool, quick retries
 # and 1 s windows; sets DPID and PORT.  Bounded tries for a free port.
+launch() {
+	HECSENTRY_HEC_TOKEN=$TOKEN "$top_builddir/hecsentry" \
+	    -c "$top_srcdir/conf/hecsentry.conf" \
+	    --listen-tcp "127.0.0.1:$PORT" \
+	    --listen-udp "127.0.0.1:$PORT" --admin-listen "" \
+	    --output hec --window 1 --spool-dir "$work/spool" \
+	    --set hec_batch_ms=100 --set hec_retry_min_ms=50 \
+	    --set hec_retry_max_ms=1000 --set hec_batch_events=20 \
+	    --set hec_health_interval=1 --set hec_timeout=3 \
+	    --set shutdown_timeout=15 "$@" 2>>"$log" &
+}
 daemon() {
 	log=$1
 	shift
-	tries=0
-	while :; do
-		tries=$((tries + 1))
-		started=$(grep -c "running" "$log" 2>/dev/null)
-		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
-		HECSENTRY_HEC_TOKEN=$TOKEN "$top_builddir/hecsentry" \
-		    -c "$top_srcdir/conf/hecsentry.conf" \
-		    --listen-tcp "127.0.0.1:$PORT" \
-		    --listen-udp "127.0.0.1:$PORT" --admin-listen "" \
-		    --output hec --window 1 --spool-dir "$work/spool" \
-		    --set hec_batch_ms=100 --set hec_retry_min_ms=50 \
-		    --set hec_retry_max_ms=1000 --set hec_batch_events=20 \
-		    --set hec_health_interval=1 --set hec_timeout=3 \
-		    --set shutdown_timeout=15 "$@" 2>>"$log" &
-		DPID=$!
-		pids="$pids $DPID"
-		if wait_more "$log" "running" "${started:-0}" 50; then
-			return 0
-		fi
-		kill -9 "$DPID" 2>/dev/null
-		if [ $tries -ge 5 ]; then
-			cat "$log"
-			echo "faults: the daemon did not start"
-			exit 1
-		fi
-	done
-}
-
-# stop_daemon DESCRIPTION: SIGTERM, at most 20 s, exit status 0.
-stop_daemon() {
-	kill -TERM "$DPID"
-	i=0
-	while kill -0 "$DPID" 2>/dev/null && [ $i -lt 200 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if kill -0 "$DPID" 2>/dev/null; then
-		not_ok "$1: daemon exits within 20 s of SIGTERM"
-		kill -9 "$DPID"
-	else
-		wait "$DPID"
-		check "$1: exit status after SIGTERM" 0 $?
+	started=$(grep -c "running" "$log" 2>/dev/null)
+	started=${started:-0}
+	if start_daemon 50 \
+	    '[ "$(grep -c running "$log" 2>/dev/null)" -gt "$started" ]' \
+	    launch "$@"; then
+		track "$DPID"
+		return 0
 	fi
+	cat "$log"
+	echo "faults: the daemon did not start"
+	exit 1
 }
 
 # send FROM TO: events FROM..TO-1 over octet-counted TCP, one distinct
@@ -225,7 +146,7 @@ scenario_flaky() {
 	daemon "$work/d1.log" --hec-url "http://127.0.0.1:$HECPORT"
 	stream 0 300 50 0.4
 	wait_ids 300 400 "$work/flaky.out" || not_ok "flaky: all ids in 40 s"
-	stop_daemon flaky
+	stop_daemon flaky 200
 	verify flaky 300 "$work/flaky.out"
 	grep -q "HTTP 503" "$work/d1.log" && ok "flaky: 503s were retried" ||
 	    not_ok "flaky: 503s were retried"
@@ -238,7 +159,7 @@ scenario_outage() {
 	daemon "$work/d2.log" --hec-url "http://127.0.0.1:$HECPORT"
 	stream 0 260 10 1
 	wait_ids 260 300 "$work/outage.out" || not_ok "outage: all ids in 30 s"
-	stop_daemon outage
+	stop_daemon outage 200
 	verify outage 260 "$work/outage.out"
 	grep -q "ejected" "$work/d2.log" && grep -q "healthy again" "$work/d2.log" &&
 	    ok "outage: endpoint ejected and probed back" ||
@@ -264,7 +185,7 @@ scenario_kill9() {
 	    "$(grep -c "alerts to send again" "$work/d3.log")"
 	stream 240 320 40 0.2
 	wait_ids 320 450 "$work/slow.out" || not_ok "kill9: all ids in 45 s"
-	stop_daemon kill9
+	stop_daemon kill9 200
 	verify kill9 320 "$work/slow.out"
 }
 
@@ -277,7 +198,7 @@ scenario_acks() {
 	    --set hec_batch_events=5
 	stream 0 200 50 0.4
 	wait_ids 200 200 "$work/acks.out" || not_ok "acks: all ids in 20 s"
-	stop_daemon acks
+	stop_daemon acks 200
 	verify acks 200 "$work/acks.out"
 	grep -q "no ack for ackId" "$work/d4.log" &&
 	    ok "acks: unacknowledged batches were sent again" ||
@@ -298,7 +219,7 @@ scenario_failover() {
 	stream 120 300 40 0.4
 	wait_ids 300 300 "$work/a.out" "$work/b.out" ||
 	    not_ok "failover: all ids in 30 s"
-	stop_daemon failover
+	stop_daemon failover 200
 	verify failover 300 "$work/a.out" "$work/b.out"
 	[ "$(grep -c . "$work/a.out")" -gt 0 ] && [ "$(grep -c . "$work/b.out")" \
 	    -gt 0 ] && ok "failover: both URLs took traffic" ||
@@ -320,7 +241,7 @@ scenario_spool() {
 		    --set shutdown_timeout=1
 		stream 0 100 50 0.2
 		sleep 2.5
-		stop_daemon "$damage spool: first run"
+		stop_daemon "$damage spool: first run" 200
 		seg=$(ls "$work/spool"/*.seg 2>/dev/null | tail -n 1)
 		if [ -z "$seg" ]; then
 			not_ok "$damage spool: a segment was written"
@@ -337,7 +258,7 @@ scenario_spool() {
 		daemon "$work/d6.log" --hec-url "http://127.0.0.1:$HECPORT"
 		wait_ids 99 150 "$work/good.out" ||
 		    not_ok "$damage spool: 99 ids in 15 s"
-		stop_daemon "$damage spool: second run"
+		stop_daemon "$damage spool: second run" 200
 		check "$damage spool: intact alerts delivered" 99 \
 		    "$(ids "$work/good.out")"
 		grep -qi "damaged\|corrupt" "$work/d6.log" &&
@@ -354,7 +275,7 @@ scenario_token() {
 	daemon "$work/d7.log" --hec-url "http://127.0.0.1:$HECPORT"
 	stream 0 100 50 0.5
 	wait_ids 100 150 "$work/token.out" || not_ok "token: all ids in 15 s"
-	stop_daemon token
+	stop_daemon token 200
 	verify token 100 "$work/token.out"
 	grep -q "REFUSES THE TOKEN" "$work/d7.log" &&
 	    ok "token: the refused token is logged loudly" ||
@@ -372,7 +293,7 @@ scenario_refused() {
 	stream 0 120 60 0.5
 	wait_ids 119 150 "$work/refused.out" ||
 	    not_ok "refused: 119 ids in 15 s"
-	stop_daemon refused
+	stop_daemon refused 200
 	check "refused: one alert dead-lettered" 1 \
 	    "$(grep -c . "$work/spool/dead-letter.jsonl" 2>/dev/null)"
 	cat "$work/spool/dead-letter.jsonl" >>"$work/refused.out" 2>/dev/null
@@ -388,8 +309,7 @@ for sc in flaky outage kill9 acks failover spool token refused; do
 	esac
 done
 
-echo "faults: $passes passed, $fails failed"
-if [ $fails -ne 0 ]; then
+if ! summary faults; then
 	for f in "$work"/d*.log; do
 		echo "---- $f ----"; tail -n 30 "$f"
 	done

@@ -13,24 +13,10 @@
 #     (count 3).
 # bash for /dev/tcp.  Exit status: 0 pass, 1 fail, 77 skip.
 set -u
-top_srcdir=${top_srcdir:-.}
-top_builddir=${top_builddir:-.}
+. "${top_srcdir:-.}/tests/func/lib.sh"
 DAEMON="$top_builddir/hecsentry"
-work=$(mktemp -d)
-dpid=""
-fails=0
-passes=0
 
-cleanup() {
-	exec 3>&- 2>/dev/null
-	[ -n "$dpid" ] && kill -9 "$dpid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-ok() { passes=$((passes + 1)); echo "ok - $1"; }
-not_ok() { fails=$((fails + 1)); echo "not ok - $1"; }
-check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
+cleanup_hook() { exec 3>&- 2>/dev/null; }
 
 # wait_log PATTERN [SINCE_LINE]: an extended regexp in the log, 10 s max.
 wait_log() {
@@ -46,7 +32,7 @@ wait_log() {
 # matches NAME_PREFIX N: SIGUSR1 logs "matches N" for that detection.
 matches() {
 	from=$(($(wc -l <"$work/log") + 1))
-	kill -USR1 "$dpid"
+	kill -USR1 "$DPID"
 	wait_log "detection $1.*: matches $2," "$from"
 }
 
@@ -56,15 +42,7 @@ rows() {
 	    grep -o '"count":"\?[0-9]*' | grep -o '[0-9]*$'
 }
 
-i=0
-until [ -x "$DAEMON" ]; do
-	i=$((i + 1))
-	if [ $i -gt 300 ]; then
-		echo "reload: $DAEMON not built: skipped"
-		exit 77
-	fi
-	sleep 0.1
-done
+wait_built reload "$DAEMON"
 
 cp -R "${CONFDIR:-$top_srcdir/conf}" "$work/conf"
 MAILF="$work/conf/macros/windows_mail_protocol_in_non_common_process_path_filter.yml"
@@ -72,84 +50,66 @@ HIT='{"EventCode":3,"Computer":"ws-100.corp.example","source":"XmlWinEventLog:Mi
 MAIL=${HIT/PORT/587}
 FTP=${HIT/PORT/21}
 
-tries=0
-while :; do
-	tries=$((tries + 1))
-	PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+launch() {
 	"$DAEMON" -c "$work/conf/hecsentry.conf" --listen-tcp "127.0.0.1:$PORT" \
 	    --output "file:$work/alerts.json" --window 86400 \
 	    --admin-listen "" 2>"$work/log" &
-	dpid=$!
-	if wait_log "running:" && kill -0 "$dpid" 2>/dev/null; then
-		break
-	fi
-	kill -9 "$dpid" 2>/dev/null
-	wait "$dpid" 2>/dev/null
-	dpid=""
-	if [ $tries -ge 5 ]; then
-		cat "$work/log"
-		echo "reload: the daemon did not start"
-		exit 1
-	fi
-done
+}
+ready='grep -q "running:" "$work/log" 2>/dev/null && kill -0 "$DPID"'
+if ! start_daemon 100 "$ready" launch; then
+	cat "$work/log"
+	echo "reload: the daemon did not start"
+	exit 1
+fi
 
-exec 3<>"/dev/tcp/127.0.0.1/$PORT" || { echo "reload: cannot connect"; exit 1; }
+exec 3<>"/dev/tcp/127.0.0.1/$PORT" ||
+    { echo "reload: cannot connect"; exit 1; }
 
 # 1. first hits, then the filter macro excludes upd.exe, then SIGHUP.
 printf '%s\n%s\n' "$MAIL" "$FTP" >&3
-check "two hits counted before the reload" \
+check_eval "two hits counted before the reload" \
     'matches "Windows Mail" 1 && matches "Windows File Transfer" 1'
 sed -i 's/^definition: .*/definition: search NOT Image="*\\\\upd.exe"/' \
     "$MAILF"
 grep -q 'NOT Image' "$MAILF" || not_ok "the filter macro was edited"
-kill -HUP "$dpid"
-check "reload done, one detection kept its window" \
+kill -HUP "$DPID"
+check_eval "reload done, one detection kept its window" \
     'wait_log "reload done: 2 detections, 1 unchanged"'
-check "the changed detection is named" \
+check_eval "the changed detection is named" \
     'grep -q "Windows Mail.*changed" "$work/log"'
-check "the mail row was emitted at the reload, count 1" \
+check_eval "the mail row was emitted at the reload, count 1" \
     '[ "$(rows "Windows Mail")" = "1" ]'
-check "the unchanged FTP detection emitted nothing at the reload" \
+check_eval "the unchanged FTP detection emitted nothing at the reload" \
     '[ -z "$(rows "Windows File Transfer")" ]'
 
 # 2. the same hits on the same connection.
 printf '%s\n%s\n' "$MAIL" "$FTP" >&3
-check "the connection opened before the reload still delivers" \
+check_eval "the connection opened before the reload still delivers" \
     'matches "Windows Mail" 1 && matches "Windows File Transfer" 2'
 
 # 3. a broken detection file: refused, the old set stays.
 printf 'name: Broken\nid: x\nsearch: [unclosed\n' \
     >"$work/conf/detections/broken.yml"
 from=$(($(wc -l <"$work/log") + 1))
-kill -HUP "$dpid"
-check "a broken YAML is refused with file:line:col" \
+kill -HUP "$DPID"
+check_eval "a broken YAML is refused with file:line:col" \
     'wait_log "reload failed.*broken\.yml:[0-9]+:[0-9]+" "$from"'
 tail -n +"$from" "$work/log" | grep -q "reload done" &&
     not_ok "a broken YAML was swapped in"
 printf '%s\n' "$FTP" >&3
-check "the old set still runs after the refused reload" \
+check_eval "the old set still runs after the refused reload" \
     'matches "Windows File Transfer" 3'
-check "the daemon is still alive" 'kill -0 "$dpid"'
+check_eval "the daemon is still alive" 'kill -0 "$DPID"'
 
 # 4. stop.
 exec 3>&-
-kill -TERM "$dpid"
-i=0
-while kill -0 "$dpid" 2>/dev/null && [ $i -lt 150 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-wait "$dpid"
-rc=$?
-dpid=""
-check "exit status 0 after SIGTERM" '[ $rc -eq 0 ]'
-check "the filtered mail hit gave no second row" \
+stop_daemon reload 150
+check_eval "the filtered mail hit gave no second row" \
     '[ "$(rows "Windows Mail" | wc -l)" -eq 1 ]'
-check "one FTP row with count 3: its window survived the reloads" \
+check_eval "one FTP row with count 3: its window survived the reloads" \
     '[ "$(rows "Windows File Transfer")" = "3" ]'
 
-echo "reload: $passes passed, $fails failed"
-if [ $fails -ne 0 ]; then
+if ! summary reload; then
 	echo "---- daemon log ----"; cat "$work/log"
 	echo "---- alerts ----"; cat "$work/alerts.json"
 	exit 1

@@ -9,47 +9,15 @@
 # READY=1, then exit 0.
 # Exit status: 0 pass, 1 fail, 77 skip (no daemon binary).
 set -u
-top_srcdir=${top_srcdir:-.}
-top_builddir=${top_builddir:-.}
+. "${top_srcdir:-.}/tests/func/lib.sh"
 DAEMON="$top_builddir/hecsentry"
 HELPER="$top_builddir/tests/func/notify_listen"
-work=$(mktemp -d)
 lpid=""
-dpid=""
-fails=0
-passes=0
 
-cleanup() {
-	[ -n "$dpid" ] && kill -9 "$dpid" 2>/dev/null
-	[ -n "$lpid" ] && kill "$lpid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-ok() { passes=$((passes + 1)); echo "ok - $1"; }
-not_ok() { fails=$((fails + 1)); echo "not ok - $1"; }
-
-# wait_for FILE PATTERN TENTHS: poll for a whole line, bounded.
-wait_for() {
-	i=0
-	while [ $i -lt "$3" ]; do
-		grep -qx "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+cleanup_hook() { [ -n "$lpid" ] && kill "$lpid" 2>/dev/null; }
 
 # The daemon may still be building (make -j): wait a little for it.
-i=0
-until [ -x "$DAEMON" ]; do
-	i=$((i + 1))
-	if [ $i -gt 300 ]; then
-		echo "systemd: $DAEMON not built: skipped"
-		exit 77
-	fi
-	sleep 0.1
-done
+wait_built systemd "$DAEMON"
 if [ ! -x "$HELPER" ]; then
 	HELPER="$work/notify_listen"
 	${CC:-cc} -std=c11 -D_GNU_SOURCE -o "$HELPER" \
@@ -86,23 +54,23 @@ start_daemon() {
 	tries=0
 	while :; do
 		tries=$((tries + 1))
-		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+		PORT=$(random_port)
 		env NOTIFY_SOCKET="$work/$name.sock" "$@" "$DAEMON" \
 		    -c "$top_srcdir/conf/hecsentry.conf" --output stdout \
 		    --listen-tcp "127.0.0.1:$PORT" \
 		    --listen-udp "127.0.0.1:$PORT" \
 		    >"$work/$name.alerts" 2>"$work/$name.log" &
-		dpid=$!
+		DPID=$!
 		# READY=1 or an exit (port taken), whichever comes first.
 		i=0
-		while [ $i -lt 100 ] && kill -0 "$dpid" 2>/dev/null &&
+		while [ $i -lt 100 ] && kill -0 "$DPID" 2>/dev/null &&
 		    ! grep -qx "READY=1" "$work/$name.out" 2>/dev/null; do
 			sleep 0.1
 			i=$((i + 1))
 		done
-		kill -0 "$dpid" 2>/dev/null && return 0
-		wait "$dpid" 2>/dev/null
-		dpid=""
+		kill -0 "$DPID" 2>/dev/null && return 0
+		wait "$DPID" 2>/dev/null
+		DPID=""
 		if [ $tries -ge 5 ]; then
 			cat "$work/$name.log"
 			echo "systemd: the daemon did not start"
@@ -111,24 +79,6 @@ start_daemon() {
 	done
 }
 
-# stop_daemon NAME: SIGTERM, then the exit status within 15 s.
-stop_daemon() {
-	kill -TERM "$dpid"
-	i=0
-	while kill -0 "$dpid" 2>/dev/null && [ $i -lt 150 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if kill -0 "$dpid" 2>/dev/null; then
-		not_ok "$1: daemon exits within 15 s of SIGTERM"
-	else
-		wait "$dpid"
-		rc=$?
-		[ $rc -eq 0 ] && ok "$1: exit status 0 after SIGTERM" ||
-		    not_ok "$1: exit status $rc after SIGTERM"
-	fi
-	dpid=""
-}
 
 # pid_of NAME STATE: the sender pid of the first datagram holding STATE.
 pid_of() {
@@ -148,8 +98,8 @@ if grep -qx "READY=1" "$work/run1.out"; then
 		not_ok "run1: TCP listener accepts once READY=1 is sent"
 	fi
 	p=$(pid_of run1 READY=1)
-	[ "$p" = "$dpid" ] && ok "run1: READY=1 comes from the daemon's pid" ||
-	    not_ok "run1: READY=1 from pid [$p], daemon is $dpid"
+	[ "$p" = "$DPID" ] && ok "run1: READY=1 comes from the daemon's pid" ||
+	    not_ok "run1: READY=1 from pid [$p], daemon is $DPID"
 else
 	not_ok "run1: READY=1 within 10 s (is notify wired into main.c?)"
 fi
@@ -166,8 +116,8 @@ n=$(grep -cx WATCHDOG=1 "$work/run1.out")
 grep -qx "STOPPING=1" "$work/run1.out" &&
     not_ok "run1: STOPPING=1 before SIGTERM"
 # SIGHUP: RELOADING=1, then READY=1 again.
-kill -HUP "$dpid"
-if wait_for "$work/run1.out" "RELOADING=1" 50; then
+kill -HUP "$DPID"
+if wait_line "$work/run1.out" "RELOADING=1" 50; then
 	ok "run1: RELOADING=1 at SIGHUP"
 	grep -q "^MONOTONIC_USEC=[0-9][0-9]*$" "$work/run1.out" &&
 	    ok "run1: MONOTONIC_USEC with RELOADING=1" ||
@@ -184,10 +134,10 @@ if wait_for "$work/run1.out" "RELOADING=1" 50; then
 else
 	not_ok "run1: RELOADING=1 at SIGHUP"
 fi
-kill -0 "$dpid" 2>/dev/null && ok "run1: alive after SIGHUP" ||
+kill -0 "$DPID" 2>/dev/null && ok "run1: alive after SIGHUP" ||
     not_ok "run1: alive after SIGHUP"
-stop_daemon run1
-if wait_for "$work/run1.out" "STOPPING=1" 20; then
+stop_daemon run1 150
+if wait_line "$work/run1.out" "STOPPING=1" 20; then
 	ok "run1: STOPPING=1 at SIGTERM"
 	r=$(grep -nx "READY=1" "$work/run1.out" | head -n 1 | cut -d: -f1)
 	s=$(grep -nx "STOPPING=1" "$work/run1.out" | head -n 1 | cut -d: -f1)
@@ -209,11 +159,10 @@ sleep 1.5
 n=$(grep -cx WATCHDOG=1 "$work/run2.out")
 [ "$n" -eq 0 ] && ok "run2: no WATCHDOG=1 for another process's watchdog" ||
     not_ok "run2: WATCHDOG=1 sent $n times though WATCHDOG_PID=1"
-stop_daemon run2
+stop_daemon run2 150
 stop_listener
 
-echo "systemd: $passes passed, $fails failed"
-if [ $fails -ne 0 ]; then
+if ! summary systemd; then
 	for f in run1 run2; do
 		echo "---- $f: notifications ----"; cat "$work/$f.out"
 		echo "---- $f: daemon log ----"; cat "$work/$f.log"

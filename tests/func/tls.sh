@@ -8,39 +8,13 @@
 # /metrics, a token file readable by others and hec_tls_verify = no are
 # warned about at start.  Every wait is bounded.
 set -u
-top_srcdir=${top_srcdir:-.}
-top_builddir=${top_builddir:-.}
+. "${top_srcdir:-.}/tests/func/lib.sh"
 DATA="$top_srcdir/tests/data/e2e"
 BIN="$top_builddir/hecsentry"
-work=$(mktemp -d)
-dpid=""
-fails=0
-passes=0
-skips=0
-
-cleanup() {
-	[ -n "$dpid" ] && kill -9 "$dpid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
 
 command -v openssl >/dev/null 2>&1 || { echo "tls: no openssl"; exit 77; }
 command -v timeout >/dev/null 2>&1 || { echo "tls: no timeout"; exit 77; }
 
-ok() { passes=$((passes + 1)); printf "ok - %s\n" "$1"; }
-not_ok() { fails=$((fails + 1)); printf "not ok - %s\n" "$1"; }
-skip() { skips=$((skips + 1)); printf "ok - # SKIP %s\n" "$1"; }
-
-# wait_for FILE PATTERN TENTHS: poll, bounded.
-wait_for() {
-	i=0
-	while [ $i -lt "$3" ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
 
 # cert NAME CN [SAN]: a key and a certificate signed by the test CA.
 cert() {
@@ -64,42 +38,21 @@ cp "$work/server.key" "$work/cur.key"
 chmod 600 "$work"/*.key
 
 # start LOG ARGS...: runs the daemon on a free port (PORT: TCP and UDP);
-# sets dpid.  Bounded tries.
+# sets DPID.  Bounded tries.
+launch() {
+	"$BIN" -c "$top_srcdir/conf/hecsentry.conf" \
+	    --listen-tcp "127.0.0.1:$PORT" \
+	    --listen-udp "127.0.0.1:$PORT" --window 1 "$@" 2>"$log" &
+}
 start() {
 	log=$1
 	shift
-	tries=0
-	while :; do
-		tries=$((tries + 1))
-		PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
-		"$BIN" -c "$top_srcdir/conf/hecsentry.conf" \
-		    --listen-tcp "127.0.0.1:$PORT" \
-		    --listen-udp "127.0.0.1:$PORT" --window 1 "$@" \
-		    2>"$log" &
-		dpid=$!
-		wait_for "$log" "running" 50 && return 0
-		kill -9 "$dpid" 2>/dev/null
-		wait "$dpid" 2>/dev/null
-		dpid=""
-		if [ $tries -ge 5 ]; then
-			cat "$log"
-			return 1
-		fi
-	done
+	start_daemon 50 'grep -q running "$log" 2>/dev/null' launch "$@" && return 0
+	cat "$log"
+	return 1
 }
 
-stop() {
-	[ -n "$dpid" ] || return 0
-	kill -TERM "$dpid"
-	i=0
-	while kill -0 "$dpid" 2>/dev/null && [ $i -lt 150 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -9 "$dpid" 2>/dev/null
-	wait "$dpid" 2>/dev/null
-	dpid=""
-}
+stop() { stop_quietly 150; }
 
 # send FILE ARGS...: FILE over TLS to TPORT with s_client.
 send() {
@@ -113,7 +66,7 @@ send() {
 # tcp_frames LOG: the TCP/TLS frame count of the last SIGUSR1 summary.
 tcp_frames() {
 	n=$(grep -c "frames .*(tcp" "$1")
-	kill -USR1 "$dpid"
+	kill -USR1 "$DPID"
 	i=0
 	while [ "$(grep -c "frames .*(tcp" "$1")" -le "$n" ] &&
 	    [ $i -lt 50 ]; do
@@ -150,7 +103,7 @@ n=$(tcp_frames "$work/d1.log")
 # SIGHUP re-reads the certificate (when main.c calls listen_reload_tls)
 cp "$work/reloaded.pem" "$work/cur.pem"
 cp "$work/reloaded.key" "$work/cur.key"
-kill -HUP "$dpid"
+kill -HUP "$DPID"
 if wait_for "$work/d1.log" "TLS: certificate" 30; then
 	subj=$(timeout 10 openssl s_client -connect "127.0.0.1:$TPORT" \
 	    -CAfile "$work/ca.pem" </dev/null 2>/dev/null |
@@ -190,7 +143,7 @@ stop
 TOKEN="tok-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 printf "%s\n" "$TOKEN" >"$work/token"
 chmod 644 "$work/token"
-APORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+APORT=$(random_port)
 start "$work/d3.log" -v -v --output hec \
     --hec-url "https://127.0.0.1:9/services/collector/event" \
     --hec-token-file "$work/token" --set hec_tls_verify=no \
@@ -212,7 +165,23 @@ if command -v curl >/dev/null 2>&1 &&
 else
 	skip "no admin endpoint to read /metrics from"
 fi
-kill -USR1 "$dpid"
+# HEC is unreachable and alerts wait: /health says so (503, JSON reason)
+if command -v curl >/dev/null 2>&1 && command -v jq >/dev/null 2>&1; then
+	i=0
+	while [ $i -lt 50 ] && [ "$(http_get \
+	    "http://127.0.0.1:$APORT/health" "$work/health")" != 503 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	check "/health is 503 while HEC is unreachable" 503 \
+	    "$(http_get "http://127.0.0.1:$APORT/health" "$work/health")"
+	reason=$(jq -r .reason "$work/health" 2>/dev/null)
+	case $reason in
+	*failing*) ok "/health gives the reason: $reason" ;;
+	*) not_ok "/health reason: [$reason]" ;;
+	esac
+fi
+kill -USR1 "$DPID"
 sleep 0.5
 stop
 grep -q "$TOKEN" "$work/d3.log" && not_ok "the token appears in stderr" ||
@@ -230,5 +199,4 @@ if [ $fails -ne 0 ]; then
 		tail -n 30 "$f"
 	done
 fi
-echo "tls: $passes passed, $fails failed"
-[ $fails -eq 0 ]
+summary tls
