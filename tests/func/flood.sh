@@ -27,7 +27,8 @@ set -u
 BIN="$top_builddir/hecsentry"
 BENCH=${BENCHBIN:-$top_builddir/bench}
 RSS_MIB=${FLOOD_RSS_MIB:-64}
-AGENTTESLA="$top_srcdir/tests/data/splunk_security_content_agenttesla_ftp_eid3/agenttesla_ftp_sysmon_eid3.xml"
+AGENTTESLA="$top_srcdir/tests/data/splunk_security_content_agenttesla_ftp_eid3"
+AGENTTESLA="$AGENTTESLA/agenttesla_ftp_sysmon_eid3.xml"
 FTP="Windows File Transfer Protocol In Non-Common Process Path"
 
 need_tools flood curl timeout jq
@@ -211,8 +212,9 @@ positive "deep JSON counted as json_depth" \
     'hecsentry_parse_errors_total{stage="decode",reason="json_depth"'
 positive "XML bombs and deep XML counted as xml_limit" \
     'hecsentry_parse_errors_total{stage="decode",reason="xml_limit"'
+UDPL="udp/127.0.0.1:$PORT"
 positive "giant datagrams counted as truncated" \
-    "hecsentry_udp_drops_total{listener=\"udp/127.0.0.1:$PORT\",reason=\"truncated\""
+    "hecsentry_udp_drops_total{listener=\"$UDPL\",reason=\"truncated\""
 positive "early emissions at the key limit" \
     hecsentry_detection_early_rows_total
 positive "accepted connections counted" hecsentry_connections_accepted_total
