@@ -94,6 +94,8 @@ struct main_state {
 	struct listen_counters	 lc_final;	/* listen counters at close */
 	struct main_lstat	 lstat[MAIN_MAX_LISTENERS + 1]; /* +other */
 	size_t			 nlstat;
+	struct admin_listener	 alsnap[MAIN_MAX_LISTENERS + 1]; /* the
+					   admin snapshot: a plain array */
 	struct admin_detection	*adet;		/* /metrics scratch */
 	size_t			 nadet;
 	uint64_t		 reloads;
@@ -367,8 +369,13 @@ main_snapshot_cb(struct admin_snapshot *snap, void *arg)
 	}
 	snap->detections = st->adet;
 	snap->ndetections = st->set->n;
-	snap->listeners = &st->lstat[0].al;
+	for (i = 0; i < st->nlstat; i++)
+		st->alsnap[i] = st->lstat[i].al;
 	snap->nlisteners = st->nlstat;
+	if (st->lstat[MAIN_MAX_LISTENERS].al.name != NULL)
+		st->alsnap[snap->nlisteners++] =
+		    st->lstat[MAIN_MAX_LISTENERS].al;
+	snap->listeners = st->alsnap;
 	pipeline_get_counters(st->pipeline, &snap->pipeline);
 	snap->listen = st->lc_final;
 	if (st->listen != NULL)

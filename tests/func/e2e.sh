@@ -27,6 +27,7 @@ launch() {
 	    --listen-tcp "127.0.0.1:$PORT" --listen-udp "127.0.0.1:$PORT" \
 	    --output hec --hec-url "http://127.0.0.1:$HECPORT" --window 1 \
 	    --set hec_batch_ms=100 --set hec_retry_min_ms=100 \
+	    --admin-listen "127.0.0.1:$((PORT + 1))" \
 	    2>"$work/daemon.log" &
 }
 ready='grep -q running "$work/daemon.log" 2>/dev/null'
@@ -47,6 +48,23 @@ logger --udp --rfc5424 -n 127.0.0.1 -P "$PORT" -S 65536 \
 # Windows are 1 s: give them time to close, then stop the daemon, which
 # flushes whatever is still open.
 sleep $((2 * SLOW))
+
+# Per-listener counters on the admin port (which only warns when its port
+# is taken: then skip).  Every listener has its own count.
+metrics=$(curl -fsS --max-time 5 "http://127.0.0.1:$((PORT + 1))/metrics" \
+    2>/dev/null)
+if [ -n "$metrics" ]; then
+	lframes() {
+		printf '%s\n' "$metrics" | sed -n \
+		    "s|^hecsentry_frames_total{listener=\"$1\"} ||p"
+	}
+	check "metrics: frames on tcp/127.0.0.1:$PORT" 624 \
+	    "$(lframes "tcp/127.0.0.1:$PORT")"
+	check "metrics: frames on udp/127.0.0.1:$PORT" 2 \
+	    "$(lframes "udp/127.0.0.1:$PORT")"
+else
+	skip "metrics: admin port 127.0.0.1:$((PORT + 1)) was taken"
+fi
 stop_daemon "daemon" $((150 * SLOW))
 
 out="$work/hec.out"
