@@ -112,7 +112,7 @@ alert_fmix(uint64_t k)
 }
 
 void
-alert_id(const struct detection *d, const struct stats_row *row,
+alert_id(const struct detection *d, const struct stats_row *row, int worker,
     char out[33])
 {
 	struct alert_hash	 h;
@@ -133,6 +133,8 @@ alert_id(const struct detection *d, const struct stats_row *row,
 			alert_hash_str(&h, NULL, 0);
 	}
 	alert_hash_u64(&h, (uint64_t)row->win_start_ms);
+	if (worker > 0)
+		alert_hash_u64(&h, (uint64_t)worker);
 
 	a = alert_fmix(h.h1 ^ h.n);
 	b = alert_fmix(h.h2 ^ a);
@@ -472,7 +474,7 @@ alert_is_reserved(const char *name)
  */
 static void
 alert_put_columns(struct alert_buf *b, const struct detection *d,
-    const struct stats_row *row)
+    const struct stats_row *row, bool worker)
 {
 	const struct spl_search	*s = d->search;
 	const char		*name;
@@ -481,7 +483,8 @@ alert_put_columns(struct alert_buf *b, const struct detection *d,
 	if (s != NULL && s->ncolumns > 0) {
 		for (i = 0; i < s->ncolumns; i++) {
 			name = event_field_name(s->columns[i]);
-			if (name != NULL && !alert_is_reserved(name))
+			if (name != NULL && !alert_is_reserved(name) &&
+			    !(worker && strcmp(name, "worker") == 0))
 				alert_put_column(b, d, row->rec,
 				    s->columns[i], name);
 		}
@@ -489,14 +492,16 @@ alert_put_columns(struct alert_buf *b, const struct detection *d,
 	}
 	for (i = 0; i < row->nby; i++) {
 		name = event_field_name(row->by[i]);
-		if (name != NULL && !alert_is_reserved(name))
+		if (name != NULL && !alert_is_reserved(name) &&
+		    !(worker && strcmp(name, "worker") == 0))
 			alert_put_column(b, d, row->rec, row->by[i], name);
 	}
 	if (s == NULL)
 		return;
 	for (i = 0; i < s->stats.nagg; i++) {
 		name = event_field_name(s->stats.agg[i].as);
-		if (name != NULL && !alert_is_reserved(name))
+		if (name != NULL && !alert_is_reserved(name) &&
+		    !(worker && strcmp(name, "worker") == 0))
 			alert_put_column(b, d, row->rec, s->stats.agg[i].as,
 			    name);
 	}
@@ -523,11 +528,14 @@ alert_format(const struct detection *d, const struct stats_row *row,
 	struct alert_buf	 b = { NULL, 0, 0 };
 	const char		*st = ALERT_SOURCETYPE;
 	char			 num[32];
+	int			 worker = 0;
 
 	if (d == NULL || row == NULL || row->rec == NULL || id == NULL)
 		return NULL;
 	if (o != NULL && o->sourcetype != NULL)
 		st = o->sourcetype;
+	if (o != NULL && o->worker > 0)
+		worker = o->worker;
 
 	alert_put(&b, "{", 1);
 	alert_put_key(&b, "time", true);
@@ -571,7 +579,12 @@ alert_format(const struct detection *d, const struct stats_row *row,
 	alert_puts(&b, "\"");
 	alert_puts(&b, alert_reason_name(row->reason));
 	alert_puts(&b, "\"");
-	alert_put_columns(&b, d, row);
+	alert_put_columns(&b, d, row, worker > 0);
+	if (worker > 0) {
+		alert_put_key(&b, "worker", false);
+		snprintf(num, sizeof(num), "%d", worker);
+		alert_puts(&b, num);
+	}
 	alert_put_key(&b, "alert_id", false);
 	alert_put_cstr(&b, id);
 	alert_put(&b, "}", 1);

@@ -28,16 +28,22 @@
 struct alert_opts {
 	const char	*sourcetype;	/* default "hecsentry:alert" */
 	const char	*index;		/* NULL: HEC token's default index */
+	int		 worker;	/* 1..N with several workers: the
+					   event gets a "worker" field (and a
+					   column of that name is left out);
+					   0: single-threaded, no field */
 };
 
 /*
  * The alert id: 32 hex digits and a NUL, a hash of the detection id and
- * version, the by-field tuple (null distinct from any value) and the
- * window start.  Stable across runs and hosts.  Call it before
- * spl_post_apply() changes the row.
+ * version, the by-field tuple (null distinct from any value), the window
+ * start and, when worker > 0, the worker index (several workers each
+ * emit their own row for a key, and their ids must differ; worker 0,
+ * single-threaded, gives the ids of earlier versions).  Stable across
+ * runs and hosts.  Call it before spl_post_apply() changes the row.
  */
 void		 alert_id(const struct detection *d,
-		    const struct stats_row *row, char out[33]);
+		    const struct stats_row *row, int worker, char out[33]);
 
 /*
  * Formats row (already through spl_post_apply()) for detection d, with

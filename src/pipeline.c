@@ -138,7 +138,7 @@ pipeline_row_cb(const struct detection *d, const struct stats_row *row,
 	size_t		 len;
 
 	p->counters.rows++;
-	alert_id(d, row, id);
+	alert_id(d, row, p->opts.alert.worker, id);
 	if (!spl_post_apply(d->search, row->rec)) {
 		p->counters.rows_filtered++;
 		return;

@@ -139,7 +139,7 @@ ta_format(const struct alert_opts *o, char **text)
 	char			*s;
 	size_t			 len;
 
-	alert_id(&ta_d, &ta_row, id);
+	alert_id(&ta_d, &ta_row, o != NULL ? o->worker : 0, id);
 	s = alert_format(&ta_d, &ta_row, o, id, &len);
 	cr_assert_not_null(s);
 	cr_assert_eq(len, strlen(s));
@@ -193,13 +193,13 @@ ta_expect_strv(struct json_object *o, const char *key, const char *want)
 
 Test(alert, full_alert_has_every_key_and_type)
 {
-	struct alert_opts	 o = { NULL, NULL };
+	struct alert_opts	 o = { NULL, NULL, 0 };
 	struct json_object	*root, *ev, *f;
 	char			*text, id[33];
 	size_t			 i;
 
 	root = ta_format(&o, &text);
-	alert_id(&ta_d, &ta_row, id);
+	alert_id(&ta_d, &ta_row, 0, id);
 	cr_expect_not_null(strstr(text, "{\"time\":1663246579.679,"), "%s",
 	    text);
 	cr_expect(fabs(json_object_get_double(ta_get(root, "time",
@@ -253,7 +253,7 @@ Test(alert, full_alert_has_every_key_and_type)
 
 Test(alert, options_index_sourcetype_and_no_host)
 {
-	struct alert_opts	 o = { "my:alerts", "security" };
+	struct alert_opts	 o = { "my:alerts", "security", 0 };
 	struct json_object	*root, *ev;
 
 	ta_row.host = NULL;
@@ -340,8 +340,8 @@ Test(alert, id_is_stable)
 {
 	char	 a[33], b[33];
 
-	alert_id(&ta_d, &ta_row, a);
-	alert_id(&ta_d, &ta_row, b);
+	alert_id(&ta_d, &ta_row, 0, a);
+	alert_id(&ta_d, &ta_row, 0, b);
 	cr_expect_str_eq(a, b);
 	cr_expect_str_eq(a, TA_ID_EXPECTED);
 	/* Post-processing of aggregates and the host do not matter. */
@@ -349,7 +349,7 @@ Test(alert, id_is_stable)
 	ta_row.host = "other";
 	ta_row.host_len = 5;
 	ta_row.last_ms++;
-	alert_id(&ta_d, &ta_row, b);
+	alert_id(&ta_d, &ta_row, 0, b);
 	cr_expect_str_eq(a, b);
 }
 
@@ -357,25 +357,25 @@ Test(alert, id_changes_with_each_input)
 {
 	char	 base[33], x[33];
 
-	alert_id(&ta_d, &ta_row, base);
+	alert_id(&ta_d, &ta_row, 0, base);
 
 	ta_d.id = "0f43758f-1fe9-470a-a9e4-780acc4d5407";
-	alert_id(&ta_d, &ta_row, x);
+	alert_id(&ta_d, &ta_row, 0, x);
 	cr_expect_str_neq(x, base, "detection id");
 	ta_setup();
 
 	ta_d.version = 4;
-	alert_id(&ta_d, &ta_row, x);
+	alert_id(&ta_d, &ta_row, 0, x);
 	cr_expect_str_neq(x, base, "version");
 	ta_setup();
 
 	ta_set("DestinationPort", "587");
-	alert_id(&ta_d, &ta_row, x);
+	alert_id(&ta_d, &ta_row, 0, x);
 	cr_expect_str_neq(x, base, "by value");
 	ta_setup();
 
 	ta_row.win_start_ms += 60000;
-	alert_id(&ta_d, &ta_row, x);
+	alert_id(&ta_d, &ta_row, 0, x);
 	cr_expect_str_neq(x, base, "window");
 	ta_setup();
 
@@ -384,20 +384,92 @@ Test(alert, id_changes_with_each_input)
 	    (uint64_t)1 << (EVENT_F_DESTINATIONHOSTNAME & 63);
 	ta_rec.val[EVENT_F_DESTINATIONHOSTNAME].ptr = "";
 	ta_rec.val[EVENT_F_DESTINATIONHOSTNAME].len = 0;
-	alert_id(&ta_d, &ta_row, x);
+	alert_id(&ta_d, &ta_row, 0, x);
 	cr_expect_str_neq(x, base, "null vs empty");
 	ta_setup();
 
 	/* Bytes moved between adjacent by-fields. */
 	ta_set("DestinationPort", "2");
 	ta_set("DestinationHostname", "5x");
-	alert_id(&ta_d, &ta_row, base);
+	alert_id(&ta_d, &ta_row, 0, base);
 	event_clear(&ta_rec);
 	event_init(&ta_rec, 4096);
 	ta_set("DestinationPort", "25");
 	ta_set("DestinationHostname", "x");
 	ta_set("Image", "C:\\Users\\bob\\mailer.exe");
 	ta_set("dest", "smtp.example.com");
-	alert_id(&ta_d, &ta_row, x);
+	alert_id(&ta_d, &ta_row, 0, x);
 	cr_expect_str_neq(x, base, "tuple shift");
+}
+
+/*
+ * Several workers each keep their own row for a key: the worker index
+ * makes their ids differ, and 0 (single-threaded) keeps the old ids.
+ */
+Test(alert, id_with_worker_index)
+{
+	char	 zero[33], w1[33], w2[33], again[33];
+
+	alert_id(&ta_d, &ta_row, 0, zero);
+	cr_expect_str_eq(zero, TA_ID_EXPECTED);
+	alert_id(&ta_d, &ta_row, 1, w1);
+	alert_id(&ta_d, &ta_row, 2, w2);
+	alert_id(&ta_d, &ta_row, 2, again);
+	cr_expect_str_neq(w1, zero);
+	cr_expect_str_neq(w2, zero);
+	cr_expect_str_neq(w1, w2);
+	cr_expect_str_eq(w2, again);
+	cr_expect_eq(strlen(w1), 32);
+	/* Negative indexes are treated as single-threaded. */
+	alert_id(&ta_d, &ta_row, -3, again);
+	cr_expect_str_eq(again, zero);
+}
+
+/* A worker's alerts carry "worker"; single-threaded ones do not. */
+Test(alert, worker_field_only_with_workers)
+{
+	struct alert_opts	 o = { NULL, NULL, 0 };
+	struct json_object	*root, *ev, *f;
+	char			 id[33];
+
+	root = ta_format(&o, NULL);
+	ev = ta_get(root, "event", json_type_object);
+	cr_expect_not(json_object_object_get_ex(ev, "worker", NULL));
+	cr_expect_eq(json_object_object_length(ev), 22);
+	json_object_put(root);
+
+	o.worker = 2;
+	root = ta_format(&o, NULL);
+	ev = ta_get(root, "event", json_type_object);
+	cr_expect_eq(json_object_get_int(ta_get(ev, "worker",
+	    json_type_int)), 2);
+	cr_expect_eq(json_object_object_length(ev), 23);
+	alert_id(&ta_d, &ta_row, 2, id);
+	cr_expect_str_eq(ta_str(ev, "alert_id"), id);
+	f = ta_get(root, "fields", json_type_object);
+	cr_expect_str_eq(ta_str(f, "alert_id"), id);
+	cr_expect_eq(json_object_object_length(f), 3);
+	json_object_put(root);
+}
+
+/* A column named "worker" gives way to the worker index. */
+Test(alert, worker_column_left_out)
+{
+	struct alert_opts	 o = { NULL, NULL, 3 };
+	struct json_object	*root, *ev;
+	int			 w = ta_id("worker");
+
+	ta_columns[10] = w;
+	ta_set("worker", "column value");
+	root = ta_format(&o, NULL);
+	ev = ta_get(root, "event", json_type_object);
+	cr_expect_eq(json_object_get_int(ta_get(ev, "worker",
+	    json_type_int)), 3);
+	json_object_put(root);
+
+	o.worker = 0;
+	root = ta_format(&o, NULL);
+	ev = ta_get(root, "event", json_type_object);
+	cr_expect_str_eq(ta_str(ev, "worker"), "column value");
+	json_object_put(root);
 }
