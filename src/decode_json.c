@@ -27,6 +27,13 @@
 
 #include "decode.h"
 
+/* The string scanner is worth inlining into its two callers. */
+#if defined(__GNUC__)
+#define DECODE_JSON_INLINE	inline __attribute__((always_inline))
+#else
+#define DECODE_JSON_INLINE	inline
+#endif
+
 struct decode_json {
 	const char		*p;	/* next byte */
 	const char		*end;	/* one past the last byte */
@@ -117,7 +124,7 @@ decode_json_skip_plain(const char *p, const char *end)
  * and *esc when they hold a backslash.  Returns 0, or -1 on a control
  * character, a bad escape or a missing quote.
  */
-static int
+static DECODE_JSON_INLINE int
 decode_json_string(struct decode_json *s, const char **str, size_t *len,
     bool *esc)
 {
