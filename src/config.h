@@ -56,6 +56,8 @@ struct config {
 	size_t		 max_xml_bytes;	/* longest XML payload */
 	char		**listen_tls;	/* RFC 5425 listeners */
 	size_t		 nlisten_tls;
+	int		 workers;	/* threads with their own listeners
+					   and pipeline, 1..64 (1: none) */
 	char		*tls_cert_file;	/* PEM chain, re-read on SIGHUP */
 	char		*tls_key_file;	/* PEM private key */
 	char		*tls_ca_file;	/* CAs of client certificates */

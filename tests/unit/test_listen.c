@@ -830,3 +830,106 @@ Test(listen, accept_backs_off_on_emfile)
 	close(fd2);
 	listen_free(l);
 }
+
+/*
+ * More datagrams than one recvmmsg() batch, with truncated and empty
+ * ones among them: every good one arrives in order and each loss is
+ * counted; also with max_frame so large that a batch holds few.
+ */
+static void
+udp_batch_roundtrip(size_t max_frame)
+{
+	struct listen_counters	 c;
+	struct listen		*l;
+	char			 msg[32], big[200];
+	const char		*want[MAXFRAMES];
+	char			 wantbuf[MAXFRAMES][32];
+	size_t			 nwant = 0, i;
+	int			 port, fd;
+
+	cfg.max_frame = max_frame;
+	cfg.udp_rcvbuf = 1 << 20;
+	l = sock_listen(NULL, "127.0.0.1:0");
+	port = listen_port(l, true, 0);
+	fd = client(AF_INET, "127.0.0.1", port, SOCK_DGRAM);
+	memset(big, 'b', sizeof(big));
+	for (i = 0; i < 60; i++) {
+		snprintf(msg, sizeof(msg), "datagram %zu\n", i);
+		send_all(fd, msg, strlen(msg));
+		snprintf(wantbuf[nwant], sizeof(wantbuf[nwant]),
+		    "datagram %zu", i);
+		want[nwant] = wantbuf[nwant];
+		nwant++;
+		if (i % 20 == 5) {
+			send_all(fd, "\r\n", 2);
+			if (max_frame < sizeof(big))
+				send_all(fd, big, sizeof(big));
+		}
+	}
+	close(fd);
+	run_until_frames(nwant);
+	run_for(20);
+	expect_frames(want, nwant, "udp batch");
+	counters(l, &c);
+	cr_expect_eq(c.frames_udp, 60);
+	cr_expect_eq(c.nudp, 1);
+	cr_expect_eq(c.udp[0].datagrams, 60);
+	cr_expect_eq(c.udp[0].drops[LISTEN_UDP_DROP_EMPTY], 3);
+	cr_expect_eq(c.udp_truncated, max_frame < sizeof(big) ? 3 : 0);
+	cr_expect_eq(c.udp[0].drops[LISTEN_UDP_DROP_TRUNCATED],
+	    c.udp_truncated);
+	listen_free(l);
+}
+
+Test(listen, udp_batches_count_every_datagram)
+{
+	udp_batch_roundtrip(100);
+}
+
+Test(listen, udp_batches_with_long_frames)
+{
+	udp_batch_roundtrip(2 * 1024 * 1024);
+}
+
+/*
+ * With workers > 1 each worker binds the same TCP and UDP address
+ * (SO_REUSEPORT); with one worker a second bind is refused.
+ */
+Test(listen, reuseport_with_workers)
+{
+	static char		*tcpv[1], *udpv[1];
+	struct listen		*l1, *l2;
+	char			*errstr, addr[64];
+	int			 tport, uport;
+
+	cfg.workers = 2;
+	l1 = sock_listen("127.0.0.1:0", "127.0.0.1:0");
+	tport = listen_port(l1, false, 0);
+	uport = listen_port(l1, true, 0);
+	snprintf(addr, sizeof(addr), "127.0.0.1:%d", tport);
+	tcpv[0] = addr;
+	cfg.listen_tcp = tcpv;
+	cfg.nlisten_tcp = 1;
+	cfg.nlisten_udp = 0;
+	l2 = listen_new(base, &cfg, got_cb, &got, &errstr);
+	cr_assert_not_null(l2, "second TCP bind: %s", errstr);
+	cr_expect_eq(listen_port(l2, false, 0), tport);
+	listen_free(l2);
+
+	snprintf(addr, sizeof(addr), "127.0.0.1:%d", uport);
+	udpv[0] = addr;
+	cfg.nlisten_tcp = 0;
+	cfg.listen_udp = udpv;
+	cfg.nlisten_udp = 1;
+	l2 = listen_new(base, &cfg, got_cb, &got, &errstr);
+	cr_assert_not_null(l2, "second UDP bind: %s", errstr);
+	cr_expect_eq(listen_port(l2, true, 0), uport);
+	listen_free(l2);
+
+	cfg.workers = 1;
+	l2 = listen_new(base, &cfg, got_cb, &got, &errstr);
+	cr_expect_null(l2, "a second UDP bind without SO_REUSEPORT");
+	free(errstr);
+	listen_free(l2);
+	listen_free(l1);
+}
