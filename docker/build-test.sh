@@ -23,7 +23,14 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 
 ROOTFS_CACHE=${ROOTFS_CACHE:-/var/cache/hecsentry-rootfs}
-DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# The Debian mirror: DEBIAN_MIRROR, else the one this machine's apt uses.
+apt_mirror() {
+	{ sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/*.sources
+	  sed -n 's/^deb  *\(\[[^]]*\] *\)\{0,1\}\([^ ]*\) .*/\2/p' \
+	    /etc/apt/sources.list /etc/apt/sources.list.d/*.list
+	} 2>/dev/null | tr ' ' '\n' | grep -E '/debian/?$' | head -n 1
+}
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-$(apt_mirror)}
 BASE=localhost/debian:12-slim
 IMAGE=${IMAGE:-localhost/hecsentry}
 PORT=${TEST_PORT:-5514}
@@ -50,6 +57,8 @@ done
 
 # 1. The root file system, made once.
 if [ "${REBUILD_BASE:-0}" = 1 ] || [ ! -s "$ROOTFS_CACHE/rootfs.tar" ]; then
+	[ -n "$DEBIAN_MIRROR" ] ||
+	    die "no Debian mirror found in /etc/apt: set DEBIAN_MIRROR"
 	say "debootstrap --variant=minbase bookworm (slow the first time)"
 	mkdir -p "$ROOTFS_CACHE"
 	rootfs="$work/rootfs"
