@@ -70,5 +70,30 @@ if [ "${HECSENTRY_SANITIZERS:-yes}" != no ]; then
 	[ "$sf" -ne 0 ] && [ "$rc" -eq 0 ] && rc=1
 	f=$((f + sf))
 fi
+# Third pass: every libFuzzer target for HECSENTRY_FUZZ_SECONDS (default
+# 60; 0 skips), two at a time, from the seed corpora of tests/data.  A
+# crash fails the run; its input is kept in fuzz/crashes/.
+fsecs=${HECSENTRY_FUZZ_SECONDS:-60}
+if [ "$fsecs" -gt 0 ]; then
+	if make -s fuzz >check-fuzz.out 2>&1 && [ -n "$(ls fuzz/bin 2>/dev/null)" ]
+	then
+		FUZZ_JOBS=2 sh fuzz/run.sh "$fsecs" >>check-fuzz.out 2>&1
+		frc=$?
+		grep -E "executions|crash|CRASH|ERROR" check-fuzz.out | head -n 40
+		nt=$(ls fuzz/bin | wc -l)
+		if [ "$frc" -ne 0 ]; then
+			tail -n 40 check-fuzz.out
+			echo "fuzzing: $nt targets for $fsecs s each, FAILED"
+			f=$((f + 1))
+			[ "$rc" -eq 0 ] && rc=1
+		else
+			echo "fuzzing: $nt targets for $fsecs s each, no crash"
+			p=$((p + nt))
+		fi
+	else
+		tail -n 20 check-fuzz.out
+		echo "fuzzing: skipped (clang with libFuzzer is not installed)"
+	fi
+fi
 echo "$p passed, $f failed"
 exit $rc
