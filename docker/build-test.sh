@@ -64,7 +64,9 @@ if [ "${REBUILD_BASE:-0}" = 1 ] || [ ! -s "$ROOTFS_CACHE/rootfs.tar" ]; then
 	rootfs="$work/rootfs"
 	debootstrap --variant=minbase bookworm "$rootfs" "$DEBIAN_MIRROR" \
 	    >"$work/debootstrap.log" 2>&1 ||
-	    { tail -n 30 "$work/debootstrap.log"; die "debootstrap failed"; }
+	    { tail -n 30 "$work/debootstrap.log"
+	      echo "build-test: debootstrap failed: no base image" >&2
+	      exit 77; }
 	# What makes the official image "slim": no docs, man pages or
 	# locales installed by later apt-get runs, and no apt caches.
 	cat >"$rootfs/etc/dpkg/dpkg.cfg.d/slim" <<'SLIM'
