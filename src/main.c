@@ -21,6 +21,16 @@
  * what is queued for at most shutdown_timeout seconds, exit 0.  The
  * counters of the admin port come from here: per-listener counts are
  * kept in this file's frame callback.
+ *
+ * workers = 1 (the default) is all of the above on one thread.  With
+ * workers = N > 1 this thread keeps the sink, the admin port, signals and
+ * timers, and worker.c runs N threads, each with its own listeners
+ * (SO_REUSEPORT) and pipeline; their alerts come back to this thread
+ * through a queue.  The tick passes the sink's back-pressure on; SIGHUP
+ * loads here and then swaps the new set (and TLS files) into each worker
+ * in turn; SIGTERM stops and joins the workers (their windows flushed
+ * into the queue) before the sink drains.  READY=1 is sent once every
+ * worker has bound its listeners.  /metrics sums the workers' counters.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -38,6 +48,7 @@
 
 #include <curl/curl.h>
 #include <event2/event.h>
+#include <event2/thread.h>
 
 #include "admin.h"
 #include "config.h"
@@ -49,6 +60,7 @@
 #include "notify.h"
 #include "pipeline.h"
 #include "sink.h"
+#include "worker.h"
 #include "xmalloc.h"
 
 #define MAIN_TICK_MS		250	/* window and back-pressure checks */
@@ -81,8 +93,9 @@ struct main_state {
 	struct detection_set	*new_set;	/* during a swap */
 	uint64_t		*new_fp;
 	struct sink		*sink;
-	struct pipeline		*pipeline;
-	struct listen		*listen;
+	struct pipeline		*pipeline;	/* NULL with workers */
+	struct listen		*listen;	/* NULL with workers */
+	struct worker_pool	*pool;		/* workers > 1 */
 	struct admin		*admin;
 	struct event		*tick_ev;	/* MAIN_TICK_MS timer */
 	struct event		*summary_ev;	/* MAIN_SUMMARY_S timer */
@@ -196,6 +209,43 @@ main_alert_cb(const char *json, size_t len, const struct detection *d,
 	(void)sink_submit(st->sink, json, len);
 }
 
+/* An alert from a worker thread, handed over on this thread. */
+static void
+main_worker_alert_cb(const char *json, size_t len, void *arg)
+{
+	struct main_state	*st = arg;
+
+	(void)sink_submit(st->sink, json, len);
+}
+
+/* Pipeline and listener counters: this thread's, or the workers' sum. */
+static void
+main_get_counters(struct main_state *st, struct pipeline_counters *pc,
+    struct listen_counters *lc)
+{
+	if (st->pool != NULL) {
+		worker_pool_get_counters(st->pool, pc, lc);
+		return;
+	}
+	pipeline_get_counters(st->pipeline, pc);
+	*lc = st->lc_final;
+	if (st->listen != NULL)
+		listen_get_counters(st->listen, lc);
+}
+
+/* The i-th detection's counters (summed over the workers). */
+static void
+main_detect_counters(struct main_state *st, size_t i,
+    struct detect_counters *dc, struct stats_counters *sc)
+{
+	memset(dc, 0, sizeof(*dc));
+	memset(sc, 0, sizeof(*sc));
+	if (st->pool != NULL)
+		worker_pool_get_detect_counters(st->pool, i, dc, sc);
+	else
+		detect_get_counters(pipeline_runner(st->pipeline), i, dc, sc);
+}
+
 static uint64_t
 main_sum(const uint64_t *v, size_t n)
 {
@@ -216,14 +266,10 @@ main_log_summary(struct main_state *st, int always)
 	struct sink_counters	 sc;
 	struct detect_counters	 dc;
 	struct stats_counters	 stc;
-	const struct detect_runner *r;
 	uint64_t		 drops;
 	size_t			 i;
 
-	pipeline_get_counters(st->pipeline, &pc);
-	lc = st->lc_final;
-	if (st->listen != NULL)
-		listen_get_counters(st->listen, &lc);
+	main_get_counters(st, &pc, &lc);
 	sink_get_counters(st->sink, &sc);
 	drops = main_sum(pc.syslog_errors, PIPELINE_SYSLOG_NERRORS) +
 	    main_sum(pc.decode_errors, DECODE_NERRORS) +
@@ -260,11 +306,8 @@ main_log_summary(struct main_state *st, int always)
 	    (unsigned long long)sc.dropped);
 	if (!always)
 		return;
-	r = pipeline_runner(st->pipeline);
 	for (i = 0; i < st->set->n; i++) {
-		memset(&dc, 0, sizeof(dc));
-		memset(&stc, 0, sizeof(stc));
-		detect_get_counters(r, i, &dc, &stc);
+		main_detect_counters(st, i, &dc, &stc);
 		log_info("detection %s (version %d): matches %llu, rows %llu, "
 		    "live keys %zu, early rows %llu", st->set->d[i]->name,
 		    st->set->d[i]->version, (unsigned long long)dc.matches,
@@ -316,19 +359,24 @@ main_tick_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	pipeline_tick(st->pipeline, now);
+	if (st->pipeline != NULL)
+		pipeline_tick(st->pipeline, now);
 	main_health_update(st, now);
-	if (st->listen == NULL)
+	if (st->listen == NULL && (st->pool == NULL || st->stopping))
 		return;
 	backlogged = sink_backlogged(st->sink);
+	if (st->pool != NULL)
+		worker_pool_set_backlogged(st->pool, backlogged);
 	if (backlogged && !st->paused) {
 		log_warnx("alert queue above its high-water mark: "
 		    "pausing TCP input");
-		listen_pause(st->listen);
+		if (st->listen != NULL)
+			listen_pause(st->listen);
 		st->paused = 1;
 	} else if (!backlogged && st->paused) {
 		log_info("alert queue drained: resuming TCP input");
-		listen_resume(st->listen);
+		if (st->listen != NULL)
+			listen_resume(st->listen);
 		st->paused = 0;
 	}
 }
@@ -349,13 +397,28 @@ main_watchdog_cb(evutil_socket_t fd, short what, void *arg)
 	main_notify(arg, "WATCHDOG=1");
 }
 
+/* This thread's per-listener counts into the snapshot. */
+static void
+main_snapshot_listeners(struct main_state *st, struct admin_snapshot *snap)
+{
+	size_t	 i;
+
+	for (i = 0; i < st->nlstat; i++)
+		st->alsnap[i] = st->lstat[i].al;
+	snap->nlisteners = st->nlstat;
+	if (st->lstat[MAIN_MAX_LISTENERS].al.name != NULL)
+		st->alsnap[snap->nlisteners++] =
+		    st->lstat[MAIN_MAX_LISTENERS].al;
+	snap->listeners = st->alsnap;
+}
+
 /* The admin port's snapshot: borrowed pointers into st. */
 static void
 main_snapshot_cb(struct admin_snapshot *snap, void *arg)
 {
 	struct main_state		*st = arg;
-	const struct detect_runner	*r = pipeline_runner(st->pipeline);
-	size_t				 i;
+	const struct admin_listener	*al;
+	size_t				 i, n;
 
 	if (st->nadet < st->set->n) {
 		st->adet = xreallocarray(st->adet, st->set->n,
@@ -365,21 +428,19 @@ main_snapshot_cb(struct admin_snapshot *snap, void *arg)
 	for (i = 0; i < st->set->n; i++) {
 		memset(&st->adet[i], 0, sizeof(st->adet[i]));
 		st->adet[i].det = st->set->d[i];
-		detect_get_counters(r, i, &st->adet[i].dc, &st->adet[i].sc);
+		main_detect_counters(st, i, &st->adet[i].dc, &st->adet[i].sc);
 	}
 	snap->detections = st->adet;
 	snap->ndetections = st->set->n;
-	for (i = 0; i < st->nlstat; i++)
-		st->alsnap[i] = st->lstat[i].al;
-	snap->nlisteners = st->nlstat;
-	if (st->lstat[MAIN_MAX_LISTENERS].al.name != NULL)
-		st->alsnap[snap->nlisteners++] =
-		    st->lstat[MAIN_MAX_LISTENERS].al;
-	snap->listeners = st->alsnap;
-	pipeline_get_counters(st->pipeline, &snap->pipeline);
-	snap->listen = st->lc_final;
-	if (st->listen != NULL)
-		listen_get_counters(st->listen, &snap->listen);
+	main_get_counters(st, &snap->pipeline, &snap->listen);
+	if (st->pool != NULL) {
+		al = worker_pool_listeners(st->pool, &n);
+		for (i = 0; i < n && i <= MAIN_MAX_LISTENERS; i++)
+			st->alsnap[i] = al[i];
+		snap->nlisteners = i;
+		snap->listeners = st->alsnap;
+	} else
+		main_snapshot_listeners(st, snap);
 	sink_get_counters(st->sink, &snap->sink);
 	snap->reloads = st->reloads;
 	snap->reload_errors = st->reload_errors;
@@ -406,10 +467,15 @@ main_stop(struct main_state *st, const char *why)
 	    why);
 	log_info("%s: closing listeners and windows, delivering alerts "
 	    "(at most %d s)", why, st->cfg.shutdown_timeout_s);
-	listen_get_counters(st->listen, &st->lc_final);
-	listen_free(st->listen);
-	st->listen = NULL;
-	pipeline_flush(st->pipeline);
+	if (st->pool != NULL) {
+		/* joins the workers; their last alerts reach the sink */
+		worker_pool_stop(st->pool);
+	} else {
+		listen_get_counters(st->listen, &st->lc_final);
+		listen_free(st->listen);
+		st->listen = NULL;
+		pipeline_flush(st->pipeline);
+	}
 	sink_drain(st->sink, st->cfg.shutdown_timeout_s, main_drained_cb, st);
 }
 
@@ -679,6 +745,7 @@ main_reload_restart_keys(const struct config *o, const struct config *n)
 	MAIN_KEY(main_str_differ(o->spool_dir, n->spool_dir), "spool_dir");
 	MAIN_KEY(main_str_differ(o->admin_listen, n->admin_listen),
 	    "admin_listen");
+	MAIN_KEY(o->workers != n->workers, "workers");
 #undef MAIN_KEY
 	if (buf[0] != '\0')
 		log_warnx("reload: changed but not applied until a restart: "
@@ -779,8 +846,10 @@ main_reload(struct main_state *st)
 		log_warnx("reload: no detections in %s: nothing will alert",
 		    ncfg.detections_dir);
 	main_reload_restart_keys(&st->cfg, &ncfg);
-	if (st->listen != NULL &&
-	    listen_reload_tls(st->listen, &ncfg, &errstr) == -1) {
+	if ((st->pool != NULL &&
+	    worker_pool_reload_tls(st->pool, &ncfg, &errstr) == -1) ||
+	    (st->listen != NULL &&
+	    listen_reload_tls(st->listen, &ncfg, &errstr) == -1)) {
 		log_warnx("reload: %s; the old TLS certificates stay in use",
 		    errstr);
 		free(errstr);
@@ -806,7 +875,12 @@ main_reload(struct main_state *st)
 	st->new_fp = main_fingerprints(nset, st->cfg.macros_dir);
 	main_reload_log_changes(st);
 	main_stats_opts(st, &st->cfg, &so);
-	kept = pipeline_swap_set(st->pipeline, nset, &so, main_same_cb, st);
+	if (st->pool != NULL)
+		kept = worker_pool_swap_set(st->pool, nset, &so, main_same_cb,
+		    st);
+	else
+		kept = pipeline_swap_set(st->pipeline, nset, &so, main_same_cb,
+		    st);
 	detection_set_unref(st->set, __func__);
 	free(st->fp);
 	st->set = nset;
@@ -942,6 +1016,8 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("curl_global_init failed");
+	if (st.cfg.workers > 1 && evthread_use_pthreads() == -1)
+		fatalx("evthread_use_pthreads failed");
 	if ((st.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	if ((st.sink = sink_new(st.base, &st.cfg, &errstr)) == NULL) {
@@ -956,7 +1032,8 @@ main(int argc, char **argv)
 	po.max_frame = st.cfg.max_frame;
 	po.alert.sourcetype = st.cfg.hec_sourcetype;
 	po.alert.index = st.cfg.hec_index;
-	st.pipeline = pipeline_new(st.set, &po, main_alert_cb, &st);
+	if (st.cfg.workers <= 1)
+		st.pipeline = pipeline_new(st.set, &po, main_alert_cb, &st);
 
 	for (i = 0; i < 4; i++) {
 		st.sig_ev[i] = evsignal_new(st.base, sigs[i], main_signal_cb,
@@ -977,8 +1054,13 @@ main(int argc, char **argv)
 	tv.tv_usec = 0;
 	evtimer_add(st.summary_ev, &tv);
 
-	st.listen = listen_new(st.base, &st.cfg, main_frame_cb, &st, &errstr);
-	if (st.listen == NULL) {
+	if (st.cfg.workers > 1)
+		st.pool = worker_pool_new(st.base, &st.cfg, st.set, &po,
+		    main_worker_alert_cb, &st, &errstr);
+	else
+		st.listen = listen_new(st.base, &st.cfg, main_frame_cb, &st,
+		    &errstr);
+	if (st.listen == NULL && st.pool == NULL) {
 		fprintf(stderr, "hecsentry: %s\n", errstr);
 		return 1;
 	}
@@ -1011,6 +1093,7 @@ main(int argc, char **argv)
 	main_log_summary(&st, 1);
 
 	admin_free(st.admin);
+	worker_pool_free(st.pool);
 	listen_free(st.listen);
 	pipeline_free(st.pipeline);
 	sink_free(st.sink);
