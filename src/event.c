@@ -43,7 +43,8 @@ static const char *event_builtin[EVENT_F_NBUILTIN] = {
 static char	*event_names[EVENT_MAX_FIELDS];	/* id -> name */
 static size_t	 event_name_len[EVENT_MAX_FIELDS];	/* id -> length */
 static int	 event_nnames;			/* ids in use */
-static short	 event_reg[EVENT_REG_BUCKETS];	/* open addressing, id+1 */
+static short	 event_reg[EVENT_REG_BUCKETS];	/* open addressing, id+1;
+						   atomic: see intern */
 
 static uint32_t
 event_name_hash(const char *s, size_t len)
@@ -65,7 +66,7 @@ event_field_lookup(const char *name, size_t len)
 	int		 id;
 
 	i = event_name_hash(name, len) & (EVENT_REG_BUCKETS - 1);
-	while ((id = event_reg[i]) != 0) {
+	while ((id = __atomic_load_n(&event_reg[i], __ATOMIC_ACQUIRE)) != 0) {
 		id--;
 		if (event_name_len[id] == len &&
 		    memcmp(event_names[id], name, len) == 0)
@@ -85,13 +86,19 @@ event_field_intern(const char *name, size_t len)
 		return id;
 	if (event_nnames >= EVENT_MAX_FIELDS)
 		return -1;
-	id = event_nnames++;
+	/*
+	 * One writer (the main thread, at load or reload) and readers in the
+	 * worker threads: the name is complete before its slot and the count
+	 * are published (release), and readers load those with acquire.
+	 */
+	id = event_nnames;
 	event_names[id] = xstrndup(name, len);
 	event_name_len[id] = len;
 	i = event_name_hash(name, len) & (EVENT_REG_BUCKETS - 1);
 	while (event_reg[i] != 0)
 		i = (i + 1) & (EVENT_REG_BUCKETS - 1);
-	event_reg[i] = (short)(id + 1);
+	__atomic_store_n(&event_reg[i], (short)(id + 1), __ATOMIC_RELEASE);
+	__atomic_store_n(&event_nnames, id + 1, __ATOMIC_RELEASE);
 	return id;
 }
 
@@ -110,7 +117,7 @@ event_fields_init(void)
 const char *
 event_field_name(int id)
 {
-	if (id < 0 || id >= event_nnames)
+	if (id < 0 || id >= __atomic_load_n(&event_nnames, __ATOMIC_ACQUIRE))
 		return NULL;
 	return event_names[id];
 }
@@ -118,7 +125,7 @@ event_field_name(int id)
 int
 event_field_count(void)
 {
-	return event_nnames;
+	return __atomic_load_n(&event_nnames, __ATOMIC_ACQUIRE);
 }
 
 void
