@@ -17,7 +17,11 @@
  * (so that reads end at every kind of boundary); the rest is the stream,
  * followed by EOF.  Checks that every frame is at most max_frame bytes,
  * and that the frames do not depend on the read boundaries: the stream
- * written in one piece must give the same frames.
+ * written in one piece must give the same frames.  The same stream also
+ * goes straight through listen_frame_scan() the way a plain TCP
+ * connection uses it (reads of the chunk sizes into a buffer of
+ * max_frame + 80 bytes, the unconsumed tail moved to the front), which
+ * must give the same frames again.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -138,28 +142,89 @@ fuzz_stream(const uint8_t *stream, size_t len, const uint8_t *sizes,
 	event_base_loop(fuzz_base, EVLOOP_NONBLOCK);
 }
 
+static int
+fuzz_scan_cb(const char *buf, size_t len, void *arg)
+{
+	static const struct listen_source src = { "scan", false, false };
+
+	fuzz_frame_cb(buf, len, &src, arg);
+	return 0;
+}
+
+/* Aborts unless a and b hold the same frames. */
+static void
+fuzz_same(const struct fuzz_frames *a, const struct fuzz_frames *b,
+    const char *what, const char *aname, const char *bname)
+{
+	if (a->n == b->n && a->len == b->len &&
+	    (a->len == 0 || memcmp(a->buf, b->buf, a->len) == 0))
+		return;
+	fprintf(stderr, "%s: %zu frames (%zu bytes) %s, %zu (%zu) %s\n",
+	    what, a->n, a->len, aname, b->n, b->len, bname);
+	abort();
+}
+
+/* The stream through listen_frame_scan() in place, as plain TCP does. */
+static void
+fuzz_scan(const uint8_t *stream, size_t len, const uint8_t *sizes,
+    size_t nsizes, struct fuzz_frames *f)
+{
+	struct listen_scan	 st;
+	char			*buf;
+	size_t			 cap, have = 0, off = 0, n, used, k = 0;
+
+	memset(&st, 0, sizeof(st));
+	st.max_frame = f->max_frame;
+	cap = f->max_frame + 80;
+	if ((buf = malloc(cap)) == NULL)
+		abort();
+	while (off < len) {
+		n = (size_t)sizes[k++ % nsizes] * 7 + 1;
+		if (n > len - off)
+			n = len - off;
+		if (n > cap - have)
+			n = cap - have;
+		if (n == 0)
+			abort();	/* the tail filled the buffer */
+		memcpy(buf + have, stream + off, n);
+		have += n;
+		off += n;
+		if (listen_frame_scan(&st, buf, have, fuzz_scan_cb, f,
+		    &used) == -1)
+			goto out;	/* closed, as the connection is */
+		if (used > have)
+			abort();
+		memmove(buf, buf + used, have - used);
+		have -= used;
+	}
+	listen_frame_finish(&st, buf, have, fuzz_scan_cb, f);
+out:
+	free(buf);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const size_t	 frames[] = { 8, 16, 64, 300, 4096, 65536 };
-	struct fuzz_frames	 a, b;
+	struct fuzz_frames	 a, b, c;
 
 	if (size < FUZZ_HDR)
 		return 0;
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
-	a.max_frame = b.max_frame = frames[data[0] % 6];
+	memset(&c, 0, sizeof(c));
+	a.max_frame = b.max_frame = c.max_frame = frames[data[0] % 6];
 	fuzz_stream(data + FUZZ_HDR, size - FUZZ_HDR, data + 1,
 	    FUZZ_HDR - 1, &a);
 	fuzz_stream(data + FUZZ_HDR, size - FUZZ_HDR, NULL, 0, &b);
-	if (a.n != b.n || a.len != b.len ||
-	    (a.len > 0 && memcmp(a.buf, b.buf, a.len) != 0)) {
-		fprintf(stderr, "framing depends on read boundaries: %zu "
-		    "frames (%zu bytes) chunked, %zu (%zu) whole\n",
-		    a.n, a.len, b.n, b.len);
-		abort();
-	}
+	fuzz_scan(data + FUZZ_HDR, size - FUZZ_HDR, data + 1, FUZZ_HDR - 1,
+	    &c);
+	fuzz_same(&a, &c, "plain TCP framing differs", "through the "
+	    "bufferevent", "in place");
+	fuzz_same(&a, &b, "framing depends on read boundaries", "chunked",
+	    "whole");
 	free(a.buf);
 	free(b.buf);
+	free(c.buf);
 	return 0;
 }

@@ -13,9 +13,13 @@
 /*
  * Listeners: the sockets where syslog arrives and the framing of TCP
  * streams into messages.  Each listen_tcp address gets an evconnlistener
- * and each accepted connection a bufferevent whose read callback cuts the
- * stream into RFC 6587 frames (octet counting or LF/NUL terminated,
- * decided per frame) without ever pulling up more than one frame.  Each
+ * and each accepted connection its own read buffer (max_frame + 16 KiB),
+ * filled by read(2) from an EV_READ event and cut into RFC 6587 frames
+ * (octet counting or LF/NUL terminated, decided per frame) in place:
+ * frames go out as pointers into it, and the incomplete tail moves to
+ * the front.  TLS streams and listen_attach() keep a bufferevent, whose
+ * input (at most about max_frame: the read watermark) is pulled up and
+ * cut by the same listen_frame_scan().  Each
  * listen_udp address gets a non-blocking datagram socket read with
  * recvmmsg(2), up to 32 datagrams a call (fewer when max_frame is large:
  * about 4 MiB of buffers), until EAGAIN or 256 datagrams a callback.
@@ -62,6 +66,8 @@
 
 #define LISTEN_LEN_DIGITS	10	/* RFC 6587 MSG-LEN, at most */
 #define LISTEN_HDR_SLACK	16	/* read watermark room for "LEN " */
+#define LISTEN_READ_MIN		16384	/* plain TCP: buffer room beyond a
+					   frame, for the next read */
 #define LISTEN_UDP_BUDGET	256	/* datagrams per read callback */
 #define LISTEN_UDP_BATCH	32	/* datagrams per recvmmsg(2) call */
 #define LISTEN_UDP_BATCH_BYTES	(4 * 1024 * 1024) /* fewer when frames
@@ -87,12 +93,16 @@ struct listen_sock {
 struct listen_conn {
 	TAILQ_ENTRY(listen_conn) entry;
 	struct listen		*l;	/* owner */
-	struct bufferevent	*bev;	/* owned, frees its socket */
+	struct bufferevent	*bev;	/* owned, frees its socket; or NULL */
+	int			 fd;	/* plain TCP (bev NULL): owned */
+	struct event		*ev;	/* its reads and idle timeout */
+	char			*buf;	/* its bytes not yet framed */
+	size_t			 len;
+	size_t			 cap;	/* max_frame + slack + a read */
 	char			*name;	/* owned name of an attached stream */
 	struct listen_source	 src;	/* handed to the frame callback */
-	size_t			 skip;	/* bytes left of an oversize frame */
-	size_t			 scanned; /* bytes known to hold no LF/NUL */
-	bool			 discard; /* oversize line: drop through LF */
+	struct listen_scan	 scan;	/* framing state */
+	bool			 pending; /* buf may hold complete frames */
 	bool			 eof;	/* the peer has finished */
 };
 
@@ -252,214 +262,236 @@ listen_conn_free(struct listen_conn *conn)
 
 	TAILQ_REMOVE(&l->conns, conn, entry);
 	l->c.conns_open--;
-	bufferevent_free(conn->bev);
+	if (conn->bev != NULL)
+		bufferevent_free(conn->bev);
+	if (conn->ev != NULL)
+		event_free(conn->ev);
+	if (conn->fd != -1)
+		close(conn->fd);
+	free(conn->buf);
 	free(conn->name);
 	free(conn);
 }
 
-/* Hands one frame to the consumer; empty frames are ignored. */
-static void
-listen_conn_deliver(struct listen_conn *conn, const char *p, size_t len)
-{
-	struct listen	*l = conn->l;
-
-	if (len == 0)
-		return;
-	l->c.frames_tcp++;
-	l->c.bytes += len;
-	l->cb(p, len, &conn->src, l->arg);
-}
-
 /*
- * RFC 6587 section 3.4.1 octet counting: "MSG-LEN SP SYSLOG-MSG", with
- * MSG-LEN at most LISTEN_LEN_DIGITS digits.  Returns 1 when a frame was
- * consumed (or an oversize one is being skipped), 0 when more bytes are
- * needed, -1 on a bad length prefix.
+ * RFC 6587 section 3.4.1 octet counting: "MSG-LEN SP SYSLOG-MSG" at p,
+ * with MSG-LEN at most LISTEN_LEN_DIGITS digits.  Returns the bytes
+ * consumed (a frame, or the prefix of an oversize one, whose body is
+ * then skipped), 0 when more bytes are needed, -1 on a bad prefix.
  */
-static int
-listen_conn_octet(struct listen_conn *conn, struct evbuffer *in, size_t avail)
+static long
+listen_scan_octet(struct listen_scan *st, const char *p, size_t avail,
+    listen_scan_fn cb, void *arg, bool *stop)
 {
-	char		 hdr[LISTEN_LEN_DIGITS + 1];
-	unsigned char	*p;
-	ev_ssize_t	 n;
-	size_t		 i;
+	size_t		 i, n;
 	uint64_t	 len = 0;
 
-	n = evbuffer_copyout(in, hdr, avail < sizeof(hdr) ? avail :
-	    sizeof(hdr));
-	if (n <= 0)
-		return 0;
-	for (i = 0; i < (size_t)n && hdr[i] >= '0' && hdr[i] <= '9'; i++)
-		len = len * 10 + (hdr[i] - '0');
-	if (i == (size_t)n)
-		return (size_t)n < sizeof(hdr) ? 0 : -1;
-	if (hdr[i] != ' ')
+	n = avail < LISTEN_LEN_DIGITS + 1 ? avail : LISTEN_LEN_DIGITS + 1;
+	for (i = 0; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+		len = len * 10 + (p[i] - '0');
+	if (i == n)
+		return n < LISTEN_LEN_DIGITS + 1 ? 0 : -1;
+	if (p[i] != ' ')
 		return -1;
-	if (len > conn->l->max_frame) {
-		conn->l->c.oversize++;
-		evbuffer_drain(in, i + 1);
-		conn->skip = len;
-		return 1;
+	if (len > st->max_frame) {
+		st->oversize++;
+		st->skip = len;
+		return i + 1;
 	}
 	if (avail < i + 1 + len)
 		return 0;
-	evbuffer_drain(in, i + 1);
-	if (len > 0) {
-		if ((p = evbuffer_pullup(in, len)) == NULL)
-			fatalx("%s: evbuffer_pullup failed", __func__);
-		listen_conn_deliver(conn, (const char *)p, len);
-		evbuffer_drain(in, len);
-	}
-	return 1;
-}
-
-/* Position of the first LF or NUL in [start, end) of in, or -1. */
-static ev_ssize_t
-listen_search_eol(struct evbuffer *in, size_t start, size_t end)
-{
-	struct evbuffer_ptr	 s, e, lf, nul;
-	struct evbuffer_ptr	*ep = NULL;
-
-	if (start >= end)
-		return -1;
-	if (evbuffer_ptr_set(in, &s, start, EVBUFFER_PTR_SET) == -1)
-		return -1;
-	if (end < evbuffer_get_length(in)) {
-		if (evbuffer_ptr_set(in, &e, end, EVBUFFER_PTR_SET) == -1)
-			return -1;
-		ep = &e;
-	}
-	lf = evbuffer_search_range(in, "\n", 1, &s, ep);
-	nul = evbuffer_search_range(in, "", 1, &s, ep);
-	if (lf.pos == -1)
-		return nul.pos;
-	if (nul.pos == -1 || lf.pos < nul.pos)
-		return lf.pos;
-	return nul.pos;
+	if (len > 0)
+		*stop = cb(p + i + 1, len, arg) != 0;
+	return i + 1 + len;
 }
 
 /*
- * RFC 6587 section 3.4.2 non-transparent framing: the frame ends at LF
- * or NUL, a CR before the terminator is dropped.  A frame longer than
- * max_frame is counted and dropped through the next LF.  Returns 1 when
- * bytes were consumed, 0 when more are needed.
+ * RFC 6587 section 3.4.2 non-transparent framing: the frame at p ends at
+ * LF or NUL, a CR before the terminator is dropped.  A frame longer than
+ * max_frame is counted and dropped through the next LF.  Returns the
+ * bytes consumed, 0 when more are needed.
  */
-static int
-listen_conn_line(struct listen_conn *conn, struct evbuffer *in, size_t avail)
+static size_t
+listen_scan_line(struct listen_scan *st, const char *p, size_t avail,
+    listen_scan_fn cb, void *arg, bool *stop)
 {
-	struct listen	*l = conn->l;
-	unsigned char	*p;
-	ev_ssize_t	 pos;
-	size_t		 limit, flen;
+	const char	*lf, *nul;
+	size_t		 limit, end, pos, flen;
 
-	limit = l->max_frame + 2;	/* frame, CR, terminator */
-	pos = listen_search_eol(in, conn->scanned,
-	    avail < limit ? avail : limit);
-	if (pos == -1) {
+	limit = st->max_frame + 2;	/* frame, CR, terminator */
+	end = avail < limit ? avail : limit;
+	lf = NULL;
+	if (st->scanned < end)
+		lf = memchr(p + st->scanned, '\n', end - st->scanned);
+	nul = NULL;
+	if (st->scanned < end)
+		nul = memchr(p + st->scanned, '\0', (lf != NULL ? (size_t)(lf -
+		    p) : end) - st->scanned);
+	if (nul != NULL)
+		lf = nul;
+	if (lf == NULL) {
 		if (avail < limit) {
-			conn->scanned = avail;
+			st->scanned = avail;
 			return 0;
 		}
 		/* bytes past limit may hold the LF that ends this frame */
-		l->c.oversize++;
-		evbuffer_drain(in, limit);
-		conn->scanned = 0;
-		conn->discard = true;
-		return 1;
+		st->oversize++;
+		st->scanned = 0;
+		st->discard = true;
+		return limit;
 	}
-	conn->scanned = 0;
-	if ((p = evbuffer_pullup(in, pos + 1)) == NULL)
-		fatalx("%s: evbuffer_pullup failed", __func__);
+	st->scanned = 0;
+	pos = lf - p;
 	flen = pos;
 	if (flen > 0 && p[flen - 1] == '\r')
 		flen--;
-	if (flen > l->max_frame)
-		l->c.oversize++;
-	else
-		listen_conn_deliver(conn, (const char *)p, flen);
-	evbuffer_drain(in, pos + 1);
-	return 1;
+	if (flen > st->max_frame)
+		st->oversize++;
+	else if (flen > 0)
+		*stop = cb(p, flen, arg) != 0;
+	return pos + 1;
+}
+
+int
+listen_frame_scan(struct listen_scan *st, const char *buf, size_t len,
+    listen_scan_fn cb, void *arg, size_t *used)
+{
+	const char	*lf;
+	size_t		 off = 0, n;
+	long		 rc;
+	bool		 stop = false;
+
+	while (!stop && off < len) {
+		if (st->skip > 0) {
+			n = len - off < st->skip ? len - off : st->skip;
+			off += n;
+			st->skip -= n;
+			continue;
+		}
+		if (st->discard) {
+			if ((lf = memchr(buf + off, '\n', len - off)) == NULL) {
+				off = len;
+				break;
+			}
+			off = lf - buf + 1;
+			st->discard = false;
+			continue;
+		}
+		if (buf[off] >= '0' && buf[off] <= '9') {
+			rc = listen_scan_octet(st, buf + off, len - off, cb,
+			    arg, &stop);
+			if (rc == -1) {
+				*used = off;
+				return -1;
+			}
+			n = rc;
+		} else
+			n = listen_scan_line(st, buf + off, len - off, cb, arg,
+			    &stop);
+		if (n == 0)
+			break;
+		off += n;
+	}
+	*used = off;
+	return 0;
+}
+
+void
+listen_frame_finish(struct listen_scan *st, const char *buf, size_t len,
+    listen_scan_fn cb, void *arg)
+{
+	if (len == 0 || st->skip > 0 || st->discard)
+		return;
+	if (buf[0] >= '0' && buf[0] <= '9') {
+		log_debug("%zu bytes of a truncated octet-counted frame at EOF",
+		    len);
+		return;
+	}
+	if (buf[len - 1] == '\r')
+		len--;
+	if (len > st->max_frame)
+		st->oversize++;
+	else if (len > 0)
+		(void)cb(buf, len, arg);
+}
+
+/*
+ * Hands one frame to the consumer (a listen_scan_fn); asks the scan to
+ * stop when the consumer paused the listener.
+ */
+static int
+listen_conn_deliver(const char *p, size_t len, void *arg)
+{
+	struct listen_conn	*conn = arg;
+	struct listen		*l = conn->l;
+
+	l->c.frames_tcp++;
+	l->c.bytes += len;
+	l->cb(p, len, &conn->src, l->arg);
+	return l->paused;
+}
+
+/* Frames buf[0..len) of conn; returns the bytes used, or -1 (freed). */
+static long
+listen_conn_scan(struct listen_conn *conn, const char *buf, size_t len)
+{
+	struct listen	*l = conn->l;
+	size_t		 used;
+	int		 rc;
+
+	rc = listen_frame_scan(&conn->scan, buf, len, listen_conn_deliver,
+	    conn, &used);
+	l->c.oversize += conn->scan.oversize;
+	conn->scan.oversize = 0;
+	if (rc == -1) {
+		l->c.bad_length++;
+		log_debug("%s: bad octet-count prefix, closing",
+		    conn->src.listener);
+		listen_conn_free(conn);
+		return -1;
+	}
+	return used;
 }
 
 /* Delivers what is left when the peer has finished, then closes. */
 static void
-listen_conn_finish(struct listen_conn *conn)
+listen_conn_finish(struct listen_conn *conn, const char *buf, size_t len)
 {
-	struct evbuffer	*in = bufferevent_get_input(conn->bev);
 	struct listen	*l = conn->l;
-	unsigned char	*p;
-	size_t		 len;
 
-	len = evbuffer_get_length(in);
-	if (len > 0 && conn->skip == 0 && !conn->discard) {
-		if ((p = evbuffer_pullup(in, len)) == NULL)
-			fatalx("%s: evbuffer_pullup failed", __func__);
-		if (p[0] >= '0' && p[0] <= '9')
-			log_debug("%s: %zu bytes of a truncated octet-counted "
-			    "frame at EOF", conn->src.listener, len);
-		else {
-			if (p[len - 1] == '\r')
-				len--;
-			if (len > l->max_frame)
-				l->c.oversize++;
-			else
-				listen_conn_deliver(conn, (const char *)p,
-				    len);
-		}
-	}
+	listen_frame_finish(&conn->scan, buf, len, listen_conn_deliver, conn);
+	l->c.oversize += conn->scan.oversize;
 	listen_conn_free(conn);
 }
 
 /*
- * Cuts every complete frame out of the connection's input buffer and
- * hands it on; stops when more bytes are needed or the listener is paused.
- * May free conn (bad length prefix, or EOF).
+ * A bufferevent connection (TLS, listen_attach()): cuts every complete
+ * frame out of its input buffer (at most about max_frame bytes: the read
+ * watermark) and hands it on; stops when more bytes are needed or the
+ * listener is paused.  May free conn (bad length prefix, or EOF).
  */
 static void
 listen_conn_frames(struct listen_conn *conn)
 {
 	struct listen	*l = conn->l;
 	struct evbuffer	*in = bufferevent_get_input(conn->bev);
-	struct evbuffer_ptr pos;
-	size_t		 avail, n;
-	char		 first;
-	int		 rc;
+	const char	*p = NULL;
+	size_t		 avail;
+	long		 used;
 
-	while (!l->paused && (avail = evbuffer_get_length(in)) > 0) {
-		if (conn->skip > 0) {
-			n = avail < conn->skip ? avail : conn->skip;
-			evbuffer_drain(in, n);
-			conn->skip -= n;
-			continue;
-		}
-		if (conn->discard) {
-			pos = evbuffer_search(in, "\n", 1, NULL);
-			if (pos.pos == -1) {
-				evbuffer_drain(in, avail);
-				break;
-			}
-			evbuffer_drain(in, pos.pos + 1);
-			conn->discard = false;
-			continue;
-		}
-		if (evbuffer_copyout(in, &first, 1) != 1)
-			break;
-		if (first >= '0' && first <= '9')
-			rc = listen_conn_octet(conn, in, avail);
-		else
-			rc = listen_conn_line(conn, in, avail);
-		if (rc == -1) {
-			l->c.bad_length++;
-			log_debug("%s: bad octet-count prefix, closing",
-			    conn->src.listener);
-			listen_conn_free(conn);
+	if (l->paused)
+		return;
+	if ((avail = evbuffer_get_length(in)) > 0) {
+		if ((p = (const char *)evbuffer_pullup(in, -1)) == NULL)
+			fatalx("%s: evbuffer_pullup failed", __func__);
+		if ((used = listen_conn_scan(conn, p, avail)) == -1)
 			return;
-		}
-		if (rc == 0)
-			break;
+		evbuffer_drain(in, used);
+		p += used;
+		avail -= used;
 	}
 	if (conn->eof && !l->paused)
-		listen_conn_finish(conn);
+		listen_conn_finish(conn, p, avail);
 }
 
 static void
@@ -496,26 +528,89 @@ listen_conn_event_cb(struct bufferevent *bev, short what, void *arg)
 }
 
 /*
- * Starts framing bev.  src is copied (its listener string must outlive the
- * connection); name, when not NULL, is copied and used instead.  Takes
- * ownership of bev: on -1 (over max_connections) it has been freed.
+ * A plain TCP connection frames in place: its buffer is scanned, the
+ * frames go out as pointers into it, and the incomplete tail moves to
+ * the front.  Frames the consumer could not take because it paused the
+ * listener stay buffered (pending) until listen_resume().  Returns -1
+ * when conn was freed (bad length prefix, or EOF).
  */
 static int
-listen_conn_add(struct listen *l, struct bufferevent *bev,
-    const struct listen_source *src, const char *name)
+listen_raw_frames(struct listen_conn *conn)
+{
+	struct listen	*l = conn->l;
+	long		 used;
+
+	if ((used = listen_conn_scan(conn, conn->buf, conn->len)) == -1)
+		return -1;
+	conn->len -= used;
+	if (conn->len > 0 && used > 0)
+		memmove(conn->buf, conn->buf + used, conn->len);
+	conn->pending = l->paused;
+	if (conn->eof && !l->paused) {
+		listen_conn_finish(conn, conn->buf, conn->len);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+listen_raw_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct listen_conn	*conn = arg;
+	struct listen		*l = conn->l;
+	ssize_t			 n;
+
+	if (conn->pending || conn->eof) {
+		if (l->paused)
+			return;
+		if (listen_raw_frames(conn) == -1 || l->paused)
+			return;
+	}
+	if ((what & (EV_READ | EV_TIMEOUT)) == EV_TIMEOUT) {
+		l->c.conns_idle++;
+		log_debug("%s: idle connection closed", conn->src.listener);
+		listen_conn_free(conn);
+		return;
+	}
+	if (l->paused || conn->len == conn->cap)
+		return;
+	n = read(fd, conn->buf + conn->len, conn->cap - conn->len);
+	if (n == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return;
+		log_debug("%s: connection error: %s", conn->src.listener,
+		    strerror(errno));
+		listen_conn_free(conn);
+		return;
+	}
+	if (n == 0) {
+		conn->eof = true;
+		event_del(conn->ev);
+	}
+	conn->len += n;
+	(void)listen_raw_frames(conn);
+}
+
+/*
+ * Counts a new connection, or refuses it when max_connections are open
+ * (returns NULL).  src is copied (its listener string must outlive the
+ * connection); name, when not NULL, is copied and used instead.
+ */
+static struct listen_conn *
+listen_conn_new(struct listen *l, const struct listen_source *src,
+    const char *name)
 {
 	struct listen_conn	*conn;
-	struct timeval		 tv;
 	size_t			 max = l->cfg->max_connections;
 
 	if (max > 0 && l->c.conns_open >= max) {
 		l->c.conns_refused++;
-		bufferevent_free(bev);
-		return -1;
+		return NULL;
 	}
 	conn = xcalloc(1, sizeof(*conn));
 	conn->l = l;
-	conn->bev = bev;
+	conn->fd = -1;
+	conn->scan.max_frame = l->max_frame;
 	if (name != NULL) {
 		conn->name = xstrdup(name);
 		conn->src.listener = conn->name;
@@ -525,18 +620,73 @@ listen_conn_add(struct listen *l, struct bufferevent *bev,
 	TAILQ_INSERT_TAIL(&l->conns, conn, entry);
 	l->c.conns_open++;
 	l->c.conns_accepted++;
+	return conn;
+}
 
+/* The idle timeout, or NULL for none. */
+static const struct timeval *
+listen_idle_tv(const struct listen *l, struct timeval *tv)
+{
+	if (l->cfg->idle_timeout_s <= 0)
+		return NULL;
+	tv->tv_sec = l->cfg->idle_timeout_s;
+	tv->tv_usec = 0;
+	return tv;
+}
+
+/*
+ * Starts framing a plain TCP socket fd (non-blocking) in place.  Takes
+ * ownership of fd: on -1 (over max_connections) it has been closed.
+ */
+static int
+listen_raw_add(struct listen *l, int fd, const struct listen_source *src)
+{
+	struct listen_conn	*conn;
+	struct timeval		 tv;
+
+	if ((conn = listen_conn_new(l, src, NULL)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	conn->fd = fd;
+	conn->cap = l->max_frame + LISTEN_HDR_SLACK + LISTEN_READ_MIN;
+	conn->buf = xmalloc(conn->cap);
+	conn->ev = event_new(l->base, fd, EV_READ | EV_PERSIST,
+	    listen_raw_read_cb, conn);
+	if (conn->ev == NULL || (!l->paused &&
+	    event_add(conn->ev, listen_idle_tv(l, &tv)) == -1)) {
+		log_warnx("%s: cannot read from the connection",
+		    conn->src.listener);
+		listen_conn_free(conn);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Starts framing bev.  src and name as for listen_conn_new().  Takes
+ * ownership of bev: on -1 (over max_connections) it has been freed.
+ */
+static int
+listen_conn_add(struct listen *l, struct bufferevent *bev,
+    const struct listen_source *src, const char *name)
+{
+	struct listen_conn	*conn;
+	struct timeval		 tv;
+
+	if ((conn = listen_conn_new(l, src, name)) == NULL) {
+		bufferevent_free(bev);
+		return -1;
+	}
+	conn->bev = bev;
 	bufferevent_setcb(bev, listen_conn_read_cb, NULL, listen_conn_event_cb,
 	    conn);
 	bufferevent_setwatermark(bev, EV_READ, 0,
 	    l->max_frame + LISTEN_HDR_SLACK);
-	if (l->cfg->idle_timeout_s > 0) {
-		tv.tv_sec = l->cfg->idle_timeout_s;
-		tv.tv_usec = 0;
-		if (bufferevent_set_timeouts(bev, &tv, NULL) == -1)
-			log_warnx("%s: cannot set the idle timeout",
-			    conn->src.listener);
-	}
+	if (listen_idle_tv(l, &tv) != NULL &&
+	    bufferevent_set_timeouts(bev, &tv, NULL) == -1)
+		log_warnx("%s: cannot set the idle timeout",
+		    conn->src.listener);
 	if (l->paused)
 		bufferevent_disable(bev, EV_READ);
 	else {
@@ -592,12 +742,15 @@ listen_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
 	if (getnameinfo(sa, salen, host, sizeof(host), NULL, 0,
 	    NI_NUMERICHOST) != 0)
 		snprintf(host, sizeof(host), "?");
-	if (sock->tls)
-		bev = listen_tls_bev_new(l, sock, fd);
-	else
-		bev = bufferevent_socket_new(l->base, fd,
-		    BEV_OPT_CLOSE_ON_FREE);
-	if (bev == NULL) {
+	if (!sock->tls) {
+		if (listen_raw_add(l, fd, &sock->src) == -1)
+			log_debug("%s: refused connection from %s", sock->name,
+			    host);
+		else
+			log_debug("%s: connection from %s", sock->name, host);
+		return;
+	}
+	if ((bev = listen_tls_bev_new(l, sock, fd)) == NULL) {
 		log_warnx("%s: cannot create a bufferevent", sock->name);
 		close(fd);
 		return;
@@ -1126,8 +1279,12 @@ listen_pause(struct listen *l)
 	if (l->paused)
 		return;
 	l->paused = true;
-	TAILQ_FOREACH(conn, &l->conns, entry)
-		bufferevent_disable(conn->bev, EV_READ);
+	TAILQ_FOREACH(conn, &l->conns, entry) {
+		if (conn->bev != NULL)
+			bufferevent_disable(conn->bev, EV_READ);
+		else
+			event_del(conn->ev);
+	}
 }
 
 /*
@@ -1138,11 +1295,21 @@ void
 listen_resume(struct listen *l)
 {
 	struct listen_conn	*conn;
+	struct timeval		 tv;
 
 	if (!l->paused)
 		return;
 	l->paused = false;
 	TAILQ_FOREACH(conn, &l->conns, entry) {
+		if (conn->bev == NULL) {
+			if (!conn->eof && event_add(conn->ev,
+			    listen_idle_tv(l, &tv)) == -1)
+				log_warnx("%s: cannot resume reading",
+				    conn->src.listener);
+			if (conn->eof || conn->pending)
+				event_active(conn->ev, EV_READ, 1);
+			continue;
+		}
 		if (!conn->eof && bufferevent_enable(conn->bev, EV_READ) == -1)
 			log_warnx("%s: cannot resume reading",
 			    conn->src.listener);
@@ -1191,7 +1358,8 @@ listen_buffered(const struct listen *l)
 	size_t				 n = 0;
 
 	TAILQ_FOREACH(conn, &l->conns, entry)
-		n += evbuffer_get_length(bufferevent_get_input(conn->bev));
+		n += conn->bev == NULL ? conn->len :
+		    evbuffer_get_length(bufferevent_get_input(conn->bev));
 	return n;
 }
 

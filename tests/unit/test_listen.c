@@ -933,3 +933,264 @@ Test(listen, reuseport_with_workers)
 	listen_free(l2);
 	listen_free(l1);
 }
+
+static bool	scan_stop;	/* scan_cb asks the scan to stop */
+
+/* listen_scan_fn collecting into got. */
+static int
+scan_cb(const char *buf, size_t len, void *arg)
+{
+	static const struct listen_source src = { "scan", false, false };
+
+	got_cb(buf, len, &src, arg);
+	return scan_stop;
+}
+
+/*
+ * Feeds s[0..len) to listen_frame_scan() in pieces of step bytes (the
+ * first piece k bytes), keeping the unconsumed tail like a connection
+ * does, then finishes the stream; returns the oversize count.
+ */
+static uint64_t
+scan_stream(const char *s, size_t len, size_t k, size_t step,
+    size_t max_frame)
+{
+	struct listen_scan	 st;
+	char			*buf;
+	size_t			 have = 0, off = 0, n, used;
+
+	memset(&st, 0, sizeof(st));
+	st.max_frame = max_frame;
+	buf = malloc(len + 1);
+	cr_assert_not_null(buf);
+	while (off < len) {
+		n = off == 0 && k > 0 ? k : step;
+		if (n > len - off)
+			n = len - off;
+		memcpy(buf + have, s + off, n);
+		have += n;
+		off += n;
+		cr_assert_eq(listen_frame_scan(&st, buf, have, scan_cb, &got,
+		    &used), 0);
+		cr_assert_leq(used, have);
+		memmove(buf, buf + used, have - used);
+		have -= used;
+		cr_assert_lt(have, max_frame + 12, "tail of %zu bytes", have);
+	}
+	listen_frame_finish(&st, buf, have, scan_cb, &got);
+	free(buf);
+	return st.oversize;
+}
+
+Test(listen, scan_split_at_every_byte)
+{
+	static const size_t	 max_frame[] = { 65536, 20 };
+	char			 s[256], ctx[48];
+	size_t			 len, k, m;
+
+	len = mixed_stream(s);
+	for (m = 0; m < sizeof(max_frame) / sizeof(max_frame[0]); m++)
+		for (k = 0; k <= len; k++) {
+			snprintf(ctx, sizeof(ctx), "max %zu, split at %zu",
+			    max_frame[m], k);
+			cr_expect_eq(scan_stream(s, len, k, len, max_frame[m]),
+			    0, "%s", ctx);
+			expect_frames_len(mixed_want, mixed_len, MIXED_N, ctx);
+			got_clear();
+			cr_expect_eq(scan_stream(s, len, k, 1, max_frame[m]),
+			    0, "%s", ctx);
+			expect_frames_len(mixed_want, mixed_len, MIXED_N, ctx);
+			got_clear();
+		}
+}
+
+Test(listen, scan_oversize_and_bad_prefix)
+{
+	static const char *const want[] = {
+		"ok", "abc", "good", "fits in sixteen!", "tail"
+	};
+	static const char *const want_a[] = { "a" };
+	char			 s[2048], big[600];
+	struct listen_scan	 st;
+	size_t			 len = 0, used, step;
+
+	memset(big, 'x', sizeof(big));
+	len = put_raw(s, len, "ok\n", 3);
+	len = put_octet(s, len, big, 20);
+	len = put_octet(s, len, "abc", 3);
+	len = put_raw(s, len, big, 40);
+	len = put_raw(s, len, "\ngood\n", 6);
+	len = put_octet(s, len, big, sizeof(big));
+	len = put_raw(s, len, "fits in sixteen!\r\n", 18);
+	len = put_raw(s, len, "tail\r", 5);
+	for (step = 1; step <= len; step += step < 40 ? 1 : 97) {
+		cr_expect_eq(scan_stream(s, len, 0, step, 16), 3,
+		    "step %zu", step);
+		expect_frames(want, 5, "scan oversize");
+		got_clear();
+	}
+
+	memset(&st, 0, sizeof(st));
+	st.max_frame = 16;
+	cr_expect_eq(listen_frame_scan(&st, "a\n12x hi\n", 9, scan_cb, &got,
+	    &used), -1);
+	cr_expect_eq(used, 2, "stops at the bad prefix");
+	expect_frames(want_a, 1, "before the bad prefix");
+}
+
+Test(listen, scan_stops_when_asked)
+{
+	static const char *const want[] = { "a", "b", "c" };
+	struct listen_scan	 st;
+	size_t			 used, off = 0;
+	const char		*s = "a\n1 bc\n";
+
+	memset(&st, 0, sizeof(st));
+	st.max_frame = 16;
+	scan_stop = true;
+	cr_assert_eq(listen_frame_scan(&st, s, 7, scan_cb, &got, &used), 0);
+	cr_expect_eq(used, 2);
+	off += used;
+	cr_assert_eq(listen_frame_scan(&st, s + off, 7 - off, scan_cb, &got,
+	    &used), 0);
+	cr_expect_eq(used, 3);
+	off += used;
+	scan_stop = false;
+	cr_assert_eq(listen_frame_scan(&st, s + off, 7 - off, scan_cb, &got,
+	    &used), 0);
+	cr_expect_eq(used, 2);
+	expect_frames(want, 3, "one frame a call");
+}
+
+/*
+ * Sends s[0..len) over a plain TCP connection in two writes (split at
+ * k), the loop running between them, then closes it and waits until it
+ * is closed on our side too.
+ */
+static void
+tcp_stream(struct listen *l, const char *s, size_t len, size_t k)
+{
+	int	 fd;
+
+	fd = client(AF_INET, "127.0.0.1", listen_port(l, false, 0),
+	    SOCK_STREAM);
+	if (k > 0)
+		send_all(fd, s, k);
+	run_for(2);
+	if (len > k)
+		send_all(fd, s + k, len - k);
+	close(fd);
+	wait_counter(l, WAIT_OPEN, 0);
+}
+
+Test(listen, tcp_split_at_every_byte)
+{
+	static const size_t	 max_frame[] = { 65536, 20 };
+	struct listen_counters	 c;
+	struct listen		*l;
+	char			 s[256], ctx[48];
+	size_t			 len, k, m;
+
+	len = mixed_stream(s);
+	for (m = 0; m < sizeof(max_frame) / sizeof(max_frame[0]); m++) {
+		cfg.max_frame = max_frame[m];
+		l = sock_listen("127.0.0.1:0", NULL);
+		for (k = 0; k <= len; k += m == 0 ? 1 : 5) {
+			tcp_stream(l, s, len, k);
+			snprintf(ctx, sizeof(ctx), "tcp, max %zu, split at %zu",
+			    max_frame[m], k);
+			expect_frames_len(mixed_want, mixed_len, MIXED_N, ctx);
+			got_clear();
+		}
+		counters(l, &c);
+		cr_expect_eq(c.oversize, 0);
+		cr_expect_eq(c.bad_length, 0);
+		cr_expect_eq(c.conns_open, 0);
+		listen_free(l);
+	}
+}
+
+Test(listen, tcp_oversize_bad_prefix_and_eof)
+{
+	static const char *const want[] = { "ok", "abc", "good", "tail" };
+	static const char *const want_a[] = { "a" };
+	struct listen_counters	 c;
+	struct listen		*l;
+	char			 s[4096], big[1500];
+	size_t			 len = 0;
+
+	cfg.max_frame = 16;
+	memset(big, 'x', sizeof(big));
+	len = put_raw(s, len, "ok\n", 3);
+	len = put_octet(s, len, big, sizeof(big));
+	len = put_octet(s, len, "abc", 3);
+	len = put_raw(s, len, big, 500);
+	len = put_raw(s, len, "\ngood\n", 6);
+	len = put_raw(s, len, "tail\r", 5);
+	l = sock_listen("127.0.0.1:0", NULL);
+	tcp_stream(l, s, len, 700);
+	expect_frames(want, 4, "tcp oversize");
+	counters(l, &c);
+	cr_expect_eq(c.oversize, 2);
+	cr_expect_eq(c.frames_tcp, 4);
+	cr_expect_eq(c.bytes, 13);
+	got_clear();
+
+	tcp_stream(l, "a\n12x hi\nb\n", 11, 0);
+	expect_frames(want_a, 1, "tcp bad prefix");
+	counters(l, &c);
+	cr_expect_eq(c.bad_length, 1);
+	cr_expect_eq(c.conns_open, 0);
+	cr_expect_eq(listen_buffered(l), 0);
+	listen_free(l);
+}
+
+Test(listen, tcp_pause_inside_callback_and_eof)
+{
+	static const char *const want[] = { "a", "b", "c", "d" };
+	struct listen		*l;
+	int			 fd;
+
+	l = sock_listen("127.0.0.1:0", NULL);
+	got.pause_on_frame = l;
+	fd = client(AF_INET, "127.0.0.1", listen_port(l, false, 0),
+	    SOCK_STREAM);
+	send_all(fd, "a\nb\nc\nd", 7);
+	close(fd);
+	run_until_frames(1);
+	run_for(50);
+	expect_frames(want, 1, "paused after one");
+	cr_expect_eq(listen_buffered(l), 5, "the rest stays buffered");
+	listen_resume(l);
+	cr_expect_eq(got.n, 1, "resume does not call back synchronously");
+	run_for(20);
+	expect_frames(want, 2, "one more, paused again");
+	got.pause_on_frame = NULL;
+	listen_resume(l);
+	run_until_frames(4);
+	expect_frames(want, 4, "the rest, and the last frame at EOF");
+	wait_counter(l, WAIT_OPEN, 0);
+	listen_free(l);
+}
+
+Test(listen, tcp_idle_timeout_closes)
+{
+	static const char *const want[] = { "x" };
+	struct listen_counters	 c;
+	struct listen		*l;
+	int			 fd;
+
+	cfg.idle_timeout_s = 1;
+	l = sock_listen("127.0.0.1:0", NULL);
+	fd = client(AF_INET, "127.0.0.1", listen_port(l, false, 0),
+	    SOCK_STREAM);
+	send_all(fd, "x\n", 2);
+	run_until_frames(1);
+	expect_frames(want, 1, "before the timeout");
+	wait_counter(l, WAIT_OPEN, 0);
+	counters(l, &c);
+	cr_expect_eq(c.conns_idle, 1);
+	cr_expect_eq(c.conns_open, 0);
+	close(fd);
+	listen_free(l);
+}
