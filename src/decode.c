@@ -135,11 +135,60 @@ decode_path_prefix(const char *path, size_t len, const char *s)
 	return len > n && memcmp(path, s, n) == 0;
 }
 
+/* Whether path, or path plus a dot, starts the dotted path s. */
+static bool
+decode_path_under(const char *path, size_t len, const char *s)
+{
+	size_t	 n = strlen(s);
+
+	if (len <= n)
+		return memcmp(path, s, len) == 0 &&
+		    (len == n || s[len] == '.');
+	return memcmp(path, s, n) == 0 && path[n] == '.';
+}
+
 /*
- * What a dotted path resolves to: the name and the shape-rule bit (SPEC
- * 2).  Inside winlog.event_data and a nested EventData object the bare
- * key names the field; elsewhere the mapping table first, then the
- * registry under the path itself.
+ * Whether a key below the object at path (path "." key ...) can resolve
+ * to anything.  The shape-rule bits need little care: the only one a
+ * dotted path sets is "winlog.*", which the object's own key already set
+ * unless it is "winlog." itself, walked for that reason.  The top
+ * level's empty key is walked as the top level itself, and inside
+ * (or on the way to) winlog.event_data and EventData every bare key
+ * counts; elsewhere a mapping-table path or a registered name must start
+ * with path and a dot.  Depends on the registry: the memo is emptied
+ * when it grows.
+ */
+static int
+decode_resolve_sub(const char *path, size_t len)
+{
+	const char	*name;
+	int		 i, count;
+
+	if (len == 0 || decode_path_eq(path, len, "winlog.") ||
+	    decode_path_under(path, len, "winlog.event_data") ||
+	    decode_path_under(path, len, "EventData"))
+		return 1;
+	for (i = 0; i < DECODE_NMAP; i++)
+		if (decode_map[i].len > len && decode_map[i].path[len] ==
+		    '.' && memcmp(decode_map[i].path, path, len) == 0)
+			return 1;
+	count = event_field_count();
+	for (i = 0; i < count; i++) {
+		if ((name = event_field_name(i)) == NULL)
+			continue;
+		if (strlen(name) > len && name[len] == '.' &&
+		    memcmp(name, path, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * What a dotted path resolves to: the name, whether keys below it can
+ * name anything, and the shape-rule bit (SPEC 2).  Inside
+ * winlog.event_data and a nested EventData object the bare key names the
+ * field; elsewhere the mapping table first, then the registry under the
+ * path itself.
  */
 static void
 decode_resolve_path(const char *path, size_t len, struct decode_jname *n,
@@ -148,6 +197,7 @@ decode_resolve_path(const char *path, size_t len, struct decode_jname *n,
 	int	 i;
 
 	*seen = 0;
+	n->sub = decode_resolve_sub(path, len);
 	if (decode_path_eq(path, len, "winlog") ||
 	    decode_path_prefix(path, len, "winlog."))
 		*seen = DECODE_SEEN_WINLOG;
@@ -189,12 +239,13 @@ decode_resolve_path(const char *path, size_t len, struct decode_jname *n,
 #define DECODE_MEMO_SLOTS	512	/* power of two */
 #define DECODE_MEMO_KEYMAX	46	/* longest path memoised */
 #define DECODE_MEMO_PROBES	8	/* slots tried per lookup */
+#define DECODE_MEMO_SUB		0x80	/* in seen: decode_jname.sub */
 
 struct decode_memo_slot {
 	uint32_t	 hash;		/* of the path */
 	int16_t		 id;		/* decode_jname.id */
 	int8_t		 map;		/* decode_jname.map */
-	uint8_t		 seen;		/* DECODE_SEEN_* bit */
+	uint8_t		 seen;		/* DECODE_SEEN_*, DECODE_MEMO_SUB */
 	uint8_t		 len;		/* path length, 0: free */
 	char		 key[DECODE_MEMO_KEYMAX];	/* the path */
 };
@@ -244,6 +295,7 @@ decode_jctx_resolve(struct decode_jctx *c, const char *path, size_t len,
 	unsigned		 seen;
 
 	n->id = n->map = -1;
+	n->sub = 0;
 	if (len > DECODE_PATH_MAX)
 		return;
 	if (len == 0 || len > DECODE_MEMO_KEYMAX) {
@@ -267,7 +319,8 @@ decode_jctx_resolve(struct decode_jctx *c, const char *path, size_t len,
 		    memcmp(m->key, path, len) == 0) {
 			n->id = m->id;
 			n->map = m->map;
-			c->seen |= m->seen;
+			n->sub = (m->seen & DECODE_MEMO_SUB) != 0;
+			c->seen |= m->seen & ~DECODE_MEMO_SUB;
 			return;
 		}
 	}
@@ -278,7 +331,7 @@ decode_jctx_resolve(struct decode_jctx *c, const char *path, size_t len,
 	m->hash = h;
 	m->id = (int16_t)n->id;
 	m->map = (int8_t)n->map;
-	m->seen = (uint8_t)seen;
+	m->seen = (uint8_t)(seen | (n->sub ? DECODE_MEMO_SUB : 0));
 	m->len = (uint8_t)len;
 	memcpy(m->key, path, len);
 	decode_memo_used++;

@@ -89,6 +89,8 @@ void		 decode_thread_clear(void);
 struct decode_jname {
 	int		 id;		/* registry id stored as is, or -1 */
 	int		 map;		/* mapping table index, or -1 */
+	int		 sub;		/* 1: keys below the path may name
+					   a field, 0: none can */
 };
 
 struct decode_jctx {

@@ -16,8 +16,9 @@
  * registered field (decode.c says which).  Nothing is allocated per event:
  * strings without escapes are stored by reference into the input buffer,
  * which outlives the event, and escaped strings are unescaped into the
- * event's arena.  Nested objects are walked with their dotted path; arrays
- * are validated and skipped.  Numbers keep their text, true and false
+ * event's arena.  Nested objects are walked with their dotted path when a
+ * key below them can name a field; other objects and arrays are only
+ * validated.  Numbers keep their text, true and false
  * become text, null and "" are absent.  decode_json_ref.c gives the same
  * fields through json-c and is the reference in tests.
  */
@@ -307,8 +308,8 @@ decode_json_store(struct decode_json *s, const struct decode_jname *n,
 
 /*
  * An object at s->p whose own path is s->path[0..plen) (plen 0 for the
- * top level; SIZE_MAX when the path is too long to name anything, and
- * for objects inside arrays, whose keys are never stored).
+ * top level).  Objects whose keys can name nothing (paths too long,
+ * objects inside arrays, decode_jname.sub 0) go to decode_json_skip().
  */
 static int
 decode_json_object(struct decode_json *s, size_t plen)
@@ -333,6 +334,7 @@ decode_json_object(struct decode_json *s, size_t plen)
 		if (decode_json_string(s, &k, &klen, &esc) == -1)
 			return -1;
 		n.id = n.map = -1;
+		n.sub = 0;
 		off = SIZE_MAX;
 		if (plen != SIZE_MAX) {
 			off = plen == 0 ? 0 : plen + 1;
@@ -357,8 +359,8 @@ decode_json_object(struct decode_json *s, size_t plen)
 			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
 		s->p++;
 		decode_json_ws(s);
-		if (decode_json_value(s, off, decode_jname_wanted(&n) ?
-		    &n : NULL) == -1)
+		if (decode_json_value(s, n.sub ? off : SIZE_MAX,
+		    decode_jname_wanted(&n) ? &n : NULL) == -1)
 			return -1;
 		decode_json_ws(s);
 		if (s->p < s->end && *s->p == ',') {
@@ -375,20 +377,61 @@ decode_json_object(struct decode_json *s, size_t plen)
 	}
 }
 
+/*
+ * Validates the value at s->p exactly as decode_json_value() would, with
+ * the same errors at the same places, and moves past it, storing
+ * nothing: for arrays, and for objects below which no key can name
+ * anything (decode_jname.sub), such as Winlogbeat's "agent" or "host".
+ */
 static int
-decode_json_array(struct decode_json *s)
+decode_json_skip(struct decode_json *s)
 {
+	const char	*v;
+	size_t		 len;
+	bool		 esc, obj;
+
+	if (s->p >= s->end)
+		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+	switch (*s->p) {
+	case '"':
+		return decode_json_string(s, &v, &len, &esc);
+	case '{':
+	case '[':
+		break;
+	case 't':
+		return decode_json_literal(s, "true");
+	case 'f':
+		return decode_json_literal(s, "false");
+	case 'n':
+		return decode_json_literal(s, "null");
+	default:
+		return decode_json_number(s);
+	}
+	obj = *s->p == '{';
 	if (++s->depth > s->max_depth)
 		return decode_json_fail(s, DECODE_ERR_JSON_DEPTH);
 	s->p++;
 	decode_json_ws(s);
-	if (s->p < s->end && *s->p == ']') {
+	if (s->p < s->end && *s->p == (obj ? '}' : ']')) {
 		s->p++;
 		s->depth--;
 		return 0;
 	}
 	for (;;) {
-		if (decode_json_value(s, SIZE_MAX, NULL) == -1)
+		if (obj) {
+			if (s->p >= s->end || *s->p != '"')
+				return decode_json_fail(s,
+				    DECODE_ERR_JSON_SYNTAX);
+			if (decode_json_string(s, &v, &len, &esc) == -1)
+				return -1;
+			decode_json_ws(s);
+			if (s->p >= s->end || *s->p != ':')
+				return decode_json_fail(s,
+				    DECODE_ERR_JSON_SYNTAX);
+			s->p++;
+			decode_json_ws(s);
+		}
+		if (decode_json_skip(s) == -1)
 			return -1;
 		decode_json_ws(s);
 		if (s->p < s->end && *s->p == ',') {
@@ -396,7 +439,7 @@ decode_json_array(struct decode_json *s)
 			decode_json_ws(s);
 			continue;
 		}
-		if (s->p < s->end && *s->p == ']') {
+		if (s->p < s->end && *s->p == (obj ? '}' : ']')) {
 			s->p++;
 			s->depth--;
 			return 0;
@@ -406,8 +449,9 @@ decode_json_array(struct decode_json *s)
 }
 
 /*
- * The value at s->p, whose key path is s->path[0..plen) (SIZE_MAX: none).
- * n is the resolved name when the value is wanted, else NULL.
+ * The value at s->p, whose key path is s->path[0..plen) (SIZE_MAX: no
+ * key below it can name anything).  n is the resolved name when the
+ * value is wanted, else NULL.
  */
 static int
 decode_json_value(struct decode_json *s, size_t plen,
@@ -439,11 +483,13 @@ decode_json_value(struct decode_json *s, size_t plen,
 	case '{':
 		if (decode_json_store(s, n, NULL, 0) == -1)
 			return -1;
+		if (plen == SIZE_MAX)
+			return decode_json_skip(s);
 		return decode_json_object(s, plen);
 	case '[':
 		if (decode_json_store(s, n, NULL, 0) == -1)
 			return -1;
-		return decode_json_array(s);
+		return decode_json_skip(s);
 	case 't':
 		if (decode_json_literal(s, "true") == -1)
 			return -1;

@@ -748,6 +748,71 @@ Test(decode, resolve_memo_follows_the_registry)
 }
 
 /*
+ * Objects below which no key can name anything are only validated
+ * (decode_jname.sub): a dotted name registered later makes the keys below
+ * its prefix count again, an empty top-level key is still walked as the
+ * top level, "winlog." is walked for the shape rule, and errors and depth inside a skipped object are the same as
+ * when it is walked.
+ */
+Test(decode, skipped_objects_follow_the_registry_and_stay_exact)
+{
+	static const struct decode_limits four = { .max_depth = 4 };
+	const char	*doc = "{\"EventCode\":\"1\",\"Computer\":\"c\","
+	    "\"skipq\":{\"agent\":{\"name\":\"n\",\"v\":[1,{}]}}}";
+	static const struct {
+		const char		*in;
+		enum decode_error	 err;
+	} bad[] = {
+		{ "{\"EventCode\":1,\"agent\":{\"a\":[1,]}}",
+		    DECODE_ERR_JSON_SYNTAX },
+		{ "{\"EventCode\":1,\"agent\":{\"a\" 1}}",
+		    DECODE_ERR_JSON_SYNTAX },
+		{ "{\"EventCode\":1,\"agent\":{\"a\":\"\\q\"}}",
+		    DECODE_ERR_JSON_SYNTAX },
+		{ "{\"EventCode\":1,\"agent\":{\"a\":01}}",
+		    DECODE_ERR_JSON_SYNTAX },
+		{ "{\"EventCode\":1,\"agent\":{\"a\":nul}}",
+		    DECODE_ERR_JSON_SYNTAX },
+		{ "{\"EventCode\":1,\"agent\":{\"a\":{\"b\":{}}}}",
+		    DECODE_OK },
+		{ "{\"EventCode\":1,\"agent\":{\"a\":{\"b\":{\"c\":{}}}}}",
+		    DECODE_ERR_JSON_DEPTH },
+		{ "{\"EventCode\":1,\"agent\":[[[[1]]]]}",
+		    DECODE_ERR_JSON_DEPTH },
+		{ "{\"EventCode\":1,\"agent\":{\"a\":1}",
+		    DECODE_ERR_JSON_SYNTAX },
+	};
+	const char	*empty =
+	    "{\"\":{\"EventCode\":\"3\",\"Image\":\"i\"}}";
+	const char	*dot = "{\"winlog.\":{\"x\":{}}}";
+	size_t		 i;
+	int		 id;
+
+	cr_assert_eq(event_field_lookup("skipq.agent.name", 16), -1);
+	event_reset(&ev);
+	cr_assert_eq(differential(doc, strlen(doc), &lim, "before"),
+	    DECODE_OK);
+	id = event_field_intern("skipq.agent.name", 16);
+	cr_assert_neq(id, -1);
+	event_reset(&ev);
+	cr_assert_eq(differential(doc, strlen(doc), &lim, "after"),
+	    DECODE_OK);
+	cr_expect(event_eq(&ev, id, "n"));
+	event_reset(&ev);
+	cr_assert_eq(differential(empty, strlen(empty), &lim, "empty key"),
+	    DECODE_OK);
+	expect_field(&ev, "Image", "i", "empty key");
+	event_reset(&ev);
+	cr_expect_eq(differential(dot, strlen(dot), &lim, "winlog."),
+	    DECODE_OK);
+	cr_expect_eq(ev.shape, EVENT_SHAPE_WINLOGBEAT);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_expect_eq(differential(bad[i].in, strlen(bad[i].in), &four,
+		    bad[i].in), bad[i].err, "%s: want %s", bad[i].in,
+		    decode_error_name(bad[i].err));
+}
+
+/*
  * The eight-bytes-at-a-time string scan: a quote, a backslash or a
  * control character at every offset of a long string is found where it
  * is, and bytes above 0x7f are plain.
