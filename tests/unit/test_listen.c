@@ -1004,6 +1004,55 @@ Test(listen, scan_split_at_every_byte)
 		}
 }
 
+/* listen_scan_fn noting the length of the last frame and counting. */
+static int
+scan_len_cb(const char *buf, size_t len, void *arg)
+{
+	size_t	*last = arg;
+
+	(void)buf;
+	last[0] = len;
+	last[1]++;
+	return 0;
+}
+
+/*
+ * The one-pass search for LF or NUL (64 and 8 bytes at a time, then one)
+ * finds a terminator at every offset of a long line, after bytes next to
+ * them in value (0x01, 0x09, 0x0b, 0x8a, 0xff) that must not stop it.
+ */
+Test(listen, scan_finds_terminator_at_every_offset)
+{
+	static const char	 fill[] = "a\x01\x09\x0b\x8a\xffzZ~";
+	struct listen_scan	 st;
+	char			 s[300];
+	size_t			 i, k, used, last[2];
+	int			 t;
+
+	for (t = 0; t < 2; t++)
+		for (i = 0; i < 260; i++) {
+			for (k = 0; k < sizeof(s); k++)
+				s[k] = fill[k % (sizeof(fill) - 1)];
+			s[i] = t == 0 ? '\n' : '\0';
+			s[i + 7] = '\n';
+			memset(&st, 0, sizeof(st));
+			st.max_frame = 1024;
+			last[0] = last[1] = 0;
+			cr_assert_eq(listen_frame_scan(&st, s, i + 1,
+			    scan_len_cb, last, &used), 0);
+			cr_expect_eq(used, i + 1, "terminator %d at %zu", t,
+			    i);
+			cr_expect_eq(last[1], i > 0 ? 1u : 0u,
+			    "terminator %d at %zu", t, i);
+			cr_expect_eq(last[0], i, "terminator %d at %zu", t, i);
+			memset(&st, 0, sizeof(st));
+			st.max_frame = 1024;
+			cr_assert_eq(listen_frame_scan(&st, s, i, scan_len_cb,
+			    last, &used), 0);
+			cr_expect_eq(used, 0, "no terminator in %zu", i);
+		}
+}
+
 Test(listen, scan_oversize_and_bad_prefix)
 {
 	static const char *const want[] = {
