@@ -77,15 +77,28 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__GNUC__) && \
+    defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#include <immintrin.h>
+#define PREFILTER_AVX2
+#endif
+
 #include "prefilter.h"
 #include "spl.h"
 
 static bool	 prefilter_enabled = true;	/* off only in tests */
+static bool	 prefilter_simd = true;		/* off only in tests */
 
 void
 prefilter_set_enabled(bool on)
 {
 	prefilter_enabled = on;
+}
+
+void
+prefilter_set_simd(bool on)
+{
+	prefilter_simd = on;
 }
 
 static bool
@@ -196,41 +209,143 @@ prefilter_json_value(const char *p, const char *end, uint32_t *id)
 	return 1;
 }
 
+/*
+ * One "vent" at v, in [buf, end): when it ends one of the three needles
+ * followed by a key's ':' and a plain-digit value, adds the value to
+ * ids[*n].  Sets *next to where the search for "vent" goes on.  Returns
+ * 0, or -1 when unsure or past max.
+ */
+static inline int
+prefilter_json_vent(const char *buf, const char *end, const char *v,
+    const char **next, uint32_t *ids, size_t *n, size_t max)
+{
+	const char	*p = v + 4;
+	size_t		 left;
+	uint32_t	 id;
+	int		 r;
+
+	*next = p;
+	if (v == buf || (v[-1] != 'E' && v[-1] != 'e'))
+		return 0;
+	left = (size_t)(end - p);
+	if (v[-1] == 'E' && left >= 5 && prefilter_eq(p, "Code\"", 5))
+		p += 5;
+	else if (v[-1] == 'E' && left >= 3 && prefilter_eq(p, "ID\"", 3))
+		p += 3;
+	else if (v[-1] == 'e' && left >= 4 && prefilter_eq(p, "_id\"", 4))
+		p += 4;
+	else
+		return 0;
+	*next = p;
+	if ((r = prefilter_json_value(p, end, &id)) == -1)
+		return -1;
+	if (r == 0)
+		return 0;
+	if (*n == max)
+		return -1;
+	ids[(*n)++] = id;
+	return 0;
+}
+
+#ifdef PREFILTER_AVX2
+/*
+ * prefilter_scan_json() in one pass, 64 bytes a step (the last partial
+ * step on a zero-padded copy), with bit masks of 'v', '\\' and 'u'.
+ *
+ * "\\u": prefilter_json_has_u() pairs backslashes from the left, so the
+ * first of a run of them is always looked at, then every second one: it
+ * answers true exactly when a run of odd length is followed by 'u' or
+ * ends the document.  Here a 'u' right after a backslash (rare) has the
+ * run before it counted, and so has the run at the end.
+ *
+ * "vent": each 'v' at or after the point the last match moved to is
+ * tried as prefilter_find() would find it.  The answer is the same as
+ * the portable pass: -1 when there is a "\\u" or an unsure key, in
+ * whichever order they are met, else the same ids in the same order.
+ */
+__attribute__((target("avx2")))
+static int
+prefilter_scan_json_avx2(const char *buf, const char *end, uint32_t *ids,
+    size_t max)
+{
+	const __m256i	 vv = _mm256_set1_epi8('v');
+	const __m256i	 bs = _mm256_set1_epi8('\\');
+	const __m256i	 uu = _mm256_set1_epi8('u');
+	__m256i		 a, b;
+	char		 pad[64];
+	const char	*q, *r, *src, *next = buf, *k;
+	uint64_t	 mv, mb, mu, carry = 0;
+	uint32_t	 w;
+	size_t		 n = 0;
+
+	for (q = buf; q < end; q += 64) {
+		src = q;
+		if (end - q < 64) {
+			memset(pad, 0, sizeof(pad));
+			memcpy(pad, q, (size_t)(end - q));
+			src = pad;
+		}
+		a = _mm256_loadu_si256((const __m256i *)(const void *)src);
+		b = _mm256_loadu_si256((const __m256i *)(const void *)
+		    (src + 32));
+		mb = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, bs)) |
+		    (uint64_t)(uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(b, bs)) << 32;
+		if ((mb | carry) != 0) {
+			mu = (uint32_t)_mm256_movemask_epi8(
+			    _mm256_cmpeq_epi8(a, uu)) |
+			    (uint64_t)(uint32_t)_mm256_movemask_epi8(
+			    _mm256_cmpeq_epi8(b, uu)) << 32;
+			for (mu &= mb << 1 | carry; mu != 0; mu &= mu - 1) {
+				r = q + __builtin_ctzll(mu);
+				for (k = r; k > buf && k[-1] == '\\'; k--)
+					;
+				if ((r - k) % 2 == 1)
+					return -1;
+			}
+			carry = mb >> 63;
+		}
+		mv = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, vv)) |
+		    (uint64_t)(uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(b, vv)) << 32;
+		for (; mv != 0; mv &= mv - 1) {
+			r = q + __builtin_ctzll(mv);
+			if (r < next || end - r < 4)
+				continue;
+			memcpy(&w, r, 4);
+			if (w != ((uint32_t)'v' | (uint32_t)'e' << 8 |
+			    (uint32_t)'n' << 16 | (uint32_t)'t' << 24))
+				continue;
+			if (prefilter_json_vent(buf, end, r, &next, ids, &n,
+			    max) == -1)
+				return -1;
+		}
+	}
+	for (k = end; k > buf && k[-1] == '\\'; k--)
+		;
+	if ((end - k) % 2 == 1)
+		return -1;
+	return (int)n;
+}
+#endif
+
 static int
 prefilter_scan_json(const char *buf, const char *end, uint32_t *ids,
     size_t max)
 {
 	const char	*p = buf, *v;
-	size_t		 n = 0, left;
-	uint32_t	 id;
-	int		 r;
+	size_t		 n = 0;
 
+#ifdef PREFILTER_AVX2
+	if (prefilter_simd && __builtin_cpu_supports("avx2"))
+		return prefilter_scan_json_avx2(buf, end, ids, max);
+#endif
 	if (prefilter_json_has_u(buf, end))
 		return -1;
 	/* "vent" is in all three needles: EventCode, EventID, event_id. */
-	while ((v = prefilter_find(p, end, "vent", 4, 0)) != NULL) {
-		p = v + 4;
-		if (v == buf || (v[-1] != 'E' && v[-1] != 'e'))
-			continue;
-		left = (size_t)(end - p);
-		if (v[-1] == 'E' && left >= 5 && prefilter_eq(p, "Code\"", 5))
-			p += 5;
-		else if (v[-1] == 'E' && left >= 3 &&
-		    prefilter_eq(p, "ID\"", 3))
-			p += 3;
-		else if (v[-1] == 'e' && left >= 4 &&
-		    prefilter_eq(p, "_id\"", 4))
-			p += 4;
-		else
-			continue;
-		if ((r = prefilter_json_value(p, end, &id)) == -1)
+	while ((v = prefilter_find(p, end, "vent", 4, 0)) != NULL)
+		if (prefilter_json_vent(buf, end, v, &p, ids, &n, max) == -1)
 			return -1;
-		if (r == 0)
-			continue;
-		if (n == max)
-			return -1;
-		ids[n++] = id;
-	}
 	return (int)n;
 }
 

@@ -60,4 +60,11 @@ bool		 prefilter_reject(const struct detection_set *set,
  */
 void		 prefilter_set_enabled(bool on);
 
+/*
+ * Lets the JSON scan use AVX2 where the CPU has it (the default), or
+ * makes it take the portable path: for the tests that compare the two.
+ * Not thread-safe, like prefilter_set_enabled().
+ */
+void		 prefilter_set_simd(bool on);
+
 #endif /* HECSENTRY_PREFILTER_H */
