@@ -114,6 +114,16 @@ static const struct admin_field admin_sink_fields[] = {
 	    spool_corrupt, "Damaged spool regions skipped."),
 	ADMIN_SINK_FIELD("hecsentry_spool_errors_total", "counter",
 	    spool_errors, "Spool write, read or sync failures."),
+	ADMIN_SINK_FIELD("hecsentry_delivery_latency_milliseconds_total",
+	    "counter", latency_ms_sum, "Milliseconds from an alert's queueing "
+	    "to its acceptance by HEC, summed; divide by "
+	    "hecsentry_delivery_latency_measured_total for the mean."),
+	ADMIN_SINK_FIELD("hecsentry_delivery_latency_measured_total",
+	    "counter", latency_measured, "Alerts accepted by HEC whose "
+	    "delivery latency is summed above."),
+	ADMIN_SINK_FIELD("hecsentry_delivery_latency_max_milliseconds",
+	    "gauge", latency_ms_max, "The longest delivery latency to HEC "
+	    "since start."),
 	ADMIN_SINK_FIELD("hecsentry_alert_queue_alerts", "gauge", queued,
 	    "Alerts waiting for delivery (the spool depth when spooling)."),
 	ADMIN_SINK_FIELD("hecsentry_alert_queue_bytes", "gauge",

@@ -570,14 +570,28 @@ hec_settle(struct hec *h, struct hec_alert *a)
 	hec_alert_free(h, a);
 }
 
+/* Alert a was accepted (and acknowledged) now: its delivery latency. */
+static void
+hec_latency(struct hec *h, const struct hec_alert *a, uint64_t now)
+{
+	uint64_t	 ms = now > a->t_ms ? now - a->t_ms : 0;
+
+	h->c.latency_ms_sum += ms;
+	h->c.latency_measured++;
+	if (ms > h->c.latency_ms_max)
+		h->c.latency_ms_max = ms;
+}
+
 /* Every alert of req was accepted (and acknowledged): settles them. */
 static void
 hec_complete(struct hec *h, struct hec_req *req)
 {
 	struct hec_alert	*a;
+	uint64_t		 now = hec_now_ms();
 
 	while ((a = TAILQ_FIRST(&req->alerts)) != NULL) {
 		TAILQ_REMOVE(&req->alerts, a, entry);
+		hec_latency(h, a, now);
 		hec_settle(h, a);
 	}
 	h->c.delivered += req->nalerts;
@@ -690,6 +704,7 @@ hec_refused_400(struct hec *h, struct hec_req *req, long invalid)
 	for (i = 0; i < invalid; i++) {
 		a = TAILQ_FIRST(&req->alerts);
 		TAILQ_REMOVE(&req->alerts, a, entry);
+		hec_latency(h, a, hec_now_ms());
 		hec_settle(h, a);
 		h->c.delivered++;
 	}

@@ -47,6 +47,10 @@ struct sink_counters {
 	uint64_t	 spool_dropped;	/* lost: spool full (in dropped) */
 	uint64_t	 spool_corrupt;	/* damaged spool regions skipped */
 	uint64_t	 spool_errors;	/* spool write/read/sync failures */
+	uint64_t	 latency_ms_sum; /* HEC: ms from queueing to acceptance,
+					   summed over latency_measured */
+	uint64_t	 latency_measured; /* alerts in latency_ms_sum */
+	uint64_t	 latency_ms_max; /* the longest so far */
 	size_t		 endpoints_down; /* ejected now */
 	size_t		 queued;	/* alerts waiting now (spool depth) */
 	size_t		 queued_bytes;	/* their bytes (spool on disk) */

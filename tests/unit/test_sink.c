@@ -410,6 +410,8 @@ Test(sink, hec_retries_503_until_accepted)
 	cr_expect_eq(c.delivered, 20);
 	cr_expect_eq(c.requests, 3);
 	cr_expect_eq(srv.requests, 3);
+	cr_expect_eq(c.latency_measured, 20);
+	cr_expect_leq(c.latency_ms_max, 10000);
 	sink_free(s);
 }
 
@@ -507,6 +509,10 @@ Test(sink, hec_retries_until_server_appears)
 	sink_get_counters(s, &c);
 	cr_expect_eq(c.delivered, 15);
 	cr_expect_geq(c.retries, 1);
+	/* Every alert waited for the server, 300 ms after its submission. */
+	cr_expect_eq(c.latency_measured, 15);
+	cr_expect_geq(c.latency_ms_max, 290);
+	cr_expect_geq(c.latency_ms_sum, 15 * 290);
 	sink_free(s);
 }
 
