@@ -51,20 +51,7 @@ sleep $((2 * SLOW))
 
 # Per-listener counters on the admin port (which only warns when its port
 # is taken: then skip).  Every listener has its own count.
-metrics=$(curl -fsS --max-time 5 "http://127.0.0.1:$((PORT + 1))/metrics" \
-    2>/dev/null)
-if [ -n "$metrics" ]; then
-	lframes() {
-		printf '%s\n' "$metrics" | sed -n \
-		    "s|^hecsentry_frames_total{listener=\"$1\"} ||p"
-	}
-	check "metrics: frames on tcp/127.0.0.1:$PORT" 624 \
-	    "$(lframes "tcp/127.0.0.1:$PORT")"
-	check "metrics: frames on udp/127.0.0.1:$PORT" 2 \
-	    "$(lframes "udp/127.0.0.1:$PORT")"
-else
-	skip "metrics: admin port 127.0.0.1:$((PORT + 1)) was taken"
-fi
+check_listener_frames $((PORT + 1)) 624 2
 stop_daemon "daemon" $((150 * SLOW))
 
 out="$work/hec.out"

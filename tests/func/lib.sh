@@ -220,3 +220,22 @@ metric() {
 	    substr(m, length(m)) == "\"") s += $NF } END { printf "%d\n", s }' \
 	    "$1"
 }
+
+# check_listener_frames APORT TCP UDP [NOTE]: the per-listener frame counts
+# on the admin port 127.0.0.1:APORT for tcp/ and udp/127.0.0.1:$PORT must
+# be TCP and UDP; a skip when the admin port could not be bound (the
+# daemon only warns then).
+check_listener_frames() {
+	lf_metrics=$(curl -fsS --max-time 5 "http://127.0.0.1:$1/metrics" \
+	    2>/dev/null)
+	if [ -z "$lf_metrics" ]; then
+		skip "metrics: admin port 127.0.0.1:$1 was taken"
+		return
+	fi
+	check "metrics: frames on tcp/127.0.0.1:$PORT${4:+, $4}" "$2" \
+	    "$(printf '%s\n' "$lf_metrics" | sed -n \
+	    "s|^hecsentry_frames_total{listener=\"tcp/127.0.0.1:$PORT\"} ||p")"
+	check "metrics: frames on udp/127.0.0.1:$PORT" "$3" \
+	    "$(printf '%s\n' "$lf_metrics" | sed -n \
+	    "s|^hecsentry_frames_total{listener=\"udp/127.0.0.1:$PORT\"} ||p")"
+}
