@@ -58,6 +58,13 @@ enum decode_error decode_payload(const char *buf, size_t len,
 enum decode_error decode_json(const char *buf, size_t len,
 		    const struct decode_limits *lim, struct event *ev);
 
+/*
+ * Whether decode_json() may use its AVX2 copy where the CPU has it (the
+ * default); tests switch it off to run the portable copy on the same
+ * inputs.
+ */
+void		 decode_json_set_simd(bool on);
+
 /* The reference JSON decoder, built on json-c (for differential tests). */
 enum decode_error decode_json_ref(const char *buf, size_t len,
 		    const struct decode_limits *lim, struct event *ev);

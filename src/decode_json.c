@@ -26,9 +26,18 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__GNUC__) && \
+    defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#include <immintrin.h>
+#define DECODE_JSON_AVX2
+#endif
+
 #include "decode.h"
 
-/* The string scanner is worth inlining into its two callers. */
+/*
+ * The scanner's bodies are inlined into two copies of the recursive
+ * functions, one built for AVX2 and one portable (see decode_json()).
+ */
 #if defined(__GNUC__)
 #define DECODE_JSON_INLINE	inline __attribute__((always_inline))
 #else
@@ -45,8 +54,14 @@ struct decode_json {
 	char			 path[DECODE_PATH_MAX + 1]; /* dotted path */
 };
 
-static int	decode_json_value(struct decode_json *, size_t,
-		    const struct decode_jname *);
+static bool	 decode_json_simd = true;	/* off only in tests */
+
+static int	decode_json_object_generic(struct decode_json *, size_t);
+static int	decode_json_skip_generic(struct decode_json *);
+#ifdef DECODE_JSON_AVX2
+static int	decode_json_object_avx2(struct decode_json *, size_t);
+static int	decode_json_skip_avx2(struct decode_json *);
+#endif
 
 static int
 decode_json_fail(struct decode_json *s, enum decode_error err)
@@ -119,6 +134,52 @@ decode_json_skip_plain(const char *p, const char *end)
 	return p;
 }
 
+#ifdef DECODE_JSON_AVX2
+/*
+ * decode_json_skip_plain() 32 bytes a step: a byte is wanted when it is
+ * '"' or '\\' or at most 0x1f (unsigned: min(x, 0x1f) == x).  The last
+ * 31 bytes of the buffer or fewer go to the portable loop, so nothing
+ * past end is read.  Most keys and values end in the first step.
+ */
+__attribute__((target("avx2")))
+static inline const char *
+decode_json_skip_plain_avx2(const char *p, const char *end)
+{
+	const __m256i	 quote = _mm256_set1_epi8('"');
+	const __m256i	 bslash = _mm256_set1_epi8('\\');
+	const __m256i	 ctl = _mm256_set1_epi8(0x1f);
+	__m256i		 x, m;
+	uint32_t	 bits;
+
+	while (end - p >= 32) {
+		x = _mm256_loadu_si256((const __m256i *)(const void *)p);
+		m = _mm256_or_si256(_mm256_or_si256(
+		    _mm256_cmpeq_epi8(x, quote), _mm256_cmpeq_epi8(x, bslash)),
+		    _mm256_cmpeq_epi8(_mm256_min_epu8(x, ctl), x));
+		bits = (uint32_t)_mm256_movemask_epi8(m);
+		if (bits != 0)
+			return p + __builtin_ctz(bits);
+		p += 32;
+	}
+	return decode_json_skip_plain(p, end);
+}
+
+#define DECODE_JSON_SKIP_PLAIN(simd, p, end)				\
+	((simd) ? decode_json_skip_plain_avx2((p), (end)) :		\
+	    decode_json_skip_plain((p), (end)))
+#define DECODE_JSON_OBJECT(simd, s, plen)				\
+	((simd) ? decode_json_object_avx2((s), (plen)) :		\
+	    decode_json_object_generic((s), (plen)))
+#define DECODE_JSON_SKIP(simd, s)					\
+	((simd) ? decode_json_skip_avx2(s) : decode_json_skip_generic(s))
+#else
+#define DECODE_JSON_SKIP_PLAIN(simd, p, end)				\
+	decode_json_skip_plain((p), (end))
+#define DECODE_JSON_OBJECT(simd, s, plen)				\
+	decode_json_object_generic((s), (plen))
+#define DECODE_JSON_SKIP(simd, s)	decode_json_skip_generic(s)
+#endif
+
 /*
  * Validates the string whose opening quote is at s->p and moves past its
  * closing quote.  Sets *str and *len to the raw bytes between the quotes
@@ -127,13 +188,13 @@ decode_json_skip_plain(const char *p, const char *end)
  */
 static DECODE_JSON_INLINE int
 decode_json_string(struct decode_json *s, const char **str, size_t *len,
-    bool *esc)
+    bool *esc, const bool simd)
 {
 	const char	*p = s->p + 1;
 	unsigned char	 c;
 
 	*esc = false;
-	while ((p = decode_json_skip_plain(p, s->end)) < s->end) {
+	while ((p = DECODE_JSON_SKIP_PLAIN(simd, p, s->end)) < s->end) {
 		c = (unsigned char)*p;
 		if (c == '"') {
 			*str = s->p + 1;
@@ -307,12 +368,147 @@ decode_json_store(struct decode_json *s, const struct decode_jname *n,
 }
 
 /*
+ * Validates the value at s->p exactly as decode_json_value() would, with
+ * the same errors at the same places, and moves past it, storing
+ * nothing: for arrays, and for objects below which no key can name
+ * anything (decode_jname.sub), such as Winlogbeat's "agent" or "host".
+ */
+static DECODE_JSON_INLINE int
+decode_json_skip_in(struct decode_json *s, const bool simd)
+{
+	const char	*v;
+	size_t		 len;
+	bool		 esc, obj;
+
+	if (s->p >= s->end)
+		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+	switch (*s->p) {
+	case '"':
+		return decode_json_string(s, &v, &len, &esc, simd);
+	case '{':
+	case '[':
+		break;
+	case 't':
+		return decode_json_literal(s, "true");
+	case 'f':
+		return decode_json_literal(s, "false");
+	case 'n':
+		return decode_json_literal(s, "null");
+	default:
+		return decode_json_number(s);
+	}
+	obj = *s->p == '{';
+	if (++s->depth > s->max_depth)
+		return decode_json_fail(s, DECODE_ERR_JSON_DEPTH);
+	s->p++;
+	decode_json_ws(s);
+	if (s->p < s->end && *s->p == (obj ? '}' : ']')) {
+		s->p++;
+		s->depth--;
+		return 0;
+	}
+	for (;;) {
+		if (obj) {
+			if (s->p >= s->end || *s->p != '"')
+				return decode_json_fail(s,
+				    DECODE_ERR_JSON_SYNTAX);
+			if (decode_json_string(s, &v, &len, &esc, simd) == -1)
+				return -1;
+			decode_json_ws(s);
+			if (s->p >= s->end || *s->p != ':')
+				return decode_json_fail(s,
+				    DECODE_ERR_JSON_SYNTAX);
+			s->p++;
+			decode_json_ws(s);
+		}
+		if (s->p < s->end && *s->p == '"') {
+			if (decode_json_string(s, &v, &len, &esc, simd) == -1)
+				return -1;
+		} else if (DECODE_JSON_SKIP(simd, s) == -1)
+			return -1;
+		decode_json_ws(s);
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			decode_json_ws(s);
+			continue;
+		}
+		if (s->p < s->end && *s->p == (obj ? '}' : ']')) {
+			s->p++;
+			s->depth--;
+			return 0;
+		}
+		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+	}
+}
+
+/*
+ * The value at s->p, whose key path is s->path[0..plen) (SIZE_MAX: no
+ * key below it can name anything).  n is the resolved name when the
+ * value is wanted, else NULL.
+ */
+static DECODE_JSON_INLINE int
+decode_json_value(struct decode_json *s, size_t plen,
+    const struct decode_jname *n, const bool simd)
+{
+	const char	*v, *start;
+	char		*out;
+	size_t		 len;
+	bool		 esc;
+
+	if (s->p >= s->end)
+		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+	start = s->p;
+	switch (*s->p) {
+	case '"':
+		if (decode_json_string(s, &v, &len, &esc, simd) == -1)
+			return -1;
+		if (n == NULL)
+			return 0;
+		if (esc && len > 0) {
+			if ((out = event_alloc(s->ctx.ev, len)) == NULL)
+				return decode_json_fail(s,
+				    DECODE_ERR_TOO_LARGE);
+			len = decode_json_unescape(v, len, out);
+			event_trim(s->ctx.ev, out, len);
+			v = out;
+		}
+		return decode_json_store(s, n, v, len);
+	case '{':
+		if (decode_json_store(s, n, NULL, 0) == -1)
+			return -1;
+		if (plen == SIZE_MAX)
+			return DECODE_JSON_SKIP(simd, s);
+		return DECODE_JSON_OBJECT(simd, s, plen);
+	case '[':
+		if (decode_json_store(s, n, NULL, 0) == -1)
+			return -1;
+		return DECODE_JSON_SKIP(simd, s);
+	case 't':
+		if (decode_json_literal(s, "true") == -1)
+			return -1;
+		return decode_json_store(s, n, "true", 4);
+	case 'f':
+		if (decode_json_literal(s, "false") == -1)
+			return -1;
+		return decode_json_store(s, n, "false", 5);
+	case 'n':
+		if (decode_json_literal(s, "null") == -1)
+			return -1;
+		return decode_json_store(s, n, NULL, 0);
+	default:
+		if (decode_json_number(s) == -1)
+			return -1;
+		return decode_json_store(s, n, start, (size_t)(s->p - start));
+	}
+}
+
+/*
  * An object at s->p whose own path is s->path[0..plen) (plen 0 for the
  * top level).  Objects whose keys can name nothing (paths too long,
- * objects inside arrays, decode_jname.sub 0) go to decode_json_skip().
+ * objects inside arrays, decode_jname.sub 0) go to decode_json_skip_in().
  */
-static int
-decode_json_object(struct decode_json *s, size_t plen)
+static DECODE_JSON_INLINE int
+decode_json_object_in(struct decode_json *s, size_t plen, const bool simd)
 {
 	struct decode_jname	 n;
 	const char		*k;
@@ -331,7 +527,7 @@ decode_json_object(struct decode_json *s, size_t plen)
 	for (;;) {
 		if (s->p >= s->end || *s->p != '"')
 			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
-		if (decode_json_string(s, &k, &klen, &esc) == -1)
+		if (decode_json_string(s, &k, &klen, &esc, simd) == -1)
 			return -1;
 		n.id = n.map = -1;
 		n.sub = 0;
@@ -360,7 +556,7 @@ decode_json_object(struct decode_json *s, size_t plen)
 		s->p++;
 		decode_json_ws(s);
 		if (decode_json_value(s, n.sub ? off : SIZE_MAX,
-		    decode_jname_wanted(&n) ? &n : NULL) == -1)
+		    decode_jname_wanted(&n) ? &n : NULL, simd) == -1)
 			return -1;
 		decode_json_ws(s);
 		if (s->p < s->end && *s->p == ',') {
@@ -377,143 +573,52 @@ decode_json_object(struct decode_json *s, size_t plen)
 	}
 }
 
-/*
- * Validates the value at s->p exactly as decode_json_value() would, with
- * the same errors at the same places, and moves past it, storing
- * nothing: for arrays, and for objects below which no key can name
- * anything (decode_jname.sub), such as Winlogbeat's "agent" or "host".
- */
+/* The portable copies of the two recursive functions. */
 static int
-decode_json_skip(struct decode_json *s)
+decode_json_object_generic(struct decode_json *s, size_t plen)
 {
-	const char	*v;
-	size_t		 len;
-	bool		 esc, obj;
+	return decode_json_object_in(s, plen, false);
+}
 
-	if (s->p >= s->end)
-		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
-	switch (*s->p) {
-	case '"':
-		return decode_json_string(s, &v, &len, &esc);
-	case '{':
-	case '[':
-		break;
-	case 't':
-		return decode_json_literal(s, "true");
-	case 'f':
-		return decode_json_literal(s, "false");
-	case 'n':
-		return decode_json_literal(s, "null");
-	default:
-		return decode_json_number(s);
-	}
-	obj = *s->p == '{';
-	if (++s->depth > s->max_depth)
-		return decode_json_fail(s, DECODE_ERR_JSON_DEPTH);
-	s->p++;
-	decode_json_ws(s);
-	if (s->p < s->end && *s->p == (obj ? '}' : ']')) {
-		s->p++;
-		s->depth--;
-		return 0;
-	}
-	for (;;) {
-		if (obj) {
-			if (s->p >= s->end || *s->p != '"')
-				return decode_json_fail(s,
-				    DECODE_ERR_JSON_SYNTAX);
-			if (decode_json_string(s, &v, &len, &esc) == -1)
-				return -1;
-			decode_json_ws(s);
-			if (s->p >= s->end || *s->p != ':')
-				return decode_json_fail(s,
-				    DECODE_ERR_JSON_SYNTAX);
-			s->p++;
-			decode_json_ws(s);
-		}
-		if (decode_json_skip(s) == -1)
-			return -1;
-		decode_json_ws(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			decode_json_ws(s);
-			continue;
-		}
-		if (s->p < s->end && *s->p == (obj ? '}' : ']')) {
-			s->p++;
-			s->depth--;
-			return 0;
-		}
-		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
-	}
+static int
+decode_json_skip_generic(struct decode_json *s)
+{
+	return decode_json_skip_in(s, false);
+}
+
+#ifdef DECODE_JSON_AVX2
+/* The same, built for AVX2: strings are scanned 32 bytes a step. */
+__attribute__((target("avx2")))
+static int
+decode_json_object_avx2(struct decode_json *s, size_t plen)
+{
+	return decode_json_object_in(s, plen, true);
+}
+
+__attribute__((target("avx2")))
+static int
+decode_json_skip_avx2(struct decode_json *s)
+{
+	return decode_json_skip_in(s, true);
+}
+#endif
+
+void
+decode_json_set_simd(bool on)
+{
+	decode_json_simd = on;
 }
 
 /*
- * The value at s->p, whose key path is s->path[0..plen) (SIZE_MAX: no
- * key below it can name anything).  n is the resolved name when the
- * value is wanted, else NULL.
+ * The AVX2 copy is chosen once per document, where the CPU has it and
+ * tests have not switched it off.
  */
-static int
-decode_json_value(struct decode_json *s, size_t plen,
-    const struct decode_jname *n)
-{
-	const char	*v, *start;
-	char		*out;
-	size_t		 len;
-	bool		 esc;
-
-	if (s->p >= s->end)
-		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
-	start = s->p;
-	switch (*s->p) {
-	case '"':
-		if (decode_json_string(s, &v, &len, &esc) == -1)
-			return -1;
-		if (n == NULL)
-			return 0;
-		if (esc && len > 0) {
-			if ((out = event_alloc(s->ctx.ev, len)) == NULL)
-				return decode_json_fail(s,
-				    DECODE_ERR_TOO_LARGE);
-			len = decode_json_unescape(v, len, out);
-			event_trim(s->ctx.ev, out, len);
-			v = out;
-		}
-		return decode_json_store(s, n, v, len);
-	case '{':
-		if (decode_json_store(s, n, NULL, 0) == -1)
-			return -1;
-		if (plen == SIZE_MAX)
-			return decode_json_skip(s);
-		return decode_json_object(s, plen);
-	case '[':
-		if (decode_json_store(s, n, NULL, 0) == -1)
-			return -1;
-		return decode_json_skip(s);
-	case 't':
-		if (decode_json_literal(s, "true") == -1)
-			return -1;
-		return decode_json_store(s, n, "true", 4);
-	case 'f':
-		if (decode_json_literal(s, "false") == -1)
-			return -1;
-		return decode_json_store(s, n, "false", 5);
-	case 'n':
-		if (decode_json_literal(s, "null") == -1)
-			return -1;
-		return decode_json_store(s, n, NULL, 0);
-	default:
-		if (decode_json_number(s) == -1)
-			return -1;
-		return decode_json_store(s, n, start, (size_t)(s->p - start));
-	}
-}
-
 enum decode_error
 decode_json(const char *buf, size_t len, const struct decode_limits *lim,
     struct event *ev)
 {
 	struct decode_json	 s;
+	int			 r;
 
 	s.p = buf;
 	s.end = buf + len;
@@ -526,7 +631,13 @@ decode_json(const char *buf, size_t len, const struct decode_limits *lim,
 		return DECODE_ERR_EMPTY;
 	if (*s.p != '{')
 		return DECODE_ERR_JSON_SYNTAX;
-	if (decode_json_object(&s, 0) == -1)
+#ifdef DECODE_JSON_AVX2
+	if (decode_json_simd && __builtin_cpu_supports("avx2"))
+		r = decode_json_object_avx2(&s, 0);
+	else
+#endif
+		r = decode_json_object_generic(&s, 0);
+	if (r == -1)
 		return s.err;
 	decode_json_ws(&s);
 	if (s.p != s.end)

@@ -15,18 +15,21 @@
  * connection normalises to the same fields, the real AgentTesla XML
  * record and the 615 real OTRF records decode, the fast JSON scanner and
  * the json-c reference agree field for field (real records, fixtures and
- * a table of tricky inputs), and malformed JSON and XML are refused with
+ * a table of tricky inputs, generated streams of every JSON shape), with
+ * both copies of the fast scanner (portable and AVX2), and malformed JSON and XML are refused with
  * the right reason.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <criterion/criterion.h>
 
 #include "decode.h"
 #include "event.h"
+#include "syslog.h"
 
 #define ARENA		65536
 #define OTRF		"otrf_security_datasets_sysmon_eid3/" \
@@ -132,21 +135,31 @@ expect_same_fields(const struct event *a, const struct event *b,
 	    event_shape_name(a->shape), event_shape_name(b->shape));
 }
 
-/* Runs both JSON decoders on buf and requires the same outcome. */
+/*
+ * Runs both JSON decoders on buf and requires the same outcome, the fast
+ * one three times: its portable copy, then its AVX2 copy (the portable
+ * one again where the CPU lacks AVX2) twice, so that keys are met both
+ * before and after the per-thread tables have seen them.  ev holds the
+ * last fast result.
+ */
 static enum decode_error
 differential(const char *buf, size_t len, const struct decode_limits *l,
     const char *ctx)
 {
 	enum decode_error	 e1, e2;
+	int			 run;
 
-	event_reset(&ev);
-	event_reset(&ev2);
-	e1 = decode_json(buf, len, l, &ev);
-	e2 = decode_json_ref(buf, len, l, &ev2);
-	cr_expect_eq(e1, e2, "%s: fast %s, ref %s", ctx, decode_error_name(e1),
-	    decode_error_name(e2));
-	if (e1 == DECODE_OK && e2 == DECODE_OK)
-		expect_same_fields(&ev, &ev2, ctx);
+	for (run = 0; run < 3; run++) {
+		decode_json_set_simd(run > 0);
+		event_reset(&ev);
+		event_reset(&ev2);
+		e1 = decode_json(buf, len, l, &ev);
+		e2 = decode_json_ref(buf, len, l, &ev2);
+		cr_expect_eq(e1, e2, "%s (run %d): fast %s, ref %s", ctx, run,
+		    decode_error_name(e1), decode_error_name(e2));
+		if (e1 == DECODE_OK && e2 == DECODE_OK)
+			expect_same_fields(&ev, &ev2, ctx);
+	}
 	return e1;
 }
 
@@ -813,35 +826,99 @@ Test(decode, skipped_objects_follow_the_registry_and_stay_exact)
 }
 
 /*
- * The eight-bytes-at-a-time string scan: a quote, a backslash or a
- * control character at every offset of a long string is found where it
- * is, and bytes above 0x7f are plain.
+ * The string scans (eight bytes a step, and 32 with AVX2): a quote, a
+ * backslash or a control character at every offset of a long string is
+ * found where it is, bytes 0x20, 0x7f and above 0x7f are plain, and 0x1f
+ * is not.  Run with and without padding after the string, so that it is
+ * both far from and within 32 bytes of the end of the buffer.
  */
 Test(decode, string_scan_finds_every_special_byte)
 {
-	char		 doc[128], want[64];
+	static const char pad[] = ",\"Computer\":\"0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef0123456789abcdef\"";
+	char		 doc[256], want[80];
 	const char	*v;
-	size_t		 len, at;
-	int		 n;
+	size_t		 len, at, head;
+	int		 n, simd, tail;
 
-	for (at = 0; at < 40; at++) {
+	head = strlen("{\"EventCode\":\"1\",\"Image\":\"");
+	for (simd = 0; simd < 2; simd++)
+	for (tail = 0; tail < 2; tail++)
+	for (at = 0; at < 70; at++) {
+		decode_json_set_simd(simd);
 		memset(want, 'a', sizeof(want));
+		want[(at + 3) % 70] = ' ';
+		want[(at + 5) % 70] = '\x7f';
 		want[at] = '\xc3';
 		want[at + 1] = '\xa9';
-		want[41] = '\0';
+		want[71] = '\0';
 		n = snprintf(doc, sizeof(doc), "{\"EventCode\":\"1\","
-		    "\"Image\":\"%.*s\\\\%s\"}", (int)at, want, want + at);
+		    "\"Image\":\"%.*s\\\\%s\"%s}", (int)at, want, want + at,
+		    tail ? pad : "");
+		cr_assert_lt(n, (int)sizeof(doc));
 		event_reset(&ev);
 		cr_assert_eq(decode_json(doc, (size_t)n, &lim, &ev),
-		    DECODE_OK, "at %zu", at);
+		    DECODE_OK, "simd %d tail %d at %zu", simd, tail, at);
 		cr_assert(event_get(&ev, EVENT_F_IMAGE, &v, &len));
-		cr_assert_eq(len, 42, "at %zu: %zu", at, len);
+		cr_assert_eq(len, 72, "at %zu: %zu", at, len);
 		cr_assert_eq(v[at], '\\', "at %zu", at);
 		/* the byte after the escaped backslash */
-		doc[strlen("{\"EventCode\":\"1\",\"Image\":\"") + at + 2] =
-		    '\x01';
+		doc[head + at + 2] = '\x1f';
 		event_reset(&ev);
 		cr_assert_eq(decode_json(doc, (size_t)n, &lim, &ev),
 		    DECODE_ERR_JSON_SYNTAX, "control byte at %zu", at);
+		/* a quote there ends the string early: bad JSON after it */
+		doc[head + at + 2] = '"';
+		event_reset(&ev);
+		cr_assert_eq(decode_json(doc, (size_t)n, &lim, &ev),
+		    DECODE_ERR_JSON_SYNTAX, "quote at %zu", at);
 	}
+	decode_json_set_simd(true);
+}
+
+/*
+ * Streams of every JSON shape from bench/hecsentry-gen (the XML lines are
+ * skipped): the fast decoder, portable and AVX2, cold and warm, agrees
+ * with json-c on every payload.  Several seeds and shapes interleaved,
+ * so that the per-thread tables see keys in changing orders.
+ */
+Test(decode, generated_streams_agree_with_reference)
+{
+	static const char *shapes[] = { "mix", "winlogbeat", "ecs", "nxlog",
+	    "flat" };
+	const char		*bin = getenv("BENCHBIN");
+	const char		*reason;
+	struct syslog_msg	 m;
+	char			 gen[1024], cmd[1200], ctx[64];
+	char			*line = NULL;
+	size_t			 cap = 0, i, n = 0;
+	ssize_t			 len;
+	FILE			*f;
+
+	snprintf(gen, sizeof(gen), "%s/hecsentry-gen", bin != NULL ? bin :
+	    "bench");
+	if (access(gen, X_OK) == -1)
+		cr_skip_test("no %s: build the bench tools", gen);
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		snprintf(cmd, sizeof(cmd), "'%s' -n 600 --shape %s --framing lf "
+		    "--hits 0.05 --keys 50 --seed %zu 2>/dev/null", gen,
+		    shapes[i], i + 11);
+		cr_assert_not_null(f = popen(cmd, "r"), "%s", cmd);
+		while ((len = getline(&line, &cap, f)) > 0) {
+			if (line[len - 1] == '\n')
+				len--;
+			cr_assert_eq(syslog_parse(line, (size_t)len, 0, &m,
+			    &reason), 0, "%s: %.*s", reason, (int)len, line);
+			if (m.msg_len == 0 || m.msg[0] != '{')
+				continue;
+			snprintf(ctx, sizeof(ctx), "%s line %zu", shapes[i], n);
+			cr_expect_eq(differential(m.msg, m.msg_len, &lim, ctx),
+			    DECODE_OK, "%s", ctx);
+			n++;
+		}
+		cr_assert_eq(pclose(f), 0, "%s", cmd);
+	}
+	free(line);
+	decode_json_set_simd(true);
+	cr_expect_gt(n, 2500);
 }
