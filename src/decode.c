@@ -296,10 +296,12 @@ decode_jctx_resolve(struct decode_jctx *c, const char *path, size_t len,
 
 	n->id = n->map = -1;
 	n->sub = 0;
+	n->seen = 0;
 	if (len > DECODE_PATH_MAX)
 		return;
 	if (len == 0 || len > DECODE_MEMO_KEYMAX) {
 		decode_resolve_path(path, len, n, &seen);
+		n->seen = seen;
 		c->seen |= seen;
 		return;
 	}
@@ -320,11 +322,13 @@ decode_jctx_resolve(struct decode_jctx *c, const char *path, size_t len,
 			n->id = m->id;
 			n->map = m->map;
 			n->sub = (m->seen & DECODE_MEMO_SUB) != 0;
-			c->seen |= m->seen & ~DECODE_MEMO_SUB;
+			n->seen = m->seen & ~DECODE_MEMO_SUB;
+			c->seen |= n->seen;
 			return;
 		}
 	}
 	decode_resolve_path(path, len, n, &seen);
+	n->seen = seen;
 	c->seen |= seen;
 	if (k == DECODE_MEMO_PROBES)
 		return;

@@ -98,6 +98,7 @@ struct decode_jname {
 	int		 map;		/* mapping table index, or -1 */
 	int		 sub;		/* 1: keys below the path may name
 					   a field, 0: none can */
+	unsigned	 seen;		/* shape-rule bits the path sets */
 };
 
 struct decode_jctx {

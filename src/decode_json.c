@@ -44,22 +44,80 @@
 #define DECODE_JSON_INLINE	inline
 #endif
 
+/*
+ * Key prediction: what a key resolved to (decode_jctx_resolve()) is
+ * remembered per thread under the object it was met in and its raw
+ * bytes, so that the next document from the same forwarder names its
+ * keys with one hash and one short compare, without building the dotted
+ * path.  An object is known by the generation of the entry that named
+ * its own key: an entry's path is its parent's path, a dot and its key,
+ * and generations are never reused, so equal generations mean equal
+ * paths.  The table is fixed (two slots per hash, the older one
+ * replaced): keys an attacker invents evict others but grow nothing.  It
+ * is emptied when the field registry grew, as the memo of decode.c is.
+ * Keys with escapes or longer than a slot, and keys within a slot of
+ * the end of the buffer, are resolved as before.
+ */
+#define DECODE_PRED_SLOTS	512	/* power of two */
+#define DECODE_PRED_BITS	9	/* log2(DECODE_PRED_SLOTS) */
+#define DECODE_PRED_KEYMAX	32	/* longest key predicted */
+#define DECODE_PRED_TOP		1	/* generation of the top level */
+
+struct decode_pred {
+	char		 key[DECODE_PRED_KEYMAX]; /* raw key, zero padded */
+	uint64_t	 pgen;		/* object met in; 0: slot free */
+	uint64_t	 gen;		/* names this entry's path */
+	int16_t		 id;		/* decode_jname.id */
+	int8_t		 map;		/* decode_jname.map */
+	uint8_t		 sub;		/* decode_jname.sub */
+	uint8_t		 seen;		/* decode_jname.seen */
+	uint8_t		 klen;		/* bytes of key */
+};
+
+static _Thread_local struct decode_pred
+		 decode_pred[DECODE_PRED_SLOTS];	/* the table */
+static _Thread_local uint64_t
+		 decode_pred_gen = DECODE_PRED_TOP;	/* last given */
+static _Thread_local int
+		 decode_pred_nfields;	/* registry size it is for */
+
+_Static_assert(EVENT_MAX_FIELDS <= INT16_MAX && DECODE_MAP_MAX <= INT8_MAX,
+    "decode_pred fields too narrow");
+
+/*
+ * An object being walked.  Its dotted path is written into
+ * decode_json.path only when a key below it needs resolving: the frames
+ * of the enclosing objects say how.
+ */
+struct decode_json_frame {
+	struct decode_json_frame *up;	/* enclosing object; NULL: top */
+	const char	*key;		/* its raw key in the input */
+	size_t		 klen;		/* bytes of key */
+	size_t		 plen;		/* bytes of its dotted path */
+	uint64_t	 gen;		/* decode_pred.gen; 0: unpredictable */
+	bool		 esc;		/* key holds escapes */
+	bool		 built;		/* decode_json.path holds its path */
+};
+
 struct decode_json {
 	const char		*p;	/* next byte */
 	const char		*end;	/* one past the last byte */
 	int			 depth;	/* open objects and arrays */
 	int			 max_depth; /* limit on depth */
 	enum decode_error	 err;	/* first error */
+	struct decode_pred	*pred;	/* this thread's decode_pred */
 	struct decode_jctx	 ctx;	/* naming rules and aliases */
 	char			 path[DECODE_PATH_MAX + 1]; /* dotted path */
 };
 
 static bool	 decode_json_simd = true;	/* off only in tests */
 
-static int	decode_json_object_generic(struct decode_json *, size_t);
+static int	decode_json_object_generic(struct decode_json *,
+		    struct decode_json_frame *);
 static int	decode_json_skip_generic(struct decode_json *);
 #ifdef DECODE_JSON_AVX2
-static int	decode_json_object_avx2(struct decode_json *, size_t);
+static int	decode_json_object_avx2(struct decode_json *,
+		    struct decode_json_frame *);
 static int	decode_json_skip_avx2(struct decode_json *);
 #endif
 
@@ -167,16 +225,16 @@ decode_json_skip_plain_avx2(const char *p, const char *end)
 #define DECODE_JSON_SKIP_PLAIN(simd, p, end)				\
 	((simd) ? decode_json_skip_plain_avx2((p), (end)) :		\
 	    decode_json_skip_plain((p), (end)))
-#define DECODE_JSON_OBJECT(simd, s, plen)				\
-	((simd) ? decode_json_object_avx2((s), (plen)) :		\
-	    decode_json_object_generic((s), (plen)))
+#define DECODE_JSON_OBJECT(simd, s, f)					\
+	((simd) ? decode_json_object_avx2((s), (f)) :			\
+	    decode_json_object_generic((s), (f)))
 #define DECODE_JSON_SKIP(simd, s)					\
 	((simd) ? decode_json_skip_avx2(s) : decode_json_skip_generic(s))
 #else
 #define DECODE_JSON_SKIP_PLAIN(simd, p, end)				\
 	decode_json_skip_plain((p), (end))
-#define DECODE_JSON_OBJECT(simd, s, plen)				\
-	decode_json_object_generic((s), (plen))
+#define DECODE_JSON_OBJECT(simd, s, f)					\
+	decode_json_object_generic((s), (f))
 #define DECODE_JSON_SKIP(simd, s)	decode_json_skip_generic(s)
 #endif
 
@@ -356,15 +414,157 @@ decode_json_literal(struct decode_json *s, const char *lit)
 	return 0;
 }
 
-static int
+/*
+ * Stores the value of a wanted key (n NULL: not wanted).  A name with no
+ * alias goes straight to the event.
+ */
+static DECODE_JSON_INLINE int
 decode_json_store(struct decode_json *s, const struct decode_jname *n,
     const char *v, size_t len)
 {
 	if (n == NULL)
 		return 0;
+	if (n->map == -1) {
+		if (event_set_ref(s->ctx.ev, n->id, v, len) == -1)
+			return decode_json_fail(s, DECODE_ERR_TOO_LARGE);
+		return 0;
+	}
 	if (decode_jctx_store(&s->ctx, n, v, len) == -1)
 		return decode_json_fail(s, DECODE_ERR_TOO_LARGE);
 	return 0;
+}
+
+/* The slot of a key met in the object of generation pgen. */
+static inline uint32_t
+decode_pred_hash(const char *k, size_t klen, uint64_t pgen)
+{
+	uint64_t	 w0 = 0, w1 = 0, h;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(&w0, k, 8);
+	if (klen < 8)
+		w0 &= ((uint64_t)1 << (klen * 8)) - 1;
+#else
+	memcpy(&w0, k, klen < 8 ? klen : 8);
+#endif
+	if (klen > 8)
+		memcpy(&w1, k + klen - 8, 8);
+	h = (w0 ^ pgen ^ (uint64_t)klen << 56) * 0x9e3779b97f4a7c15ULL;
+	h = (h ^ (h >> 29) ^ w1) * 0xc2b2ae3d27d4eb4fULL;
+	return (uint32_t)(h >> (64 - DECODE_PRED_BITS));
+}
+
+/*
+ * Whether the klen bytes at k are e's key.  k has DECODE_PRED_KEYMAX
+ * readable bytes, and klen is at most that.
+ */
+static inline bool
+decode_pred_eq(const struct decode_pred *e, const char *k, size_t klen)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t	 a, b;
+	size_t		 i;
+
+	for (i = 0; i + 8 <= klen; i += 8) {
+		memcpy(&a, k + i, 8);
+		memcpy(&b, e->key + i, 8);
+		if (a != b)
+			return false;
+	}
+	if (i == klen)
+		return true;
+	memcpy(&a, k + i, 8);
+	memcpy(&b, e->key + i, 8);
+	return ((a ^ b) & (((uint64_t)1 << ((klen - i) * 8)) - 1)) == 0;
+#else
+	return memcmp(k, e->key, klen) == 0;
+#endif
+}
+
+#ifdef DECODE_JSON_AVX2
+__attribute__((target("avx2")))
+static inline bool
+decode_pred_eq_avx2(const struct decode_pred *e, const char *k, size_t klen)
+{
+	uint32_t	 m;
+
+	m = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+	    _mm256_loadu_si256((const __m256i *)(const void *)k),
+	    _mm256_loadu_si256((const __m256i *)(const void *)e->key)));
+	return (~m & (uint32_t)(((uint64_t)1 << klen) - 1)) == 0;
+}
+#define DECODE_PRED_EQ(simd, e, k, klen)				\
+	((simd) ? decode_pred_eq_avx2((e), (k), (klen)) :		\
+	    decode_pred_eq((e), (k), (klen)))
+#else
+#define DECODE_PRED_EQ(simd, e, k, klen)	decode_pred_eq((e), (k), (klen))
+#endif
+
+/* Writes f's dotted path into s->path, and those of its parents first. */
+static void
+decode_json_build(struct decode_json *s, struct decode_json_frame *f)
+{
+	struct decode_json_frame	*up = f->up;
+	size_t				 off;
+
+	if (f->built)
+		return;
+	decode_json_build(s, up);
+	off = up->plen == 0 ? 0 : up->plen + 1;
+	if (up->plen != 0)
+		s->path[up->plen] = '.';
+	if (f->esc)
+		(void)decode_json_unescape(f->key, f->klen, s->path + off);
+	else
+		memcpy(s->path + off, f->key, f->klen);
+	f->built = true;
+}
+
+/*
+ * Resolves a key of f that was not predicted: builds its dotted path
+ * (unescaped; longer than DECODE_PATH_MAX names nothing) and asks
+ * decode_jctx_resolve().  slot is the key's decode_pred_hash(), or -1
+ * when it cannot be predicted.  Returns the generation of the entry
+ * written for it, or 0 when none was.
+ */
+static uint64_t
+decode_json_resolve_key(struct decode_json *s, struct decode_json_frame *f,
+    const char *k, size_t klen, bool esc, int slot, struct decode_jname *n)
+{
+	struct decode_pred	*e, *alt;
+	size_t			 off, need;
+
+	n->id = n->map = -1;
+	n->sub = 0;
+	n->seen = 0;
+	off = f->plen == 0 ? 0 : f->plen + 1;
+	need = esc ? decode_json_unescape(k, klen, NULL) : klen;
+	if (off + need <= DECODE_PATH_MAX) {
+		decode_json_build(s, f);
+		if (f->plen != 0)
+			s->path[f->plen] = '.';
+		if (esc)
+			(void)decode_json_unescape(k, klen, s->path + off);
+		else
+			memcpy(s->path + off, k, klen);
+		decode_jctx_resolve(&s->ctx, s->path, off + need, n);
+	}
+	if (slot == -1)
+		return 0;
+	e = &s->pred[slot];
+	alt = &s->pred[slot ^ 1];
+	if (e->pgen != 0 && (alt->pgen == 0 || alt->gen < e->gen))
+		e = alt;
+	memset(e->key, 0, sizeof(e->key));
+	memcpy(e->key, k, klen);
+	e->pgen = f->gen;
+	e->gen = ++decode_pred_gen;
+	e->id = (int16_t)n->id;
+	e->map = (int8_t)n->map;
+	e->sub = (uint8_t)n->sub;
+	e->seen = (uint8_t)n->seen;
+	e->klen = (uint8_t)klen;
+	return e->gen;
 }
 
 /*
@@ -442,12 +642,12 @@ decode_json_skip_in(struct decode_json *s, const bool simd)
 }
 
 /*
- * The value at s->p, whose key path is s->path[0..plen) (SIZE_MAX: no
- * key below it can name anything).  n is the resolved name when the
- * value is wanted, else NULL.
+ * The value at s->p.  f is the frame to walk it with when it is an
+ * object below which a key can name something, else NULL; n is the
+ * resolved name when the value is wanted, else NULL.
  */
 static DECODE_JSON_INLINE int
-decode_json_value(struct decode_json *s, size_t plen,
+decode_json_value(struct decode_json *s, struct decode_json_frame *f,
     const struct decode_jname *n, const bool simd)
 {
 	const char	*v, *start;
@@ -476,9 +676,9 @@ decode_json_value(struct decode_json *s, size_t plen,
 	case '{':
 		if (decode_json_store(s, n, NULL, 0) == -1)
 			return -1;
-		if (plen == SIZE_MAX)
+		if (f == NULL)
 			return DECODE_JSON_SKIP(simd, s);
-		return DECODE_JSON_OBJECT(simd, s, plen);
+		return DECODE_JSON_OBJECT(simd, s, f);
 	case '[':
 		if (decode_json_store(s, n, NULL, 0) == -1)
 			return -1;
@@ -503,17 +703,23 @@ decode_json_value(struct decode_json *s, size_t plen,
 }
 
 /*
- * An object at s->p whose own path is s->path[0..plen) (plen 0 for the
- * top level).  Objects whose keys can name nothing (paths too long,
- * objects inside arrays, decode_jname.sub 0) go to decode_json_skip_in().
+ * The object at s->p, walked with frame f: every key is resolved
+ * (predicted, or by decode_json_resolve_key()), and objects below which
+ * a key can name something are walked in turn; the others, and arrays,
+ * go to decode_json_skip_in().
  */
 static DECODE_JSON_INLINE int
-decode_json_object_in(struct decode_json *s, size_t plen, const bool simd)
+decode_json_object_in(struct decode_json *s, struct decode_json_frame *f,
+    const bool simd)
 {
-	struct decode_jname	 n;
-	const char		*k;
-	size_t			 klen, off, need;
-	bool			 esc;
+	struct decode_json_frame	 c;
+	struct decode_jname		 n;
+	const struct decode_pred	*e;
+	const char			*k;
+	size_t				 klen;
+	uint64_t			 gen;
+	int				 slot;
+	bool				 esc;
 
 	if (++s->depth > s->max_depth)
 		return decode_json_fail(s, DECODE_ERR_JSON_DEPTH);
@@ -529,33 +735,45 @@ decode_json_object_in(struct decode_json *s, size_t plen, const bool simd)
 			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
 		if (decode_json_string(s, &k, &klen, &esc, simd) == -1)
 			return -1;
-		n.id = n.map = -1;
-		n.sub = 0;
-		off = SIZE_MAX;
-		if (plen != SIZE_MAX) {
-			off = plen == 0 ? 0 : plen + 1;
-			need = esc ? decode_json_unescape(k, klen, NULL) :
-			    klen;
-			if (off + need > DECODE_PATH_MAX)
-				off = SIZE_MAX;
+		e = NULL;
+		slot = -1;
+		if (f->gen != 0 && !esc && klen <= DECODE_PRED_KEYMAX &&
+		    s->end - k >= DECODE_PRED_KEYMAX) {
+			slot = (int)decode_pred_hash(k, klen, f->gen);
+			e = &s->pred[slot];
+			if (e->pgen != f->gen || e->klen != klen ||
+			    !DECODE_PRED_EQ(simd, e, k, klen)) {
+				e = &s->pred[slot ^ 1];
+				if (e->pgen != f->gen || e->klen != klen ||
+				    !DECODE_PRED_EQ(simd, e, k, klen))
+					e = NULL;
+			}
 		}
-		if (off != SIZE_MAX) {
-			if (plen != 0)
-				s->path[plen] = '.';
-			if (esc)
-				(void)decode_json_unescape(k, klen,
-				    s->path + off);
-			else
-				memcpy(s->path + off, k, klen);
-			off += need;
-			decode_jctx_resolve(&s->ctx, s->path, off, &n);
-		}
+		if (e != NULL) {
+			n.id = e->id;
+			n.map = e->map;
+			n.sub = e->sub;
+			s->ctx.seen |= e->seen;
+			gen = e->gen;
+		} else
+			gen = decode_json_resolve_key(s, f, k, klen, esc, slot,
+			    &n);
 		decode_json_ws(s);
 		if (s->p >= s->end || *s->p != ':')
 			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
 		s->p++;
 		decode_json_ws(s);
-		if (decode_json_value(s, n.sub ? off : SIZE_MAX,
+		if (n.sub) {
+			c.up = f;
+			c.key = k;
+			c.klen = klen;
+			c.esc = esc;
+			c.plen = (f->plen == 0 ? 0 : f->plen + 1) +
+			    (esc ? decode_json_unescape(k, klen, NULL) : klen);
+			c.gen = gen;
+			c.built = e == NULL;
+		}
+		if (decode_json_value(s, n.sub ? &c : NULL,
 		    decode_jname_wanted(&n) ? &n : NULL, simd) == -1)
 			return -1;
 		decode_json_ws(s);
@@ -575,9 +793,10 @@ decode_json_object_in(struct decode_json *s, size_t plen, const bool simd)
 
 /* The portable copies of the two recursive functions. */
 static int
-decode_json_object_generic(struct decode_json *s, size_t plen)
+decode_json_object_generic(struct decode_json *s,
+    struct decode_json_frame *f)
 {
-	return decode_json_object_in(s, plen, false);
+	return decode_json_object_in(s, f, false);
 }
 
 static int
@@ -590,9 +809,9 @@ decode_json_skip_generic(struct decode_json *s)
 /* The same, built for AVX2: strings are scanned 32 bytes a step. */
 __attribute__((target("avx2")))
 static int
-decode_json_object_avx2(struct decode_json *s, size_t plen)
+decode_json_object_avx2(struct decode_json *s, struct decode_json_frame *f)
 {
-	return decode_json_object_in(s, plen, true);
+	return decode_json_object_in(s, f, true);
 }
 
 __attribute__((target("avx2")))
@@ -617,14 +836,23 @@ enum decode_error
 decode_json(const char *buf, size_t len, const struct decode_limits *lim,
     struct event *ev)
 {
-	struct decode_json	 s;
-	int			 r;
+	struct decode_json		 s;
+	struct decode_json_frame	 top;
+	int				 r;
 
 	s.p = buf;
 	s.end = buf + len;
 	s.depth = 0;
 	s.max_depth = lim != NULL ? lim->max_depth : 64;
 	s.err = DECODE_OK;
+	if (decode_pred_nfields != event_field_count()) {
+		memset(decode_pred, 0, sizeof(decode_pred));
+		decode_pred_nfields = event_field_count();
+	}
+	s.pred = decode_pred;
+	memset(&top, 0, sizeof(top));
+	top.gen = DECODE_PRED_TOP;
+	top.built = true;
 	decode_jctx_init(&s.ctx, ev);
 	decode_json_ws(&s);
 	if (s.p >= s.end)
@@ -633,10 +861,10 @@ decode_json(const char *buf, size_t len, const struct decode_limits *lim,
 		return DECODE_ERR_JSON_SYNTAX;
 #ifdef DECODE_JSON_AVX2
 	if (decode_json_simd && __builtin_cpu_supports("avx2"))
-		r = decode_json_object_avx2(&s, 0);
+		r = decode_json_object_avx2(&s, &top);
 	else
 #endif
-		r = decode_json_object_generic(&s, 0);
+		r = decode_json_object_generic(&s, &top);
 	if (r == -1)
 		return s.err;
 	decode_json_ws(&s);

@@ -922,3 +922,98 @@ Test(decode, generated_streams_agree_with_reference)
 	decode_json_set_simd(true);
 	cr_expect_gt(n, 2500);
 }
+
+/*
+ * Key prediction (decode_json.c): keys are remembered under the object
+ * they were met in, so a key met again under another path, spelt with
+ * an escape, repeated, or under a path that grew too long must still
+ * resolve as decode_jctx_resolve() says.  Each document is decoded
+ * after the ones before it have filled the table.
+ */
+Test(decode, key_prediction_is_exact)
+{
+	static const char *docs[] = {
+		"{\"winlog\":{\"event_id\":3,\"event_data\":{\"Image\":\"a\","
+		    "\"User\":\"u\"}},\"process\":{\"executable\":\"e\"}}",
+		"{\"winlog\":{\"event_id\":3,\"event_data\":{\"User\":\"u\","
+		    "\"Image\":\"a\"}},\"process\":{\"executable\":\"e\"}}",
+		"{\"winlog\":{\"event_id\":3,\"x\":{\"Image\":\"no\"},"
+		    "\"event_data\":{\"Image\":\"yes\"}}}",
+		"{\"winlog\":{\"event_id\":3,\"event_dat\\u0061\":"
+		    "{\"Im\\u0061ge\":\"esc\"}}}",
+		"{\"winlog\":{\"event_id\":3,\"event_data\":{\"Image\":\"1\","
+		    "\"Image\":\"2\",\"Image\":null}}}",
+		"{\"winlog\":{\"event_id\":3},\"EventData\":{\"Image\":\"ed\"},"
+		    "\"process\":{\"executable\":\"e\"}}",
+		"{\"EventData\":{\"Image\":\"ed\"},\"winlog\":{\"event_id\":3,"
+		    "\"event_data\":{\"Image\":\"raw\"}}}",
+		"{\"\":{\"\":{\"EventCode\":3,\"Image\":\"deep\"}}}",
+		"{\"EventCode\":3,\"\":{\"Image\":\"top\"}}",
+		"{\"EventCode\":3,\"Image\":\"end\"}",
+		"{\"EventCode\":3,\"network\":{\"direction\":\"egress\"},"
+		    "\"winlog\":{}}",
+		"{\"EventCode\":3,\"network\":{\"direction\":\"ingress\"},"
+		    "\"winlog.\":{}}",
+	};
+	char		 doc[4096], ctx[32];
+	size_t		 i, len;
+	int		 round, k;
+
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+			snprintf(ctx, sizeof(ctx), "doc %zu round %d", i,
+			    round);
+			cr_expect_eq(differential(docs[i], strlen(docs[i]),
+			    &lim, ctx), DECODE_OK, "%s: %s", ctx, docs[i]);
+		}
+
+	/*
+	 * Below winlog.event_data every key is walked: short keys nested
+	 * until the path crosses DECODE_PATH_MAX, at every length.
+	 */
+	for (k = 1; k <= 32; k++) {
+		len = (size_t)snprintf(doc, sizeof(doc), "{\"winlog\":{"
+		    "\"event_id\":3,\"event_data\":{\"%.*s\":{", k,
+		    "pppppppppppppppppppppppppppppppp");
+		for (i = 0; i < 7; i++)
+			len += (size_t)snprintf(doc + len, sizeof(doc) - len,
+			    "\"Image\":\"%zu\",\"level%zu_abcdefghijklmnopqrstu"
+			    "vw\":{", i, i);
+		len += (size_t)snprintf(doc + len, sizeof(doc) - len,
+		    "\"Image\":\"last\",\"User\":\"u\"}}}}}}}}}}}");
+		cr_assert_lt(len, sizeof(doc));
+		snprintf(ctx, sizeof(ctx), "long path %d", k);
+		cr_expect_eq(differential(doc, len, &lim, ctx), DECODE_OK,
+		    "%s: %s", ctx, doc);
+	}
+}
+
+/*
+ * Thousands of distinct keys evict each other in the fixed table, and a
+ * known document is still decoded right afterwards.
+ */
+Test(decode, key_prediction_survives_many_keys)
+{
+	const char	*known = "{\"winlog\":{\"event_id\":3,\"event_data\":"
+	    "{\"Image\":\"a\",\"DestinationPort\":\"25\"}}}";
+	char		*doc;
+	size_t		 len = 0, cap = 200000;
+	int		 i;
+
+	cr_assert_not_null(doc = malloc(cap));
+	len += (size_t)snprintf(doc + len, cap - len,
+	    "{\"winlog\":{\"event_id\":3,\"event_data\":{");
+	for (i = 0; i < 5000; i++)
+		len += (size_t)snprintf(doc + len, cap - len,
+		    "\"k%d\":{\"Image\":%d},", i, i);
+	len += (size_t)snprintf(doc + len, cap - len, "\"Image\":\"b\"}}}");
+	cr_assert_lt(len, cap);
+	cr_expect_eq(differential(known, strlen(known), &lim, "before"),
+	    DECODE_OK);
+	cr_expect_eq(differential(doc, len, &lim, "many"), DECODE_OK);
+	expect_field(&ev, "Image", "b", "many");
+	cr_expect_eq(differential(known, strlen(known), &lim, "after"),
+	    DECODE_OK);
+	expect_field(&ev, "Image", "a", "after");
+	free(doc);
+}
