@@ -55,8 +55,9 @@
  * paths.  The table is fixed (two slots per hash, the older one
  * replaced): keys an attacker invents evict others but grow nothing.  It
  * is emptied when the field registry grew, as the memo of decode.c is.
- * Keys with escapes or longer than a slot, and keys within a slot of
- * the end of the buffer, are resolved as before.
+ * Keys with escapes or longer than a slot (and keys within 8 bytes of
+ * the end of the buffer, which only tiny documents have) are resolved as
+ * before.
  */
 #define DECODE_PRED_SLOTS	512	/* power of two */
 #define DECODE_PRED_BITS	9	/* log2(DECODE_PRED_SLOTS) */
@@ -137,6 +138,32 @@ decode_json_ws(struct decode_json *s)
 	while (s->p < s->end && (*s->p == ' ' || *s->p == '\t' ||
 	    *s->p == '\n' || *s->p == '\r'))
 		s->p++;
+}
+
+/* The blanks of RFC 8259 section 2, as labels of a switch. */
+#define DECODE_JSON_CASE_BLANK	case ' ': case '\t': case '\n': case '\r'
+
+/*
+ * Whether c is next, after any blanks (skipped).  Blanks are rare in
+ * forwarded JSON, so c is looked for first.
+ */
+static DECODE_JSON_INLINE bool
+decode_json_at(struct decode_json *s, char c)
+{
+	if (s->p < s->end && *s->p == c)
+		return true;
+	decode_json_ws(s);
+	return s->p < s->end && *s->p == c;
+}
+
+/* Moves past c and any blanks before it; false when c is not next. */
+static DECODE_JSON_INLINE bool
+decode_json_eat(struct decode_json *s, char c)
+{
+	if (!decode_json_at(s, c))
+		return false;
+	s->p++;
+	return true;
 }
 
 static int
@@ -313,19 +340,41 @@ decode_json_utf8(char *out, unsigned cp)
 }
 
 /*
- * Unescapes len raw bytes of a validated string into out, which has room
- * for len bytes (unescaping never grows a string), or only counts when
- * out is NULL.  A surrogate pair becomes one code point; a lone surrogate
- * becomes U+FFFD.  Returns the bytes written.
+ * Unescapes len raw bytes of a validated string into out, or only counts
+ * when out is NULL.  When wide, out has room for len bytes (unescaping
+ * never grows a string) and runs without a backslash are copied eight
+ * bytes at a time; else exactly the bytes returned are written.  A
+ * surrogate pair becomes one code point; a lone surrogate becomes
+ * U+FFFD.  Returns the bytes written.
  */
 static size_t
-decode_json_unescape(const char *in, size_t len, char *out)
+decode_json_unescape(const char *in, size_t len, char *out, bool wide)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t	 ones = 0x0101010101010101ULL;
+	const uint64_t	 high = 0x8080808080808080ULL;
+	uint64_t	 w, b, r;
+#endif
 	char		 tmp[4], c;
 	size_t		 i = 0, o = 0, n;
 	unsigned	 cp, lo;
 
 	while (i < len) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		/* o <= i, so out[o..o+8) is inside out[0..len). */
+		if (wide && len - i >= 8) {
+			memcpy(&w, in + i, 8);
+			b = w ^ (ones * '\\');
+			r = (b - ones) & ~b & high;
+			n = r == 0 ? 8 : (size_t)__builtin_ctzll(r) >> 3;
+			if (n > 0) {
+				memcpy(out + o, &w, 8);
+				i += n;
+				o += n;
+				continue;
+			}
+		}
+#endif
 		if (in[i] != '\\') {
 			if (out != NULL)
 				out[o] = in[i];
@@ -455,16 +504,19 @@ decode_pred_hash(const char *k, size_t klen, uint64_t pgen)
 }
 
 /*
- * Whether the klen bytes at k are e's key.  k has DECODE_PRED_KEYMAX
- * readable bytes, and klen is at most that.
+ * Whether the klen bytes at k are e's key; klen is at most
+ * DECODE_PRED_KEYMAX, and nothing at or past end is read.
  */
 static inline bool
-decode_pred_eq(const struct decode_pred *e, const char *k, size_t klen)
+decode_pred_eq(const struct decode_pred *e, const char *k, size_t klen,
+    const char *end)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	uint64_t	 a, b;
 	size_t		 i;
 
+	if (end - k < DECODE_PRED_KEYMAX)
+		return memcmp(k, e->key, klen) == 0;
 	for (i = 0; i + 8 <= klen; i += 8) {
 		memcpy(&a, k + i, 8);
 		memcpy(&b, e->key + i, 8);
@@ -484,20 +536,24 @@ decode_pred_eq(const struct decode_pred *e, const char *k, size_t klen)
 #ifdef DECODE_JSON_AVX2
 __attribute__((target("avx2")))
 static inline bool
-decode_pred_eq_avx2(const struct decode_pred *e, const char *k, size_t klen)
+decode_pred_eq_avx2(const struct decode_pred *e, const char *k, size_t klen,
+    const char *end)
 {
 	uint32_t	 m;
 
+	if (end - k < DECODE_PRED_KEYMAX)
+		return memcmp(k, e->key, klen) == 0;
 	m = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
 	    _mm256_loadu_si256((const __m256i *)(const void *)k),
 	    _mm256_loadu_si256((const __m256i *)(const void *)e->key)));
 	return (~m & (uint32_t)(((uint64_t)1 << klen) - 1)) == 0;
 }
-#define DECODE_PRED_EQ(simd, e, k, klen)				\
-	((simd) ? decode_pred_eq_avx2((e), (k), (klen)) :		\
-	    decode_pred_eq((e), (k), (klen)))
+#define DECODE_PRED_EQ(simd, e, k, klen, end)				\
+	((simd) ? decode_pred_eq_avx2((e), (k), (klen), (end)) :	\
+	    decode_pred_eq((e), (k), (klen), (end)))
 #else
-#define DECODE_PRED_EQ(simd, e, k, klen)	decode_pred_eq((e), (k), (klen))
+#define DECODE_PRED_EQ(simd, e, k, klen, end)				\
+	decode_pred_eq((e), (k), (klen), (end))
 #endif
 
 /* Writes f's dotted path into s->path, and those of its parents first. */
@@ -514,7 +570,8 @@ decode_json_build(struct decode_json *s, struct decode_json_frame *f)
 	if (up->plen != 0)
 		s->path[up->plen] = '.';
 	if (f->esc)
-		(void)decode_json_unescape(f->key, f->klen, s->path + off);
+		(void)decode_json_unescape(f->key, f->klen, s->path + off,
+		    false);
 	else
 		memcpy(s->path + off, f->key, f->klen);
 	f->built = true;
@@ -538,13 +595,14 @@ decode_json_resolve_key(struct decode_json *s, struct decode_json_frame *f,
 	n->sub = 0;
 	n->seen = 0;
 	off = f->plen == 0 ? 0 : f->plen + 1;
-	need = esc ? decode_json_unescape(k, klen, NULL) : klen;
+	need = esc ? decode_json_unescape(k, klen, NULL, false) : klen;
 	if (off + need <= DECODE_PATH_MAX) {
 		decode_json_build(s, f);
 		if (f->plen != 0)
 			s->path[f->plen] = '.';
 		if (esc)
-			(void)decode_json_unescape(k, klen, s->path + off);
+			(void)decode_json_unescape(k, klen, s->path + off,
+			    false);
 		else
 			memcpy(s->path + off, k, klen);
 		decode_jctx_resolve(&s->ctx, s->path, off + need, n);
@@ -580,9 +638,13 @@ decode_json_skip_in(struct decode_json *s, const bool simd)
 	size_t		 len;
 	bool		 esc, obj;
 
+again:
 	if (s->p >= s->end)
 		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
 	switch (*s->p) {
+	DECODE_JSON_CASE_BLANK:
+		decode_json_ws(s);
+		goto again;
 	case '"':
 		return decode_json_string(s, &v, &len, &esc, simd);
 	case '{':
@@ -601,39 +663,29 @@ decode_json_skip_in(struct decode_json *s, const bool simd)
 	if (++s->depth > s->max_depth)
 		return decode_json_fail(s, DECODE_ERR_JSON_DEPTH);
 	s->p++;
-	decode_json_ws(s);
-	if (s->p < s->end && *s->p == (obj ? '}' : ']')) {
-		s->p++;
+	if (decode_json_eat(s, obj ? '}' : ']')) {
 		s->depth--;
 		return 0;
 	}
 	for (;;) {
 		if (obj) {
-			if (s->p >= s->end || *s->p != '"')
+			if (!decode_json_at(s, '"'))
 				return decode_json_fail(s,
 				    DECODE_ERR_JSON_SYNTAX);
 			if (decode_json_string(s, &v, &len, &esc, simd) == -1)
 				return -1;
-			decode_json_ws(s);
-			if (s->p >= s->end || *s->p != ':')
+			if (!decode_json_eat(s, ':'))
 				return decode_json_fail(s,
 				    DECODE_ERR_JSON_SYNTAX);
-			s->p++;
-			decode_json_ws(s);
 		}
 		if (s->p < s->end && *s->p == '"') {
 			if (decode_json_string(s, &v, &len, &esc, simd) == -1)
 				return -1;
 		} else if (DECODE_JSON_SKIP(simd, s) == -1)
 			return -1;
-		decode_json_ws(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			decode_json_ws(s);
+		if (decode_json_eat(s, ','))
 			continue;
-		}
-		if (s->p < s->end && *s->p == (obj ? '}' : ']')) {
-			s->p++;
+		if (decode_json_eat(s, obj ? '}' : ']')) {
 			s->depth--;
 			return 0;
 		}
@@ -655,10 +707,14 @@ decode_json_value(struct decode_json *s, struct decode_json_frame *f,
 	size_t		 len;
 	bool		 esc;
 
+again:
 	if (s->p >= s->end)
 		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
 	start = s->p;
 	switch (*s->p) {
+	DECODE_JSON_CASE_BLANK:
+		decode_json_ws(s);
+		goto again;
 	case '"':
 		if (decode_json_string(s, &v, &len, &esc, simd) == -1)
 			return -1;
@@ -668,7 +724,7 @@ decode_json_value(struct decode_json *s, struct decode_json_frame *f,
 			if ((out = event_alloc(s->ctx.ev, len)) == NULL)
 				return decode_json_fail(s,
 				    DECODE_ERR_TOO_LARGE);
-			len = decode_json_unescape(v, len, out);
+			len = decode_json_unescape(v, len, out, true);
 			event_trim(s->ctx.ev, out, len);
 			v = out;
 		}
@@ -724,28 +780,26 @@ decode_json_object_in(struct decode_json *s, struct decode_json_frame *f,
 	if (++s->depth > s->max_depth)
 		return decode_json_fail(s, DECODE_ERR_JSON_DEPTH);
 	s->p++;
-	decode_json_ws(s);
-	if (s->p < s->end && *s->p == '}') {
-		s->p++;
+	if (decode_json_eat(s, '}')) {
 		s->depth--;
 		return 0;
 	}
 	for (;;) {
-		if (s->p >= s->end || *s->p != '"')
+		if (!decode_json_at(s, '"'))
 			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
 		if (decode_json_string(s, &k, &klen, &esc, simd) == -1)
 			return -1;
 		e = NULL;
 		slot = -1;
 		if (f->gen != 0 && !esc && klen <= DECODE_PRED_KEYMAX &&
-		    s->end - k >= DECODE_PRED_KEYMAX) {
+		    s->end - k >= 8) {
 			slot = (int)decode_pred_hash(k, klen, f->gen);
 			e = &s->pred[slot];
 			if (e->pgen != f->gen || e->klen != klen ||
-			    !DECODE_PRED_EQ(simd, e, k, klen)) {
+			    !DECODE_PRED_EQ(simd, e, k, klen, s->end)) {
 				e = &s->pred[slot ^ 1];
 				if (e->pgen != f->gen || e->klen != klen ||
-				    !DECODE_PRED_EQ(simd, e, k, klen))
+				    !DECODE_PRED_EQ(simd, e, k, klen, s->end))
 					e = NULL;
 			}
 		}
@@ -758,32 +812,24 @@ decode_json_object_in(struct decode_json *s, struct decode_json_frame *f,
 		} else
 			gen = decode_json_resolve_key(s, f, k, klen, esc, slot,
 			    &n);
-		decode_json_ws(s);
-		if (s->p >= s->end || *s->p != ':')
+		if (!decode_json_eat(s, ':'))
 			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
-		s->p++;
-		decode_json_ws(s);
 		if (n.sub) {
 			c.up = f;
 			c.key = k;
 			c.klen = klen;
 			c.esc = esc;
 			c.plen = (f->plen == 0 ? 0 : f->plen + 1) +
-			    (esc ? decode_json_unescape(k, klen, NULL) : klen);
+			    (esc ? decode_json_unescape(k, klen, NULL, false) : klen);
 			c.gen = gen;
 			c.built = e == NULL;
 		}
 		if (decode_json_value(s, n.sub ? &c : NULL,
-		    decode_jname_wanted(&n) ? &n : NULL, simd) == -1)
+		    n.id != -1 || n.map != -1 ? &n : NULL, simd) == -1)
 			return -1;
-		decode_json_ws(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			decode_json_ws(s);
+		if (decode_json_eat(s, ','))
 			continue;
-		}
-		if (s->p < s->end && *s->p == '}') {
-			s->p++;
+		if (decode_json_eat(s, '}')) {
 			s->depth--;
 			return 0;
 		}
