@@ -48,24 +48,31 @@
  * Key prediction: what a key resolved to (decode_jctx_resolve()) is
  * remembered per thread under the object it was met in and its raw
  * bytes, so that the next document from the same forwarder names its
- * keys with one hash and one short compare, without building the dotted
- * path.  An object is known by the generation of the entry that named
- * its own key: an entry's path is its parent's path, a dot and its key,
- * and generations are never reused, so equal generations mean equal
- * paths.  The table is fixed (two slots per hash, the older one
- * replaced): keys an attacker invents evict others but grow nothing.  It
- * is emptied when the field registry grew, as the memo of decode.c is.
- * Keys with escapes or longer than a slot (and keys within 8 bytes of
- * the end of the buffer, which only tiny documents have) are resolved as
- * before.
+ * keys without building the dotted path.  An object is known by the
+ * generation of the entry that named its own key: an entry's path is its
+ * parent's path, a dot and its key, and generations are never reused, so
+ * equal generations mean equal paths.
+ *
+ * Forwarders repeat keys in the same order, so each entry also links to
+ * the entry of the key that came after it last time (and to the first
+ * key of its object): that one is tried first, by comparing the input
+ * with its key and closing quote in one step, which also finds the end
+ * of the string.  Else the key is scanned and looked up by hash (two
+ * slots per hash, the older one replaced), and on a miss resolved and
+ * recorded.  Links are only hints; a hit is always checked.  The table is
+ * fixed: keys an attacker invents evict others but grow nothing.  It is
+ * emptied when the field registry grew, as the memo of decode.c is.
+ * Keys with escapes or longer than DECODE_PRED_KEYMAX (and keys within 8
+ * bytes of the end of the buffer, which only tiny documents have) are
+ * resolved as before.
  */
 #define DECODE_PRED_SLOTS	512	/* power of two */
 #define DECODE_PRED_BITS	9	/* log2(DECODE_PRED_SLOTS) */
-#define DECODE_PRED_KEYMAX	32	/* longest key predicted */
+#define DECODE_PRED_KEYMAX	31	/* longest key predicted */
 #define DECODE_PRED_TOP		1	/* generation of the top level */
 
 struct decode_pred {
-	char		 key[DECODE_PRED_KEYMAX]; /* raw key, zero padded */
+	char		 key[DECODE_PRED_KEYMAX + 1]; /* raw key, '"', zeros */
 	uint64_t	 pgen;		/* object met in; 0: slot free */
 	uint64_t	 gen;		/* names this entry's path */
 	int16_t		 id;		/* decode_jname.id */
@@ -73,17 +80,21 @@ struct decode_pred {
 	uint8_t		 sub;		/* decode_jname.sub */
 	uint8_t		 seen;		/* decode_jname.seen */
 	uint8_t		 klen;		/* bytes of key */
+	uint16_t	 next;		/* slot + 1 of the key after it */
+	uint16_t	 first;		/* slot + 1 of its object's first key */
 };
 
 static _Thread_local struct decode_pred
 		 decode_pred[DECODE_PRED_SLOTS];	/* the table */
 static _Thread_local uint64_t
 		 decode_pred_gen = DECODE_PRED_TOP;	/* last given */
+static _Thread_local uint16_t
+		 decode_pred_first;	/* slot + 1 of the first top key */
 static _Thread_local int
 		 decode_pred_nfields;	/* registry size it is for */
 
-_Static_assert(EVENT_MAX_FIELDS <= INT16_MAX && DECODE_MAP_MAX <= INT8_MAX,
-    "decode_pred fields too narrow");
+_Static_assert(EVENT_MAX_FIELDS <= INT16_MAX && DECODE_MAP_MAX <= INT8_MAX &&
+    DECODE_PRED_SLOTS < UINT16_MAX, "decode_pred fields too narrow");
 
 /*
  * An object being walked.  Its dotted path is written into
@@ -96,6 +107,8 @@ struct decode_json_frame {
 	size_t		 klen;		/* bytes of key */
 	size_t		 plen;		/* bytes of its dotted path */
 	uint64_t	 gen;		/* decode_pred.gen; 0: unpredictable */
+	uint16_t	*link;		/* the next key's predicted slot + 1;
+					   NULL when gen is 0 */
 	bool		 esc;		/* key holds escapes */
 	bool		 built;		/* decode_json.path holds its path */
 };
@@ -504,8 +517,9 @@ decode_pred_hash(const char *k, size_t klen, uint64_t pgen)
 }
 
 /*
- * Whether the klen bytes at k are e's key; klen is at most
- * DECODE_PRED_KEYMAX, and nothing at or past end is read.
+ * Whether the klen bytes at k are the first klen bytes of e's key and
+ * quote; klen is at most DECODE_PRED_KEYMAX + 1, and nothing at or past
+ * end is read.
  */
 static inline bool
 decode_pred_eq(const struct decode_pred *e, const char *k, size_t klen,
@@ -515,7 +529,7 @@ decode_pred_eq(const struct decode_pred *e, const char *k, size_t klen,
 	uint64_t	 a, b;
 	size_t		 i;
 
-	if (end - k < DECODE_PRED_KEYMAX)
+	if (end - k < DECODE_PRED_KEYMAX + 1)
 		return memcmp(k, e->key, klen) == 0;
 	for (i = 0; i + 8 <= klen; i += 8) {
 		memcpy(&a, k + i, 8);
@@ -541,7 +555,7 @@ decode_pred_eq_avx2(const struct decode_pred *e, const char *k, size_t klen,
 {
 	uint32_t	 m;
 
-	if (end - k < DECODE_PRED_KEYMAX)
+	if (end - k < DECODE_PRED_KEYMAX + 1)
 		return memcmp(k, e->key, klen) == 0;
 	m = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
 	    _mm256_loadu_si256((const __m256i *)(const void *)k),
@@ -581,10 +595,10 @@ decode_json_build(struct decode_json *s, struct decode_json_frame *f)
  * Resolves a key of f that was not predicted: builds its dotted path
  * (unescaped; longer than DECODE_PATH_MAX names nothing) and asks
  * decode_jctx_resolve().  slot is the key's decode_pred_hash(), or -1
- * when it cannot be predicted.  Returns the generation of the entry
- * written for it, or 0 when none was.
+ * when it cannot be predicted.  Returns the entry written for it, or
+ * NULL when none was.
  */
-static uint64_t
+static struct decode_pred *
 decode_json_resolve_key(struct decode_json *s, struct decode_json_frame *f,
     const char *k, size_t klen, bool esc, int slot, struct decode_jname *n)
 {
@@ -608,13 +622,15 @@ decode_json_resolve_key(struct decode_json *s, struct decode_json_frame *f,
 		decode_jctx_resolve(&s->ctx, s->path, off + need, n);
 	}
 	if (slot == -1)
-		return 0;
+		return NULL;
 	e = &s->pred[slot];
 	alt = &s->pred[slot ^ 1];
 	if (e->pgen != 0 && (alt->pgen == 0 || alt->gen < e->gen))
 		e = alt;
 	memset(e->key, 0, sizeof(e->key));
 	memcpy(e->key, k, klen);
+	e->key[klen] = '"';
+	e->next = e->first = 0;
 	e->pgen = f->gen;
 	e->gen = ++decode_pred_gen;
 	e->id = (int16_t)n->id;
@@ -622,7 +638,7 @@ decode_json_resolve_key(struct decode_json *s, struct decode_json_frame *f,
 	e->sub = (uint8_t)n->sub;
 	e->seen = (uint8_t)n->seen;
 	e->klen = (uint8_t)klen;
-	return e->gen;
+	return e;
 }
 
 /*
@@ -770,12 +786,12 @@ decode_json_object_in(struct decode_json *s, struct decode_json_frame *f,
 {
 	struct decode_json_frame	 c;
 	struct decode_jname		 n;
-	const struct decode_pred	*e;
+	struct decode_pred		*e;
 	const char			*k;
 	size_t				 klen;
-	uint64_t			 gen;
+	uint16_t			 slot1;
 	int				 slot;
-	bool				 esc;
+	bool				 esc, hit;
 
 	if (++s->depth > s->max_depth)
 		return decode_json_fail(s, DECODE_ERR_JSON_DEPTH);
@@ -787,31 +803,52 @@ decode_json_object_in(struct decode_json *s, struct decode_json_frame *f,
 	for (;;) {
 		if (!decode_json_at(s, '"'))
 			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
-		if (decode_json_string(s, &k, &klen, &esc, simd) == -1)
-			return -1;
 		e = NULL;
-		slot = -1;
-		if (f->gen != 0 && !esc && klen <= DECODE_PRED_KEYMAX &&
-		    s->end - k >= 8) {
-			slot = (int)decode_pred_hash(k, klen, f->gen);
-			e = &s->pred[slot];
-			if (e->pgen != f->gen || e->klen != klen ||
-			    !DECODE_PRED_EQ(simd, e, k, klen, s->end)) {
-				e = &s->pred[slot ^ 1];
+		if (f->link != NULL && *f->link != 0 &&
+		    s->end - s->p > DECODE_PRED_KEYMAX + 1) {
+			e = &s->pred[*f->link - 1];
+			if (e->pgen == f->gen && DECODE_PRED_EQ(simd, e,
+			    s->p + 1, (size_t)e->klen + 1, s->end)) {
+				k = s->p + 1;
+				klen = e->klen;
+				esc = false;
+				s->p = k + klen + 1;
+			} else
+				e = NULL;
+		}
+		if (e == NULL) {
+			if (decode_json_string(s, &k, &klen, &esc, simd) == -1)
+				return -1;
+			slot = -1;
+			if (f->gen != 0 && !esc && klen <= DECODE_PRED_KEYMAX &&
+			    s->end - k >= 8) {
+				slot = (int)decode_pred_hash(k, klen, f->gen);
+				e = &s->pred[slot];
 				if (e->pgen != f->gen || e->klen != klen ||
-				    !DECODE_PRED_EQ(simd, e, k, klen, s->end))
-					e = NULL;
+				    !DECODE_PRED_EQ(simd, e, k, klen, s->end)) {
+					e = &s->pred[slot ^ 1];
+					if (e->pgen != f->gen ||
+					    e->klen != klen ||
+					    !DECODE_PRED_EQ(simd, e, k, klen,
+					    s->end))
+						e = NULL;
+				}
 			}
 		}
-		if (e != NULL) {
+		if ((hit = e != NULL)) {
 			n.id = e->id;
 			n.map = e->map;
 			n.sub = e->sub;
 			s->ctx.seen |= e->seen;
-			gen = e->gen;
 		} else
-			gen = decode_json_resolve_key(s, f, k, klen, esc, slot,
+			e = decode_json_resolve_key(s, f, k, klen, esc, slot,
 			    &n);
+		if (f->link != NULL) {
+			slot1 = e != NULL ? (uint16_t)(e - s->pred + 1) : 0;
+			if (*f->link != slot1)
+				*f->link = slot1;
+			f->link = e != NULL ? &e->next : NULL;
+		}
 		if (!decode_json_eat(s, ':'))
 			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
 		if (n.sub) {
@@ -820,9 +857,11 @@ decode_json_object_in(struct decode_json *s, struct decode_json_frame *f,
 			c.klen = klen;
 			c.esc = esc;
 			c.plen = (f->plen == 0 ? 0 : f->plen + 1) +
-			    (esc ? decode_json_unescape(k, klen, NULL, false) : klen);
-			c.gen = gen;
-			c.built = e == NULL;
+			    (esc ? decode_json_unescape(k, klen, NULL, false) :
+			    klen);
+			c.gen = e != NULL ? e->gen : 0;
+			c.link = e != NULL ? &e->first : NULL;
+			c.built = !hit;
 		}
 		if (decode_json_value(s, n.sub ? &c : NULL,
 		    n.id != -1 || n.map != -1 ? &n : NULL, simd) == -1)
@@ -893,11 +932,13 @@ decode_json(const char *buf, size_t len, const struct decode_limits *lim,
 	s.err = DECODE_OK;
 	if (decode_pred_nfields != event_field_count()) {
 		memset(decode_pred, 0, sizeof(decode_pred));
+		decode_pred_first = 0;
 		decode_pred_nfields = event_field_count();
 	}
 	s.pred = decode_pred;
 	memset(&top, 0, sizeof(top));
 	top.gen = DECODE_PRED_TOP;
+	top.link = &decode_pred_first;
 	top.built = true;
 	decode_jctx_init(&s.ctx, ev);
 	decode_json_ws(&s);
