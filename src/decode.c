@@ -81,6 +81,7 @@ static const struct decode_map decode_map[] = {
 
 _Static_assert(sizeof(decode_map) / sizeof(decode_map[0]) <= DECODE_MAP_MAX,
     "decode_map larger than DECODE_MAP_MAX");
+_Static_assert(DECODE_MAP_MAX <= 32, "decode_jctx.set too narrow");
 
 static const char *decode_error_names[DECODE_NERRORS] = {
 	"ok", "empty", "not_document", "json_syntax", "json_depth",
@@ -117,8 +118,9 @@ decode_payload(const char *buf, size_t len, const struct decode_limits *lim,
 void
 decode_jctx_init(struct decode_jctx *c, struct event *ev)
 {
-	memset(c, 0, sizeof(*c));
 	c->ev = ev;
+	c->seen = 0;
+	c->set = 0;
 }
 
 static bool
@@ -379,6 +381,10 @@ decode_jctx_store(struct decode_jctx *c, const struct decode_jname *n,
 		return -1;
 	c->slot[n->map].ptr = v;
 	c->slot[n->map].len = (uint32_t)len;
+	if (len > 0)
+		c->set |= (uint32_t)1 << n->map;
+	else
+		c->set &= ~((uint32_t)1 << n->map);
 	if (m->class == DECODE_MAP_ECS && len > 0)
 		c->seen |= DECODE_SEEN_ECS;
 	return 0;
@@ -394,12 +400,15 @@ enum decode_error
 decode_jctx_finish(struct decode_jctx *c)
 {
 	struct event	*ev = c->ev;
+	uint32_t	 set;
 	int		 i;
 
-	for (i = 0; i < DECODE_NMAP; i++)
-		if (c->slot[i].len > 0 && !event_has(ev, decode_map[i].id))
+	for (set = c->set; set != 0; set &= set - 1) {
+		i = __builtin_ctz(set);
+		if (!event_has(ev, decode_map[i].id))
 			(void)event_set_ref(ev, decode_map[i].id,
 			    c->slot[i].ptr, c->slot[i].len);
+	}
 	if (c->seen & DECODE_SEEN_WINLOG)
 		ev->shape = (c->seen & DECODE_SEEN_ECS) ? EVENT_SHAPE_ECS :
 		    EVENT_SHAPE_WINLOGBEAT;

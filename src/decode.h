@@ -104,7 +104,8 @@ struct decode_jname {
 struct decode_jctx {
 	struct event	*ev;		/* being filled */
 	unsigned	 seen;		/* DECODE_SEEN_* of the shape rules */
-	struct event_str slot[DECODE_MAP_MAX];	/* alias values, len 0 unset */
+	uint32_t	 set;		/* bit i: slot[i] holds a value */
+	struct event_str slot[DECODE_MAP_MAX];	/* alias values, where set */
 };
 
 void		 decode_jctx_init(struct decode_jctx *c, struct event *ev);

@@ -56,8 +56,8 @@
  * Forwarders repeat keys in the same order, so each entry also links to
  * the entry of the key that came after it last time (and to the first
  * key of its object): that one is tried first, by comparing the input
- * with its key and closing quote in one step, which also finds the end
- * of the string.  Else the key is scanned and looked up by hash (two
+ * with its key, closing quote and colon in one step, which also finds
+ * the end of the string (a blank before the colon only defeats it).  Else the key is scanned and looked up by hash (two
  * slots per hash, the older one replaced), and on a miss resolved and
  * recorded.  Links are only hints; a hit is always checked.  The table is
  * fixed: keys an attacker invents evict others but grow nothing.  It is
@@ -68,20 +68,17 @@
  */
 #define DECODE_PRED_SLOTS	512	/* power of two */
 #define DECODE_PRED_BITS	9	/* log2(DECODE_PRED_SLOTS) */
-#define DECODE_PRED_KEYMAX	31	/* longest key predicted */
+#define DECODE_PRED_KEYMAX	30	/* longest key predicted */
 #define DECODE_PRED_TOP		1	/* generation of the top level */
 
 struct decode_pred {
-	char		 key[DECODE_PRED_KEYMAX + 1]; /* raw key, '"', zeros */
+	char		 key[DECODE_PRED_KEYMAX + 2]; /* key, '"', ':', 0s */
 	uint64_t	 pgen;		/* object met in; 0: slot free */
 	uint64_t	 gen;		/* names this entry's path */
-	int16_t		 id;		/* decode_jname.id */
-	int8_t		 map;		/* decode_jname.map */
-	uint8_t		 sub;		/* decode_jname.sub */
-	uint8_t		 seen;		/* decode_jname.seen */
-	uint8_t		 klen;		/* bytes of key */
+	struct decode_jname name;	/* what the path resolved to */
 	uint16_t	 next;		/* slot + 1 of the key after it */
 	uint16_t	 first;		/* slot + 1 of its object's first key */
+	uint8_t		 klen;		/* bytes of key */
 };
 
 static _Thread_local struct decode_pred
@@ -93,8 +90,7 @@ static _Thread_local uint16_t
 static _Thread_local int
 		 decode_pred_nfields;	/* registry size it is for */
 
-_Static_assert(EVENT_MAX_FIELDS <= INT16_MAX && DECODE_MAP_MAX <= INT8_MAX &&
-    DECODE_PRED_SLOTS < UINT16_MAX, "decode_pred fields too narrow");
+_Static_assert(DECODE_PRED_SLOTS < UINT16_MAX, "decode_pred.next too narrow");
 
 /*
  * An object being walked.  Its dotted path is written into
@@ -517,9 +513,9 @@ decode_pred_hash(const char *k, size_t klen, uint64_t pgen)
 }
 
 /*
- * Whether the klen bytes at k are the first klen bytes of e's key and
- * quote; klen is at most DECODE_PRED_KEYMAX + 1, and nothing at or past
- * end is read.
+ * Whether the klen bytes at k are the first klen bytes of e's key, quote
+ * and colon; klen is at most DECODE_PRED_KEYMAX + 2, and nothing at or
+ * past end is read.
  */
 static inline bool
 decode_pred_eq(const struct decode_pred *e, const char *k, size_t klen,
@@ -529,7 +525,7 @@ decode_pred_eq(const struct decode_pred *e, const char *k, size_t klen,
 	uint64_t	 a, b;
 	size_t		 i;
 
-	if (end - k < DECODE_PRED_KEYMAX + 1)
+	if (end - k < DECODE_PRED_KEYMAX + 2)
 		return memcmp(k, e->key, klen) == 0;
 	for (i = 0; i + 8 <= klen; i += 8) {
 		memcpy(&a, k + i, 8);
@@ -555,7 +551,7 @@ decode_pred_eq_avx2(const struct decode_pred *e, const char *k, size_t klen,
 {
 	uint32_t	 m;
 
-	if (end - k < DECODE_PRED_KEYMAX + 1)
+	if (end - k < DECODE_PRED_KEYMAX + 2)
 		return memcmp(k, e->key, klen) == 0;
 	m = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
 	    _mm256_loadu_si256((const __m256i *)(const void *)k),
@@ -630,13 +626,11 @@ decode_json_resolve_key(struct decode_json *s, struct decode_json_frame *f,
 	memset(e->key, 0, sizeof(e->key));
 	memcpy(e->key, k, klen);
 	e->key[klen] = '"';
+	e->key[klen + 1] = ':';
 	e->next = e->first = 0;
 	e->pgen = f->gen;
 	e->gen = ++decode_pred_gen;
-	e->id = (int16_t)n->id;
-	e->map = (int8_t)n->map;
-	e->sub = (uint8_t)n->sub;
-	e->seen = (uint8_t)n->seen;
+	e->name = *n;
 	e->klen = (uint8_t)klen;
 	return e;
 }
@@ -696,6 +690,9 @@ again:
 		}
 		if (s->p < s->end && *s->p == '"') {
 			if (decode_json_string(s, &v, &len, &esc, simd) == -1)
+				return -1;
+		} else if (s->p < s->end && *s->p >= '0' && *s->p <= '9') {
+			if (decode_json_number(s) == -1)
 				return -1;
 		} else if (DECODE_JSON_SKIP(simd, s) == -1)
 			return -1;
@@ -786,12 +783,12 @@ decode_json_object_in(struct decode_json *s, struct decode_json_frame *f,
 {
 	struct decode_json_frame	 c;
 	struct decode_jname		 n;
+	const struct decode_jname	*np;
 	struct decode_pred		*e;
 	const char			*k;
 	size_t				 klen;
-	uint16_t			 slot1;
 	int				 slot;
-	bool				 esc, hit;
+	bool				 esc, hit, linked;
 
 	if (++s->depth > s->max_depth)
 		return decode_json_fail(s, DECODE_ERR_JSON_DEPTH);
@@ -804,15 +801,17 @@ decode_json_object_in(struct decode_json *s, struct decode_json_frame *f,
 		if (!decode_json_at(s, '"'))
 			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
 		e = NULL;
+		linked = false;
 		if (f->link != NULL && *f->link != 0 &&
-		    s->end - s->p > DECODE_PRED_KEYMAX + 1) {
+		    s->end - s->p > DECODE_PRED_KEYMAX + 2) {
 			e = &s->pred[*f->link - 1];
 			if (e->pgen == f->gen && DECODE_PRED_EQ(simd, e,
-			    s->p + 1, (size_t)e->klen + 1, s->end)) {
+			    s->p + 1, (size_t)e->klen + 2, s->end)) {
 				k = s->p + 1;
 				klen = e->klen;
 				esc = false;
-				s->p = k + klen + 1;
+				s->p = k + klen + 2;
+				linked = true;
 			} else
 				e = NULL;
 		}
@@ -836,22 +835,22 @@ decode_json_object_in(struct decode_json *s, struct decode_json_frame *f,
 			}
 		}
 		if ((hit = e != NULL)) {
-			n.id = e->id;
-			n.map = e->map;
-			n.sub = e->sub;
-			s->ctx.seen |= e->seen;
-		} else
+			np = &e->name;
+			s->ctx.seen |= np->seen;
+		} else {
 			e = decode_json_resolve_key(s, f, k, klen, esc, slot,
 			    &n);
-		if (f->link != NULL) {
-			slot1 = e != NULL ? (uint16_t)(e - s->pred + 1) : 0;
-			if (*f->link != slot1)
-				*f->link = slot1;
+			np = &n;
+		}
+		if (linked)
+			f->link = &e->next;
+		else if (f->link != NULL) {
+			*f->link = e != NULL ? (uint16_t)(e - s->pred + 1) : 0;
 			f->link = e != NULL ? &e->next : NULL;
 		}
-		if (!decode_json_eat(s, ':'))
+		if (!linked && !decode_json_eat(s, ':'))
 			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
-		if (n.sub) {
+		if (np->sub) {
 			c.up = f;
 			c.key = k;
 			c.klen = klen;
@@ -863,8 +862,8 @@ decode_json_object_in(struct decode_json *s, struct decode_json_frame *f,
 			c.link = e != NULL ? &e->first : NULL;
 			c.built = !hit;
 		}
-		if (decode_json_value(s, n.sub ? &c : NULL,
-		    n.id != -1 || n.map != -1 ? &n : NULL, simd) == -1)
+		if (decode_json_value(s, np->sub ? &c : NULL,
+		    np->id != -1 || np->map != -1 ? np : NULL, simd) == -1)
 			return -1;
 		if (decode_json_eat(s, ','))
 			continue;

@@ -954,6 +954,27 @@ Test(decode, key_prediction_is_exact)
 		    "\"winlog\":{}}",
 		"{\"EventCode\":3,\"network\":{\"direction\":\"ingress\"},"
 		    "\"winlog.\":{}}",
+		/* the linked key is a prefix, an extension, escaped, spaced */
+		"{\"EventCode\":3,\"Image\":\"a\",\"User\":\"u\"}",
+		"{\"EventCode\":3,\"ImageLoaded\":\"a\",\"Use\":\"u\"}",
+		"{\"EventCode\":3,\"Imag\":\"a\",\"User\\u0022\":\"u\"}",
+		"{\"EventCode\":3,\"Image\" :\"a\",\"User\"\t: \"u\"}",
+		"{\"EventCode\":3,\"Image\":\"a\",\"User\":\"u\"}",
+		"{\"EventCode\":3,\"Im\\u0061ge\":\"b\",\"User\":\"v\"}",
+		"{\"EventCode\":3,\"Image\":{\"User\":\"x\"},\"User\":\"w\"}",
+		"{\"EventCode\":3,\"Image\":\"a\",\"User\":\"u\"}",
+		/* the same keys under objects of other paths */
+		"{\"winlog\":{\"event_data\":{\"Image\":\"1\"},"
+		    "\"event_id\":3},\"EventData\":{\"Image\":\"2\"}}",
+		"{\"EventData\":{\"Image\":\"2\"},\"winlog\":{"
+		    "\"event_data\":{\"Image\":\"1\"},\"event_id\":3}}",
+		"{\"winlog\":{\"event_data\":{\"Image\":\"1\"},"
+		    "\"event_id\":3},\"EventData\":{\"Image\":\"2\"}}",
+		/* a 30-byte key (predicted) and a 31-byte one (not) */
+		"{\"EventCode\":3,\"abcdefghijklmnopqrstuvwxyz0123\":1,"
+		    "\"abcdefghijklmnopqrstuvwxyz01234\":2,\"Image\":\"i\"}",
+		"{\"EventCode\":3,\"abcdefghijklmnopqrstuvwxyz0123\":1,"
+		    "\"abcdefghijklmnopqrstuvwxyz01234\":2,\"Image\":\"i\"}",
 	};
 	char		 doc[4096], ctx[32];
 	size_t		 i, len;
@@ -1016,4 +1037,31 @@ Test(decode, key_prediction_survives_many_keys)
 	    DECODE_OK);
 	expect_field(&ev, "Image", "a", "after");
 	free(doc);
+}
+
+/*
+ * A predicted key compared near the end of the buffer: every cut of a
+ * document (all refused) and the whole one, after the whole one filled
+ * the table; nothing past the cut may be read (valgrind, ASan).
+ */
+Test(decode, key_prediction_at_every_cut)
+{
+	const char	*doc = "{\"winlog\":{\"event_id\":3,\"event_data\":"
+	    "{\"Image\":\"a\",\"DestinationPortName\":\"smtp\",\"User\":"
+	    "\"u\"}}}";
+	char		*cut;
+	size_t		 i, len = strlen(doc);
+	char		 ctx[32];
+
+	cr_expect_eq(differential(doc, len, &lim, "whole"), DECODE_OK);
+	for (i = 0; i < len; i++) {
+		cr_assert_not_null(cut = malloc(i > 0 ? i : 1));
+		memcpy(cut, doc, i);
+		snprintf(ctx, sizeof(ctx), "cut at %zu", i);
+		cr_expect_neq(differential(cut, i, &lim, ctx), DECODE_OK,
+		    "%s", ctx);
+		free(cut);
+	}
+	cr_expect_eq(differential(doc, len, &lim, "whole again"), DECODE_OK);
+	expect_field(&ev, "DestinationPortName", "smtp", "whole again");
 }
