@@ -16,7 +16,8 @@
  * record and the 615 real OTRF records decode, the fast JSON scanner and
  * the json-c reference agree field for field (real records, fixtures and
  * a table of tricky inputs, generated streams of every JSON shape), with
- * both copies of the fast scanner (portable and AVX2), and malformed JSON and XML are refused with
+ * both copies of the fast scanner (portable and AVX2) and its key
+ * predictions cold and warm, and malformed JSON and XML are refused with
  * the right reason.
  */
 #include <stdint.h>
@@ -900,9 +901,9 @@ Test(decode, generated_streams_agree_with_reference)
 	if (access(gen, X_OK) == -1)
 		cr_skip_test("no %s: build the bench tools", gen);
 	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
-		snprintf(cmd, sizeof(cmd), "'%s' -n 600 --shape %s --framing lf "
-		    "--hits 0.05 --keys 50 --seed %zu 2>/dev/null", gen,
-		    shapes[i], i + 11);
+		snprintf(cmd, sizeof(cmd), "'%s' -n 600 --shape %s "
+		    "--framing lf --hits 0.05 --keys 50 --seed %zu "
+		    "2>/dev/null", gen, shapes[i], i + 11);
 		cr_assert_not_null(f = popen(cmd, "r"), "%s", cmd);
 		while ((len = getline(&line, &cap, f)) > 0) {
 			if (line[len - 1] == '\n')
@@ -911,7 +912,8 @@ Test(decode, generated_streams_agree_with_reference)
 			    &reason), 0, "%s: %.*s", reason, (int)len, line);
 			if (m.msg_len == 0 || m.msg[0] != '{')
 				continue;
-			snprintf(ctx, sizeof(ctx), "%s line %zu", shapes[i], n);
+			snprintf(ctx, sizeof(ctx), "%s line %zu", shapes[i],
+			    n);
 			cr_expect_eq(differential(m.msg, m.msg_len, &lim, ctx),
 			    DECODE_OK, "%s", ctx);
 			n++;
@@ -943,8 +945,8 @@ Test(decode, key_prediction_is_exact)
 		    "{\"Im\\u0061ge\":\"esc\"}}}",
 		"{\"winlog\":{\"event_id\":3,\"event_data\":{\"Image\":\"1\","
 		    "\"Image\":\"2\",\"Image\":null}}}",
-		"{\"winlog\":{\"event_id\":3},\"EventData\":{\"Image\":\"ed\"},"
-		    "\"process\":{\"executable\":\"e\"}}",
+		"{\"winlog\":{\"event_id\":3},\"EventData\":"
+		    "{\"Image\":\"ed\"},\"process\":{\"executable\":\"e\"}}",
 		"{\"EventData\":{\"Image\":\"ed\"},\"winlog\":{\"event_id\":3,"
 		    "\"event_data\":{\"Image\":\"raw\"}}}",
 		"{\"\":{\"\":{\"EventCode\":3,\"Image\":\"deep\"}}}",
@@ -998,8 +1000,8 @@ Test(decode, key_prediction_is_exact)
 		    "pppppppppppppppppppppppppppppppp");
 		for (i = 0; i < 7; i++)
 			len += (size_t)snprintf(doc + len, sizeof(doc) - len,
-			    "\"Image\":\"%zu\",\"level%zu_abcdefghijklmnopqrstu"
-			    "vw\":{", i, i);
+			    "\"Image\":\"%zu\",\"level%zu_abcdefghijklmnop"
+			    "qrstuvw\":{", i, i);
 		len += (size_t)snprintf(doc + len, sizeof(doc) - len,
 		    "\"Image\":\"last\",\"User\":\"u\"}}}}}}}}}}}");
 		cr_assert_lt(len, sizeof(doc));
