@@ -272,7 +272,7 @@ decode_json_skip_plain_avx2(const char *p, const char *end)
 	((simd) ? decode_json_skip_avx2(s) : decode_json_skip_generic(s))
 #else
 #define DECODE_JSON_SKIP_PLAIN(simd, p, end)				\
-	decode_json_skip_plain((p), (end))
+	((void)(simd), decode_json_skip_plain((p), (end)))
 #define DECODE_JSON_OBJECT(simd, s, f)					\
 	decode_json_object_generic((s), (f))
 #define DECODE_JSON_SKIP(simd, s)	decode_json_skip_generic(s)
@@ -372,6 +372,9 @@ decode_json_unescape(const char *in, size_t len, char *out, bool wide)
 	size_t		 i = 0, o = 0, n;
 	unsigned	 cp, lo;
 
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+	(void)wide;
+#endif
 	while (i < len) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		/* o <= i, so out[o..o+8) is inside out[0..len). */
@@ -543,6 +546,7 @@ decode_pred_eq(const struct decode_pred *e, const char *k, size_t klen,
 	memcpy(&b, e->key + i, 8);
 	return ((a ^ b) & (((uint64_t)1 << ((klen - i) * 8)) - 1)) == 0;
 #else
+	(void)end;
 	return memcmp(k, e->key, klen) == 0;
 #endif
 }
