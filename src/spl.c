@@ -776,13 +776,16 @@ spl_expr_new(enum spl_node type)
 	return e;
 }
 
-/* Adds kid to e (AND and OR nodes), flattening a kid of the same type. */
+/*
+ * Adds kid to e, flattening a kid of the same type into an AND or an OR
+ * (never a NOT into a NOT: "NOT NOT a" is a).
+ */
 static void
 spl_expr_add(struct spl_expr *e, struct spl_expr *kid)
 {
 	size_t	 k;
 
-	if (kid->type == e->type) {
+	if (kid->type == e->type && e->type != SPL_N_NOT) {
 		for (k = 0; k < kid->nkids; k++)
 			spl_expr_add(e, kid->kids[k]);
 		kid->nkids = 0;

@@ -327,6 +327,19 @@ Test(spl, matching_semantics)
 	cr_assert(!spl_match(s->filter, &ev), "g=* matches '-'");
 	spl_search_free(s);
 
+	s = spl_compile("NOT NOT f=1 NOT (NOT (NOT g=1)) | stats count",
+	    test_lookup, NULL, &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	event_reset(&ev);
+	event_set(&ev, f, "1", 1);
+	cr_assert(spl_match(s->filter, &ev), "NOT NOT f=1 is f=1");
+	event_set(&ev, f, "2", 1);
+	cr_assert(!spl_match(s->filter, &ev));
+	event_set(&ev, f, "1", 1);
+	event_set(&ev, g, "1", 1);
+	cr_assert(!spl_match(s->filter, &ev), "NOT NOT NOT g=1");
+	spl_search_free(s);
+
 	s = spl_compile("f=\"a*b*c\" | stats min(_time) values(f) AS v "
 	    "BY g", test_lookup, NULL, &err);
 	cr_assert_not_null(s, "%s", err.msg);
