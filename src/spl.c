@@ -67,6 +67,15 @@ enum spl_op {
 	SPL_OP_GE
 };
 
+/* A segment of a wildcard pattern between two '*'. */
+struct spl_seg {
+	const char	*s;		/* in the value's text, lowercased */
+	size_t		 len;		/* > 0 */
+	size_t		 pin;		/* offset of the byte searched for */
+	unsigned char	 pinc;		/* that byte */
+	bool		 fold;		/* it is a letter: either case */
+};
+
 /* A value compiled for matching. */
 struct spl_value {
 	char		*text;		/* lowercased, unescaped */
@@ -74,6 +83,11 @@ struct spl_value {
 	bool		 wild;		/* contains '*' */
 	bool		 numeric;	/* looks like a number */
 	double		 num;		/* its value when numeric */
+	size_t		 head;		/* wild: bytes before the first '*' */
+	size_t		 tail;		/* wild: bytes after the last '*' */
+	size_t		 minlen;	/* wild: head, tail and segments */
+	size_t		 nmid;		/* wild: non-empty segments between */
+	struct spl_seg	*mid;
 };
 
 struct spl_expr {
@@ -596,11 +610,79 @@ spl_parse_num(const char *s, size_t len, double *out)
 	return true;
 }
 
-/* ASCII lowercase, whatever the locale. */
+/* ASCII lowercase of every byte value, whatever the locale. */
+#define SPL_LC1(x)	((x) >= 'A' && (x) <= 'Z' ? (x) - 'A' + 'a' : (x))
+#define SPL_LC4(x)	SPL_LC1(x), SPL_LC1((x) + 1), SPL_LC1((x) + 2), \
+			SPL_LC1((x) + 3)
+#define SPL_LC16(x)	SPL_LC4(x), SPL_LC4((x) + 4), SPL_LC4((x) + 8), \
+			SPL_LC4((x) + 12)
+#define SPL_LC64(x)	SPL_LC16(x), SPL_LC16((x) + 16), SPL_LC16((x) + 32), \
+			SPL_LC16((x) + 48)
+static const unsigned char spl_lc[256] = {
+	SPL_LC64(0), SPL_LC64(64), SPL_LC64(128), SPL_LC64(192)
+};
+
 static char
 spl_lower(char ch)
 {
-	return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+	return (char)spl_lc[(unsigned char)ch];
+}
+
+/*
+ * How common a byte of a wildcard segment is in the paths, command lines
+ * and host names detections look at; the segment is searched by its
+ * least common byte.  Letters come last: they must be found in either
+ * case.  Only the speed depends on this guess.
+ */
+static int
+spl_byte_rank(unsigned char ch)
+{
+	if (spl_lc[ch] >= 'a' && spl_lc[ch] <= 'z')
+		return 4;
+	if (ch == '\\' || ch == '/')
+		return 3;
+	if (ch == '.' || ch == ':' || ch == '-' || ch == '_')
+		return 2;
+	return 1;
+}
+
+/*
+ * Compiles the pattern text (lowercased, with at least one '*') into its
+ * head (the bytes before the first '*'), its tail (after the last) and
+ * the non-empty segments between, each with the byte it is searched by.
+ */
+static void
+spl_value_segments(struct spl_value *v)
+{
+	const char	*p, *star, *last;
+	struct spl_seg	*g;
+	size_t		 k;
+
+	star = memchr(v->text, '*', v->len);
+	last = star;
+	while ((p = memchr(last + 1, '*', v->text + v->len - last - 1)) !=
+	    NULL)
+		last = p;
+	v->head = (size_t)(star - v->text);
+	v->tail = (size_t)(v->text + v->len - last - 1);
+	v->minlen = v->head + v->tail;
+	for (p = star + 1; p < last; p = star + 1) {
+		star = memchr(p, '*', (size_t)(last - p) + 1);
+		if (star == p)
+			continue;
+		v->mid = xreallocarray(v->mid, v->nmid + 1, sizeof(*v->mid));
+		g = &v->mid[v->nmid++];
+		g->s = p;
+		g->len = (size_t)(star - p);
+		g->pin = 0;
+		for (k = 1; k < g->len; k++)
+			if (spl_byte_rank((unsigned char)p[k]) <
+			    spl_byte_rank((unsigned char)p[g->pin]))
+				g->pin = k;
+		g->pinc = (unsigned char)p[g->pin];
+		g->fold = spl_byte_rank(g->pinc) == 4;
+		v->minlen += g->len;
+	}
 }
 
 static void
@@ -608,6 +690,7 @@ spl_value_init(struct spl_value *v, const char *s, size_t len)
 {
 	size_t	 i;
 
+	memset(v, 0, sizeof(*v));
 	v->text = xmalloc(len + 1);
 	for (i = 0; i < len; i++)
 		v->text[i] = spl_lower(s[i]);
@@ -615,97 +698,112 @@ spl_value_init(struct spl_value *v, const char *s, size_t len)
 	v->len = len;
 	v->wild = memchr(s, '*', len) != NULL;
 	v->numeric = !v->wild && spl_parse_num(s, len, &v->num);
+	if (v->wild)
+		spl_value_segments(v);
 }
 
+#define SPL_BYTES(c)	((uint64_t)(c) * 0x0101010101010101ULL)
+
+/*
+ * Whether a equals the lowercased b over n bytes, ignoring ASCII case.
+ * Eight bytes at a time: in each byte of a word, a bit 7 clear and the
+ * low seven bits in 'A'..'Z' make an upper-case letter, which gets bit 5
+ * (no sum carries from one byte into the next).
+ */
 static bool
 spl_ieq(const char *a, const char *b, size_t n)
 {
-	size_t	 i;
+	uint64_t	 x, y, h, up;
+	size_t		 i;
 
-	for (i = 0; i < n; i++)
-		if (spl_lower(a[i]) != b[i])
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		h = x & SPL_BYTES(0x7f);
+		up = (h + SPL_BYTES(0x80 - 'A')) &
+		    ~(h + SPL_BYTES(0x7f - 'Z')) & ~x & SPL_BYTES(0x80);
+		if ((x | up >> 2) != y)
+			return false;
+	}
+	for (; i < n; i++)
+		if (spl_lc[(unsigned char)a[i]] != (unsigned char)b[i])
 			return false;
 	return true;
 }
 
 /*
- * The leftmost place of the lowercased seg (seglen > 0) in s, ignoring
- * ASCII case, or slen when there is none.  When seg starts with a byte
- * that is no letter, memchr() finds the candidates.
+ * The leftmost place of segment g in s (g->len <= slen), ignoring ASCII
+ * case, or slen when there is none.  Candidates are the places of its
+ * pin byte: memchr() finds them when it is no letter.
  */
 static size_t
-spl_glob_find(const char *s, size_t slen, const char *seg, size_t seglen)
+spl_seg_find(const struct spl_seg *g, const char *s, size_t slen)
 {
-	const char	*q;
-	size_t		 k;
+	const char	*q, *p = s + g->pin;
+	size_t		 k, last = slen - g->len;
 
-	if (seglen > slen)
-		return slen;
-	if (seg[0] >= 'a' && seg[0] <= 'z') {
-		for (k = 0; k + seglen <= slen; k++)
-			if (spl_ieq(s + k, seg, seglen))
+	if (g->fold) {
+		for (k = 0; k <= last; k++)
+			if (spl_lc[(unsigned char)p[k]] == g->pinc &&
+			    spl_ieq(s + k, g->s, g->len))
 				return k;
 		return slen;
 	}
-	for (k = 0; k + seglen <= slen; k++) {
-		if ((q = memchr(s + k, seg[0], slen - seglen + 1 - k)) ==
-		    NULL)
+	for (k = 0; k <= last; k++) {
+		if ((q = memchr(p + k, g->pinc, last + 1 - k)) == NULL)
 			return slen;
-		k = (size_t)(q - s);
-		if (spl_ieq(s + k, seg, seglen))
+		k = (size_t)(q - p);
+		if (spl_ieq(s + k, g->s, g->len))
 			return k;
 	}
 	return slen;
 }
 
 /*
- * Case-insensitive glob of s against the lowercased pattern p, where '*'
- * matches any run of bytes.  Each segment between stars is found at its
- * leftmost place, which is enough for '*'-only patterns.
+ * Case-insensitive glob of s against a compiled pattern, where '*'
+ * matches any run of bytes: the head is a prefix, the tail a suffix that
+ * does not overlap it, and each segment between is taken at its leftmost
+ * place after the one before, which is enough for '*'-only patterns.
  */
 static bool
-spl_glob(const char *p, size_t plen, const char *s, size_t slen)
+spl_glob(const struct spl_value *v, const char *s, size_t slen)
 {
-	const char	*star;
-	size_t		 seg, k;
-	bool		 first = true;
+	const struct spl_seg *g;
+	size_t		 k, n;
 
-	for (;;) {
-		star = memchr(p, '*', plen);
-		seg = star != NULL ? (size_t)(star - p) : plen;
-		if (star == NULL) {
-			if (first)
-				return seg == slen && spl_ieq(s, p, seg);
-			return seg <= slen &&
-			    spl_ieq(s + slen - seg, p, seg);
-		}
-		if (first) {
-			if (seg > slen || !spl_ieq(s, p, seg))
-				return false;
-			s += seg;
-			slen -= seg;
-		} else if (seg > 0) {
-			k = spl_glob_find(s, slen, p, seg);
-			if (k + seg > slen)
-				return false;
-			s += k + seg;
-			slen -= k + seg;
-		}
-		first = false;
-		p = star + 1;
-		plen -= seg + 1;
+	if (slen < v->minlen || !spl_ieq(s, v->text, v->head) ||
+	    !spl_ieq(s + slen - v->tail, v->text + v->len - v->tail, v->tail))
+		return false;
+	s += v->head;
+	n = slen - v->head - v->tail;
+	for (g = v->mid; g < v->mid + v->nmid; g++) {
+		if (g->len > n || (k = spl_seg_find(g, s, n)) == n)
+			return false;
+		s += k + g->len;
+		n -= k + g->len;
 	}
+	return true;
 }
 
 static bool
 spl_value_eq(const struct spl_value *v, const char *s, size_t len)
 {
-	double	 d;
+	double		 d;
+	uint64_t	 u = 0;
+	size_t		 i;
 
-	if (v->numeric && spl_parse_num(s, len, &d))
-		return d == v->num;
+	if (v->numeric) {
+		/* spl_parse_num()'s own first step, inline. */
+		for (i = 0; i < len && i < 16 && s[i] >= '0' && s[i] <= '9';
+		    i++)
+			u = u * 10 + (uint64_t)(s[i] - '0');
+		if (i == len && len > 0 && len <= 15)
+			return (double)u == v->num;
+		if (spl_parse_num(s, len, &d))
+			return d == v->num;
+	}
 	if (v->wild)
-		return spl_glob(v->text, v->len, s, len);
+		return spl_glob(v, s, len);
 	return len == v->len && spl_ieq(s, v->text, len);
 }
 
@@ -823,8 +921,10 @@ spl_expr_free(struct spl_expr *e)
 	for (k = 0; k < e->nkids; k++)
 		spl_expr_free(e->kids[k]);
 	free(e->kids);
-	for (k = 0; k < e->nvals; k++)
+	for (k = 0; k < e->nvals; k++) {
 		free(e->vals[k].text);
+		free(e->vals[k].mid);
+	}
 	free(e->vals);
 	free(e);
 }
@@ -1548,6 +1648,56 @@ spl_expr_event_code(const struct spl_expr *e)
 }
 
 /*
+ * A rough cost of evaluating e on an event: a few units per plain value,
+ * more per wildcard pattern and per segment to be searched for.
+ */
+static size_t
+spl_expr_cost(const struct spl_expr *e)
+{
+	size_t		 k, c = 0;
+
+	if (e->type == SPL_N_CMP) {
+		for (k = 0; k < e->nvals; k++)
+			c += e->vals[k].wild ? 8 + 8 * e->vals[k].nmid : 2;
+		return c;
+	}
+	for (k = 0; k < e->nkids; k++)
+		c += spl_expr_cost(e->kids[k]);
+	return c;
+}
+
+/*
+ * Orders the terms of every AND and OR in e by their cost, cheapest
+ * first, keeping the order of equal ones.  A term only yields true or
+ * false (an absent field makes a comparison false, whatever the order),
+ * and AND and OR stop at the first term that decides them, so the
+ * order changes nothing but the time taken.
+ */
+static void
+spl_expr_order(struct spl_expr *e)
+{
+	struct spl_expr	*t;
+	size_t		 i, j, c, *cost;
+
+	for (i = 0; i < e->nkids; i++)
+		spl_expr_order(e->kids[i]);
+	if ((e->type != SPL_N_AND && e->type != SPL_N_OR) || e->nkids < 2)
+		return;
+	cost = xcalloc(e->nkids, sizeof(*cost));
+	for (i = 0; i < e->nkids; i++) {
+		t = e->kids[i];
+		c = spl_expr_cost(t);
+		for (j = i; j > 0 && cost[j - 1] > c; j--) {
+			e->kids[j] = e->kids[j - 1];
+			cost[j] = cost[j - 1];
+		}
+		e->kids[j] = t;
+		cost[j] = c;
+	}
+	free(cost);
+}
+
+/*
  * Moves the conjunct "EventCode=code" of a top-level AND first: it is
  * the cheapest test and fails on most events.  AND has no side effects,
  * so the order changes nothing but the time taken.
@@ -1768,6 +1918,10 @@ spl_compile(const char *text, spl_macro_lookup_fn lookup, void *lookup_arg,
 		goto out;
 	}
 	spl_columns(s);
+	spl_expr_order(s->filter);
+	for (k = 0; k < s->npost; k++)
+		if (s->post[k]->expr != NULL)
+			spl_expr_order(s->post[k]->expr);
 	s->event_code = spl_expr_event_code(s->filter);
 	spl_expr_code_first(s->filter, s->event_code);
 	spl_expr_fields(s->filter, &s->fields, &s->nfields);
