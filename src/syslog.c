@@ -71,20 +71,6 @@ syslog_digits(const char **p, const char *end, int n, int *v)
 	return true;
 }
 
-/* Consumes one character at *p if it is one of those in set. */
-static bool
-syslog_expect(const char **p, const char *end, const char *set)
-{
-	if (*p == end || **p == '\0')
-		return false;
-	for (; *set != '\0'; set++)	/* sets are a few bytes: no strchr() */
-		if (*set == **p) {
-			(*p)++;
-			return true;
-		}
-	return false;
-}
-
 static bool
 syslog_leap(int y)
 {
@@ -106,8 +92,8 @@ syslog_mdays(int y, int m)
 static int64_t
 syslog_epoch_ms(int y, int mo, int d, int h, int mi, int s)
 {
-	return ((event_days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000LL +
-	    s * 1000LL;
+	return ((event_days_from_civil(y, mo, d) * 24 + h) * 60 + mi) *
+	    60000LL + s * 1000LL;
 }
 
 static int
@@ -127,86 +113,214 @@ syslog_year_of(int64_t ms)
 	return (int)(mp >= 10 ? y + 1 : y);
 }
 
+/* The two decimal digits at p as a number, or -1. */
+static int
+syslog_d2(const char *p)
+{
+	unsigned int	 a = (unsigned char)p[0] - '0';
+	unsigned int	 b = (unsigned char)p[1] - '0';
+
+	if (a > 9 || b > 9)
+		return -1;
+	return (int)(a * 10 + b);
+}
+
+#define SYSLOG_ALL(c)	((uint64_t)(c) * 0x0101010101010101ULL)
+#define SYSLOG_AT(c, i)	((uint64_t)(unsigned char)(c) << (8 * (i)))
+#define SYSLOG_NIL3	((SYSLOG_ALL('-') & 0x00ff00ff00ffULL) | \
+			(SYSLOG_ALL(' ') & 0xff00ff00ff00ULL))	/* "- - - " */
+
+/* The eight bytes at p as a little-endian number. */
+static inline uint64_t
+syslog_le64(const char *p)
+{
+	uint64_t	 w;
+
+	memcpy(&w, p, sizeof(w));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#elif !defined(__BYTE_ORDER__)
+	{
+		const unsigned char	*u = (const unsigned char *)p;
+		int			 k;
+
+		for (w = 0, k = 7; k >= 0; k--)
+			w = w << 8 | u[k];
+	}
+#endif
+	return w;
+}
+
+/*
+ * Days from 1970-01-01 to the date y-m-d, for years 0 to 9999 and a
+ * valid month, in the proleptic Gregorian calendar (as
+ * event_days_from_civil()).  From 1901 to 2099 every fourth year is a
+ * leap year; elsewhere the leap days before y are counted from year
+ * -400, so that every quotient is of a non-negative number.
+ */
+static int64_t
+syslog_days(int y, int m, int d)
+{
+	static const int before[12] = {
+		0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334
+	};
+	unsigned int	 n = (unsigned int)y + 399;
+	int64_t		 days;
+
+	if (y > 1900 && y < 2100) {
+		days = 365 * (y - 1970) + (int)((unsigned int)(y - 1901) / 4) -
+		    17 + before[m - 1] + d - 1;
+		if (m > 2 && (y & 3) == 0)
+			days++;
+		return days;
+	}
+	days = 365 * ((int64_t)y - 1970) + n / 4 - n / 100 + n / 400 -
+	    97 - 477 + before[m - 1] + d - 1;
+	if (m > 2 && syslog_leap(y))
+		days++;
+	return days;
+}
+
 /*
  * RFC 5424 section 6.2.3 TIMESTAMP (RFC 3339 with at most 6 fraction
- * digits, "Z" or a numeric offset), ending at end.  Stores ms since the
- * epoch.  Returns false when malformed.
+ * digits, "Z" or a numeric offset) at p, within [p, end).  Stores ms
+ * since the epoch and returns the end of the timestamp, or NULL when
+ * there is none at p.  The grammar has no space, so a timestamp field
+ * is well formed exactly when this returns the place of the space that
+ * ends it.
  */
-static bool
+static const char *
 syslog_parse_rfc3339(const char *p, const char *end, int64_t *ms)
 {
+	/* Digits in bytes 0-3, 5-6 of "YYYY-MM-DDThh:mm:ss"; 8-9, 11-12,
+	   14-15 and 11-12, 14-15, 17-18 of the two words after. */
+	const uint64_t	 m0 = 0x00ffff00ffffffffULL;
+	const uint64_t	 m1 = 0xffff00ffff00ffffULL;
+	const uint64_t	 t0 = (SYSLOG_ALL('0') & m0) | SYSLOG_AT('-', 4) |
+			    SYSLOG_AT('-', 7);
+	const uint64_t	 t1 = (SYSLOG_ALL('0') & m1) | SYSLOG_AT('t', 2) |
+			    SYSLOG_AT(':', 5);
+	const uint64_t	 t2 = (SYSLOG_ALL('0') & m1) | SYSLOG_AT(':', 2) |
+			    SYSLOG_AT(':', 5);
+	uint64_t	 x0, x1, x2;
 	int		 y, mo, d, h, mi, s, oh, om, frac, nfrac;
 	int64_t		 t;
 	char		 sign;
 
-	if (!syslog_digits(&p, end, 4, &y) || !syslog_expect(&p, end, "-") ||
-	    !syslog_digits(&p, end, 2, &mo) || !syslog_expect(&p, end, "-") ||
-	    !syslog_digits(&p, end, 2, &d) || !syslog_expect(&p, end, "Tt") ||
-	    !syslog_digits(&p, end, 2, &h) || !syslog_expect(&p, end, ":") ||
-	    !syslog_digits(&p, end, 2, &mi) || !syslog_expect(&p, end, ":") ||
-	    !syslog_digits(&p, end, 2, &s))
-		return false;
-	if (mo < 1 || mo > 12 || d < 1 || d > syslog_mdays(y, mo) ||
-	    h > 23 || mi > 59 || s > 60)
-		return false;
+	if (end - p < 20)	/* 19 bytes to the seconds, then a zone */
+		return NULL;
+	/*
+	 * Xor with the expected text leaves each digit as its value (xor
+	 * with '0' maps '0'..'9' and nothing else to 0..9) and each right
+	 * separator as 0.  A byte above 9 sets bit 7 in itself or in its
+	 * sum with 0x76; a carry out of a byte comes from one whose bit 7
+	 * is set already.
+	 */
+	x0 = syslog_le64(p) ^ t0;
+	x1 = (syslog_le64(p + 8) | SYSLOG_AT(0x20, 2)) ^ t1;	/* 'T', 't' */
+	x2 = syslog_le64(p + 11) ^ t2;
+	if ((((x0 + SYSLOG_ALL(0x76)) | x0 | (x1 + SYSLOG_ALL(0x76)) | x1 |
+	    (x2 + SYSLOG_ALL(0x76)) | x2) & SYSLOG_ALL(0x80)) != 0 ||
+	    (x0 & ~m0) != 0 || ((x1 | x2) & ~m1) != 0)
+		return NULL;
+#define SYSLOG_D2(q)	((q)[0] * 10 + (q)[1] - 11 * '0')
+	y = SYSLOG_D2(p) * 100 + SYSLOG_D2(p + 2);
+	mo = SYSLOG_D2(p + 5);
+	d = SYSLOG_D2(p + 8);
+	h = SYSLOG_D2(p + 11);
+	mi = SYSLOG_D2(p + 14);
+	s = SYSLOG_D2(p + 17);
+#undef SYSLOG_D2
+	if (mo < 1 || mo > 12 || d < 1 ||
+	    (d > 28 && d > syslog_mdays(y, mo)) || h > 23 || mi > 59 || s > 60)
+		return NULL;
+	p += 19;
 	frac = 0;
-	if (p < end && *p == '.') {
+	if (*p == '.' && end - p >= 5 && syslog_d2(p + 1) >= 0 &&
+	    syslog_isdigit(p[3]) && !syslog_isdigit(p[4])) {
+		frac = syslog_d2(p + 1) * 10 + (p[3] - '0');
+		p += 4;
+	} else if (*p == '.') {
 		p++;
 		for (nfrac = 0; p < end && syslog_isdigit(*p); nfrac++, p++) {
 			if (nfrac < 3)
 				frac = frac * 10 + (*p - '0');
 		}
 		if (nfrac == 0 || nfrac > 6)
-			return false;
+			return NULL;
 		for (; nfrac < 3; nfrac++)
 			frac *= 10;
 	}
 	if (s == 60)
 		s = 59;
-	t = syslog_epoch_ms(y, mo, d, h, mi, s) + frac;
+	t = ((syslog_days(y, mo, d) * 24 + h) * 60 + mi) *
+	    60000LL + s * 1000LL + frac;
 	if (p == end)
-		return false;
+		return NULL;
 	if (*p == 'Z' || *p == 'z') {
 		p++;
 	} else if (*p == '+' || *p == '-') {
 		sign = *p++;
-		if (!syslog_digits(&p, end, 2, &oh) ||
-		    !syslog_expect(&p, end, ":") ||
-		    !syslog_digits(&p, end, 2, &om) ||
-		    oh > 23 || om > 59)
-			return false;
+		if (end - p < 5 || (oh = syslog_d2(p)) < 0 || p[2] != ':' ||
+		    (om = syslog_d2(p + 3)) < 0 || oh > 23 || om > 59)
+			return NULL;
+		p += 5;
 		if (sign == '+')
 			t -= (oh * 60 + om) * 60000LL;
 		else
 			t += (oh * 60 + om) * 60000LL;
 	} else
-		return false;
-	if (p != end)
-		return false;
+		return NULL;
 	*ms = t;
-	return true;
+	return p;
+}
+
+/*
+ * The first space in [p, end), or end.  Where words are little-endian,
+ * eight bytes at a time: a space is a zero byte after the xor, and the
+ * lowest flag of the zero-byte test is exact.
+ */
+static const char *
+syslog_span(const char *p, const char *end)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t	 x;
+
+	for (; end - p >= 8; p += 8) {
+		memcpy(&x, p, 8);
+		x ^= 0x2020202020202020ULL;
+		x = (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+		if (x != 0)
+			return p + (__builtin_ctzll(x) >> 3);
+	}
+#endif
+	while (p < end && *p != ' ')
+		p++;
+	return p;
 }
 
 /*
  * Takes the next SP-terminated header field at *p.  "-" is the nil value
- * and yields a NULL pointer.  Returns false when the frame ends before the
- * separating space.
+ * and yields a NULL pointer.  Returns false when the field is empty or
+ * the frame ends before the separating space.
  */
-static bool
+static inline bool
 syslog_field(const char **p, const char *end, const char **f, size_t *flen)
 {
 	const char	*s = *p, *e;
 
-	e = memchr(s, ' ', end - s);
-	if (e == NULL || e == s)
-		return false;
-	if (e - s == 1 && *s == '-') {
+	if (end - s >= 2 && s[0] == '-' && s[1] == ' ') {
 		*f = NULL;
 		*flen = 0;
-	} else {
-		*f = s;
-		*flen = e - s;
+		*p = s + 2;
+		return true;
 	}
+	e = syslog_span(s, end);
+	if (e == end || e == s)
+		return false;
+	*f = s;
+	*flen = e - s;
 	*p = e + 1;
 	return true;
 }
@@ -251,26 +365,32 @@ static int
 syslog_parse_5424(const char *p, const char *end, struct syslog_msg *out,
     const char **reason)
 {
-	const char	*ts, *procid, *msgid;
-	size_t		 tslen, plen, mlen;
+	const char	*procid, *msgid, *e;
+	size_t		 plen, mlen;
 
 	out->fmt = SYSLOG_FMT_5424;
-	if (!syslog_field(&p, end, &ts, &tslen)) {
-		*reason = "bad_timestamp";
-		return -1;
-	}
-	if (ts != NULL && !syslog_parse_rfc3339(ts, ts + tslen,
-	    &out->time_ms)) {
+	if (end - p >= 2 && p[0] == '-' && p[1] == ' ')
+		p += 2;
+	else if ((e = syslog_parse_rfc3339(p, end, &out->time_ms)) != NULL &&
+	    e < end && *e == ' ')
+		p = e + 1;
+	else {
+		out->time_ms = 0;
 		*reason = "bad_timestamp";
 		return -1;
 	}
 	if (!syslog_field(&p, end, &out->host, &out->host_len) ||
-	    !syslog_field(&p, end, &out->app, &out->app_len) ||
-	    !syslog_field(&p, end, &procid, &plen) ||
-	    !syslog_field(&p, end, &msgid, &mlen)) {
-		*reason = "bad_header";
-		return -1;
+	    !syslog_field(&p, end, &out->app, &out->app_len))
+		goto bad_header;
+	if (end - p >= 8 &&
+	    (syslog_le64(p) & 0xffffffffffffULL) == SYSLOG_NIL3) {
+		/* Nil PROCID, MSGID and STRUCTURED-DATA, then the SP. */
+		p += 6;
+		goto msg;
 	}
+	if (!syslog_field(&p, end, &procid, &plen) ||
+	    !syslog_field(&p, end, &msgid, &mlen))
+		goto bad_header;
 	if ((p = syslog_skip_sd(p, end)) == NULL ||
 	    (p < end && *p != ' ')) {
 		*reason = "bad_structured_data";
@@ -278,11 +398,16 @@ syslog_parse_5424(const char *p, const char *end, struct syslog_msg *out,
 	}
 	if (p < end)
 		p++;
-	if (end - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+msg:
+	if (end - p >= 3 && p[0] == '\xef' && p[1] == '\xbb' && p[2] == '\xbf')
 		p += 3;
 	out->msg = p;
 	out->msg_len = end - p;
 	return 0;
+
+bad_header:
+	*reason = "bad_header";
+	return -1;
 }
 
 /*
@@ -424,32 +549,46 @@ syslog_parse(const char *buf, size_t len, int64_t now_ms,
 
 	while (p < end && syslog_isspace(*p))
 		p++;
-	if (syslog_is_doc(p, end)) {
-		out->msg = p;
-		out->msg_len = end - p;
-		return 0;
+	if (end - p < 2 || *p != '<' || !syslog_isdigit(p[1])) {
+		/* Not "<" DIGIT: a document, no header, or a bad PRI. */
+		if (syslog_is_doc(p, end)) {
+			out->msg = p;
+			out->msg_len = end - p;
+			return 0;
+		}
+		if (p == end || *p != '<')
+			return 0;
 	}
-	if (p == end || *p != '<')
-		return 0;
 
 	/* RFC 5424 section 6.2.1 / RFC 3164 section 4.1.1: "<" 1*3DIGIT ">" */
 	p++;
-	for (pri = 0, n = 0; p < end && syslog_isdigit(*p) && n < 4; p++, n++)
-		pri = pri * 10 + (*p - '0');
-	if (n == 0 || n > 3 || pri > SYSLOG_PRI_MAX || p == end || *p != '>') {
+	if (end - p >= 3 && syslog_isdigit(p[0]) && syslog_isdigit(p[1]) &&
+	    p[2] == '>') {
+		pri = (p[0] - '0') * 10 + (p[1] - '0');
+		p += 2;
+	} else {
+		for (pri = 0, n = 0; n < 4 && p < end && syslog_isdigit(*p);
+		    p++, n++)
+			pri = pri * 10 + (*p - '0');
+		if (n == 0 || n > 3 || p == end || *p != '>') {
+			*reason = "bad_pri";
+			return -1;
+		}
+	}
+	if (pri > SYSLOG_PRI_MAX) {
 		*reason = "bad_pri";
 		return -1;
 	}
 	out->pri = pri;
 	p++;
 
+	if (end - p >= 2 && p[0] == '1' && p[1] == ' ')
+		return syslog_parse_5424(p + 2, end, out, reason);
 	if (syslog_is_doc(p, end)) {
 		out->msg = p;
 		out->msg_len = end - p;
 		return 0;
 	}
-	if (end - p >= 2 && p[0] == '1' && p[1] == ' ')
-		return syslog_parse_5424(p + 2, end, out, reason);
 
 	out->fmt = SYSLOG_FMT_3164;
 	if (syslog_parse_3164_time(&p, end, now_ms, &out->time_ms))

@@ -14,12 +14,16 @@
  * Unit tests of syslog.c: table-driven RFC 5424, RFC 3164 and
  * header-less frames, good and malformed, checked field by field.
  */
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
 
+#include "event.h"
 #include "syslog.h"
 
 #define NOW_2024_12_01	1733011200000LL	/* 2024-12-01T00:00:00Z */
@@ -268,4 +272,449 @@ Test(syslog, length_is_respected)
 	cr_expect_eq(m.msg_len, 7);
 	cr_expect_eq(syslog_parse(buf, 3, 0, &m, &reason), -1);
 	cr_expect_str_eq(reason, "bad_pri");
+}
+
+/*
+ * The reference: syslog_parse() as it was before its RFC 5424 path was
+ * made faster (commit a54b66f), written plainly: every header field cut
+ * at memchr(), the timestamp parsed from its own field, the date through
+ * event_days_from_civil().  Frames that reach the RFC 3164 branch (whose
+ * code did not change) only have their PRI and format compared.
+ */
+struct ref_result {
+	int		 rc;
+	const char	*reason;
+	bool		 is3164;
+	struct syslog_msg m;
+};
+
+static bool
+ref_digits(const char **p, const char *end, int n, int *v)
+{
+	const char	*s = *p;
+	int		 i, r = 0;
+
+	if (end - s < n)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		r = r * 10 + (s[i] - '0');
+	}
+	*v = r;
+	*p = s + n;
+	return true;
+}
+
+static bool
+ref_char(const char **p, const char *end, char a, char b)
+{
+	if (*p == end || (**p != a && **p != b))
+		return false;
+	(*p)++;
+	return true;
+}
+
+static int
+ref_mdays(int y, int m)
+{
+	static const int days[12] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+/* The timestamp field [p, end) exactly. */
+static bool
+ref_rfc3339(const char *p, const char *end, int64_t *ms)
+{
+	int		 y, mo, d, h, mi, s, oh, om, frac = 0, nfrac;
+	int64_t		 t;
+	char		 sign;
+
+	if (!ref_digits(&p, end, 4, &y) || !ref_char(&p, end, '-', '-') ||
+	    !ref_digits(&p, end, 2, &mo) || !ref_char(&p, end, '-', '-') ||
+	    !ref_digits(&p, end, 2, &d) || !ref_char(&p, end, 'T', 't') ||
+	    !ref_digits(&p, end, 2, &h) || !ref_char(&p, end, ':', ':') ||
+	    !ref_digits(&p, end, 2, &mi) || !ref_char(&p, end, ':', ':') ||
+	    !ref_digits(&p, end, 2, &s))
+		return false;
+	if (mo < 1 || mo > 12 || d < 1 || d > ref_mdays(y, mo) || h > 23 ||
+	    mi > 59 || s > 60)
+		return false;
+	if (p < end && *p == '.') {
+		p++;
+		for (nfrac = 0; p < end && *p >= '0' && *p <= '9';
+		    nfrac++, p++)
+			if (nfrac < 3)
+				frac = frac * 10 + (*p - '0');
+		if (nfrac == 0 || nfrac > 6)
+			return false;
+		for (; nfrac < 3; nfrac++)
+			frac *= 10;
+	}
+	if (s == 60)
+		s = 59;
+	t = ((event_days_from_civil(y, mo, d) * 24 + h) * 60 + mi) *
+	    60000LL + s * 1000LL + frac;
+	if (p == end)
+		return false;
+	if (*p == 'Z' || *p == 'z')
+		p++;
+	else if (*p == '+' || *p == '-') {
+		sign = *p++;
+		if (!ref_digits(&p, end, 2, &oh) ||
+		    !ref_char(&p, end, ':', ':') ||
+		    !ref_digits(&p, end, 2, &om) || oh > 23 || om > 59)
+			return false;
+		t += (sign == '+' ? -1 : 1) * (oh * 60 + om) * 60000LL;
+	} else
+		return false;
+	if (p != end)
+		return false;
+	*ms = t;
+	return true;
+}
+
+static bool
+ref_field(const char **p, const char *end, const char **f, size_t *flen)
+{
+	const char	*s = *p, *e;
+
+	if ((e = memchr(s, ' ', end - s)) == NULL || e == s)
+		return false;
+	*f = e - s == 1 && *s == '-' ? NULL : s;
+	*flen = *f == NULL ? 0 : (size_t)(e - s);
+	*p = e + 1;
+	return true;
+}
+
+static const char *
+ref_skip_sd(const char *p, const char *end)
+{
+	bool	 quoted;
+
+	if (p < end && *p == '-')
+		return p + 1;
+	if (p == end || *p != '[')
+		return NULL;
+	while (p < end && *p == '[') {
+		quoted = false;
+		for (p++; p < end; p++) {
+			if (quoted) {
+				if (*p == '\\' && p + 1 < end)
+					p++;
+				else if (*p == '"')
+					quoted = false;
+			} else if (*p == '"')
+				quoted = true;
+			else if (*p == ']')
+				break;
+		}
+		if (p == end)
+			return NULL;
+		p++;
+	}
+	return p;
+}
+
+static bool
+ref_is_doc(const char *p, const char *end)
+{
+	size_t	 n = end - p;
+
+	return (n >= 1 && *p == '{') ||
+	    (n >= 6 && memcmp(p, "<Event", 6) == 0) ||
+	    (n >= 5 && memcmp(p, "<?xml", 5) == 0);
+}
+
+static void
+ref_parse(const char *buf, size_t len, struct ref_result *r)
+{
+	const char	*p = buf, *end = buf + len, *ts, *x;
+	size_t		 tslen, xlen;
+	int		 pri, n;
+
+	memset(r, 0, sizeof(*r));
+	r->m.pri = -1;
+	r->m.msg = buf;
+	r->m.msg_len = len;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+	    *p == '\n'))
+		p++;
+	if (ref_is_doc(p, end)) {
+		r->m.msg = p;
+		r->m.msg_len = end - p;
+		return;
+	}
+	if (p == end || *p != '<')
+		return;
+	for (p++, pri = 0, n = 0; p < end && *p >= '0' && *p <= '9' && n < 4;
+	    p++, n++)
+		pri = pri * 10 + (*p - '0');
+	if (n == 0 || n > 3 || pri > 191 || p == end || *p != '>') {
+		r->rc = -1;
+		r->reason = "bad_pri";
+		return;
+	}
+	r->m.pri = pri;
+	p++;
+	if (ref_is_doc(p, end)) {
+		r->m.msg = p;
+		r->m.msg_len = end - p;
+		return;
+	}
+	if (end - p < 2 || p[0] != '1' || p[1] != ' ') {
+		r->is3164 = true;
+		r->m.fmt = SYSLOG_FMT_3164;
+		return;
+	}
+	p += 2;
+	r->m.fmt = SYSLOG_FMT_5424;
+	r->rc = -1;
+	r->reason = "bad_timestamp";
+	if (!ref_field(&p, end, &ts, &tslen) || (ts != NULL &&
+	    !ref_rfc3339(ts, ts + tslen, &r->m.time_ms)))
+		return;
+	r->reason = "bad_header";
+	if (!ref_field(&p, end, &r->m.host, &r->m.host_len) ||
+	    !ref_field(&p, end, &r->m.app, &r->m.app_len) ||
+	    !ref_field(&p, end, &x, &xlen) || !ref_field(&p, end, &x, &xlen))
+		return;
+	r->reason = "bad_structured_data";
+	if ((p = ref_skip_sd(p, end)) == NULL || (p < end && *p != ' '))
+		return;
+	if (p < end)
+		p++;
+	if (end - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	r->rc = 0;
+	r->reason = NULL;
+	r->m.msg = p;
+	r->m.msg_len = end - p;
+}
+
+/* Appends printf output to buf at *off (buf has 512 bytes). */
+static void
+put(char *buf, size_t *off, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, 512 - *off, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*off = *off + (size_t)n < 511 ? *off + (size_t)n : 511;
+}
+
+static uint64_t
+rnd(uint64_t *st)
+{
+	*st ^= *st >> 12;
+	*st ^= *st << 25;
+	*st ^= *st >> 27;
+	return *st * 0x2545f4914f6cdd1dULL;
+}
+
+static int
+rnd_below(uint64_t *st, int n)
+{
+	return (int)((rnd(st) >> 33) % (uint64_t)n);
+}
+
+/*
+ * A random RFC 5424-shaped frame: dates on and off the calendar (years
+ * 0 to 9999 with their century edges, months 0 to 13, days 0 to 32),
+ * fractions of 0 to 7 digits, every zone form, fields of 0 to 40 bytes
+ * and nil ones, structured data, BOMs and documents; often one byte
+ * changed, inserted or dropped afterwards.  Returns the length.
+ */
+static size_t
+rnd_frame(uint64_t *st, char *buf)
+{
+	static const int years[] = {
+		0, 1, 99, 100, 399, 400, 1600, 1899, 1900, 1901, 1904, 1969,
+		1970, 1971, 2000, 2024, 2025, 2026, 2096, 2099, 2100, 2101,
+		2400, 9999
+	};
+	static const char *const zones[] = {
+		"Z", "z", "+00:00", "-07:00", "+05:30", "+23:59", "+24:00",
+		"-00:60", "+0100", "+01:", "", "Q", "+1:00", "-12:3x"
+	};
+	static const char *const rest[] = {
+		"- {\"a\":1}", "- ", "-", "[x@1 a=\"b\"] m",
+		"[x@1][y@2 c=\"]\"] m",
+		"[x@1 a=\"b]", "x m", "- \xef\xbb\xbfm", "[x@1]", "-  m",
+		"- <Event/>", "[x@1 a=\"\\\"\"] {}"
+	};
+	static const char fieldch[] = "abcXYZ-0123.:_\t\xc3";
+	size_t	 off = 0, i, n;
+	int	 k, f, y;
+
+	k = rnd_below(st, 20);
+	if (k == 0)
+		put(buf, &off, "%*s", rnd_below(st, 3), "");
+	if (rnd_below(st, 10) == 0)
+		put(buf, &off, "<%d>1 ", rnd_below(st, 1200));
+	else
+		put(buf, &off, "<%d>1 ", rnd_below(st, 192));
+	if (rnd_below(st, 12) == 0)
+		put(buf, &off, "- ");
+	else {
+		y = rnd_below(st, 3) == 0 ? rnd_below(st, 10000) :
+		    years[rnd_below(st, NCASES(years))];
+		put(buf, &off, "%04d-%02d-%02d%c%02d:%02d:%02d", y,
+		    rnd_below(st, 4) == 0 ? rnd_below(st, 14) :
+		    1 + rnd_below(st, 12),
+		    rnd_below(st, 4) == 0 ? rnd_below(st, 33) :
+		    1 + rnd_below(st, 28) + rnd_below(st, 2) * 2,
+		    "TTTt x"[rnd_below(st, 6)], rnd_below(st, 26),
+		    rnd_below(st, 62), rnd_below(st, 62));
+		if ((n = (size_t)rnd_below(st, 9)) > 0) {
+			buf[off++] = '.';
+			for (i = 1; i < n; i++)
+				buf[off++] = (char)('0' + rnd_below(st, 10));
+		}
+		put(buf, &off, "%s ", zones[rnd_below(st, NCASES(zones))]);
+	}
+	for (f = 0; f < 4; f++) {
+		if (rnd_below(st, 3) == 0) {
+			put(buf, &off, "- ");
+			continue;
+		}
+		n = (size_t)rnd_below(st, 41);
+		if (rnd_below(st, 2) == 0)
+			n = n % 9;
+		for (i = 0; i < n; i++)
+			buf[off++] = fieldch[rnd_below(st,
+			    sizeof(fieldch) - 1)];
+		buf[off++] = ' ';
+	}
+	put(buf, &off, "%s", rest[rnd_below(st, NCASES(rest))]);
+	for (n = (size_t)rnd_below(st, 40); n > 0 && off < 500; n--)
+		buf[off++] = (char)('a' + rnd_below(st, 26));
+	switch (rnd_below(st, 6)) {
+	case 0:
+		buf[rnd_below(st, (int)off)] = (char)rnd_below(st, 256);
+		break;
+	case 1:
+		i = (size_t)rnd_below(st, (int)off);
+		memmove(buf + i + 1, buf + i, off - i);
+		buf[i] = " -:.0<>"[rnd_below(st, 7)];
+		off++;
+		break;
+	case 2:
+		i = (size_t)rnd_below(st, (int)off);
+		memmove(buf + i, buf + i + 1, off - i - 1);
+		off--;
+		break;
+	case 3:
+		off = (size_t)rnd_below(st, (int)off + 1);
+		break;
+	default:
+		break;
+	}
+	return off;
+}
+
+static void
+check_ref(const char *buf, size_t len, const char *what)
+{
+	struct syslog_msg	 m;
+	struct ref_result	 r;
+	const char		*reason;
+	int			 rc;
+
+	ref_parse(buf, len, &r);
+	rc = syslog_parse(buf, len, NOW_2024_12_01, &m, &reason);
+	cr_assert_eq(rc, r.rc, "%s: \"%.*s\": rc %d, reference %d", what,
+	    (int)len, buf, rc, r.rc);
+	if (rc == -1) {
+		cr_assert_str_eq(reason, r.reason, "%s: \"%.*s\"", what,
+		    (int)len, buf);
+		return;
+	}
+	cr_assert_eq(m.fmt, r.m.fmt, "%s: \"%.*s\"", what, (int)len, buf);
+	cr_assert_eq(m.pri, r.m.pri, "%s: \"%.*s\"", what, (int)len, buf);
+	if (r.is3164)
+		return;
+	cr_assert(m.time_ms == r.m.time_ms && m.host == r.m.host &&
+	    m.host_len == r.m.host_len && m.app == r.m.app &&
+	    m.app_len == r.m.app_len && m.msg == r.m.msg &&
+	    m.msg_len == r.m.msg_len,
+	    "%s: \"%.*s\": time %lld host %.*s app %.*s msg %zu, reference "
+	    "time %lld", what, (int)len, buf, (long long)m.time_ms,
+	    (int)m.host_len, m.host ? m.host : "", (int)m.app_len,
+	    m.app ? m.app : "", m.msg_len, (long long)r.m.time_ms);
+}
+
+/*
+ * Random RFC 5424-shaped frames, each parsed from a buffer of exactly
+ * its size (so that valgrind or ASan sees a read past its end), must
+ * give the reference's answer: the same code, reason, format, PRI,
+ * time and the same pointers and lengths.
+ */
+Test(syslog, rfc5424_matches_reference)
+{
+	uint64_t	 st = 0x9e3779b97f4a7c15ULL;
+	char		 frame[600], *buf;
+	size_t		 len;
+	int		 i;
+
+	for (i = 0; i < 60000; i++) {
+		len = rnd_frame(&st, frame);
+		buf = malloc(len > 0 ? len : 1);
+		cr_assert_not_null(buf);
+		memcpy(buf, frame, len);
+		check_ref(buf, len, "random");
+		free(buf);
+	}
+}
+
+/* Every valid date from year 0 to 9999 gives the reference's time. */
+Test(syslog, rfc5424_dates_match_reference)
+{
+	char	 buf[80];
+	int	 y, mo, d, n;
+
+	for (y = 0; y <= 9999; y += y < 1850 || y > 2150 ? 7 : 1)
+		for (mo = 1; mo <= 12; mo++)
+			for (d = 27; d <= 31; d++) {
+				n = snprintf(buf, sizeof(buf), "<1>1 %04d-"
+				    "%02d-%02dT23:59:60.9-01:30 h a - - - m",
+				    y, mo, d);
+				check_ref(buf, (size_t)n, "date");
+			}
+}
+
+/*
+ * Every byte value at every place of the header of a few valid frames
+ * (a leap day, a fraction, each zone form) gives the reference's answer.
+ */
+Test(syslog, rfc5424_every_byte_matches_reference)
+{
+	static const char *const base[] = {
+		"<14>1 2024-02-29T23:59:60.123456+01:30 ws-0023 winlogbeat "
+		    "- - - {\"a\":1}",
+		"<1>1 1900-12-31t00:00:00Z h a p m [x@1 a=\"b\"] "
+		    "\xef\xbb\xbfm",
+		"<191>1 2100-01-01T00:00:00.5-23:59 - - - - - ",
+	};
+	char	 buf[128];
+	size_t	 k, i, len;
+	int	 b;
+
+	for (k = 0; k < NCASES(base); k++) {
+		len = strlen(base[k]);
+		for (i = 0; i < len; i++)
+			for (b = 0; b < 256; b++) {
+				memcpy(buf, base[k], len);
+				buf[i] = (char)b;
+				check_ref(buf, len, "byte");
+			}
+	}
 }
