@@ -769,14 +769,15 @@ static bool
 spl_glob(const struct spl_value *v, const char *s, size_t slen)
 {
 	const struct spl_seg *g;
-	size_t		 k, n;
+	size_t		 i, k, n;
 
 	if (slen < v->minlen || !spl_ieq(s, v->text, v->head) ||
 	    !spl_ieq(s + slen - v->tail, v->text + v->len - v->tail, v->tail))
 		return false;
 	s += v->head;
 	n = slen - v->head - v->tail;
-	for (g = v->mid; g < v->mid + v->nmid; g++) {
+	for (i = 0; i < v->nmid; i++) {
+		g = &v->mid[i];
 		if (g->len > n || (k = spl_seg_find(g, s, n)) == n)
 			return false;
 		s += k + g->len;
