@@ -765,7 +765,7 @@ spl_seg_find(const struct spl_seg *g, const char *s, size_t slen)
  * does not overlap it, and each segment between is taken at its leftmost
  * place after the one before, which is enough for '*'-only patterns.
  */
-static bool
+static __attribute__((noinline)) bool
 spl_glob(const struct spl_value *v, const char *s, size_t slen)
 {
 	const struct spl_seg *g;
@@ -786,53 +786,55 @@ spl_glob(const struct spl_value *v, const char *s, size_t slen)
 	return true;
 }
 
+/* Whether s matches v, for every value that is not a numeric one. */
 static bool
-spl_value_eq(const struct spl_value *v, const char *s, size_t len)
+spl_value_eq_text(const struct spl_value *v, const char *s, size_t len)
 {
-	double		 d;
-	uint64_t	 u = 0;
-	size_t		 i;
-
-	if (v->numeric) {
-		/* spl_parse_num()'s own first step, inline. */
-		for (i = 0; i < len && i < 16 && s[i] >= '0' && s[i] <= '9';
-		    i++)
-			u = u * 10 + (uint64_t)(s[i] - '0');
-		if (i == len && len > 0 && len <= 15)
-			return (double)u == v->num;
-		if (spl_parse_num(s, len, &d))
-			return d == v->num;
-	}
 	if (v->wild)
 		return spl_glob(v, s, len);
 	return len == v->len && spl_ieq(s, v->text, len);
 }
 
-bool
-spl_match(const struct spl_expr *e, const struct event *ev)
+/* A numeric v and an s that is not a run of up to 15 digits. */
+static __attribute__((noinline)) bool
+spl_value_eq_num(const struct spl_value *v, const char *s, size_t len)
+{
+	double	 d;
+
+	if (spl_parse_num(s, len, &d))
+		return d == v->num;
+	return spl_value_eq_text(v, s, len);
+}
+
+/*
+ * Whether the field value s matches v: numerically when both are
+ * numbers, else as text (case-insensitive, '*' a wildcard).  Plain digit
+ * runs, spl_parse_num()'s own first step, are taken here; the rest is
+ * out of line so that this stays small.
+ */
+static bool
+spl_value_eq(const struct spl_value *v, const char *s, size_t len)
+{
+	uint64_t	 u = 0;
+	size_t		 i;
+
+	if (!v->numeric)
+		return spl_value_eq_text(v, s, len);
+	for (i = 0; i < len && i < 16 && s[i] >= '0' && s[i] <= '9'; i++)
+		u = u * 10 + (uint64_t)(s[i] - '0');
+	if (i == len && len > 0 && len <= 15)
+		return (double)u == v->num;
+	return spl_value_eq_num(v, s, len);
+}
+
+/* A comparison node: false when the field is absent. */
+static bool
+spl_match_cmp(const struct spl_expr *e, const struct event *ev)
 {
 	const char	*s;
 	size_t		 len, k;
 	double		 d;
 
-	switch (e->type) {
-	case SPL_N_TRUE:
-		return true;
-	case SPL_N_AND:
-		for (k = 0; k < e->nkids; k++)
-			if (!spl_match(e->kids[k], ev))
-				return false;
-		return true;
-	case SPL_N_OR:
-		for (k = 0; k < e->nkids; k++)
-			if (spl_match(e->kids[k], ev))
-				return true;
-		return false;
-	case SPL_N_NOT:
-		return !spl_match(e->kids[0], ev);
-	case SPL_N_CMP:
-		break;
-	}
 	if (!event_get(ev, e->field, &s, &len))
 		return false;
 	switch (e->op) {
@@ -860,6 +862,36 @@ spl_match(const struct spl_expr *e, const struct event *ev)
 	default:
 		return d >= e->vals[0].num;
 	}
+}
+
+/* The terms of AND and OR that are comparisons are not a call away. */
+#define SPL_MATCH_KID(e, ev)	((e)->type == SPL_N_CMP ? \
+			    spl_match_cmp((e), (ev)) : spl_match((e), (ev)))
+
+bool
+spl_match(const struct spl_expr *e, const struct event *ev)
+{
+	size_t		 k;
+
+	switch (e->type) {
+	case SPL_N_TRUE:
+		return true;
+	case SPL_N_AND:
+		for (k = 0; k < e->nkids; k++)
+			if (!SPL_MATCH_KID(e->kids[k], ev))
+				return false;
+		return true;
+	case SPL_N_OR:
+		for (k = 0; k < e->nkids; k++)
+			if (SPL_MATCH_KID(e->kids[k], ev))
+				return true;
+		return false;
+	case SPL_N_NOT:
+		return !spl_match(e->kids[0], ev);
+	case SPL_N_CMP:
+		break;
+	}
+	return spl_match_cmp(e, ev);
 }
 
 /* Expression trees. */
