@@ -611,7 +611,7 @@ spl_parse_num(const char *s, size_t len, double *out)
 }
 
 /* ASCII lowercase of every byte value, whatever the locale. */
-#define SPL_LC1(x)	((x) >= 'A' && (x) <= 'Z' ? (x) - 'A' + 'a' : (x))
+#define SPL_LC1(x)	((x) + ((x) >= 'A' && (x) <= 'Z' ? 'a' - 'A' : 0))
 #define SPL_LC4(x)	SPL_LC1(x), SPL_LC1((x) + 1), SPL_LC1((x) + 2), \
 			SPL_LC1((x) + 3)
 #define SPL_LC16(x)	SPL_LC4(x), SPL_LC4((x) + 4), SPL_LC4((x) + 8), \

@@ -1097,3 +1097,50 @@ Test(spl, term_order_changes_nothing)
 	}
 	event_clear(&ev);
 }
+
+/*
+ * Every byte against every byte, as f="b", f="*b*" and f="x*b" (the
+ * plain compare, the search for a segment, the suffix compare), on the
+ * values "c" and "xc": the reference's answer each time, so that the
+ * case folding of all 256 byte values is the reference's.
+ */
+Test(spl, every_byte_pair_matches_reference)
+{
+	static const char *const shape[] = { "?", "*?*", "x*?" };
+	struct spl_search *s;
+	struct spl_error err;
+	struct ref_value rv;
+	struct event	 ev;
+	char		 p[8], v[2], text[64];
+	size_t		 plen, off, k, n;
+	int		 a, b, f;
+
+	event_fields_init();
+	f = event_field_intern("f", 1);
+	event_init(&ev, 1 << 16);
+	for (k = 0; k < NELEM(shape); k++)
+		for (a = 1; a < 256; a++) {
+			plen = strlen(shape[k]);
+			memcpy(p, shape[k], plen);
+			((char *)memchr(p, '?', plen))[0] = (char)a;
+			ref_value_init(&rv, p, plen);
+			off = 2;
+			memcpy(text, "f=", 2);
+			put_quoted(text, &off, p, plen);
+			strcat(text, " | stats count");
+			s = spl_compile(text, test_lookup, NULL, &err);
+			cr_assert_not_null(s, "%s: %s", text, err.msg);
+			for (b = 1; b < 512; b++) {
+				v[0] = 'x';
+				v[1] = (char)(b & 255);
+				n = b < 256 ? 1 : 2;
+				event_reset(&ev);
+				event_set(&ev, f, v + 2 - n, n);
+				cr_assert_eq(spl_match(s->filter, &ev),
+				    ref_value_eq(&rv, v + 2 - n, n),
+				    "%s on byte %d", text, b);
+			}
+			spl_search_free(s);
+		}
+	event_clear(&ev);
+}
