@@ -26,7 +26,9 @@
  * With workers > 1 every socket is bound with SO_REUSEPORT, so that each
  * worker thread binds the same addresses in its own struct listen and
  * the kernel spreads connections and datagram flows among them (a port
- * of 0 then gives each worker a port of its own: tests only).
+ * of 0 then gives each worker a port of its own: tests only); an accept
+ * callback (listen_set_accept_cb()) may take an accepted socket away to
+ * another struct listen, which frames it with listen_adopt().
  * Frames go to the caller's callback, borrowed; this module never
  * looks inside them (syslog.c does).  Limits: frame size, connections,
  * idle time; anything over a limit is counted, never logged per message.
@@ -87,6 +89,7 @@ struct listen_sock {
 	bool			 tls;	/* TLS stream socket */
 	int			 fd;	/* UDP socket, -1 once closed */
 	int			 port;	/* bound port */
+	size_t			 index;	/* among l's TCP or TLS sockets */
 	struct evconnlistener	*evl;	/* TCP acceptor, NULL once closed */
 	struct event		*ev;	/* UDP read, or TCP accept pause */
 	uint32_t		 ovfl;	/* last SO_RXQ_OVFL drop count */
@@ -134,6 +137,8 @@ struct listen {
 	struct iovec		*iov;	/* their buffers in dgram */
 	char			*cbuf;	/* their SO_RXQ_OVFL control data */
 	bool			 paused; /* TCP reading stopped */
+	listen_accept_fn	 accept_fn; /* may take accepted sockets */
+	void			*accept_arg;
 };
 
 static void	listen_conn_frames(struct listen_conn *);
@@ -800,36 +805,73 @@ listen_tls_bev_new(struct listen *l, struct listen_sock *sock, int fd)
 	return bev;
 }
 
+/*
+ * Frames fd, a connection accepted on sock's address (plain or TLS as
+ * sock is).  Takes ownership of fd.  Returns 0, or -1 when it was
+ * refused (max_connections) or could not be set up, fd closed.
+ */
+static int
+listen_sock_add(struct listen_sock *sock, int fd)
+{
+	struct listen		*l = sock->l;
+	struct bufferevent	*bev;
+
+	if (!sock->tls)
+		return listen_raw_add(l, fd, &sock->src);
+	if ((bev = listen_tls_bev_new(l, sock, fd)) == NULL) {
+		log_warnx("%s: cannot create a bufferevent", sock->name);
+		close(fd);
+		return -1;
+	}
+	return listen_conn_add(l, bev, &sock->src, NULL);
+}
+
 static void
 listen_accept_cb(struct evconnlistener *evl, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
 	struct listen_sock	*sock = arg;
 	struct listen		*l = sock->l;
-	struct bufferevent	*bev;
 	char			 host[NI_MAXHOST];
 
 	(void)evl;
 	if (getnameinfo(sa, salen, host, sizeof(host), NULL, 0,
 	    NI_NUMERICHOST) != 0)
 		snprintf(host, sizeof(host), "?");
-	if (!sock->tls) {
-		if (listen_raw_add(l, fd, &sock->src) == -1)
-			log_debug("%s: refused connection from %s", sock->name,
-			    host);
-		else
-			log_debug("%s: connection from %s", sock->name, host);
+	if (l->accept_fn != NULL &&
+	    l->accept_fn(fd, sock->tls, sock->index, l->accept_arg)) {
+		log_debug("%s: connection from %s handed on", sock->name,
+		    host);
 		return;
 	}
-	if ((bev = listen_tls_bev_new(l, sock, fd)) == NULL) {
-		log_warnx("%s: cannot create a bufferevent", sock->name);
-		close(fd);
-		return;
-	}
-	if (listen_conn_add(l, bev, &sock->src, NULL) == -1)
+	if (listen_sock_add(sock, fd) == -1)
 		log_debug("%s: refused connection from %s", sock->name, host);
 	else
 		log_debug("%s: connection from %s", sock->name, host);
+}
+
+void
+listen_set_accept_cb(struct listen *l, listen_accept_fn fn, void *arg)
+{
+	l->accept_fn = fn;
+	l->accept_arg = arg;
+}
+
+int
+listen_adopt(struct listen *l, int fd, bool tls, size_t i)
+{
+	struct listen_sock	*sock;
+
+	if (i >= (tls ? l->ntls : l->ntcp)) {
+		close(fd);
+		return -1;
+	}
+	sock = tls ? l->tls[i] : l->tcp[i];
+	if (sock->evl == NULL) {		/* listen_close() */
+		close(fd);
+		return -1;
+	}
+	return listen_sock_add(sock, fd);
 }
 
 static void
@@ -1198,6 +1240,7 @@ listen_bind(struct listen *l, const char *spec, bool udp, bool tls,
 		sock->udp = udp;
 		sock->tls = tls;
 		sock->fd = -1;
+		sock->index = *narr;
 		*arr = xreallocarray(*arr, *narr + 1, sizeof(**arr));
 		(*arr)[(*narr)++] = sock;
 		if (listen_sock_name(sock, fd) == -1 ||

@@ -120,6 +120,30 @@ int		 listen_attach(struct listen *l, struct bufferevent *bev,
 		    const char *name);
 
 /*
+ * Called on the accepting thread for every connection a TCP or TLS
+ * listener accepts, before anything is read from it: i is the
+ * listener's index among l's TCP (tls false) or TLS listeners, in the
+ * order of listen_port().  Returns true when it took fd (to hand it to
+ * another struct listen bound to the same addresses, with
+ * listen_adopt()), false to let this one frame it.
+ */
+typedef bool	(*listen_accept_fn)(int fd, bool tls, size_t i, void *arg);
+
+/* Sets (fn NULL: clears) the accept callback; arg is borrowed. */
+void		 listen_set_accept_cb(struct listen *l, listen_accept_fn fn,
+		    void *arg);
+
+/*
+ * Frames fd, a connection that the i-th TCP (tls false) or TLS listener
+ * of another struct listen on the same addresses accepted, as if l's own
+ * i-th listener had (its name in the metrics, its TLS context, l's
+ * max_connections).  Takes ownership of fd.  Returns 0, or -1 with fd
+ * closed: no such listener, listen_close() was called, over
+ * max_connections (counted as refused), or TLS could not be set up.
+ */
+int		 listen_adopt(struct listen *l, int fd, bool tls, size_t i);
+
+/*
  * The port the i-th TCP (udp false) or UDP listener is bound to, in the
  * order of cfg's addresses (an address may yield several listeners), or
  * -1 when there is no such listener.  For tests that bind port 0.

@@ -934,6 +934,107 @@ Test(listen, reuseport_with_workers)
 	listen_free(l1);
 }
 
+static struct listen	*handoff_to;	/* handoff_cb adopts into it */
+static size_t		 handoff_n;	/* connections handoff_cb saw */
+static size_t		 handoff_i;	/* the listener index of the last */
+
+/* listen_accept_fn: hands every connection to handoff_to, if set. */
+static bool
+handoff_cb(int fd, bool tls, size_t i, void *arg)
+{
+	cr_assert_eq(arg, &got);
+	cr_expect(!tls);
+	handoff_n++;
+	handoff_i = i;
+	if (handoff_to == NULL)
+		return false;
+	cr_expect_eq(listen_adopt(handoff_to, fd, tls, i), 0);
+	return true;
+}
+
+/* listen_adopt() refuses one end of a socket pair and closes it. */
+static void
+adopt_refused(struct listen *l, bool tls, size_t i, const char *why)
+{
+	struct pollfd	 pfd;
+	char		 b;
+	int		 s[2];
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, s), 0);
+	cr_expect_eq(listen_adopt(l, s[1], tls, i), -1, "%s", why);
+	pfd.fd = s[0];
+	pfd.events = POLLIN;
+	cr_expect_eq(poll(&pfd, 1, 2000), 1, "%s", why);
+	cr_expect_eq(recv(s[0], &b, 1, 0), 0, "%s: not closed", why);
+	close(s[0]);
+}
+
+/*
+ * The accept callback (worker.c's balancing) sees every accepted
+ * connection with its listener's index; a connection it hands on with
+ * listen_adopt() is framed by the other struct listen under that one's
+ * listener of the same index, counted there; adopting into a listener
+ * that does not exist or was closed closes the socket.
+ */
+Test(listen, accept_cb_and_adopt)
+{
+	static const char *const want[] = { "handed", "kept" };
+	static char		*tcpv[2] = { "127.0.0.1:0", "127.0.0.1:0" };
+	struct listen_counters	 c1, c2;
+	struct listen		*l1, *l2;
+	char			*errstr, name[64];
+	int			 fd;
+
+	cfg.listen_tcp = tcpv;
+	cfg.nlisten_tcp = 2;
+	l1 = listen_new(base, &cfg, got_cb, &got, &errstr);
+	cr_assert_not_null(l1, "listen_new: %s", errstr);
+	l2 = listen_new(base, &cfg, got_cb, &got, &errstr);
+	cr_assert_not_null(l2, "listen_new: %s", errstr);
+	listen_set_accept_cb(l1, handoff_cb, &got);
+
+	handoff_to = l2;
+	fd = client(AF_INET, "127.0.0.1", listen_port(l1, false, 1),
+	    SOCK_STREAM);
+	send_all(fd, "handed\n", 7);
+	run_until_frames(1);
+	cr_expect_eq(handoff_n, 1);
+	cr_expect_eq(handoff_i, 1);
+	snprintf(name, sizeof(name), "tcp/127.0.0.1:%d",
+	    listen_port(l2, false, 1));
+	cr_expect_str_eq(got.listener, name);
+	counters(l1, &c1);
+	counters(l2, &c2);
+	cr_expect_eq(c1.conns_accepted, 0);
+	cr_expect_eq(c2.conns_accepted, 1);
+	cr_expect_eq(c2.conns_open, 1);
+	cr_expect_eq(c2.frames_tcp, 1);
+	close(fd);
+
+	handoff_to = NULL;
+	fd = client(AF_INET, "127.0.0.1", listen_port(l1, false, 0),
+	    SOCK_STREAM);
+	send_all(fd, "kept\n", 5);
+	run_until_frames(2);
+	expect_frames(want, 2, "handed, then kept");
+	cr_expect_eq(handoff_n, 2);
+	cr_expect_eq(handoff_i, 0);
+	snprintf(name, sizeof(name), "tcp/127.0.0.1:%d",
+	    listen_port(l1, false, 0));
+	cr_expect_str_eq(got.listener, name);
+	counters(l1, &c1);
+	cr_expect_eq(c1.conns_accepted, 1);
+	close(fd);
+
+	adopt_refused(l2, false, 2, "no third TCP listener");
+	adopt_refused(l2, true, 0, "no TLS listener");
+	listen_close(l2);
+	adopt_refused(l2, false, 0, "listen_close()d");
+	listen_free(l2);
+	listen_free(l1);
+	handoff_n = 0;
+}
+
 static bool	scan_stop;	/* scan_cb asks the scan to stop */
 
 /* listen_scan_fn collecting into got. */
