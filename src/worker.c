@@ -12,10 +12,24 @@
 
 /*
  * Worker threads for workers = N > 1.  The main thread keeps the sink,
- * the admin port, signals and timers; each worker has its own event_base,
- * its own struct listen (SO_REUSEPORT: the kernel spreads connections and
- * datagram flows over the workers) and its own pipeline, so that frames
- * are framed, decoded, matched and counted with no lock at all.
+ * the admin port, signals and timers; each worker (thread "hs-worker-I",
+ * I = 1..N) has its own event_base, its own struct listen (SO_REUSEPORT:
+ * the kernel spreads datagram flows and incoming connections over the
+ * workers) and its own pipeline, so that frames are framed, decoded,
+ * matched and counted with no lock at all.
+ *
+ * TCP and TLS connections are then spread evenly: the kernel hashes each
+ * one to a worker's socket, which with a few dozen connections often
+ * gives one worker half as many again as the other.  The worker that
+ * accepted a connection (listen_set_accept_cb()) gives it to the worker
+ * with the fewest connections, itself on a tie; another worker gets it
+ * through its handed-over queue (a mutex) and frames it as its own
+ * listener of the same address would (listen_adopt()).  The counts are
+ * atomics: each choice adds one to the chosen worker's, and each worker
+ * sets its own at every tick to its open connections plus those waiting
+ * in its queue, so closed connections leave it.  A connection stays with
+ * its worker; connections that carry very different rates can still
+ * load the workers unevenly.  UDP is left to the kernel's hash.
  *
  * What crosses threads, and how:
  * - alerts: the worker's pipeline callback copies each one onto the
@@ -30,17 +44,20 @@
  *   after the other, so the detection sets' (plain) reference counts and
  *   the caller's same_fn are only ever used by one thread at a time.
  * - counters: each worker copies its counters under its own mutex at
- *   every tick; the main thread sums those copies for /metrics.
+ *   every tick; the main thread sums those copies for /metrics, and
+ *   logs each worker's frames and connections once they have stopped.
  * The stats byte budget (stats_max_bytes) is split evenly: each worker's
  * tables share a counter of their own bounded by 1/Nth of it.  max_keys
  * stays per table, so per worker.
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 
@@ -60,6 +77,16 @@ struct worker_alert {
 };
 
 STAILQ_HEAD(worker_alerts, worker_alert);
+
+/* An accepted connection on its way to the worker that will read it. */
+struct worker_conn {
+	STAILQ_ENTRY(worker_conn) entry;
+	int			 fd;		/* owned */
+	bool			 tls;		/* accepted by a TLS listener */
+	size_t			 index;		/* of that listener */
+};
+
+STAILQ_HEAD(worker_conns, worker_conn);
 
 /* Frames and events of one listener of one worker. */
 struct worker_lstat {
@@ -108,6 +135,14 @@ struct worker {
 
 	pthread_mutex_t		 smu;		/* guards pub */
 	struct worker_pub	 pub;
+
+	pthread_mutex_t		 hmu;		/* guards handed */
+	struct worker_conns	 handed;	/* connections it is to adopt */
+	size_t			 nhanded;
+	struct event		*handed_ev;	/* adopts them */
+	atomic_size_t		 nconn;		/* open + on their way: for
+						   the choice of a worker */
+	atomic_bool		 accepting;	/* takes connections */
 };
 
 struct worker_pool {
@@ -295,6 +330,10 @@ worker_tick_cb(evutil_socket_t fd, short what, void *arg)
 	worker_publish(w);
 	if (w->listen == NULL)
 		return;
+	/* pub is this thread's own; closed connections leave the count */
+	worker_lock(&w->hmu);
+	atomic_store(&w->nconn, w->pub.lc.conns_open + w->nhanded);
+	worker_unlock(&w->hmu);
 	worker_lock(&wp->qmu);
 	pause = wp->qbytes > WORKER_QUEUE_MAX_BYTES;
 	worker_unlock(&wp->qmu);
@@ -306,6 +345,87 @@ worker_tick_cb(evutil_socket_t fd, short what, void *arg)
 		listen_resume(w->listen);
 		w->paused = false;
 	}
+}
+
+/*
+ * Runs in the worker that accepted fd (listen_accept_fn): picks the
+ * worker with the fewest connections, this one on a tie, and counts the
+ * connection there.  Returns false to keep fd, true once it is queued
+ * for another worker.
+ */
+static bool
+worker_accept_cb(int fd, bool tls, size_t i, void *arg)
+{
+	struct worker		*w = arg, *t, *best = w;
+	struct worker_pool	*wp = w->wp;
+	struct worker_conn	*c;
+	size_t			 k, load, bestload;
+
+	bestload = atomic_load(&w->nconn);
+	for (k = 1; k < wp->n; k++) {
+		t = &wp->w[(size_t)(w->index - 1 + k) % wp->n];
+		if (!atomic_load(&t->accepting))
+			continue;
+		if ((load = atomic_load(&t->nconn)) < bestload) {
+			best = t;
+			bestload = load;
+		}
+	}
+	if (best == w) {
+		atomic_fetch_add(&w->nconn, 1);
+		return false;
+	}
+	c = xmalloc(sizeof(*c));
+	c->fd = fd;
+	c->tls = tls;
+	c->index = i;
+	worker_lock(&best->hmu);
+	STAILQ_INSERT_TAIL(&best->handed, c, entry);
+	best->nhanded++;
+	atomic_fetch_add(&best->nconn, 1);
+	worker_unlock(&best->hmu);
+	event_active(best->handed_ev, EV_TIMEOUT, 1);
+	return true;
+}
+
+/* In the worker: frames the connections handed to it (or closes them). */
+static void
+worker_handed_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker		*w = arg;
+	struct worker_conns	 q;
+	struct worker_conn	*c;
+
+	(void)fd;
+	(void)what;
+	STAILQ_INIT(&q);
+	worker_lock(&w->hmu);
+	STAILQ_CONCAT(&q, &w->handed);
+	w->nhanded = 0;
+	worker_unlock(&w->hmu);
+	while ((c = STAILQ_FIRST(&q)) != NULL) {
+		STAILQ_REMOVE_HEAD(&q, entry);
+		if (w->listen == NULL)
+			close(c->fd);
+		else
+			(void)listen_adopt(w->listen, c->fd, c->tls,
+			    c->index);
+		free(c);
+	}
+}
+
+/* Closes what is left of w's handed connections (its loop is done). */
+static void
+worker_handed_clear(struct worker *w)
+{
+	struct worker_conn	*c;
+
+	while ((c = STAILQ_FIRST(&w->handed)) != NULL) {
+		STAILQ_REMOVE_HEAD(&w->handed, entry);
+		close(c->fd);
+		free(c);
+	}
+	w->nhanded = 0;
 }
 
 /* In the worker: runs the posted command and wakes the caller. */
@@ -354,7 +474,13 @@ static void *
 worker_main(void *arg)
 {
 	struct worker	*w = arg;
+#ifdef __linux__
+	char		 name[16];	/* the kernel's limit */
 
+	/* for top -H, ps -L, /proc/PID/task/TID/comm and the bench */
+	snprintf(name, sizeof(name), "hs-worker-%d", w->index);
+	(void)pthread_setname_np(pthread_self(), name);
+#endif
 	if (event_base_dispatch(w->base) == -1)
 		log_warnx("worker %d: event loop failed", w->index);
 	decode_thread_clear();
@@ -374,8 +500,12 @@ worker_init(struct worker_pool *wp, struct worker *w, int index,
 	w->index = index;
 	if (pthread_mutex_init(&w->cmu, NULL) != 0 ||
 	    pthread_mutex_init(&w->smu, NULL) != 0 ||
+	    pthread_mutex_init(&w->hmu, NULL) != 0 ||
 	    pthread_cond_init(&w->ccv, NULL) != 0)
 		fatalx("pthread_mutex_init");
+	STAILQ_INIT(&w->handed);
+	atomic_init(&w->nconn, 0);
+	atomic_init(&w->accepting, false);
 	if ((w->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	wpo = *po;
@@ -386,7 +516,8 @@ worker_init(struct worker_pool *wp, struct worker *w, int index,
 	w->pipeline = pipeline_new(set, &wpo, worker_alert_cb, w);
 	w->tick_ev = event_new(w->base, -1, EV_PERSIST, worker_tick_cb, w);
 	w->cmd_ev = event_new(w->base, -1, 0, worker_cmd_cb, w);
-	if (w->tick_ev == NULL || w->cmd_ev == NULL)
+	w->handed_ev = event_new(w->base, -1, 0, worker_handed_cb, w);
+	if (w->tick_ev == NULL || w->cmd_ev == NULL || w->handed_ev == NULL)
 		fatalx("event_new failed");
 	tv.tv_sec = 0;
 	tv.tv_usec = WORKER_TICK_MS * 1000;
@@ -395,6 +526,8 @@ worker_init(struct worker_pool *wp, struct worker *w, int index,
 	w->listen = listen_new(w->base, wp->cfg, worker_frame_cb, w, errstr);
 	if (w->listen == NULL)
 		return -1;
+	listen_set_accept_cb(w->listen, worker_accept_cb, w);
+	atomic_store(&w->accepting, true);
 	worker_publish(w);
 	return 0;
 }
@@ -446,6 +579,7 @@ static void
 worker_stop_fn(struct worker *w, void *arg)
 {
 	(void)arg;
+	atomic_store(&w->accepting, false);
 	if (w->listen != NULL) {
 		worker_lock(&w->smu);
 		listen_get_counters(w->listen, &w->pub.lc);
@@ -476,6 +610,11 @@ worker_pool_stop(struct worker_pool *wp)
 		if (wp->w[i].started && pthread_join(wp->w[i].thread,
 		    NULL) != 0)
 			fatalx("pthread_join");
+	for (i = 0; i < wp->n; i++)
+		log_info("worker %d: frames %llu, connections %llu",
+		    wp->w[i].index,
+		    (unsigned long long)wp->w[i].pub.pc.frames,
+		    (unsigned long long)wp->w[i].pub.lc.conns_accepted);
 	worker_drain(wp);
 }
 
@@ -496,6 +635,9 @@ worker_pool_free(struct worker_pool *wp)
 			event_free(w->tick_ev);
 		if (w->cmd_ev != NULL)
 			event_free(w->cmd_ev);
+		if (w->handed_ev != NULL)
+			event_free(w->handed_ev);
+		worker_handed_clear(w);
 		if (w->base != NULL)
 			event_base_free(w->base);
 		for (j = 0; j <= WORKER_MAX_LISTENERS; j++)
@@ -504,6 +646,7 @@ worker_pool_free(struct worker_pool *wp)
 		free(w->pub.sc);
 		pthread_mutex_destroy(&w->cmu);
 		pthread_mutex_destroy(&w->smu);
+		pthread_mutex_destroy(&w->hmu);
 		pthread_cond_destroy(&w->ccv);
 	}
 	free(wp->w);
