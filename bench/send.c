@@ -18,9 +18,16 @@
  * connection and one thread per part, each writing its part --repeat
  * times.  UDP: one frame per datagram (the LF or the length prefix is not
  * sent), in batches through sendmmsg(2), optionally paced.  Prints bytes,
- * frames and seconds on stdout.  It measures nothing about the receiver.
+ * frames, seconds and its own CPU time on stdout.  With --wait SECS each
+ * TCP connection, once written and shut down, waits (at most SECS) for
+ * the receiver to close it: a receiver that closes at end of stream
+ * (hecsentry, hecsentry-baseline) has then read and handled every byte,
+ * so the seconds printed are the receiver's wall-clock time for the
+ * stream, without polling it.  Otherwise it measures nothing about the
+ * receiver.
  */
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -29,6 +36,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <netdb.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -55,6 +63,7 @@ struct send_part {
 	const char	*buf;
 	size_t		 len;
 	unsigned long	 repeat;
+	double		 wait;		/* seconds for the peer's close; 0 */
 	int		 failed;
 };
 
@@ -164,6 +173,48 @@ send_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/* CPU time (user + system) of the whole process so far, in seconds. */
+static double
+send_cpu(void)
+{
+	struct rusage	 ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) == -1)
+		return 0;
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/*
+ * After shutdown(SHUT_WR): reads (and drops) until the peer closes fd
+ * (EOF or a reset) or secs pass.  Returns 0 on the close, -1 on timeout.
+ */
+static int
+send_wait_close(int fd, double secs)
+{
+	struct pollfd	 pfd;
+	char		 buf[4096];
+	double		 end = send_now() + secs, left;
+	ssize_t		 r;
+	int		 n;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while ((left = end - send_now()) > 0) {
+		n = poll(&pfd, 1, (int)(left * 1000) + 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		r = read(fd, buf, sizeof(buf));
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return 0;	/* closed (EOF) or reset: done */
+	}
+	return -1;
+}
+
 static void *
 send_tcp_thread(void *arg)
 {
@@ -186,6 +237,12 @@ send_tcp_thread(void *arg)
 	}
 	if (shutdown(fd, SHUT_WR) == -1)
 		warn("shutdown");
+	else if (!p->failed && p->wait > 0 &&
+	    send_wait_close(fd, p->wait) == -1) {
+		warnx("the receiver did not close the connection within "
+		    "%.0f s", p->wait);
+		p->failed = 1;
+	}
 out_close:
 	if (fd != -1)
 		close(fd);
@@ -194,11 +251,13 @@ out_close:
 
 /*
  * Sends f over nconn TCP connections, cutting it at the frame boundary
- * nearest to each 1/nconn of the bytes.  Returns 0 or -1.
+ * nearest to each 1/nconn of the bytes; with wait > 0, returns once the
+ * receiver closed every connection (at most wait seconds each).
+ * Returns 0 or -1.
  */
 static int
 send_tcp(const struct send_file *f, const struct addrinfo *ai, int nconn,
-    unsigned long repeat)
+    unsigned long repeat, double wait)
 {
 	struct send_part	 part[SEND_MAX_CONNS];
 	pthread_t		 tid[SEND_MAX_CONNS];
@@ -217,6 +276,7 @@ send_tcp(const struct send_file *f, const struct addrinfo *ai, int nconn,
 		part[i].buf = f->buf + start;
 		part[i].len = f->off[fr] - start;
 		part[i].repeat = repeat;
+		part[i].wait = wait;
 		part[i].failed = 0;
 	}
 	for (i = 0; i < nconn; i++, n++) {
@@ -327,7 +387,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: hecsentry-send [-u] [-c CONNS] [--repeat K] "
-	    "[--pps N] [-H HOST] -p PORT FILE\n");
+	    "[--pps N] [--wait SECS]\n"
+	    "                      [-H HOST] -p PORT FILE\n");
 	exit(1);
 }
 
@@ -355,6 +416,7 @@ main(int argc, char **argv)
 		{ "udp", no_argument, NULL, 'u' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "pps", required_argument, NULL, 'P' },
+		{ "wait", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct addrinfo		 hints, *ai;
@@ -362,7 +424,7 @@ main(int argc, char **argv)
 	const char		*host = "127.0.0.1", *port = NULL;
 	unsigned long		 repeat = 1, pps = 0;
 	unsigned long long	 bytes = 0;
-	double			 t0, secs;
+	double			 t0, secs, cpu0, wait = 0;
 	int			 ch, udp = 0, nconn = 1, rc, e;
 
 	while ((ch = getopt_long(argc, argv, "c:H:p:u", longopts, NULL)) !=
@@ -388,6 +450,10 @@ main(int argc, char **argv)
 		case 'P':
 			pps = send_parse_ulong(optarg, "--pps", 0, 100000000);
 			break;
+		case 'w':
+			wait = (double)send_parse_ulong(optarg, "--wait", 1,
+			    3600);
+			break;
 		default:
 			usage();
 		}
@@ -405,16 +471,18 @@ main(int argc, char **argv)
 	if (f.nframes > 0 && (size_t)nconn > f.nframes)
 		nconn = (int)f.nframes;
 	t0 = send_now();
+	cpu0 = send_cpu();
 	if (udp)
 		rc = send_udp(&f, ai, repeat, pps, &bytes);
 	else {
-		rc = send_tcp(&f, ai, nconn, repeat);
+		rc = send_tcp(&f, ai, nconn, repeat, wait);
 		bytes = (unsigned long long)f.len * repeat;
 	}
 	secs = send_now() - t0;
-	printf("bytes %llu frames %llu seconds %.6f connections %d %s\n",
-	    bytes, (unsigned long long)f.nframes * repeat, secs,
-	    udp ? 1 : nconn, udp ? "udp" : "tcp");
+	printf("bytes %llu frames %llu seconds %.6f connections %d %s "
+	    "cpu_us %.0f\n", bytes, (unsigned long long)f.nframes * repeat,
+	    secs, udp ? 1 : nconn, udp ? "udp" : "tcp",
+	    (send_cpu() - cpu0) * 1e6);
 	send_file_clear(&f);
 	freeaddrinfo(ai);
 	return rc == 0 ? 0 : 1;

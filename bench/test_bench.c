@@ -17,10 +17,18 @@
  * framing, and its hits are exactly the events the two shipped
  * detections match, over exactly --keys stats keys; the baseline counts
  * every frame that hecsentry-send sends over several TCP connections and
- * over UDP.  Network: 127.0.0.1 only, every wait bounded.
+ * over UDP; hecsentry-send --wait returns only once the receiver has read
+ * everything and closed, and fails when it does not close; and, the
+ * premise of run.sh's fleet scenario, hecsentry with two workers gives
+ * each of them half of 16 connections.  Network: 127.0.0.1 only, every
+ * wait bounded.
  */
 #include <sys/types.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <ctype.h>
 #include <signal.h>
@@ -414,4 +422,168 @@ Test(bench, baseline_stops_at_expect_and_counts_udp_datagrams)
 	n = bench_out_frames(out);
 	/* Paced and local: a loss would be a bug in the sender. */
 	cr_assert_eq(n, 1000, "udp frames %llu", n);
+}
+
+/* The "key N" number in hecsentry-send's output line, or -1. */
+static double
+bench_send_field(const char *path, const char *key)
+{
+	char	 line[512], *p;
+	double	 v = -1;
+	FILE	*f;
+
+	cr_assert_not_null(f = fopen(path, "r"));
+	if (fgets(line, sizeof(line), f) != NULL &&
+	    (p = strstr(line, key)) != NULL)
+		v = strtod(p + strlen(key), NULL);
+	fclose(f);
+	return v;
+}
+
+/*
+ * With --wait the sender returns once the receiver has closed every
+ * connection, i.e. has read every byte: the baseline, stopped at once
+ * afterwards, has counted every frame.  The line ends with the sender's
+ * own CPU time.
+ */
+Test(bench, send_wait_returns_once_everything_is_read)
+{
+	char		 path[128], out[128], err[128], cmd[512];
+	pid_t		 pid;
+	int		 port;
+
+	snprintf(path, sizeof(path), "%s/w", tdir);
+	snprintf(out, sizeof(out), "%s/out", tdir);
+	snprintf(err, sizeof(err), "%s/err", tdir);
+	free(bench_gen("-n 4000 --shape mix --framing mix", path));
+	pid = bench_start_baseline("", out, err, &port);
+	snprintf(cmd, sizeof(cmd), "%s/hecsentry-send -p %d -c 4 --repeat 3 "
+	    "--wait 30 %s >%s.send", bench_bin(), port, path, path);
+	cr_assert_eq(system(cmd), 0);
+	kill(pid, SIGTERM);		/* no pause: all was read */
+	cr_assert_eq(bench_wait(pid), 0);
+	cr_assert_eq(bench_out_frames(out), 12000);
+	snprintf(cmd, sizeof(cmd), "%s.send", path);
+	cr_expect_eq(bench_send_field(cmd, "frames "), 12000);
+	cr_expect_geq(bench_send_field(cmd, " cpu_us "), 0);
+}
+
+/* A listening TCP socket on 127.0.0.1 that never accepts; sets *port. */
+static int
+bench_mute_listener(int *port)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 sl = sizeof(sin);
+	int			 fd;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_neq(fd = socket(AF_INET, SOCK_STREAM, 0), -1);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	cr_assert_eq(listen(fd, 16), 0);
+	cr_assert_eq(getsockname(fd, (struct sockaddr *)&sin, &sl), 0);
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/* A receiver that never closes: --wait 1 gives up after about 1 s. */
+Test(bench, send_wait_fails_when_the_receiver_never_closes)
+{
+	struct timespec	 t0, t1;
+	char		 path[128], cmd[512];
+	double		 secs;
+	int		 fd, port;
+
+	snprintf(path, sizeof(path), "%s/s", tdir);
+	free(bench_gen("-n 20", path));
+	fd = bench_mute_listener(&port);
+	snprintf(cmd, sizeof(cmd), "%s/hecsentry-send -p %d --wait 1 %s "
+	    ">/dev/null 2>&1", bench_bin(), port, path);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cr_expect_neq(system(cmd), 0, "a timeout must fail");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	cr_expect(secs >= 0.9 && secs < 10, "gave up after %.2f s", secs);
+	close(fd);
+}
+
+/* Frames and connections of hecsentry's worker w, from its stop log. */
+static void
+bench_worker_log(const char *log, int w, unsigned long long *frames,
+    unsigned long long *conns)
+{
+	char	 line[512], want[32];
+	FILE	*f;
+
+	*frames = *conns = 0;
+	snprintf(want, sizeof(want), "worker %d: frames ", w);
+	cr_assert_not_null(f = fopen(log, "r"));
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, want) != NULL)
+			(void)sscanf(strstr(line, want) + strlen(want),
+			    "%llu, connections %llu", frames, conns);
+	fclose(f);
+}
+
+/*
+ * run.sh's fleet scenario compares 2 workers with 1 over 16 connections;
+ * that only measures the workers when each gets half of them.  The
+ * kernel's SO_REUSEPORT hash does not do that (a port of 0 even gives
+ * each worker a port of its own, so all 16 reach worker 1 here); the
+ * daemon must hand 8 of them on.  Each connection sends one frame and
+ * stays open until all 16 are connected.
+ */
+Test(bench, two_workers_get_half_of_16_connections_each)
+{
+	const char		*conf = getenv("CONFDIR");
+	char			 log[128], cmd[1024], line[256];
+	unsigned long long	 f1, c1, f2, c2;
+	struct sockaddr_in	 sin;
+	FILE			*f;
+	pid_t			 pid;
+	int			 fd[16], i, port = 0;
+
+	snprintf(log, sizeof(log), "%s/daemon.log", tdir);
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		snprintf(cmd, sizeof(cmd), "exec %s/../hecsentry -c "
+		    "%s/hecsentry.conf --output file:/dev/null --listen-tcp "
+		    "127.0.0.1:0 --workers 2 2>%s", bench_bin(),
+		    conf != NULL ? conf : "conf", log);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 500 && port == 0; i++) {
+		usleep(20000);
+		if ((f = fopen(log, "r")) == NULL)
+			continue;
+		while (port == 0 && fgets(line, sizeof(line), f) != NULL)
+			if (strstr(line, "listening on tcp/127.0.0.1:") != NULL)
+				port = atoi(strrchr(line, ':') + 1);
+		fclose(f);
+	}
+	cr_assert_gt(port, 0, "hecsentry did not start");
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; i < 16; i++) {
+		cr_assert_neq(fd[i] = socket(AF_INET, SOCK_STREAM, 0), -1);
+		cr_assert_eq(connect(fd[i], (struct sockaddr *)&sin,
+		    sizeof(sin)), 0);
+		cr_assert_eq(write(fd[i], "<14>1 - h a - - - x\n", 20), 20);
+	}
+	usleep(600000);			/* past a 250 ms worker tick */
+	for (i = 0; i < 16; i++)
+		close(fd[i]);
+	usleep(300000);
+	kill(pid, SIGTERM);
+	cr_assert_eq(bench_wait(pid), 0);
+	bench_worker_log(log, 1, &f1, &c1);
+	bench_worker_log(log, 2, &f2, &c2);
+	cr_expect(c1 == 8 && c2 == 8, "connections %llu and %llu", c1, c2);
+	cr_expect(f1 == 8 && f2 == 8, "frames %llu and %llu", f1, f2);
 }
