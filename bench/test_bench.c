@@ -424,9 +424,9 @@ Test(bench, baseline_stops_at_expect_and_counts_udp_datagrams)
 	cr_assert_eq(n, 1000, "udp frames %llu", n);
 }
 
-/* The "key N" number in hecsentry-send's output line, or -1. */
+/* The "key N" number in the first line of a tool's output, or -1. */
 static double
-bench_send_field(const char *path, const char *key)
+bench_field(const char *path, const char *key)
 {
 	char	 line[512], *p;
 	double	 v = -1;
@@ -443,8 +443,8 @@ bench_send_field(const char *path, const char *key)
 /*
  * With --wait the sender returns once the receiver has closed every
  * connection, i.e. has read every byte: the baseline, stopped at once
- * afterwards, has counted every frame.  The line ends with the sender's
- * own CPU time.
+ * afterwards, has counted every frame and byte.  The line ends with the
+ * sender's own CPU time.
  */
 Test(bench, send_wait_returns_once_everything_is_read)
 {
@@ -464,8 +464,11 @@ Test(bench, send_wait_returns_once_everything_is_read)
 	cr_assert_eq(bench_wait(pid), 0);
 	cr_assert_eq(bench_out_frames(out), 12000);
 	snprintf(cmd, sizeof(cmd), "%s.send", path);
-	cr_expect_eq(bench_send_field(cmd, "frames "), 12000);
-	cr_expect_geq(bench_send_field(cmd, " cpu_us "), 0);
+	cr_expect_eq(bench_field(cmd, "frames "), 12000);
+	cr_expect_gt(bench_field(cmd, "bytes "), 0);
+	cr_expect_eq(bench_field(out, " bytes "), bench_field(cmd, "bytes "),
+	    "the baseline read every byte");
+	cr_expect_geq(bench_field(cmd, " cpu_us "), 0);
 }
 
 /* A listening TCP socket on 127.0.0.1 that never accepts; sets *port. */
@@ -561,7 +564,8 @@ Test(bench, two_workers_get_half_of_16_connections_each)
 		if ((f = fopen(log, "r")) == NULL)
 			continue;
 		while (port == 0 && fgets(line, sizeof(line), f) != NULL)
-			if (strstr(line, "listening on tcp/127.0.0.1:") != NULL)
+			if (strstr(line, "listening on tcp/127.0.0.1:") !=
+			    NULL)
 				port = atoi(strrchr(line, ':') + 1);
 		fclose(f);
 	}
