@@ -210,6 +210,28 @@ prefilter_json_value(const char *p, const char *end, uint32_t *id)
 }
 
 /*
+ * The key whose closing quote is just before p, one of the needles:
+ * when a ':' and a plain-digit value follow, adds the value to ids[*n].
+ * Returns 0, or -1 when unsure or past max.
+ */
+static inline int
+prefilter_json_key(const char *p, const char *end, uint32_t *ids,
+    size_t *n, size_t max)
+{
+	uint32_t	 id;
+	int		 r;
+
+	if ((r = prefilter_json_value(p, end, &id)) == -1)
+		return -1;
+	if (r == 0)
+		return 0;
+	if (*n == max)
+		return -1;
+	ids[(*n)++] = id;
+	return 0;
+}
+
+/*
  * One "vent" at v, in [buf, end): when it ends one of the three needles
  * followed by a key's ':' and a plain-digit value, adds the value to
  * ids[*n].  Sets *next to where the search for "vent" goes on.  Returns
@@ -221,46 +243,197 @@ prefilter_json_vent(const char *buf, const char *end, const char *v,
 {
 	const char	*p = v + 4;
 	size_t		 left;
-	uint32_t	 id;
-	int		 r;
 
 	*next = p;
-	if (v == buf || (v[-1] != 'E' && v[-1] != 'e'))
+	if (v == buf)
 		return 0;
 	left = (size_t)(end - p);
-	if (v[-1] == 'E' && left >= 5 && prefilter_eq(p, "Code\"", 5))
-		p += 5;
-	else if (v[-1] == 'E' && left >= 3 && prefilter_eq(p, "ID\"", 3))
-		p += 3;
-	else if (v[-1] == 'e' && left >= 4 && prefilter_eq(p, "_id\"", 4))
+	if (v[-1] == 'E') {
+		if (left >= 5 && memcmp(p, "Code\"", 5) == 0)
+			p += 5;
+		else if (left >= 3 && memcmp(p, "ID\"", 3) == 0)
+			p += 3;
+		else
+			return 0;
+	} else if (v[-1] == 'e' && left >= 4 && memcmp(p, "_id\"", 4) == 0)
 		p += 4;
 	else
 		return 0;
 	*next = p;
-	if ((r = prefilter_json_value(p, end, &id)) == -1)
-		return -1;
-	if (r == 0)
-		return 0;
-	if (*n == max)
-		return -1;
-	ids[(*n)++] = id;
-	return 0;
+	return prefilter_json_key(p, end, ids, n, max);
 }
 
 #ifdef PREFILTER_AVX2
+/* Where prefilter_scan_json_avx2() is. */
+struct prefilter_json {
+	const char	*buf;		/* the document */
+	const char	*end;
+	uint32_t	*ids;		/* the values found */
+	size_t		 n;		/* how many */
+	size_t		 max;		/* room in ids */
+};
+
 /*
- * prefilter_scan_json() in one pass, 64 bytes a step (the last partial
- * step on a zero-padded copy), with bit masks of 'v', '\\' and 'u'.
+ * One candidate at r, before end - 1 (prefilter_avx2_half()): the 't'
+ * of "EventCode\"", the 'I' of "EventID\"", the '_' of "event_id\"",
+ * a backslash before 'u', or something else (passed over).  Returns -1
+ * at a "\u" that starts an escape, or when a key is unsure, else 0.
+ */
+static inline int
+prefilter_json_candidate(struct prefilter_json *j, const char *r)
+{
+	const char	*k;
+
+	switch (r[0]) {
+	case '\\':
+		if (r[1] != 'u')
+			return 0;
+		for (k = r; k > j->buf && k[-1] == '\\'; k--)
+			;
+		return (r - k) % 2 == 0 ? -1 : 0;
+	case 't':
+		if (r - j->buf < 4 || j->end - r < 6 ||
+		    memcmp(r - 4, "EventCod", 8) != 0 ||
+		    memcmp(r + 4, "e\"", 2) != 0)
+			return 0;
+		r += 6;
+		break;
+	case 'I':
+		if (r - j->buf < 5 || j->end - r < 3 ||
+		    memcmp(r - 5, "EventID\"", 8) != 0)
+			return 0;
+		r += 3;
+		break;
+	case '_':
+		if (r - j->buf < 5 || j->end - r < 4 ||
+		    memcmp(r - 5, "event_id", 8) != 0 || r[3] != '"')
+			return 0;
+		r += 4;
+		break;
+	default:
+		return 0;
+	}
+	return prefilter_json_key(r, j->end, j->ids, &j->n, j->max);
+}
+
+/*
+ * The candidates at the set bits of m0 (positions q to q + 63) and m1
+ * (q + 64 to q + 127), in order.  Returns -1 when one says so, else 0.
+ */
+static inline int
+prefilter_json_block(struct prefilter_json *j, const char *q, uint64_t m0,
+    uint64_t m1)
+{
+	for (; m0 != 0; m0 &= m0 - 1)
+		if (prefilter_json_candidate(j, q + __builtin_ctzll(m0)) == -1)
+			return -1;
+	for (q += 64; m1 != 0; m1 &= m1 - 1)
+		if (prefilter_json_candidate(j, q + __builtin_ctzll(m1)) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * The candidates of the 32 positions from q, which reads q[0] to q[32]:
+ * position i is set when q[i + 1] is the byte that t gives for the low
+ * nibble of q[i] (0 when q[i] is 128 or more).  In t (see
+ * prefilter_scan_json_avx2()) nibble 4 ('t') gives 'C', nibble 9 ('I')
+ * 'D', nibble 15 ('_') 'i' and nibble 12 ('\\') 'u'; the others 0xff,
+ * which is no byte of text.  Other bytes of those nibbles make false
+ * candidates, which cost a little time and nothing else.
+ */
+__attribute__((target("avx2")))
+static inline __m256i
+prefilter_avx2_half(const char *q, __m256i t)
+{
+	return _mm256_cmpeq_epi8(_mm256_shuffle_epi8(t,
+	    _mm256_loadu_si256((const __m256i *)(const void *)q)),
+	    _mm256_loadu_si256((const __m256i *)(const void *)(q + 1)));
+}
+
+/* The candidates of the 64 positions from q, which reads q[0] to q[64]. */
+__attribute__((target("avx2")))
+static inline uint64_t
+prefilter_avx2_mask(const char *q, __m256i t)
+{
+	return (uint32_t)_mm256_movemask_epi8(prefilter_avx2_half(q, t)) |
+	    (uint64_t)(uint32_t)_mm256_movemask_epi8(
+	    prefilter_avx2_half(q + 32, t)) << 32;
+}
+
+/*
+ * The first q + 128 k before lim whose 128 positions hold a candidate,
+ * with their masks in *m0 and *m1, or the first at or after lim.
+ */
+__attribute__((target("avx2")))
+static inline const char *
+prefilter_avx2_skip(const char *q, const char *lim, __m256i t,
+    uint64_t *m0, uint64_t *m1)
+{
+	__m256i	 c0, c1, c2, c3, c;
+
+	for (; q < lim; q += 128) {
+		c0 = prefilter_avx2_half(q, t);
+		c1 = prefilter_avx2_half(q + 32, t);
+		c2 = prefilter_avx2_half(q + 64, t);
+		c3 = prefilter_avx2_half(q + 96, t);
+		c = _mm256_or_si256(_mm256_or_si256(c0, c1),
+		    _mm256_or_si256(c2, c3));
+		if (!_mm256_testz_si256(c, c)) {
+			*m0 = (uint32_t)_mm256_movemask_epi8(c0) |
+			    (uint64_t)(uint32_t)_mm256_movemask_epi8(c1) << 32;
+			*m1 = (uint32_t)_mm256_movemask_epi8(c2) |
+			    (uint64_t)(uint32_t)_mm256_movemask_epi8(c3) << 32;
+			break;
+		}
+	}
+	return q;
+}
+
+/*
+ * The masks of a document q to end of 2 to 128 bytes, looked at on a
+ * zero-padded copy, with the positions from end - 1 on cleared.
+ */
+__attribute__((target("avx2"), noinline))
+static void
+prefilter_avx2_short(const char *q, const char *end, __m256i t,
+    uint64_t *m0, uint64_t *m1)
+{
+	char	 pad[160];
+	size_t	 len = (size_t)(end - q);
+
+	memset(pad, 0, sizeof(pad));
+	memcpy(pad, q, len);
+	*m0 = prefilter_avx2_mask(pad, t);
+	*m1 = prefilter_avx2_mask(pad + 64, t);
+	if (len - 1 < 64) {
+		*m0 &= (1ULL << (len - 1)) - 1;
+		*m1 = 0;
+	} else
+		*m1 &= (1ULL << (len - 65)) - 1;
+}
+
+/*
+ * prefilter_scan_json() in one pass, on candidates found with AVX2
+ * (prefilter_avx2_half()): a pair of bytes of each needle, "tC" of
+ * "EventCode\"", "ID" of "EventID\"" and "_i" of "event_id\"", and
+ * the "\\u" of an escape.  A step of 128 positions that holds none
+ * (most do not) costs 16 instructions.  The last step looks again at
+ * the last 129 bytes, masking off what it has seen; a document shorter
+ * than that is looked at on a zero-padded copy.  No load reads outside
+ * [buf, end), or the copy.
  *
  * "\\u": prefilter_json_has_u() pairs backslashes from the left, so the
  * first of a run of them is always looked at, then every second one: it
  * answers true exactly when a run of odd length is followed by 'u' or
- * ends the document.  Here a 'u' right after a backslash (rare) has the
- * run before it counted, and so has the run at the end.
+ * ends the document.  Here a backslash before 'u' (rare) has its run
+ * counted, and so has the run at the end.
  *
- * "vent": each 'v' at or after the point the last match moved to is
- * tried as prefilter_find() would find it.  The answer is the same as
- * the portable pass: -1 when there is a "\\u" or an unsure key, in
+ * Keys: two needles never overlap (each ends with its only quote), nor
+ * does "vent" overlap itself, so prefilter_find() from the end of the
+ * last match finds every needle in the document, and each needle has a
+ * candidate here, tried in order.  The answer is the same as the
+ * portable pass: -1 when there is a "\\u" or an unsure key, in
  * whichever order they are met, else the same ids in the same order.
  */
 __attribute__((target("avx2")))
@@ -268,64 +441,43 @@ static int
 prefilter_scan_json_avx2(const char *buf, const char *end, uint32_t *ids,
     size_t max)
 {
-	const __m256i	 vv = _mm256_set1_epi8('v');
-	const __m256i	 bs = _mm256_set1_epi8('\\');
-	const __m256i	 uu = _mm256_set1_epi8('u');
-	__m256i		 a, b;
-	char		 pad[64];
-	const char	*q, *r, *src, *next = buf, *k;
-	uint64_t	 mv, mb, mu, carry = 0;
-	uint32_t	 w;
-	size_t		 n = 0;
+	const __m256i	 t = _mm256_setr_epi8(
+	    -1, -1, -1, -1, 'C', -1, -1, -1, -1, 'D', -1, -1, 'u', -1, -1,
+	    'i', -1, -1, -1, -1, 'C', -1, -1, -1, -1, 'D', -1, -1, 'u', -1,
+	    -1, 'i');
+	struct prefilter_json	 j = { buf, end, ids, 0, max };
+	const char		*q = buf, *at, *lim, *k;
+	uint64_t		 m0 = 0, m1 = 0;
+	size_t			 d;
 
-	for (q = buf; q < end; q += 64) {
-		src = q;
-		if (end - q < 64) {
-			memset(pad, 0, sizeof(pad));
-			memcpy(pad, q, (size_t)(end - q));
-			src = pad;
-		}
-		a = _mm256_loadu_si256((const __m256i *)(const void *)src);
-		b = _mm256_loadu_si256((const __m256i *)(const void *)
-		    (src + 32));
-		mb = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, bs)) |
-		    (uint64_t)(uint32_t)_mm256_movemask_epi8(
-		    _mm256_cmpeq_epi8(b, bs)) << 32;
-		if ((mb | carry) != 0) {
-			mu = (uint32_t)_mm256_movemask_epi8(
-			    _mm256_cmpeq_epi8(a, uu)) |
-			    (uint64_t)(uint32_t)_mm256_movemask_epi8(
-			    _mm256_cmpeq_epi8(b, uu)) << 32;
-			for (mu &= mb << 1 | carry; mu != 0; mu &= mu - 1) {
-				r = q + __builtin_ctzll(mu);
-				for (k = r; k > buf && k[-1] == '\\'; k--)
-					;
-				if ((r - k) % 2 == 1)
-					return -1;
-			}
-			carry = mb >> 63;
-		}
-		mv = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, vv)) |
-		    (uint64_t)(uint32_t)_mm256_movemask_epi8(
-		    _mm256_cmpeq_epi8(b, vv)) << 32;
-		for (; mv != 0; mv &= mv - 1) {
-			r = q + __builtin_ctzll(mv);
-			if (r < next || end - r < 4)
-				continue;
-			memcpy(&w, r, 4);
-			if (w != ((uint32_t)'v' | (uint32_t)'e' << 8 |
-			    (uint32_t)'n' << 16 | (uint32_t)'t' << 24))
-				continue;
-			if (prefilter_json_vent(buf, end, r, &next, ids, &n,
-			    max) == -1)
+	if (end - buf > 128) {
+		lim = end - 128;
+		for (; (q = prefilter_avx2_skip(q, lim, t, &m0, &m1)) < lim;
+		    q += 128)
+			if (prefilter_json_block(&j, q, m0, m1) == -1)
 				return -1;
+		/* Positions q to end - 2 are left: the last 128 of them. */
+		at = end - 129;
+		m0 = prefilter_avx2_mask(at, t);
+		m1 = prefilter_avx2_mask(at + 64, t);
+		if ((d = (size_t)(q - at)) < 64)
+			m0 &= ~0ULL << d;
+		else {
+			m0 = 0;
+			m1 = d < 128 ? m1 & ~0ULL << (d - 64) : 0;
 		}
+	} else {
+		at = buf;
+		if (end - buf > 1)
+			prefilter_avx2_short(buf, end, t, &m0, &m1);
 	}
+	if (prefilter_json_block(&j, at, m0, m1) == -1)
+		return -1;
 	for (k = end; k > buf && k[-1] == '\\'; k--)
 		;
 	if ((end - k) % 2 == 1)
 		return -1;
-	return (int)n;
+	return (int)j.n;
 }
 #endif
 

@@ -276,6 +276,171 @@ rnd(uint32_t n)
 	return (rng >> 8) % n;
 }
 
+/*
+ * The scan of doc (len bytes, copied into a buffer of exactly that size,
+ * so that a read past its end shows under valgrind or ASan) by the
+ * default pass (AVX2 where the CPU has it) and by the portable one.
+ * They must agree; returns the answer, the ids in ids.
+ */
+static int
+scan_both(const char *doc, size_t len, uint32_t *ids)
+{
+	uint32_t	 pids[PREFILTER_MAX_IDS];
+	char		*b;
+	int		 n, k;
+
+	b = malloc(len > 0 ? len : 1);
+	cr_assert_not_null(b);
+	memcpy(b, doc, len);
+	n = prefilter_scan(b, len, ids, PREFILTER_MAX_IDS);
+	prefilter_set_simd(false);
+	k = prefilter_scan(b, len, pids, PREFILTER_MAX_IDS);
+	prefilter_set_simd(true);
+	free(b);
+	cr_assert_eq(k, n, "portable scan %d, default %d: %.*s", k, n,
+	    (int)len, doc);
+	cr_assert(n <= 0 || memcmp(ids, pids, (size_t)n * sizeof(ids[0])) ==
+	    0, "portable and default ids differ: %.*s", (int)len, doc);
+	return n;
+}
+
+/*
+ * Fills n bytes at p with pieces of what the AVX2 pass takes for
+ * candidates ("tC", "ID", "_i", "lu" and the like), none of them a key
+ * or an escape.
+ */
+static void
+fill(char *p, size_t n)
+{
+	static const char	 s[] = "tC_iIDlu4CEvev|u,u";
+	size_t			 i;
+
+	for (i = 0; i < n; i++)
+		p[i] = s[i % (sizeof(s) - 1)];
+}
+
+/*
+ * A key at offset k + 6 (a document that ends with it, one that goes
+ * on for tail more bytes), and a run of backslashes at offset k + 2
+ * (before 'u', then at the end): the answers of both passes.
+ */
+static void
+check_at(size_t k, size_t tail)
+{
+	static const struct {
+		const char	*key;
+		uint32_t	 id;
+	} keys[] = {
+		{ "\"EventID\":3", 3 }, { "\"EventCode\":\"7\"", 7 },
+		{ "\"event_id\":22", 22 }, { "\"EventCode\" : 010", 10 },
+		{ "\"winlog.event_data.EventCode\":\"1\"", 1 },
+	};
+	char		 doc[1024];
+	uint32_t	 ids[PREFILTER_MAX_IDS];
+	size_t		 i, run, len;
+	int		 n;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		len = (size_t)snprintf(doc, sizeof(doc), "{\"%*s\":1,%s",
+		    (int)k, "", keys[i].key);
+		fill(doc + 2, k);
+		n = scan_both(doc, len, ids);
+		cr_assert_eq(n, 1, "%zu %zu: %d", k, i, n);
+		cr_assert_eq(ids[0], keys[i].id);
+		len += (size_t)snprintf(doc + len, sizeof(doc) - len,
+		    ",\"%*s\":2}", (int)tail, "");
+		fill(doc + len - tail - 4, tail);
+		n = scan_both(doc, len, ids);
+		cr_assert_eq(n, 1, "%zu %zu %zu: %d", k, tail, i, n);
+		cr_assert_eq(ids[0], keys[i].id);
+	}
+	for (run = 0; run < 8; run++) {
+		len = (size_t)snprintf(doc, sizeof(doc), "{\"%*s%*su0041\":1,"
+		    "\"EventID\":4}", (int)k, "", (int)run, "");
+		fill(doc + 2, k);
+		memset(doc + 2 + k, '\\', run);
+		cr_assert_eq(scan_both(doc, len, ids), run % 2 == 1 ? -1 : 1,
+		    "k %zu run %zu", k, run);
+		cr_assert_eq(scan_both(doc, 2 + k + run, ids), run % 2 == 1 ?
+		    -1 : 0, "k %zu run %zu at the end", k, run);
+	}
+}
+
+/*
+ * Keys, escapes and backslash runs at every offset from the start of
+ * the buffer to past two 128-byte steps, so across each 32-, 64- and
+ * 128-byte boundary of the AVX2 pass, at its very start and its very
+ * end (the buffer ending with the value, the escape or the run).
+ */
+Test(prefilter, keys_and_escapes_at_every_offset)
+{
+	static const size_t tails[] = {
+		0, 1, 2, 31, 32, 33, 63, 64, 65, 66, 100, 127, 128, 129, 130
+	};
+	char		 doc[1024];
+	uint32_t	 ids[PREFILTER_MAX_IDS];
+	size_t		 k, run, len;
+
+	for (k = 0; k < 300; k++)
+		check_at(k, tails[k % (sizeof(tails) / sizeof(tails[0]))]);
+	/* Long runs, across whole steps. */
+	for (run = 60; run < 270; run++) {
+		len = (size_t)snprintf(doc, sizeof(doc), "{\"x\":\"%*su\","
+		    "\"EventID\":5}", (int)run, "");
+		memset(doc + 6, '\\', run);
+		cr_assert_eq(scan_both(doc, len, ids), run % 2 == 1 ? -1 : 1,
+		    "run %zu", run);
+		cr_assert_eq(scan_both(doc, 6 + run, ids), run % 2 == 1 ? -1 :
+		    0, "run %zu at the end", run);
+	}
+	/* At the very start: the shortest documents. */
+	cr_assert_eq(scan_both("{", 1, ids), 0);
+	cr_assert_eq(scan_both("{\\", 2, ids), -1);
+	cr_assert_eq(scan_both("{\\u", 3, ids), -1);
+	cr_assert_eq(scan_both("{\\\\u", 4, ids), 0);
+	cr_assert_eq(scan_both("{\"EventID\":9", 12, ids), 1);
+	cr_assert_eq(ids[0], 9);
+	cr_assert_eq(scan_both("{\"EventID\":", 11, ids), -1);
+	cr_assert_eq(scan_both("{\"EventID\"", 10, ids), 0);
+	cr_assert_eq(scan_both("{\"EventID", 9, ids), 0);
+}
+
+/*
+ * Random documents made of the pieces the scan looks for: the AVX2 and
+ * the portable passes must give the same answer on each.
+ */
+Test(prefilter, passes_agree_on_random_documents)
+{
+	static const char *pieces[] = {
+		"\"EventID\"", "\"EventCode\"", "\"event_id\"", "EventI",
+		"Even", "vent", "event", "Code\"", "_id\"", "ID\"", "\\",
+		"\\\\", "u", "\\u", ":", " ", "\"", "3", "42", "0", ",",
+		"{", "}", "t", "C", "I", "D", "_", "i", "e", "E", "v",
+		"abcdef",
+		"\"winlog\":{\"event_id\":\"3\"}", "\"EventID\":7,", "\xff",
+		"\x80", "lu", "tC", "4C"
+	};
+	char		 doc[1200];
+	uint32_t	 ids[PREFILTER_MAX_IDS];
+	size_t		 len, plen;
+	const char	*s;
+	int		 i, sure = 0;
+
+	for (i = 0; i < 20000; i++) {
+		doc[0] = '{';
+		len = 1;
+		while (len < sizeof(doc) - 40 && rnd(60) != 0) {
+			s = pieces[rnd(sizeof(pieces) / sizeof(pieces[0]))];
+			plen = strlen(s);
+			memcpy(doc + len, s, plen);
+			len += plen;
+		}
+		if (scan_both(doc, len, ids) >= 0)
+			sure++;
+	}
+	cr_assert_gt(sure, 1000);
+}
+
 /* Mutations aimed at the places the prefilter reads. */
 static size_t
 mutate(const char *in, size_t len, char *out, size_t cap)
