@@ -87,7 +87,18 @@
 #include "spl.h"
 
 static bool	 prefilter_enabled = true;	/* off only in tests */
-static bool	 prefilter_simd = true;		/* off only in tests */
+#ifdef PREFILTER_AVX2
+static bool	 prefilter_avx2;	/* CPU has AVX2, and not off */
+
+/* Asks the CPU once, before main(). */
+__attribute__((constructor))
+static void
+prefilter_init(void)
+{
+	__builtin_cpu_init();
+	prefilter_avx2 = __builtin_cpu_supports("avx2");
+}
+#endif
 
 void
 prefilter_set_enabled(bool on)
@@ -98,7 +109,11 @@ prefilter_set_enabled(bool on)
 void
 prefilter_set_simd(bool on)
 {
-	prefilter_simd = on;
+#ifdef PREFILTER_AVX2
+	prefilter_avx2 = on && __builtin_cpu_supports("avx2");
+#else
+	(void)on;
+#endif
 }
 
 static bool
@@ -118,21 +133,18 @@ prefilter_is_digit(char c)
  * numeric value in *id and returns the first byte after them, or NULL
  * when there is no digit.
  */
-static const char *
+static inline const char *
 prefilter_digits(const char *p, const char *end, uint32_t *id)
 {
+	const char	*s = p;
 	uint32_t	 v = 0;
-	bool		 big = false;
 
-	if (p >= end || !prefilter_is_digit(*p))
-		return NULL;
-	for (; p < end && prefilter_is_digit(*p); p++) {
-		if (!big)
+	for (; p < end && prefilter_is_digit(*p); p++)
+		if (v <= 65535)
 			v = v * 10 + (uint32_t)(*p - '0');
-		if (v > 65535)
-			big = true;
-	}
-	*id = big ? PREFILTER_ID_BIG : v;
+	if (p == s)
+		return NULL;
+	*id = v > 65535 ? PREFILTER_ID_BIG : v;
 	return p;
 }
 
@@ -186,7 +198,7 @@ prefilter_json_has_u(const char *p, const char *end)
  * Returns 1 and *id for a plain-digit value, 0 when p is no key (no ':'
  * follows), -1 when unsure.
  */
-static int
+static inline int
 prefilter_json_value(const char *p, const char *end, uint32_t *id)
 {
 	while (p < end && prefilter_is_blank(*p))
@@ -324,12 +336,19 @@ static inline int
 prefilter_json_block(struct prefilter_json *j, const char *q, uint64_t m0,
     uint64_t m1)
 {
-	for (; m0 != 0; m0 &= m0 - 1)
-		if (prefilter_json_candidate(j, q + __builtin_ctzll(m0)) == -1)
+	int	 i;
+
+	while ((m0 | m1) != 0) {
+		if (m0 != 0) {
+			i = __builtin_ctzll(m0);
+			m0 &= m0 - 1;
+		} else {
+			i = 64 + __builtin_ctzll(m1);
+			m1 &= m1 - 1;
+		}
+		if (prefilter_json_candidate(j, q + i) == -1)
 			return -1;
-	for (q += 64; m1 != 0; m1 &= m1 - 1)
-		if (prefilter_json_candidate(j, q + __builtin_ctzll(m1)) == -1)
-			return -1;
+	}
 	return 0;
 }
 
@@ -397,20 +416,20 @@ prefilter_avx2_skip(const char *q, const char *lim, __m256i t,
 __attribute__((target("avx2"), noinline))
 static void
 prefilter_avx2_short(const char *q, const char *end, __m256i t,
-    uint64_t *m0, uint64_t *m1)
+    uint64_t m[2])
 {
 	char	 pad[160];
 	size_t	 len = (size_t)(end - q);
 
 	memset(pad, 0, sizeof(pad));
 	memcpy(pad, q, len);
-	*m0 = prefilter_avx2_mask(pad, t);
-	*m1 = prefilter_avx2_mask(pad + 64, t);
+	m[0] = prefilter_avx2_mask(pad, t);
+	m[1] = prefilter_avx2_mask(pad + 64, t);
 	if (len - 1 < 64) {
-		*m0 &= (1ULL << (len - 1)) - 1;
-		*m1 = 0;
+		m[0] &= (1ULL << (len - 1)) - 1;
+		m[1] = 0;
 	} else
-		*m1 &= (1ULL << (len - 65)) - 1;
+		m[1] &= (1ULL << (len - 65)) - 1;
 }
 
 /*
@@ -447,40 +466,53 @@ prefilter_scan_json_avx2(const char *buf, const char *end, uint32_t *ids,
 	    -1, 'i');
 	struct prefilter_json	 j = { buf, end, ids, 0, max };
 	const char		*q = buf, *at, *lim, *k;
-	uint64_t		 m0 = 0, m1 = 0;
+	uint64_t		 m0, m1, m[2];
 	size_t			 d;
+	bool			 last;
 
-	if (end - buf > 128) {
-		lim = end - 128;
-		for (; (q = prefilter_avx2_skip(q, lim, t, &m0, &m1)) < lim;
-		    q += 128)
-			if (prefilter_json_block(&j, q, m0, m1) == -1)
-				return -1;
-		/* Positions q to end - 2 are left: the last 128 of them. */
-		at = end - 129;
-		m0 = prefilter_avx2_mask(at, t);
-		m1 = prefilter_avx2_mask(at + 64, t);
-		if ((d = (size_t)(q - at)) < 64)
-			m0 &= ~0ULL << d;
-		else {
-			m0 = 0;
-			m1 = d < 128 ? m1 & ~0ULL << (d - 64) : 0;
+	lim = end - buf > 128 ? end - 128 : buf;
+	for (q = buf, last = false; !last;) {
+		if (q < lim && (q = prefilter_avx2_skip(q, lim, t, &m0,
+		    &m1)) < lim) {
+			at = q;
+			q += 128;
+		} else if (q > buf) {
+			/* Positions q to end - 2 are left: the last 128. */
+			at = end - 129;
+			m0 = prefilter_avx2_mask(at, t);
+			m1 = prefilter_avx2_mask(at + 64, t);
+			if ((d = (size_t)(q - at)) < 64)
+				m0 &= ~0ULL << d;
+			else {
+				m0 = 0;
+				m1 = d < 128 ? m1 & ~0ULL << (d - 64) : 0;
+			}
+			last = true;
+		} else {
+			at = buf;
+			prefilter_avx2_short(buf, end, t, m);
+			m0 = m[0];
+			m1 = m[1];
+			last = true;
 		}
-	} else {
-		at = buf;
-		if (end - buf > 1)
-			prefilter_avx2_short(buf, end, t, &m0, &m1);
+		if (prefilter_json_block(&j, at, m0, m1) == -1)
+			return -1;
 	}
-	if (prefilter_json_block(&j, at, m0, m1) == -1)
-		return -1;
-	for (k = end; k > buf && k[-1] == '\\'; k--)
-		;
-	if ((end - k) % 2 == 1)
-		return -1;
+	if (end[-1] == '\\') {
+		for (k = end; k > buf && k[-1] == '\\'; k--)
+			;
+		if ((end - k) % 2 == 1)
+			return -1;
+	}
 	return (int)j.n;
 }
 #endif
 
+/*
+ * The portable JSON pass.  Out of line, as is prefilter_scan_xml(), so
+ * that prefilter_scan() stays a few instructions on the AVX2 path.
+ */
+__attribute__((noinline))
 static int
 prefilter_scan_json(const char *buf, const char *end, uint32_t *ids,
     size_t max)
@@ -488,10 +520,6 @@ prefilter_scan_json(const char *buf, const char *end, uint32_t *ids,
 	const char	*p = buf, *v;
 	size_t		 n = 0;
 
-#ifdef PREFILTER_AVX2
-	if (prefilter_simd && __builtin_cpu_supports("avx2"))
-		return prefilter_scan_json_avx2(buf, end, ids, max);
-#endif
 	if (prefilter_json_has_u(buf, end))
 		return -1;
 	/* "vent" is in all three needles: EventCode, EventID, event_id. */
@@ -530,6 +558,7 @@ prefilter_xml_element(const char *p, const char *end, uint32_t *id)
 	return 1;
 }
 
+__attribute__((noinline))
 static int
 prefilter_scan_xml(const char *buf, const char *end, uint32_t *ids,
     size_t max)
@@ -568,8 +597,13 @@ prefilter_scan(const char *buf, size_t len, uint32_t *ids, size_t max)
 		buf++;
 	if (buf >= end)
 		return -1;
-	if (*buf == '{')
+	if (*buf == '{') {
+#ifdef PREFILTER_AVX2
+		if (prefilter_avx2)
+			return prefilter_scan_json_avx2(buf, end, ids, max);
+#endif
 		return prefilter_scan_json(buf, end, ids, max);
+	}
 	if (*buf == '<')
 		return prefilter_scan_xml(buf, end, ids, max);
 	return -1;
