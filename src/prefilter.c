@@ -201,20 +201,23 @@ prefilter_json_has_u(const char *p, const char *end)
 static inline int
 prefilter_json_value(const char *p, const char *end, uint32_t *id)
 {
-	while (p < end && prefilter_is_blank(*p))
-		p++;
+	bool	 quoted;
+
+	/* Most keys have their ':' and value right after them. */
+	if (p < end && *p != ':')
+		while (p < end && prefilter_is_blank(*p))
+			p++;
 	if (p >= end || *p != ':')
 		return 0;
-	for (p++; p < end && prefilter_is_blank(*p); p++)
-		;
-	if (p < end && *p == '"') {
-		if ((p = prefilter_digits(p + 1, end, id)) == NULL ||
-		    p >= end || *p != '"')
-			return -1;
-		return 1;
-	}
+	if (++p < end && prefilter_is_blank(*p))
+		while (p < end && prefilter_is_blank(*p))
+			p++;
+	if ((quoted = p < end && *p == '"'))
+		p++;
 	if ((p = prefilter_digits(p, end, id)) == NULL)
 		return -1;
+	if (quoted)
+		return p < end && *p == '"' ? 1 : -1;
 	if (p < end && !prefilter_is_blank(*p) && *p != ',' && *p != '}' &&
 	    *p != ']')
 		return -1;
@@ -276,90 +279,113 @@ prefilter_json_vent(const char *buf, const char *end, const char *v,
 }
 
 #ifdef PREFILTER_AVX2
-/* Where prefilter_scan_json_avx2() is. */
-struct prefilter_json {
-	const char	*buf;		/* the document */
-	const char	*end;
-	uint32_t	*ids;		/* the values found */
-	size_t		 n;		/* how many */
-	size_t		 max;		/* room in ids */
-};
+/*
+ * The "\\u" whose backslash is at r: -1 when it starts an escape (the
+ * run of backslashes that ends at r is of odd length), else 0.
+ */
+__attribute__((noinline))
+static int
+prefilter_json_escape(const char *buf, const char *r)
+{
+	const char	*k;
+
+	for (k = r; k > buf && k[-1] == '\\'; k--)
+		;
+	return (r - k) % 2 == 0 ? -1 : 0;
+}
+
+/*
+ * prefilter_json_key() out of line: it runs about once a document, and
+ * leaves the AVX2 loop its registers.
+ */
+__attribute__((noinline))
+static int
+prefilter_json_found(const char *p, const char *end, uint32_t *ids,
+    size_t *n, size_t max)
+{
+	return prefilter_json_key(p, end, ids, n, max);
+}
 
 /*
  * One candidate at r, before end - 1 (prefilter_avx2_half()): the 't'
  * of "EventCode\"", the 'I' of "EventID\"", the '_' of "event_id\"",
- * a backslash before 'u', or something else (passed over).  Returns -1
- * at a "\u" that starts an escape, or when a key is unsure, else 0.
+ * a backslash before 'u', or something else (passed over).  A key adds
+ * its value to ids[*n].  Returns -1 at a "\\u" that starts an escape,
+ * when a key is unsure or past max, else 0.
  */
+__attribute__((always_inline))
 static inline int
-prefilter_json_candidate(struct prefilter_json *j, const char *r)
+prefilter_json_candidate(const char *buf, const char *end, const char *r,
+    uint32_t *ids, size_t *n, size_t max)
 {
-	const char	*k;
-
 	switch (r[0]) {
 	case '\\':
 		if (r[1] != 'u')
 			return 0;
-		for (k = r; k > j->buf && k[-1] == '\\'; k--)
-			;
-		return (r - k) % 2 == 0 ? -1 : 0;
+		return prefilter_json_escape(buf, r);
 	case 't':
-		if (r - j->buf < 4 || j->end - r < 6 ||
+		if (r - buf < 4 || end - r < 6 ||
 		    memcmp(r - 4, "EventCod", 8) != 0 ||
 		    memcmp(r + 4, "e\"", 2) != 0)
 			return 0;
-		r += 6;
-		break;
+		return prefilter_json_found(r + 6, end, ids, n, max);
 	case 'I':
-		if (r - j->buf < 5 || j->end - r < 3 ||
+		if (r - buf < 5 || end - r < 3 ||
 		    memcmp(r - 5, "EventID\"", 8) != 0)
 			return 0;
-		r += 3;
-		break;
+		return prefilter_json_found(r + 3, end, ids, n, max);
 	case '_':
-		if (r - j->buf < 5 || j->end - r < 4 ||
+		if (r - buf < 5 || end - r < 4 ||
 		    memcmp(r - 5, "event_id", 8) != 0 || r[3] != '"')
 			return 0;
-		r += 4;
-		break;
+		return prefilter_json_found(r + 4, end, ids, n, max);
 	default:
 		return 0;
 	}
-	return prefilter_json_key(r, j->end, j->ids, &j->n, j->max);
 }
 
 /*
- * The candidates at the set bits of m0 (positions q to q + 63) and m1
- * (q + 64 to q + 127), in order.  Returns -1 when one says so, else 0.
+ * The candidates at q + i for each set bit i of m0, then at q + 64 + i
+ * for each of m1, in order.  Returns -1 when one says so, else 0.
  */
+__attribute__((always_inline))
 static inline int
-prefilter_json_block(struct prefilter_json *j, const char *q, uint64_t m0,
-    uint64_t m1)
+prefilter_json_bits(const char *buf, const char *end, const char *q,
+    uint64_t m0, uint64_t m1, uint32_t *ids, size_t *n, size_t max)
 {
-	int	 i;
-
-	while ((m0 | m1) != 0) {
-		if (m0 != 0) {
-			i = __builtin_ctzll(m0);
-			m0 &= m0 - 1;
-		} else {
-			i = 64 + __builtin_ctzll(m1);
-			m1 &= m1 - 1;
-		}
-		if (prefilter_json_candidate(j, q + i) == -1)
+	for (; m0 != 0; m0 &= m0 - 1)
+		if (prefilter_json_candidate(buf, end,
+		    q + (unsigned)__builtin_ctzll(m0), ids, n, max) == -1)
 			return -1;
-	}
+	for (q += 64; m1 != 0; m1 &= m1 - 1)
+		if (prefilter_json_candidate(buf, end,
+		    q + (unsigned)__builtin_ctzll(m1), ids, n, max) == -1)
+			return -1;
 	return 0;
 }
 
 /*
+ * The table of prefilter_avx2_half(), by low nibble (in each 16-byte
+ * lane): 'C' after 't' (4), 'D' after 'I' (9), 'u' after '\\' (12), 'i'
+ * after '_' (15), and 0xff, which is no byte of text, for the others.
+ */
+__attribute__((target("avx2")))
+static inline __m256i
+prefilter_avx2_table(void)
+{
+	return _mm256_setr_epi8(
+	    -1, -1, -1, -1, 'C', -1, -1, -1, -1, 'D', -1, -1, 'u', -1, -1,
+	    'i', -1, -1, -1, -1, 'C', -1, -1, -1, -1, 'D', -1, -1, 'u', -1,
+	    -1, 'i');
+}
+
+/*
  * The candidates of the 32 positions from q, which reads q[0] to q[32]:
- * position i is set when q[i + 1] is the byte that t gives for the low
- * nibble of q[i] (0 when q[i] is 128 or more).  In t (see
- * prefilter_scan_json_avx2()) nibble 4 ('t') gives 'C', nibble 9 ('I')
- * 'D', nibble 15 ('_') 'i' and nibble 12 ('\\') 'u'; the others 0xff,
- * which is no byte of text.  Other bytes of those nibbles make false
- * candidates, which cost a little time and nothing else.
+ * position i is set when q[i + 1] is the byte that t (prefilter_avx2_
+ * table()) gives for the low nibble of q[i], or 0 when q[i] is 128 or
+ * more.  So every "tC", "ID", "_i" and "\\u" is set; other bytes of
+ * those nibbles make false candidates, which cost a little time and
+ * nothing else.
  */
 __attribute__((target("avx2")))
 static inline __m256i
@@ -381,45 +407,40 @@ prefilter_avx2_mask(const char *q, __m256i t)
 }
 
 /*
- * The first q + 128 k before lim whose 128 positions hold a candidate,
- * with their masks in *m0 and *m1, or the first at or after lim.
+ * The candidates of the 128 positions from q: false when there is none,
+ * else true and their masks in *m0 and *m1.
  */
 __attribute__((target("avx2")))
-static inline const char *
-prefilter_avx2_skip(const char *q, const char *lim, __m256i t,
-    uint64_t *m0, uint64_t *m1)
+static inline bool
+prefilter_avx2_step(const char *q, __m256i t, uint64_t *m0, uint64_t *m1)
 {
 	__m256i	 c0, c1, c2, c3, c;
 
-	for (; q < lim; q += 128) {
-		c0 = prefilter_avx2_half(q, t);
-		c1 = prefilter_avx2_half(q + 32, t);
-		c2 = prefilter_avx2_half(q + 64, t);
-		c3 = prefilter_avx2_half(q + 96, t);
-		c = _mm256_or_si256(_mm256_or_si256(c0, c1),
-		    _mm256_or_si256(c2, c3));
-		if (!_mm256_testz_si256(c, c)) {
-			*m0 = (uint32_t)_mm256_movemask_epi8(c0) |
-			    (uint64_t)(uint32_t)_mm256_movemask_epi8(c1) << 32;
-			*m1 = (uint32_t)_mm256_movemask_epi8(c2) |
-			    (uint64_t)(uint32_t)_mm256_movemask_epi8(c3) << 32;
-			break;
-		}
-	}
-	return q;
+	c0 = prefilter_avx2_half(q, t);
+	c1 = prefilter_avx2_half(q + 32, t);
+	c2 = prefilter_avx2_half(q + 64, t);
+	c3 = prefilter_avx2_half(q + 96, t);
+	c = _mm256_or_si256(_mm256_or_si256(c0, c1), _mm256_or_si256(c2, c3));
+	if (_mm256_testz_si256(c, c))
+		return false;
+	*m0 = (uint32_t)_mm256_movemask_epi8(c0) |
+	    (uint64_t)(uint32_t)_mm256_movemask_epi8(c1) << 32;
+	*m1 = (uint32_t)_mm256_movemask_epi8(c2) |
+	    (uint64_t)(uint32_t)_mm256_movemask_epi8(c3) << 32;
+	return true;
 }
 
 /*
- * The masks of a document q to end of 2 to 128 bytes, looked at on a
+ * The masks of a document q to end of 1 to 128 bytes, looked at on a
  * zero-padded copy, with the positions from end - 1 on cleared.
  */
 __attribute__((target("avx2"), noinline))
 static void
-prefilter_avx2_short(const char *q, const char *end, __m256i t,
-    uint64_t m[2])
+prefilter_avx2_short(const char *q, const char *end, uint64_t m[2])
 {
-	char	 pad[160];
-	size_t	 len = (size_t)(end - q);
+	const __m256i	 t = prefilter_avx2_table();
+	char		 pad[160];
+	size_t		 len = (size_t)(end - q);
 
 	memset(pad, 0, sizeof(pad));
 	memcpy(pad, q, len);
@@ -460,51 +481,44 @@ static int
 prefilter_scan_json_avx2(const char *buf, const char *end, uint32_t *ids,
     size_t max)
 {
-	const __m256i	 t = _mm256_setr_epi8(
-	    -1, -1, -1, -1, 'C', -1, -1, -1, -1, 'D', -1, -1, 'u', -1, -1,
-	    'i', -1, -1, -1, -1, 'C', -1, -1, -1, -1, 'D', -1, -1, 'u', -1,
-	    -1, 'i');
-	struct prefilter_json	 j = { buf, end, ids, 0, max };
-	const char		*q = buf, *at, *lim, *k;
-	uint64_t		 m0, m1, m[2];
-	size_t			 d;
-	bool			 last;
+	const __m256i	 t = prefilter_avx2_table();
+	const char	*q, *at, *lim, *k;
+	uint64_t	 m0, m1, m[2];
+	size_t		 d, n = 0;
 
 	lim = end - buf > 128 ? end - 128 : buf;
-	for (q = buf, last = false; !last;) {
-		if (q < lim && (q = prefilter_avx2_skip(q, lim, t, &m0,
-		    &m1)) < lim) {
-			at = q;
-			q += 128;
-		} else if (q > buf) {
-			/* Positions q to end - 2 are left: the last 128. */
-			at = end - 129;
-			m0 = prefilter_avx2_mask(at, t);
-			m1 = prefilter_avx2_mask(at + 64, t);
-			if ((d = (size_t)(q - at)) < 64)
-				m0 &= ~0ULL << d;
-			else {
-				m0 = 0;
-				m1 = d < 128 ? m1 & ~0ULL << (d - 64) : 0;
-			}
-			last = true;
-		} else {
-			at = buf;
-			prefilter_avx2_short(buf, end, t, m);
-			m0 = m[0];
-			m1 = m[1];
-			last = true;
-		}
-		if (prefilter_json_block(&j, at, m0, m1) == -1)
+	for (q = buf; q < lim; q += 128)
+		if (prefilter_avx2_step(q, t, &m0, &m1) &&
+		    prefilter_json_bits(buf, end, q, m0, m1, ids, &n,
+		    max) == -1)
 			return -1;
+	if (q > buf) {
+		/* Positions q to end - 2 are left: the last 128 of them. */
+		at = end - 129;
+		if (!prefilter_avx2_step(at, t, &m0, &m1))
+			m0 = m1 = 0;
+		else if ((d = (size_t)(q - at)) < 64)
+			m0 &= ~0ULL << d;
+		else {
+			m0 = 0;
+			m1 = d < 128 ? m1 & ~0ULL << (d - 64) : 0;
+		}
+	} else {
+		at = buf;
+		prefilter_avx2_short(buf, end, m);
+		m0 = m[0];
+		m1 = m[1];
 	}
+	if ((m0 | m1) != 0 &&
+	    prefilter_json_bits(buf, end, at, m0, m1, ids, &n, max) == -1)
+		return -1;
 	if (end[-1] == '\\') {
 		for (k = end; k > buf && k[-1] == '\\'; k--)
 			;
 		if ((end - k) % 2 == 1)
 			return -1;
 	}
-	return (int)j.n;
+	return (int)n;
 }
 #endif
 
@@ -593,6 +607,11 @@ prefilter_scan(const char *buf, size_t len, uint32_t *ids, size_t max)
 {
 	const char	*end = buf + len;
 
+#ifdef PREFILTER_AVX2
+	/* The usual payload: a JSON object from its first byte. */
+	if (len > 0 && *buf == '{' && prefilter_avx2)
+		return prefilter_scan_json_avx2(buf, end, ids, max);
+#endif
 	while (buf < end && prefilter_is_blank(*buf))
 		buf++;
 	if (buf >= end)
@@ -622,9 +641,11 @@ prefilter_reject(const struct detection_set *set, const char *buf,
 	if ((n = prefilter_scan(buf, len, ids, PREFILTER_MAX_IDS)) <= 0)
 		return false;
 	for (i = 0; i < set->n; i++) {
-		if ((code = set->d[i]->search->event_code) < 0)
+		/* ids[0] first: most events have one id. */
+		if ((code = set->d[i]->search->event_code) < 0 ||
+		    ids[0] == (uint32_t)code)
 			return false;
-		for (k = 0; k < (size_t)n; k++)
+		for (k = 1; k < (size_t)n; k++)
 			if (ids[k] == (uint32_t)code)
 				return false;
 	}
