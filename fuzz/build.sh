@@ -58,6 +58,7 @@ srcs_for() {
 	fuzz_spl)		echo "$detect" ;;
 	fuzz_pipeline)		echo "$detect syslog.c prefilter.c pipeline.c" ;;
 	fuzz_framing)		echo "listen.c" ;;
+	fuzz_prefilter)		echo "$decode spl.c prefilter.c" ;;
 	*)			return 1 ;;
 	esac
 }

@@ -28,7 +28,7 @@ conf=${CONFDIR:-$top/conf}
 otrf="$data/otrf_security_datasets_sysmon_eid3/otrf_sysmon_eid3_sample.ndjson"
 xml="$data/splunk_security_content_agenttesla_ftp_eid3/agenttesla_ftp_sysmon_eid3.xml"
 
-for t in syslog decode_json decode_xml spl pipeline framing; do
+for t in syslog decode_json decode_xml spl pipeline framing prefilter; do
 	rm -rf "$out/fuzz_$t"
 	mkdir -p "$out/fuzz_$t"
 done
@@ -47,6 +47,9 @@ cp "$xml" "$out/fuzz_decode_xml/agenttesla.xml"
 cp "$data/shapes/xmlwineventlog.xml" "$out/fuzz_decode_xml/shape.xml"
 printf '<Event><System><EventID>3</EventID></System><EventData><Data Name="Image">a&amp;b&#x41;</Data></EventData></Event>' \
     > "$out/fuzz_decode_xml/entities.xml"
+
+# Prefilter: the payloads of both decoders.
+cp "$out"/fuzz_decode_json/* "$out"/fuzz_decode_xml/* "$out/fuzz_prefilter/"
 
 # Syslog: header variants around a small payload and a few real ones.
 n=0
@@ -115,6 +118,6 @@ printf '\002\001\001\001\001\001\001\00111 hello world5 abcde\nline\r\nnul\000x'
 printf '\004\004\004\004\004\004\004\00499999999999 x\n' \
     > "$out/fuzz_framing/badlen"
 
-for t in syslog decode_json decode_xml spl pipeline framing; do
+for t in syslog decode_json decode_xml spl pipeline framing prefilter; do
 	echo "fuzz/make-corpus.sh: fuzz_$t: $(ls "$out/fuzz_$t" | wc -l) seeds"
 done
