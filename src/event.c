@@ -173,21 +173,6 @@ event_unset(struct event *ev, int id)
 }
 
 int
-event_set_ref(struct event *ev, int id, const char *v, size_t len)
-{
-	if (id < 0 || id >= EVENT_MAX_FIELDS || len > UINT32_MAX)
-		return -1;
-	if (len == 0) {
-		event_unset(ev, id);
-		return 0;
-	}
-	ev->val[id].ptr = v;
-	ev->val[id].len = (uint32_t)len;
-	ev->set[id >> 6] |= (uint64_t)1 << (id & 63);
-	return 0;
-}
-
-int
 event_set(struct event *ev, int id, const char *v, size_t len)
 {
 	char	*p;
@@ -241,13 +226,19 @@ event_trim(struct event *ev, const char *p, size_t used)
 #define EVENT_SYSMON_LINUX_PROVIDER	"Linux-Sysmon"
 #define EVENT_SYSMON_LINUX_CHANNEL	"Linux-Sysmon/Operational"
 
-/* True when the field is set and equals s, ignoring ASCII case. */
-static bool
+/*
+ * True when the field is set and equals s, ignoring ASCII case.  The
+ * bytes are compared first: the values tested are mostly spelt exactly.
+ * Inline, so that the length of a literal s is known.
+ */
+static inline bool
 event_eq_nocase(const struct event *ev, int id, const char *s)
 {
 	size_t	 len = strlen(s);
 
-	return event_has(ev, id) && ev->val[id].len == len &&
+	if (!event_has(ev, id) || ev->val[id].len != len)
+		return false;
+	return memcmp(ev->val[id].ptr, s, len) == 0 ||
 	    strncasecmp(ev->val[id].ptr, s, len) == 0;
 }
 
@@ -263,6 +254,24 @@ event_contains_nocase(const struct event *ev, int id, const char *s)
 		if (strncasecmp(ev->val[id].ptr + i, s, len) == 0)
 			return true;
 	return false;
+}
+
+_Static_assert(EVENT_F_NBUILTIN <= 64, "builtin ids fit in set[0]");
+
+/*
+ * The CIM alias rule on a copy w of set[0] (builtin ids are below 64):
+ * dst takes the bytes of src when src is set and dst is not.  Returns
+ * the new w.  Inline, so that each rule is a test of two constant bits.
+ */
+static inline uint64_t
+event_alias_bits(struct event *ev, uint64_t w, int dst, int src)
+{
+	if ((w & ((uint64_t)1 << src)) != 0 &&
+	    (w & ((uint64_t)1 << dst)) == 0) {
+		ev->val[dst] = ev->val[src];
+		w |= (uint64_t)1 << dst;
+	}
+	return w;
 }
 
 /* Sets dst to the bytes of src when src is set and dst is not. */
@@ -339,21 +348,35 @@ event_normalise_user(struct event *ev)
 static int
 event_format_time(char *p, int64_t sec, int msec)
 {
+	static const char pairs[201] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "62636465666768697071727374757677787980818283848586878889909192"
+	    "93949596979899";
 	char		 tmp[24];
 	uint64_t	 u;
-	int		 n = 0, k = 0;
+	unsigned	 r;
+	int		 n = 0, k = sizeof(tmp);
 
 	if (sec < 0) {
 		p[n++] = '-';
 		u = (uint64_t)-(sec + 1) + 1;
 	} else
 		u = (uint64_t)sec;
-	do {
-		tmp[k++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	while (k > 0)
-		p[n++] = tmp[--k];
+	/* Two digits a step, written backwards from the end of tmp. */
+	while (u >= 100) {
+		r = (unsigned)(u % 100);
+		u /= 100;
+		k -= 2;
+		memcpy(tmp + k, pairs + 2 * r, 2);
+	}
+	if (u >= 10) {
+		k -= 2;
+		memcpy(tmp + k, pairs + 2 * u, 2);
+	} else
+		tmp[--k] = (char)('0' + u);
+	memcpy(p + n, tmp + k, sizeof(tmp) - k);
+	n += (int)sizeof(tmp) - k;
 	p[n++] = '.';
 	p[n++] = (char)('0' + msec / 100);
 	p[n++] = (char)('0' + msec / 10 % 10);
@@ -395,25 +418,67 @@ event_normalise_time(struct event *ev, int64_t header_ms, int64_t now_ms)
 	return event_set_ref(ev, EVENT_F_TIME, p, (size_t)n);
 }
 
+/*
+ * The offset in s of the byte after the last '\\' or '/', or 0.  Eight
+ * bytes a step from the end: ~(((x & 0x7f..) + 0x7f..) | x | 0x7f..)
+ * flags exactly the zero bytes of x (no carry crosses a byte), so the
+ * highest flag of x ^ '\\'.. and x ^ '/'.. is the byte wanted.
+ */
+static uint32_t
+event_basename(const char *s, uint32_t len)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t	 low = 0x7f7f7f7f7f7f7f7fULL;
+	const uint64_t	 ones = 0x0101010101010101ULL;
+	uint64_t	 x, a, b, r;
+
+	while (len >= 8) {
+		memcpy(&x, s + len - 8, 8);
+		a = x ^ (ones * '\\');
+		b = x ^ (ones * '/');
+		r = ~(((a & low) + low) | a | low) |
+		    ~(((b & low) + low) | b | low);
+		if (r != 0)
+			return len - 7 +
+			    (uint32_t)((63 - __builtin_clzll(r)) >> 3);
+		len -= 8;
+	}
+#endif
+	for (; len > 0; len--)
+		if (s[len - 1] == '\\' || s[len - 1] == '/')
+			break;
+	return len;
+}
+
 /* The CIM fields that Splunk's Sysmon add-on derives (SPEC 2). */
 static void
 event_normalise_cim(struct event *ev, bool sysmon)
 {
 	const struct event_str	*img;
+	uint64_t		 w;
 	uint32_t		 i;
 
-	event_alias(ev, EVENT_F_DEST, EVENT_F_DESTINATIONHOSTNAME);
-	event_alias(ev, EVENT_F_DEST, EVENT_F_DESTINATIONIP);
-	event_alias(ev, EVENT_F_SRC, EVENT_F_SOURCEHOSTNAME);
-	event_alias(ev, EVENT_F_SRC, EVENT_F_SOURCEIP);
-	event_alias(ev, EVENT_F_DVC, EVENT_F_COMPUTER);
-	event_alias(ev, EVENT_F_CIM_USER, EVENT_F_USER);
-	event_alias(ev, EVENT_F_APP, EVENT_F_IMAGE);
+	w = ev->set[0];
+	w = event_alias_bits(ev, w, EVENT_F_DEST, EVENT_F_DESTINATIONHOSTNAME);
+	w = event_alias_bits(ev, w, EVENT_F_DEST, EVENT_F_DESTINATIONIP);
+	w = event_alias_bits(ev, w, EVENT_F_SRC, EVENT_F_SOURCEHOSTNAME);
+	w = event_alias_bits(ev, w, EVENT_F_SRC, EVENT_F_SOURCEIP);
+	w = event_alias_bits(ev, w, EVENT_F_DVC, EVENT_F_COMPUTER);
+	w = event_alias_bits(ev, w, EVENT_F_CIM_USER, EVENT_F_USER);
+	w = event_alias_bits(ev, w, EVENT_F_APP, EVENT_F_IMAGE);
+	w = event_alias_bits(ev, w, EVENT_F_TRANSPORT, EVENT_F_PROTOCOL);
+	w = event_alias_bits(ev, w, EVENT_F_DEST_IP, EVENT_F_DESTINATIONIP);
+	w = event_alias_bits(ev, w, EVENT_F_DEST_PORT,
+	    EVENT_F_DESTINATIONPORT);
+	w = event_alias_bits(ev, w, EVENT_F_SRC_IP, EVENT_F_SOURCEIP);
+	w = event_alias_bits(ev, w, EVENT_F_SRC_PORT, EVENT_F_SOURCEPORT);
+	w = event_alias_bits(ev, w, EVENT_F_PROCESS_GUID,
+	    EVENT_F_PROCESSGUID);
+	w = event_alias_bits(ev, w, EVENT_F_PROCESS_ID, EVENT_F_PROCESSID);
+	ev->set[0] = w;
 	if (event_has(ev, EVENT_F_IMAGE)) {
 		img = &ev->val[EVENT_F_IMAGE];
-		for (i = img->len; i > 0; i--)
-			if (img->ptr[i - 1] == '\\' || img->ptr[i - 1] == '/')
-				break;
+		i = event_basename(img->ptr, img->len);
 		if (!event_has(ev, EVENT_F_PROCESS_NAME))
 			(void)event_set_ref(ev, EVENT_F_PROCESS_NAME,
 			    img->ptr + i, img->len - i);
@@ -421,7 +486,6 @@ event_normalise_cim(struct event *ev, bool sysmon)
 			(void)event_set_ref(ev, EVENT_F_PROCESS_EXEC,
 			    img->ptr + i, img->len - i);
 	}
-	event_alias(ev, EVENT_F_TRANSPORT, EVENT_F_PROTOCOL);
 	if (event_eq_nocase(ev, EVENT_F_INITIATED, "true")) {
 		event_alias(ev, EVENT_F_CIM_PROTOCOL,
 		    EVENT_F_DESTINATIONPORTNAME);
@@ -431,12 +495,6 @@ event_normalise_cim(struct event *ev, bool sysmon)
 		if (event_eq_nocase(ev, EVENT_F_INITIATED, "false"))
 			event_default(ev, EVENT_F_DIRECTION, "inbound");
 	}
-	event_alias(ev, EVENT_F_DEST_IP, EVENT_F_DESTINATIONIP);
-	event_alias(ev, EVENT_F_DEST_PORT, EVENT_F_DESTINATIONPORT);
-	event_alias(ev, EVENT_F_SRC_IP, EVENT_F_SOURCEIP);
-	event_alias(ev, EVENT_F_SRC_PORT, EVENT_F_SOURCEPORT);
-	event_alias(ev, EVENT_F_PROCESS_GUID, EVENT_F_PROCESSGUID);
-	event_alias(ev, EVENT_F_PROCESS_ID, EVENT_F_PROCESSID);
 	if (event_eq_nocase(ev, EVENT_F_SOURCEISIPV6, "true") ||
 	    event_eq_nocase(ev, EVENT_F_DESTINATIONISIPV6, "true"))
 		event_default(ev, EVENT_F_PROTOCOL_VERSION, "ipv6");
@@ -479,18 +537,45 @@ event_parse_digits(const char *s, size_t len, size_t *i, int n)
 	return v;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
+/* The two digits at s, or -1 when one is not a digit. */
+static inline int
+event_digits2(const char *s)
+{
+	unsigned	 a = (unsigned char)s[0] - '0';
+	unsigned	 b = (unsigned char)s[1] - '0';
+
+	if (a > 9 || b > 9)
+		return -1;
+	return (int)(a * 10 + b);
+}
+
+/* The last date asked for and its day number, per thread. */
+static _Thread_local int64_t	 event_days_key = -1;
+static _Thread_local int64_t	 event_days_val;
+
+/*
+ * Days since 1970-01-01 of a proleptic Gregorian date.  Every event asks
+ * for the date of the events before it, so the last answer is kept.
+ */
 int64_t
 event_days_from_civil(int y, int m, int d)
 {
-	int64_t	 era, yoe, doy, doe;
+	int64_t	 era, yoe, doy, doe, key;
 
+	key = -1;	/* never the key of a valid date */
+	if (m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+		key = ((int64_t)y * 16 + m) * 32 + d;
+		if (key == event_days_key)
+			return event_days_val;
+	}
 	y -= m <= 2;
 	era = (y >= 0 ? y : y - 399) / 400;
 	yoe = y - era * 400;
 	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
+	event_days_key = key;
+	event_days_val = era * 146097 + doe - 719468;
+	return event_days_val;
 }
 
 /*
@@ -505,22 +590,23 @@ event_parse_time(const char *s, size_t len, int64_t *ms)
 	static const int mdays[] = {
 		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
 	};
-	size_t	 i = 0;
-	int	 y, mo, d, h, mi, sec, frac = 0, scale = 100, off = 0;
+	size_t	 i = 19;
+	int	 y, y2, mo, d, h, mi, sec, frac = 0, scale = 100, off = 0;
 	int	 oh, om, sign;
 
-	if ((y = event_parse_digits(s, len, &i, 4)) == -1 || i >= len ||
-	    s[i++] != '-' ||
-	    (mo = event_parse_digits(s, len, &i, 2)) == -1 || i >= len ||
-	    s[i++] != '-' ||
-	    (d = event_parse_digits(s, len, &i, 2)) == -1 || i >= len ||
-	    (s[i] != ' ' && s[i] != 'T' && s[i] != 't') || ++i >= len ||
-	    (h = event_parse_digits(s, len, &i, 2)) == -1 || i >= len ||
-	    s[i++] != ':' ||
-	    (mi = event_parse_digits(s, len, &i, 2)) == -1 || i >= len ||
-	    s[i++] != ':' ||
-	    (sec = event_parse_digits(s, len, &i, 2)) == -1)
+	/* "YYYY-MM-DD?HH:MM:SS" has fixed places: 19 bytes at least. */
+	if (len < 19 || s[4] != '-' || s[7] != '-' ||
+	    (s[10] != ' ' && s[10] != 'T' && s[10] != 't') ||
+	    s[13] != ':' || s[16] != ':' ||
+	    (y = event_digits2(s)) == -1 ||
+	    (y2 = event_digits2(s + 2)) == -1 ||
+	    (mo = event_digits2(s + 5)) == -1 ||
+	    (d = event_digits2(s + 8)) == -1 ||
+	    (h = event_digits2(s + 11)) == -1 ||
+	    (mi = event_digits2(s + 14)) == -1 ||
+	    (sec = event_digits2(s + 17)) == -1)
 		return -1;
+	y = y * 100 + y2;
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
 	    (mo == 2 && d == 29 && (y % 4 != 0 ||
 	    (y % 100 == 0 && y % 400 != 0))) ||
@@ -531,7 +617,7 @@ event_parse_time(const char *s, size_t len, int64_t *ms)
 			return -1;
 		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
 			frac += (s[i] - '0') * scale;
-			scale /= 10;
+			scale = scale == 100 ? 10 : scale == 10;
 		}
 	}
 	if (i < len && (s[i] == 'Z' || s[i] == 'z'))

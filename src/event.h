@@ -136,10 +136,24 @@ void		 event_reset(struct event *ev);
  * event_alloc() returns len bytes of arena, or NULL when it is full.
  */
 int		 event_set(struct event *ev, int id, const char *v, size_t len);
-int		 event_set_ref(struct event *ev, int id, const char *v,
-		    size_t len);
 char		*event_alloc(struct event *ev, size_t len);
 void		 event_unset(struct event *ev, int id);
+
+/* Inline: the decoders call it for every field they store. */
+static inline int
+event_set_ref(struct event *ev, int id, const char *v, size_t len)
+{
+	if ((unsigned)id >= EVENT_MAX_FIELDS || len > UINT32_MAX)
+		return -1;
+	if (len == 0) {
+		ev->set[id >> 6] &= ~((uint64_t)1 << (id & 63));
+		return 0;
+	}
+	ev->val[id].ptr = v;
+	ev->val[id].len = (uint32_t)len;
+	ev->set[id >> 6] |= (uint64_t)1 << (id & 63);
+	return 0;
+}
 
 /*
  * Gives back the unused tail of the last event_alloc(): p is what it

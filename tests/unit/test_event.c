@@ -438,3 +438,240 @@ Test(event, time_text_matches_printf)
 	}
 	event_clear(&e);
 }
+
+/*
+ * The time parser as it was before the fixed-place fast path: digit runs
+ * read one at a time, the fraction scaled by division.  The tests below
+ * require the same answers from event_parse_time() on every input.
+ */
+static int
+ref_digits(const char *s, size_t len, size_t *i, int n)
+{
+	int	 v = 0;
+
+	if (len - *i < (size_t)n)
+		return -1;
+	while (n-- > 0) {
+		if (s[*i] < '0' || s[*i] > '9')
+			return -1;
+		v = v * 10 + (s[(*i)++] - '0');
+	}
+	return v;
+}
+
+static int64_t
+ref_days(int y, int m, int d)
+{
+	int64_t	 era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int
+ref_parse_time(const char *s, size_t len, int64_t *ms)
+{
+	static const int mdays[] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	size_t	 i = 0;
+	int	 y, mo, d, h, mi, sec, frac = 0, scale = 100, off = 0;
+	int	 oh, om, sign;
+
+	if ((y = ref_digits(s, len, &i, 4)) == -1 || i >= len ||
+	    s[i++] != '-' ||
+	    (mo = ref_digits(s, len, &i, 2)) == -1 || i >= len ||
+	    s[i++] != '-' ||
+	    (d = ref_digits(s, len, &i, 2)) == -1 || i >= len ||
+	    (s[i] != ' ' && s[i] != 'T' && s[i] != 't') || ++i >= len ||
+	    (h = ref_digits(s, len, &i, 2)) == -1 || i >= len ||
+	    s[i++] != ':' ||
+	    (mi = ref_digits(s, len, &i, 2)) == -1 || i >= len ||
+	    s[i++] != ':' ||
+	    (sec = ref_digits(s, len, &i, 2)) == -1)
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && (y % 4 != 0 ||
+	    (y % 100 == 0 && y % 400 != 0))) ||
+	    h > 23 || mi > 59 || sec > 60)
+		return -1;
+	if (i < len && s[i] == '.') {
+		if (++i >= len || s[i] < '0' || s[i] > '9')
+			return -1;
+		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+			frac += (s[i] - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (i < len && (s[i] == 'Z' || s[i] == 'z'))
+		i++;
+	else if (i < len && (s[i] == '+' || s[i] == '-')) {
+		sign = s[i++] == '-' ? -1 : 1;
+		if ((oh = ref_digits(s, len, &i, 2)) == -1)
+			return -1;
+		if (i < len && s[i] == ':')
+			i++;
+		if ((om = ref_digits(s, len, &i, 2)) == -1 ||
+		    oh > 23 || om > 59)
+			return -1;
+		off = sign * (oh * 60 + om);
+	}
+	if (i != len)
+		return -1;
+	*ms = ((ref_days(y, mo, d) * 86400 + h * 3600 +
+	    mi * 60 + sec - (int64_t)off * 60) * 1000) + frac;
+	return 0;
+}
+
+static uint32_t
+test_rand(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* Same answer as the reference on valid times and on mutations of them. */
+Test(event, parse_time_matches_reference)
+{
+	static const char *seeds[] = {
+		"2022-09-15 12:56:19.679", "2022-09-15T12:56:22.958249300Z",
+		"2024-02-29T23:59:60.5+02:00", "1999-12-31t00:00:00-0130",
+		"2100-02-28 01:02:03", "0000-03-01T00:00:00Z",
+		"2026-11-28 07:59:59.625", "2023-02-29 00:00:00.000",
+		"2022-09-15T12:56:22.9z", "2022-09-15T12:56:22+2",
+	};
+	static const char alpha[] = "0123456789-: Tt.Zz+x\0";
+	char		 buf[48];
+	size_t		 i, k, len;
+	int64_t		 a, b;
+	int		 ra, rb, m;
+	uint32_t	 seed = 2463534242u;
+
+	for (i = 0; i < 200000; i++) {
+		len = strlen(seeds[i % (sizeof(seeds) / sizeof(seeds[0]))]);
+		memcpy(buf, seeds[i % (sizeof(seeds) / sizeof(seeds[0]))],
+		    len);
+		for (m = (int)(test_rand(&seed) % 4); m > 0; m--) {
+			k = test_rand(&seed) % (len + 1);
+			switch (test_rand(&seed) % 3) {
+			case 0:		/* replace */
+				if (k < len)
+					buf[k] = alpha[test_rand(&seed) %
+					    (sizeof(alpha) - 1)];
+				break;
+			case 1:		/* cut */
+				len = k;
+				break;
+			default:	/* random digit in place */
+				if (k < len)
+					buf[k] = (char)('0' +
+					    test_rand(&seed) % 10);
+				break;
+			}
+		}
+		a = b = -7;
+		ra = event_parse_time(buf, len, &a);
+		rb = ref_parse_time(buf, len, &b);
+		cr_assert_eq(ra, rb, "%.*s: %d, want %d", (int)len, buf, ra,
+		    rb);
+		cr_assert_eq(a, b, "%.*s: %lld, want %lld", (int)len, buf,
+		    (long long)a, (long long)b);
+	}
+}
+
+/* The kept last answer never leaks into another date. */
+Test(event, days_from_civil_matches_reference)
+{
+	static const int mlen[] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	int		 y, m, d, k;
+	uint32_t	 seed = 88172645u;
+
+	for (y = -1000; y <= 3000; y += 7)
+		for (m = 1; m <= 12; m++)
+			for (d = 1; d <= mlen[m - 1]; d += 3)
+				for (k = 0; k < 2; k++)
+					cr_assert_eq(event_days_from_civil(y,
+					    m, d), ref_days(y, m, d),
+					    "%d-%d-%d", y, m, d);
+	for (k = 0; k < 100000; k++) {
+		y = (int)(test_rand(&seed) % 10000);
+		m = 1 + (int)(test_rand(&seed) % 12);
+		d = 1 + (int)(test_rand(&seed) % 31);
+		cr_assert_eq(event_days_from_civil(y, m, d), ref_days(y, m, d),
+		    "%d-%d-%d", y, m, d);
+		cr_assert_eq(event_days_from_civil(y, m, d), ref_days(y, m, d),
+		    "%d-%d-%d again", y, m, d);
+	}
+}
+
+/* process_name after the last '\' or '/', at every length and place. */
+Test(event, cim_basename_matches_bytewise)
+{
+	static const char alpha[] = "ab\\/.]\x2e\x01\xdc\xaf";
+	struct event	 e;
+	char		 img[40];
+	const char	*v;
+	size_t		 len, i, vlen;
+	uint32_t	 seed = 5u, want;
+	int		 n;
+
+	event_init(&e, 1024);
+	for (n = 0; n < 50000; n++) {
+		len = 1 + test_rand(&seed) % sizeof(img);
+		for (i = 0; i < len; i++)
+			img[i] = alpha[test_rand(&seed) % (sizeof(alpha) - 1)];
+		for (want = (uint32_t)len; want > 0; want--)
+			if (img[want - 1] == '\\' || img[want - 1] == '/')
+				break;
+		event_reset(&e);
+		cr_assert_eq(event_set_ref(&e, EVENT_F_IMAGE, img, len), 0);
+		cr_assert_eq(event_normalise(&e, 0, 0), 0);
+		if (want == len) {
+			cr_assert(!event_has(&e, EVENT_F_PROCESS_NAME));
+			continue;
+		}
+		cr_assert(event_get(&e, EVENT_F_PROCESS_NAME, &v, &vlen));
+		cr_assert_eq(v, img + want, "%.*s", (int)len, img);
+		cr_assert_eq(vlen, len - want);
+	}
+	event_clear(&e);
+}
+
+/* _time text as printf writes it, for random times of either sign. */
+Test(event, time_text_matches_printf_random)
+{
+	struct event	 e;
+	char		 want[64];
+	const char	*v;
+	size_t		 len;
+	int64_t		 ms, sec;
+	uint32_t	 seed = 77u;
+	int		 n;
+
+	event_init(&e, 1024);
+	for (n = 0; n < 20000; n++) {
+		ms = (int64_t)(((uint64_t)test_rand(&seed) << 32 |
+		    test_rand(&seed)) >> (1 + test_rand(&seed) % 63));
+		if (n & 1)
+			ms = -ms;
+		event_reset(&e);
+		cr_assert_eq(event_normalise(&e, 0, ms), 0);
+		sec = ms / 1000;
+		if (ms % 1000 < 0)
+			sec--;
+		snprintf(want, sizeof(want), "%lld.%03d", (long long)sec,
+		    (int)(ms - sec * 1000));
+		cr_assert(event_get(&e, EVENT_F_TIME, &v, &len));
+		cr_assert(len == strlen(want) && memcmp(v, want, len) == 0,
+		    "%.*s, want %s", (int)len, v, want);
+	}
+	event_clear(&e);
+}
