@@ -209,4 +209,7 @@ int		 listen_frame_scan(struct listen_scan *st, const char *buf,
 void		 listen_frame_finish(struct listen_scan *st, const char *buf,
 		    size_t len, listen_scan_fn cb, void *arg);
 
+/* Lets framing use AVX2 where the CPU has it (the default); for tests. */
+void		 listen_set_simd(bool on);
+
 #endif /* HECSENTRY_LISTEN_H */

@@ -1090,19 +1090,21 @@ Test(listen, scan_split_at_every_byte)
 	size_t			 len, k, m;
 
 	len = mixed_stream(s);
-	for (m = 0; m < sizeof(max_frame) / sizeof(max_frame[0]); m++)
+	for (m = 0; m < 2 * sizeof(max_frame) / sizeof(max_frame[0]); m++)
 		for (k = 0; k <= len; k++) {
-			snprintf(ctx, sizeof(ctx), "max %zu, split at %zu",
-			    max_frame[m], k);
-			cr_expect_eq(scan_stream(s, len, k, len, max_frame[m]),
-			    0, "%s", ctx);
+			listen_set_simd(m < 2);
+			snprintf(ctx, sizeof(ctx), "max %zu, split at %zu%s",
+			    max_frame[m % 2], k, m < 2 ? "" : ", no simd");
+			cr_expect_eq(scan_stream(s, len, k, len,
+			    max_frame[m % 2]), 0, "%s", ctx);
 			expect_frames_len(mixed_want, mixed_len, MIXED_N, ctx);
 			got_clear();
-			cr_expect_eq(scan_stream(s, len, k, 1, max_frame[m]),
-			    0, "%s", ctx);
+			cr_expect_eq(scan_stream(s, len, k, 1,
+			    max_frame[m % 2]), 0, "%s", ctx);
 			expect_frames_len(mixed_want, mixed_len, MIXED_N, ctx);
 			got_clear();
 		}
+	listen_set_simd(true);
 }
 
 /* listen_scan_fn noting the length of the last frame and counting. */
@@ -1118,23 +1120,25 @@ scan_len_cb(const char *buf, size_t len, void *arg)
 }
 
 /*
- * The one-pass search for LF or NUL (64 and 8 bytes at a time, then one)
- * finds a terminator at every offset of a long line, after bytes next to
- * them in value (0x01, 0x09, 0x0b, 0x8a, 0xff) that must not stop it.
+ * The one-pass search for LF or NUL (128 and 32 bytes at a time with
+ * AVX2, 8 at a time, then one) finds a terminator at every offset of a
+ * long line, after bytes next to them in value (0x01, 0x09, 0x0b, 0x8a,
+ * 0xf5, 0xff) that must not stop it; with AVX2 and without.
  */
 Test(listen, scan_finds_terminator_at_every_offset)
 {
-	static const char	 fill[] = "a\x01\x09\x0b\x8a\xffzZ~";
+	static const char	 fill[] = "a\x01\x09\x0b\x8a\xffzZ~\xf5";
 	struct listen_scan	 st;
-	char			 s[300];
+	char			 s[720];
 	size_t			 i, k, used, last[2];
 	int			 t;
 
-	for (t = 0; t < 2; t++)
-		for (i = 0; i < 260; i++) {
+	for (t = 0; t < 4; t++) {
+		listen_set_simd(t < 2);
+		for (i = 0; i < 700; i++) {
 			for (k = 0; k < sizeof(s); k++)
 				s[k] = fill[k % (sizeof(fill) - 1)];
-			s[i] = t == 0 ? '\n' : '\0';
+			s[i] = t % 2 == 0 ? '\n' : '\0';
 			s[i + 7] = '\n';
 			memset(&st, 0, sizeof(st));
 			st.max_frame = 1024;
@@ -1152,6 +1156,8 @@ Test(listen, scan_finds_terminator_at_every_offset)
 			    last, &used), 0);
 			cr_expect_eq(used, 0, "no terminator in %zu", i);
 		}
+	}
+	listen_set_simd(true);
 }
 
 Test(listen, scan_oversize_and_bad_prefix)
