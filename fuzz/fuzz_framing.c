@@ -145,7 +145,7 @@ fuzz_stream(const uint8_t *stream, size_t len, const uint8_t *sizes,
 static int
 fuzz_scan_cb(const char *buf, size_t len, void *arg)
 {
-	static const struct listen_source src = { "scan", false, false };
+	static const struct listen_source src = { "scan", false, false, 0 };
 
 	fuzz_frame_cb(buf, len, &src, arg);
 	return 0;

@@ -41,6 +41,7 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 
 #include <netinet/in.h>
@@ -528,6 +529,20 @@ listen_frame_finish(struct listen_scan *st, const char *buf, size_t len,
 }
 
 /*
+ * The event loop's cached time in ms since the epoch: read once for all
+ * the frames of one read, which the loop would give each of them anyway.
+ */
+static int64_t
+listen_now_ms(const struct listen *l)
+{
+	struct timeval	 tv;
+
+	if (event_base_gettimeofday_cached(l->base, &tv) == -1)
+		gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/*
  * Hands one frame to the consumer (a listen_scan_fn); asks the scan to
  * stop when the consumer paused the listener.
  */
@@ -551,6 +566,7 @@ listen_conn_scan(struct listen_conn *conn, const char *buf, size_t len)
 	size_t		 used;
 	int		 rc;
 
+	conn->src.now_ms = listen_now_ms(l);
 	rc = listen_frame_scan(&conn->scan, buf, len, listen_conn_deliver,
 	    conn, &used);
 	l->c.oversize += conn->scan.oversize;
@@ -571,6 +587,7 @@ listen_conn_finish(struct listen_conn *conn, const char *buf, size_t len)
 {
 	struct listen	*l = conn->l;
 
+	conn->src.now_ms = listen_now_ms(l);
 	listen_frame_finish(&conn->scan, buf, len, listen_conn_deliver, conn);
 	l->c.oversize += conn->scan.oversize;
 	listen_conn_free(conn);
@@ -1015,6 +1032,7 @@ listen_udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			break;
 		}
 		done += (size_t)n;
+		sock->src.now_ms = listen_now_ms(l);
 		for (i = 0; i < n && sock->fd != -1; i++) {
 			msg = &l->mmsg[i].msg_hdr;
 			listen_udp_ovfl(sock, msg);

@@ -38,6 +38,8 @@ struct listen_source {
 	const char	*listener;	/* "tcp/127.0.0.1:514", for metrics */
 	bool		 udp;		/* datagram or stream */
 	bool		 tls;		/* stream over TLS (RFC 5425) */
+	int64_t		 now_ms;	/* when the bytes were read (the
+					   loop's cached time), ms */
 };
 
 /* Called for every frame; buf is borrowed until it returns. */

@@ -191,7 +191,7 @@ main_frame_cb(const char *buf, size_t len, const struct listen_source *src,
 	struct main_lstat	*ls;
 	int			 shape;
 
-	pipeline_frame(st->pipeline, buf, len, main_now_ms(st->base));
+	pipeline_frame(st->pipeline, buf, len, src->now_ms);
 	ls = main_lstat_get(st, src->listener != NULL ? src->listener : "?");
 	ls->al.frames++;
 	if ((shape = pipeline_last_shape(st->pipeline)) >= 0 &&

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -52,6 +53,7 @@ struct got {
 	size_t		 n;
 	char		 listener[64];		/* of the last frame */
 	bool		 udp;			/* of the last frame */
+	int64_t		 now_lo, now_hi;	/* of src->now_ms */
 	struct listen	*pause_on_frame;	/* pause after each frame */
 };
 
@@ -82,8 +84,32 @@ got_cb(const char *buf, size_t len, const struct listen_source *src,
 	got.len[got.n++] = len;
 	snprintf(got.listener, sizeof(got.listener), "%s", src->listener);
 	got.udp = src->udp;
+	if (got.n == 1 || src->now_ms < got.now_lo)
+		got.now_lo = src->now_ms;
+	if (got.n == 1 || src->now_ms > got.now_hi)
+		got.now_hi = src->now_ms;
 	if (got.pause_on_frame != NULL)
 		listen_pause(got.pause_on_frame);
+}
+
+/* Wall time in ms since the epoch. */
+static int64_t
+wall_ms(void)
+{
+	struct timeval	 tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* Every frame so far carried an arrival time within [lo - 1 s, now]. */
+static void
+expect_arrival(int64_t lo, const char *ctx)
+{
+	cr_expect_geq(got.now_lo, lo - 1000, "%s: %lld before %lld", ctx,
+	    (long long)got.now_lo, (long long)lo);
+	cr_expect_leq(got.now_hi, wall_ms(), "%s: %lld in the future", ctx,
+	    (long long)got.now_hi);
 }
 
 static void
@@ -504,6 +530,7 @@ Test(listen, tcp_frames_arrive)
 	struct listen		*l;
 	char			 name[64];
 	int			 port, fd;
+	int64_t			 t0 = wall_ms();
 
 	l = sock_listen("127.0.0.1:0", NULL);
 	port = listen_port(l, false, 0);
@@ -515,6 +542,7 @@ Test(listen, tcp_frames_arrive)
 	close(fd);
 	run_until_frames(3);
 	expect_frames(want, 3, "tcp");
+	expect_arrival(t0, "tcp");
 	snprintf(name, sizeof(name), "tcp/127.0.0.1:%d", port);
 	cr_expect_str_eq(got.listener, name);
 	cr_expect(!got.udp);
@@ -534,6 +562,7 @@ Test(listen, udp_datagrams_arrive)
 	struct listen		*l;
 	char			 big[100], name[64];
 	int			 port, fd;
+	int64_t			 t0 = wall_ms();
 
 	cfg.max_frame = 64;
 	cfg.udp_rcvbuf = 1 << 20;
@@ -552,6 +581,7 @@ Test(listen, udp_datagrams_arrive)
 	run_until_frames(4);
 	run_for(20);
 	expect_frames(want, 4, "udp");
+	expect_arrival(t0, "udp");
 	snprintf(name, sizeof(name), "udp/127.0.0.1:%d", port);
 	cr_expect_str_eq(got.listener, name);
 	cr_expect(got.udp);
@@ -1041,7 +1071,7 @@ static bool	scan_stop;	/* scan_cb asks the scan to stop */
 static int
 scan_cb(const char *buf, size_t len, void *arg)
 {
-	static const struct listen_source src = { "scan", false, false };
+	static const struct listen_source src = { "scan", false, false, 0 };
 
 	got_cb(buf, len, &src, arg);
 	return scan_stop;
