@@ -341,9 +341,15 @@ event_normalise_user(struct event *ev)
 	return event_set_ref(ev, EVENT_F_USER, p, (size_t)d->len + 1 + n->len);
 }
 
+/* Per thread, the text of the last second formatted. */
+static _Thread_local char	 event_sec_text[24];	/* <= 21 used */
+static _Thread_local int	 event_sec_len;		/* 0: none */
+static _Thread_local int64_t	 event_sec_last;	/* its second */
+
 /*
  * Writes "sec.mmm" (what "%lld.%03d" gives, without snprintf() on the
  * hot path) into p, which has room for 32 bytes.  Returns the length.
+ * The seconds of the last call are kept: events come in time order.
  */
 static int
 event_format_time(char *p, int64_t sec, int msec)
@@ -358,6 +364,11 @@ event_format_time(char *p, int64_t sec, int msec)
 	unsigned	 r;
 	int		 n = 0, k = sizeof(tmp);
 
+	if (sec == event_sec_last && event_sec_len > 0) {
+		memcpy(p, event_sec_text, sizeof(event_sec_text));
+		n = event_sec_len;
+		goto msec;
+	}
 	if (sec < 0) {
 		p[n++] = '-';
 		u = (uint64_t)-(sec + 1) + 1;
@@ -377,6 +388,10 @@ event_format_time(char *p, int64_t sec, int msec)
 		tmp[--k] = (char)('0' + u);
 	memcpy(p + n, tmp + k, sizeof(tmp) - k);
 	n += (int)sizeof(tmp) - k;
+	memcpy(event_sec_text, p, sizeof(event_sec_text));
+	event_sec_len = n;
+	event_sec_last = sec;
+msec:
 	p[n++] = '.';
 	p[n++] = (char)('0' + msec / 100);
 	p[n++] = (char)('0' + msec / 10 % 10);
@@ -578,11 +593,18 @@ event_days_from_civil(int y, int m, int d)
 	return event_days_val;
 }
 
+/* Per thread, the last minute parsed: "YYYY-MM-DD?HH:MM" and its ms. */
+static _Thread_local char	 event_time_key[16];	/* valid text */
+static _Thread_local int64_t	 event_time_base;	/* its ms */
+static _Thread_local bool	 event_time_ok;		/* key set */
+
 /*
  * Parses "YYYY-MM-DD HH:MM:SS[.f...]" (Sysmon UtcTime, UTC) and ISO 8601 /
  * RFC 3339 "YYYY-MM-DDTHH:MM:SS[.f...](Z|+HH:MM|-HH:MM|+HHMM)".  Fractions
  * of any length are truncated to milliseconds; no zone means UTC.  Stores
  * ms since the epoch and returns 0, or returns -1 when s is malformed.
+ * Events come in time order, so the minute of the last time parsed is
+ * kept and its first 16 bytes are only compared.
  */
 int
 event_parse_time(const char *s, size_t len, int64_t *ms)
@@ -593,25 +615,37 @@ event_parse_time(const char *s, size_t len, int64_t *ms)
 	size_t	 i = 19;
 	int	 y, y2, mo, d, h, mi, sec, frac = 0, scale = 100, off = 0;
 	int	 oh, om, sign;
+	int64_t	 base;
 
 	/* "YYYY-MM-DD?HH:MM:SS" has fixed places: 19 bytes at least. */
-	if (len < 19 || s[4] != '-' || s[7] != '-' ||
-	    (s[10] != ' ' && s[10] != 'T' && s[10] != 't') ||
-	    s[13] != ':' || s[16] != ':' ||
-	    (y = event_digits2(s)) == -1 ||
-	    (y2 = event_digits2(s + 2)) == -1 ||
-	    (mo = event_digits2(s + 5)) == -1 ||
-	    (d = event_digits2(s + 8)) == -1 ||
-	    (h = event_digits2(s + 11)) == -1 ||
-	    (mi = event_digits2(s + 14)) == -1 ||
-	    (sec = event_digits2(s + 17)) == -1)
+	if (len < 19 || s[16] != ':' || (sec = event_digits2(s + 17)) == -1 ||
+	    sec > 60)
 		return -1;
-	y = y * 100 + y2;
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && (y % 4 != 0 ||
-	    (y % 100 == 0 && y % 400 != 0))) ||
-	    h > 23 || mi > 59 || sec > 60)
-		return -1;
+	if (event_time_ok && memcmp(s, event_time_key, 16) == 0)
+		base = event_time_base;
+	else {
+		if (s[4] != '-' || s[7] != '-' ||
+		    (s[10] != ' ' && s[10] != 'T' && s[10] != 't') ||
+		    s[13] != ':' ||
+		    (y = event_digits2(s)) == -1 ||
+		    (y2 = event_digits2(s + 2)) == -1 ||
+		    (mo = event_digits2(s + 5)) == -1 ||
+		    (d = event_digits2(s + 8)) == -1 ||
+		    (h = event_digits2(s + 11)) == -1 ||
+		    (mi = event_digits2(s + 14)) == -1)
+			return -1;
+		y = y * 100 + y2;
+		if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+		    (mo == 2 && d == 29 && (y % 4 != 0 ||
+		    (y % 100 == 0 && y % 400 != 0))) ||
+		    h > 23 || mi > 59)
+			return -1;
+		base = (event_days_from_civil(y, mo, d) * 86400 + h * 3600 +
+		    mi * 60) * 1000;
+		memcpy(event_time_key, s, 16);
+		event_time_base = base;
+		event_time_ok = true;
+	}
 	if (i < len && s[i] == '.') {
 		if (++i >= len || s[i] < '0' || s[i] > '9')
 			return -1;
@@ -635,7 +669,6 @@ event_parse_time(const char *s, size_t len, int64_t *ms)
 	}
 	if (i != len)
 		return -1;
-	*ms = ((event_days_from_civil(y, mo, d) * 86400 + h * 3600 +
-	    mi * 60 + sec - (int64_t)off * 60) * 1000) + frac;
+	*ms = base + (sec - (int64_t)off * 60) * 1000 + frac;
 	return 0;
 }

@@ -672,6 +672,15 @@ Test(event, time_text_matches_printf_random)
 		cr_assert(event_get(&e, EVENT_F_TIME, &v, &len));
 		cr_assert(len == strlen(want) && memcmp(v, want, len) == 0,
 		    "%.*s, want %s", (int)len, v, want);
+		/* Another time in the same second: the kept seconds. */
+		ms = sec * 1000 + test_rand(&seed) % 1000;
+		event_reset(&e);
+		cr_assert_eq(event_normalise(&e, 0, ms), 0);
+		snprintf(want, sizeof(want), "%lld.%03d", (long long)sec,
+		    (int)(ms - sec * 1000));
+		cr_assert(event_get(&e, EVENT_F_TIME, &v, &len));
+		cr_assert(len == strlen(want) && memcmp(v, want, len) == 0,
+		    "%.*s, want %s (same second)", (int)len, v, want);
 	}
 	event_clear(&e);
 }
