@@ -36,6 +36,7 @@
 #include "xmalloc.h"
 
 #define ALERT_SOURCETYPE	"hecsentry:alert"
+#define ALERT_BUF_INIT		2048	/* most alerts fit in one */
 #define ALERT_NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
 				"abcdefghijklmnopqrstuvwxyz0123456789_.-@:"
 
@@ -143,8 +144,9 @@ alert_id(const struct detection *d, const struct stats_row *row, int worker,
 	    (unsigned long long)b);
 }
 
+/* Makes room for len more bytes and the NUL (the slow path of alert_put). */
 static void
-alert_put(struct alert_buf *b, const char *s, size_t len)
+alert_grow(struct alert_buf *b, size_t len)
 {
 	size_t	 need;
 
@@ -153,8 +155,18 @@ alert_put(struct alert_buf *b, const char *s, size_t len)
 	need = b->len + len + 1;
 	if (need > b->cap) {
 		b->cap = need > b->cap * 2 ? need : b->cap * 2;
+		if (b->cap < ALERT_BUF_INIT)
+			b->cap = ALERT_BUF_INIT;
 		b->p = xreallocarray(b->p, b->cap, 1);
 	}
+}
+
+/* Inline, so that the many short literals are a few stores. */
+static inline void
+alert_put(struct alert_buf *b, const char *s, size_t len)
+{
+	if (len >= b->cap - b->len)
+		alert_grow(b, len);
 	memcpy(b->p + b->len, s, len);
 	b->len += len;
 	b->p[b->len] = '\0';
@@ -203,6 +215,40 @@ alert_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/*
+ * The length of the run of bytes at s[0..len) that go out as they are
+ * (0x20..0x7f but '"' and '\\'), eight at a time: (x - 0x20..) & ~x
+ * flags the bytes below 0x20, (y - 0x01..) & ~y the zero bytes of y =
+ * x ^ '"'.. or x ^ '\\'.., and x itself the bytes from 0x80.  A borrow
+ * can flag a byte above a flagged one, never below, so the lowest flag
+ * is exact.
+ */
+static size_t
+alert_plain_run(const unsigned char *s, size_t len)
+{
+	size_t		 i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t	 ones = 0x0101010101010101ULL;
+	const uint64_t	 high = 0x8080808080808080ULL;
+	uint64_t	 x, q, e, r;
+
+	for (; len - i >= 8; i += 8) {
+		memcpy(&x, s + i, 8);
+		q = x ^ (ones * '"');
+		e = x ^ (ones * '\\');
+		r = (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) |
+		    ((e - ones) & ~e) | x) & high;
+		if (r != 0)
+			return i + (__builtin_ctzll(r) >> 3);
+	}
+#endif
+	for (; i < len; i++)
+		if (s[i] < 0x20 || s[i] == '"' || s[i] == '\\' ||
+		    s[i] >= 0x80)
+			break;
+	return i;
+}
+
 /* Writes s as a JSON string: escaped, invalid UTF-8 as U+FFFD. */
 static void
 alert_put_str(struct alert_buf *b, const char *s, size_t len)
@@ -213,6 +259,11 @@ alert_put_str(struct alert_buf *b, const char *s, size_t len)
 
 	alert_put(b, "\"", 1);
 	while (i < len) {
+		n = alert_plain_run(u + i, len - i);
+		i += n;
+		run += n;
+		if (i == len)
+			break;
 		if (u[i] >= 0x20 && u[i] != '"' && u[i] != '\\' &&
 		    u[i] < 0x80) {
 			i++;

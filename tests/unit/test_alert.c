@@ -473,3 +473,99 @@ Test(alert, worker_column_left_out)
 	cr_expect_str_eq(ta_str(ev, "worker"), "column value");
 	json_object_put(root);
 }
+
+/*
+ * The escaper before plain runs were found eight bytes at a time, kept
+ * as the reference: one byte at a time, RFC 3629 section 4 sequences
+ * kept, other bytes of 0x80 and above as U+FFFD.
+ */
+static size_t
+ta_utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char	 lo = 0x80, hi = 0xbf;
+	size_t		 len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		lo = s[0] == 0xe0 ? 0xa0 : 0x80;
+		hi = s[0] == 0xed ? 0x9f : 0xbf;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		lo = s[0] == 0xf0 ? 0x90 : 0x80;
+		hi = s[0] == 0xf4 ? 0x8f : 0xbf;
+	} else
+		return 0;
+	if (len > n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+static size_t
+ta_ref_escape(const unsigned char *s, size_t len, char *out)
+{
+	size_t	 i = 0, o = 0, n;
+
+	out[o++] = '"';
+	while (i < len) {
+		if (s[i] == '"' || s[i] == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)s[i++];
+		} else if (s[i] < 0x20) {
+			o += (size_t)sprintf(out + o, s[i] == '\n' ? "\\n" :
+			    s[i] == '\r' ? "\\r" : s[i] == '\t' ? "\\t" :
+			    s[i] == '\b' ? "\\b" : s[i] == '\f' ? "\\f" :
+			    "\\u%04x", s[i]);
+			i++;
+		} else if ((n = ta_utf8_len(s + i, len - i)) > 0) {
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		}
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+	return o;
+}
+
+/* Random strings of the bytes that matter, at every offset and length. */
+Test(alert, escaping_matches_bytewise_reference)
+{
+	static const unsigned char alpha[] = {
+		'a', ' ', '~', '"', '\\', 0x01, 0x1f, '\n', 0x7f, 0x80,
+		0xbf, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xed, 0xa0, 0xf0, 0x9f,
+		0x98, 0xff, 0x20, 0x21, 0x5d, 0x5b
+	};
+	unsigned char	 img[48];
+	char		 want[48 * 6 + 16], *text;
+	size_t		 len, i;
+	uint32_t	 seed = 1u;
+	int		 n;
+
+	for (n = 0; n < 4000; n++) {
+		len = 1 + n % sizeof(img);
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			img[i] = (seed >> 16) % 4 == 0 ?
+			    alpha[(seed >> 20) % sizeof(alpha)] : 'x';
+		}
+		ta_setup();	/* a fresh arena for the new value */
+		strcpy(want, "\"Image\":");
+		ta_ref_escape(img, len, want + strlen(want));
+		event_set(&ta_rec, EVENT_F_IMAGE, (const char *)img, len);
+		json_object_put(ta_format(NULL, &text));
+		cr_assert_not_null(strstr(text, want), "want %s in %s", want,
+		    text);
+		free(text);
+	}
+}
