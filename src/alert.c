@@ -36,7 +36,7 @@
 #include "xmalloc.h"
 
 #define ALERT_SOURCETYPE	"hecsentry:alert"
-#define ALERT_BUF_INIT		2048	/* most alerts fit in one */
+#define ALERT_BUF_INIT		4096	/* most alerts fit in one */
 #define ALERT_NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
 				"abcdefghijklmnopqrstuvwxyz0123456789_.-@:"
 
@@ -382,20 +382,41 @@ alert_is_number(const char *s, size_t len)
 	return i == len;
 }
 
+/* Writes v in decimal, as "%lld" does, without snprintf(). */
+static void
+alert_put_int(struct alert_buf *b, int64_t v)
+{
+	char		 tmp[24];
+	uint64_t	 u;
+	size_t		 k = sizeof(tmp);
+
+	u = v < 0 ? (uint64_t)-(v + 1) + 1 : (uint64_t)v;
+	do {
+		tmp[--k] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		tmp[--k] = '-';
+	alert_put(b, tmp + k, sizeof(tmp) - k);
+}
+
 /* Writes ms since the epoch as seconds with 3 decimals. */
 static void
 alert_put_time(struct alert_buf *b, int64_t ms)
 {
-	char	 buf[32];
+	char	 buf[4];
 	int64_t	 sec = ms / 1000, frac = ms % 1000;
 
 	if (frac < 0) {
 		sec--;
 		frac += 1000;
 	}
-	snprintf(buf, sizeof(buf), "%lld.%03lld", (long long)sec,
-	    (long long)frac);
-	alert_puts(b, buf);
+	alert_put_int(b, sec);
+	buf[0] = '.';
+	buf[1] = (char)('0' + frac / 100);
+	buf[2] = (char)('0' + frac / 10 % 10);
+	buf[3] = (char)('0' + frac % 10);
+	alert_put(b, buf, sizeof(buf));
 }
 
 /* Writes ms since the epoch as an ISO 8601 UTC string, in seconds. */
@@ -514,7 +535,8 @@ alert_is_reserved(const char *name)
 	size_t	 i;
 
 	for (i = 0; alert_reserved[i] != NULL; i++)
-		if (strcmp(alert_reserved[i], name) == 0)
+		if (alert_reserved[i][0] == name[0] &&
+		    strcmp(alert_reserved[i], name) == 0)
 			return true;
 	return false;
 }
@@ -578,7 +600,6 @@ alert_format(const struct detection *d, const struct stats_row *row,
 {
 	struct alert_buf	 b = { NULL, 0, 0 };
 	const char		*st = ALERT_SOURCETYPE;
-	char			 num[32];
 	int			 worker = 0;
 
 	if (d == NULL || row == NULL || row->rec == NULL || id == NULL)
@@ -611,15 +632,13 @@ alert_format(const struct detection *d, const struct stats_row *row,
 	alert_put_key(&b, "detection_id", false);
 	alert_put_cstr(&b, d->id);
 	alert_put_key(&b, "detection_version", false);
-	snprintf(num, sizeof(num), "%d", d->version);
-	alert_puts(&b, num);
+	alert_put_int(&b, d->version);
 	alert_put_key(&b, "mitre_attack_id", false);
 	alert_put_strv(&b, d->mitre, d->nmitre);
 	alert_put_key(&b, "analytic_story", false);
 	alert_put_strv(&b, d->stories, d->nstories);
 	alert_put_key(&b, "risk_score", false);
-	snprintf(num, sizeof(num), "%d", d->risk_score);
-	alert_puts(&b, num);
+	alert_put_int(&b, d->risk_score);
 	alert_put_key(&b, "risk_message", false);
 	alert_put_message(&b, d->risk_message, row->rec);
 	alert_put_key(&b, "window_start", false);
@@ -633,8 +652,7 @@ alert_format(const struct detection *d, const struct stats_row *row,
 	alert_put_columns(&b, d, row, worker > 0);
 	if (worker > 0) {
 		alert_put_key(&b, "worker", false);
-		snprintf(num, sizeof(num), "%d", worker);
-		alert_puts(&b, num);
+		alert_put_int(&b, worker);
 	}
 	alert_put_key(&b, "alert_id", false);
 	alert_put_cstr(&b, id);

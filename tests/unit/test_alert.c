@@ -569,3 +569,40 @@ Test(alert, escaping_matches_bytewise_reference)
 		free(text);
 	}
 }
+
+/* "time" and the integers as printf wrote them, of either sign. */
+Test(alert, numbers_match_printf)
+{
+	static const int64_t ms[] = {
+		0, 1, -1, 999, -999, 1000, -1000, -1001, 1663246579679LL,
+		-1663246579679LL, INT64_MAX / 2, INT64_MIN / 2
+	};
+	static const int ints[] = { 0, 7, -7, 100, INT32_MAX, INT32_MIN };
+	char		 want[96], *text;
+	int64_t		 sec, frac;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+		ta_row.last_ms = ms[i];
+		ta_d.version = ints[i % 6];
+		ta_d.risk_score = ints[(i + 1) % 6];
+		sec = ms[i] / 1000;
+		frac = ms[i] % 1000;
+		if (frac < 0) {
+			sec--;
+			frac += 1000;
+		}
+		json_object_put(ta_format(NULL, &text));
+		snprintf(want, sizeof(want), "{\"time\":%lld.%03lld,",
+		    (long long)sec, (long long)frac);
+		cr_expect(strncmp(text, want, strlen(want)) == 0, "%s: %s",
+		    want, text);
+		snprintf(want, sizeof(want), "\"detection_version\":%d,",
+		    ints[i % 6]);
+		cr_expect_not_null(strstr(text, want), "%s: %s", want, text);
+		snprintf(want, sizeof(want), "\"risk_score\":%d,",
+		    ints[(i + 1) % 6]);
+		cr_expect_not_null(strstr(text, want), "%s: %s", want, text);
+		free(text);
+	}
+}
