@@ -37,8 +37,6 @@
 
 #define ALERT_SOURCETYPE	"hecsentry:alert"
 #define ALERT_BUF_INIT		4096	/* most alerts fit in one */
-#define ALERT_NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
-				"abcdefghijklmnopqrstuvwxyz0123456789_.-@:"
 
 /* A growing output buffer, always NUL-terminated. */
 struct alert_buf {
@@ -419,21 +417,79 @@ alert_put_time(struct alert_buf *b, int64_t ms)
 	alert_put(b, buf, sizeof(buf));
 }
 
-/* Writes ms since the epoch as an ISO 8601 UTC string, in seconds. */
+/*
+ * Writes ms since the epoch as an ISO 8601 UTC string, in seconds: what
+ * gmtime_r() and strftime("%Y-%m-%dT%H:%M:%SZ") give.  Years 1000 to
+ * 9999 are written by hand (the date from the day number as in Howard
+ * Hinnant's civil_from_days); others, which %Y writes with fewer or more
+ * digits, go through the library.
+ */
 static void
 alert_put_iso(struct alert_buf *b, int64_t ms)
 {
 	struct tm	 tm;
 	time_t		 sec;
+	int64_t		 days, secs, era, doe, yoe, doy, mp, y;
+	int		 m, d;
 	char		 buf[64];
 
 	sec = (time_t)(ms / 1000 - (ms % 1000 < 0));
+	days = (int64_t)sec / 86400;
+	secs = (int64_t)sec % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	y = yoe + era * 400 + (m <= 2);
+	if (y >= 1000 && y <= 9999) {
+		buf[0] = '"';
+		buf[1] = (char)('0' + y / 1000);
+		buf[2] = (char)('0' + y / 100 % 10);
+		buf[3] = (char)('0' + y / 10 % 10);
+		buf[4] = (char)('0' + y % 10);
+		buf[5] = '-';
+		buf[6] = (char)('0' + m / 10);
+		buf[7] = (char)('0' + m % 10);
+		buf[8] = '-';
+		buf[9] = (char)('0' + d / 10);
+		buf[10] = (char)('0' + d % 10);
+		buf[11] = 'T';
+		buf[12] = (char)('0' + secs / 36000);
+		buf[13] = (char)('0' + secs / 3600 % 10);
+		buf[14] = ':';
+		buf[15] = (char)('0' + secs / 600 % 6);
+		buf[16] = (char)('0' + secs / 60 % 10);
+		buf[17] = ':';
+		buf[18] = (char)('0' + secs % 60 / 10);
+		buf[19] = (char)('0' + secs % 10);
+		buf[20] = 'Z';
+		buf[21] = '"';
+		alert_put(b, buf, 22);
+		return;
+	}
 	if (gmtime_r(&sec, &tm) == NULL ||
 	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
 		alert_puts(b, "null");
 		return;
 	}
 	alert_put_str(b, buf, strlen(buf));
+}
+
+/* True for the bytes of a $name$: letters, digits and "_.-@:". */
+static inline bool
+alert_is_name_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' ||
+	    c == '@' || c == ':';
 }
 
 /*
@@ -457,7 +513,8 @@ alert_put_message(struct alert_buf *b, const char *msg,
 	for (p = msg; *p != '\0'; p = end + 1) {
 		end = p + 1;
 		if (*p == '$')
-			end += strspn(end, ALERT_NAME_CHARS);
+			while (alert_is_name_char(*end))
+				end++;
 		if (*p != '$' || *end != '$' || end == p + 1) {
 			alert_put(&m, p, 1);
 			end = p;

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alert.h"
 #include "detection.h"
@@ -603,6 +604,42 @@ Test(alert, numbers_match_printf)
 		snprintf(want, sizeof(want), "\"risk_score\":%d,",
 		    ints[(i + 1) % 6]);
 		cr_expect_not_null(strstr(text, want), "%s: %s", want, text);
+		free(text);
+	}
+}
+
+/* window_start and window_end as gmtime_r() and strftime() wrote them. */
+Test(alert, window_times_match_strftime)
+{
+	struct tm	 tm;
+	time_t		 t;
+	char		 want[96], iso[64], *text;
+	uint64_t	 seed = 3;
+	int64_t		 ms;
+	int		 n;
+
+	for (n = 0; n < 3000; n++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		/* years about -300 to 12000, then a few near the epoch */
+		ms = (int64_t)(seed >> 17) % 370000000000000LL -
+		    10000000000000LL;
+		if (n % 3 == 0)
+			ms /= 1000;
+		ta_row.win_start_ms = ms;
+		ta_row.win_end_ms = -ms;
+		json_object_put(ta_format(NULL, &text));
+		t = (time_t)(ms / 1000 - (ms % 1000 < 0));
+		cr_assert_not_null(gmtime_r(&t, &tm));
+		strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		snprintf(want, sizeof(want), "\"window_start\":\"%s\"", iso);
+		cr_assert_not_null(strstr(text, want), "%lld: %s in %s",
+		    (long long)ms, want, text);
+		t = (time_t)(-ms / 1000 - (-ms % 1000 < 0));
+		cr_assert_not_null(gmtime_r(&t, &tm));
+		strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		snprintf(want, sizeof(want), "\"window_end\":\"%s\"", iso);
+		cr_assert_not_null(strstr(text, want), "%lld: %s in %s",
+		    (long long)-ms, want, text);
 		free(text);
 	}
 }
