@@ -143,15 +143,17 @@ void		 event_unset(struct event *ev, int id);
 static inline int
 event_set_ref(struct event *ev, int id, const char *v, size_t len)
 {
-	if ((unsigned)id >= EVENT_MAX_FIELDS || len > UINT32_MAX)
+	unsigned	 u = (unsigned)id;	/* no sign extensions */
+
+	if (u >= EVENT_MAX_FIELDS || len > UINT32_MAX)
 		return -1;
 	if (len == 0) {
-		ev->set[id >> 6] &= ~((uint64_t)1 << (id & 63));
+		ev->set[u >> 6] &= ~((uint64_t)1 << (u & 63));
 		return 0;
 	}
-	ev->val[id].ptr = v;
-	ev->val[id].len = (uint32_t)len;
-	ev->set[id >> 6] |= (uint64_t)1 << (id & 63);
+	ev->val[u].ptr = v;
+	ev->val[u].len = (uint32_t)len;
+	ev->set[u >> 6] |= (uint64_t)1 << (u & 63);
 	return 0;
 }
 
@@ -164,7 +166,7 @@ void		 event_trim(struct event *ev, const char *p, size_t used);
 static inline bool
 event_has(const struct event *ev, int id)
 {
-	return (ev->set[id >> 6] >> (id & 63)) & 1;
+	return (ev->set[(unsigned)id >> 6] >> ((unsigned)id & 63)) & 1;
 }
 
 /* Returns true and the value when the field is set. */
