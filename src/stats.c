@@ -216,18 +216,51 @@ stats_parse_num(const char *s, size_t len, double *d)
 	return end == buf + len && isfinite(*d);
 }
 
-/* Formats ms since the epoch as seconds with milliseconds. */
+/*
+ * Writes v in decimal (what "%llu" gives) into buf, which has room for
+ * 21 bytes and the NUL; returns the length.  No snprintf() per match.
+ */
+static int
+stats_fmt_u64(uint64_t v, char *buf)
+{
+	char	 tmp[20];
+	int	 k = sizeof(tmp), n;
+
+	do {
+		tmp[--k] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	n = (int)sizeof(tmp) - k;
+	memcpy(buf, tmp + k, (size_t)n);
+	buf[n] = '\0';
+	return n;
+}
+
+/* Formats ms since the epoch as seconds with milliseconds ("%lld.%03lld"). */
 static int
 stats_fmt_time(int64_t ms, char *buf, size_t size)
 {
 	int64_t	 sec = ms / 1000, frac = ms % 1000;
+	int	 n = 0;
 
 	if (frac < 0) {
 		sec--;
 		frac += 1000;
 	}
-	return snprintf(buf, size, "%lld.%03lld", (long long)sec,
-	    (long long)frac);
+	if (size < 32)
+		return snprintf(buf, size, "%lld.%03lld", (long long)sec,
+		    (long long)frac);
+	if (sec < 0) {
+		buf[n++] = '-';
+		n += stats_fmt_u64((uint64_t)-(sec + 1) + 1, buf + n);
+	} else
+		n += stats_fmt_u64((uint64_t)sec, buf + n);
+	buf[n++] = '.';
+	buf[n++] = (char)('0' + frac / 100);
+	buf[n++] = (char)('0' + frac / 10 % 10);
+	buf[n++] = (char)('0' + frac % 10);
+	buf[n] = '\0';
+	return n;
 }
 
 /* Formats d with at most 6 decimals, trailing zeros trimmed. */
@@ -438,8 +471,7 @@ stats_rec_agg(struct stats_table *t, const struct stats_ent *ent,
 
 	switch (agg->func) {
 	case SPL_AGG_COUNT:
-		n = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)
-		    (agg->field < 0 ? ent->count : a->n));
+		n = stats_fmt_u64(agg->field < 0 ? ent->count : a->n, buf);
 		break;
 	case SPL_AGG_MIN:
 	case SPL_AGG_MAX:
@@ -479,7 +511,7 @@ stats_rec_agg(struct stats_table *t, const struct stats_ent *ent,
 		(void)event_set_ref(rec, agg->as, p - len, len);
 		return;
 	case SPL_AGG_DC:
-		n = snprintf(buf, sizeof(buf), "%zu", a->nvals);
+		n = stats_fmt_u64(a->nvals, buf);
 		break;
 	}
 	if (n > 0 && (size_t)n < sizeof(buf))
