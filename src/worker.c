@@ -222,7 +222,7 @@ worker_frame_cb(const char *buf, size_t len, const struct listen_source *src,
 	struct worker_lstat	*ls;
 	int			 shape;
 
-	pipeline_frame(w->pipeline, buf, len, worker_now_ms(w->base));
+	pipeline_frame(w->pipeline, buf, len, src->now_ms);
 	ls = worker_lstat_get(w, src->listener != NULL ? src->listener : "?");
 	ls->al.frames++;
 	if ((shape = pipeline_last_shape(w->pipeline)) >= 0 &&
