@@ -233,21 +233,90 @@ decode_json_skip_plain(const char *p, const char *end)
 }
 
 #ifdef DECODE_JSON_AVX2
+#define DECODE_JSON_OBJECT(simd, s, f)					\
+	((simd) ? decode_json_object_avx2((s), (f)) :			\
+	    decode_json_object_generic((s), (f)))
+#define DECODE_JSON_SKIP(simd, s)					\
+	((simd) ? decode_json_skip_avx2(s) : decode_json_skip_generic(s))
+#else
+#define DECODE_JSON_OBJECT(simd, s, f)					\
+	decode_json_object_generic((s), (f))
+#define DECODE_JSON_SKIP(simd, s)	decode_json_skip_generic(s)
+#endif
+
 /*
- * decode_json_skip_plain() 32 bytes a step: a byte is wanted when it is
+ * The escape at p (a backslash, else a control character: refused) of a
+ * string ending before end: returns the byte after it, or NULL when it
+ * is bad or cut.
+ */
+static inline const char *
+decode_json_escape(const char *p, const char *end)
+{
+	if (*p != '\\' || ++p >= end)
+		return NULL;
+	switch (*p) {
+	case '"': case '\\': case '/': case 'b': case 'f':
+	case 'n': case 'r': case 't':
+		return p + 1;
+	case 'u':
+		if (end - p < 5 || decode_json_hex(p + 1) == -1)
+			return NULL;
+		return p + 5;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Scans a string from p, the byte after its opening quote: returns the
+ * byte after its closing quote, or NULL on a control character, a bad
+ * escape or a missing quote.  Sets *esc when it holds a backslash.
+ */
+static inline const char *
+decode_json_str_end(const char *p, const char *end, bool *esc)
+{
+	while ((p = decode_json_skip_plain(p, end)) < end) {
+		if (*p == '"')
+			return p + 1;
+		if ((p = decode_json_escape(p, end)) == NULL)
+			return NULL;
+		*esc = true;
+	}
+	return NULL;
+}
+
+#ifdef DECODE_JSON_AVX2
+/*
+ * decode_json_str_end() 32 bytes a step: a byte is wanted when it is
  * '"' or '\\' or at most 0x1f (unsigned: min(x, 0x1f) == x).  The last
  * 31 bytes of the buffer or fewer go to the portable loop, so nothing
- * past end is read.  Most keys and values end in the first step.
+ * past end is read.  Most keys and values end in the first step.  The
+ * escapes of a step are taken from its mask without loading it again: a
+ * backslash and the byte it escapes (which may be wanted itself, as in
+ * \\ or \") are cleared from the mask.  \u, a backslash that is the
+ * last byte of a step and control characters go to
+ * decode_json_escape(), and the step starts again after them.
  */
 __attribute__((target("avx2")))
+static const char	*decode_json_str_rest_avx2(const char *, const char *,
+			    bool *);
+
+/* The escapes taken from a step's mask: \" \\ \/ \b \f \n \r \t. */
+static const bool decode_json_esc_short[256] = {
+	['"'] = true, ['\\'] = true, ['/'] = true, ['b'] = true,
+	['f'] = true, ['n'] = true, ['r'] = true, ['t'] = true
+};
+
+__attribute__((target("avx2")))
 static inline const char *
-decode_json_skip_plain_avx2(const char *p, const char *end)
+decode_json_str_end_avx2(const char *p, const char *end, bool *esc)
 {
 	const __m256i	 quote = _mm256_set1_epi8('"');
 	const __m256i	 bslash = _mm256_set1_epi8('\\');
 	const __m256i	 ctl = _mm256_set1_epi8(0x1f);
 	__m256i		 x, m;
 	uint32_t	 bits;
+	unsigned	 i;
 
 	while (end - p >= 32) {
 		x = _mm256_loadu_si256((const __m256i *)(const void *)p);
@@ -255,27 +324,42 @@ decode_json_skip_plain_avx2(const char *p, const char *end)
 		    _mm256_cmpeq_epi8(x, quote), _mm256_cmpeq_epi8(x, bslash)),
 		    _mm256_cmpeq_epi8(_mm256_min_epu8(x, ctl), x));
 		bits = (uint32_t)_mm256_movemask_epi8(m);
-		if (bits != 0)
-			return p + __builtin_ctz(bits);
+		while (bits != 0) {
+			i = (unsigned)__builtin_ctz(bits);
+			if (p[i] == '"')
+				return p + i + 1;
+			if (p[i] != '\\' || i == 31 ||
+			    !decode_json_esc_short[(unsigned char)p[i + 1]])
+				return decode_json_str_rest_avx2(p + i, end,
+				    esc);
+			*esc = true;
+			bits &= ~(3U << i);
+		}
 		p += 32;
 	}
-	return decode_json_skip_plain(p, end);
+	return decode_json_str_end(p, end, esc);
 }
 
-#define DECODE_JSON_SKIP_PLAIN(simd, p, end)				\
-	((simd) ? decode_json_skip_plain_avx2((p), (end)) :		\
-	    decode_json_skip_plain((p), (end)))
-#define DECODE_JSON_OBJECT(simd, s, f)					\
-	((simd) ? decode_json_object_avx2((s), (f)) :			\
-	    decode_json_object_generic((s), (f)))
-#define DECODE_JSON_SKIP(simd, s)					\
-	((simd) ? decode_json_skip_avx2(s) : decode_json_skip_generic(s))
+/*
+ * The rest of a string from p, a byte decode_json_str_end_avx2() does
+ * not take from its mask: the escape there, then the rest.
+ */
+__attribute__((target("avx2"), noinline))
+static const char *
+decode_json_str_rest_avx2(const char *p, const char *end, bool *esc)
+{
+	if ((p = decode_json_escape(p, end)) == NULL)
+		return NULL;
+	*esc = true;
+	return decode_json_str_end_avx2(p, end, esc);
+}
+
+#define DECODE_JSON_STR_END(simd, p, end, esc)				\
+	((simd) ? decode_json_str_end_avx2((p), (end), (esc)) :		\
+	    decode_json_str_end((p), (end), (esc)))
 #else
-#define DECODE_JSON_SKIP_PLAIN(simd, p, end)				\
-	((void)(simd), decode_json_skip_plain((p), (end)))
-#define DECODE_JSON_OBJECT(simd, s, f)					\
-	decode_json_object_generic((s), (f))
-#define DECODE_JSON_SKIP(simd, s)	decode_json_skip_generic(s)
+#define DECODE_JSON_STR_END(simd, p, end, esc)				\
+	((void)(simd), decode_json_str_end((p), (end), (esc)))
 #endif
 
 /*
@@ -288,43 +372,15 @@ static DECODE_JSON_INLINE int
 decode_json_string(struct decode_json *s, const char **str, size_t *len,
     bool *esc, const bool simd)
 {
-	const char	*p = s->p + 1;
-	unsigned char	 c;
+	const char	*p;
 
 	*esc = false;
-	while ((p = DECODE_JSON_SKIP_PLAIN(simd, p, s->end)) < s->end) {
-		c = (unsigned char)*p;
-		if (c == '"') {
-			*str = s->p + 1;
-			*len = (size_t)(p - *str);
-			s->p = p + 1;
-			return 0;
-		}
-		if (c < 0x20)
-			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
-		if (c != '\\') {
-			p++;
-			continue;
-		}
-		*esc = true;
-		if (++p >= s->end)
-			break;
-		switch (*p) {
-		case '"': case '\\': case '/': case 'b': case 'f':
-		case 'n': case 'r': case 't':
-			p++;
-			break;
-		case 'u':
-			if (s->end - p < 5 || decode_json_hex(p + 1) == -1)
-				return decode_json_fail(s,
-				    DECODE_ERR_JSON_SYNTAX);
-			p += 5;
-			break;
-		default:
-			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
-		}
-	}
-	return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+	if ((p = DECODE_JSON_STR_END(simd, s->p + 1, s->end, esc)) == NULL)
+		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+	*str = s->p + 1;
+	*len = (size_t)(p - 1 - *str);
+	s->p = p;
+	return 0;
 }
 
 static size_t
