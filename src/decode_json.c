@@ -301,6 +301,18 @@ __attribute__((target("avx2")))
 static const char	*decode_json_str_rest_avx2(const char *, const char *,
 			    bool *);
 
+/*
+ * The bytes decode_json_str_end_avx2() compares with, as vectors in
+ * memory: each is an operand of its instruction, not built per string.
+ */
+static const char decode_json_v[3][32] __attribute__((aligned(32))) = {
+	"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"",
+	"\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\"
+	"\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\\",
+	"\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f"
+	"\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f"
+};
+
 /* The escapes taken from a step's mask: \" \\ \/ \b \f \n \r \t. */
 static const bool decode_json_esc_short[256] = {
 	['"'] = true, ['\\'] = true, ['/'] = true, ['b'] = true,
@@ -311,18 +323,21 @@ __attribute__((target("avx2")))
 static inline const char *
 decode_json_str_end_avx2(const char *p, const char *end, bool *esc)
 {
-	const __m256i	 quote = _mm256_set1_epi8('"');
-	const __m256i	 bslash = _mm256_set1_epi8('\\');
-	const __m256i	 ctl = _mm256_set1_epi8(0x1f);
+	const __m256i	*v = (const __m256i *)(const void *)decode_json_v;
 	__m256i		 x, m;
 	uint32_t	 bits;
 	unsigned	 i;
 
+	/* Hidden from the optimiser, which would build them again. */
+	__asm__("" : "+r" (v));
+
 	while (end - p >= 32) {
 		x = _mm256_loadu_si256((const __m256i *)(const void *)p);
 		m = _mm256_or_si256(_mm256_or_si256(
-		    _mm256_cmpeq_epi8(x, quote), _mm256_cmpeq_epi8(x, bslash)),
-		    _mm256_cmpeq_epi8(_mm256_min_epu8(x, ctl), x));
+		    _mm256_cmpeq_epi8(x, _mm256_load_si256(&v[0])),
+		    _mm256_cmpeq_epi8(x, _mm256_load_si256(&v[1]))),
+		    _mm256_cmpeq_epi8(_mm256_min_epu8(x,
+		    _mm256_load_si256(&v[2])), x));
 		bits = (uint32_t)_mm256_movemask_epi8(m);
 		while (bits != 0) {
 			i = (unsigned)__builtin_ctz(bits);
@@ -487,41 +502,72 @@ decode_json_unescape(const char *in, size_t len, char *out, bool wide)
 	return o;
 }
 
-/* Validates a number (RFC 8259 section 6) and moves past it. */
-static int
-decode_json_number(struct decode_json *s)
+/*
+ * Validates the number (RFC 8259 section 6) at p: returns the byte after
+ * it, or NULL.
+ */
+static inline const char *
+decode_json_num_end(const char *p, const char *end)
 {
-	const char	*p = s->p;
-
-#define DJ_DIGIT(q)	((q) < s->end && *(q) >= '0' && *(q) <= '9')
-	if (p < s->end && *p == '-')
+#define DJ_DIGIT(q)	((q) < end && *(q) >= '0' && *(q) <= '9')
+	if (p < end && *p == '-')
 		p++;
 	if (!DJ_DIGIT(p))
-		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+		return NULL;
 	if (*p == '0')
 		p++;
 	else
 		while (DJ_DIGIT(p))
 			p++;
-	if (p < s->end && *p == '.') {
+	if (p < end && *p == '.') {
 		p++;
 		if (!DJ_DIGIT(p))
-			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+			return NULL;
 		while (DJ_DIGIT(p))
 			p++;
 	}
-	if (p < s->end && (*p == 'e' || *p == 'E')) {
+	if (p < end && (*p == 'e' || *p == 'E')) {
 		p++;
-		if (p < s->end && (*p == '+' || *p == '-'))
+		if (p < end && (*p == '+' || *p == '-'))
 			p++;
 		if (!DJ_DIGIT(p))
-			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+			return NULL;
 		while (DJ_DIGIT(p))
 			p++;
 	}
 #undef DJ_DIGIT
+	return p;
+}
+
+/* Validates a number and moves past it. */
+static int
+decode_json_number(struct decode_json *s)
+{
+	const char	*p;
+
+	if ((p = decode_json_num_end(s->p, s->end)) == NULL)
+		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
 	s->p = p;
 	return 0;
+}
+
+/*
+ * Validates the literal at p, whose first byte is 't', 'f' or 'n':
+ * returns the byte after it, or NULL.  Compared a word at a time.
+ */
+static inline const char *
+decode_json_lit_end(const char *p, const char *end)
+{
+	uint32_t	 w;
+
+	if (end - p < 4)
+		return NULL;
+	memcpy(&w, p, 4);
+	if (memcmp(&w, "true", 4) == 0 || memcmp(&w, "null", 4) == 0)
+		return p + 4;
+	if (end - p >= 5 && memcmp(&w, "fals", 4) == 0 && p[4] == 'e')
+		return p + 5;
+	return NULL;
 }
 
 static int
@@ -708,7 +754,7 @@ decode_json_resolve_key(struct decode_json *s, struct decode_json_frame *f,
 static DECODE_JSON_INLINE int
 decode_json_skip_in(struct decode_json *s, const bool simd)
 {
-	const char	*v;
+	const char	*v, *p;
 	size_t		 len;
 	bool		 esc, obj;
 
@@ -725,11 +771,12 @@ again:
 	case '[':
 		break;
 	case 't':
-		return decode_json_literal(s, "true");
 	case 'f':
-		return decode_json_literal(s, "false");
 	case 'n':
-		return decode_json_literal(s, "null");
+		if ((p = decode_json_lit_end(s->p, s->end)) == NULL)
+			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
+		s->p = p;
+		return 0;
 	default:
 		return decode_json_number(s);
 	}
