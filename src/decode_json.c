@@ -245,6 +245,15 @@ decode_json_skip_plain(const char *p, const char *end)
 #endif
 
 /*
+ * The byte each short escape stands for (\" \\ \/ \b \f \n \r \t), by
+ * the byte after the backslash; 0: not a short escape.
+ */
+static const char decode_json_esc_short[256] = {
+	['"'] = '"', ['\\'] = '\\', ['/'] = '/', ['b'] = '\b',
+	['f'] = '\f', ['n'] = '\n', ['r'] = '\r', ['t'] = '\t'
+};
+
+/*
  * The escape at p (a backslash, else a control character: refused) of a
  * string ending before end: returns the byte after it, or NULL when it
  * is bad or cut.
@@ -313,12 +322,6 @@ static const char decode_json_v[3][32] __attribute__((aligned(32))) = {
 	"\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f"
 };
 
-/* The escapes taken from a step's mask: \" \\ \/ \b \f \n \r \t. */
-static const bool decode_json_esc_short[256] = {
-	['"'] = true, ['\\'] = true, ['/'] = true, ['b'] = true,
-	['f'] = true, ['n'] = true, ['r'] = true, ['t'] = true
-};
-
 __attribute__((target("avx2")))
 static inline const char *
 decode_json_str_end_avx2(const char *p, const char *end, bool *esc)
@@ -344,7 +347,7 @@ decode_json_str_end_avx2(const char *p, const char *end, bool *esc)
 			if (p[i] == '"')
 				return p + i + 1;
 			if (p[i] != '\\' || i == 31 ||
-			    !decode_json_esc_short[(unsigned char)p[i + 1]])
+			    decode_json_esc_short[(unsigned char)p[i + 1]] == 0)
 				return decode_json_str_rest_avx2(p + i, end,
 				    esc);
 			*esc = true;
@@ -424,12 +427,42 @@ decode_json_utf8(char *out, unsigned cp)
 }
 
 /*
+ * Unescapes the escape at in[*i] (a backslash) of a validated string of
+ * len bytes into out (1 to 4 bytes, exactly those returned) and moves
+ * *i past it.  A surrogate pair becomes one code point; a lone
+ * surrogate becomes U+FFFD.  Returns the bytes written.
+ */
+static inline size_t
+decode_json_unescape_one(const char *in, size_t len, size_t *i, char *out)
+{
+	unsigned	 cp, lo;
+	char		 c;
+
+	if ((c = decode_json_esc_short[(unsigned char)in[*i + 1]]) != 0) {
+		out[0] = c;
+		*i += 2;
+		return 1;
+	}
+	/* \u */
+	cp = (unsigned)decode_json_hex(in + *i + 2);
+	*i += 6;
+	if (cp >= 0xd800 && cp <= 0xdbff && len - *i >= 6 &&
+	    in[*i] == '\\' && in[*i + 1] == 'u' &&
+	    (lo = (unsigned)decode_json_hex(in + *i + 2)) >= 0xdc00 &&
+	    lo <= 0xdfff) {
+		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+		*i += 6;
+	} else if (cp >= 0xd800 && cp <= 0xdfff)
+		cp = 0xfffd;
+	return decode_json_utf8(out, cp);
+}
+
+/*
  * Unescapes len raw bytes of a validated string into out, or only counts
  * when out is NULL.  When wide, out has room for len bytes (unescaping
  * never grows a string) and runs without a backslash are copied eight
- * bytes at a time; else exactly the bytes returned are written.  A
- * surrogate pair becomes one code point; a lone surrogate becomes
- * U+FFFD.  Returns the bytes written.
+ * bytes at a time; else exactly the bytes returned are written.  Returns
+ * the bytes written.
  */
 static size_t
 decode_json_unescape(const char *in, size_t len, char *out, bool wide)
@@ -439,9 +472,8 @@ decode_json_unescape(const char *in, size_t len, char *out, bool wide)
 	const uint64_t	 high = 0x8080808080808080ULL;
 	uint64_t	 w, b, r;
 #endif
-	char		 tmp[4], c;
+	char		 tmp[4];
 	size_t		 i = 0, o = 0, n;
-	unsigned	 cp, lo;
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 	(void)wide;
@@ -469,38 +501,84 @@ decode_json_unescape(const char *in, size_t len, char *out, bool wide)
 			i++;
 			continue;
 		}
-		switch (in[i + 1]) {
-		case 'b': c = '\b'; break;
-		case 'f': c = '\f'; break;
-		case 'n': c = '\n'; break;
-		case 'r': c = '\r'; break;
-		case 't': c = '\t'; break;
-		case 'u':
-			cp = (unsigned)decode_json_hex(in + i + 2);
-			i += 6;
-			if (cp >= 0xd800 && cp <= 0xdbff && len - i >= 6 &&
-			    in[i] == '\\' && in[i + 1] == 'u' &&
-			    (lo = (unsigned)decode_json_hex(in + i + 2)) >=
-			    0xdc00 && lo <= 0xdfff) {
-				cp = 0x10000 + ((cp - 0xd800) << 10) +
-				    (lo - 0xdc00);
-				i += 6;
-			} else if (cp >= 0xd800 && cp <= 0xdfff)
-				cp = 0xfffd;
-			n = decode_json_utf8(out != NULL ? out + o : tmp, cp);
-			o += n;
-			continue;
-		default:	/* " \ / */
-			c = in[i + 1];
-			break;
-		}
-		if (out != NULL)
-			out[o] = c;
-		o++;
-		i += 2;
+		o += decode_json_unescape_one(in, len, &i,
+		    out != NULL ? out + o : tmp);
 	}
 	return o;
 }
+
+#ifdef DECODE_JSON_AVX2
+/*
+ * decode_json_unescape(), wide, 32 bytes a step: each step is copied
+ * whole, and the run before its first backslash kept; the escape there
+ * is unescaped and the next step starts after it.  The last 31 bytes or
+ * fewer are done the same way into a buffer on the stack, then copied,
+ * when 32 bytes can be read from them before end, the end of the input;
+ * else by decode_json_unescape().
+ */
+__attribute__((target("avx2")))
+static size_t
+decode_json_unescape_avx2(const char *in, size_t len, char *out,
+    const char *end)
+{
+	const __m256i	*v = (const __m256i *)(const void *)decode_json_v;
+	__m256i		 x;
+	uint32_t	 bits;
+	size_t		 i = 0, o = 0, n, t;
+	char		 tail[32 + 32 + 4];
+
+	__asm__("" : "+r" (v));
+	while (len - i >= 32) {
+		/* o <= i, so out[o..o+32) is inside out[0..len). */
+		x = _mm256_loadu_si256((const __m256i *)(const void *)
+		    (in + i));
+		_mm256_storeu_si256((__m256i *)(void *)(out + o), x);
+		bits = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x,
+		    _mm256_load_si256(&v[1])));
+		if (bits == 0) {
+			i += 32;
+			o += 32;
+			continue;
+		}
+		n = (size_t)__builtin_ctz(bits);
+		i += n;
+		o += n;
+		o += decode_json_unescape_one(in, len, &i, out + o);
+	}
+	if (i == len)
+		return o;
+	if (end - (in + i) < 32)
+		return o + decode_json_unescape(in + i, len - i, out + o,
+		    true);
+	/* t < 32 and t <= len - i < 32: tail[t..t+32) fits. */
+	t = 0;
+	while (i < len) {
+		x = _mm256_loadu_si256((const __m256i *)(const void *)
+		    (in + i));
+		_mm256_storeu_si256((__m256i *)(void *)(tail + t), x);
+		bits = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x,
+		    _mm256_load_si256(&v[1]))) &
+		    (uint32_t)(((uint64_t)1 << (len - i)) - 1);
+		if (bits == 0) {
+			t += len - i;
+			break;
+		}
+		n = (size_t)__builtin_ctz(bits);
+		i += n;
+		t += n;
+		t += decode_json_unescape_one(in, len, &i, tail + t);
+	}
+	memcpy(out + o, tail, t);
+	return o + t;
+}
+#define DECODE_JSON_UNESCAPE(simd, in, len, out, end)			\
+	((simd) ? decode_json_unescape_avx2((in), (len), (out), (end)) :	\
+	    decode_json_unescape((in), (len), (out), true))
+#else
+#define DECODE_JSON_UNESCAPE(simd, in, len, out, end)			\
+	((void)(simd), (void)(end),					\
+	    decode_json_unescape((in), (len), (out), true))
+#endif
 
 /*
  * Validates the number (RFC 8259 section 6) at p: returns the byte after
@@ -835,11 +913,8 @@ again:
 	if (s->p >= s->end)
 		return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
 	start = s->p;
-	switch (*s->p) {
-	DECODE_JSON_CASE_BLANK:
-		decode_json_ws(s);
-		goto again;
-	case '"':
+	/* Strings, the most common, before the switch. */
+	if (*s->p == '"') {
 		if (decode_json_string(s, &v, &len, &esc, simd) == -1)
 			return -1;
 		if (n == NULL)
@@ -848,11 +923,17 @@ again:
 			if ((out = event_alloc(s->ctx.ev, len)) == NULL)
 				return decode_json_fail(s,
 				    DECODE_ERR_TOO_LARGE);
-			len = decode_json_unescape(v, len, out, true);
+			len = DECODE_JSON_UNESCAPE(simd, v, len, out,
+			    s->end);
 			event_trim(s->ctx.ev, out, len);
 			v = out;
 		}
 		return decode_json_store(s, n, v, len);
+	}
+	switch (*s->p) {
+	DECODE_JSON_CASE_BLANK:
+		decode_json_ws(s);
+		goto again;
 	case '{':
 		if (decode_json_store(s, n, NULL, 0) == -1)
 			return -1;
