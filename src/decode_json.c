@@ -346,8 +346,8 @@ decode_json_str_end_avx2(const char *p, const char *end, bool *esc)
 			i = (unsigned)__builtin_ctz(bits);
 			if (p[i] == '"')
 				return p + i + 1;
-			if (p[i] != '\\' || i == 31 ||
-			    decode_json_esc_short[(unsigned char)p[i + 1]] == 0)
+			if (p[i] != '\\' || i == 31 || decode_json_esc_short[
+			    (unsigned char)p[i + 1]] == 0)
 				return decode_json_str_rest_avx2(p + i, end,
 				    esc);
 			*esc = true;
@@ -373,7 +373,7 @@ decode_json_str_rest_avx2(const char *p, const char *end, bool *esc)
 }
 
 #define DECODE_JSON_STR_END(simd, p, end, esc)				\
-	((simd) ? decode_json_str_end_avx2((p), (end), (esc)) :		\
+	((simd) ? decode_json_str_end_avx2((p), (end), (esc)) :	\
 	    decode_json_str_end((p), (end), (esc)))
 #else
 #define DECODE_JSON_STR_END(simd, p, end, esc)				\
@@ -572,7 +572,8 @@ decode_json_unescape_avx2(const char *in, size_t len, char *out,
 	return o + t;
 }
 #define DECODE_JSON_UNESCAPE(simd, in, len, out, end)			\
-	((simd) ? decode_json_unescape_avx2((in), (len), (out), (end)) :	\
+	((simd) ?							\
+	    decode_json_unescape_avx2((in), (len), (out), (end)) :	\
 	    decode_json_unescape((in), (len), (out), true))
 #else
 #define DECODE_JSON_UNESCAPE(simd, in, len, out, end)			\

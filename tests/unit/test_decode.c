@@ -1067,3 +1067,179 @@ Test(decode, key_prediction_at_every_cut)
 	cr_expect_eq(differential(doc, len, &lim, "whole again"), DECODE_OK);
 	expect_field(&ev, "DestinationPortName", "smtp", "whole again");
 }
+
+/*
+ * The skipper (decode_json_skip_in()) against json-c: depth exactly at
+ * and one over the limit inside a skipped object and a skipped array, at
+ * several limits, with objects, arrays of arrays and both mixed.  The
+ * skipped value sits at depth 2 ("agent" under the top object).
+ */
+Test(decode, skipped_depth_at_and_over_the_limit)
+{
+	static const int limits[] = { 2, 3, 4, 5, 8, 31, 32, 33, 63, 64,
+	    65, 100, 200 };
+	struct decode_limits	 l;
+	char			*doc, ctx[64];
+	size_t			 len, cap = 8192, li;
+	int			 extra, i, kind, levels;
+
+	cr_assert_not_null(doc = malloc(cap));
+	for (li = 0; li < sizeof(limits) / sizeof(limits[0]); li++)
+	for (kind = 0; kind < 3; kind++)
+	for (extra = -1; extra <= 1; extra++) {
+		/* levels in all: the top object, then the skipped value */
+		levels = limits[li] + extra;
+		len = (size_t)snprintf(doc, cap, "{\"EventCode\":1,"
+		    "\"agent\":");
+		for (i = 1; i < levels; i++)
+			len += (size_t)snprintf(doc + len, cap - len, "%s",
+			    kind == 0 || (kind == 2 && i % 2) ? "{\"k\":" :
+			    "[0,");
+		len += (size_t)snprintf(doc + len, cap - len, "\"v\"");
+		for (i = levels - 1; i >= 1; i--)
+			len += (size_t)snprintf(doc + len, cap - len, "%s",
+			    kind == 0 || (kind == 2 && i % 2) ? "}" : "]");
+		len += (size_t)snprintf(doc + len, cap - len, "}");
+		cr_assert_lt(len, cap);
+		l.max_depth = limits[li];
+		l.max_xml_depth = 0;
+		l.max_xml_bytes = 0;
+		snprintf(ctx, sizeof(ctx), "limit %d kind %d levels %d",
+		    limits[li], kind, levels);
+		cr_expect_eq(differential(doc, len, &l, ctx), levels >
+		    limits[li] ? DECODE_ERR_JSON_DEPTH : DECODE_OK, "%s",
+		    ctx);
+		/* a syntax error after the too-deep bracket: still depth */
+		if (levels > limits[li] && len > 3) {
+			doc[len - 2] = ',';
+			cr_expect_eq(differential(doc, len, &l, ctx),
+			    DECODE_ERR_JSON_DEPTH, "%s, bad end", ctx);
+		}
+	}
+	free(doc);
+}
+
+/*
+ * Arrays of arrays, empty and not, and blanks at every place a skipped
+ * value allows them.
+ */
+Test(decode, skipped_arrays_of_arrays)
+{
+	static const char *docs[] = {
+		"{\"EventCode\":1,\"agent\":[]}",
+		"{\"EventCode\":1,\"agent\":[[]]}",
+		"{\"EventCode\":1,\"agent\":[[],[[]],[[],[]]]}",
+		"{\"EventCode\":1,\"agent\":[1,[2,[3,[4]]],[[5]]]}",
+		"{\"EventCode\":1,\"agent\":[{},[{}],{\"a\":[[]]}]}",
+		"{\"EventCode\":1,\"agent\":[ [ ] , [ [ 1 ] ] ]}",
+		"{\"EventCode\":1,\"agent\":[\t[\n]\r,\"x\" ,-0.5e-7 ]}",
+		"{\"EventCode\":1,\"agent\":{ \"a\" : [ true , false ,"
+		    " null ] , \"b\" : { } }}",
+		"{\"EventCode\":1,\"agent\":[[],]}",
+		"{\"EventCode\":1,\"agent\":[,[]]}",
+		"{\"EventCode\":1,\"agent\":[[]]]}",
+		"{\"EventCode\":1,\"agent\":[[}]}",
+		"{\"EventCode\":1,\"agent\":[[]}",
+		"{\"EventCode\":1,\"agent\":[[] []]}",
+		"{\"EventCode\":1,\"agent\":[tru]}",
+		"{\"EventCode\":1,\"agent\":[fals]}",
+		"{\"EventCode\":1,\"agent\":[nul]}",
+		"{\"EventCode\":1,\"agent\":[truex]}",
+		"{\"EventCode\":1,\"agent\":[nulll]}",
+		"{\"EventCode\":1,\"agent\":[-]}",
+		"{\"EventCode\":1,\"agent\":[1e]}",
+		"{\"EventCode\":1,\"agent\":[\"\\x\"]}",
+		"{\"EventCode\":1,\"agent\":[\"\\u12g4\"]}",
+	};
+	char	 ctx[32];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		snprintf(ctx, sizeof(ctx), "doc %zu", i);
+		(void)differential(docs[i], strlen(docs[i]), &lim, ctx);
+	}
+	cr_expect_eq(differential(docs[3], strlen(docs[3]), &lim, "ok"),
+	    DECODE_OK);
+	cr_expect_eq(differential(docs[8], strlen(docs[8]), &lim, "bad"),
+	    DECODE_ERR_JSON_SYNTAX);
+}
+
+/*
+ * A bad token at every position of a skipped object: each byte of the
+ * value of "agent" replaced by each of a set of bytes, removed, and the
+ * document cut there.  Both copies of the fast decoder and json-c give
+ * the same outcome.  (The bytes json-c is laxer about, such as 'N' and
+ * '\'', are left out; see fast_decoder_stricter_than_json_c.)
+ */
+Test(decode, skipped_object_bad_byte_at_every_position)
+{
+	static const char doc[] = "{\"EventCode\":1,\"agent\":{\"a\":[1,"
+	    "-2.5e3,true,false,null,\"s\\n\\u00e9\\\\\",{\"b\":{}},[]],"
+	    "\"c\":\"d\",\"e\":0}}";
+	static const char bytes[] = "}],:\"x{[\\ 1\x01";
+	char		 buf[sizeof(doc)], ctx[48];
+	size_t		 at, j, start, len = sizeof(doc) - 1;
+
+	start = strlen("{\"EventCode\":1,\"agent\":");
+	cr_assert_eq(differential(doc, len, &lim, "whole"), DECODE_OK);
+	for (at = start; at < len - 1; at++) {
+		for (j = 0; j < sizeof(bytes) - 1; j++) {
+			if (doc[at] == bytes[j])
+				continue;
+			memcpy(buf, doc, len);
+			buf[at] = bytes[j];
+			snprintf(ctx, sizeof(ctx), "byte %zu = 0x%02x", at,
+			    (unsigned char)bytes[j]);
+			(void)differential(buf, len, &lim, ctx);
+		}
+		memcpy(buf, doc, at);
+		memcpy(buf + at, doc + at + 1, len - at - 1);
+		snprintf(ctx, sizeof(ctx), "byte %zu removed", at);
+		/* "-2.e3": json-c takes a bare trailing dot */
+		if (doc[at - 1] != '.')
+			(void)differential(buf, len - 1, &lim, ctx);
+		else {
+			event_reset(&ev);
+			cr_expect_eq(decode_json(buf, len - 1, &lim, &ev),
+			    DECODE_ERR_JSON_SYNTAX, "%s", ctx);
+		}
+		snprintf(ctx, sizeof(ctx), "cut at %zu", at);
+		cr_expect_neq(differential(doc, at, &lim, ctx), DECODE_OK,
+		    "%s", ctx);
+	}
+}
+
+/*
+ * Stored strings unescaped (8 and 32 bytes a step, and the tail through
+ * the stack buffer): every escape at every offset of strings of every
+ * length up to 80, far from and near the end of the buffer, against
+ * json-c.
+ */
+Test(decode, unescape_every_escape_at_every_offset)
+{
+	static const char *escs[] = { "\\\\", "\\\"", "\\/", "\\n", "\\t",
+	    "\\u00e9", "\\u20ac", "\\ud83d\\ude00", "\\ud800", "\\\\\\\\" };
+	static const char pad[] = ",\"Computer\":\"0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef\"";
+	char		 doc[512], ctx[64], plain[96];
+	size_t		 e, at, slen;
+	int		 n, tail;
+
+	memset(plain, 'p', sizeof(plain));
+	for (e = 0; e < sizeof(escs) / sizeof(escs[0]); e++)
+	for (tail = 0; tail < 2; tail++)
+	for (slen = 0; slen <= 80; slen++)
+	for (at = 0; at <= slen; at += (slen > 40 ? 3 : 1)) {
+		/* slen plain bytes with the escape at at, another after */
+		n = snprintf(doc, sizeof(doc), "{\"EventCode\":\"1\","
+		    "\"Image\":\"%.*s%s%.*s%s%.*s\"%s}", (int)at, plain,
+		    escs[e], (int)(slen - at), plain, escs[(e + at) %
+		    (sizeof(escs) / sizeof(escs[0]))], (int)(at * 7 % 41),
+		    plain, tail ? pad : "");
+		cr_assert_lt(n, (int)sizeof(doc));
+		snprintf(ctx, sizeof(ctx), "esc %zu tail %d len %zu at %zu",
+		    e, tail, slen, at);
+		cr_expect_eq(differential(doc, (size_t)n, &lim, ctx),
+		    DECODE_OK, "%s", ctx);
+	}
+}
