@@ -588,6 +588,28 @@ decode_json_unescape_avx2(const char *in, size_t len, char *out,
 static inline const char *
 decode_json_num_end(const char *p, const char *end)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const uint64_t	 ones = 0x0101010101010101ULL;
+	uint64_t	 x, nd;
+	size_t		 n;
+
+	/*
+	 * An integer of 1 to 7 digits not starting with 0, as most are:
+	 * its first byte that is not a digit found eight bytes at a time.
+	 * A byte b is flagged when b + 0x46 or b - 0x30 has its high bit
+	 * set; carries and borrows only go from a byte to the next, and
+	 * digits make none, so the lowest flag is exact.
+	 */
+	if (end - p >= 8 && *p >= '1' && *p <= '9') {
+		memcpy(&x, p, 8);
+		nd = ((x + ones * 0x46) | (x - ones * '0')) & (ones * 0x80);
+		if (nd != 0) {
+			n = (size_t)__builtin_ctzll(nd) >> 3;
+			if (p[n] != '.' && p[n] != 'e' && p[n] != 'E')
+				return p + n;
+		}
+	}
+#endif
 #define DJ_DIGIT(q)	((q) < end && *(q) >= '0' && *(q) <= '9')
 	if (p < end && *p == '-')
 		p++;
@@ -997,9 +1019,11 @@ decode_json_object_in(struct decode_json *s, struct decode_json_frame *f,
 		linked = false;
 		if (f->link != NULL && *f->link != 0 &&
 		    s->end - s->p > DECODE_PRED_KEYMAX + 2) {
+			/* checked above: no need to check end again */
 			e = &s->pred[*f->link - 1];
 			if (e->pgen == f->gen && DECODE_PRED_EQ(simd, e,
-			    s->p + 1, (size_t)e->klen + 2, s->end)) {
+			    s->p + 1, (size_t)e->klen + 2,
+			    s->p + 1 + DECODE_PRED_KEYMAX + 2)) {
 				k = s->p + 1;
 				klen = e->klen;
 				esc = false;

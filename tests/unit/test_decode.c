@@ -1243,3 +1243,50 @@ Test(decode, unescape_every_escape_at_every_offset)
 		    DECODE_OK, "%s", ctx);
 	}
 }
+
+/*
+ * Numbers of 1 to 10 digits (the first eight bytes looked at in one
+ * step), each followed by every kind of byte, stored and skipped, far
+ * from and at the end of the buffer: the same outcome and text as
+ * json-c.  The bytes 0xba and above carry out of their byte in the
+ * step's b + 0x46.
+ */
+Test(decode, numbers_every_length_and_follower)
+{
+	static const char *after[] = { ",", "}", " ,", ".5,", "e5,", "E+5,",
+	    "e-0,", "0,", "9,", "x,", "/,", ":,", "-,", "\x80,", "\xb9,",
+	    "\xba,", "\xff,", "\x01,", "\"a\"," };
+	static const char *lead[] = { "", "-", "0", "-0" };
+	static const char digits[] = "9876543210";
+	char		 doc[256], ctx[80];
+	size_t		 a, d, ld;
+	int		 n, skipped;
+
+	for (skipped = 0; skipped < 2; skipped++)
+	for (ld = 0; ld < sizeof(lead) / sizeof(lead[0]); ld++)
+	for (d = 0; d <= 10; d++)
+	for (a = 0; a < sizeof(after) / sizeof(after[0]); a++) {
+		n = snprintf(doc, sizeof(doc), skipped ?
+		    "{\"EventCode\":3,\"agent\":{\"x\":%s%.*s%s\"y\":1}}" :
+		    "{\"EventCode\":3,\"DestinationPort\":%s%.*s%s"
+		    "\"Image\":\"i\"}", lead[ld], (int)d, digits, after[a]);
+		cr_assert_lt(n, (int)sizeof(doc));
+		snprintf(ctx, sizeof(ctx), "%s %s%.*s then 0x%02x",
+		    skipped ? "skipped" : "stored", lead[ld], (int)d, digits,
+		    (unsigned char)after[a][0]);
+		/* json-c stores the integer -0 as "0"; the text is kept */
+		if (!skipped && (strstr(doc, ":-0,") != NULL ||
+		    strstr(doc, ":-0 ,") != NULL)) {
+			event_reset(&ev);
+			cr_expect_eq(decode_json(doc, (size_t)n, &lim, &ev),
+			    DECODE_OK, "%s", ctx);
+			expect_field(&ev, "DestinationPort", "-0", ctx);
+		} else
+			(void)differential(doc, (size_t)n, &lim, ctx);
+		/* cut after the number: it is last in the buffer */
+		n -= (int)strlen(after[a]) + (skipped ? (int)strlen(
+		    "\"y\":1}}") : (int)strlen("\"Image\":\"i\"}"));
+		cr_expect_eq(differential(doc, (size_t)n, &lim, ctx),
+		    DECODE_ERR_JSON_SYNTAX, "%s, cut", ctx);
+	}
+}
