@@ -299,12 +299,14 @@ decode_json_str_end(const char *p, const char *end, bool *esc)
  * decode_json_str_end() 32 bytes a step: a byte is wanted when it is
  * '"' or '\\' or at most 0x1f (unsigned: min(x, 0x1f) == x).  The last
  * 31 bytes of the buffer or fewer go to the portable loop, so nothing
- * past end is read.  Most keys and values end in the first step.  The
- * escapes of a step are taken from its mask without loading it again: a
- * backslash and the byte it escapes (which may be wanted itself, as in
- * \\ or \") are cleared from the mask.  \u, a backslash that is the
- * last byte of a step and control characters go to
- * decode_json_escape(), and the step starts again after them.
+ * past end is read.  Most keys and values end in the first step without
+ * an escape: only that is inlined (decode_json_str_end_avx2()), and the
+ * rest is decode_json_str_long_avx2().  The escapes of a step are taken
+ * from its mask without loading it again: a backslash and the byte it
+ * escapes (which may be wanted itself, as in \\ or \") are cleared from
+ * the mask.  \u, a backslash that is the last byte of a step and control
+ * characters go to decode_json_escape() (decode_json_str_rest_avx2()),
+ * and the step starts again after them.
  */
 __attribute__((target("avx2")))
 static const char	*decode_json_str_rest_avx2(const char *, const char *,
@@ -322,26 +324,40 @@ static const char decode_json_v[3][32] __attribute__((aligned(32))) = {
 	"\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f\x1f"
 };
 
+/*
+ * Whether the step at p, 32 bytes of which can be read, holds a byte
+ * that is wanted: returns the mask of them.
+ */
 __attribute__((target("avx2")))
-static inline const char *
-decode_json_str_end_avx2(const char *p, const char *end, bool *esc)
+static inline uint32_t
+decode_json_step_avx2(const char *p)
 {
 	const __m256i	*v = (const __m256i *)(const void *)decode_json_v;
-	__m256i		 x, m;
-	uint32_t	 bits;
-	unsigned	 i;
+	__m256i		 x;
 
 	/* Hidden from the optimiser, which would build them again. */
 	__asm__("" : "+r" (v));
+	x = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+	    _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_load_si256(&v[0])),
+	    _mm256_cmpeq_epi8(x, _mm256_load_si256(&v[1]))),
+	    _mm256_cmpeq_epi8(_mm256_min_epu8(x, _mm256_load_si256(&v[2])),
+	    x)));
+}
+
+/*
+ * The string from p with every step, out of line; a byte it does not
+ * take from its mask goes to decode_json_str_rest_avx2().
+ */
+__attribute__((target("avx2"), noinline))
+static const char *
+decode_json_str_long_avx2(const char *p, const char *end, bool *esc)
+{
+	uint32_t	 bits;
+	unsigned	 i;
 
 	while (end - p >= 32) {
-		x = _mm256_loadu_si256((const __m256i *)(const void *)p);
-		m = _mm256_or_si256(_mm256_or_si256(
-		    _mm256_cmpeq_epi8(x, _mm256_load_si256(&v[0])),
-		    _mm256_cmpeq_epi8(x, _mm256_load_si256(&v[1]))),
-		    _mm256_cmpeq_epi8(_mm256_min_epu8(x,
-		    _mm256_load_si256(&v[2])), x));
-		bits = (uint32_t)_mm256_movemask_epi8(m);
+		bits = decode_json_step_avx2(p);
 		while (bits != 0) {
 			i = (unsigned)__builtin_ctz(bits);
 			if (p[i] == '"')
@@ -359,6 +375,25 @@ decode_json_str_end_avx2(const char *p, const char *end, bool *esc)
 }
 
 /*
+ * Inline, only the common case: the string ends in the first step,
+ * without an escape.  Else decode_json_str_long_avx2().
+ */
+__attribute__((target("avx2")))
+static inline const char *
+decode_json_str_end_avx2(const char *p, const char *end, bool *esc)
+{
+	uint32_t	 bits;
+	unsigned	 i;
+
+	if (end - p >= 32 && (bits = decode_json_step_avx2(p)) != 0) {
+		i = (unsigned)__builtin_ctz(bits);
+		if (p[i] == '"')
+			return p + i + 1;
+	}
+	return decode_json_str_long_avx2(p, end, esc);
+}
+
+/*
  * The rest of a string from p, a byte decode_json_str_end_avx2() does
  * not take from its mask: the escape there, then the rest.
  */
@@ -369,7 +404,7 @@ decode_json_str_rest_avx2(const char *p, const char *end, bool *esc)
 	if ((p = decode_json_escape(p, end)) == NULL)
 		return NULL;
 	*esc = true;
-	return decode_json_str_end_avx2(p, end, esc);
+	return decode_json_str_long_avx2(p, end, esc);
 }
 
 #define DECODE_JSON_STR_END(simd, p, end, esc)				\
