@@ -126,6 +126,14 @@ struct decode_json {
 
 static bool	 decode_json_simd = true;	/* off only in tests */
 
+/*
+ * The first byte of the document being decoded on this thread: the
+ * AVX2 scan reads the last 32 bytes of a document at once when they are
+ * all in it (decode_json_str_long_avx2()).  Kept here rather than passed
+ * along, as only that rare step needs it.
+ */
+static _Thread_local const char *decode_json_lo;
+
 static int	decode_json_object_generic(struct decode_json *,
 		    struct decode_json_frame *);
 static int	decode_json_skip_generic(struct decode_json *);
@@ -347,7 +355,10 @@ decode_json_step_avx2(const char *p)
 
 /*
  * The string from p with every step, out of line; a byte it does not
- * take from its mask goes to decode_json_str_rest_avx2().
+ * take from its mask goes to decode_json_str_rest_avx2().  Fewer than
+ * 32 bytes before end are one last step: the 32 bytes before end, when
+ * they are all in the document (decode_json_lo), with those before p
+ * shifted out of the mask.
  */
 __attribute__((target("avx2"), noinline))
 static const char *
@@ -355,6 +366,7 @@ decode_json_str_long_avx2(const char *p, const char *end, bool *esc)
 {
 	uint32_t	 bits;
 	unsigned	 i;
+	size_t		 left;
 
 	while (end - p >= 32) {
 		bits = decode_json_step_avx2(p);
@@ -371,7 +383,21 @@ decode_json_str_long_avx2(const char *p, const char *end, bool *esc)
 		}
 		p += 32;
 	}
-	return decode_json_str_end(p, end, esc);
+	if (p >= end || end - decode_json_lo < 32)
+		return decode_json_str_end(p, end, esc);
+	left = (size_t)(end - p);
+	bits = decode_json_step_avx2(end - 32) >> (32 - left);
+	while (bits != 0) {
+		i = (unsigned)__builtin_ctz(bits);
+		if (p[i] == '"')
+			return p + i + 1;
+		if (p[i] != '\\' || i + 1 >= left || decode_json_esc_short[
+		    (unsigned char)p[i + 1]] == 0)
+			return decode_json_str_rest_avx2(p + i, end, esc);
+		*esc = true;
+		bits &= ~(3U << i);
+	}
+	return NULL;
 }
 
 /*
@@ -1177,7 +1203,7 @@ decode_json(const char *buf, size_t len, const struct decode_limits *lim,
 	struct decode_json_frame	 top;
 	int				 r;
 
-	s.p = buf;
+	s.p = decode_json_lo = buf;
 	s.end = buf + len;
 	s.depth = 0;
 	s.max_depth = lim != NULL ? lim->max_depth : 64;
