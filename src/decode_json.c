@@ -305,14 +305,16 @@ decode_json_str_end(const char *p, const char *end, bool *esc)
 #ifdef DECODE_JSON_AVX2
 /*
  * decode_json_str_end() 32 bytes a step: a byte is wanted when it is
- * '"' or '\\' or at most 0x1f (unsigned: min(x, 0x1f) == x).  The last
- * 31 bytes of the buffer or fewer go to the portable loop, so nothing
- * past end is read.  Most keys and values end in the first step without
- * an escape: only that is inlined (decode_json_str_end_avx2()), and the
- * rest is decode_json_str_long_avx2().  The escapes of a step are taken
- * from its mask without loading it again: a backslash and the byte it
- * escapes (which may be wanted itself, as in \\ or \") are cleared from
- * the mask.  \u, a backslash that is the last byte of a step and control
+ * '"' or '\\' or at most 0x1f (unsigned: min(x, 0x1f) == x).  Nothing
+ * past end is read: the last 31 bytes or fewer are one step that ends
+ * at end (see decode_json_str_long_avx2()), or go to the portable loop
+ * in a document shorter than 32 bytes.  Most keys and values end in the
+ * first two steps without an escape: only that is inlined
+ * (decode_json_str_end_avx2()), and the rest is
+ * decode_json_str_long_avx2().  The escapes of a step are taken from its
+ * mask without loading it again: a backslash and the byte it escapes
+ * (which may be wanted itself, as in \\ or \") are cleared from the
+ * mask.  \u, a backslash that is the last byte of a step and control
  * characters go to decode_json_escape() (decode_json_str_rest_avx2()),
  * and the step starts again after them.
  */
@@ -401,8 +403,8 @@ decode_json_str_long_avx2(const char *p, const char *end, bool *esc)
 }
 
 /*
- * Inline, only the common case: the string ends in the first step,
- * without an escape.  Else decode_json_str_long_avx2().
+ * Inline, only the common case: the string ends in the first step or
+ * the second, without an escape.  Else decode_json_str_long_avx2().
  */
 __attribute__((target("avx2")))
 static inline const char *
@@ -411,10 +413,17 @@ decode_json_str_end_avx2(const char *p, const char *end, bool *esc)
 	uint32_t	 bits;
 	unsigned	 i;
 
-	if (end - p >= 32 && (bits = decode_json_step_avx2(p)) != 0) {
-		i = (unsigned)__builtin_ctz(bits);
-		if (p[i] == '"')
-			return p + i + 1;
+	if (end - p >= 32) {
+		bits = decode_json_step_avx2(p);
+		if (bits == 0 && end - p >= 64) {
+			p += 32;
+			bits = decode_json_step_avx2(p);
+		}
+		if (bits != 0) {
+			i = (unsigned)__builtin_ctz(bits);
+			if (p[i] == '"')
+				return p + i + 1;
+		}
 	}
 	return decode_json_str_long_avx2(p, end, esc);
 }
@@ -646,7 +655,7 @@ decode_json_unescape_avx2(const char *in, size_t len, char *out,
  * Validates the number (RFC 8259 section 6) at p: returns the byte after
  * it, or NULL.
  */
-static inline const char *
+static DECODE_JSON_INLINE const char *
 decode_json_num_end(const char *p, const char *end)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -702,7 +711,7 @@ decode_json_num_end(const char *p, const char *end)
 }
 
 /* Validates a number and moves past it. */
-static int
+static DECODE_JSON_INLINE int
 decode_json_number(struct decode_json *s)
 {
 	const char	*p;

@@ -1303,3 +1303,37 @@ Test(decode, numbers_every_length_and_follower)
 		    DECODE_ERR_JSON_SYNTAX, "%s, cut", ctx);
 	}
 }
+
+/*
+ * Strings of 0 to 100 plain bytes (with a backslash escape or not) at
+ * the end of a buffer of their own, whole and cut at every byte: the
+ * AVX2 steps (the first two inlined, then the loop, then the last step
+ * that ends at the end of the buffer) read nothing past it (valgrind,
+ * ASan) and agree with json-c.
+ */
+Test(decode, string_scan_at_every_cut)
+{
+	char		 doc[160], ctx[48], plain[101];
+	char		*buf;
+	size_t		 slen, cut;
+	int		 n, escd;
+
+	memset(plain, 'p', sizeof(plain));
+	for (escd = 0; escd < 2; escd++)
+	for (slen = 0; slen <= 100; slen++) {
+		n = snprintf(doc, sizeof(doc), "{\"EventCode\":\"1\","
+		    "\"Image\":\"%s%.*s\"}", escd ? "\\\\" : "", (int)slen,
+		    plain);
+		cr_assert_lt(n, (int)sizeof(doc));
+		for (cut = 26; cut <= (size_t)n; cut++) {
+			cr_assert_not_null(buf = malloc(cut));
+			memcpy(buf, doc, cut);
+			snprintf(ctx, sizeof(ctx), "esc %d len %zu cut %zu",
+			    escd, slen, cut);
+			cr_expect_eq(differential(buf, cut, &lim, ctx),
+			    cut == (size_t)n ? DECODE_OK :
+			    DECODE_ERR_JSON_SYNTAX, "%s", ctx);
+			free(buf);
+		}
+	}
+}
