@@ -541,9 +541,10 @@ decode_json_unescape(const char *in, size_t len, char *out, bool wide)
 	const uint64_t	 ones = 0x0101010101010101ULL;
 	const uint64_t	 high = 0x8080808080808080ULL;
 	uint64_t	 w, b, r;
+	size_t		 n;
 #endif
 	char		 tmp[4];
-	size_t		 i = 0, o = 0, n;
+	size_t		 i = 0, o = 0;
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 	(void)wide;
