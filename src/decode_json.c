@@ -624,6 +624,12 @@ decode_json_unescape_avx2(const char *in, size_t len, char *out,
 	/* t < 32 and t <= len - i < 32: tail[t..t+32) fits. */
 	t = 0;
 	while (i < len) {
+		/* after an escape, the step may no longer be readable */
+		if (end - (in + i) < 32) {
+			t += decode_json_unescape(in + i, len - i, tail + t,
+			    true);
+			break;
+		}
 		x = _mm256_loadu_si256((const __m256i *)(const void *)
 		    (in + i));
 		_mm256_storeu_si256((__m256i *)(void *)(tail + t), x);
