@@ -1080,7 +1080,7 @@ decode_json_object_in(struct decode_json *s, struct decode_json_frame *f,
 	const char			*k;
 	size_t				 klen;
 	int				 slot;
-	bool				 esc, hit, linked;
+	bool				 esc, hit, linked, walk;
 
 	if (++s->depth > s->max_depth)
 		return decode_json_fail(s, DECODE_ERR_JSON_DEPTH);
@@ -1145,7 +1145,9 @@ decode_json_object_in(struct decode_json *s, struct decode_json_frame *f,
 		}
 		if (!linked && !decode_json_eat(s, ':'))
 			return decode_json_fail(s, DECODE_ERR_JSON_SYNTAX);
-		if (np->sub) {
+		/* a frame only for an object: most such keys hold strings */
+		walk = np->sub && decode_json_at(s, '{');
+		if (walk) {
 			c.up = f;
 			c.key = k;
 			c.klen = klen;
@@ -1157,7 +1159,7 @@ decode_json_object_in(struct decode_json *s, struct decode_json_frame *f,
 			c.link = e != NULL ? &e->first : NULL;
 			c.built = !hit;
 		}
-		if (decode_json_value(s, np->sub ? &c : NULL,
+		if (decode_json_value(s, walk ? &c : NULL,
 		    np->id != -1 || np->map != -1 ? np : NULL, simd) == -1)
 			return -1;
 		if (decode_json_eat(s, ','))

@@ -1337,3 +1337,44 @@ Test(decode, string_scan_at_every_cut)
 		}
 	}
 }
+
+/*
+ * Keys below which a field can be named (decode_jname.sub) holding
+ * objects after blanks, and holding strings, numbers, literals and
+ * arrays instead (walked only when an object follows).
+ */
+Test(decode, walkable_keys_with_any_value)
+{
+	static const char *docs[] = {
+		"{\"winlog\" :  {\"event_id\":3, \"event_data\" :\t"
+		    "{\"Image\":\"x\"}}}",
+		"{\"winlog\":\n{\"event_id\":3,\"event_data\":\r\n"
+		    "{ \"Image\" : \"y\" }}}",
+		"{\"winlog\":{\"event_id\":3,\"event_data\":\"s\"}}",
+		"{\"winlog\":{\"event_id\":3,\"event_data\":12}}",
+		"{\"winlog\":{\"event_id\":3,\"event_data\":null}}",
+		"{\"winlog\":{\"event_id\":3,\"event_data\":[{\"Image\":"
+		    "\"no\"}]}}",
+		"{\"winlog\":{\"event_id\":3,\"event_data\":true},"
+		    "\"EventData\":{\"Image\":\"z\"}}",
+		"{\"winlog\":\"w\",\"EventCode\":3}",
+		"{\"winlog\": ,\"EventCode\":3}",
+		"{\"winlog\":{\"event_id\":3,\"event_data\": }}",
+	};
+	char	 ctx[32];
+	size_t	 i;
+	int	 round;
+
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+			snprintf(ctx, sizeof(ctx), "doc %zu round %d", i,
+			    round);
+			(void)differential(docs[i], strlen(docs[i]), &lim,
+			    ctx);
+		}
+	cr_expect_eq(differential(docs[0], strlen(docs[0]), &lim, "0"),
+	    DECODE_OK);
+	expect_field(&ev, "Image", "x", "0");
+	cr_expect_eq(differential(docs[8], strlen(docs[8]), &lim, "8"),
+	    DECODE_ERR_JSON_SYNTAX);
+}
