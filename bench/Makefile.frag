@@ -24,7 +24,7 @@ bench_hecsentry_pipe_LDADD = $(CORE_LIBS)
 bench_test_bench_SOURCES = bench/test_bench.c
 bench_test_bench_LDADD = $(JSONC_LIBS) $(CRITERION_LIBS)
 
-bench: hecsentry$(EXEEXT) $(BENCH_PROGS)
+bench: hecsentry$(EXEEXT) $(BENCH_PROGS) bench/hecsentry-pipe$(EXEEXT)
 	HECSENTRY='$(abs_top_builddir)/hecsentry$(EXEEXT)' \
 	BENCHBIN='$(abs_top_builddir)/bench' \
 	CONF='$(abs_top_srcdir)/conf/hecsentry.conf' \

@@ -31,8 +31,8 @@
 # Environment: RUNS (3), EVENTS (74000), REPEAT (3),
 # PORT (30000 + PID % 20000), HECSENTRY (./hecsentry), BENCHBIN (bench),
 # CONF (conf/hecsentry.conf), OUT (docs/PERFORMANCE.md),
-# SCENARIOS ("tcp1 mix4 udp fleet"), UDP_PPS (100000), FLEET_CONNS (16),
-# FLEET_REPEAT (5).
+# SCENARIOS ("tcp1 mix4 udp fleet keys"), UDP_PPS (100000), FLEET_CONNS (16),
+# FLEET_REPEAT (5), KEYS (10000).
 
 set -eu
 
@@ -45,10 +45,11 @@ HECSENTRY=${HECSENTRY:-./hecsentry}
 BENCHBIN=${BENCHBIN:-bench}
 CONF=${CONF:-conf/hecsentry.conf}
 OUT=${OUT:-docs/PERFORMANCE.md}
-SCENARIOS=${SCENARIOS:-"tcp1 mix4 udp fleet"}
+SCENARIOS=${SCENARIOS:-"tcp1 mix4 udp fleet keys"}
 UDP_PPS=${UDP_PPS:-100000}
 FLEET_CONNS=${FLEET_CONNS:-16}
 FLEET_REPEAT=${FLEET_REPEAT:-5}
+KEYS=${KEYS:-10000}
 
 for f in "$HECSENTRY" "$BENCHBIN/hecsentry-gen" "$BENCHBIN/hecsentry-send" \
     "$BENCHBIN/hecsentry-baseline"; do
@@ -245,6 +246,27 @@ run_one() {
 	    "cpu $(((cpu1 - cpu0) / 1000)) us, rss $hwm KiB" >&2
 }
 
+# settle LABEL SNAPSHOT: waits until the subject ($SUBJ_PID, log $log) has
+# counted $sent frames, runs SNAPSHOT (its CPU time: snap_process sets
+# $cpu1, snap_threads writes $WORK/cpu1), reads its peak RSS into $hwm and
+# its count into $got, and stops it.
+snap_process() {
+	cpu1=$(cpu_ns "$SUBJ_PID")
+}
+snap_threads() {
+	thread_cpu "$SUBJ_PID" >"$WORK/cpu1"
+}
+settle() {
+	wait_consumed "$SUBJ_PID" "$log" "$sent" || true
+	$2
+	hwm=$(hwm_kib "$SUBJ_PID")
+	got=$(frames_of "$SUBJ_PID" "$log")
+	stop_subject
+	[ -n "$got" ] || got=0
+	[ "$got" -ge "$sent" ] ||
+	    echo "bench: $1: counted $got of $sent frames" >&2
+}
+
 # run_fleet WORKERS FILE: one run of hecsentry with that many workers on
 # the default mix over FLEET_CONNS connections; appends "fleet W got sent
 # wall_s send_cpu_us cpu_us busiest_us main_us split hwm_kib" to
@@ -269,14 +291,7 @@ run_fleet() {
 	sent=$(awk '{ print $4 }' "$WORK/send.out")
 	wall=$(awk '{ print $6 }' "$WORK/send.out")
 	scpu=$(awk '{ print $11 }' "$WORK/send.out")
-	wait_consumed "$SUBJ_PID" "$log" "$sent" || true
-	thread_cpu "$SUBJ_PID" >"$WORK/cpu1"
-	hwm=$(hwm_kib "$SUBJ_PID")
-	got=$(frames_of "$SUBJ_PID" "$log")
-	stop_subject
-	[ -n "$got" ] || got=0
-	[ "$got" -ge "$sent" ] ||
-	    echo "bench: fleet $nw: counted $got of $sent frames" >&2
+	settle "fleet $nw" snap_threads
 	# Per thread: the CPU it used during the stream, in us.
 	awk 'NR == FNR { a[$1] = $2; next }
 	    { printf "%s %.0f\n", $1, ($2 - a[$1]) / 1000 }' \
@@ -300,6 +315,26 @@ run_fleet() {
 	    "cpu $cpu us, busiest thread $busy us, sender $scpu us" >&2
 }
 
+# run_keys FILE: one run of hecsentry (one worker, a window of an hour, so
+# every key stays live) on a stream that makes KEYS stats keys; appends
+# "keys got sent cpu_us hwm_kib" to $WORK/keys.
+run_keys() {
+	file=$1
+	log="$WORK/keys.log"
+	$PIN_SUBJ "$HECSENTRY" -c "$CONF" --output file:/dev/null \
+	    --listen-tcp 127.0.0.1:"$PORT" --window 3600 2>"$log" &
+	SUBJ_PID=$!
+	wait_listening hecsentry "$log"
+	cpu0=$(cpu_ns "$SUBJ_PID")
+	$PIN_SEND "$BENCHBIN/hecsentry-send" -p "$PORT" -c 1 "$file" \
+	    >"$WORK/send.out"
+	sent=$(awk '{ print $4 }' "$WORK/send.out")
+	settle keys snap_process
+	echo "keys $got $sent $(((cpu1 - cpu0) / 1000)) $hwm" >>"$WORK/keys"
+	echo "  hecsentry, $KEYS keys: frames $got/$sent," \
+	    "cpu $(((cpu1 - cpu0) / 1000)) us, rss $hwm KiB" >&2
+}
+
 scenario_desc() {
 	case $1 in
 	tcp1)	echo "default mix, TCP, 1 connection" ;;
@@ -320,7 +355,27 @@ cat "$WORK/default.summary" "$WORK/mix.summary" >&2
 
 : >"$WORK/results"
 : >"$WORK/fleet"
+: >"$WORK/keys"
 for scen in $SCENARIOS; do
+	if [ "$scen" = keys ]; then
+		"$BENCHBIN/hecsentry-gen" -n "$EVENTS" --shape winlogbeat \
+		    --framing lf --hits 0.3 --keys "$KEYS" --seed 3 \
+		    -o "$WORK/keys.stream" 2>"$WORK/keys.summary"
+		r=1
+		while [ $r -le "$RUNS" ]; do
+			echo "bench: keys run $r of $RUNS" >&2
+			run_keys "$WORK/keys.stream"
+			r=$((r + 1))
+		done
+		# Heap per live key, counted by malloc (no sockets, no
+		# allocator slack): hecsentry-pipe, where it was built.
+		if [ -x "$BENCHBIN/hecsentry-pipe" ]; then
+			"$BENCHBIN/hecsentry-pipe" -w 86400 \
+			    -d "$(dirname "$CONF")" "$WORK/keys.stream" \
+			    >"$WORK/keys.pipe" 2>&1 || true
+		fi
+		continue
+	fi
 	if [ "$scen" = fleet ]; then
 		r=1
 		while [ $r -le "$RUNS" ]; do
@@ -482,6 +537,33 @@ cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 		    printf "capacity from the CPU time of the busiest "
 		    printf "worker thread); wall clock, with the sender on "
 		    printf "the same 2 cores: %.2fx.\n", w }'
+	fi
+	if [ -s "$WORK/keys" ]; then
+		kcpu=$(awk '{ print $4 / $2 }' "$WORK/keys" | median)
+		krss=$(awk '{ print $5 / 1024 }' "$WORK/keys" | median)
+		kgot=$(awk 'NR == 1 || $2 < m { m = $2; s = $3 }
+		    END { print m " of " s }' "$WORK/keys")
+		kheap=$(sed -n 's/^live keys \([0-9]*\) heap \([0-9]*\) bytes (\([0-9]*\) per key)$/\1 keys, \3 bytes of heap per key/p' \
+		    "$WORK/keys.pipe" 2>/dev/null)
+		echo
+		echo "Live keys (default mix with 30 % hits spread over $KEYS" \
+		    "keys, one worker, --window 3600 so that every key stays" \
+		    "live; one connection): $(head -n 1 "$WORK/keys.summary")."
+		echo
+		echo "| scenario | CPU us/event | peak RSS MiB | frames counted (worst run) | heap per live key (hecsentry-pipe) |"
+		echo "|---|---:|---:|---:|---|"
+		printf '| %s live keys | %.3f | %.1f | %s | %s |\n' "$KEYS" \
+		    "$kcpu" "$krss" "$kgot" "${kheap:-not measured}"
+		echo
+		awk -v r="$krss" -v k="$KEYS" 'BEGIN {
+		    printf "Target (issue 4): peak RSS at most 32 MiB at "
+		    printf "steady state with 10k live keys: "
+		    if (k + 0 < 10000)
+			printf "not measured (KEYS=%s).\n", k
+		    else if (r + 0 <= 32)
+			printf "met (%.1f MiB with %s keys).\n", r, k
+		    else
+			printf "NOT met (%.1f MiB with %s keys).\n", r, k }'
 	fi
 } >"$WORK/results.md"
 
