@@ -28,7 +28,10 @@
  * the kernel spreads connections and datagram flows among them (a port
  * of 0 then gives each worker a port of its own: tests only); an accept
  * callback (listen_set_accept_cb()) may take an accepted socket away to
- * another struct listen, which frames it with listen_adopt().
+ * another struct listen, which frames it with listen_adopt().  The
+ * kernel's hash sends all the datagrams of one flow (a sender's socket)
+ * to one of those sockets; listen_spread_udp() attaches a classic BPF
+ * program to each UDP group that picks a socket at random per datagram.
  * Frames go to the caller's callback, borrowed; this module never
  * looks inside them (syslog.c does).  Limits: frame size, connections,
  * idle time; anything over a limit is counted, never logged per message.
@@ -45,6 +48,10 @@
 #include <sys/uio.h>
 
 #include <netinet/in.h>
+
+#ifdef __linux__
+#include <linux/filter.h>
+#endif
 
 #include <errno.h>
 #include <limits.h>
@@ -1366,6 +1373,49 @@ listen_new(struct event_base *base, const struct config *cfg,
 out_free:
 	listen_free(l);
 	return NULL;
+}
+
+int
+listen_spread_udp(struct listen *l, size_t n)
+{
+#if defined(__linux__) && defined(SO_ATTACH_REUSEPORT_CBPF) && \
+    defined(SKF_AD_RANDOM)
+	struct sock_filter	 code[] = {
+		/* A = a pseudo-random 32-bit number, new for each datagram */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    (uint32_t)(SKF_AD_OFF + SKF_AD_RANDOM)),
+		/* A = A % n: the index of a socket in the group */
+		BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, (uint32_t)n),
+		BPF_STMT(BPF_RET | BPF_A, 0)
+	};
+	struct sock_fprog	 prog;
+	size_t			 i;
+	int			 rc = 0, saved = 0;
+
+	if (n < 2)
+		return 0;
+	memset(&prog, 0, sizeof(prog));
+	prog.len = sizeof(code) / sizeof(code[0]);
+	prog.filter = code;
+	for (i = 0; i < l->nudp; i++) {
+		if (l->udp[i]->fd == -1)
+			continue;
+		if (setsockopt(l->udp[i]->fd, SOL_SOCKET,
+		    SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof(prog)) == -1 &&
+		    rc == 0) {
+			saved = errno;
+			rc = -1;
+		}
+	}
+	errno = saved;
+	return rc;
+#else
+	(void)l;
+	if (n < 2)
+		return 0;
+	errno = ENOPROTOOPT;
+	return -1;
+#endif
 }
 
 /* Frees the acceptors of n stream listeners. */

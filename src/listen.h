@@ -152,6 +152,24 @@ int		 listen_adopt(struct listen *l, int fd, bool tls, size_t i);
  */
 int		 listen_port(const struct listen *l, bool udp, size_t i);
 
+/*
+ * workers = n > 1: each worker's struct listen binds the same UDP
+ * addresses with SO_REUSEPORT, and the kernel hashes each flow (the
+ * sender's address and port) to one socket of the address's group, so
+ * one sender feeds one worker.  This attaches to the group of each of
+ * l's UDP sockets a classic BPF program (SO_ATTACH_REUSEPORT_CBPF, Linux
+ * 4.5 and later) that gives each datagram to the socket at a random
+ * index in 0..n-1.  The kernel numbers a group's sockets in the order
+ * they were bound (a closed socket's place goes to the last one), and
+ * an index past the end falls back to the hash, so call it once the n
+ * struct listen were made one after the other, e.g. on the last one:
+ * the program applies to the whole group, sockets bound later included.
+ * Returns 0 (also for n < 2), or -1 with errno (ENOPROTOOPT where the
+ * system has no such option) when a program could not be attached: the
+ * groups without one keep the hash.
+ */
+int		 listen_spread_udp(struct listen *l, size_t n);
+
 void		 listen_get_counters(const struct listen *l,
 		    struct listen_counters *c);
 

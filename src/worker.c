@@ -14,9 +14,9 @@
  * Worker threads for workers = N > 1.  The main thread keeps the sink,
  * the admin port, signals and timers; each worker (thread "hs-worker-I",
  * I = 1..N) has its own event_base, its own struct listen (SO_REUSEPORT:
- * the kernel spreads datagram flows and incoming connections over the
- * workers) and its own pipeline, so that frames are framed, decoded,
- * matched and counted with no lock at all.
+ * every worker binds every address; how input is shared is below) and
+ * its own pipeline, so that frames are framed, decoded, matched and
+ * counted with no lock at all.
  *
  * TCP and TLS connections are then spread evenly: the kernel hashes each
  * one to a worker's socket, which with a few dozen connections often
@@ -29,7 +29,15 @@
  * sets its own at every tick to its open connections plus those waiting
  * in its queue, so closed connections leave it.  A connection stays with
  * its worker; connections that carry very different rates can still
- * load the workers unevenly.  UDP is left to the kernel's hash.
+ * load the workers unevenly.
+ *
+ * UDP datagrams are spread one by one: a sender or relay usually sends
+ * from one socket, one flow, which the kernel's hash would give to one
+ * worker.  Once all the workers are bound, a classic BPF program on each
+ * address's SO_REUSEPORT group (listen_spread_udp()) gives each datagram
+ * to a random worker; each is a whole frame and the workers' rows merge,
+ * so nothing depends on which worker reads it.  Without the program (old
+ * kernel, seccomp, not Linux) a warning, and the hash as before.
  *
  * What crosses threads, and how:
  * - alerts: the worker's pipeline callback copies each one onto the
@@ -532,6 +540,29 @@ worker_init(struct worker_pool *wp, struct worker *w, int index,
 	return 0;
 }
 
+/*
+ * Once every worker has bound its sockets (worker 1 first, so worker i's
+ * socket is at index i - 1 of each address's SO_REUSEPORT group): each
+ * UDP datagram goes to a worker picked at random, not each flow to one
+ * worker by the kernel's hash.  Listeners are never re-bound (a changed
+ * listen_udp waits for a restart), so the group keeps this order until
+ * the workers stop.  When the program cannot be attached, one warning,
+ * and the hash stays.
+ */
+static void
+worker_spread_udp(struct worker_pool *wp)
+{
+	if (wp->cfg->nlisten_udp == 0 || wp->n < 2)
+		return;
+	if (listen_spread_udp(wp->w[wp->n - 1].listen, wp->n) == -1)
+		log_warnx("UDP: no random spreading over the workers (%s): "
+		    "each sender's datagrams go to one worker",
+		    strerror(errno));
+	else
+		log_info("UDP datagrams spread at random over the %zu "
+		    "workers", wp->n);
+}
+
 struct worker_pool *
 worker_pool_new(struct event_base *main_base, const struct config *cfg,
     struct detection_set *set, const struct pipeline_opts *po,
@@ -559,6 +590,7 @@ worker_pool_new(struct event_base *main_base, const struct config *cfg,
 		if (worker_init(wp, &wp->w[i], (int)i + 1, set, po,
 		    errstr) == -1)
 			goto out_free;
+	worker_spread_udp(wp);
 	for (i = 0; i < wp->n; i++) {
 		if (pthread_create(&wp->w[i].thread, NULL, worker_main,
 		    &wp->w[i]) != 0)

@@ -14,7 +14,8 @@
  * Unit tests of listen.c: RFC 6587 framing through bufferevent pairs
  * (split at every byte, oversize, bad prefixes, EOF, pause), then real
  * sockets on loopback with ephemeral ports (TCP, UDP, connection cap,
- * back-pressure, IPv6).  Every loop is bounded in count and time.
+ * back-pressure, IPv6, one UDP flow spread over two sockets).  Every
+ * loop is bounded in count and time.
  */
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -960,6 +961,100 @@ Test(listen, reuseport_with_workers)
 	l2 = listen_new(base, &cfg, got_cb, &got, &errstr);
 	cr_expect_null(l2, "a second UDP bind without SO_REUSEPORT");
 	free(errstr);
+	listen_free(l2);
+	listen_free(l1);
+}
+
+/* listen_frame_fn counting the datagrams of one struct listen. */
+static void
+count_cb(const char *buf, size_t len, const struct listen_source *src,
+    void *arg)
+{
+	(void)buf;
+	(void)len;
+	cr_expect(src->udp);
+	(*(size_t *)arg)++;
+}
+
+/*
+ * Sends n datagrams from the connected socket fd in bursts of 100, each
+ * burst read (the loop run until *a + *b grew by it, at most about 2 s)
+ * before the next, so that no receive buffer overflows.
+ */
+static void
+send_paced(int fd, size_t n, const size_t *a, const size_t *b)
+{
+	char		 msg[64];
+	size_t		 i, want = *a + *b + n;
+	int		 len, tries;
+
+	for (i = 0; i < n; i++) {
+		len = snprintf(msg, sizeof(msg), "<13>1 - h app - - - %zu",
+		    i);
+		send_all(fd, msg, (size_t)len);
+		if ((i + 1) % 100 != 0 && i + 1 != n)
+			continue;
+		for (tries = 0; tries < 100 && *a + *b < want - (n - i - 1);
+		    tries++)
+			run_for(20);
+	}
+	run_for(20);
+}
+
+/*
+ * One UDP flow (one client socket) to an address two struct listen share
+ * (workers = 2): the kernel's hash gives every datagram to one of them;
+ * after listen_spread_udp() each gets a fair share (here at least 30 %
+ * of 2000, where a fair coin's 2000 throws give 1000 +- 22) and none is
+ * lost.  With the first socket closed, the other takes everything (the
+ * program's index 1 is past the group's end: the hash).
+ */
+Test(listen, udp_spread_one_flow_over_workers)
+{
+	static char		*udpv[1];
+	struct listen		*l1, *l2;
+	size_t			 n1 = 0, n2 = 0;
+	char			*errstr, addr[64];
+	int			 fd, port;
+
+	cfg.workers = 2;
+	udpv[0] = "127.0.0.1:0";
+	cfg.listen_udp = udpv;
+	cfg.nlisten_udp = 1;
+	l1 = listen_new(base, &cfg, count_cb, &n1, &errstr);
+	cr_assert_not_null(l1, "listen_new: %s", errstr);
+	port = listen_port(l1, true, 0);
+	snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+	udpv[0] = addr;
+	l2 = listen_new(base, &cfg, count_cb, &n2, &errstr);
+	cr_assert_not_null(l2, "listen_new: %s", errstr);
+	cr_expect_eq(listen_spread_udp(l2, 1), 0, "one worker: nothing");
+	fd = client(AF_INET, "127.0.0.1", port, SOCK_DGRAM);
+
+	send_paced(fd, 400, &n1, &n2);
+	cr_expect_eq(n1 + n2, 400);
+	cr_expect(n1 == 0 || n2 == 0, "the hash splits one flow: %zu/%zu",
+	    n1, n2);
+
+#ifdef __linux__
+	cr_assert_eq(listen_spread_udp(l2, 2), 0, "listen_spread_udp: %s",
+	    strerror(errno));
+	n1 = n2 = 0;
+	send_paced(fd, 2000, &n1, &n2);
+	cr_expect_eq(n1 + n2, 2000, "%zu + %zu", n1, n2);
+	cr_expect_geq(n1, 600, "first socket: %zu of 2000", n1);
+	cr_expect_geq(n2, 600, "second socket: %zu of 2000", n2);
+
+	listen_free(l1);
+	l1 = NULL;
+	n1 = n2 = 0;
+	send_paced(fd, 300, &n1, &n2);
+	cr_expect_eq(n2, 300, "the socket left takes everything: %zu", n2);
+#else
+	cr_expect_eq(listen_spread_udp(l2, 2), -1);
+	cr_expect_eq(errno, ENOPROTOOPT);
+#endif
+	close(fd);
 	listen_free(l2);
 	listen_free(l1);
 }
