@@ -4,7 +4,10 @@
 # key (sum of counts, as Splunk would and as e2e.sh does), exactly the
 # rows e2e.sh expects; every alert carries its worker and a distinct id;
 # /metrics sums the frames of both workers; SIGHUP swaps the detections
-# in every worker; SIGTERM exits 0 after delivering every row.
+# in every worker; SIGTERM exits 0 after delivering every row.  Then a
+# second daemon gets 3000 datagrams from one UDP socket (one flow, which
+# the kernel's hash alone would give to one worker): each worker reads at
+# least 30 % of them and together all of them.
 # HECSENTRY_WRAPPER runs the daemon under a tool (see e2e.sh).
 set -u
 WRAPPER=${HECSENTRY_WRAPPER:-}
@@ -14,7 +17,9 @@ SLOW=1
 DATA="$top_srcdir/tests/data/e2e"
 TOKEN=workers-test-token
 
-need_tools workers logger jq split
+need_tools workers logger jq split curl seq timeout
+wait_built workers "$top_builddir/hecsentry"
+wait_built workers "$top_builddir/bench/hecsentry-send"
 
 start_receiver hec
 
@@ -119,8 +124,61 @@ check "no row from Program Files, System32 or Security log" 0 \
     "$(jq -s 'map(select((.event.Image | ascii_downcase |
     test("program files|system32|evil2")))) | length' "$out")"
 
+# One UDP flow, paced (no kernel drops), spread over the 2 workers.
+NUDP=3000
+seq "$NUDP" | sed 's/.*/<13>1 2026-11-28T08:00:00Z h app - - - datagram &/' \
+    >"$work/udp-flow.log"
+launch_udp() {
+	# shellcheck disable=SC2086
+	$WRAPPER "$top_builddir/hecsentry" \
+	    -c "$top_srcdir/conf/hecsentry.conf" --workers 2 --listen-udp "127.0.0.1:$PORT" \
+	    --output "file:$work/udp-flow.out" \
+	    --admin-listen "127.0.0.1:$((PORT + 1))" \
+	    2>"$work/daemon-udp.log" &
+}
+ready='grep -q running "$work/daemon-udp.log" 2>/dev/null'
+if start_daemon $((50 * SLOW)) "$ready" launch_udp; then
+	ok "daemon with 2 workers started on udp/127.0.0.1:$PORT"
+	timeout $((20 * SLOW)) "$top_builddir/bench/hecsentry-send" -u \
+	    --pps $((5000 / SLOW)) -p "$PORT" "$work/udp-flow.log" \
+	    >/dev/null || not_ok "hecsentry-send -u"
+	i=0
+	while [ $i -lt $((50 * SLOW)) ]; do
+		: >"$work/udp-flow.metrics"
+		http_get "http://127.0.0.1:$((PORT + 1))/metrics" \
+		    "$work/udp-flow.metrics" >/dev/null
+		[ "$(metric "$work/udp-flow.metrics" \
+		    hecsentry_frames_total)" -ge "$NUDP" ] && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	stop_daemon "daemon (one UDP flow)" $((150 * SLOW))
+	w1=$(sed -n 's/.*worker 1: frames \([0-9]*\),.*/\1/p' \
+	    "$work/daemon-udp.log")
+	w2=$(sed -n 's/.*worker 2: frames \([0-9]*\),.*/\1/p' \
+	    "$work/daemon-udp.log")
+	check "one UDP flow: every datagram read once (worker 1 + 2)" \
+	    "$NUDP" "$((${w1:-0} + ${w2:-0}))"
+	if grep -q "UDP datagrams spread at random over the 2 workers" \
+	    "$work/daemon-udp.log"; then
+		check_eval "one UDP flow: worker 1 read $w1 (>= 30 %)" \
+		    "[ ${w1:-0} -ge $((NUDP * 3 / 10)) ]"
+		check_eval "one UDP flow: worker 2 read $w2 (>= 30 %)" \
+		    "[ ${w2:-0} -ge $((NUDP * 3 / 10)) ]"
+	else
+		skip "one UDP flow: no random spreading on this system:\
+ $(grep -m1 'UDP: no random' "$work/daemon-udp.log")"
+	fi
+else
+	cat "$work/daemon-udp.log"
+	not_ok "workers: the daemon (one UDP flow) did not start"
+fi
+
 if ! summary workers; then
 	echo "---- daemon log ----"; cat "$work/daemon.log"
+	[ -f "$work/daemon-udp.log" ] && {
+		echo "---- daemon log (one UDP flow) ----"
+		cat "$work/daemon-udp.log"; }
 	echo "---- HEC received ----"; cat "$out"
 	exit 1
 fi
