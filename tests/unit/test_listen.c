@@ -1059,6 +1059,28 @@ Test(listen, udp_spread_one_flow_over_workers)
 	listen_free(l1);
 }
 
+/*
+ * A socket bound without SO_REUSEPORT (workers = 1) has no group: the
+ * attach fails and says why (the daemon warns and keeps the hash); no
+ * UDP socket, or n < 2, is nothing to do.
+ */
+Test(listen, udp_spread_without_group_fails)
+{
+	struct listen	*l;
+
+	cfg.workers = 1;
+	l = sock_listen(NULL, "127.0.0.1:0");
+	cr_expect_eq(listen_spread_udp(l, 1), 0);
+	errno = 0;
+	cr_expect_eq(listen_spread_udp(l, 2), -1);
+	cr_expect(errno == EINVAL || errno == ENOPROTOOPT, "%s",
+	    strerror(errno));
+	listen_free(l);
+	l = sock_listen("127.0.0.1:0", NULL);
+	cr_expect_eq(listen_spread_udp(l, 2), 0, "no UDP socket");
+	listen_free(l);
+}
+
 static struct listen	*handoff_to;	/* handoff_cb adopts into it */
 static size_t		 handoff_n;	/* connections handoff_cb saw */
 static size_t		 handoff_i;	/* the listener index of the last */
