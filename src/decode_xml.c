@@ -19,7 +19,16 @@
  * declaration is refused, so no entity expansion can grow without bound.
  * Each thread reuses one parser (XML_ParserReset).  Text is copied into
  * the event's arena.
+ *
+ * expat salts its name hash tables (against hash flooding) with a fresh
+ * random number each time parsing starts, which is one getrandom(2) per
+ * document; each thread instead draws one salt when it starts and gives
+ * it to expat after every reset, so the tables stay keyed by a secret
+ * and the system call goes.  Where no salt can be drawn, expat draws its
+ * own as before.
  */
+#include <sys/random.h>
+
 #include <limits.h>
 #include <stdbool.h>
 #include <string.h>
@@ -29,6 +38,7 @@
 #include "decode.h"
 
 static _Thread_local XML_Parser decode_xml_parser;	/* reused per thread */
+static _Thread_local unsigned long decode_xml_salt;	/* 0: expat's own */
 
 struct decode_xml {
 	XML_Parser		 parser;	/* this thread's parser */
@@ -217,8 +227,13 @@ decode_xml(const char *buf, size_t len, const struct decode_limits *lim,
 	if (decode_xml_parser == NULL) {
 		if ((decode_xml_parser = XML_ParserCreate("UTF-8")) == NULL)
 			return DECODE_ERR_TOO_LARGE;
+		if (getrandom(&decode_xml_salt, sizeof(decode_xml_salt), 0) !=
+		    (ssize_t)sizeof(decode_xml_salt))
+			decode_xml_salt = 0;
 	} else if (XML_ParserReset(decode_xml_parser, "UTF-8") != XML_TRUE)
 		return DECODE_ERR_TOO_LARGE;
+	if (decode_xml_salt != 0)
+		(void)XML_SetHashSalt(decode_xml_parser, decode_xml_salt);
 	memset(&x, 0, sizeof(x));
 	x.parser = decode_xml_parser;
 	x.ev = ev;
