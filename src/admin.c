@@ -388,6 +388,58 @@ admin_metrics_detections(struct admin_out *o, const struct admin_snapshot *s)
 	    "Alerts formatted and handed to the output.", s->pipeline.alerts);
 }
 
+/* ms as decimal seconds, no trailing zeros: 5 "0.005", 2500 "2.5". */
+static void
+admin_format_seconds(char *buf, size_t bufsz, uint64_t ms)
+{
+	size_t	 n;
+
+	n = (size_t)snprintf(buf, bufsz, "%llu.%03u",
+	    (unsigned long long)(ms / 1000), (unsigned)(ms % 1000));
+	if (n >= bufsz)
+		n = bufsz - 1;
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+}
+
+/*
+ * hecsentry_delivery_latency_seconds, a histogram: cumulative buckets
+ * up to +Inf (which equals _count when the sink counted consistently),
+ * _sum in seconds (exact: milliseconds with three decimals).
+ */
+static void
+admin_metrics_latency(struct admin_out *o, const struct sink_counters *c)
+{
+	const char	*name = "hecsentry_delivery_latency_seconds";
+	const char	*l[2];
+	char		 le[32];
+	uint64_t	 cum = 0;
+	size_t		 i;
+
+	admin_family(o, name, "histogram", "Seconds from an alert's "
+	    "queueing to its acceptance by HEC (and acknowledgement, when "
+	    "indexer acknowledgements are on).");
+	for (i = 0; i < SINK_LATENCY_NBUCKETS; i++) {
+		cum += c->latency_buckets[i];
+		if (i < SINK_LATENCY_NBOUNDS)
+			admin_format_seconds(le, sizeof(le),
+			    sink_latency_bounds_ms[i]);
+		else
+			snprintf(le, sizeof(le), "+Inf");
+		l[0] = "le";
+		l[1] = le;
+		admin_sample(o, "hecsentry_delivery_latency_seconds_bucket",
+		    l, 1, cum);
+	}
+	admin_printf(o, "%s_sum %llu.%03u\n", name,
+	    (unsigned long long)(c->latency_ms_sum / 1000),
+	    (unsigned)(c->latency_ms_sum % 1000));
+	admin_sample(o, "hecsentry_delivery_latency_seconds_count", NULL, 0,
+	    c->latency_measured);
+}
+
 static void
 admin_metrics_output(struct admin_out *o, const struct admin_snapshot *s)
 {
@@ -416,6 +468,7 @@ admin_metrics_output(struct admin_out *o, const struct admin_snapshot *s)
 		admin_single(o, f->name, f->type, f->help,
 		    admin_field_value(f, &s->sink));
 	}
+	admin_metrics_latency(o, &s->sink);
 }
 
 static void

@@ -578,6 +578,7 @@ hec_latency(struct hec *h, const struct hec_alert *a, uint64_t now)
 
 	h->c.latency_ms_sum += ms;
 	h->c.latency_measured++;
+	h->c.latency_buckets[sink_latency_bucket(ms)]++;
 	if (ms > h->c.latency_ms_max)
 		h->c.latency_ms_max = ms;
 }

@@ -25,6 +25,20 @@
 
 #include "config.h"
 
+/*
+ * HEC delivery latency histogram: SINK_LATENCY_NBOUNDS upper bounds in
+ * milliseconds, ascending (sink_latency_bounds_ms[]); bucket i counts the
+ * latencies with bounds[i - 1] < ms <= bounds[i] (Prometheus "le"), the
+ * last bucket those above every bound (+Inf).  Not cumulative.
+ */
+#define SINK_LATENCY_NBOUNDS	14
+#define SINK_LATENCY_NBUCKETS	(SINK_LATENCY_NBOUNDS + 1)
+
+extern const uint64_t sink_latency_bounds_ms[SINK_LATENCY_NBOUNDS];
+
+/* The histogram bucket of a latency of ms milliseconds. */
+size_t		 sink_latency_bucket(uint64_t ms);
+
 struct sink_counters {
 	uint64_t	 submitted;	/* alerts given to the sink */
 	uint64_t	 delivered;	/* written, or accepted by HEC */
@@ -51,6 +65,8 @@ struct sink_counters {
 					   summed over latency_measured */
 	uint64_t	 latency_measured; /* alerts in latency_ms_sum */
 	uint64_t	 latency_ms_max; /* the longest so far */
+	uint64_t	 latency_buckets[SINK_LATENCY_NBUCKETS]; /* alerts in
+					   latency_measured by bucket */
 	size_t		 endpoints_down; /* ejected now */
 	size_t		 queued;	/* alerts waiting now (spool depth) */
 	size_t		 queued_bytes;	/* their bytes (spool on disk) */

@@ -198,7 +198,8 @@ valid_name(const char *s, size_t n)
 
 /*
  * Checks one sample line: name, optional {k="v",...} with only \\ \" \n
- * escapes, a space, an unsigned integer.  Returns the name's length.
+ * escapes, a space, an unsigned integer (or a decimal with a fraction, as
+ * a histogram's _sum has).  Returns the name's length.
  */
 static size_t
 check_sample(const char *line)
@@ -245,6 +246,12 @@ check_sample(const char *line)
 	cr_assert(*p >= '0' && *p <= '9', "bad value in [%s]", line);
 	while (*p >= '0' && *p <= '9')
 		p++;
+	if (*p == '.') {
+		p++;
+		cr_assert(*p >= '0' && *p <= '9', "bad value in [%s]", line);
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
 	cr_assert_eq(*p, '\0', "trailing bytes in [%s]", line);
 	return nlen;
 }
@@ -254,8 +261,9 @@ Test(admin, metrics_are_prometheus_text_with_help_and_type)
 	struct reply	 r;
 	char		*save = NULL, *line, *copy;
 	char		 family[128] = "";
-	bool		 help = false, type = false;
-	size_t		 samples = 0, nlen;
+	bool		 help = false, type = false, hist = false;
+	size_t		 samples = 0, nlen, flen;
+	const char	*sfx;
 
 	r = ask(EVHTTP_REQ_GET, "/metrics");
 	cr_assert_eq(r.code, 200);
@@ -278,16 +286,29 @@ Test(admin, metrics_are_prometheus_text_with_help_and_type)
 			    0, "TYPE of another family: %s", line);
 			cr_assert(strcmp(line + 8 + strlen(family),
 			    "counter") == 0 || strcmp(line + 8 +
-			    strlen(family), "gauge") == 0, "type: %s", line);
+			    strlen(family), "gauge") == 0 || strcmp(line + 8 +
+			    strlen(family), "histogram") == 0, "type: %s",
+			    line);
+			hist = strcmp(line + 8 + strlen(family),
+			    "histogram") == 0;
 			type = true;
 			continue;
 		}
 		cr_assert_neq(line[0], '#', "stray comment %s", line);
 		nlen = check_sample(line);
 		cr_assert(help && type, "sample before HELP/TYPE: %s", line);
-		cr_assert(nlen == strlen(family) &&
-		    strncmp(line, family, nlen) == 0,
+		flen = strlen(family);
+		/* a histogram's samples: FAMILY_bucket, _sum, _count */
+		sfx = line + flen;
+		cr_assert(strncmp(line, family, flen) == 0 && (hist ?
+		    (nlen == flen + 7 && strncmp(sfx, "_bucket", 7) == 0) ||
+		    (nlen == flen + 4 && strncmp(sfx, "_sum", 4) == 0) ||
+		    (nlen == flen + 6 && strncmp(sfx, "_count", 6) == 0) :
+		    nlen == flen),
 		    "sample %s outside its family %s", line, family);
+		if (hist && strncmp(sfx, "_bucket", 7) == 0)
+			cr_assert_eq(strncmp(sfx + 7, "{le=\"", 5), 0,
+			    "bucket without le: %s", line);
 		cr_assert(strncmp(line, "hecsentry_", 10) == 0);
 		samples++;
 	}
@@ -554,6 +575,13 @@ Test(admin, every_sink_counter_is_a_metric_with_help_and_type)
 	text = render(&snap);
 	for (i = 0; i < n; i++) {
 		slot = 7000001 + 1000 * i;
+		/* the histogram buckets: see latency_histogram_* below */
+		if (i >= offsetof(struct sink_counters, latency_buckets) / 8 &&
+		    i < offsetof(struct sink_counters, latency_buckets) / 8 +
+		    SINK_LATENCY_NBUCKETS) {
+			snprintf(seen[i], sizeof(seen[i]), "bucket");
+			continue;
+		}
 		if (!has_family_with_value(text, slot, name, sizeof(name))) {
 			/* the four status classes share one family */
 			snprintf(seen[i], sizeof(seen[i]), "status");
@@ -777,4 +805,161 @@ Test(admin, udp_drops_of_a_real_socket_reach_metrics)
 	/* the counters outlive the listener: the name is a copy */
 	cr_assert_eq(strncmp(snap.listen.udp[0].listener, "udp/127.0.0.1:",
 	    14), 0);
+}
+
+Test(admin, latency_bucket_le_means_at_most)
+{
+	size_t		 i;
+	uint64_t	 b;
+
+	cr_assert_eq(sink_latency_bucket(0), 0);
+	for (i = 0; i < SINK_LATENCY_NBOUNDS; i++) {
+		b = sink_latency_bounds_ms[i];
+		if (i > 0)
+			cr_assert_gt(b, sink_latency_bounds_ms[i - 1]);
+		/* exactly on a bound: that bucket; one more: the next */
+		cr_assert_eq(sink_latency_bucket(b), i, "%llu ms",
+		    (unsigned long long)b);
+		/* the bounds are more than 1 ms apart */
+		cr_assert_eq(sink_latency_bucket(b - 1), i);
+		cr_assert_eq(sink_latency_bucket(b + 1), i + 1, "%llu ms",
+		    (unsigned long long)b + 1);
+	}
+	cr_assert_eq(sink_latency_bounds_ms[0], 5);
+	cr_assert_eq(sink_latency_bounds_ms[SINK_LATENCY_NBOUNDS - 1], 300000);
+	cr_assert_eq(sink_latency_bucket(UINT64_MAX), SINK_LATENCY_NBOUNDS);
+}
+
+/*
+ * Parses the hecsentry_delivery_latency_seconds family back from text:
+ * the le bounds (in ms; UINT64_MAX for +Inf) and cumulative counts of its
+ * bucket lines in order, their number, _sum (in ms) and _count.
+ */
+static size_t
+parse_latency_histogram(const char *text, uint64_t *le_ms, uint64_t *cum,
+    size_t max, uint64_t *sum_ms, uint64_t *count)
+{
+	const char	*bpfx =
+	    "hecsentry_delivery_latency_seconds_bucket{le=\"";
+	const char	*p, *q;
+	char		*end;
+	double		 v;
+	size_t		 n = 0;
+	int		 have_sum = 0, have_count = 0;
+
+	for (p = text; *p != '\0'; p = q + 1) {
+		if ((q = strchr(p, '\n')) == NULL)
+			break;
+		if (strncmp(p, bpfx, strlen(bpfx)) == 0) {
+			cr_assert_lt(n, max);
+			p += strlen(bpfx);
+			if (strncmp(p, "+Inf\"", 5) == 0) {
+				le_ms[n] = UINT64_MAX;
+				p += 5;
+			} else {
+				v = strtod(p, &end);
+				cr_assert_eq(*end, '"', "%.40s", p);
+				le_ms[n] = (uint64_t)(v * 1000 + 0.5);
+				p = end + 1;
+			}
+			cr_assert_eq(*p, '}');
+			cum[n] = strtoull(p + 2, &end, 10);
+			cr_assert_eq(end, q);
+			n++;
+		} else if (strncmp(p,
+		    "hecsentry_delivery_latency_seconds_sum ", 39) == 0) {
+			/* seconds with exactly three decimals */
+			v = strtod(p + 39, &end);
+			cr_assert_eq(end, q);
+			cr_assert_eq(q[-4], '.');
+			*sum_ms = (uint64_t)(v * 1000 + 0.5);
+			have_sum++;
+		} else if (strncmp(p,
+		    "hecsentry_delivery_latency_seconds_count ", 41) == 0) {
+			*count = strtoull(p + 41, &end, 10);
+			cr_assert_eq(end, q);
+			have_count++;
+		}
+	}
+	cr_assert_eq(have_sum, 1);
+	cr_assert_eq(have_count, 1);
+	return n;
+}
+
+Test(admin, latency_histogram_is_cumulative_up_to_inf_equal_count)
+{
+	static const uint64_t	 ms[] = {
+		0, 1, 5, 5, 6, 10, 11, 99, 100, 101, 999, 1000, 1001, 2500,
+		4999, 5000, 30000, 60000, 60001, 299999, 300000, 300001,
+		86400000, 123456789
+	};
+	const size_t		 nms = sizeof(ms) / sizeof(ms[0]);
+	struct admin_snapshot	 snap;
+	uint64_t		 le[32], cum[32], sum = 0, want;
+	uint64_t		 rsum = 0, rcount;
+	char			*text;
+	size_t			 i, j, n;
+
+	memset(&snap, 0, sizeof(snap));
+	for (i = 0; i < nms; i++) {
+		/* what hec.c does for each alert accepted */
+		snap.sink.latency_ms_sum += ms[i];
+		snap.sink.latency_measured++;
+		snap.sink.latency_buckets[sink_latency_bucket(ms[i])]++;
+		sum += ms[i];
+	}
+	snap.sink.latency_ms_max = 123456789;
+	text = render(&snap);
+	cr_assert_not_null(strstr(text, "# TYPE hecsentry_delivery_latency_"
+	    "seconds histogram\n"), "%s", text);
+	cr_assert_not_null(strstr(text, "# HELP hecsentry_delivery_latency_"
+	    "seconds "));
+	/* the bounds as operators write them */
+	cr_assert_not_null(strstr(text, "_bucket{le=\"0.005\"} 4\n"), "%s",
+	    text);
+	cr_assert_not_null(strstr(text, "_bucket{le=\"2.5\"} "));
+	cr_assert_not_null(strstr(text, "_bucket{le=\"300\"} "));
+	/* the old series stay */
+	cr_assert_not_null(strstr(text, "hecsentry_delivery_latency_measured_"
+	    "total 24\n"));
+	cr_assert_not_null(strstr(text, "hecsentry_delivery_latency_max_"
+	    "milliseconds 123456789\n"));
+	n = parse_latency_histogram(text, le, cum, 32, &rsum, &rcount);
+	cr_assert_eq(n, SINK_LATENCY_NBUCKETS);
+	for (i = 0; i < n; i++) {
+		if (i + 1 < n) {
+			cr_assert_eq(le[i], sink_latency_bounds_ms[i]);
+		} else
+			cr_assert_eq(le[i], UINT64_MAX, "last is not +Inf");
+		if (i > 0) {
+			cr_assert_gt(le[i], le[i - 1]);
+			cr_assert_geq(cum[i], cum[i - 1]);
+		}
+		/* cumulative: every latency <= le, from the raw data */
+		for (want = 0, j = 0; j < nms; j++)
+			want += ms[j] <= le[i];
+		cr_assert_eq(cum[i], want, "le %llu ms: %llu, want %llu",
+		    (unsigned long long)le[i], (unsigned long long)cum[i],
+		    (unsigned long long)want);
+	}
+	cr_assert_eq(cum[n - 1], rcount, "+Inf %llu != _count %llu",
+	    (unsigned long long)cum[n - 1], (unsigned long long)rcount);
+	cr_assert_eq(rcount, nms);
+	cr_assert_eq(rsum, sum, "_sum %llu ms, want %llu",
+	    (unsigned long long)rsum, (unsigned long long)sum);
+	cr_assert_not_null(strstr(text, "hecsentry_delivery_latency_seconds_"
+	    "sum 210922.627\n"), "%s", text);
+	free(text);
+
+	/* nothing measured yet: every series is there, at zero */
+	memset(&snap, 0, sizeof(snap));
+	text = render(&snap);
+	n = parse_latency_histogram(text, le, cum, 32, &rsum, &rcount);
+	cr_assert_eq(n, SINK_LATENCY_NBUCKETS);
+	cr_assert_eq(cum[n - 1], 0);
+	cr_assert_eq(rcount, 0);
+	cr_assert_eq(rsum, 0);
+	cr_assert_not_null(strstr(text, "hecsentry_delivery_latency_seconds_"
+	    "sum 0.000\n"));
+	free(text);
 }

@@ -41,6 +41,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "admin.h"
 #include "config.h"
 #include "sink.h"
 #include "xmalloc.h"
@@ -401,6 +402,35 @@ count_lines(const char *path)
 	return n;
 }
 
+/*
+ * /metrics as an operator reads it: the latency histogram counts every
+ * alert accepted, in _count and in the +Inf bucket.
+ */
+static void
+expect_latency_count(const struct sink_counters *c, uint64_t accepted)
+{
+	struct admin_snapshot	 snap;
+	struct evbuffer		*b = evbuffer_new();
+	char			*text, want[128];
+	size_t			 n;
+
+	cr_assert_not_null(b);
+	memset(&snap, 0, sizeof(snap));
+	snap.sink = *c;
+	cr_assert_eq(admin_format_metrics(&snap, b), 0);
+	n = evbuffer_get_length(b);
+	text = xcalloc(1, n + 1);
+	evbuffer_remove(b, text, n);
+	evbuffer_free(b);
+	snprintf(want, sizeof(want), "\nhecsentry_delivery_latency_seconds_"
+	    "count %llu\n", (unsigned long long)accepted);
+	cr_expect_not_null(strstr(text, want), "%s", text);
+	snprintf(want, sizeof(want), "\nhecsentry_delivery_latency_seconds_"
+	    "bucket{le=\"+Inf\"} %llu\n", (unsigned long long)accepted);
+	cr_expect_not_null(strstr(text, want), "%s", text);
+	free(text);
+}
+
 Test(delivery, splits_batches_on_413_until_they_fit)
 {
 	struct sink_counters	 c;
@@ -420,6 +450,7 @@ Test(delivery, splits_batches_on_413_until_they_fit)
 	cr_expect_geq(c.splits, 2);
 	cr_expect_eq(c.delivered, 100);
 	cr_expect_eq(c.rejected, 0);
+	expect_latency_count(&c, 100);
 	sink_free(s);
 }
 
@@ -474,6 +505,7 @@ Test(delivery, unacknowledged_batch_is_sent_again)
 	cr_expect_eq(c.ack_timeouts, 1);
 	cr_expect_eq(c.acked, 3);	/* batches 0, 2 and the resent 1 */
 	cr_expect_eq(c.delivered, 30);
+	expect_latency_count(&c, 30);
 	cr_expect_eq(c.queued, 0);
 	cr_expect(stub[0].poll_channel_ok);
 	cr_expect_geq(stub[0].polls, 1);
