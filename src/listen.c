@@ -12,17 +12,23 @@
 
 /*
  * Listeners: the sockets where syslog arrives and the framing of TCP
- * streams into messages.  Each listen_tcp address gets an evconnlistener
- * and each accepted connection its own read buffer (max_frame + 16 KiB),
- * filled by read(2) from an EV_READ event and cut into RFC 6587 frames
- * (octet counting or LF/NUL terminated, decided per frame) in place:
- * frames go out as pointers into it, and the incomplete tail moves to
- * the front.  TLS streams and listen_attach() keep a bufferevent, whose
- * input (at most about max_frame: the read watermark) is pulled up and
- * cut by the same listen_frame_scan().  Each
- * listen_udp address gets a non-blocking datagram socket read with
- * recvmmsg(2), up to 32 datagrams a call (fewer when max_frame is large:
- * about 4 MiB of buffers), until EAGAIN or 256 datagrams a callback.
+ * streams into messages.  Each listen_tcp address gets an evconnlistener;
+ * an accepted connection is read by read(2) from an EV_READ event into
+ * one read buffer per struct listen (max_frame + 16 KiB, shared by its
+ * connections), after the few bytes it still held, and cut into RFC 6587
+ * frames (octet counting or LF/NUL terminated, decided per frame) in
+ * place: frames go out as pointers into it.  What is left (the incomplete
+ * tail, or frames held back while the listener is paused) is copied into
+ * the connection's own buffer, allocated to fit and freed when it
+ * empties, so an idle connection costs what it holds.  A connection
+ * holding more than LISTEN_TAIL_COPY bytes (a long frame arriving) reads
+ * into its own buffer instead, grown up to the same bound.  TLS streams
+ * and listen_attach() keep a bufferevent, whose input (at most about
+ * max_frame: the read watermark) is pulled up and cut by the same
+ * listen_frame_scan().  Each listen_udp address gets a non-blocking
+ * datagram socket read with recvmmsg(2), up to 32 datagrams a call (fewer
+ * when max_frame is large: about 4 MiB of buffers), until EAGAIN or 256
+ * datagrams a callback.
  * With workers > 1 every socket is bound with SO_REUSEPORT, so that each
  * worker thread binds the same addresses in its own struct listen and
  * the kernel spreads connections and datagram flows among them (a port
@@ -83,6 +89,12 @@
 #define LISTEN_HDR_SLACK	16	/* read watermark room for "LEN " */
 #define LISTEN_READ_MIN		16384	/* plain TCP: buffer room beyond a
 					   frame, for the next read */
+#define LISTEN_TAIL_COPY	4096	/* plain TCP: a held tail up to this
+					   is copied into the shared buffer
+					   for the next read */
+#define LISTEN_TAIL_SLACK	2048	/* a tail's buffer: a multiple of
+					   this, reused while it is at most
+					   2 * len + this */
 #define LISTEN_UDP_BUDGET	256	/* datagrams per read callback */
 #define LISTEN_UDP_BATCH	32	/* datagrams per recvmmsg(2) call */
 #define LISTEN_UDP_BATCH_BYTES	(4 * 1024 * 1024) /* fewer when frames
@@ -112,9 +124,10 @@ struct listen_conn {
 	struct bufferevent	*bev;	/* owned, frees its socket; or NULL */
 	int			 fd;	/* plain TCP (bev NULL): owned */
 	struct event		*ev;	/* its reads and idle timeout */
-	char			*buf;	/* its bytes not yet framed */
+	char			*buf;	/* its bytes not yet framed, or NULL */
 	size_t			 len;
-	size_t			 cap;	/* max_frame + slack + a read */
+	size_t			 cap;	/* allocated, 0 with buf NULL; at
+					   most max_frame + slack + a read */
 	char			*name;	/* owned name of an attached stream */
 	struct listen_source	 src;	/* handed to the frame callback */
 	struct listen_scan	 scan;	/* framing state */
@@ -144,6 +157,8 @@ struct listen {
 	struct mmsghdr		*mmsg;	/* nbatch headers */
 	struct iovec		*iov;	/* their buffers in dgram */
 	char			*cbuf;	/* their SO_RXQ_OVFL control data */
+	char			*rbuf;	/* plain TCP reads, or NULL till one */
+	size_t			 rcap;	/* max_frame + slack + a read */
 	bool			 paused; /* TCP reading stopped */
 	listen_accept_fn	 accept_fn; /* may take accepted sockets */
 	void			*accept_arg;
@@ -664,29 +679,122 @@ listen_conn_event_cb(struct bufferevent *bev, short what, void *arg)
 }
 
 /*
- * A plain TCP connection frames in place: its buffer is scanned, the
- * frames go out as pointers into it, and the incomplete tail moves to
- * the front.  Frames the consumer could not take because it paused the
- * listener stay buffered (pending) until listen_resume().  Returns -1
+ * Makes conn's own buffer hold p[0..len) (p may point into it): none
+ * when len is 0, else the buffer it has when that fits and is not much
+ * larger, or a new one of len bytes rounded up to LISTEN_TAIL_SLACK.
+ */
+static void
+listen_raw_keep(struct listen_conn *conn, const char *p, size_t len)
+{
+	char	*nb;
+	size_t	 cap;
+
+	if (len == 0) {
+		free(conn->buf);
+		conn->buf = NULL;
+		conn->cap = conn->len = 0;
+		return;
+	}
+	if (len > conn->cap || conn->cap > 2 * len + LISTEN_TAIL_SLACK) {
+		cap = (len + LISTEN_TAIL_SLACK - 1) / LISTEN_TAIL_SLACK *
+		    LISTEN_TAIL_SLACK;
+		nb = xmalloc(cap);
+		memcpy(nb, p, len);
+		free(conn->buf);
+		conn->buf = nb;
+		conn->cap = cap;
+	} else if (p != conn->buf)
+		memmove(conn->buf, p, len);
+	conn->len = len;
+}
+
+/*
+ * A plain TCP connection frames in place: buf[0..len), its bytes not yet
+ * framed, is either conn's own buffer or l->rbuf (then conn->len is 0).
+ * The frames go out as pointers into it; what is left moves to the front
+ * of conn's own buffer (copied, from l->rbuf), which shrinks to fit when
+ * frames went out.  Frames the consumer could not take because it paused
+ * the listener stay there (pending) until listen_resume().  Returns -1
  * when conn was freed (bad length prefix, or EOF).
  */
 static int
-listen_raw_frames(struct listen_conn *conn)
+listen_raw_frames(struct listen_conn *conn, const char *buf, size_t len)
 {
 	struct listen	*l = conn->l;
 	long		 used;
 
-	if ((used = listen_conn_scan(conn, conn->buf, conn->len)) == -1)
+	if (buf == NULL)	/* conn holds nothing */
+		buf = "";
+	if ((used = listen_conn_scan(conn, buf, len)) == -1)
 		return -1;
-	conn->len -= used;
-	if (conn->len > 0 && used > 0)
-		memmove(conn->buf, conn->buf + used, conn->len);
+	len -= used;
 	conn->pending = l->paused;
 	if (conn->eof && !l->paused) {
-		listen_conn_finish(conn, conn->buf, conn->len);
+		listen_conn_finish(conn, buf + used, len);
 		return -1;
 	}
+	if (buf != conn->buf || used > 0)
+		listen_raw_keep(conn, buf + used, len);
 	return 0;
+}
+
+/*
+ * Reads what fd has for conn and frames it: into l->rbuf after a copy of
+ * the few bytes conn holds, or into conn's own buffer (grown) when it
+ * holds more than LISTEN_TAIL_COPY.  Returns -1 when conn was freed.
+ */
+static int
+listen_raw_read(struct listen_conn *conn, int fd)
+{
+	struct listen	*l = conn->l;
+	size_t		 bound = l->max_frame + LISTEN_HDR_SLACK +
+			    LISTEN_READ_MIN, want, off;
+	char		*buf;
+	ssize_t		 n;
+
+	if (conn->len <= LISTEN_TAIL_COPY) {
+		if (l->rbuf == NULL) {
+			l->rcap = bound;
+			l->rbuf = xmalloc(l->rcap);
+		}
+		off = conn->len;
+		if (off > 0)
+			memcpy(l->rbuf, conn->buf, off);
+		n = read(fd, l->rbuf + off, l->rcap - off);
+		if (n >= 0)
+			conn->len = 0;	/* now in l->rbuf */
+		buf = l->rbuf;
+	} else {
+		if (conn->len == bound)
+			return 0;
+		want = conn->len + LISTEN_READ_MIN;
+		if (want > bound)
+			want = bound;
+		if (conn->cap < want) {
+			if (want < 2 * conn->cap && 2 * conn->cap <= bound)
+				want = 2 * conn->cap;
+			conn->buf = xreallocarray(conn->buf, want, 1);
+			conn->cap = want;
+		}
+		off = conn->len;
+		n = read(fd, conn->buf + off, conn->cap - off);
+		if (n > 0)
+			conn->len += n;
+		buf = conn->buf;
+	}
+	if (n == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return 0;
+		log_debug("%s: connection error: %s", conn->src.listener,
+		    strerror(errno));
+		listen_conn_free(conn);
+		return -1;
+	}
+	if (n == 0) {
+		conn->eof = true;
+		event_del(conn->ev);
+	}
+	return listen_raw_frames(conn, buf, off + n);
 }
 
 static void
@@ -694,12 +802,12 @@ listen_raw_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct listen_conn	*conn = arg;
 	struct listen		*l = conn->l;
-	ssize_t			 n;
 
 	if (conn->pending || conn->eof) {
 		if (l->paused)
 			return;
-		if (listen_raw_frames(conn) == -1 || l->paused)
+		if (listen_raw_frames(conn, conn->buf, conn->len) == -1 ||
+		    l->paused)
 			return;
 	}
 	if ((what & (EV_READ | EV_TIMEOUT)) == EV_TIMEOUT) {
@@ -708,23 +816,9 @@ listen_raw_read_cb(evutil_socket_t fd, short what, void *arg)
 		listen_conn_free(conn);
 		return;
 	}
-	if (l->paused || conn->len == conn->cap)
+	if (l->paused)
 		return;
-	n = read(fd, conn->buf + conn->len, conn->cap - conn->len);
-	if (n == -1) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-			return;
-		log_debug("%s: connection error: %s", conn->src.listener,
-		    strerror(errno));
-		listen_conn_free(conn);
-		return;
-	}
-	if (n == 0) {
-		conn->eof = true;
-		event_del(conn->ev);
-	}
-	conn->len += n;
-	(void)listen_raw_frames(conn);
+	(void)listen_raw_read(conn, fd);
 }
 
 /*
@@ -785,8 +879,6 @@ listen_raw_add(struct listen *l, int fd, const struct listen_source *src)
 		return -1;
 	}
 	conn->fd = fd;
-	conn->cap = l->max_frame + LISTEN_HDR_SLACK + LISTEN_READ_MIN;
-	conn->buf = xmalloc(conn->cap);
 	conn->ev = event_new(l->base, fd, EV_READ | EV_PERSIST,
 	    listen_raw_read_cb, conn);
 	if (conn->ev == NULL || (!l->paused &&
@@ -1486,6 +1578,7 @@ listen_free(struct listen *l)
 	free(l->mmsg);
 	free(l->iov);
 	free(l->cbuf);
+	free(l->rbuf);
 	free(l);
 }
 

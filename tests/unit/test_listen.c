@@ -1497,3 +1497,285 @@ Test(listen, tcp_idle_timeout_closes)
 	close(fd);
 	listen_free(l);
 }
+
+/* Runs the loop until listen_buffered() is want or about 2 s passed. */
+static void
+wait_buffered(struct listen *l, size_t want)
+{
+	int	 i;
+
+	for (i = 0; i < 100 && listen_buffered(l) != want; i++)
+		run_for(20);
+}
+
+#define TAILS_CONNS	8
+#define TAILS_FRAMES	6
+
+/*
+ * Frame j of connection i of tcp_many_tails_interleaved: "c<i>f<j>"
+ * padded with letters; connection 0 sends one frame of 10000 bytes and
+ * connection 1 one of 6000 (more than the shared buffer's copy of a
+ * tail: they read into their own buffers), the others 5 to 60 bytes.
+ */
+static size_t
+tails_frame(char *f, size_t i, size_t j)
+{
+	size_t	 len, k;
+
+	if (j == 2 && i < 2)
+		len = i == 0 ? 10000 : 6000;
+	else
+		len = 5 + (i * 7 + j * 13) % 56;
+	k = (size_t)snprintf(f, len + 1, "c%zuf%zu", i, j);
+	for (; k < len; k++)
+		f[k] = 'a' + (i + j + k) % 26;
+	return len;
+}
+
+/*
+ * Eight connections each send their stream (octet-counted and LF frames
+ * mixed) in pieces that end inside a frame, one piece per connection in
+ * turn: every connection holds a tail between its reads while the others
+ * read through the shared buffer.  Each connection's frames arrive whole
+ * and in order; the tails are what listen_buffered() counts; closing
+ * delivers the last LF frames.
+ */
+Test(listen, tcp_many_tails_interleaved)
+{
+	static char		 s[TAILS_CONNS][20000];
+	struct listen_counters	 c;
+	struct listen		*l;
+	char			 f[10001], pre[8];
+	size_t			 len[TAILS_CONNS], off[TAILS_CONNS], i, j, k;
+	size_t			 next[TAILS_CONNS], flen, step;
+	int			 fd[TAILS_CONNS];
+	bool			 more;
+
+	l = sock_listen("127.0.0.1:0", NULL);
+	for (i = 0; i < TAILS_CONNS; i++) {
+		len[i] = 0;
+		for (j = 0; j < TAILS_FRAMES; j++) {
+			flen = tails_frame(f, i, j);
+			if ((i + j) % 2 == 0)
+				len[i] = put_octet(s[i], len[i], f, flen);
+			else {
+				len[i] = put_raw(s[i], len[i], f, flen);
+				len[i] = put_raw(s[i], len[i], "\n", 1);
+			}
+		}
+		if ((i + TAILS_FRAMES - 1) % 2 != 0)
+			len[i]--;	/* the last LF frame ends at EOF */
+		off[i] = 0;
+		fd[i] = client(AF_INET, "127.0.0.1", listen_port(l, false, 0),
+		    SOCK_STREAM);
+	}
+	do {
+		more = false;
+		for (i = 0; i < TAILS_CONNS; i++) {
+			step = i < 2 ? 997 : 3 + (i * 5 + off[i]) % 17;
+			if (off[i] + step > len[i])
+				step = len[i] - off[i];
+			if (step > 0)
+				send_all(fd[i], s[i] + off[i], step);
+			off[i] += step;
+			more |= off[i] < len[i];
+			run_for(2);
+		}
+		run_for(5);
+	} while (more);
+	cr_expect_gt(listen_buffered(l), 0, "the last frames are held");
+	for (i = 0; i < TAILS_CONNS; i++)
+		close(fd[i]);
+	wait_counter(l, WAIT_OPEN, 0);
+	cr_expect_eq(listen_buffered(l), 0);
+	cr_assert_eq(got.n, TAILS_CONNS * TAILS_FRAMES, "%zu frames", got.n);
+	memset(next, 0, sizeof(next));
+	for (k = 0; k < got.n; k++) {
+		cr_assert(sscanf(got.frame[k], "c%zuf", &i) == 1 &&
+		    i < TAILS_CONNS, "frame %zu: %.20s", k, got.frame[k]);
+		cr_assert_lt(next[i], TAILS_FRAMES);
+		flen = tails_frame(f, i, next[i]);
+		snprintf(pre, sizeof(pre), "c%zuf%zu", i, next[i]);
+		cr_expect(got.len[k] == flen &&
+		    memcmp(got.frame[k], f, flen) == 0,
+		    "connection %zu frame %zu: %zu bytes \"%.20s\", want %zu "
+		    "\"%s...\"", i, next[i], got.len[k], got.frame[k], flen,
+		    pre);
+		next[i]++;
+	}
+	counters(l, &c);
+	cr_expect_eq(c.conns_accepted, TAILS_CONNS);
+	cr_expect_eq(c.frames_tcp, TAILS_CONNS * TAILS_FRAMES);
+	cr_expect_eq(c.oversize, 0);
+	cr_expect_eq(c.bad_length, 0);
+	listen_free(l);
+}
+
+/*
+ * The consumer pauses while frames of a read remain in the shared
+ * buffer: they are kept by the connection (listen_buffered()), more
+ * bytes sent meanwhile wait in the kernel, and another connection is not
+ * read.  Each resume hands on one frame (paused again), then the rest
+ * in order; the incomplete tail stays held until its LF comes.
+ */
+Test(listen, tcp_pause_holds_shared_buffer_frames)
+{
+	static const char *const want[] = { "a", "b", "c", "d", "e", "f",
+	    "g" };
+	struct listen		*l;
+	const char		*seq[8];
+	size_t			 i, n = 0;
+	int			 fd, fd2;
+
+	l = sock_listen("127.0.0.1:0", NULL);
+	got.pause_on_frame = l;
+	fd = client(AF_INET, "127.0.0.1", listen_port(l, false, 0),
+	    SOCK_STREAM);
+	send_all(fd, "a\nb\nc\nd\ne", 9);
+	run_until_frames(1);
+	run_for(20);
+	expect_frames(want, 1, "paused after one");
+	cr_expect_eq(listen_buffered(l), 7, "b, c, d and the tail e held");
+	send_all(fd, "\nf\ng", 4);
+	fd2 = client(AF_INET, "127.0.0.1", listen_port(l, false, 0),
+	    SOCK_STREAM);
+	send_all(fd2, "z\n", 2);
+	run_for(50);
+	expect_frames(want, 1, "nothing read while paused");
+	cr_expect_eq(listen_buffered(l), 7);
+	close(fd2);		/* "z" then arrives at some point */
+	listen_resume(l);
+	run_for(20);
+	cr_expect_eq(got.n, 2);
+	cr_expect_str_eq(got.frame[1], "b", "held frames come first");
+	got.pause_on_frame = NULL;
+	listen_resume(l);
+	run_until_frames(7);
+	run_for(20);
+	cr_expect_eq(got.n, 7, "c, d, e, f and z: %zu", got.n);
+	cr_expect_eq(listen_buffered(l), 1, "the tail g");
+	close(fd);
+	run_until_frames(8);
+	cr_assert_eq(got.n, 8);
+	/* z, from the other connection, may come anywhere after b */
+	for (i = 0; i < got.n; i++)
+		if (strcmp(got.frame[i], "z") != 0)
+			seq[n++] = got.frame[i];
+	cr_expect_eq(n, 7);
+	for (i = 0; i < n && i < 7; i++)
+		cr_expect_str_eq(seq[i], want[i]);
+	wait_counter(l, WAIT_OPEN, 0);
+	listen_free(l);
+}
+
+/*
+ * A tail that grows, a piece per read, to exactly max_frame (LF and
+ * octet-counted) is one frame; one byte more is counted as oversize.
+ */
+Test(listen, tcp_tail_grows_to_max_frame)
+{
+	static char		 big[65536 + 16];
+	struct listen_counters	 c;
+	struct listen		*l;
+	size_t			 m = 65536, off, step, len, i;
+	int			 fd;
+
+	cfg.max_frame = m;
+	l = sock_listen("127.0.0.1:0", NULL);
+	for (i = 0; i < 3; i++) {
+		fd = client(AF_INET, "127.0.0.1", listen_port(l, false, 0),
+		    SOCK_STREAM);
+		if (i == 1) {
+			len = (size_t)sprintf(big, "%zu ", m);
+			memset(big + len, 'o', m);
+			len += m;
+		} else {
+			len = m + (i == 2);
+			memset(big, 'l', len);
+		}
+		for (off = 0; off < len; off += step) {
+			step = len - off < 4093 ? len - off : 4093;
+			send_all(fd, big + off, step);
+			wait_buffered(l, i == 1 && off + step == len ? 0 :
+			    off + step);
+			cr_expect_eq(listen_buffered(l), i == 1 &&
+			    off + step == len ? 0 : off + step,
+			    "case %zu: the whole tail is held: %zu of %zu", i,
+			    listen_buffered(l), off + step);
+		}
+		if (i != 1)
+			send_all(fd, "\n", 1);
+		send_all(fd, "x\n", 2);
+		run_until_frames(i == 2 ? 5 : 2 + 2 * i);
+		close(fd);
+		wait_counter(l, WAIT_OPEN, 0);
+	}
+	cr_assert_eq(got.n, 5);
+	cr_expect_eq(got.len[0], m);
+	cr_expect_eq(got.frame[0][0], 'l');
+	cr_expect_str_eq(got.frame[1], "x");
+	cr_expect_eq(got.len[2], m);
+	cr_expect_eq(got.frame[2][m - 1], 'o');
+	cr_expect_str_eq(got.frame[3], "x");
+	cr_expect_str_eq(got.frame[4], "x");
+	counters(l, &c);
+	cr_expect_eq(c.oversize, 1);
+	cr_expect_eq(c.bad_length, 0);
+	listen_free(l);
+}
+
+/*
+ * Connections closed while holding a tail, short (a copy) or long (its
+ * own buffer): by the peer mid octet frame (dropped), by the idle
+ * timeout, and by listen_free().  Nothing leaks (run under valgrind).
+ */
+Test(listen, tcp_closed_holding_tail)
+{
+	static char		 s[9000];
+	struct listen_counters	 c;
+	struct listen		*l;
+	size_t			 len;
+	int			 fd[4], i;
+
+	cfg.idle_timeout_s = 1;
+	l = sock_listen("127.0.0.1:0", NULL);
+	for (i = 0; i < 4; i++)
+		fd[i] = client(AF_INET, "127.0.0.1", listen_port(l, false, 0),
+		    SOCK_STREAM);
+	memset(s, 'q', sizeof(s));
+	len = (size_t)sprintf(s, "8000 ");
+	s[len] = 'q';
+	send_all(fd[0], "100 short", 9);
+	send_all(fd[1], s, 6000);
+	send_all(fd[2], "an unterminated line", 20);
+	send_all(fd[3], s, 7000);
+	wait_buffered(l, 9 + 6000 + 20 + 7000);
+	cr_expect_eq(listen_buffered(l), 9 + 6000 + 20 + 7000);
+	close(fd[0]);
+	close(fd[1]);
+	wait_counter(l, WAIT_OPEN, 2);
+	cr_expect_eq(got.n, 0, "incomplete octet frames are dropped");
+	cr_expect_eq(listen_buffered(l), 20 + 7000);
+	run_for(1500);
+	counters(l, &c);
+	cr_expect_eq(c.conns_idle, 2, "both idle ones timed out");
+	cr_expect_eq(c.conns_open, 0);
+	cr_expect_eq(listen_buffered(l), 0);
+	close(fd[2]);
+	close(fd[3]);
+
+	cfg.idle_timeout_s = 0;
+	listen_free(l);
+	l = sock_listen("127.0.0.1:0", NULL);
+	fd[0] = client(AF_INET, "127.0.0.1", listen_port(l, false, 0),
+	    SOCK_STREAM);
+	fd[1] = client(AF_INET, "127.0.0.1", listen_port(l, false, 0),
+	    SOCK_STREAM);
+	send_all(fd[0], "a tail", 6);
+	send_all(fd[1], s, 8000);
+	wait_buffered(l, 6 + 8000);
+	cr_expect_eq(listen_buffered(l), 6 + 8000);
+	listen_free(l);		/* frees both, tails and all */
+	close(fd[0]);
+	close(fd[1]);
+}
