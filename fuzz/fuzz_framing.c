@@ -21,12 +21,23 @@
  * goes straight through listen_frame_scan() the way a plain TCP
  * connection uses it (reads of the chunk sizes into a buffer of
  * max_frame + 80 bytes, the unconsumed tail moved to the front), which
- * must give the same frames again.
+ * must give the same frames again.  Last, the real plain TCP path: the
+ * stream is written in the same chunks to two stream socketpairs taken
+ * in turn by listen_adopt() (one struct listen per max_frame, kept), so
+ * that the two connections share its read buffer, each holding its own
+ * tail between reads (copied, or read into when it is long); each must
+ * give the same frames, and both must be closed afterwards.
  */
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -47,6 +58,7 @@ struct fuzz_frames {
 };
 
 static struct event_base	*fuzz_base;
+static struct fuzz_frames	*fuzz_cur;	/* gets fuzz_raw()'s frames */
 
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -202,18 +214,106 @@ out:
 	free(buf);
 }
 
+static void
+fuzz_raw_cb(const char *buf, size_t len, const struct listen_source *src,
+    void *arg)
+{
+	(void)arg;
+	fuzz_frame_cb(buf, len, src, fuzz_cur);
+}
+
+/* Runs the loop until fd has nothing left to read (bounded). */
+static void
+fuzz_raw_drain(int fd, struct fuzz_frames *f)
+{
+	int	 i, n;
+
+	fuzz_cur = f;
+	for (i = 0; i < FUZZ_LOOPS; i++) {
+		event_base_loop(fuzz_base, EVLOOP_NONBLOCK);
+		if (ioctl(fd, FIONREAD, &n) == -1 || n == 0)
+			break;
+	}
+	event_base_loop(fuzz_base, EVLOOP_NONBLOCK);
+}
+
+/*
+ * The stream through the plain TCP path of l (a listen_tcp listener,
+ * index 0): to two connections in turn, chunked as fuzz_stream() does
+ * for the first and with the sizes shifted for the second, then EOF on
+ * each; their frames go to f[0] and f[1].
+ */
+static void
+fuzz_raw(struct listen *l, const uint8_t *stream, size_t len,
+    const uint8_t *sizes, size_t nsizes, struct fuzz_frames *f)
+{
+	struct listen_counters	 c;
+	int			 sv[2][2], j;
+	size_t			 off[2] = { 0, 0 }, n, k = 0;
+
+	for (j = 0; j < 2; j++) {
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv[j]) == -1 ||
+		    fcntl(sv[j][1], F_SETFL, O_NONBLOCK) == -1)
+			abort();
+		if (listen_adopt(l, sv[j][1], false, 0) == -1)
+			abort();
+	}
+	while (off[0] < len || off[1] < len) {
+		for (j = 0; j < 2; j++) {
+			n = (size_t)sizes[(k + 3 * j) % nsizes] * 7 + 1;
+			if (n > len - off[j])
+				n = len - off[j];
+			/* the connection may be closed: bad prefix */
+			if (n > 0)
+				(void)send(sv[j][0], stream + off[j], n,
+				    MSG_NOSIGNAL);
+			off[j] += n;
+			fuzz_raw_drain(sv[j][1], &f[j]);
+		}
+		k++;
+	}
+	for (j = 0; j < 2; j++) {
+		close(sv[j][0]);
+		fuzz_raw_drain(-1, &f[j]);
+	}
+	fuzz_cur = NULL;
+	listen_get_counters(l, &c);
+	if (c.conns_open != 0) {
+		fprintf(stderr, "%llu connections left open\n",
+		    (unsigned long long)c.conns_open);
+		abort();
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const size_t	 frames[] = { 8, 16, 64, 300, 4096, 65536 };
-	struct fuzz_frames	 a, b, c;
+	static struct listen	*raw[6];	/* kept: binds a port */
+	static struct config	 rawcfg[6];	/* theirs, borrowed */
+	static char		*tcpv[] = { "127.0.0.1:0" };
+	struct fuzz_frames	 a, b, c, r[2];
+	char			*errstr = NULL;
+	size_t			 m;
 
 	if (size < FUZZ_HDR)
 		return 0;
+	m = data[0] % 6;
+	if (raw[m] == NULL) {
+		rawcfg[m].max_frame = frames[m];
+		rawcfg[m].listen_tcp = tcpv;
+		rawcfg[m].nlisten_tcp = 1;
+		raw[m] = listen_new(fuzz_base, &rawcfg[m], fuzz_raw_cb,
+		    NULL, &errstr);
+		if (raw[m] == NULL)
+			abort();
+	}
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
 	memset(&c, 0, sizeof(c));
-	a.max_frame = b.max_frame = c.max_frame = frames[data[0] % 6];
+	memset(r, 0, sizeof(r));
+	a.max_frame = b.max_frame = c.max_frame = frames[m];
+	r[0].max_frame = r[1].max_frame = frames[m];
 	fuzz_stream(data + FUZZ_HDR, size - FUZZ_HDR, data + 1,
 	    FUZZ_HDR - 1, &a);
 	fuzz_stream(data + FUZZ_HDR, size - FUZZ_HDR, NULL, 0, &b);
@@ -223,6 +323,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    "bufferevent", "in place");
 	fuzz_same(&a, &b, "framing depends on read boundaries", "chunked",
 	    "whole");
+	fuzz_raw(raw[m], data + FUZZ_HDR, size - FUZZ_HDR, data + 1,
+	    FUZZ_HDR - 1, r);
+	fuzz_same(&a, &r[0], "plain TCP connection differs", "through the "
+	    "bufferevent", "first connection");
+	fuzz_same(&a, &r[1], "plain TCP connection differs", "through the "
+	    "bufferevent", "second connection");
+	free(r[0].buf);
+	free(r[1].buf);
 	free(a.buf);
 	free(b.buf);
 	free(c.buf);
