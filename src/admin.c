@@ -50,6 +50,41 @@ struct admin {
 	void			*arg;
 };
 
+/*
+ * Counts one frame of listener name (NULL: "?") and, when shape is a
+ * valid EVENT_SHAPE_*, its event, in tab (max rows plus tab[max] for
+ * "other"; *n rows used).  Rows are found by the pointer first (every
+ * frame of a connection carries the same string), then by name.
+ */
+void
+admin_lstat_count(struct admin_lstat *tab, size_t *n, size_t max,
+    const char *name, int shape)
+{
+	struct admin_lstat	*ls = NULL;
+	size_t			 i;
+
+	if (name == NULL)
+		name = "?";
+	for (i = 0; i < *n && ls == NULL; i++)
+		if (tab[i].key == name)
+			ls = &tab[i];
+	for (i = 0; i < *n && ls == NULL; i++)
+		if (strcmp(tab[i].al.name, name) == 0)
+			ls = &tab[i];
+	if (ls == NULL && *n == max) {
+		ls = &tab[max];
+		if (ls->al.name == NULL)
+			ls->al.name = xstrdup("other");
+	} else if (ls == NULL) {
+		ls = &tab[(*n)++];
+		ls->key = name;
+		ls->al.name = xstrdup(name);
+	}
+	ls->al.frames++;
+	if (shape >= 0 && shape < EVENT_SHAPE_NSHAPES)
+		ls->al.events[shape]++;
+}
+
 /* A rendering in progress: the first failure sticks. */
 struct admin_out {
 	struct evbuffer		*buf;

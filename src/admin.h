@@ -43,6 +43,17 @@ struct admin_listener {
 	uint64_t	 events[EVENT_SHAPE_NSHAPES]; /* decoded, by shape */
 };
 
+/*
+ * One row of a framing thread's per-listener counters (main.c with one
+ * worker, each worker otherwise): a table of max rows and one more for
+ * "other", filled by admin_lstat_count().
+ */
+struct admin_lstat {
+	const char		*key;	/* listen_source string seen first
+					   (pointer compare) */
+	struct admin_listener	 al;	/* al.name is owned */
+};
+
 /* One loaded detection and what it did. */
 struct admin_detection {
 	const struct detection	*det;	/* name, id, version, file */
@@ -97,5 +108,13 @@ int		 admin_format_metrics(const struct admin_snapshot *snap,
  * backslash, double quote and newline escaped.  0 or -1.
  */
 int		 admin_escape_label(struct evbuffer *out, const char *s);
+
+/*
+ * Counts one frame of listener name (NULL: "?") and its event when shape
+ * is an EVENT_SHAPE_* (pipeline_last_shape(): -1 for none) in a table of
+ * max rows plus one for "other", *n of them used.
+ */
+void		 admin_lstat_count(struct admin_lstat *, size_t *, size_t,
+		    const char *, int);
 
 #endif /* HECSENTRY_ADMIN_H */

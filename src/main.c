@@ -69,13 +69,6 @@
 #define MAIN_MACRO_MAX_BYTES	(1024 * 1024)	/* a macro file read whole */
 #define MAIN_MACRO_MAX_DEPTH	16	/* nested macro references */
 
-/* Frames and events of one listener, for the admin port. */
-struct main_lstat {
-	const char		*key;		/* the listen_source string seen
-						   first (pointer compare) */
-	struct admin_listener	 al;		/* al.name is owned */
-};
-
 /* A macro file: what its name: line says and a hash of its bytes. */
 struct main_macro {
 	char			*name;		/* without "(N)" */
@@ -105,7 +98,7 @@ struct main_state {
 	int			 paused;	/* listeners paused */
 	uint64_t		 last_drops;	/* drops at the last summary */
 	struct listen_counters	 lc_final;	/* listen counters at close */
-	struct main_lstat	 lstat[MAIN_MAX_LISTENERS + 1]; /* +other */
+	struct admin_lstat	 lstat[MAIN_MAX_LISTENERS + 1]; /* +other */
 	size_t			 nlstat;
 	struct admin_listener	 alsnap[MAIN_MAX_LISTENERS + 1]; /* the
 					   admin snapshot: a plain array */
@@ -158,45 +151,15 @@ main_notify(struct main_state *st, const char *fmt, ...)
 		    (unsigned long long)n);
 }
 
-/* The counters of the listener named src->listener (found or added). */
-static struct main_lstat *
-main_lstat_get(struct main_state *st, const char *name)
-{
-	struct main_lstat	*ls;
-	size_t			 i;
-
-	for (i = 0; i < st->nlstat; i++)
-		if (st->lstat[i].key == name)
-			return &st->lstat[i];
-	for (i = 0; i < st->nlstat; i++)
-		if (strcmp(st->lstat[i].al.name, name) == 0)
-			return &st->lstat[i];
-	if (st->nlstat == MAIN_MAX_LISTENERS) {
-		ls = &st->lstat[MAIN_MAX_LISTENERS];
-		if (ls->al.name == NULL)
-			ls->al.name = xstrdup("other");
-		return ls;
-	}
-	ls = &st->lstat[st->nlstat++];
-	ls->key = name;
-	ls->al.name = xstrdup(name);
-	return ls;
-}
-
 static void
 main_frame_cb(const char *buf, size_t len, const struct listen_source *src,
     void *arg)
 {
 	struct main_state	*st = arg;
-	struct main_lstat	*ls;
-	int			 shape;
 
 	pipeline_frame(st->pipeline, buf, len, src->now_ms);
-	ls = main_lstat_get(st, src->listener != NULL ? src->listener : "?");
-	ls->al.frames++;
-	if ((shape = pipeline_last_shape(st->pipeline)) >= 0 &&
-	    shape < EVENT_SHAPE_NSHAPES)
-		ls->al.events[shape]++;
+	admin_lstat_count(st->lstat, &st->nlstat, MAIN_MAX_LISTENERS,
+	    src->listener, pipeline_last_shape(st->pipeline));
 }
 
 static void

@@ -96,13 +96,6 @@ struct worker_conn {
 
 STAILQ_HEAD(worker_conns, worker_conn);
 
-/* Frames and events of one listener of one worker. */
-struct worker_lstat {
-	const char		*key;		/* listen_source string seen
-						   first (pointer compare) */
-	struct admin_listener	 al;		/* al.name is owned */
-};
-
 /* What a worker publishes for the main thread (under its smu). */
 struct worker_pub {
 	struct pipeline_counters pc;
@@ -132,7 +125,7 @@ struct worker {
 	struct event		*tick_ev;
 	struct event		*cmd_ev;	/* runs cmd_fn */
 	bool			 paused;	/* TCP input paused */
-	struct worker_lstat	 lstat[WORKER_MAX_LISTENERS + 1];
+	struct admin_lstat	 lstat[WORKER_MAX_LISTENERS + 1];
 	size_t			 nlstat;
 
 	pthread_mutex_t		 cmu;		/* guards the command */
@@ -197,45 +190,15 @@ worker_unlock(pthread_mutex_t *mu)
 		fatalx("pthread_mutex_unlock");
 }
 
-/* The counters of the listener named name (found or added). */
-static struct worker_lstat *
-worker_lstat_get(struct worker *w, const char *name)
-{
-	struct worker_lstat	*ls;
-	size_t			 i;
-
-	for (i = 0; i < w->nlstat; i++)
-		if (w->lstat[i].key == name)
-			return &w->lstat[i];
-	for (i = 0; i < w->nlstat; i++)
-		if (strcmp(w->lstat[i].al.name, name) == 0)
-			return &w->lstat[i];
-	if (w->nlstat == WORKER_MAX_LISTENERS) {
-		ls = &w->lstat[WORKER_MAX_LISTENERS];
-		if (ls->al.name == NULL)
-			ls->al.name = xstrdup("other");
-		return ls;
-	}
-	ls = &w->lstat[w->nlstat++];
-	ls->key = name;
-	ls->al.name = xstrdup(name);
-	return ls;
-}
-
 static void
 worker_frame_cb(const char *buf, size_t len, const struct listen_source *src,
     void *arg)
 {
 	struct worker		*w = arg;
-	struct worker_lstat	*ls;
-	int			 shape;
 
 	pipeline_frame(w->pipeline, buf, len, src->now_ms);
-	ls = worker_lstat_get(w, src->listener != NULL ? src->listener : "?");
-	ls->al.frames++;
-	if ((shape = pipeline_last_shape(w->pipeline)) >= 0 &&
-	    shape < EVENT_SHAPE_NSHAPES)
-		ls->al.events[shape]++;
+	admin_lstat_count(w->lstat, &w->nlstat, WORKER_MAX_LISTENERS,
+	    src->listener, pipeline_last_shape(w->pipeline));
 }
 
 /* Runs in a worker: queues a copy of the alert for the main thread. */

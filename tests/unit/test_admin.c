@@ -963,3 +963,31 @@ Test(admin, latency_histogram_is_cumulative_up_to_inf_equal_count)
 	    "sum 0.000\n"));
 	free(text);
 }
+
+Test(admin, per_listener_counts_fill_rows_then_other)
+{
+	struct admin_lstat	 tab[3];
+	size_t			 n = 0, i;
+	char			 copy[] = "tcp/a";
+
+	memset(tab, 0, sizeof(tab));
+	admin_lstat_count(tab, &n, 2, "tcp/a", EVENT_SHAPE_WINLOGBEAT);
+	/* the same name in another string is the same row */
+	admin_lstat_count(tab, &n, 2, copy, -1);
+	admin_lstat_count(tab, &n, 2, NULL, EVENT_SHAPE_XML);
+	/* past max rows: "other", whatever the name */
+	admin_lstat_count(tab, &n, 2, "udp/b", EVENT_SHAPE_NXLOG);
+	admin_lstat_count(tab, &n, 2, "udp/c", EVENT_SHAPE_NSHAPES);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(tab[0].al.name, "tcp/a");
+	cr_assert_eq(tab[0].al.frames, 2);
+	cr_assert_eq(tab[0].al.events[EVENT_SHAPE_WINLOGBEAT], 1);
+	cr_assert_str_eq(tab[1].al.name, "?");
+	cr_assert_eq(tab[1].al.frames, 1);
+	cr_assert_eq(tab[1].al.events[EVENT_SHAPE_XML], 1);
+	cr_assert_str_eq(tab[2].al.name, "other");
+	cr_assert_eq(tab[2].al.frames, 2);
+	cr_assert_eq(tab[2].al.events[EVENT_SHAPE_NXLOG], 1);
+	for (i = 0; i < 3; i++)
+		free((char *)tab[i].al.name);
+}
