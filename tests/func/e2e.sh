@@ -20,18 +20,8 @@ need_tools e2e logger jq
 start_receiver hec
 
 # The daemon on a free port pair (bounded tries).
-launch() {
-	# shellcheck disable=SC2086
-	HECSENTRY_HEC_TOKEN=$TOKEN $WRAPPER "$top_builddir/hecsentry" \
-	    -c "$top_srcdir/conf/hecsentry.conf" \
-	    --listen-tcp "127.0.0.1:$PORT" --listen-udp "127.0.0.1:$PORT" \
-	    --output hec --hec-url "http://127.0.0.1:$HECPORT" --window 1 \
-	    --set hec_batch_ms=100 --set hec_retry_min_ms=100 \
-	    --admin-listen "127.0.0.1:$((PORT + 1))" \
-	    2>"$work/daemon.log" &
-}
 ready='grep -q running "$work/daemon.log" 2>/dev/null'
-if ! start_daemon $((50 * SLOW)) "$ready" launch; then
+if ! start_daemon $((50 * SLOW)) "$ready" launch_hec; then
 	cat "$work/daemon.log"
 	echo "e2e: the daemon did not start"
 	exit 1

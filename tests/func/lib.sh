@@ -165,6 +165,22 @@ start_daemon() {
 	return 1
 }
 
+# launch_hec [OPTION...]: for start_daemon: the daemon with the shipped
+# configuration and OPTIONs on 127.0.0.1:$PORT (TCP and UDP), HEC output
+# to the receiver on $HECPORT with token $TOKEN, 1 s windows, fast
+# batches and retries, the admin port on $PORT + 1, $WRAPPER (valgrind)
+# when set; its log in $work/daemon.log.
+launch_hec() {
+	# shellcheck disable=SC2086
+	HECSENTRY_HEC_TOKEN=$TOKEN $WRAPPER "$top_builddir/hecsentry" \
+	    -c "$top_srcdir/conf/hecsentry.conf" "$@" \
+	    --listen-tcp "127.0.0.1:$PORT" --listen-udp "127.0.0.1:$PORT" \
+	    --output hec --hec-url "http://127.0.0.1:$HECPORT" --window 1 \
+	    --set hec_batch_ms=100 --set hec_retry_min_ms=100 \
+	    --admin-listen "127.0.0.1:$((PORT + 1))" \
+	    2>"$work/daemon.log" &
+}
+
 # term_wait TENTHS: SIGTERM to $DPID, then waits up to TENTHS tenths of
 # a second for it.  Returns 0 with its exit status in RC and DPID
 # cleared, or 1 when it still runs.

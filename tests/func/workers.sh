@@ -23,18 +23,8 @@ wait_built workers "$top_builddir/bench/hecsentry-send"
 
 start_receiver hec
 
-launch() {
-	# shellcheck disable=SC2086
-	HECSENTRY_HEC_TOKEN=$TOKEN $WRAPPER "$top_builddir/hecsentry" \
-	    -c "$top_srcdir/conf/hecsentry.conf" --workers 2 \
-	    --listen-tcp "127.0.0.1:$PORT" --listen-udp "127.0.0.1:$PORT" \
-	    --output hec --hec-url "http://127.0.0.1:$HECPORT" --window 1 \
-	    --set hec_batch_ms=100 --set hec_retry_min_ms=100 \
-	    --admin-listen "127.0.0.1:$((PORT + 1))" \
-	    2>"$work/daemon.log" &
-}
 ready='grep -q running "$work/daemon.log" 2>/dev/null'
-if ! start_daemon $((50 * SLOW)) "$ready" launch; then
+if ! start_daemon $((50 * SLOW)) "$ready" launch_hec --workers 2; then
 	cat "$work/daemon.log"
 	echo "workers: the daemon did not start"
 	exit 1
