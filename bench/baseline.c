@@ -1,16 +1,4 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * hecsentry-baseline: the trivial reader the benchmark compares hecsentry
  * with.  It listens on one TCP and one UDP address, reads with a 64 KiB
  * buffer, splits TCP streams into frames (RFC 6587: octet counting when a
@@ -22,6 +10,8 @@
  * and its own CPU time and peak RSS; SIGUSR1 prints the counts on stderr
  * in the form hecsentry logs them ("frames N (tcp N, udp N)").
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <sys/types.h>
 #include <sys/resource.h>
 #include <sys/socket.h>

@@ -1,16 +1,4 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * hecsentry-gen: writes a file of framed syslog messages carrying Windows
  * Sysmon events, for the benchmark (SPEC 8).  Each message has an RFC 5424
  * header and one payload in one of the shapes of SPEC 2: Winlogbeat raw,
@@ -23,6 +11,8 @@
  * stats keys they use.  The output depends only on the options and the
  * seed.  It does not send anything: hecsentry-send does.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <err.h>
 #include <getopt.h>
 #include <limits.h>

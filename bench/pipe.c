@@ -1,16 +1,4 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * hecsentry-pipe: feeds a file of LF-framed syslog messages (what
  * hecsentry-gen writes with --framing lf) through one pipeline with the
  * detections of a configuration directory, with no sockets, so that
@@ -24,6 +12,8 @@
  * -P switches the prefilter off; CONFDIR (default conf) holds
  * detections/ and macros/.  Frames are 1 ms apart from a fixed time.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <errno.h>
 #include <malloc.h>
 #include <stdint.h>
@@ -32,11 +22,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "decode.h"
-#include "detect.h"
-#include "detection.h"
-#include "pipeline.h"
-#include "prefilter.h"
+#include "decode/decode.h"
+#include "detect/detect.h"
+#include "detect/detection.h"
+#include "daemon/pipeline.h"
+#include "detect/prefilter.h"
 
 struct pipe_sink {
 	uint64_t	 n;		/* alerts */

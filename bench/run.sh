@@ -1,15 +1,4 @@
 #!/bin/sh
-#
-# Copyright (c) 2026 The hecsentry developers
-#
-# Permission to use, copy, modify, and distribute this software for any
-# purpose with or without fee is hereby granted, provided that the above
-# copyright notice and this permission notice appear in all copies.
-#
-# THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
-# WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
-# MERCHANTABILITY AND FITNESS.
-#
 # The benchmark (SPEC 8, issue 4): what `make bench` runs, from the top of
 # the tree, once ./hecsentry and bench/hecsentry-{gen,send,baseline} are
 # built (it builds nothing).  It generates the default mix (Winlogbeat,
@@ -33,6 +22,7 @@
 # CONF (conf/hecsentry.conf), OUT (docs/PERFORMANCE.md),
 # SCENARIOS ("tcp1 mix4 udp fleet keys"), UDP_PPS (100000), FLEET_CONNS (16),
 # FLEET_REPEAT (5), KEYS (10000).
+# Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC
 
 set -eu
 

@@ -1,16 +1,4 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * hecsentry-send: reads a file of framed syslog messages (as written by
  * hecsentry-gen: LF or RFC 6587 octet-counted frames, mixed freely) into
  * memory and sends it as fast as the receiver takes it.  TCP: the file is
@@ -26,6 +14,8 @@
  * stream, without polling it.  Otherwise it measures nothing about the
  * receiver.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <sys/types.h>
 #include <sys/resource.h>
 #include <sys/socket.h>

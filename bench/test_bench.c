@@ -1,16 +1,4 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Tests of the benchmark tools, run as programs (from $BENCHBIN, default
  * "bench"): the generator is deterministic, keeps frames within 0.6-1.9
  * KB, writes valid JSON/XML behind RFC 5424 headers in LF and octet
@@ -23,6 +11,8 @@
  * each of them half of 16 connections.  Network: 127.0.0.1 only, every
  * wait bounded.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/wait.h>

@@ -1,22 +1,12 @@
 #!/bin/sh
-#
-# Copyright (c) 2026 The hecsentry developers
-#
-# Permission to use, copy, modify, and distribute this software for any
-# purpose with or without fee is hereby granted, provided that the above
-# copyright notice and this permission notice appear in all copies.
-#
-# THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
-# WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
-# MERCHANTABILITY AND FITNESS.
-#
 # Builds every libFuzzer target into fuzz/bin/ with clang, ASan and UBSan,
-# straight from the src/*.c files each one needs (never libcore.a, which
+# straight from the src/*/*.c files each one needs (never libcore.a, which
 # gcc builds without instrumentation).  Exits 0 with a message when clang
 # is absent, so "make fuzz" is harmless on a machine without it.
 #
 # Usage: fuzz/build.sh [target...]   (default: every fuzz/fuzz_*.c)
 # Environment: CC (default clang), FUZZ_CFLAGS (added to the flags).
+# Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC
 
 set -eu
 
@@ -48,17 +38,20 @@ cflags="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall
 werror="-Werror"
 
 # The modules each target links, beside log.c and xmalloc.c.
-decode="event.c decode.c decode_json.c decode_json_ref.c decode_xml.c"
-detect="$decode spl.c ht.c stats.c detect.c detection.c alert.c"
+decode="decode/event.c decode/decode.c decode/decode_json.c
+    decode/decode_json_ref.c decode/decode_xml.c"
+detect="$decode detect/spl.c detect/ht.c detect/stats.c detect/detect.c
+    detect/detection.c output/alert.c"
 srcs_for() {
 	case "$1" in
-	fuzz_syslog)		echo "event.c syslog.c" ;;
+	fuzz_syslog)		echo "decode/event.c input/syslog.c" ;;
 	fuzz_decode_json)	echo "$decode" ;;
 	fuzz_decode_xml)	echo "$decode" ;;
 	fuzz_spl)		echo "$detect" ;;
-	fuzz_pipeline)		echo "$detect syslog.c prefilter.c pipeline.c" ;;
-	fuzz_framing)		echo "listen.c" ;;
-	fuzz_prefilter)		echo "$decode spl.c prefilter.c" ;;
+	fuzz_pipeline)		echo "$detect input/syslog.c detect/prefilter.c
+			    daemon/pipeline.c" ;;
+	fuzz_framing)		echo "input/listen.c" ;;
+	fuzz_prefilter)		echo "$decode detect/spl.c detect/prefilter.c" ;;
 	*)			return 1 ;;
 	esac
 }
@@ -81,7 +74,7 @@ for t in "$@"; do
 	for f in log.c xmalloc.c $s; do
 		# A module that a newer tree folds away is simply not linked.
 		[ -f "$top/src/$f" ] || continue
-		o="$bin/obj/${f%.c}.o"
+		o="$bin/obj/$(echo "${f%.c}" | tr / _).o"
 		if [ -f "$o" ] && [ "$o" -nt "$top/src/$f" ] &&
 		    [ "$o" -nt "$here/build.sh" ] &&
 		    [ -z "$(find "$top/src" -name '*.h' -newer "$o")" ]; then

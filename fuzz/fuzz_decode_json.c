@@ -1,33 +1,23 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * libFuzzer differential target for the two JSON decoders: decode_json()
  * (the hot path) and decode_json_ref() (json-c) run on the same input
  * must both accept or both refuse with the same reason, and when both
  * accept, set the same fields to the same bytes and see the same shape.
- * The differences src/decode_json_ref.c documents are excluded, and only
+ * The differences src/decode/decode_json_ref.c documents are excluded, and only
  * those: json-c's leniency (NaN and other bare words, "1.", single-quoted
  * strings), its printing of "-0" and of integers beyond 64 bits, and a
  * repeated object-valued key, whose fields the fast scanner merges.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
-#include "event.h"
+#include "decode/decode.h"
+#include "decode/event.h"
 
 #define FUZZ_MAX_DEPTH	64
 #define FUZZ_MAX_KEYS	64	/* object-valued keys compared per object */

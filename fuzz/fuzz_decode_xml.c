@@ -1,29 +1,19 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * libFuzzer target for decode_xml(): the input is one payload.  Checks
  * that the result is a known reason, that an accepted document has the
  * XML shape, that every stored value is non-empty and readable, and that
  * the reused per-thread parser gives the same answer a second time (a
  * reset that leaks state from one message into the next would not).
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
-#include "event.h"
+#include "decode/decode.h"
+#include "decode/event.h"
 
 #define FUZZ_MAX_DEPTH	64
 

@@ -1,16 +1,4 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * libFuzzer target for the TCP framing of listen.c, driven through a
  * bufferevent pair attached with listen_attach().  The first byte of the
  * input picks max_frame, the next seven the sizes of successive writes
@@ -28,6 +16,8 @@
  * tail between reads (copied, or read into when it is long); each must
  * give the same frames, and both must be closed afterwards.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <sys/types.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -43,8 +33,8 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
-#include "config.h"
-#include "listen.h"
+#include "daemon/config.h"
+#include "input/listen.h"
 
 #define FUZZ_HDR	8	/* max_frame selector and 7 chunk sizes */
 #define FUZZ_LOOPS	64	/* event loop passes after each write */

@@ -1,23 +1,13 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
- * libFuzzer target for the whole pure pipeline (src/pipeline.h) with the
+ * libFuzzer target for the whole pure pipeline (src/daemon/pipeline.h) with the
  * shipped detections of conf/: the input is split into frames on '\n',
  * each frame goes through pipeline_frame() (the clock advancing 20 s a
  * frame, so windows close on the way), then pipeline_flush() emits what
  * is left.  Checks that every alert is valid JSON of the length given,
  * and that the counters account for every frame.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,9 +15,9 @@
 
 #include <json-c/json.h>
 
-#include "detection.h"
-#include "event.h"
-#include "pipeline.h"
+#include "detect/detection.h"
+#include "decode/event.h"
+#include "daemon/pipeline.h"
 
 #define FUZZ_NOW_MS	1795852800000LL	/* 2026-11-28T08:00:00Z */
 #define FUZZ_STEP_MS	20000		/* between frames */

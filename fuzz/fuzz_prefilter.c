@@ -1,16 +1,4 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * libFuzzer target for the EventCode prefilter: on any payload, the AVX2
  * pass (where the CPU has it) and the portable pass give the same answer
  * and the same ids, and neither reads outside the payload (libFuzzer's
@@ -19,16 +7,18 @@
  * the ids let it reject, the decoded, normalised event (when there is
  * one) does not match "EventCode=N".
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
-#include "event.h"
-#include "prefilter.h"
-#include "spl.h"
+#include "decode/decode.h"
+#include "decode/event.h"
+#include "detect/prefilter.h"
+#include "detect/spl.h"
 
 #define FUZZ_MAX_CODE	30
 #define FUZZ_ARENA	131072

@@ -1,16 +1,4 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * libFuzzer target for spl.c: the input is a search text, compiled with
  * the shipped macros of conf/macros (read here by a small line reader:
  * they are one-line definitions) plus two of our own, one recursive and
@@ -19,6 +7,8 @@
  * its by-fields and aggregates.  Checks that a failure has a message and
  * a position, and that a compiled search is well formed.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -26,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "event.h"
-#include "spl.h"
+#include "decode/event.h"
+#include "detect/spl.h"
 
 #define FUZZ_MACROS_MAX	32
 

@@ -1,27 +1,17 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * libFuzzer target for syslog_parse(): the input is one frame.  Beyond
  * the sanitizers, it checks the contract of syslog.h: on success every
  * piece points inside the frame and ends within it, the PRI is absent or
  * in range, and a failure names its reason.  The frame is copied into a
  * buffer of exactly its size so that ASan sees any read past its end.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "syslog.h"
+#include "input/syslog.h"
 
 #define FUZZ_NOW_MS	1795852800000LL	/* 2026-11-28T08:00:00Z */
 

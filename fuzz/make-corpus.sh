@@ -1,15 +1,4 @@
 #!/bin/sh
-#
-# Copyright (c) 2026 The hecsentry developers
-#
-# Permission to use, copy, modify, and distribute this software for any
-# purpose with or without fee is hereby granted, provided that the above
-# copyright notice and this permission notice appear in all copies.
-#
-# THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
-# WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
-# MERCHANTABILITY AND FITNESS.
-#
 # Writes the seed corpora of the fuzz targets, one directory per target,
 # from tests/data and conf/: one file per OTRF record, the AgentTesla XML,
 # tests/data/shapes/*, the searches of the shipped detections and the
@@ -17,6 +6,7 @@
 #
 # Usage: fuzz/make-corpus.sh [OUTDIR]   (default fuzz/corpus)
 # Environment: TESTDATA (default tests/data), CONFDIR (default conf).
+# Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC
 
 set -eu
 

@@ -1,15 +1,4 @@
 #!/bin/sh
-#
-# Copyright (c) 2026 The hecsentry developers
-#
-# Permission to use, copy, modify, and distribute this software for any
-# purpose with or without fee is hereby granted, provided that the above
-# copyright notice and this permission notice appear in all copies.
-#
-# THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
-# WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
-# MERCHANTABILITY AND FITNESS.
-#
 # Runs every fuzz target built in fuzz/bin/ for SECONDS each, on a copy
 # of its seed corpus in a temporary directory (the seeds stay as they
 # are), with -max_len=65536.  Prints the executions of each target from
@@ -19,6 +8,7 @@
 # Usage: fuzz/run.sh SECONDS [target...]
 # Environment: FUZZ_JOBS (1 or 2 targets at a time, default 1),
 # CONFDIR (default conf), TESTDATA (default tests/data).
+# Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC
 
 set -u
 

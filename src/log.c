@@ -1,22 +1,12 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Logging: one line per call on stderr.  When stderr is the journal
  * (JOURNAL_STREAM names its device and inode) lines carry sd-daemon "<N>"
  * priority prefixes instead of a level word.  log_debug() prints only with
  * -v.  Every function keeps errno.  No per-message logging above debug:
  * callers count and summarise, log_ratelimit() paces the summaries.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

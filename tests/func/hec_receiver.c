@@ -1,16 +1,4 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * hec_receiver: a fault-injecting stand-in for Splunk's HTTP Event
  * Collector, for the functional tests and the demo.  It answers POST
  * /services/collector and /services/collector/event the way HEC does:
@@ -40,6 +28,8 @@
  * It exits on SIGTERM or SIGINT, or after --max-seconds, and then prints
  * its counters on stderr.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <sys/socket.h>
 
 #include <netinet/in.h>

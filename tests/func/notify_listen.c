@@ -1,16 +1,4 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * notify_listen: a stand-in for systemd's notification socket, for
  * tests/func/systemd.sh.  Binds an AF_UNIX datagram socket at a path,
  * and appends each datagram it receives to a file: a line "@pid=PID
@@ -20,6 +8,8 @@
  *
  * usage: notify_listen --socket PATH --out FILE [--max-seconds N]
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>

@@ -1,16 +1,4 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Tests of admin.c: the admin port on 127.0.0.1 (port 0) with a fake
  * snapshot provider, asked by libevent's HTTP client on the same loop.
  * Checks the Prometheus text syntax line by line, label escaping, the
@@ -18,6 +6,8 @@
  * sink_counters is a metric of its own; and that the UDP drops of a real
  * listen.c socket reach /metrics by listener and reason.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <sys/socket.h>
 
 #include <netinet/in.h>
@@ -35,7 +25,7 @@
 #include <event2/http.h>
 #include <json-c/json.h>
 
-#include "admin.h"
+#include "daemon/admin.h"
 
 #define ODD_LISTENER	"tcp/\"odd\\name\"\n"
 #define ODD_DETECTION	"Say \"hi\" to C:\\Temp"

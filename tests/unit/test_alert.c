@@ -1,19 +1,9 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Tests of alert.c: the HEC event of a hand-made detection and row, parsed
  * back with json-c (strict, UTF-8 validating), and the alert id.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <criterion/criterion.h>
 #include <json-c/json.h>
 #include <math.h>
@@ -22,11 +12,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "alert.h"
-#include "detection.h"
-#include "event.h"
-#include "spl.h"
-#include "stats.h"
+#include "output/alert.h"
+#include "detect/detection.h"
+#include "decode/event.h"
+#include "detect/spl.h"
+#include "detect/stats.h"
 
 static struct detection	 ta_d;
 static struct spl_search ta_search;

@@ -1,21 +1,11 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Tests of config.c: defaults, file syntax and every value type, bounds,
  * relative paths, command-line overrides, --set, the HEC token and URL
  * checks, and the shipped conf/hecsentry.conf.  Files are written to a
  * fresh temporary directory per test.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <sys/stat.h>
 
 #include <criterion/criterion.h>
@@ -25,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "daemon/config.h"
 
 static char	 tmpdir[PATH_MAX];	/* per-test scratch directory */
 

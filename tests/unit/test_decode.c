@@ -1,16 +1,4 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Unit tests of the payload decoders: every shape of one synthetic SMTP
  * connection normalises to the same fields, the real AgentTesla XML
  * record and the 615 real OTRF records decode, the fast JSON scanner and
@@ -20,6 +8,8 @@
  * predictions cold and warm, and malformed JSON and XML are refused with
  * the right reason.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,9 +18,9 @@
 
 #include <criterion/criterion.h>
 
-#include "decode.h"
-#include "event.h"
-#include "syslog.h"
+#include "decode/decode.h"
+#include "decode/event.h"
+#include "input/syslog.h"
 
 #define ARENA		65536
 #define OTRF		"otrf_security_datasets_sysmon_eid3/" \

@@ -1,16 +1,4 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Delivery guarantees of the HEC sink (hec.c with spool.c): batch
  * splitting on 413 and on 400 with invalid-event-number, the dead-letter
  * file, indexer acknowledgement (resend when an ack never comes, polls
@@ -22,6 +10,8 @@
  * event_base (evhttp on 127.0.0.1); they count each alert they store by
  * its number.  Every loop run is bounded by event_base_loopexit().
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <sys/stat.h>
 #include <sys/socket.h>
 
@@ -41,9 +31,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "admin.h"
-#include "config.h"
-#include "sink.h"
+#include "daemon/admin.h"
+#include "daemon/config.h"
+#include "output/sink.h"
 #include "xmalloc.h"
 
 #define TOKEN		"aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"

@@ -1,21 +1,11 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Tests of the detection loader: metadata of both generations of the
  * shipped detections, the set in conf/detections, error positions for
  * broken YAML and for bad SPL in a search or a macro, the pass-all
  * default of filter macros, duplicate names and the refcount.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -26,9 +16,9 @@
 
 #include <criterion/criterion.h>
 
-#include "detection.h"
-#include "event.h"
-#include "spl.h"
+#include "detect/detection.h"
+#include "decode/event.h"
+#include "detect/spl.h"
 
 #define MAIL	"windows_mail_protocol_in_non_common_process_path.yml"
 #define FTP	"windows_file_transfer_protocol_in_non_common_process_path.yml"

@@ -1,27 +1,17 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Unit tests of event.c: the field registry, the arena and its limits,
  * each normalisation rule of SPEC 2 (source/sourcetype, User, _time
  * precedence, every CIM field) and time parsing.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
 
-#include "event.h"
+#include "decode/event.h"
 
 static struct event ev;
 

@@ -1,16 +1,4 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Each configurable limit on what a sender can make the daemon hold, hit
  * on purpose: the limit keys parse and are bounded, a stream with no
  * terminator keeps at most max_frame + 16 bytes buffered, a JSON document
@@ -19,6 +7,8 @@
  * detection and one stats byte budget shared by every table.  Connection
  * count, idle time and the EMFILE backoff are in test_listen.c.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <sys/types.h>
 #include <sys/socket.h>
 
@@ -36,12 +26,12 @@
 
 #include <criterion/criterion.h>
 
-#include "config.h"
-#include "decode.h"
-#include "event.h"
-#include "listen.h"
-#include "spl.h"
-#include "stats.h"
+#include "daemon/config.h"
+#include "decode/decode.h"
+#include "decode/event.h"
+#include "input/listen.h"
+#include "detect/spl.h"
+#include "detect/stats.h"
 
 static struct event_base *base;
 static size_t		 nframes;	/* frames delivered */

@@ -1,22 +1,12 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Unit tests of listen.c: RFC 6587 framing through bufferevent pairs
  * (split at every byte, oversize, bad prefixes, EOF, pause), then real
  * sockets on loopback with ephemeral ports (TCP, UDP, connection cap,
  * back-pressure, IPv6, one UDP flow spread over two sockets).  Every
  * loop is bounded in count and time.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <sys/types.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -38,8 +28,8 @@
 
 #include <criterion/criterion.h>
 
-#include "config.h"
-#include "listen.h"
+#include "daemon/config.h"
+#include "input/listen.h"
 
 #define MAXFRAMES	64
 

@@ -1,21 +1,11 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Unit tests of notify.c: a unix datagram socket bound in a mkdtemp(3)
  * directory (or in the abstract namespace) plays the service manager;
  * each state must arrive as one intact datagram, from our pid.  Also the
  * no-op and error cases, and $WATCHDOG_USEC / $WATCHDOG_PID parsing.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
@@ -28,7 +18,7 @@
 
 #include <criterion/criterion.h>
 
-#include "notify.h"
+#include "daemon/notify.h"
 
 #define RECV_WAIT_MS	2000	/* longest wait for one datagram */
 

@@ -1,20 +1,10 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * The whole pure pipeline on real and hand-made frames, with the shipped
  * detections: frame -> header -> payload -> event -> detections -> stats
  * -> alert JSON.  These are the answers Splunk's search would give.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,9 +12,9 @@
 #include <criterion/criterion.h>
 #include <json-c/json.h>
 
-#include "detection.h"
-#include "event.h"
-#include "pipeline.h"
+#include "detect/detection.h"
+#include "decode/event.h"
+#include "daemon/pipeline.h"
 
 #define FTP	"Windows File Transfer Protocol In Non-Common Process Path"
 #define MAIL	"Windows Mail Protocol In Non-Common Process Path"

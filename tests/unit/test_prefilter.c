@@ -1,16 +1,4 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Unit tests of the EventCode prefilter: tables of JSON and XML payloads
  * with the ids the scan must find (or its refusal to be sure), rejection
  * against compiled detection sets, and the exactness property: for the
@@ -21,6 +9,8 @@
  * detections gives byte for byte the same alerts with the prefilter as
  * without it, on the real records and on generated streams.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,13 +19,13 @@
 
 #include <criterion/criterion.h>
 
-#include "decode.h"
-#include "detection.h"
-#include "event.h"
-#include "pipeline.h"
-#include "prefilter.h"
-#include "spl.h"
-#include "syslog.h"
+#include "decode/decode.h"
+#include "detect/detection.h"
+#include "decode/event.h"
+#include "daemon/pipeline.h"
+#include "detect/prefilter.h"
+#include "detect/spl.h"
+#include "input/syslog.h"
 
 #define ARENA		131072
 #define MAXCODE		30

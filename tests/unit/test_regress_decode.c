@@ -1,28 +1,18 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Regression tests for what fuzz/fuzz_decode_json.c and
  * fuzz/fuzz_decode_xml.c found, each with its minimised input inline.
  * The JSON ones are differential: decode_json() and decode_json_ref()
  * must give the same outcome.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <stdio.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
 
-#include "decode.h"
-#include "event.h"
+#include "decode/decode.h"
+#include "decode/event.h"
 
 static struct event	 fast, ref;
 

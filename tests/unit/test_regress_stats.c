@@ -1,26 +1,16 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Regression tests for what fuzz/fuzz_pipeline.c found in stats.c, each
  * with its minimised input inline.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <string.h>
 
 #include <criterion/criterion.h>
 
-#include "event.h"
-#include "spl.h"
-#include "stats.h"
+#include "decode/event.h"
+#include "detect/spl.h"
+#include "detect/stats.h"
 
 static char	 got_host[64];
 static size_t	 got_len;

@@ -1,16 +1,4 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Tests of sink.c and hec.c.  A small HEC stand-in runs in the test
  * process, on the same event_base as the sink (evhttp on 127.0.0.1, port
  * 0), with programmable answers: 503s, 401s, 400s, or nothing listening
@@ -18,6 +6,8 @@
  * every alert arrived exactly once and intact.  Every loop run is bounded
  * by event_base_loopexit().
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -38,8 +28,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "config.h"
-#include "sink.h"
+#include "daemon/config.h"
+#include "output/sink.h"
 #include "xmalloc.h"
 
 #define TOKEN		"11111111-2222-3333-4444-555555555555"

@@ -1,21 +1,11 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Tests of the SPL compiler: both generations of the shipped detections
  * compile into the expected stats, refused syntax is reported at the
  * right line and column, Splunk's precedence, the matching truth table
  * for all four detections, and the post-stats commands.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,9 +14,9 @@
 
 #include <criterion/criterion.h>
 
-#include "detection.h"
-#include "event.h"
-#include "spl.h"
+#include "detect/detection.h"
+#include "decode/event.h"
+#include "detect/spl.h"
 
 #define SYSMON_SOURCE	"XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"
 

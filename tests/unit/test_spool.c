@@ -1,22 +1,12 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Tests of spool.c, each in its own directory under /tmp: replay order and
  * out-of-order acks across reopen, rotation and deletion of acked
  * segments, the size bound, torn tails at every offset, flipped bytes,
  * kill -9 of a writer, stray files, write errors (RLIMIT_FSIZE), the
  * high-water mark, fsync counts per policy and the pure scanner.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -35,7 +25,7 @@
 
 #include <zlib.h>
 
-#include "spool.h"
+#include "output/spool.h"
 
 static char	 test_dir[64];		/* this test's spool directory */
 

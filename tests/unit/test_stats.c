@@ -1,28 +1,18 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Tests of stats.c.  The central one feeds a pseudo-random stream across
  * many windows and checks that merging the emitted rows per key gives the
  * single-pass answer Splunk's stats would give over the same events.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "event.h"
-#include "spl.h"
-#include "stats.h"
+#include "decode/event.h"
+#include "detect/spl.h"
+#include "detect/stats.h"
 
 #define TS_MAX_ROWS	4096
 #define TS_KEY_MAX	256

@@ -1,19 +1,9 @@
 /*
- * Copyright (c) 2026 The hecsentry developers
- *
- * Permission to use, copy, modify, and distribute this software for any
- * purpose with or without fee is hereby granted, provided that the above
- * copyright notice and this permission notice appear in all copies.
- *
- * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
- * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
- * MERCHANTABILITY AND FITNESS.
- */
-
-/*
  * Unit tests of syslog.c: table-driven RFC 5424, RFC 3164 and
  * header-less frames, good and malformed, checked field by field.
  */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,8 +13,8 @@
 
 #include <criterion/criterion.h>
 
-#include "event.h"
-#include "syslog.h"
+#include "decode/event.h"
+#include "input/syslog.h"
 
 #define NOW_2024_12_01	1733011200000LL	/* 2024-12-01T00:00:00Z */
 #define NOW_2025_01_10	1736467200000LL	/* 2025-01-10T00:00:00Z */

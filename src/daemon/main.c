@@ -1,0 +1,1070 @@
+/*
+ * hecsentry: argv and config, the one event_base, signals, start-up and
+ * teardown order.  Start-up: config, detections, sink, pipeline, then the
+ * listeners (so nothing is read before it can be processed), the admin
+ * port, and READY=1 to the service manager.  SIGHUP re-reads the config
+ * and the detections and swaps them in only when both are valid (the
+ * listeners and the sink stay as they are).  SIGUSR1 logs the counters.
+ * SIGTERM and SIGINT: stop reading, close every stats window, deliver
+ * what is queued for at most shutdown_timeout seconds, exit 0.  The
+ * counters of the admin port come from here: per-listener counts are
+ * kept in this file's frame callback.
+ *
+ * workers = 1 (the default) is all of the above on one thread.  With
+ * workers = N > 1 this thread keeps the sink, the admin port, signals and
+ * timers, and worker.c runs N threads, each with its own listeners
+ * (SO_REUSEPORT) and pipeline; their alerts come back to this thread
+ * through a queue.  The tick passes the sink's back-pressure on; SIGHUP
+ * loads here and then swaps the new set (and TLS files) into each worker
+ * in turn; SIGTERM stops and joins the workers (their windows flushed
+ * into the queue) before the sink drains.  READY=1 is sent once every
+ * worker has bound its listeners.  /metrics sums the workers' counters.
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+#include <event2/thread.h>
+
+#include "daemon/admin.h"
+#include "daemon/config.h"
+#include "detect/detect.h"
+#include "detect/detection.h"
+#include "decode/event.h"
+#include "input/listen.h"
+#include "log.h"
+#include "daemon/notify.h"
+#include "daemon/pipeline.h"
+#include "output/sink.h"
+#include "daemon/worker.h"
+#include "xmalloc.h"
+
+#define MAIN_TICK_MS		250	/* window and back-pressure checks */
+#define MAIN_SUMMARY_S		60	/* drop summary period */
+#define MAIN_MAX_LISTENERS	64	/* per-listener counters; more: "other" */
+#define MAIN_MACRO_MAX_BYTES	(1024 * 1024)	/* a macro file read whole */
+#define MAIN_MACRO_MAX_DEPTH	16	/* nested macro references */
+
+/* A macro file: what its name: line says and a hash of its bytes. */
+struct main_macro {
+	char			*name;		/* without "(N)" */
+	char			*text;		/* the whole file */
+	uint64_t		 hash;
+};
+
+struct main_state {
+	int			 argc;		/* saved for SIGHUP */
+	char			**argv;
+	struct config		 cfg;		/* the running configuration */
+	struct event_base	*base;
+	struct detection_set	*set;		/* one reference */
+	uint64_t		*fp;		/* macro digest per set->d[i] */
+	struct detection_set	*new_set;	/* during a swap */
+	uint64_t		*new_fp;
+	struct sink		*sink;
+	struct pipeline		*pipeline;	/* NULL with workers */
+	struct listen		*listen;	/* NULL with workers */
+	struct worker_pool	*pool;		/* workers > 1 */
+	struct admin		*admin;
+	struct event		*tick_ev;	/* MAIN_TICK_MS timer */
+	struct event		*summary_ev;	/* MAIN_SUMMARY_S timer */
+	struct event		*watchdog_ev;	/* WATCHDOG=1, when asked */
+	struct event		*sig_ev[4];	/* TERM, INT, HUP, USR1 */
+	int			 stopping;	/* shutdown under way */
+	int			 paused;	/* listeners paused */
+	uint64_t		 last_drops;	/* drops at the last summary */
+	struct listen_counters	 lc_final;	/* listen counters at close */
+	struct admin_lstat	 lstat[MAIN_MAX_LISTENERS + 1]; /* +other */
+	size_t			 nlstat;
+	struct admin_listener	 alsnap[MAIN_MAX_LISTENERS + 1]; /* the
+					   admin snapshot: a plain array */
+	struct admin_detection	*adet;		/* /metrics scratch */
+	size_t			 nadet;
+	uint64_t		 reloads;
+	uint64_t		 reload_errors;
+	time_t			 start_time;
+	uint64_t		 hec_ok;	/* 2xx seen at the last tick */
+	uint64_t		 hec_bad;	/* failures seen then */
+	int64_t			 hec_failing_ms;/* since when, 0: not failing */
+	char			 health[256];	/* why unhealthy, "" if fine */
+	struct log_ratelimit	 notify_rl;	/* notify errors */
+	size_t			 stats_bytes;	/* held by all stats tables,
+						   bounded by stats_max_bytes */
+};
+
+static int64_t
+main_now_ms(struct event_base *base)
+{
+	struct timeval	 tv;
+
+	if (event_base_gettimeofday_cached(base, &tv) == -1)
+		gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/*
+ * Sends a state to the service manager (no-op outside systemd); errors
+ * are logged, rate-limited, and never stop the daemon.
+ */
+static void
+main_notify(struct main_state *st, const char *fmt, ...)
+    __attribute__((__format__ (printf, 2, 3)));
+
+static void
+main_notify(struct main_state *st, const char *fmt, ...)
+{
+	char		 buf[NOTIFY_MAX_STATE];
+	va_list		 ap;
+	uint64_t	 n;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (notify_send(buf) == 0)
+		return;
+	if (log_ratelimit(&st->notify_rl, time(NULL), &n))
+		log_warn("cannot notify the service manager (%llu times)",
+		    (unsigned long long)n);
+}
+
+static void
+main_frame_cb(const char *buf, size_t len, const struct listen_source *src,
+    void *arg)
+{
+	struct main_state	*st = arg;
+
+	pipeline_frame(st->pipeline, buf, len, src->now_ms);
+	admin_lstat_count(st->lstat, &st->nlstat, MAIN_MAX_LISTENERS,
+	    src->listener, pipeline_last_shape(st->pipeline));
+}
+
+static void
+main_alert_cb(const char *json, size_t len, const struct detection *d,
+    void *arg)
+{
+	struct main_state	*st = arg;
+
+	(void)d;
+	(void)sink_submit(st->sink, json, len);
+}
+
+/* An alert from a worker thread, handed over on this thread. */
+static void
+main_worker_alert_cb(const char *json, size_t len, void *arg)
+{
+	struct main_state	*st = arg;
+
+	(void)sink_submit(st->sink, json, len);
+}
+
+/* Pipeline and listener counters: this thread's, or the workers' sum. */
+static void
+main_get_counters(struct main_state *st, struct pipeline_counters *pc,
+    struct listen_counters *lc)
+{
+	if (st->pool != NULL) {
+		worker_pool_get_counters(st->pool, pc, lc);
+		return;
+	}
+	pipeline_get_counters(st->pipeline, pc);
+	*lc = st->lc_final;
+	if (st->listen != NULL)
+		listen_get_counters(st->listen, lc);
+}
+
+/* The i-th detection's counters (summed over the workers). */
+static void
+main_detect_counters(struct main_state *st, size_t i,
+    struct detect_counters *dc, struct stats_counters *sc)
+{
+	memset(dc, 0, sizeof(*dc));
+	memset(sc, 0, sizeof(*sc));
+	if (st->pool != NULL)
+		worker_pool_get_detect_counters(st->pool, i, dc, sc);
+	else
+		detect_get_counters(pipeline_runner(st->pipeline), i, dc, sc);
+}
+
+static uint64_t
+main_sum(const uint64_t *v, size_t n)
+{
+	uint64_t	 s = 0;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		s += v[i];
+	return s;
+}
+
+/* Logs the counters: on SIGUSR1, and periodically when drops grew. */
+static void
+main_log_summary(struct main_state *st, int always)
+{
+	struct pipeline_counters pc;
+	struct listen_counters	 lc;
+	struct sink_counters	 sc;
+	struct detect_counters	 dc;
+	struct stats_counters	 stc;
+	uint64_t		 drops;
+	size_t			 i;
+
+	main_get_counters(st, &pc, &lc);
+	sink_get_counters(st->sink, &sc);
+	drops = main_sum(pc.syslog_errors, PIPELINE_SYSLOG_NERRORS) +
+	    main_sum(pc.decode_errors, DECODE_NERRORS) +
+	    pc.normalise_errors + lc.oversize + lc.bad_length +
+	    lc.udp_truncated + lc.udp_kernel_drops + lc.conns_refused +
+	    sc.dropped;
+	if (!always && drops == st->last_drops)
+		return;
+	st->last_drops = drops;
+	log_info("frames %llu (tcp %llu, udp %llu), events %llu, rows %llu, "
+	    "alerts %llu, delivered %llu, queued %zu",
+	    (unsigned long long)pc.frames, (unsigned long long)lc.frames_tcp,
+	    (unsigned long long)lc.frames_udp, (unsigned long long)pc.events,
+	    (unsigned long long)pc.rows, (unsigned long long)pc.alerts,
+	    (unsigned long long)sc.delivered, sc.queued);
+	log_info("skipped: bad syslog header %llu, bad payload %llu "
+	    "(json syntax %llu, json depth %llu, xml %llu, not a document %llu,"
+	    " unknown shape %llu), oversize frames %llu, bad length prefix "
+	    "%llu, udp truncated %llu, udp kernel drops %llu, connections "
+	    "refused %llu, alerts dropped %llu",
+	    (unsigned long long)main_sum(pc.syslog_errors,
+	    PIPELINE_SYSLOG_NERRORS),
+	    (unsigned long long)main_sum(pc.decode_errors, DECODE_NERRORS),
+	    (unsigned long long)pc.decode_errors[DECODE_ERR_JSON_SYNTAX],
+	    (unsigned long long)pc.decode_errors[DECODE_ERR_JSON_DEPTH],
+	    (unsigned long long)(pc.decode_errors[DECODE_ERR_XML_SYNTAX] +
+	    pc.decode_errors[DECODE_ERR_XML_LIMIT]),
+	    (unsigned long long)pc.decode_errors[DECODE_ERR_NOT_DOCUMENT],
+	    (unsigned long long)pc.decode_errors[DECODE_ERR_SHAPE],
+	    (unsigned long long)lc.oversize, (unsigned long long)lc.bad_length,
+	    (unsigned long long)lc.udp_truncated,
+	    (unsigned long long)lc.udp_kernel_drops,
+	    (unsigned long long)lc.conns_refused,
+	    (unsigned long long)sc.dropped);
+	if (!always)
+		return;
+	for (i = 0; i < st->set->n; i++) {
+		main_detect_counters(st, i, &dc, &stc);
+		log_info("detection %s (version %d): matches %llu, rows %llu, "
+		    "live keys %zu, early rows %llu", st->set->d[i]->name,
+		    st->set->d[i]->version, (unsigned long long)dc.matches,
+		    (unsigned long long)dc.rows, stc.keys,
+		    (unsigned long long)stc.early);
+	}
+}
+
+/*
+ * Health for /health: HEC (or the output) is failing when requests failed
+ * since the last success and alerts are waiting; the queue is filling
+ * above its high-water mark.  Called from the tick.
+ */
+static void
+main_health_update(struct main_state *st, int64_t now_ms)
+{
+	struct sink_counters	 sc;
+	uint64_t		 bad;
+
+	sink_get_counters(st->sink, &sc);
+	bad = sc.status_4xx + sc.status_5xx + sc.net_errors + sc.write_errors;
+	if (sc.status_2xx > st->hec_ok || (sc.queued == 0 &&
+	    bad == st->hec_bad))
+		st->hec_failing_ms = 0;
+	else if (bad > st->hec_bad && st->hec_failing_ms == 0)
+		st->hec_failing_ms = now_ms;
+	st->hec_ok = sc.status_2xx;
+	st->hec_bad = bad;
+	if (st->hec_failing_ms != 0)
+		snprintf(st->health, sizeof(st->health), "output failing for "
+		    "%lld s: %llu failed requests or writes so far, %zu "
+		    "alerts waiting",
+		    (long long)(now_ms - st->hec_failing_ms) / 1000,
+		    (unsigned long long)bad, sc.queued);
+	else if (sink_backlogged(st->sink))
+		snprintf(st->health, sizeof(st->health), "alert queue above "
+		    "its high-water mark: %zu alerts, %zu bytes waiting",
+		    sc.queued, sc.queued_bytes);
+	else
+		st->health[0] = '\0';
+}
+
+static void
+main_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct main_state	*st = arg;
+	int			 backlogged;
+	int64_t			 now = main_now_ms(st->base);
+
+	(void)fd;
+	(void)what;
+	if (st->pipeline != NULL)
+		pipeline_tick(st->pipeline, now);
+	main_health_update(st, now);
+	if (st->listen == NULL && (st->pool == NULL || st->stopping))
+		return;
+	backlogged = sink_backlogged(st->sink);
+	if (st->pool != NULL)
+		worker_pool_set_backlogged(st->pool, backlogged);
+	if (backlogged && !st->paused) {
+		log_warnx("alert queue above its high-water mark: "
+		    "pausing TCP input");
+		if (st->listen != NULL)
+			listen_pause(st->listen);
+		st->paused = 1;
+	} else if (!backlogged && st->paused) {
+		log_info("alert queue drained: resuming TCP input");
+		if (st->listen != NULL)
+			listen_resume(st->listen);
+		st->paused = 0;
+	}
+}
+
+static void
+main_summary_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	main_log_summary(arg, 0);
+}
+
+static void
+main_watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	main_notify(arg, "WATCHDOG=1");
+}
+
+/* This thread's per-listener counts into the snapshot. */
+static void
+main_snapshot_listeners(struct main_state *st, struct admin_snapshot *snap)
+{
+	size_t	 i;
+
+	for (i = 0; i < st->nlstat; i++)
+		st->alsnap[i] = st->lstat[i].al;
+	snap->nlisteners = st->nlstat;
+	if (st->lstat[MAIN_MAX_LISTENERS].al.name != NULL)
+		st->alsnap[snap->nlisteners++] =
+		    st->lstat[MAIN_MAX_LISTENERS].al;
+	snap->listeners = st->alsnap;
+}
+
+/* The admin port's snapshot: borrowed pointers into st. */
+static void
+main_snapshot_cb(struct admin_snapshot *snap, void *arg)
+{
+	struct main_state		*st = arg;
+	const struct admin_listener	*al;
+	size_t				 i, n;
+
+	if (st->nadet < st->set->n) {
+		st->adet = xreallocarray(st->adet, st->set->n,
+		    sizeof(*st->adet));
+		st->nadet = st->set->n;
+	}
+	for (i = 0; i < st->set->n; i++) {
+		memset(&st->adet[i], 0, sizeof(st->adet[i]));
+		st->adet[i].det = st->set->d[i];
+		main_detect_counters(st, i, &st->adet[i].dc, &st->adet[i].sc);
+	}
+	snap->detections = st->adet;
+	snap->ndetections = st->set->n;
+	main_get_counters(st, &snap->pipeline, &snap->listen);
+	if (st->pool != NULL) {
+		al = worker_pool_listeners(st->pool, &n);
+		for (i = 0; i < n && i <= MAIN_MAX_LISTENERS; i++)
+			st->alsnap[i] = al[i];
+		snap->nlisteners = i;
+		snap->listeners = st->alsnap;
+	} else
+		main_snapshot_listeners(st, snap);
+	sink_get_counters(st->sink, &snap->sink);
+	snap->reloads = st->reloads;
+	snap->reload_errors = st->reload_errors;
+	snap->start_time_s = st->start_time;
+	snap->healthy = st->health[0] == '\0';
+	snap->reason = st->health;
+}
+
+static void
+main_drained_cb(void *arg)
+{
+	struct main_state	*st = arg;
+
+	event_base_loopbreak(st->base);
+}
+
+static void
+main_stop(struct main_state *st, const char *why)
+{
+	if (st->stopping)
+		return;
+	st->stopping = 1;
+	main_notify(st, "STOPPING=1\nSTATUS=%s: delivering queued alerts",
+	    why);
+	log_info("%s: closing listeners and windows, delivering alerts "
+	    "(at most %d s)", why, st->cfg.shutdown_timeout_s);
+	if (st->pool != NULL) {
+		/* joins the workers; their last alerts reach the sink */
+		worker_pool_stop(st->pool);
+	} else {
+		listen_get_counters(st->listen, &st->lc_final);
+		listen_free(st->listen);
+		st->listen = NULL;
+		pipeline_flush(st->pipeline);
+	}
+	sink_drain(st->sink, st->cfg.shutdown_timeout_s, main_drained_cb, st);
+}
+
+static uint64_t
+main_fnv(uint64_t h, const char *p, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* Reads a small file whole (NUL-terminated); NULL on error. */
+static char *
+main_read_file(const char *path)
+{
+	struct stat	 sb;
+	char		*buf;
+	ssize_t		 n;
+	size_t		 got = 0;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    sb.st_size > MAIN_MACRO_MAX_BYTES) {
+		close(fd);
+		return NULL;
+	}
+	buf = xmalloc((size_t)sb.st_size + 1);
+	while (got < (size_t)sb.st_size) {
+		n = read(fd, buf + got, (size_t)sb.st_size - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	return buf;
+}
+
+/* The value of the "name:" line of a macro file, "(N)" cut off. */
+static char *
+main_macro_name(const char *text)
+{
+	const char	*p = text, *v, *e;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, "name:", 5) == 0) {
+			v = p + 5;
+			v += strspn(v, " \t\"'");
+			e = v + strcspn(v, "(\"'\r\n");
+			while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			return xstrndup(v, (size_t)(e - v));
+		}
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	}
+	return NULL;
+}
+
+/* Every *.yml and *.yaml file of dir; *n is set. */
+static struct main_macro *
+main_macros_read(const char *dir, size_t *n)
+{
+	struct main_macro	*m = NULL;
+	DIR			*d;
+	struct dirent		*de;
+	size_t			 len;
+	char			*path, *text;
+
+	*n = 0;
+	if (dir == NULL || (d = opendir(dir)) == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (!(len > 4 && strcmp(de->d_name + len - 4, ".yml") == 0) &&
+		    !(len > 5 && strcmp(de->d_name + len - 5, ".yaml") == 0))
+			continue;
+		xasprintf(&path, "%s/%s", dir, de->d_name);
+		text = main_read_file(path);
+		free(path);
+		if (text == NULL)
+			continue;
+		m = xreallocarray(m, *n + 1, sizeof(*m));
+		m[*n].text = text;
+		m[*n].name = main_macro_name(text);
+		m[*n].hash = main_fnv(0xcbf29ce484222325ULL, text,
+		    strlen(text));
+		(*n)++;
+	}
+	closedir(d);
+	return m;
+}
+
+static void
+main_macros_free(struct main_macro *m, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(m[i].name);
+		free(m[i].text);
+	}
+	free(m);
+}
+
+/*
+ * Folds into h the files of the macros that text references (`name` or
+ * `name(args)`), and of the macros those reference, depth-bounded.
+ */
+static uint64_t
+main_macro_digest(const struct main_macro *m, size_t n, const char *text,
+    uint64_t h, int depth)
+{
+	const char	*p = text, *e;
+	size_t		 len, i;
+
+	if (depth > MAIN_MACRO_MAX_DEPTH)
+		return h;
+	while ((p = strchr(p, '`')) != NULL) {
+		p++;
+		if ((e = strchr(p, '`')) == NULL)
+			break;
+		len = strcspn(p, "(`");
+		for (i = 0; i < n; i++) {
+			if (m[i].name == NULL ||
+			    strlen(m[i].name) != len ||
+			    strncmp(m[i].name, p, len) != 0)
+				continue;
+			h = main_fnv(h, (const char *)&m[i].hash,
+			    sizeof(m[i].hash));
+			h = main_macro_digest(m, n, m[i].text, h, depth + 1);
+		}
+		p = e + 1;
+	}
+	return h;
+}
+
+/*
+ * One digest per detection of set: the macro files its search uses, as
+ * they are on disk now (just after detection_set_load() read them), so
+ * an edited filter macro makes its detection "changed" on reload.
+ */
+static uint64_t *
+main_fingerprints(const struct detection_set *set, const char *macros_dir)
+{
+	struct main_macro	*m;
+	uint64_t		*fp;
+	size_t			 n, i;
+
+	m = main_macros_read(macros_dir, &n);
+	fp = xcalloc(set->n + 1, sizeof(*fp));
+	for (i = 0; i < set->n; i++)
+		fp[i] = main_macro_digest(m, n, set->d[i]->search_text != NULL ?
+		    set->d[i]->search_text : "", 0xcbf29ce484222325ULL, 0);
+	main_macros_free(m, n);
+	return fp;
+}
+
+static ssize_t
+main_set_index(const struct detection_set *set, const struct detection *d)
+{
+	size_t	 i;
+
+	for (i = 0; i < set->n; i++)
+		if (set->d[i] == d)
+			return (ssize_t)i;
+	return -1;
+}
+
+/* detect_same_fn: the macros behind the search did not change either. */
+static bool
+main_same_cb(const struct detection *old, const struct detection *new,
+    void *arg)
+{
+	struct main_state	*st = arg;
+	ssize_t			 i, j;
+
+	i = main_set_index(st->set, old);
+	j = main_set_index(st->new_set, new);
+	return i >= 0 && j >= 0 && st->fp[i] == st->new_fp[j];
+}
+
+static bool
+main_str_differ(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a != b;
+	return strcmp(a, b) != 0;
+}
+
+static bool
+main_list_differ(char **a, size_t na, char **b, size_t nb)
+{
+	size_t	 i;
+
+	if (na != nb)
+		return true;
+	for (i = 0; i < na; i++)
+		if (main_str_differ(a[i], b[i]))
+			return true;
+	return false;
+}
+
+/* Appends ", name" (or "name" to an empty buf), cut to size. */
+static void
+main_append(char *buf, size_t size, const char *name)
+{
+	size_t	 len = strlen(buf);
+
+	(void)snprintf(buf + len, size - len, "%s%s", len > 0 ? ", " : "",
+	    name);
+}
+
+/*
+ * Logs the keys that changed in n but that only a restart applies (the
+ * listeners, the output and HEC, the spool, the admin port).
+ */
+static void
+main_reload_restart_keys(const struct config *o, const struct config *n)
+{
+	char	 buf[512] = "";
+
+#define MAIN_KEY(cond, name)						\
+	do {								\
+		if (cond)						\
+			main_append(buf, sizeof(buf), name);		\
+	} while (0)
+	MAIN_KEY(main_list_differ(o->listen_tcp, o->nlisten_tcp,
+	    n->listen_tcp, n->nlisten_tcp), "listen_tcp");
+	MAIN_KEY(main_list_differ(o->listen_udp, o->nlisten_udp,
+	    n->listen_udp, n->nlisten_udp), "listen_udp");
+	MAIN_KEY(o->max_connections != n->max_connections ||
+	    o->max_frame != n->max_frame ||
+	    o->idle_timeout_s != n->idle_timeout_s ||
+	    o->udp_rcvbuf != n->udp_rcvbuf, "listener limits");
+	MAIN_KEY(main_list_differ(o->listen_tls, o->nlisten_tls,
+	    n->listen_tls, n->nlisten_tls) ||
+	    o->tls_verify_client != n->tls_verify_client, "listen_tls");
+	MAIN_KEY(o->max_json_depth != n->max_json_depth ||
+	    o->max_xml_depth != n->max_xml_depth ||
+	    o->max_xml_bytes != n->max_xml_bytes, "max_*_depth/bytes");
+	MAIN_KEY(o->output != n->output ||
+	    main_str_differ(o->output_path, n->output_path), "output");
+	MAIN_KEY(main_list_differ(o->hec_url, o->nhec_url, n->hec_url,
+	    n->nhec_url) || main_str_differ(o->hec_token, n->hec_token) ||
+	    main_str_differ(o->hec_sourcetype, n->hec_sourcetype) ||
+	    main_str_differ(o->hec_index, n->hec_index) ||
+	    main_str_differ(o->hec_ca_file, n->hec_ca_file) ||
+	    main_str_differ(o->hec_ca_path, n->hec_ca_path) ||
+	    o->hec_tls_verify != n->hec_tls_verify ||
+	    o->hec_gzip != n->hec_gzip ||
+	    o->hec_batch_events != n->hec_batch_events ||
+	    o->hec_batch_bytes != n->hec_batch_bytes ||
+	    o->hec_batch_ms != n->hec_batch_ms ||
+	    o->hec_timeout_ms != n->hec_timeout_ms ||
+	    o->hec_connect_timeout_ms != n->hec_connect_timeout_ms ||
+	    o->hec_max_inflight != n->hec_max_inflight ||
+	    o->hec_queue_bytes != n->hec_queue_bytes ||
+	    o->hec_retry_min_ms != n->hec_retry_min_ms ||
+	    o->hec_retry_max_ms != n->hec_retry_max_ms, "hec_*");
+	MAIN_KEY(main_str_differ(o->spool_dir, n->spool_dir), "spool_dir");
+	MAIN_KEY(main_str_differ(o->admin_listen, n->admin_listen),
+	    "admin_listen");
+	MAIN_KEY(o->workers != n->workers, "workers");
+#undef MAIN_KEY
+	if (buf[0] != '\0')
+		log_warnx("reload: changed but not applied until a restart: "
+		    "%s", buf);
+}
+
+static void
+main_stats_opts(struct main_state *st, const struct config *cfg,
+    struct stats_opts *so)
+{
+	memset(so, 0, sizeof(*so));
+	so->shared_bytes = &st->stats_bytes;
+	so->window_s = cfg->window_s;
+	so->max_keys = cfg->max_keys;
+	so->max_bytes = cfg->stats_max_bytes;
+	so->drop_null = cfg->null_by_drop;
+	if (getrandom(so->seed, sizeof(so->seed), 0) !=
+	    (ssize_t)sizeof(so->seed))
+		fatal("getrandom");
+}
+
+/* Logs the detections of the new set that are new or changed. */
+static void
+main_reload_log_changes(struct main_state *st)
+{
+	const struct detection	*d, *o;
+	size_t			 i, j;
+	const char		*what;
+
+	for (i = 0; i < st->new_set->n; i++) {
+		d = st->new_set->d[i];
+		what = "added";
+		for (j = 0; j < st->set->n; j++) {
+			o = st->set->d[j];
+			if (main_str_differ(o->id, d->id))
+				continue;
+			if (o->version == d->version &&
+			    !main_str_differ(o->search_text, d->search_text) &&
+			    st->fp[j] == st->new_fp[i])
+				what = NULL;
+			else
+				what = "changed (its rows were emitted)";
+			break;
+		}
+		if (what != NULL)
+			log_info("reload: detection %s (version %d, %s) %s",
+			    d->name, d->version, d->file, what);
+	}
+	for (j = 0; j < st->set->n; j++) {
+		o = st->set->d[j];
+		for (i = 0; i < st->new_set->n; i++)
+			if (!main_str_differ(o->id, st->new_set->d[i]->id))
+				break;
+		if (i == st->new_set->n)
+			log_info("reload: detection %s removed (its rows were "
+			    "emitted)", o->name);
+	}
+}
+
+/*
+ * SIGHUP: the config (file and the saved argv, which still overrides it)
+ * and the detections are read into new objects; if either is broken the
+ * running ones stay and the error is logged.  Otherwise the new set is
+ * swapped into the pipeline (unchanged detections keep their windows),
+ * the cheap keys apply, and the others are named as needing a restart.
+ * Connections stay open throughout.
+ */
+static void
+main_reload(struct main_state *st)
+{
+	struct config		 ncfg;
+	struct detection_set	*nset;
+	struct stats_opts	 so;
+	struct timespec		 ts;
+	char			*errstr = NULL, *tmp;
+	size_t			 kept;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	main_notify(st, "RELOADING=1\nMONOTONIC_USEC=%llu\n"
+	    "STATUS=reloading the configuration",
+	    (unsigned long long)ts.tv_sec * 1000000ULL +
+	    (unsigned long long)ts.tv_nsec / 1000);
+	log_info("SIGHUP: reloading the configuration and the detections");
+	memset(&ncfg, 0, sizeof(ncfg));
+	if (config_from_args(st->argc, st->argv, &ncfg, &errstr) != 0) {
+		log_warnx("reload failed, the running configuration stays: "
+		    "%s", errstr != NULL ? errstr : "bad configuration");
+		goto fail;
+	}
+	nset = detection_set_load(ncfg.detections_dir, ncfg.macros_dir,
+	    &errstr);
+	if (nset == NULL) {
+		log_warnx("reload failed, the running detections stay: %s",
+		    errstr != NULL ? errstr : "cannot load detections");
+		goto fail;
+	}
+	if (nset->n == 0)
+		log_warnx("reload: no detections in %s: nothing will alert",
+		    ncfg.detections_dir);
+	main_reload_restart_keys(&st->cfg, &ncfg);
+	if ((st->pool != NULL &&
+	    worker_pool_reload_tls(st->pool, &ncfg, &errstr) == -1) ||
+	    (st->listen != NULL &&
+	    listen_reload_tls(st->listen, &ncfg, &errstr) == -1)) {
+		log_warnx("reload: %s; the old TLS certificates stay in use",
+		    errstr);
+		free(errstr);
+		errstr = NULL;
+	}
+
+	/* Keys that apply now; listen and sink keep borrowing st->cfg. */
+	st->cfg.window_s = ncfg.window_s;
+	st->cfg.max_keys = ncfg.max_keys;
+	st->cfg.stats_max_bytes = ncfg.stats_max_bytes;
+	st->cfg.null_by_drop = ncfg.null_by_drop;
+	st->cfg.shutdown_timeout_s = ncfg.shutdown_timeout_s;
+	st->cfg.verbose = ncfg.verbose;
+	log_set_verbose(ncfg.verbose);
+	tmp = st->cfg.detections_dir;
+	st->cfg.detections_dir = ncfg.detections_dir;
+	ncfg.detections_dir = tmp;
+	tmp = st->cfg.macros_dir;
+	st->cfg.macros_dir = ncfg.macros_dir;
+	ncfg.macros_dir = tmp;
+
+	st->new_set = nset;
+	st->new_fp = main_fingerprints(nset, st->cfg.macros_dir);
+	main_reload_log_changes(st);
+	main_stats_opts(st, &st->cfg, &so);
+	if (st->pool != NULL)
+		kept = worker_pool_swap_set(st->pool, nset, &so, main_same_cb,
+		    st);
+	else
+		kept = pipeline_swap_set(st->pipeline, nset, &so, main_same_cb,
+		    st);
+	detection_set_unref(st->set, __func__);
+	free(st->fp);
+	st->set = nset;
+	st->fp = st->new_fp;
+	st->new_set = NULL;
+	st->new_fp = NULL;
+	st->reloads++;
+	log_info("reload done: %zu detection%s, %zu unchanged (windows "
+	    "kept), window %d s", nset->n, nset->n == 1 ? "" : "s", kept,
+	    st->cfg.window_s);
+	config_free(&ncfg);
+	main_notify(st, "READY=1\nSTATUS=running: %zu detection%s "
+	    "(reloaded)", nset->n, nset->n == 1 ? "" : "s");
+	return;
+fail:
+	st->reload_errors++;
+	free(errstr);
+	config_free(&ncfg);
+	main_notify(st, "READY=1\nSTATUS=running: %zu detection%s; the last "
+	    "reload failed (see the log)", st->set->n,
+	    st->set->n == 1 ? "" : "s");
+}
+
+static void
+main_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct main_state	*st = arg;
+
+	(void)what;
+	switch (sig) {
+	case SIGTERM:
+		main_stop(st, "SIGTERM");
+		break;
+	case SIGINT:
+		main_stop(st, "SIGINT");
+		break;
+	case SIGHUP:
+		if (st->stopping)
+			log_warnx("SIGHUP ignored: shutting down");
+		else
+			main_reload(st);
+		break;
+	case SIGUSR1:
+		main_log_summary(st, 1);
+		break;
+	}
+}
+
+/* Arms WATCHDOG=1 every half of WATCHDOG_USEC when the manager asks. */
+static void
+main_watchdog_init(struct main_state *st)
+{
+	uint64_t	 usec;
+	struct timeval	 tv;
+	int		 rc;
+
+	if ((rc = notify_watchdog_usec(&usec)) == -1) {
+		log_warnx("malformed %s or %s: no watchdog pings",
+		    NOTIFY_WATCHDOG_ENV, NOTIFY_WATCHDOG_PID_ENV);
+		return;
+	}
+	if (rc == 0)
+		return;
+	usec /= 2;
+	if (usec == 0)
+		usec = 1;
+	tv.tv_sec = (time_t)(usec / 1000000);
+	tv.tv_usec = (suseconds_t)(usec % 1000000);
+	st->watchdog_ev = event_new(st->base, -1, EV_PERSIST,
+	    main_watchdog_cb, st);
+	if (st->watchdog_ev == NULL || evtimer_add(st->watchdog_ev, &tv) == -1)
+		fatalx("cannot arm the watchdog timer");
+	log_debug("watchdog: pinging every %llu us",
+	    (unsigned long long)usec);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct main_state	 st;
+	struct pipeline_opts	 po;
+	char			*errstr = NULL;
+	int			 rc, i;
+	const int		 sigs[4] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
+	struct timeval		 tv;
+
+	memset(&st, 0, sizeof(st));
+	st.argc = argc;
+	st.argv = argv;
+	st.start_time = time(NULL);
+	log_init(0);
+	rc = config_from_args(argc, argv, &st.cfg, &errstr);
+	if (rc == 1) {
+		config_free(&st.cfg);
+		return 0;
+	}
+	if (rc == -1) {
+		fprintf(stderr, "hecsentry: %s\n", errstr);
+		fprintf(stderr, "Try 'hecsentry --help'.\n");
+		free(errstr);
+		config_free(&st.cfg);
+		return 1;
+	}
+	log_set_verbose(st.cfg.verbose);
+
+	event_fields_init();
+	st.set = detection_set_load(st.cfg.detections_dir, st.cfg.macros_dir,
+	    &errstr);
+	if (st.set == NULL) {
+		fprintf(stderr, "hecsentry: %s\n", errstr);
+		free(errstr);
+		config_free(&st.cfg);
+		return 1;
+	}
+	if (st.set->n == 0)
+		log_warnx("no detections in %s: nothing will alert",
+		    st.cfg.detections_dir);
+	for (i = 0; i < (int)st.set->n; i++)
+		log_info("detection loaded: %s (version %d, %s)",
+		    st.set->d[i]->name, st.set->d[i]->version,
+		    st.set->d[i]->file);
+	st.fp = main_fingerprints(st.set, st.cfg.macros_dir);
+	if (st.cfg.check_only) {
+		printf("configuration OK: %zu detection%s loaded from %s\n",
+		    st.set->n, st.set->n == 1 ? "" : "s",
+		    st.cfg.detections_dir);
+		detection_set_unref(st.set, __func__);
+		free(st.fp);
+		config_free(&st.cfg);
+		return 0;
+	}
+
+	signal(SIGPIPE, SIG_IGN);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		fatalx("curl_global_init failed");
+	if (st.cfg.workers > 1 && evthread_use_pthreads() == -1)
+		fatalx("evthread_use_pthreads failed");
+	if ((st.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	if ((st.sink = sink_new(st.base, &st.cfg, &errstr)) == NULL) {
+		fprintf(stderr, "hecsentry: %s\n", errstr);
+		return 1;
+	}
+	memset(&po, 0, sizeof(po));
+	main_stats_opts(&st, &st.cfg, &po.stats);
+	po.decode.max_depth = st.cfg.max_json_depth;
+	po.decode.max_xml_depth = st.cfg.max_xml_depth;
+	po.decode.max_xml_bytes = st.cfg.max_xml_bytes;
+	po.max_frame = st.cfg.max_frame;
+	po.alert.sourcetype = st.cfg.hec_sourcetype;
+	po.alert.index = st.cfg.hec_index;
+	if (st.cfg.workers <= 1)
+		st.pipeline = pipeline_new(st.set, &po, main_alert_cb, &st);
+
+	for (i = 0; i < 4; i++) {
+		st.sig_ev[i] = evsignal_new(st.base, sigs[i], main_signal_cb,
+		    &st);
+		if (st.sig_ev[i] == NULL || evsignal_add(st.sig_ev[i],
+		    NULL) == -1)
+			fatalx("cannot install handler for signal %d", sigs[i]);
+	}
+	st.tick_ev = event_new(st.base, -1, EV_PERSIST, main_tick_cb, &st);
+	st.summary_ev = event_new(st.base, -1, EV_PERSIST, main_summary_cb,
+	    &st);
+	if (st.tick_ev == NULL || st.summary_ev == NULL)
+		fatalx("event_new failed");
+	tv.tv_sec = 0;
+	tv.tv_usec = MAIN_TICK_MS * 1000;
+	evtimer_add(st.tick_ev, &tv);
+	tv.tv_sec = MAIN_SUMMARY_S;
+	tv.tv_usec = 0;
+	evtimer_add(st.summary_ev, &tv);
+
+	if (st.cfg.workers > 1)
+		st.pool = worker_pool_new(st.base, &st.cfg, st.set, &po,
+		    main_worker_alert_cb, &st, &errstr);
+	else
+		st.listen = listen_new(st.base, &st.cfg, main_frame_cb, &st,
+		    &errstr);
+	if (st.listen == NULL && st.pool == NULL) {
+		fprintf(stderr, "hecsentry: %s\n", errstr);
+		return 1;
+	}
+	if (st.cfg.nlisten_tcp + st.cfg.nlisten_udp == 0)
+		log_warnx("no listen_tcp or listen_udp address: "
+		    "nothing to receive");
+	if (st.cfg.admin_listen != NULL && st.cfg.admin_listen[0] != '\0') {
+		st.admin = admin_new(st.base, st.cfg.admin_listen,
+		    main_snapshot_cb, &st, &errstr);
+		if (st.admin == NULL) {
+			/* metrics matter less than the data: keep going */
+			log_warnx("%s: running without the admin port",
+			    errstr);
+			free(errstr);
+			errstr = NULL;
+		}
+	}
+	main_watchdog_init(&st);
+	log_info("hecsentry %s running: %zu detection%s, window %d s%s%s",
+	    PACKAGE_VERSION, st.set->n, st.set->n == 1 ? "" : "s",
+	    st.cfg.window_s, st.admin != NULL ? ", admin port " : "",
+	    st.admin != NULL ? st.cfg.admin_listen : "");
+	main_notify(&st, "READY=1\nSTATUS=running: %zu detection%s, "
+	    "%zu TCP and %zu UDP listener%s", st.set->n,
+	    st.set->n == 1 ? "" : "s", st.cfg.nlisten_tcp,
+	    st.cfg.nlisten_udp, st.cfg.nlisten_udp == 1 ? "" : "s");
+
+	if (event_base_dispatch(st.base) == -1)
+		log_warnx("event loop failed");
+	main_log_summary(&st, 1);
+
+	admin_free(st.admin);
+	worker_pool_free(st.pool);
+	listen_free(st.listen);
+	pipeline_free(st.pipeline);
+	sink_free(st.sink);
+	for (i = 0; i < 4; i++)
+		if (st.sig_ev[i] != NULL)
+			event_free(st.sig_ev[i]);
+	event_free(st.tick_ev);
+	event_free(st.summary_ev);
+	if (st.watchdog_ev != NULL)
+		event_free(st.watchdog_ev);
+	event_base_free(st.base);
+	detection_set_unref(st.set, __func__);
+	free(st.fp);
+	free(st.adet);
+	for (i = 0; i <= MAIN_MAX_LISTENERS; i++)
+		free((char *)st.lstat[i].al.name);
+	config_free(&st.cfg);
+	curl_global_cleanup();
+	log_info("exiting");
+	return 0;
+}

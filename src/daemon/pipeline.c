@@ -1,0 +1,181 @@
+/*
+ * A worker's pipeline: frame -> syslog.c -> decode*.c -> event.c ->
+ * detect.c -> stats.c -> alert.c -> the caller's alert callback.  It owns
+ * the scratch event (reset per frame, so nothing is allocated per event)
+ * and the per-reason counters.  Stages never reach back upstream.
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/alert.h"
+#include "log.h"
+#include "daemon/pipeline.h"
+#include "detect/prefilter.h"
+#include "detect/spl.h"
+#include "input/syslog.h"
+#include "xmalloc.h"
+
+struct pipeline {
+	struct detect_runner	*runner;	/* detections and stats */
+	struct event		 ev;		/* scratch, reset per frame */
+	struct pipeline_opts	 opts;		/* copied at creation */
+	pipeline_alert_fn	 cb;		/* where alerts go */
+	void			*arg;
+	struct pipeline_counters counters;
+	int			 last_shape;	/* of the last frame, or -1 */
+};
+
+static void	pipeline_row_cb(const struct detection *, const struct stats_row *,
+		    void *);
+
+struct pipeline *
+pipeline_new(struct detection_set *set, const struct pipeline_opts *opts,
+    pipeline_alert_fn cb, void *arg)
+{
+	struct pipeline	*p;
+
+	p = xcalloc(1, sizeof(*p));
+	p->opts = *opts;
+	if (p->opts.alert.sourcetype == NULL)
+		p->opts.alert.sourcetype = "hecsentry:alert";
+	p->cb = cb;
+	p->arg = arg;
+	/* Unescaped values never outgrow the frame; CIM fields alias. */
+	event_init(&p->ev, opts->max_frame + 1024);
+	p->runner = detect_runner_new(set, &opts->stats, pipeline_row_cb, p);
+	p->last_shape = -1;
+	return p;
+}
+
+void
+pipeline_free(struct pipeline *p)
+{
+	if (p == NULL)
+		return;
+	detect_runner_free(p->runner);
+	event_clear(&p->ev);
+	free(p);
+}
+
+static enum pipeline_syslog_error
+pipeline_syslog_reason(const char *reason)
+{
+	if (reason == NULL)
+		return PIPELINE_SYSLOG_OTHER;
+	if (strcmp(reason, "bad_pri") == 0)
+		return PIPELINE_SYSLOG_BAD_PRI;
+	if (strcmp(reason, "bad_timestamp") == 0)
+		return PIPELINE_SYSLOG_BAD_TIMESTAMP;
+	if (strcmp(reason, "bad_structured_data") == 0)
+		return PIPELINE_SYSLOG_BAD_SD;
+	return PIPELINE_SYSLOG_OTHER;
+}
+
+void
+pipeline_frame(struct pipeline *p, const char *buf, size_t len,
+    int64_t now_ms)
+{
+	struct syslog_msg	 msg;
+	const char		*reason = NULL;
+	enum decode_error	 derr;
+
+	p->counters.frames++;
+	p->last_shape = -1;
+	if (syslog_parse(buf, len, now_ms, &msg, &reason) == -1) {
+		p->counters.syslog_errors[pipeline_syslog_reason(reason)]++;
+		return;
+	}
+	if (prefilter_reject(detect_runner_set(p->runner), msg.msg,
+	    msg.msg_len)) {
+		p->counters.prefiltered++;
+		return;
+	}
+	event_reset(&p->ev);
+	derr = decode_payload(msg.msg, msg.msg_len, &p->opts.decode, &p->ev);
+	if (derr != DECODE_OK) {
+		if ((unsigned)derr < DECODE_NERRORS)
+			p->counters.decode_errors[derr]++;
+		return;
+	}
+	if (msg.host != NULL && !event_has(&p->ev, EVENT_F_HOST))
+		(void)event_set_ref(&p->ev, EVENT_F_HOST, msg.host,
+		    msg.host_len);
+	if (event_normalise(&p->ev, msg.time_ms, now_ms) == -1) {
+		p->counters.normalise_errors++;
+		return;
+	}
+	p->counters.events++;
+	if ((unsigned)p->ev.shape < EVENT_SHAPE_NSHAPES)
+		p->counters.shape[p->ev.shape]++;
+	p->last_shape = (int)p->ev.shape;
+	detect_run(p->runner, &p->ev, now_ms);
+}
+
+/*
+ * A row closed: the alert id is computed from the row as stats made it,
+ * then the post-stats commands run (convert, rename, the filter macro),
+ * and a surviving row is formatted and handed on.
+ */
+static void
+pipeline_row_cb(const struct detection *d, const struct stats_row *row,
+    void *arg)
+{
+	struct pipeline	*p = arg;
+	char		 id[33];
+	char		*json;
+	size_t		 len;
+
+	p->counters.rows++;
+	alert_id(d, row, p->opts.alert.worker, id);
+	if (!spl_post_apply(d->search, row->rec)) {
+		p->counters.rows_filtered++;
+		return;
+	}
+	if ((json = alert_format(d, row, &p->opts.alert, id, &len)) == NULL) {
+		p->counters.alert_errors++;
+		return;
+	}
+	p->counters.alerts++;
+	p->cb(json, len, d, p->arg);
+	free(json);
+}
+
+void
+pipeline_tick(struct pipeline *p, int64_t now_ms)
+{
+	detect_tick(p->runner, now_ms);
+}
+
+void
+pipeline_flush(struct pipeline *p)
+{
+	detect_flush(p->runner);
+}
+
+size_t
+pipeline_swap_set(struct pipeline *p, struct detection_set *set,
+    const struct stats_opts *stats, detect_same_fn same_fn, void *arg)
+{
+	p->opts.stats = *stats;
+	return detect_runner_swap(p->runner, set, stats, same_fn, arg);
+}
+
+int
+pipeline_last_shape(const struct pipeline *p)
+{
+	return p->last_shape;
+}
+
+void
+pipeline_get_counters(const struct pipeline *p, struct pipeline_counters *c)
+{
+	*c = p->counters;
+}
+
+const struct detect_runner *
+pipeline_runner(const struct pipeline *p)
+{
+	return p->runner;
+}

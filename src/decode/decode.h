@@ -1,0 +1,109 @@
+/*
+ * Payload decoders: one payload shape each becomes fields of a struct
+ * event (SPEC 2).  The shape is detected per message, never configured.
+ * Pure: no I/O.  Values are unescaped (JSON escapes, XML entities) into
+ * the event's arena.  Only fields registered in the event field registry
+ * are stored; everything else is skipped, but still validated.
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#ifndef HECSENTRY_DECODE_H
+#define HECSENTRY_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode/event.h"
+
+/* Why a payload was refused; DECODE_OK is 0. */
+enum decode_error {
+	DECODE_OK = 0,
+	DECODE_ERR_EMPTY,		/* nothing after the header */
+	DECODE_ERR_NOT_DOCUMENT,	/* neither JSON nor XML */
+	DECODE_ERR_JSON_SYNTAX,		/* malformed JSON */
+	DECODE_ERR_JSON_DEPTH,		/* nesting deeper than the limit */
+	DECODE_ERR_XML_SYNTAX,		/* malformed XML */
+	DECODE_ERR_XML_LIMIT,		/* XML too deep or an entity refused */
+	DECODE_ERR_TOO_LARGE,		/* values do not fit in the arena */
+	DECODE_ERR_SHAPE,		/* a document, but no known shape */
+	DECODE_NERRORS
+};
+
+struct decode_limits {
+	int		 max_depth;	/* JSON/XML nesting depth */
+	int		 max_xml_depth;	/* XML elements; 0: max_depth */
+	size_t		 max_xml_bytes;	/* XML payload; 0: no limit */
+};
+
+/*
+ * Decodes a JSON or XML payload into ev (which the caller has reset) and
+ * sets ev->shape.  Dispatches on the first non-blank byte.  Returns
+ * DECODE_OK or the reason the payload was refused.
+ */
+enum decode_error decode_payload(const char *buf, size_t len,
+		    const struct decode_limits *lim, struct event *ev);
+
+/* The fast single-pass JSON extractor (the hot path). */
+enum decode_error decode_json(const char *buf, size_t len,
+		    const struct decode_limits *lim, struct event *ev);
+
+/*
+ * Whether decode_json() may use its AVX2 copy where the CPU has it (the
+ * default); tests switch it off to run the portable copy on the same
+ * inputs.
+ */
+void		 decode_json_set_simd(bool on);
+
+/* The reference JSON decoder, built on json-c (for differential tests). */
+enum decode_error decode_json_ref(const char *buf, size_t len,
+		    const struct decode_limits *lim, struct event *ev);
+
+/* XmlWinEventLog through expat. */
+enum decode_error decode_xml(const char *buf, size_t len,
+		    const struct decode_limits *lim, struct event *ev);
+
+/* A short name for a reason, used as a metrics label ("json_syntax"). */
+const char	*decode_error_name(enum decode_error err);
+
+/*
+ * Frees this thread's reused XML parser (decode_xml() makes a new one on
+ * its next call).  For thread exit and clean valgrind runs.
+ */
+void		 decode_thread_clear(void);
+
+/*
+ * Shared by the two JSON decoders, so that they name fields the same way:
+ * not for other modules.  A key's dotted path (at most DECODE_PATH_MAX
+ * bytes; longer paths match nothing) resolves to a registry id stored
+ * directly and/or an alias of the mapping table, stored at the end only
+ * when no direct field with the same target exists (SPEC 2: the raw
+ * Sysmon field wins over Winlogbeat/NXLog aliases and ECS names).
+ */
+#define DECODE_PATH_MAX		256
+#define DECODE_MAP_MAX		32
+
+struct decode_jname {
+	int		 id;		/* registry id stored as is, or -1 */
+	int		 map;		/* mapping table index, or -1 */
+	int		 sub;		/* 1: keys below the path may name
+					   a field, 0: none can */
+	unsigned	 seen;		/* shape-rule bits the path sets */
+};
+
+struct decode_jctx {
+	struct event	*ev;		/* being filled */
+	unsigned	 seen;		/* DECODE_SEEN_* of the shape rules */
+	uint32_t	 set;		/* bit i: slot[i] holds a value */
+	struct event_str slot[DECODE_MAP_MAX];	/* alias values, where set */
+};
+
+void		 decode_jctx_init(struct decode_jctx *c, struct event *ev);
+void		 decode_jctx_resolve(struct decode_jctx *c, const char *path,
+		    size_t len, struct decode_jname *n);
+bool		 decode_jname_wanted(const struct decode_jname *n);
+int		 decode_jctx_store(struct decode_jctx *c,
+		    const struct decode_jname *n, const char *v, size_t len);
+enum decode_error decode_jctx_finish(struct decode_jctx *c);
+
+#endif /* HECSENTRY_DECODE_H */

@@ -1,0 +1,221 @@
+/*
+ * Runs a detection set on normalised events.  The set is immutable and
+ * shared; the runner owns one stats table per detection.  This module
+ * neither parses nor formats: a match goes to stats.c, a row to the
+ * caller's callback.  A swap (reload) moves the table of every
+ * detection that did not change into the new runner state, so its
+ * windows carry on, and emits the rows of the others first.
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/detect.h"
+#include "log.h"
+#include "xmalloc.h"
+
+struct detect_slot {
+	struct detect_runner	*runner;	/* back pointer for the cb */
+	const struct detection	*det;		/* borrowed from runner's set */
+	struct detection_set	*spec_set;	/* one reference: the set
+						   whose detection's stats
+						   spec the table borrows */
+	struct stats_table	*table;		/* owned */
+	struct detect_counters	 counters;
+};
+
+struct detect_runner {
+	struct detection_set	*set;		/* one reference held */
+	struct detect_slot	**slots;	/* one per detection; a slot
+						   moves whole on a swap, as
+						   its table points to it */
+	size_t			 nslots;
+	detect_row_fn		 cb;
+	void			*arg;
+};
+
+static void
+detect_emit_cb(const struct stats_row *row, void *arg)
+{
+	struct detect_slot	*slot = arg;
+
+	slot->counters.rows++;
+	slot->runner->cb(slot->det, row, slot->runner->arg);
+}
+
+/* A slot for detection i of set, with a fresh table. */
+static struct detect_slot *
+detect_slot_new(struct detect_runner *r, struct detection_set *set,
+    size_t i, const struct stats_opts *opts)
+{
+	struct detect_slot	*slot;
+
+	slot = xcalloc(1, sizeof(*slot));
+	slot->runner = r;
+	slot->det = set->d[i];
+	detection_set_ref(set);
+	slot->spec_set = set;
+	slot->table = stats_new(&set->d[i]->search->stats, opts,
+	    detect_emit_cb, slot);
+	return slot;
+}
+
+static void
+detect_slot_free(struct detect_slot *slot)
+{
+	if (slot == NULL)
+		return;
+	stats_free(slot->table);
+	detection_set_unref(slot->spec_set, __func__);
+	free(slot);
+}
+
+struct detect_runner *
+detect_runner_new(struct detection_set *set, const struct stats_opts *opts,
+    detect_row_fn cb, void *arg)
+{
+	struct detect_runner	*r;
+	size_t			 i;
+
+	r = xcalloc(1, sizeof(*r));
+	detection_set_ref(set);
+	r->set = set;
+	r->cb = cb;
+	r->arg = arg;
+	r->nslots = set->n;
+	r->slots = xcalloc(set->n, sizeof(*r->slots));
+	for (i = 0; i < set->n; i++)
+		r->slots[i] = detect_slot_new(r, set, i, opts);
+	return r;
+}
+
+void
+detect_runner_free(struct detect_runner *r)
+{
+	size_t	 i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nslots; i++)
+		detect_slot_free(r->slots[i]);
+	free(r->slots);
+	detection_set_unref(r->set, __func__);
+	free(r);
+}
+
+static bool
+detect_str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * Whether detection b of the new set is detection a of the running one:
+ * same id, version and search text, and same_fn (when given) agrees.
+ */
+static bool
+detect_same(const struct detection *a, const struct detection *b,
+    detect_same_fn same_fn, void *arg)
+{
+	if (!detect_str_eq(a->id, b->id) || a->version != b->version ||
+	    !detect_str_eq(a->search_text, b->search_text))
+		return false;
+	return same_fn == NULL || same_fn(a, b, arg);
+}
+
+size_t
+detect_runner_swap(struct detect_runner *r, struct detection_set *set,
+    const struct stats_opts *opts, detect_same_fn same_fn, void *arg)
+{
+	struct detect_slot	**slots;
+	size_t			  i, j, kept = 0;
+
+	slots = xcalloc(set->n, sizeof(*slots));
+	for (j = 0; j < set->n; j++) {
+		for (i = 0; i < r->nslots; i++) {
+			if (r->slots[i] == NULL ||
+			    !detect_same(r->slots[i]->det, set->d[j], same_fn,
+			    arg))
+				continue;
+			slots[j] = r->slots[i];
+			r->slots[i] = NULL;
+			kept++;
+			break;
+		}
+	}
+	/* Changed and removed: their rows go out under the old detection. */
+	for (i = 0; i < r->nslots; i++) {
+		if (r->slots[i] == NULL)
+			continue;
+		stats_flush(r->slots[i]->table);
+		detect_slot_free(r->slots[i]);
+	}
+	free(r->slots);
+	for (j = 0; j < set->n; j++) {
+		if (slots[j] != NULL)
+			slots[j]->det = set->d[j];
+		else
+			slots[j] = detect_slot_new(r, set, j, opts);
+	}
+	detection_set_ref(set);
+	detection_set_unref(r->set, __func__);
+	r->set = set;
+	r->slots = slots;
+	r->nslots = set->n;
+	return kept;
+}
+
+void
+detect_run(struct detect_runner *r, const struct event *ev, int64_t now_ms)
+{
+	struct detect_slot	*slot;
+	size_t			 i;
+
+	for (i = 0; i < r->nslots; i++) {
+		slot = r->slots[i];
+		if (!spl_match(slot->det->search->filter, ev))
+			continue;
+		slot->counters.matches++;
+		(void)stats_add(slot->table, ev, now_ms);
+	}
+}
+
+void
+detect_tick(struct detect_runner *r, int64_t now_ms)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nslots; i++)
+		stats_tick(r->slots[i]->table, now_ms);
+}
+
+void
+detect_flush(struct detect_runner *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->nslots; i++)
+		stats_flush(r->slots[i]->table);
+}
+
+const struct detection_set *
+detect_runner_set(const struct detect_runner *r)
+{
+	return r->set;
+}
+
+void
+detect_get_counters(const struct detect_runner *r, size_t i,
+    struct detect_counters *dc, struct stats_counters *sc)
+{
+	if (i >= r->nslots)
+		return;
+	if (dc != NULL)
+		*dc = r->slots[i]->counters;
+	if (sc != NULL)
+		stats_get_counters(r->slots[i]->table, sc);
+}

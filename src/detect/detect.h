@@ -1,0 +1,71 @@
+/*
+ * Running a detection set on events: for each detection, the compiled
+ * filter decides, and a match is added to that detection's stats table.
+ * A runner holds the mutable state (one stats table per detection) beside
+ * a reference on the immutable detection set; one runner per worker.
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#ifndef HECSENTRY_DETECT_H
+#define HECSENTRY_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "detect/detection.h"
+#include "decode/event.h"
+#include "detect/stats.h"
+
+/* A row of detection d; borrowed until the callback returns. */
+typedef void	(*detect_row_fn)(const struct detection *d,
+		    const struct stats_row *row, void *arg);
+
+struct detect_counters {
+	uint64_t	 matches;	/* events that matched */
+	uint64_t	 rows;		/* rows emitted */
+};
+
+struct detect_runner;
+
+/*
+ * Extra test of "unchanged" for detect_runner_swap(): old is running, new
+ * is from the new set; true when new may take over old's table.
+ */
+typedef bool	(*detect_same_fn)(const struct detection *old,
+		    const struct detection *new, void *arg);
+
+/* Takes a reference on set.  opts is copied. */
+struct detect_runner *detect_runner_new(struct detection_set *set,
+		    const struct stats_opts *opts, detect_row_fn cb,
+		    void *arg);
+/* Frees without emitting; call detect_flush() first to emit. */
+void		 detect_runner_free(struct detect_runner *r);
+
+/* Runs every detection on ev; now_ms is the loop's cached time. */
+void		 detect_run(struct detect_runner *r, const struct event *ev,
+		    int64_t now_ms);
+/* Closes windows that ended by now_ms. */
+void		 detect_tick(struct detect_runner *r, int64_t now_ms);
+/* Emits every row now (shutdown). */
+void		 detect_flush(struct detect_runner *r);
+
+/*
+ * Reload: makes set (a reference is taken; the old set's is dropped) the
+ * runner's set.  A detection of set with the id, version and search text
+ * of a running one (and, when same_fn is not NULL, for which same_fn
+ * returns true) takes over its stats table, windows and counters; the
+ * rows of every other running detection (changed or removed) are emitted
+ * first, through the callback, with the old detection; new ones get a
+ * fresh table made with opts (copied).  Returns how many were kept.
+ */
+size_t		 detect_runner_swap(struct detect_runner *r,
+		    struct detection_set *set, const struct stats_opts *opts,
+		    detect_same_fn same_fn, void *arg);
+
+const struct detection_set *detect_runner_set(const struct detect_runner *r);
+/* Counters of the i-th detection of the set; stats counters too. */
+void		 detect_get_counters(const struct detect_runner *r, size_t i,
+		    struct detect_counters *dc, struct stats_counters *sc);
+
+#endif /* HECSENTRY_DETECT_H */

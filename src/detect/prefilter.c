@@ -1,0 +1,643 @@
+/*
+ * The exact EventCode prefilter.  spl.c records, for each search, the
+ * EventCode N that a top-level conjunct "EventCode=N" of its filter
+ * requires (spl_search.event_code, -1 when there is none).  An event
+ * whose EventCode is absent, or differs from N for every detection,
+ * matches no detection, so it need not be decoded at all.  This module
+ * finds the event id without decoding, and says "reject" only when it is
+ * certain; otherwise the payload takes the full path.  It never decides
+ * anything else: shape, validity and the other fields stay with decode*.c.
+ *
+ * Why a rejection is exact.  EVENT_F_EVENTCODE is set by exactly these
+ * (decode.c, decode_xml.c; event_normalise() never sets it):
+ *
+ *   JSON: a key whose dotted path is "EventCode", "EventID",
+ *   "winlog.event_id", "winlog.event_data.EventCode" or
+ *   "EventData.EventCode".  Each ends with the last key of the path, and
+ *   that key's unescaped text ends with "EventCode", "EventID" or
+ *   "event_id" (none holds a dot, so nesting cannot split them).  When
+ *   the document has no "\u" escape, every other escape unescapes to a
+ *   character that is not a letter, so the raw key text ends with the
+ *   same letters, immediately followed by its closing quote: the bytes
+ *   'EventCode"', 'EventID"' or 'event_id"'.  In valid JSON a quote after
+ *   a letter always closes a string, and a string followed by ':' is a
+ *   key.  So every key that can set EventCode is one of the places found
+ *   by searching for the three needles followed by optional blanks and
+ *   ':' (the scan looks at other keys ending with them too, which only
+ *   makes it more careful).  Duplicate keys: each place is checked, so
+ *   whichever wins, its value is known.  Invalid JSON is refused by the
+ *   decoder anyway, and gives no event.
+ *
+ *   XML: <EventID> text (any depth is looked at, though only
+ *   Event/System/EventID counts), and <Data Name="EventCode"> text.  A
+ *   document with "&#" (a character reference could spell a name or a
+ *   digit) or "<!" (CDATA could hide digits, a comment could split them,
+ *   a DOCTYPE could declare entities) is never rejected, nor one that
+ *   holds "EventCode" anywhere.  The predefined entities spell no letter
+ *   or digit.  expat runs without namespaces, so an element counts only
+ *   when its name is exactly "EventID": the scan looks at each "<EventID"
+ *   followed by a blank, '/' or '>', skips its attributes (quoted values
+ *   may hold '>'), and needs digits followed at once by "</EventID".
+ *
+ *   Values: spl.c compares EventCode=N numerically when the event's
+ *   value looks like a number (optional sign, digits, optional
+ *   fraction) and as a string otherwise.  The scan accepts only plain
+ *   digits, as a JSON string ("003") or a JSON number (3, followed by a
+ *   blank, ',', '}' or ']'), and takes their numeric value, so "003" is
+ *   3.  Anything else (a sign, a fraction, an exponent, blanks, an empty
+ *   string, null, an object) makes the scan unsure.  A plain-digit value
+ *   whose number differs from N never equals N, either numerically or
+ *   (being different digits after the leading zeros) as a string, except
+ *   through leading zeros, which are compared numerically here: when the
+ *   digits are numerically N, the event is passed on.
+ *
+ * A payload with no event id at all is passed on too, though it could
+ * be rejected: it is no Sysmon event, and the decoder counts why (most
+ * often DECODE_ERR_SHAPE), which operators want to see.
+ *
+ * The prefilter keeps no state: it reads the codes of the running set on
+ * each call, so a reload needs nothing, and a set in which any detection
+ * has no EventCode switches it off.  That loop costs at most what
+ * detect_run() would spend on the same set, and happens after the cheap
+ * scan.
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__) && \
+    defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#include <immintrin.h>
+#define PREFILTER_AVX2
+#endif
+
+#include "detect/prefilter.h"
+#include "detect/spl.h"
+
+static bool	 prefilter_enabled = true;	/* off only in tests */
+#ifdef PREFILTER_AVX2
+static bool	 prefilter_avx2;	/* CPU has AVX2, and not off */
+
+/* Asks the CPU once, before main(). */
+__attribute__((constructor))
+static void
+prefilter_init(void)
+{
+	__builtin_cpu_init();
+	prefilter_avx2 = __builtin_cpu_supports("avx2");
+}
+#endif
+
+void
+prefilter_set_enabled(bool on)
+{
+	prefilter_enabled = on;
+}
+
+void
+prefilter_set_simd(bool on)
+{
+#ifdef PREFILTER_AVX2
+	prefilter_avx2 = on && __builtin_cpu_supports("avx2");
+#else
+	(void)on;
+#endif
+}
+
+static bool
+prefilter_is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static bool
+prefilter_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Reads the plain digits at p (at least one, before end), stores their
+ * numeric value in *id and returns the first byte after them, or NULL
+ * when there is no digit.
+ */
+static inline const char *
+prefilter_digits(const char *p, const char *end, uint32_t *id)
+{
+	const char	*s = p;
+	uint32_t	 v = 0;
+
+	for (; p < end && prefilter_is_digit(*p); p++)
+		if (v <= 65535)
+			v = v * 10 + (uint32_t)(*p - '0');
+	if (p == s)
+		return NULL;
+	*id = v > 65535 ? PREFILTER_ID_BIG : v;
+	return p;
+}
+
+/* memcmp() of a few bytes, without the call. */
+static inline bool
+prefilter_eq(const char *a, const char *b, size_t n)
+{
+	while (n-- > 0)
+		if (*a++ != *b++)
+			return false;
+	return true;
+}
+
+/*
+ * The first occurrence of needle (nlen > 0 bytes) in [p, end), found by
+ * memchr() on the needle's byte at off, a byte that is rare in Windows
+ * events, or NULL.  glibc's memmem() is far slower on short needles.
+ */
+static const char *
+prefilter_find(const char *p, const char *end, const char *needle,
+    size_t nlen, size_t off)
+{
+	const char	*q;
+
+	if ((size_t)(end - p) < nlen)
+		return NULL;
+	for (q = p + off; q < end; q++) {
+		if ((q = memchr(q, needle[off], (size_t)(end - q))) == NULL)
+			return NULL;
+		if (q - off + nlen <= end &&
+		    prefilter_eq(q - off, needle, nlen))
+			return q - off;
+	}
+	return NULL;
+}
+
+/* True when the document holds a "\u" escape (backslashes pair up). */
+static bool
+prefilter_json_has_u(const char *p, const char *end)
+{
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (p + 1 >= end || p[1] == 'u')
+			return true;
+		p += 2;
+	}
+	return false;
+}
+
+/*
+ * The value after the key ending at p (just past its closing quote).
+ * Returns 1 and *id for a plain-digit value, 0 when p is no key (no ':'
+ * follows), -1 when unsure.
+ */
+static inline int
+prefilter_json_value(const char *p, const char *end, uint32_t *id)
+{
+	bool	 quoted;
+
+	/* Most keys have their ':' and value right after them. */
+	if (p < end && *p != ':')
+		while (p < end && prefilter_is_blank(*p))
+			p++;
+	if (p >= end || *p != ':')
+		return 0;
+	if (++p < end && prefilter_is_blank(*p))
+		while (p < end && prefilter_is_blank(*p))
+			p++;
+	if ((quoted = p < end && *p == '"'))
+		p++;
+	if ((p = prefilter_digits(p, end, id)) == NULL)
+		return -1;
+	if (quoted)
+		return p < end && *p == '"' ? 1 : -1;
+	if (p < end && !prefilter_is_blank(*p) && *p != ',' && *p != '}' &&
+	    *p != ']')
+		return -1;
+	return 1;
+}
+
+/*
+ * The key whose closing quote is just before p, one of the needles:
+ * when a ':' and a plain-digit value follow, adds the value to ids[*n].
+ * Returns 0, or -1 when unsure or past max.
+ */
+static inline int
+prefilter_json_key(const char *p, const char *end, uint32_t *ids,
+    size_t *n, size_t max)
+{
+	uint32_t	 id;
+	int		 r;
+
+	if ((r = prefilter_json_value(p, end, &id)) == -1)
+		return -1;
+	if (r == 0)
+		return 0;
+	if (*n == max)
+		return -1;
+	ids[(*n)++] = id;
+	return 0;
+}
+
+/*
+ * One "vent" at v, in [buf, end): when it ends one of the three needles
+ * followed by a key's ':' and a plain-digit value, adds the value to
+ * ids[*n].  Sets *next to where the search for "vent" goes on.  Returns
+ * 0, or -1 when unsure or past max.
+ */
+static inline int
+prefilter_json_vent(const char *buf, const char *end, const char *v,
+    const char **next, uint32_t *ids, size_t *n, size_t max)
+{
+	const char	*p = v + 4;
+	size_t		 left;
+
+	*next = p;
+	if (v == buf)
+		return 0;
+	left = (size_t)(end - p);
+	if (v[-1] == 'E') {
+		if (left >= 5 && memcmp(p, "Code\"", 5) == 0)
+			p += 5;
+		else if (left >= 3 && memcmp(p, "ID\"", 3) == 0)
+			p += 3;
+		else
+			return 0;
+	} else if (v[-1] == 'e' && left >= 4 && memcmp(p, "_id\"", 4) == 0)
+		p += 4;
+	else
+		return 0;
+	*next = p;
+	return prefilter_json_key(p, end, ids, n, max);
+}
+
+#ifdef PREFILTER_AVX2
+/*
+ * The "\\u" whose backslash is at r: -1 when it starts an escape (the
+ * run of backslashes that ends at r is of odd length), else 0.
+ */
+__attribute__((noinline))
+static int
+prefilter_json_escape(const char *buf, const char *r)
+{
+	const char	*k;
+
+	for (k = r; k > buf && k[-1] == '\\'; k--)
+		;
+	return (r - k) % 2 == 0 ? -1 : 0;
+}
+
+/*
+ * prefilter_json_key() out of line: it runs about once a document, and
+ * leaves the AVX2 loop its registers.
+ */
+__attribute__((noinline))
+static int
+prefilter_json_found(const char *p, const char *end, uint32_t *ids,
+    size_t *n, size_t max)
+{
+	return prefilter_json_key(p, end, ids, n, max);
+}
+
+/*
+ * One candidate at r, before end - 1 (prefilter_avx2_half()): the 't'
+ * of "EventCode\"", the 'I' of "EventID\"", the '_' of "event_id\"",
+ * a backslash before 'u', or something else (passed over).  A key adds
+ * its value to ids[*n].  Returns -1 at a "\\u" that starts an escape,
+ * when a key is unsure or past max, else 0.
+ */
+__attribute__((always_inline))
+static inline int
+prefilter_json_candidate(const char *buf, const char *end, const char *r,
+    uint32_t *ids, size_t *n, size_t max)
+{
+	switch (r[0]) {
+	case '\\':
+		if (r[1] != 'u')
+			return 0;
+		return prefilter_json_escape(buf, r);
+	case 't':
+		if (r - buf < 4 || end - r < 6 ||
+		    memcmp(r - 4, "EventCod", 8) != 0 ||
+		    memcmp(r + 4, "e\"", 2) != 0)
+			return 0;
+		return prefilter_json_found(r + 6, end, ids, n, max);
+	case 'I':
+		if (r - buf < 5 || end - r < 3 ||
+		    memcmp(r - 5, "EventID\"", 8) != 0)
+			return 0;
+		return prefilter_json_found(r + 3, end, ids, n, max);
+	case '_':
+		if (r - buf < 5 || end - r < 4 ||
+		    memcmp(r - 5, "event_id", 8) != 0 || r[3] != '"')
+			return 0;
+		return prefilter_json_found(r + 4, end, ids, n, max);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * The candidates at q + i for each set bit i of m0, then at q + 64 + i
+ * for each of m1, in order.  Returns -1 when one says so, else 0.
+ */
+__attribute__((always_inline))
+static inline int
+prefilter_json_bits(const char *buf, const char *end, const char *q,
+    uint64_t m0, uint64_t m1, uint32_t *ids, size_t *n, size_t max)
+{
+	for (; m0 != 0; m0 &= m0 - 1)
+		if (prefilter_json_candidate(buf, end,
+		    q + (unsigned)__builtin_ctzll(m0), ids, n, max) == -1)
+			return -1;
+	for (q += 64; m1 != 0; m1 &= m1 - 1)
+		if (prefilter_json_candidate(buf, end,
+		    q + (unsigned)__builtin_ctzll(m1), ids, n, max) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * The table of prefilter_avx2_half(), by low nibble (in each 16-byte
+ * lane): 'C' after 't' (4), 'D' after 'I' (9), 'u' after '\\' (12), 'i'
+ * after '_' (15), and 0xff, which is no byte of text, for the others.
+ */
+__attribute__((target("avx2")))
+static inline __m256i
+prefilter_avx2_table(void)
+{
+	return _mm256_setr_epi8(
+	    -1, -1, -1, -1, 'C', -1, -1, -1, -1, 'D', -1, -1, 'u', -1, -1,
+	    'i', -1, -1, -1, -1, 'C', -1, -1, -1, -1, 'D', -1, -1, 'u', -1,
+	    -1, 'i');
+}
+
+/*
+ * The candidates of the 32 positions from q, which reads q[0] to q[32]:
+ * position i is set when q[i + 1] is the byte that t (prefilter_avx2_
+ * table()) gives for the low nibble of q[i], or 0 when q[i] is 128 or
+ * more.  So every "tC", "ID", "_i" and "\\u" is set; other bytes of
+ * those nibbles make false candidates, which cost a little time and
+ * nothing else.
+ */
+__attribute__((target("avx2")))
+static inline __m256i
+prefilter_avx2_half(const char *q, __m256i t)
+{
+	return _mm256_cmpeq_epi8(_mm256_shuffle_epi8(t,
+	    _mm256_loadu_si256((const __m256i *)(const void *)q)),
+	    _mm256_loadu_si256((const __m256i *)(const void *)(q + 1)));
+}
+
+/* The candidates of the 64 positions from q, which reads q[0] to q[64]. */
+__attribute__((target("avx2")))
+static inline uint64_t
+prefilter_avx2_mask(const char *q, __m256i t)
+{
+	return (uint32_t)_mm256_movemask_epi8(prefilter_avx2_half(q, t)) |
+	    (uint64_t)(uint32_t)_mm256_movemask_epi8(
+	    prefilter_avx2_half(q + 32, t)) << 32;
+}
+
+/*
+ * The candidates of the 128 positions from q: false when there is none,
+ * else true and their masks in *m0 and *m1.
+ */
+__attribute__((target("avx2")))
+static inline bool
+prefilter_avx2_step(const char *q, __m256i t, uint64_t *m0, uint64_t *m1)
+{
+	__m256i	 c0, c1, c2, c3, c;
+
+	c0 = prefilter_avx2_half(q, t);
+	c1 = prefilter_avx2_half(q + 32, t);
+	c2 = prefilter_avx2_half(q + 64, t);
+	c3 = prefilter_avx2_half(q + 96, t);
+	c = _mm256_or_si256(_mm256_or_si256(c0, c1), _mm256_or_si256(c2, c3));
+	if (_mm256_testz_si256(c, c))
+		return false;
+	*m0 = (uint32_t)_mm256_movemask_epi8(c0) |
+	    (uint64_t)(uint32_t)_mm256_movemask_epi8(c1) << 32;
+	*m1 = (uint32_t)_mm256_movemask_epi8(c2) |
+	    (uint64_t)(uint32_t)_mm256_movemask_epi8(c3) << 32;
+	return true;
+}
+
+/*
+ * The masks of a document q to end of 1 to 128 bytes, looked at on a
+ * zero-padded copy, with the positions from end - 1 on cleared.
+ */
+__attribute__((target("avx2"), noinline))
+static void
+prefilter_avx2_short(const char *q, const char *end, uint64_t m[2])
+{
+	const __m256i	 t = prefilter_avx2_table();
+	char		 pad[160];
+	size_t		 len = (size_t)(end - q);
+
+	memset(pad, 0, sizeof(pad));
+	memcpy(pad, q, len);
+	m[0] = prefilter_avx2_mask(pad, t);
+	m[1] = prefilter_avx2_mask(pad + 64, t);
+	if (len - 1 < 64) {
+		m[0] &= (1ULL << (len - 1)) - 1;
+		m[1] = 0;
+	} else
+		m[1] &= (1ULL << (len - 65)) - 1;
+}
+
+/*
+ * prefilter_scan_json() in one pass, on candidates found with AVX2
+ * (prefilter_avx2_half()): a pair of bytes of each needle, "tC" of
+ * "EventCode\"", "ID" of "EventID\"" and "_i" of "event_id\"", and
+ * the "\\u" of an escape.  A step of 128 positions that holds none
+ * (most do not) costs 16 instructions.  The last step looks again at
+ * the last 129 bytes, masking off what it has seen; a document shorter
+ * than that is looked at on a zero-padded copy.  No load reads outside
+ * [buf, end), or the copy.
+ *
+ * "\\u": prefilter_json_has_u() pairs backslashes from the left, so the
+ * first of a run of them is always looked at, then every second one: it
+ * answers true exactly when a run of odd length is followed by 'u' or
+ * ends the document.  Here a backslash before 'u' (rare) has its run
+ * counted, and so has the run at the end.
+ *
+ * Keys: two needles never overlap (each ends with its only quote), nor
+ * does "vent" overlap itself, so prefilter_find() from the end of the
+ * last match finds every needle in the document, and each needle has a
+ * candidate here, tried in order.  The answer is the same as the
+ * portable pass: -1 when there is a "\\u" or an unsure key, in
+ * whichever order they are met, else the same ids in the same order.
+ */
+__attribute__((target("avx2")))
+static int
+prefilter_scan_json_avx2(const char *buf, const char *end, uint32_t *ids,
+    size_t max)
+{
+	const __m256i	 t = prefilter_avx2_table();
+	const char	*q, *at, *lim, *k;
+	uint64_t	 m0, m1, m[2];
+	size_t		 d, n = 0;
+
+	lim = end - buf > 128 ? end - 128 : buf;
+	for (q = buf; q < lim; q += 128)
+		if (prefilter_avx2_step(q, t, &m0, &m1) &&
+		    prefilter_json_bits(buf, end, q, m0, m1, ids, &n,
+		    max) == -1)
+			return -1;
+	if (q > buf) {
+		/* Positions q to end - 2 are left: the last 128 of them. */
+		at = end - 129;
+		if (!prefilter_avx2_step(at, t, &m0, &m1))
+			m0 = m1 = 0;
+		else if ((d = (size_t)(q - at)) < 64)
+			m0 &= ~0ULL << d;
+		else {
+			m0 = 0;
+			m1 = d < 128 ? m1 & ~0ULL << (d - 64) : 0;
+		}
+	} else {
+		at = buf;
+		prefilter_avx2_short(buf, end, m);
+		m0 = m[0];
+		m1 = m[1];
+	}
+	if ((m0 | m1) != 0 &&
+	    prefilter_json_bits(buf, end, at, m0, m1, ids, &n, max) == -1)
+		return -1;
+	if (end[-1] == '\\') {
+		for (k = end; k > buf && k[-1] == '\\'; k--)
+			;
+		if ((end - k) % 2 == 1)
+			return -1;
+	}
+	return (int)n;
+}
+#endif
+
+/*
+ * The portable JSON pass.  Out of line, as is prefilter_scan_xml(), so
+ * that prefilter_scan() stays a few instructions on the AVX2 path.
+ */
+__attribute__((noinline))
+static int
+prefilter_scan_json(const char *buf, const char *end, uint32_t *ids,
+    size_t max)
+{
+	const char	*p = buf, *v;
+	size_t		 n = 0;
+
+	if (prefilter_json_has_u(buf, end))
+		return -1;
+	/* "vent" is in all three needles: EventCode, EventID, event_id. */
+	while ((v = prefilter_find(p, end, "vent", 4, 0)) != NULL)
+		if (prefilter_json_vent(buf, end, v, &p, ids, &n, max) == -1)
+			return -1;
+	return (int)n;
+}
+
+/*
+ * The start tag at p ('<EventID' matched, then a blank or '>') and its
+ * text.  Returns 1 and *id for plain digits followed by "</EventID", -1
+ * otherwise (a self-closing tag, other text, or no end).
+ */
+static int
+prefilter_xml_element(const char *p, const char *end, uint32_t *id)
+{
+	char	 q;
+
+	for (; p < end && *p != '>'; p++) {
+		if (*p == '/')
+			return -1;
+		if (*p == '"' || *p == '\'') {
+			q = *p;
+			if ((p = memchr(p + 1, q, (size_t)(end - p - 1))) ==
+			    NULL)
+				return -1;
+		}
+	}
+	if (p >= end)
+		return -1;
+	if ((p = prefilter_digits(p + 1, end, id)) == NULL)
+		return -1;
+	if ((size_t)(end - p) < 9 || memcmp(p, "</EventID", 9) != 0)
+		return -1;
+	return 1;
+}
+
+__attribute__((noinline))
+static int
+prefilter_scan_xml(const char *buf, const char *end, uint32_t *ids,
+    size_t max)
+{
+	const char	*p = buf, *v;
+	size_t		 n = 0;
+	uint32_t	 id;
+
+	if (prefilter_find(buf, end, "&#", 2, 1) != NULL ||
+	    prefilter_find(buf, end, "<!", 2, 1) != NULL ||
+	    prefilter_find(buf, end, "EventCode", 9, 5) != NULL)
+		return -1;
+	while ((v = prefilter_find(p, end, "<EventID", 8, 6)) != NULL) {
+		p = v + 8;
+		if (p >= end)
+			return -1;
+		if (*p == '/')
+			return -1;
+		if (*p != '>' && !prefilter_is_blank(*p))
+			continue;
+		if (prefilter_xml_element(p, end, &id) == -1)
+			return -1;
+		if (n == max)
+			return -1;
+		ids[n++] = id;
+	}
+	return (int)n;
+}
+
+int
+prefilter_scan(const char *buf, size_t len, uint32_t *ids, size_t max)
+{
+	const char	*end = buf + len;
+
+#ifdef PREFILTER_AVX2
+	/* The usual payload: a JSON object from its first byte. */
+	if (len > 0 && *buf == '{' && prefilter_avx2)
+		return prefilter_scan_json_avx2(buf, end, ids, max);
+#endif
+	while (buf < end && prefilter_is_blank(*buf))
+		buf++;
+	if (buf >= end)
+		return -1;
+	if (*buf == '{') {
+#ifdef PREFILTER_AVX2
+		if (prefilter_avx2)
+			return prefilter_scan_json_avx2(buf, end, ids, max);
+#endif
+		return prefilter_scan_json(buf, end, ids, max);
+	}
+	if (*buf == '<')
+		return prefilter_scan_xml(buf, end, ids, max);
+	return -1;
+}
+
+bool
+prefilter_reject(const struct detection_set *set, const char *buf,
+    size_t len)
+{
+	uint32_t	 ids[PREFILTER_MAX_IDS];
+	size_t		 i, k;
+	int		 n, code;
+
+	if (!prefilter_enabled || set == NULL || set->n == 0)
+		return false;
+	if ((n = prefilter_scan(buf, len, ids, PREFILTER_MAX_IDS)) <= 0)
+		return false;
+	for (i = 0; i < set->n; i++) {
+		/* ids[0] first: most events have one id. */
+		if ((code = set->d[i]->search->event_code) < 0 ||
+		    ids[0] == (uint32_t)code)
+			return false;
+		for (k = 1; k < (size_t)n; k++)
+			if (ids[k] == (uint32_t)code)
+				return false;
+	}
+	return true;
+}

@@ -1,0 +1,106 @@
+/*
+ * The SPL compiler: lexes, parses and compiles the subset of SPEC 3 into
+ * a struct spl_search.  Macros are expanded through a lookup callback, so
+ * this module never reads files.  Pure: no I/O, no libevent.
+ *
+ * A compiled search has three parts:
+ *  - filter: the predicate before the first "| stats" (search terms and
+ *    any "| search" commands before stats), run on every event;
+ *  - stats: the aggregates and by-fields, run by stats.c;
+ *  - post: the commands after stats (convert, rename, fields, table,
+ *    search), applied by spl_post_apply() to each row, itself a struct
+ *    event whose fields are the by-fields and the aggregates.
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#ifndef HECSENTRY_SPL_H
+#define HECSENTRY_SPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "decode/event.h"
+
+struct spl_expr;			/* opaque compiled predicate */
+struct spl_post;			/* opaque post-stats command */
+
+enum spl_agg_func {
+	SPL_AGG_COUNT = 0,		/* count or count(field) */
+	SPL_AGG_MIN,			/* min(field): numeric, else lexical */
+	SPL_AGG_MAX,			/* max(field) */
+	SPL_AGG_SUM,			/* sum(field) */
+	SPL_AGG_AVG,			/* avg(field) */
+	SPL_AGG_VALUES,			/* values(field): distinct, sorted */
+	SPL_AGG_DC			/* dc(field): distinct count */
+};
+
+struct spl_agg {
+	enum spl_agg_func func;		/* what to compute */
+	int		 field;		/* input field id, -1 for bare count */
+	int		 as;		/* output field id ("count", "firstTime") */
+};
+
+struct spl_stats {
+	size_t		 nagg;		/* number of aggregates */
+	struct spl_agg	*agg;		/* in the order the search gives them */
+	size_t		 nby;		/* number of by-fields */
+	int		*by;		/* by-field ids, in order */
+};
+
+struct spl_search {
+	struct spl_expr	*filter;	/* pre-stats predicate, never NULL */
+	struct spl_stats stats;		/* the stats command (required) */
+	size_t		 npost;		/* post-stats commands */
+	struct spl_post	**post;
+	size_t		 ncolumns;	/* output columns after post commands */
+	int		*columns;	/* field ids, in output order */
+	int		 event_code;	/* EventCode the filter requires, or -1 */
+	size_t		 nfields;	/* every event field the filter and */
+	int		*fields;	/*   the stats read (for extractors) */
+};
+
+struct spl_error {
+	char		 origin[128];	/* "search" or "macro NAME" */
+	int		 line;		/* 1-based, in the origin text */
+	int		 column;	/* 1-based */
+	char		 msg[256];	/* the reason */
+};
+
+/*
+ * Macro lookup: returns the definition of macro name with nargs arguments
+ * (Splunk's "name(N)" convention) and its argument names, or NULL when
+ * there is none.  The strings are borrowed until spl_compile() returns.
+ */
+struct spl_macro_def {
+	const char	*definition;
+	size_t		 nargs;
+	const char	**args;		/* argument names, nargs of them */
+};
+typedef bool	(*spl_macro_lookup_fn)(void *arg, const char *name,
+		    size_t nargs, struct spl_macro_def *out);
+
+/*
+ * Compiles text.  Interns every field name it sees in the event field
+ * registry (load time only).  Returns a new search the caller frees with
+ * spl_search_free(), or NULL with err filled in.
+ */
+struct spl_search *spl_compile(const char *text, spl_macro_lookup_fn lookup,
+		    void *lookup_arg, struct spl_error *err);
+void		 spl_search_free(struct spl_search *s);
+
+/*
+ * Evaluates a predicate with Splunk's semantics (SPEC 3): values compare
+ * case-insensitively (ASCII letters only), '*' is a wildcard, numbers
+ * compare numerically, a term on an absent field is false (so its NOT is
+ * true, and f!=v is false).  Allocates nothing; safe on any thread.
+ */
+bool		 spl_match(const struct spl_expr *e, const struct event *ev);
+
+/*
+ * Applies the post-stats commands to a row, in place (convert rewrites
+ * values, rename moves them; strings it makes live in row's arena).
+ * Returns true to keep the row, false when a "search" command drops it.
+ */
+bool		 spl_post_apply(const struct spl_search *s, struct event *row);
+
+#endif /* HECSENTRY_SPL_H */

@@ -1,0 +1,101 @@
+/*
+ * Keyed stats with tumbling windows (SPEC 4).  One table per detection,
+ * keyed by the by-field tuple (seeded hash: keys come from the network).
+ * A row is emitted when its window closes, when the table reaches its key
+ * limit (the oldest row first), and at flush.  Rows are mergeable: summing
+ * counts and taking min/max of the times over all rows of a key gives the
+ * row Splunk's stats would give over the same events.  Pure: the caller
+ * drives time through stats_tick().
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#ifndef HECSENTRY_STATS_H
+#define HECSENTRY_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode/event.h"
+#include "detect/spl.h"
+
+enum stats_emit_reason {
+	STATS_EMIT_WINDOW = 0,		/* its window closed */
+	STATS_EMIT_EARLY,		/* key limit or byte budget reached */
+	STATS_EMIT_FLUSH		/* shutdown or detection removed */
+};
+
+#define STATS_MAX_VALUES	100	/* distinct values() items per row */
+
+struct stats_opts {
+	int		 window_s;	/* tumbling window, >= 1 */
+	size_t		 max_keys;	/* live keys before early emission */
+	size_t		 max_bytes;	/* byte budget of keys and values */
+	size_t		*shared_bytes;	/* when not NULL: bytes held by every
+					   table sharing it, and max_bytes
+					   bounds their sum (a table evicts
+					   its own oldest rows; each keeps at
+					   least the row being added) */
+	bool		 drop_null;	/* null_by_fields = drop (Splunk) */
+	uint64_t	 seed[2];	/* hash key, random at start-up */
+};
+
+struct stats_row {
+	int64_t		 win_start_ms;	/* window bounds [start, end) */
+	int64_t		 win_end_ms;
+	int64_t		 first_ms;	/* min(_time) over the row's events */
+	int64_t		 last_ms;	/* max(_time) */
+	uint64_t	 count;		/* events in the row */
+	const char	*host;		/* reporting host of the row's first
+					   event: Computer, else dvc, else the
+					   syslog host; NULL when none */
+	size_t		 host_len;
+	enum stats_emit_reason reason;
+	struct event	*rec;		/* by-fields (absent when null) and
+					   aggregates as text; the callback
+					   may modify it (spl_post_apply) */
+	const int	*by;		/* by-field ids (from the spec) */
+	size_t		 nby;
+};
+
+/* Called once per emitted row; row is borrowed until it returns. */
+typedef void	(*stats_emit_fn)(const struct stats_row *row, void *arg);
+
+struct stats_counters {
+	uint64_t	 events;	/* events added */
+	uint64_t	 null_by;	/* events with a null by-field */
+	uint64_t	 null_dropped;	/* of those, dropped (drop mode) */
+	uint64_t	 rows;		/* rows emitted */
+	uint64_t	 early;		/* rows emitted early */
+	size_t		 keys;		/* live keys now */
+	size_t		 bytes;		/* bytes held now */
+	uint64_t	 values_capped;	/* values() items not kept: a row
+					   holds at most STATS_MAX_VALUES */
+};
+
+struct stats_table;
+
+/* spec is borrowed and must outlive the table. */
+struct stats_table *stats_new(const struct spl_stats *spec,
+		    const struct stats_opts *opts, stats_emit_fn emit,
+		    void *arg);
+void		 stats_free(struct stats_table *t);
+
+/*
+ * Adds one matching event, whose window is the one holding now_ms (the
+ * loop's cached time).  Returns 0 when counted, 1 when dropped for a null
+ * by-field in drop mode.
+ */
+int		 stats_add(struct stats_table *t, const struct event *ev,
+		    int64_t now_ms);
+
+/* Emits the rows of every window that ended at or before now_ms. */
+void		 stats_tick(struct stats_table *t, int64_t now_ms);
+
+/* Emits every row now (reason STATS_EMIT_FLUSH) and empties the table. */
+void		 stats_flush(struct stats_table *t);
+
+void		 stats_get_counters(const struct stats_table *t,
+		    struct stats_counters *c);
+
+#endif /* HECSENTRY_STATS_H */

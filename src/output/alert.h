@@ -1,0 +1,47 @@
+/*
+ * A stats row, after its post-stats commands, becomes one HEC event
+ * (SPEC 5): the envelope (time, host, source, sourcetype, index), the
+ * "event" object and the indexed "fields" with the stable alert id.
+ * Pure: builds JSON text and nothing else.
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#ifndef HECSENTRY_ALERT_H
+#define HECSENTRY_ALERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "detect/detection.h"
+#include "detect/stats.h"
+
+struct alert_opts {
+	const char	*sourcetype;	/* default "hecsentry:alert" */
+	const char	*index;		/* NULL: HEC token's default index */
+	int		 worker;	/* 1..N with several workers: the
+					   event gets a "worker" field (and a
+					   column of that name is left out);
+					   0: single-threaded, no field */
+};
+
+/*
+ * The alert id: 32 hex digits and a NUL, a hash of the detection id and
+ * version, the by-field tuple (null distinct from any value), the window
+ * start and, when worker > 0, the worker index (several workers each
+ * emit their own row for a key, and their ids must differ; worker 0,
+ * single-threaded, gives the ids of earlier versions).  Stable across
+ * runs and hosts.  Call it before spl_post_apply() changes the row.
+ */
+void		 alert_id(const struct detection *d,
+		    const struct stats_row *row, int worker, char out[33]);
+
+/*
+ * Formats row (already through spl_post_apply()) for detection d, with
+ * the id alert_id() gave.  Returns a NUL-terminated JSON object the caller
+ * frees, and its length in *len, or NULL on failure.
+ */
+char		*alert_format(const struct detection *d,
+		    const struct stats_row *row, const struct alert_opts *o,
+		    const char *id, size_t *len);
+
+#endif /* HECSENTRY_ALERT_H */
