@@ -189,6 +189,8 @@ struct hec {
 
 static void	hec_kick(struct hec *);
 static void	hec_pump(struct hec *);
+static void	hec_free(void *);
+static void	hec_get_counters(const void *, struct sink_counters *);
 
 static uint64_t
 hec_now_ms(void)
@@ -1675,10 +1677,11 @@ fail:
 	return NULL;
 }
 
-void
-hec_free(struct hec *h)
+static void
+hec_free(void *t)
 {
-	size_t	 i;
+	struct hec	*h = t;
+	size_t		 i;
 
 	if (h == NULL)
 		return;
@@ -1716,9 +1719,10 @@ hec_free(struct hec *h)
 	free(h);
 }
 
-int
-hec_submit(struct hec *h, const char *json, size_t len)
+static int
+hec_submit(void *t, const char *json, size_t len)
 {
+	struct hec		*h = t;
 	struct hec_alert	*a;
 	uint64_t		 seq, now;
 	size_t			 need = len + 1;
@@ -1761,10 +1765,11 @@ hec_submit(struct hec *h, const char *json, size_t len)
 	return 0;
 }
 
-void
-hec_drain(struct hec *h, int timeout_s, void (*done)(void *), void *arg)
+static void
+hec_drain(void *t, int timeout_s, void (*done)(void *), void *arg)
 {
-	size_t	 i;
+	struct hec	*h = t;
+	size_t		 i;
 
 	h->draining = true;
 	h->done = done;
@@ -1777,17 +1782,20 @@ hec_drain(struct hec *h, int timeout_s, void (*done)(void *), void *arg)
 	hec_kick(h);
 }
 
-bool
-hec_backlogged(const struct hec *h)
+static bool
+hec_backlogged(const void *t)
 {
+	const struct hec	*h = t;
+
 	if (h->spool != NULL && spool_high_water(h->spool))
 		return true;
 	return h->held_bytes > h->cfg->hec_queue_bytes / 4 * 3;
 }
 
-void
-hec_get_counters(const struct hec *h, struct sink_counters *c)
+static void
+hec_get_counters(const void *t, struct sink_counters *c)
 {
+	const struct hec	*h = t;
 	struct spool_counters	 sc;
 	size_t			 i;
 
@@ -1809,3 +1817,11 @@ hec_get_counters(const struct hec *h, struct sink_counters *c)
 	c->queued = (size_t)spool_depth(h->spool);
 	c->queued_bytes = (size_t)spool_bytes(h->spool);
 }
+
+const struct sink_ops hec_sink_ops = {
+	.submit = hec_submit,
+	.drain = hec_drain,
+	.backlogged = hec_backlogged,
+	.counters = hec_get_counters,
+	.free = hec_free,
+};

@@ -21,46 +21,29 @@
 #include <event2/event.h>
 
 #include "daemon/config.h"
-#include "output/sink.h"
+#include "output/sink_ops.h"
 
 struct hec;
+
+/* The table sink.c calls a struct hec through (sink_ops.h). */
+extern const struct sink_ops hec_sink_ops;
 
 /*
  * Creates the sink on base.  cfg (output hec, hec_url and hec_token set,
  * as config_finish() leaves it) is borrowed for the sink's lifetime.
  * Returns NULL with *errstr (caller frees) on error.
+ *
+ * Through hec_sink_ops: free frees everything, in-flight requests
+ * included (their alerts stay in the spool, or are lost without one:
+ * drain first), and needs base still alive; submit appends a copy of the
+ * alert to the spool, or to the memory queue without one (or when the
+ * append failed); drain sends all that is queued without waiting for
+ * batches to fill (and waits for its acks), for at most timeout_s, and
+ * what is still undelivered then stays in the spool, or without one is
+ * counted as dropped, either logged; backlogged is true above the
+ * spool's high-water mark or 3/4 of hec_queue_bytes.
  */
 struct hec	*hec_new(struct event_base *base, const struct config *cfg,
 		    char **errstr);
-
-/*
- * Frees everything, in-flight requests included (their alerts stay in
- * the spool, or are lost without one: call hec_drain() first).  Needs
- * base still alive.  hec_free(NULL) does nothing.
- */
-void		 hec_free(struct hec *h);
-
-/*
- * Queues a copy of one alert (a JSON object, no newline): appends it to
- * the spool, or to the memory queue without one (or when the append
- * failed).  0 or -1.
- */
-int		 hec_submit(struct hec *h, const char *json, size_t len);
-
-/*
- * Sends all that is queued without waiting for batches to fill (and
- * waits for its acks), for at most timeout_s, then calls done(arg) once
- * from the loop.  What is still undelivered then stays in the spool, or
- * without one is counted as dropped; either is logged.
- */
-void		 hec_drain(struct hec *h, int timeout_s, void (*done)(void *),
-		    void *arg);
-
-/* True above the spool's high-water mark or 3/4 of hec_queue_bytes. */
-bool		 hec_backlogged(const struct hec *h);
-
-/* Copies the counters into c. */
-void		 hec_get_counters(const struct hec *h,
-		    struct sink_counters *c);
 
 #endif /* HECSENTRY_HEC_H */

@@ -1,0 +1,99 @@
+/*
+ * The contract between the sink (sink.c) and its transports (hec.c,
+ * sink_file.c): struct sink_ops, the table every transport fills, and
+ * struct sink_counters, the counters every transport reports through it.
+ * No transport includes sink.h, and sink_ops.h includes no transport.
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#ifndef HECSENTRY_SINK_OPS_H
+#define HECSENTRY_SINK_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Delivery latency histogram: SINK_LATENCY_NBOUNDS upper bounds in
+ * milliseconds, ascending (sink_latency_bounds_ms[]); bucket i counts the
+ * latencies with bounds[i - 1] < ms <= bounds[i] (Prometheus "le"), the
+ * last bucket those above every bound (+Inf).  Not cumulative.
+ */
+#define SINK_LATENCY_NBOUNDS	14
+#define SINK_LATENCY_NBUCKETS	(SINK_LATENCY_NBOUNDS + 1)
+
+extern const uint64_t sink_latency_bounds_ms[SINK_LATENCY_NBOUNDS];
+
+/* The histogram bucket of a latency of ms milliseconds (sink_latency.c). */
+size_t		 sink_latency_bucket(uint64_t ms);
+
+/*
+ * What a sink reports, one /metrics series per field (daemon/admin.c's
+ * table).  The first block applies to every transport; a transport
+ * leaves the fields of the others' blocks at zero.  Every field is 8
+ * bytes on LP64 (tests/unit/test_admin.c relies on it).
+ */
+struct sink_counters {
+	/* every transport */
+	uint64_t	 submitted;	/* alerts given to the sink */
+	uint64_t	 delivered;	/* written, or accepted by HEC */
+	uint64_t	 dropped;	/* lost: queue full (counted, logged) */
+	/* hec.c */
+	uint64_t	 requests;	/* HEC requests sent */
+	uint64_t	 retries;	/* HEC requests retried */
+	uint64_t	 status_2xx, status_4xx, status_5xx, net_errors;
+	uint64_t	 rejected;	/* refused by HEC (400, other 4xx) */
+	/* sink_file.c */
+	uint64_t	 write_errors;	/* stdout/file write failures */
+	/* hec.c */
+	uint64_t	 dead_lettered;	/* written to the dead-letter file */
+	uint64_t	 splits;	/* batches split (413, 400) */
+	uint64_t	 auth_errors;	/* 401/403 answers */
+	uint64_t	 acked;		/* batches acknowledged by HEC */
+	uint64_t	 ack_timeouts;	/* batches resent: no ack in time */
+	uint64_t	 ack_polls;	/* ack poll requests */
+	uint64_t	 probes;	/* health probes of ejected URLs */
+	uint64_t	 ejections;	/* endpoints ejected */
+	/* the spool */
+	uint64_t	 spooled;	/* alerts appended to the spool */
+	uint64_t	 spool_replayed; /* unacked alerts found at start */
+	uint64_t	 spool_dropped;	/* lost: spool full (in dropped) */
+	uint64_t	 spool_corrupt;	/* damaged spool regions skipped */
+	uint64_t	 spool_errors;	/* spool write/read/sync failures */
+	/* transports that measure it (hec.c) */
+	uint64_t	 latency_ms_sum; /* ms from queueing to acceptance,
+					   summed over latency_measured */
+	uint64_t	 latency_measured; /* alerts in latency_ms_sum */
+	uint64_t	 latency_ms_max; /* the longest so far */
+	uint64_t	 latency_buckets[SINK_LATENCY_NBUCKETS]; /* alerts in
+					   latency_measured by bucket */
+	/* hec.c */
+	size_t		 endpoints_down; /* ejected now */
+	/* every transport */
+	size_t		 queued;	/* alerts waiting now (spool depth) */
+	size_t		 queued_bytes;	/* their bytes (spool on disk) */
+};
+
+/*
+ * A transport: t is the object its constructor returned.  Every function
+ * runs on the loop's thread.
+ */
+struct sink_ops {
+	/* Queues a copy of one alert (JSON object, no newline).  0 or -1. */
+	int		(*submit)(void *t, const char *json, size_t len);
+	/*
+	 * Delivers what is queued for at most timeout_s, then calls
+	 * done(arg) once, from the loop; what is left then is counted and
+	 * logged (or stays in the spool).
+	 */
+	void		(*drain)(void *t, int timeout_s, void (*done)(void *),
+			    void *arg);
+	/* True while the transport holds more than its high-water mark. */
+	bool		(*backlogged)(const void *t);
+	/* Fills c (zeroed by the caller) with the transport's counters. */
+	void		(*counters)(const void *t, struct sink_counters *c);
+	/* Frees t and everything it holds; t may be NULL. */
+	void		(*free)(void *t);
+};
+
+#endif /* HECSENTRY_SINK_OPS_H */
