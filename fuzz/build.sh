@@ -40,7 +40,9 @@ werror="-Werror"
 # The modules each target links, beside log.c and xmalloc.c.
 decode="decode/event.c decode/decode.c decode/decode_json.c
     decode/decode_json_ref.c decode/decode_xml.c"
-detect="$decode detect/spl.c detect/ht.c detect/stats.c detect/detect.c
+spl="detect/spl.c detect/spl_expand.c detect/spl_lex.c detect/spl_parse.c
+    detect/spl_cmd.c detect/spl_match.c detect/spl_post.c"
+detect="$decode $spl detect/ht.c detect/stats.c detect/detect.c
     detect/detection.c output/alert.c"
 srcs_for() {
 	case "$1" in
@@ -51,7 +53,7 @@ srcs_for() {
 	fuzz_pipeline)		echo "$detect input/syslog.c detect/prefilter.c
 			    daemon/pipeline.c" ;;
 	fuzz_framing)		echo "input/listen.c" ;;
-	fuzz_prefilter)		echo "$decode detect/spl.c detect/prefilter.c" ;;
+	fuzz_prefilter)		echo "$decode $spl detect/prefilter.c" ;;
 	*)			return 1 ;;
 	esac
 }

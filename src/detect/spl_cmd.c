@@ -1,0 +1,652 @@
+/*
+ * The SPL pipeline and its command table.  Each row of spl_cmds[] is a
+ * command: its name, where it may stand (its phase), how it is parsed
+ * and, for a command on the rows after stats, how it is applied
+ * (spl_post.c) and what it does to the output columns.  The pipeline is
+ * parsed by looking each command up in the table; adding a command is
+ * adding its row and its functions.  The rows without functions are SPL
+ * commands we know but refuse, with "unsupported command", so that they
+ * may also open a search without a leading pipe.  Load time only.
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode/event.h"
+#include "detect/spl_int.h"
+#include "xmalloc.h"
+
+static int	spl_search_parse(struct spl_ctx *, const struct spl_cmd *,
+		    const struct spl_tok *, struct spl_search *);
+static int	spl_stats_parse(struct spl_ctx *, const struct spl_cmd *,
+		    const struct spl_tok *, struct spl_search *);
+static int	spl_convert_parse(struct spl_ctx *, const struct spl_cmd *,
+		    const struct spl_tok *, struct spl_search *);
+static int	spl_rename_parse(struct spl_ctx *, const struct spl_cmd *,
+		    const struct spl_tok *, struct spl_search *);
+static int	spl_fields_parse(struct spl_ctx *, const struct spl_cmd *,
+		    const struct spl_tok *, struct spl_search *);
+static int	spl_table_parse(struct spl_ctx *, const struct spl_cmd *,
+		    const struct spl_tok *, struct spl_search *);
+static void	spl_convert_columns(const struct spl_post *, int **,
+		    size_t *);
+static void	spl_rename_columns(const struct spl_post *, int **, size_t *);
+static void	spl_fields_columns(const struct spl_post *, int **, size_t *);
+
+/* A command SPL has and we refuse. */
+#define SPL_CMD_REFUSED(name)	{ (name), SPL_PHASE_NONE, NULL, NULL, NULL }
+
+/* The command table; the first row is the implicit leading search. */
+static const struct spl_cmd spl_cmds[] = {
+	{ "search", SPL_PHASE_EVENT, spl_search_parse, spl_search_apply,
+	    NULL },
+	{ "stats", SPL_PHASE_STATS, spl_stats_parse, NULL, NULL },
+	{ "convert", SPL_PHASE_ROW, spl_convert_parse, spl_convert_apply,
+	    spl_convert_columns },
+	{ "rename", SPL_PHASE_ROW, spl_rename_parse, spl_rename_apply,
+	    spl_rename_columns },
+	{ "fields", SPL_PHASE_ROW, spl_fields_parse, spl_fields_apply,
+	    spl_fields_columns },
+	{ "table", SPL_PHASE_ROW, spl_table_parse, spl_fields_apply,
+	    spl_fields_columns },
+	SPL_CMD_REFUSED("eval"), SPL_CMD_REFUSED("where"),
+	SPL_CMD_REFUSED("rex"), SPL_CMD_REFUSED("lookup"),
+	SPL_CMD_REFUSED("inputlookup"), SPL_CMD_REFUSED("tstats"),
+	SPL_CMD_REFUSED("dedup"), SPL_CMD_REFUSED("sort"),
+	SPL_CMD_REFUSED("head"), SPL_CMD_REFUSED("tail"),
+	SPL_CMD_REFUSED("from"), SPL_CMD_REFUSED("datamodel"),
+	SPL_CMD_REFUSED("join"), SPL_CMD_REFUSED("append"),
+	SPL_CMD_REFUSED("makeresults"), SPL_CMD_REFUSED("bin"),
+	SPL_CMD_REFUSED("bucket"), SPL_CMD_REFUSED("timechart"),
+	SPL_CMD_REFUSED("chart"), SPL_CMD_REFUSED("eventstats"),
+	SPL_CMD_REFUSED("streamstats"), SPL_CMD_REFUSED("transaction"),
+	SPL_CMD_REFUSED("fillnull"), SPL_CMD_REFUSED("spath"),
+	SPL_CMD_REFUSED("top"), SPL_CMD_REFUSED("rare"),
+	SPL_CMD_REFUSED("mvexpand"), SPL_CMD_REFUSED("multisearch"),
+	SPL_CMD_REFUSED("union"), SPL_CMD_REFUSED("regex"),
+	SPL_CMD_REFUSED("rest")
+};
+
+/* The row of the command named by word t, or NULL. */
+static const struct spl_cmd *
+spl_cmd_find(const struct spl_tok *t)
+{
+	size_t	 k;
+
+	if (t->type != SPL_T_WORD)
+		return NULL;
+	for (k = 0; k < sizeof(spl_cmds) / sizeof(spl_cmds[0]); k++)
+		if (strcmp(t->val, spl_cmds[k].name) == 0)
+			return &spl_cmds[k];
+	return NULL;
+}
+
+/* Field id lists. */
+
+static void
+spl_ids_add(int **ids, size_t *n, int id)
+{
+	*ids = xreallocarray(*ids, *n + 1, sizeof(**ids));
+	(*ids)[(*n)++] = id;
+}
+
+/* Whether id is one of ids[n]. */
+bool
+spl_has_id(const int *ids, size_t n, int id)
+{
+	size_t	 k;
+
+	for (k = 0; k < n; k++)
+		if (ids[k] == id)
+			return true;
+	return false;
+}
+
+/* Appends id to *ids unless it is there already. */
+void
+spl_ids_add_uniq(int **ids, size_t *n, int id)
+{
+	if (!spl_has_id(*ids, *n, id))
+		spl_ids_add(ids, n, id);
+}
+
+/* Row commands. */
+
+static struct spl_post *
+spl_post_new(const struct spl_cmd *cmd)
+{
+	struct spl_post	*p;
+
+	p = xcalloc(1, sizeof(*p));
+	p->cmd = cmd;
+	return p;
+}
+
+/* Appends p to the row commands of s, which takes it. */
+static void
+spl_post_add(struct spl_search *s, struct spl_post *p)
+{
+	s->post = xreallocarray(s->post, s->npost + 1, sizeof(*s->post));
+	s->post[s->npost++] = p;
+}
+
+/* Appends the pair (from, to) to a convert or rename command. */
+static void
+spl_post_pair_add(struct spl_post *p, int from, int to)
+{
+	p->from = xreallocarray(p->from, p->n + 1, sizeof(*p->from));
+	p->to = xreallocarray(p->to, p->n + 1, sizeof(*p->to));
+	p->from[p->n] = from;
+	p->to[p->n++] = to;
+}
+
+/* Frees p; NULL does nothing. */
+void
+spl_post_free(struct spl_post *p)
+{
+	if (p == NULL)
+		return;
+	free(p->timeformat);
+	free(p->from);
+	free(p->to);
+	spl_expr_free(p->expr);
+	free(p);
+}
+
+/* search: before stats into the filter, after it a row command. */
+static int
+spl_search_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+    const struct spl_tok *name, struct spl_search *s)
+{
+	struct spl_expr	*e;
+	struct spl_post	*p;
+
+	(void)name;
+	if ((e = spl_parse_search(c)) == NULL)
+		return -1;
+	if (!c->after_stats) {
+		spl_expr_add(s->filter, e);
+		return 0;
+	}
+	if (e->type == SPL_N_TRUE) {
+		spl_expr_free(e);
+		return 0;
+	}
+	p = spl_post_new(cmd);
+	p->expr = e;
+	spl_post_add(s, p);
+	return 0;
+}
+
+static const char *spl_agg_names[] = {
+	"count", "min", "max", "sum", "avg", "values", "dc"
+};
+
+/* stats AGG[(f)] [as g] ... [by f ...] into st. */
+static int
+spl_parse_stats(struct spl_ctx *c, struct spl_stats *st)
+{
+	struct spl_tok	*t, *f, *as;
+	struct spl_agg	*a;
+	char		 name[512];
+	size_t		 k;
+	int		 id;
+
+	for (;;) {
+		t = spl_tok_cur(c);
+		if (t->type == SPL_T_COMMA) {
+			spl_tok_next(c);
+			continue;
+		}
+		if (t->type != SPL_T_WORD || spl_tok_is_ci(t, "by"))
+			break;
+		for (k = 0; k < sizeof(spl_agg_names) /
+		    sizeof(spl_agg_names[0]); k++)
+			if (strcmp(t->val, spl_agg_names[k]) == 0)
+				break;
+		if (k == sizeof(spl_agg_names) / sizeof(spl_agg_names[0])) {
+			spl_error_pos(c, t->pos,
+			    "unknown stats function '%s'", t->val);
+			return -1;
+		}
+		spl_tok_next(c);
+		st->agg = xreallocarray(st->agg, st->nagg + 1,
+		    sizeof(*st->agg));
+		a = &st->agg[st->nagg++];
+		a->func = (enum spl_agg_func)k;
+		a->field = -1;
+		a->as = -1;
+		if (spl_tok_cur(c)->type == SPL_T_LPAREN) {
+			spl_tok_next(c);
+			f = spl_tok_next(c);
+			if (f->type != SPL_T_WORD) {
+				spl_error_pos(c, f->pos, "expected a field "
+				    "name in %s()", t->val);
+				return -1;
+			}
+			if (spl_tok_cur(c)->type != SPL_T_RPAREN) {
+				spl_error_pos(c, spl_tok_cur(c)->pos,
+				    "expected ')' after %s(%s", t->val,
+				    f->val);
+				return -1;
+			}
+			spl_tok_next(c);
+			if ((a->field = spl_intern(c, f)) == -1)
+				return -1;
+			snprintf(name, sizeof(name), "%s(%s)", t->val,
+			    f->val);
+		} else if (a->func != SPL_AGG_COUNT) {
+			spl_error_pos(c, spl_tok_cur(c)->pos,
+			    "expected '(' after '%s'", t->val);
+			return -1;
+		} else
+			snprintf(name, sizeof(name), "count");
+		if (spl_tok_is_ci(spl_tok_cur(c), "as")) {
+			spl_tok_next(c);
+			as = spl_tok_next(c);
+			if (!spl_is_value(as)) {
+				spl_error_pos(c, as->pos,
+				    "expected a field name after 'as'");
+				return -1;
+			}
+			snprintf(name, sizeof(name), "%s", as->val);
+		}
+		if ((a->as = event_field_intern(name, strlen(name))) == -1) {
+			spl_error_pos(c, t->pos, "too many field names");
+			return -1;
+		}
+	}
+	if (st->nagg == 0) {
+		spl_error_pos(c, t->pos, "stats needs an aggregate such as "
+		    "count");
+		return -1;
+	}
+	if (!spl_tok_is_ci(t, "by"))
+		return 0;
+	spl_tok_next(c);
+	for (;;) {
+		t = spl_tok_cur(c);
+		if (t->type == SPL_T_COMMA) {
+			spl_tok_next(c);
+			continue;
+		}
+		if (t->type != SPL_T_WORD)
+			break;
+		spl_tok_next(c);
+		if ((id = spl_intern(c, t)) == -1)
+			return -1;
+		spl_ids_add(&st->by, &st->nby, id);
+	}
+	if (st->nby == 0) {
+		spl_error_pos(c, t->pos, "expected a field after 'by'");
+		return -1;
+	}
+	return 0;
+}
+
+
+/* stats: the aggregates and by-fields, into s->stats. */
+static int
+spl_stats_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+    const struct spl_tok *name, struct spl_search *s)
+{
+	(void)cmd;
+	(void)name;
+	return spl_parse_stats(c, &s->stats);
+}
+
+/* convert [timeformat=F] ctime(f) [as g] ... */
+static int
+spl_convert_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+    const struct spl_tok *name, struct spl_search *s)
+{
+	struct spl_post	*p;
+	struct spl_tok	*t, *f, *v;
+	int		 id, idto;
+
+	p = spl_post_new(cmd);
+	for (;;) {
+		t = spl_tok_cur(c);
+		if (t->type == SPL_T_PIPE || t->type == SPL_T_EOF)
+			break;
+		if (t->type == SPL_T_COMMA) {
+			spl_tok_next(c);
+			continue;
+		}
+		if (t->type != SPL_T_WORD) {
+			spl_error_pos(c, t->pos, "unexpected '%s'",
+			    spl_tok_text(t));
+			goto fail;
+		}
+		spl_tok_next(c);
+		if (strcmp(t->val, "timeformat") == 0) {
+			if (spl_tok_cur(c)->type != SPL_T_EQ) {
+				spl_error_pos(c, spl_tok_cur(c)->pos,
+				    "expected '=' after 'timeformat'");
+				goto fail;
+			}
+			v = spl_tok_next(c);
+			if (!spl_is_value(spl_tok_cur(c))) {
+				spl_error_pos(c, v->pos,
+				    "expected a value after '='");
+				goto fail;
+			}
+			free(p->timeformat);
+			p->timeformat = xstrdup(spl_tok_next(c)->val);
+			continue;
+		}
+		if (strcmp(t->val, "ctime") != 0) {
+			spl_error_pos(c, t->pos,
+			    "unsupported convert function '%s'", t->val);
+			goto fail;
+		}
+		if (spl_tok_next(c)->type != SPL_T_LPAREN ||
+		    (f = spl_tok_next(c))->type != SPL_T_WORD ||
+		    spl_tok_next(c)->type != SPL_T_RPAREN) {
+			spl_error_pos(c, t->pos, "expected ctime(FIELD)");
+			goto fail;
+		}
+		if ((id = spl_intern(c, f)) == -1)
+			goto fail;
+		idto = id;
+		if (spl_tok_is_ci(spl_tok_cur(c), "as")) {
+			spl_tok_next(c);
+			f = spl_tok_next(c);
+			if (!spl_is_value(f)) {
+				spl_error_pos(c, f->pos,
+				    "expected a field name after 'as'");
+				goto fail;
+			}
+			if ((idto = spl_intern(c, f)) == -1)
+				goto fail;
+		}
+		spl_post_pair_add(p, id, idto);
+	}
+	if (p->n == 0) {
+		spl_error_pos(c, name->pos, "convert needs ctime(FIELD)");
+		goto fail;
+	}
+	if (p->timeformat == NULL)
+		p->timeformat = xstrdup("%m/%d/%Y %H:%M:%S");
+	spl_post_add(s, p);
+	return 0;
+fail:
+	spl_post_free(p);
+	return -1;
+}
+
+/* rename a as b [, c as d] ... */
+static int
+spl_rename_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+    const struct spl_tok *name, struct spl_search *s)
+{
+	struct spl_post	*p;
+	struct spl_tok	*a, *b;
+	int		 ida, idb;
+
+	p = spl_post_new(cmd);
+	for (;;) {
+		a = spl_tok_cur(c);
+		if (a->type == SPL_T_PIPE || a->type == SPL_T_EOF)
+			break;
+		if (a->type == SPL_T_COMMA) {
+			spl_tok_next(c);
+			continue;
+		}
+		spl_tok_next(c);
+		if (!spl_is_value(a) || !spl_tok_is_ci(spl_tok_cur(c), "as")) {
+			spl_error_pos(c, a->pos, "expected 'FIELD as NAME'");
+			goto fail;
+		}
+		spl_tok_next(c);
+		b = spl_tok_next(c);
+		if (!spl_is_value(b)) {
+			spl_error_pos(c, b->pos,
+			    "expected a field name after 'as'");
+			goto fail;
+		}
+		if (strchr(a->val, '*') != NULL ||
+		    strchr(b->val, '*') != NULL) {
+			spl_error_pos(c, a->pos,
+			    "wildcards in rename are not supported");
+			goto fail;
+		}
+		if ((ida = spl_intern(c, a)) == -1 ||
+		    (idb = spl_intern(c, b)) == -1)
+			goto fail;
+		spl_post_pair_add(p, ida, idb);
+	}
+	if (p->n == 0) {
+		spl_error_pos(c, name->pos, "rename needs 'FIELD as NAME'");
+		goto fail;
+	}
+	spl_post_add(s, p);
+	return 0;
+fail:
+	spl_post_free(p);
+	return -1;
+}
+
+/* fields [+|-] a, b ... and table a b ... */
+static int
+spl_parse_fields(struct spl_ctx *c, const struct spl_cmd *cmd,
+    const struct spl_tok *name, struct spl_search *s, bool table)
+{
+	struct spl_post	*p;
+	struct spl_tok	*t;
+	int		 id;
+
+	p = spl_post_new(cmd);
+	t = spl_tok_cur(c);
+	if (!table && (spl_tok_is(t, "+") || spl_tok_is(t, "-"))) {
+		p->drop = t->val[0] == '-';
+		spl_tok_next(c);
+	}
+	for (;;) {
+		t = spl_tok_cur(c);
+		if (t->type == SPL_T_PIPE || t->type == SPL_T_EOF)
+			break;
+		spl_tok_next(c);
+		if (t->type == SPL_T_COMMA)
+			continue;
+		if (!spl_is_value(t)) {
+			spl_error_pos(c, t->pos, "expected a field name, not "
+			    "'%s'", spl_tok_text(t));
+			goto fail;
+		}
+		if (strchr(t->val, '*') != NULL) {
+			spl_error_pos(c, t->pos,
+			    "wildcard field names are not supported");
+			goto fail;
+		}
+		if ((id = spl_intern(c, t)) == -1)
+			goto fail;
+		spl_ids_add(&p->from, &p->n, id);
+	}
+	if (p->n == 0) {
+		spl_error_pos(c, name->pos, "%s needs a field name",
+		    name->val);
+		goto fail;
+	}
+	spl_post_add(s, p);
+	return 0;
+fail:
+	spl_post_free(p);
+	return -1;
+}
+
+/* fields [+|-] a, b ... */
+static int
+spl_fields_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+    const struct spl_tok *name, struct spl_search *s)
+{
+	return spl_parse_fields(c, cmd, name, s, false);
+}
+
+/* table a b ... */
+static int
+spl_table_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+    const struct spl_tok *name, struct spl_search *s)
+{
+	return spl_parse_fields(c, cmd, name, s, true);
+}
+
+static void
+spl_convert_columns(const struct spl_post *p, int **cols, size_t *n)
+{
+	size_t	 k;
+
+	for (k = 0; k < p->n; k++)
+		spl_ids_add_uniq(cols, n, p->to[k]);
+}
+
+static void
+spl_rename_columns(const struct spl_post *p, int **cols, size_t *n)
+{
+	size_t	 k, m;
+
+	for (k = 0; k < p->n; k++) {
+		if (p->from[k] == p->to[k])
+			continue;
+		for (m = 0; m < *n; m++)
+			if ((*cols)[m] == p->to[k]) {
+				memmove(*cols + m, *cols + m + 1,
+				    (*n - m - 1) * sizeof(**cols));
+				(*n)--;
+				break;
+			}
+		for (m = 0; m < *n; m++)
+			if ((*cols)[m] == p->from[k])
+				(*cols)[m] = p->to[k];
+	}
+}
+
+/* fields - drops its list; fields [+] and table keep only theirs. */
+static void
+spl_fields_columns(const struct spl_post *p, int **cols, size_t *n)
+{
+	size_t	 k, m;
+	int	*keep = NULL;
+
+	if (p->drop) {
+		for (m = 0, k = 0; k < *n; k++)
+			if (!spl_has_id(p->from, p->n, (*cols)[k]))
+				(*cols)[m++] = (*cols)[k];
+		*n = m;
+		return;
+	}
+	m = 0;
+	for (k = 0; k < p->n; k++)
+		spl_ids_add_uniq(&keep, &m, p->from[k]);
+	free(*cols);
+	*cols = keep;
+	*n = m;
+}
+
+/* Output columns: by-fields, aggregates, then each row command's. */
+void
+spl_columns(struct spl_search *s)
+{
+	const struct spl_post *p;
+	size_t		 k, n = 0;
+	int		*cols = NULL;
+
+	for (k = 0; k < s->stats.nby; k++)
+		spl_ids_add_uniq(&cols, &n, s->stats.by[k]);
+	for (k = 0; k < s->stats.nagg; k++)
+		spl_ids_add_uniq(&cols, &n, s->stats.agg[k].as);
+	for (k = 0; k < s->npost; k++) {
+		p = s->post[k];
+		if (p->cmd->columns != NULL)
+			p->cmd->columns(p, &cols, &n);
+	}
+	s->columns = cols;
+	s->ncolumns = n;
+}
+
+/*
+ * Parses the token stream into s: each command is looked up in the
+ * table and checked against its phase.  Returns 0, or -1 with the error
+ * set.
+ */
+int
+spl_parse_pipeline(struct spl_ctx *c, struct spl_search *s)
+{
+	const struct spl_cmd *cmd;
+	struct spl_expr	*filter;
+	struct spl_tok	*name, *t;
+	bool		 first = true;
+	size_t		 k;
+
+	filter = spl_expr_new(SPL_N_AND);
+	s->filter = filter;
+	for (;;) {
+		t = spl_tok_cur(c);
+		name = NULL;
+		if (t->type == SPL_T_EOF)
+			break;
+		if (t->type == SPL_T_PIPE) {
+			spl_tok_next(c);
+			name = spl_tok_next(c);
+			if (name->type != SPL_T_WORD) {
+				spl_error_pos(c, t->pos,
+				    "expected a command after '|'");
+				return -1;
+			}
+		} else if (first && spl_cmd_find(t) != NULL)
+			name = spl_tok_next(c);
+		else if (!first) {
+			spl_error_pos(c, t->pos, "unexpected '%s'",
+			    spl_tok_text(t));
+			return -1;
+		}
+		first = false;
+		if (name == NULL) {
+			cmd = &spl_cmds[0];
+			name = t;
+		} else if ((cmd = spl_cmd_find(name)) == NULL ||
+		    cmd->phase == SPL_PHASE_NONE) {
+			spl_error_pos(c, name->pos, "unsupported command '%s'",
+			    name->val);
+			return -1;
+		}
+		if (cmd->phase == SPL_PHASE_ROW && !c->after_stats) {
+			spl_error_pos(c, name->pos, "'%s' before stats is not "
+			    "supported", name->val);
+			return -1;
+		}
+		if (cmd->phase == SPL_PHASE_STATS && c->after_stats) {
+			spl_error_pos(c, name->pos,
+			    "only one %s command is supported", name->val);
+			return -1;
+		}
+		if (cmd->parse(c, cmd, name, s) == -1)
+			return -1;
+		if (cmd->phase == SPL_PHASE_STATS)
+			c->after_stats = true;
+	}
+	if (!c->after_stats) {
+		spl_error_at(c, 0, 0, "the search has no stats command");
+		return -1;
+	}
+	/* Drop "*" terms from the filter; collapse a single term. */
+	for (k = 0; k < filter->nkids; k++)
+		if (filter->kids[k]->type == SPL_N_TRUE) {
+			spl_expr_free(filter->kids[k]);
+			memmove(filter->kids + k, filter->kids + k + 1,
+			    (filter->nkids - k - 1) * sizeof(*filter->kids));
+			filter->nkids--;
+			k--;
+		}
+	if (filter->nkids == 0)
+		filter->type = SPL_N_TRUE;
+	else if (filter->nkids == 1) {
+		s->filter = filter->kids[0];
+		filter->nkids = 0;
+		spl_expr_free(filter);
+	}
+	return 0;
+}

@@ -1,0 +1,234 @@
+/*
+ * What the parts of the SPL compiler and its runtime share, and nothing
+ * else includes: the compiled forms (expressions, values, row commands),
+ * the compilation state with its tokens and origins, the command table's
+ * row, and the functions one part calls in another.  spl.h is the public
+ * API; this header is private to src/detect/spl*.c.
+ *
+ * The parts, in the order a search goes through them:
+ *   spl_expand.c  macro expansion; every byte of the expanded text maps
+ *                 back to its origin (the search or a macro definition);
+ *                 error positions
+ *   spl_lex.c     tokens
+ *   spl_parse.c   search expressions and compiled values (load time)
+ *   spl_cmd.c     the command table {name, phase, parse, apply} and the
+ *                 pipeline
+ *   spl.c         spl_compile(): the stages in order, then the ordering
+ *                 of terms by cost
+ *   spl_match.c   numbers and matching (run time, the hot path)
+ *   spl_post.c    the row commands after stats (run time)
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#ifndef HECSENTRY_SPL_INT_H
+#define HECSENTRY_SPL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode/event.h"
+#include "detect/spl.h"
+
+#define SPL_NUM_MAX		64	/* longest text taken as a number */
+
+enum spl_node {
+	SPL_N_TRUE = 0,			/* "*": every event */
+	SPL_N_AND,
+	SPL_N_OR,
+	SPL_N_NOT,
+	SPL_N_CMP			/* field OP value(s) */
+};
+
+enum spl_op {
+	SPL_OP_EQ = 0,			/* field=value */
+	SPL_OP_NE,			/* field!=value */
+	SPL_OP_IN,			/* field IN (values) */
+	SPL_OP_LT,
+	SPL_OP_LE,
+	SPL_OP_GT,
+	SPL_OP_GE
+};
+
+/* A segment of a wildcard pattern between two '*'. */
+struct spl_seg {
+	const char	*s;		/* in the value's text, lowercased */
+	size_t		 len;		/* > 0 */
+	size_t		 pin;		/* offset of the byte searched for */
+	unsigned char	 pinc;		/* that byte */
+	bool		 fold;		/* it is a letter: either case */
+};
+
+/* A value compiled for matching. */
+struct spl_value {
+	char		*text;		/* lowercased, unescaped */
+	size_t		 len;
+	bool		 wild;		/* contains '*' */
+	bool		 numeric;	/* spl_parse_num() takes it */
+	double		 num;		/* its value when numeric */
+	size_t		 head;		/* wild: bytes before the first '*' */
+	size_t		 tail;		/* wild: bytes after the last '*' */
+	size_t		 minlen;	/* wild: head, tail and segments */
+	size_t		 nmid;		/* wild: non-empty segments between */
+	struct spl_seg	*mid;
+};
+
+struct spl_expr {
+	enum spl_node	 type;
+	size_t		 nkids;		/* AND, OR, NOT */
+	struct spl_expr	**kids;
+	int		 field;		/* CMP: field id */
+	enum spl_op	 op;		/* CMP: operator */
+	size_t		 nvals;		/* CMP: 1, or n for IN */
+	struct spl_value *vals;
+};
+
+struct spl_cmd;
+
+/* A command after stats, compiled: one per "| name ..." of the search. */
+struct spl_post {
+	const struct spl_cmd *cmd;	/* its row in the command table */
+	bool		 drop;		/* fields -: drop the list, keep */
+					/*   the rest */
+	char		*timeformat;	/* convert */
+	size_t		 n;		/* pairs or fields */
+	int		*from;		/* convert, rename: source ids; */
+	int		*to;		/*   and destination ids; others: */
+					/*   the field list is in from */
+	struct spl_expr	*expr;		/* search */
+};
+
+/* Where a text the expansion read came from. */
+struct spl_origin {
+	char		 name[128];	/* "search" or "macro NAME" */
+	const char	*text;		/* the search or the definition */
+};
+
+enum spl_tok_type {
+	SPL_T_EOF = 0,
+	SPL_T_WORD,
+	SPL_T_STRING,
+	SPL_T_PIPE,
+	SPL_T_LPAREN,
+	SPL_T_RPAREN,
+	SPL_T_COMMA,
+	SPL_T_EQ,
+	SPL_T_NE,
+	SPL_T_LT,
+	SPL_T_LE,
+	SPL_T_GT,
+	SPL_T_GE
+};
+
+struct spl_tok {
+	enum spl_tok_type type;
+	size_t		 pos;		/* offset in the expanded text */
+	char		*val;		/* WORD, STRING: the value */
+	size_t		 len;
+};
+
+/* Compilation state. */
+struct spl_ctx {
+	spl_macro_lookup_fn lookup;	/* macro definitions */
+	void		*lookup_arg;
+	struct spl_error *err;		/* filled on the first error */
+	bool		 failed;
+	struct spl_origin *orig;	/* origins, [0] is the search */
+	size_t		 norig;
+	char		*text;		/* expanded text */
+	uint32_t	*torig;		/* per byte: origin index */
+	uint32_t	*toff;		/* per byte: offset in the origin */
+	size_t		 len;
+	size_t		 cap;
+	struct spl_tok	*toks;		/* tokens, SPL_T_EOF last */
+	size_t		 ntoks;
+	size_t		 i;		/* parser position */
+	bool		 after_stats;	/* the stats command was parsed */
+};
+
+/* Where a command may stand in the pipeline. */
+enum spl_phase {
+	SPL_PHASE_NONE = 0,		/* SPL has it, we refuse it */
+	SPL_PHASE_EVENT,		/* on events before stats (into the */
+					/*   filter), on rows after it */
+	SPL_PHASE_STATS,		/* the aggregation: exactly one */
+	SPL_PHASE_ROW			/* on the rows of stats: after it */
+};
+
+/*
+ * A row of the command table (spl_cmd.c).  Adding a command is adding a
+ * row and its functions: parse at load time; for a row command, apply
+ * (spl_post.c) and the effect on the output columns.
+ */
+struct spl_cmd {
+	const char	*name;		/* as written after '|' */
+	enum spl_phase	 phase;
+	/*
+	 * Parses the arguments after the name token t into s (the filter,
+	 * the stats or a new row command).  Returns 0, or -1 with the
+	 * error set.
+	 */
+	int		(*parse)(struct spl_ctx *c, const struct spl_cmd *cmd,
+			    const struct spl_tok *t, struct spl_search *s);
+	/* A row command on a row, in place; false drops the row. */
+	bool		(*apply)(const struct spl_post *p, struct event *row);
+	/* A row command's effect on the output columns cols[*n]. */
+	void		(*columns)(const struct spl_post *p, int **cols,
+			    size_t *n);
+};
+
+/* spl_expand.c */
+void		 spl_error_at(struct spl_ctx *c, uint32_t o, size_t off,
+		    const char *fmt, ...)
+		    __attribute__((__format__(__printf__, 4, 5)));
+void		 spl_error_pos(struct spl_ctx *c, size_t pos,
+		    const char *fmt, ...)
+		    __attribute__((__format__(__printf__, 3, 4)));
+void		 spl_text_add(struct spl_ctx *c, char ch, uint32_t o,
+		    uint32_t off);
+uint32_t	 spl_origin_add(struct spl_ctx *c, const char *name,
+		    const char *text);
+bool		 spl_is_space(char ch);
+void		 spl_expand(struct spl_ctx *c, const char *s, size_t len,
+		    const uint32_t *offmap, uint32_t o, int depth);
+
+/* spl_lex.c */
+void		 spl_lex(struct spl_ctx *c);
+struct spl_tok	*spl_tok_cur(struct spl_ctx *c);
+struct spl_tok	*spl_tok_next(struct spl_ctx *c);
+bool		 spl_tok_is(const struct spl_tok *t, const char *word);
+bool		 spl_tok_is_ci(const struct spl_tok *t, const char *word);
+const char	*spl_tok_text(const struct spl_tok *t);
+bool		 spl_is_value(const struct spl_tok *t);
+
+/* spl_parse.c */
+struct spl_expr	*spl_expr_new(enum spl_node type);
+void		 spl_expr_add(struct spl_expr *e, struct spl_expr *kid);
+void		 spl_expr_free(struct spl_expr *e);
+int		 spl_intern(struct spl_ctx *c, const struct spl_tok *t);
+struct spl_expr	*spl_parse_search(struct spl_ctx *c);
+void		 spl_expr_fields(const struct spl_expr *e, int **ids,
+		    size_t *n);
+int		 spl_expr_event_code(const struct spl_expr *e);
+void		 spl_expr_order(struct spl_expr *e);
+void		 spl_expr_code_first(struct spl_expr *e, int code);
+
+/* spl_cmd.c */
+int		 spl_parse_pipeline(struct spl_ctx *c, struct spl_search *s);
+void		 spl_columns(struct spl_search *s);
+void		 spl_post_free(struct spl_post *p);
+bool		 spl_has_id(const int *ids, size_t n, int id);
+void		 spl_ids_add_uniq(int **ids, size_t *n, int id);
+
+/* spl_match.c */
+bool		 spl_parse_num(const char *s, size_t len, double *out);
+extern const unsigned char spl_lc[256];	/* ASCII lowercase of each byte */
+
+/* spl_post.c: the apply functions of the command table */
+bool		 spl_search_apply(const struct spl_post *p, struct event *row);
+bool		 spl_convert_apply(const struct spl_post *p,
+		    struct event *row);
+bool		 spl_rename_apply(const struct spl_post *p, struct event *row);
+bool		 spl_fields_apply(const struct spl_post *p, struct event *row);
+
+#endif /* HECSENTRY_SPL_INT_H */
