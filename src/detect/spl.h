@@ -96,6 +96,20 @@ void		 spl_search_free(struct spl_search *s);
  */
 bool		 spl_match(const struct spl_expr *e, const struct event *ev);
 
+#define SPL_NUM_MAX	64		/* longest text taken as a number */
+
+/*
+ * The one rule for "is this value a number", used by search comparisons
+ * and by stats (min, max, sum, avg) alike: the whole of [s, s + len), at
+ * most SPL_NUM_MAX - 1 bytes, is a decimal numeral: an optional sign,
+ * digits with an optional point (at least one digit), an optional
+ * exponent (e or E, optional sign, digits), and a finite value.  No
+ * blanks, no hexadecimal, no "inf" or "nan": " 25", "0x1F" and "1e" are
+ * text; "+5", "1e3", ".5" and "007" are numbers.  Returns true and *out.
+ * Pure; allocates nothing.
+ */
+bool		 spl_parse_num(const char *s, size_t len, double *out);
+
 /*
  * Applies the post-stats commands to a row, in place (convert rewrites
  * values, rename moves them; strings it makes live in row's arena).

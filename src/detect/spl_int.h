@@ -30,8 +30,6 @@
 #include "decode/event.h"
 #include "detect/spl.h"
 
-#define SPL_NUM_MAX		64	/* longest text taken as a number */
-
 enum spl_node {
 	SPL_N_TRUE = 0,			/* "*": every event */
 	SPL_N_AND,
@@ -221,7 +219,6 @@ bool		 spl_has_id(const int *ids, size_t n, int id);
 void		 spl_ids_add_uniq(int **ids, size_t *n, int id);
 
 /* spl_match.c */
-bool		 spl_parse_num(const char *s, size_t len, double *out);
 extern const unsigned char spl_lc[256];	/* ASCII lowercase of each byte */
 
 /* spl_post.c: the apply functions of the command table */

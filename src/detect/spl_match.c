@@ -9,7 +9,7 @@
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
-#include <ctype.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,18 +17,25 @@
 #include "decode/event.h"
 #include "detect/spl_int.h"
 
-/* Parses a number (optional sign, digits, optional fraction). */
+/* Whether ch is an ASCII digit, whatever the locale. */
+#define SPL_DIGIT(ch)	((ch) >= '0' && (ch) <= '9')
+
+/*
+ * The one number rule (spl.h).  Plain digit runs, nearly every number a
+ * detection sees, are taken without strtod(); the rest is checked
+ * against the grammar first, so strtod() reads exactly the same bytes.
+ */
 bool
 spl_parse_num(const char *s, size_t len, double *out)
 {
 	char		 buf[SPL_NUM_MAX];
-	size_t		 i = 0, digits = 0;
+	size_t		 i = 0, digits = 0, edigits = 0;
 	uint64_t	 v = 0;
 
 	if (len == 0 || len >= sizeof(buf))
 		return false;
 	/* Up to 15 plain digits are exact in a double: no strtod(). */
-	for (; i < len && i < 16 && s[i] >= '0' && s[i] <= '9'; i++)
+	for (; i < len && i < 16 && SPL_DIGIT(s[i]); i++)
 		v = v * 10 + (uint64_t)(s[i] - '0');
 	if (i == len && len <= 15) {
 		*out = (double)v;
@@ -37,17 +44,28 @@ spl_parse_num(const char *s, size_t len, double *out)
 	i = 0;
 	if (s[0] == '-' || s[0] == '+')
 		i++;
-	for (; i < len && isdigit((unsigned char)s[i]); i++)
+	for (; i < len && SPL_DIGIT(s[i]); i++)
 		digits++;
 	if (i < len && s[i] == '.')
-		for (i++; i < len && isdigit((unsigned char)s[i]); i++)
+		for (i++; i < len && SPL_DIGIT(s[i]); i++)
 			digits++;
-	if (i != len || digits == 0)
+	if (digits == 0)
+		return false;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '-' || s[i] == '+'))
+			i++;
+		for (; i < len && SPL_DIGIT(s[i]); i++)
+			edigits++;
+		if (edigits == 0)
+			return false;
+	}
+	if (i != len)
 		return false;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	*out = strtod(buf, NULL);
-	return true;
+	return isfinite(*out);
 }
 
 /* ASCII lowercase of every byte value, whatever the locale. */

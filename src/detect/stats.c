@@ -29,7 +29,6 @@
 #define STATS_KEY_NULL		0x00	/* by-field absent */
 #define STATS_KEY_VALUE		0x01	/* then 4-byte length, bytes */
 #define STATS_REC_SLACK		4096	/* arena room for post commands */
-#define STATS_NUM_MAX		64	/* longest text parsed as a number */
 
 /* A serialised by-tuple; owned by the hash table. */
 struct stats_key {
@@ -177,33 +176,6 @@ stats_window(const struct stats_table *t, int64_t ms)
 	if (ms % w < 0)
 		q--;
 	return q;
-}
-
-/*
- * Parses the whole of s as a decimal number (sign, digits, point,
- * exponent: what Splunk treats as numeric).  Returns true and *d.
- */
-static bool
-stats_parse_num(const char *s, size_t len, double *d)
-{
-	char	 buf[STATS_NUM_MAX], *end;
-	size_t	 i;
-	bool	 digit = false;
-
-	if (len == 0 || len >= sizeof(buf))
-		return false;
-	for (i = 0; i < len; i++) {
-		if (s[i] >= '0' && s[i] <= '9')
-			digit = true;
-		else if (strchr("+-.eE", s[i]) == NULL || s[i] == '\0')
-			return false;
-	}
-	if (!digit)
-		return false;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	*d = strtod(buf, &end);
-	return end == buf + len && isfinite(*d);
 }
 
 /*
@@ -400,7 +372,7 @@ stats_acc_add(struct stats_table *t, struct stats_ent *ent,
 	case SPL_AGG_MIN:
 	case SPL_AGG_MAX:
 		sign = agg->func == SPL_AGG_MIN ? -1 : 1;
-		isnum = stats_parse_num(v, len, &d);
+		isnum = spl_parse_num(v, len, &d);
 		if (isnum) {
 			a->nnum++;
 			better = a->nnum == 1 ||
@@ -416,7 +388,7 @@ stats_acc_add(struct stats_table *t, struct stats_ent *ent,
 		break;
 	case SPL_AGG_SUM:
 	case SPL_AGG_AVG:
-		if (stats_parse_num(v, len, &d)) {
+		if (spl_parse_num(v, len, &d)) {
 			a->nnum++;
 			a->sum += d;
 		}

@@ -654,6 +654,64 @@ Test(stats, aggregates_on_numbers_and_strings)
 	stats_free(t);
 }
 
+/*
+ * max() and min() take a value as a number by spl_parse_num(), the rule
+ * search comparisons use too (test_spl.c has its table): "1e3" is the
+ * number 1000, so it is the max of "999" and "1e3" (before, stats and
+ * spl disagreed on it); "0x1F" and " 25" are text, and a field with text
+ * among its values compares as text (as this file tests above).
+ */
+Test(stats, max_and_min_use_the_one_number_rule)
+{
+	static const struct {
+		const char	*a, *b;	/* the two values of one row */
+		const char	*min, *max;
+	} c[] = {
+		{ "999", "1e3", "999", "1e3" },		/* numbers */
+		{ "+5", "-5", "-5", "+5" },
+		{ "2.5E-1", ".3", "2.5E-1", ".3" },
+		{ "0x1F", "3", "0x1F", "3" },		/* text */
+		{ " 25", "3", " 25", "3" },
+	};
+	struct stats_opts	 o = ts_opts(60, 100, false);
+	struct stats_table	*t;
+	struct spl_agg		 aggs[2];
+	int			 by[1] = { EVENT_F_IMAGE };
+	int			 mix = ts_id("Mixed");
+	char			 key[16];
+	size_t			 i, j;
+
+	aggs[0] = (struct spl_agg){ SPL_AGG_MIN, mix, ts_id("lo") };
+	aggs[1] = (struct spl_agg){ SPL_AGG_MAX, mix, ts_id("hi") };
+	ts_spec.nagg = 2;
+	ts_spec.agg = aggs;
+	ts_spec.nby = 1;
+	ts_spec.by = by;
+	t = stats_new(&ts_spec, &o, ts_emit_cb, NULL);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		snprintf(key, sizeof(key), "row%zu", i);
+		ts_event(key, NULL, NULL, 0);
+		event_set(&ts_ev, mix, c[i].a, strlen(c[i].a));
+		stats_add(t, &ts_ev, 0);
+		event_set(&ts_ev, mix, c[i].b, strlen(c[i].b));
+		stats_add(t, &ts_ev, 0);
+	}
+	stats_flush(t);
+	cr_assert_eq(ts_nrows, sizeof(c) / sizeof(c[0]));
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		snprintf(key, sizeof(key), "row%zu", i);
+		for (j = 0; j < ts_nrows; j++)
+			if (strcmp(ts_val(&ts_rows[j], "Image"), key) == 0)
+				break;
+		cr_assert_lt(j, ts_nrows, "%s", key);
+		cr_expect_str_eq(ts_val(&ts_rows[j], "lo"), c[i].min, "%s %s",
+		    c[i].a, c[i].b);
+		cr_expect_str_eq(ts_val(&ts_rows[j], "hi"), c[i].max, "%s %s",
+		    c[i].a, c[i].b);
+	}
+	stats_free(t);
+}
+
 Test(stats, values_capped_and_counted)
 {
 	struct stats_opts	 o = ts_opts(60, 100, false);
