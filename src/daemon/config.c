@@ -23,6 +23,7 @@
 
 #include "daemon/config.h"
 #include "log.h"
+#include "output/hec_url.h"
 #include "xmalloc.h"
 
 #ifndef HECSENTRY_SYSCONFDIR
@@ -36,7 +37,6 @@
 #endif
 
 #define CONFIG_TOKEN_ENV	"HECSENTRY_HEC_TOKEN"
-#define CONFIG_HEC_PATH		"/services/collector/event"
 #define CONFIG_LINE_MAX		8192
 #define CONFIG_TOKEN_MAX	4096
 
@@ -142,7 +142,7 @@ static const struct config_key config_keys[] = {
 	{ "hec_url", "hec-url", CONFIG_T_LIST, OFF(hec_url), OFF(nhec_url),
 	    0, 0, 0, NULL, "URL",
 	    "HEC URL (repeatable, round-robin); no path: "
-	    CONFIG_HEC_PATH },
+	    HEC_URL_EVENT },
 	{ "hec_token_file", "hec-token-file", CONFIG_T_PATH,
 	    OFF(hec_token_file), 0, 0, 0, 0, NULL, "FILE",
 	    "file holding the HEC token (else env " CONFIG_TOKEN_ENV ")" },
@@ -720,45 +720,6 @@ config_token_ok(const char *tok)
 	return true;
 }
 
-/*
- * Checks an HEC URL and adds the event endpoint when it has no path.
- * Returns the URL to keep (caller frees) or NULL with *errstr.
- */
-static char *
-config_check_url(const char *url, char **errstr)
-{
-	const char	*host, *path;
-	char		*s;
-	size_t		 i;
-
-	for (i = 0; url[i] != '\0'; i++)
-		if ((unsigned char)url[i] <= ' ' ||
-		    (unsigned char)url[i] >= 0x7f) {
-			xasprintf(errstr, "hec_url %s: bad character", url);
-			return NULL;
-		}
-	if (strncasecmp(url, "https://", 8) == 0)
-		host = url + 8;
-	else if (strncasecmp(url, "http://", 7) == 0)
-		host = url + 7;
-	else {
-		xasprintf(errstr, "hec_url %s: must start with http:// or "
-		    "https://", url);
-		return NULL;
-	}
-	path = host + strcspn(host, "/?#");
-	if (path == host) {
-		xasprintf(errstr, "hec_url %s: no host", url);
-		return NULL;
-	}
-	if (*path == '\0' || strcmp(path, "/") == 0) {
-		xasprintf(&s, "%.*s%s", (int)(path - url), url,
-		    CONFIG_HEC_PATH);
-		return s;
-	}
-	return xstrdup(url);
-}
-
 int
 config_finish(struct config *cfg, char **errstr)
 {
@@ -768,7 +729,7 @@ config_finish(struct config *cfg, char **errstr)
 
 	*errstr = NULL;
 	for (i = 0; i < cfg->nhec_url; i++) {
-		if ((u = config_check_url(cfg->hec_url[i], errstr)) == NULL)
+		if ((u = hec_url_event(cfg->hec_url[i], errstr)) == NULL)
 			return -1;
 		free(cfg->hec_url[i]);
 		cfg->hec_url[i] = u;

@@ -48,6 +48,7 @@
 #include "input/listen.h"
 #include "log.h"
 #include "daemon/notify.h"
+#include "daemon/options.h"
 #include "daemon/pipeline.h"
 #include "output/sink.h"
 #include "daemon/worker.h"
@@ -915,6 +916,7 @@ main(int argc, char **argv)
 {
 	struct main_state	 st;
 	struct pipeline_opts	 po;
+	struct sink_options	 so;
 	char			*errstr = NULL;
 	int			 rc, i;
 	const int		 sigs[4] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
@@ -973,7 +975,8 @@ main(int argc, char **argv)
 		fatalx("evthread_use_pthreads failed");
 	if ((st.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	if ((st.sink = sink_new(st.base, &st.cfg, &errstr)) == NULL) {
+	options_sink(&st.cfg, &so);
+	if ((st.sink = sink_new(st.base, &so, &errstr)) == NULL) {
 		fprintf(stderr, "hecsentry: %s\n", errstr);
 		return 1;
 	}

@@ -5,10 +5,65 @@
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
+#include <string.h>
+
 #include "daemon/options.h"
+#include "log.h"
 
 /* input: listen */
 
 /* output: sink, hec, spool */
+
+static void
+options_hec(const struct config *cfg, struct hec_options *o)
+{
+	o->urls = (const char *const *)cfg->hec_url;
+	o->nurls = cfg->nhec_url;
+	o->token = cfg->hec_token;
+	o->ca_file = cfg->hec_ca_file;
+	o->ca_path = cfg->hec_ca_path;
+	o->tls_verify = cfg->hec_tls_verify;
+	o->gzip = cfg->hec_gzip;
+	o->batch_events = cfg->hec_batch_events;
+	o->batch_bytes = cfg->hec_batch_bytes;
+	o->batch_ms = cfg->hec_batch_ms;
+	o->timeout_ms = cfg->hec_timeout_ms;
+	o->connect_timeout_ms = cfg->hec_connect_timeout_ms;
+	o->max_inflight = cfg->hec_max_inflight;
+	o->queue_bytes = cfg->hec_queue_bytes;
+	o->retry_min_ms = cfg->hec_retry_min_ms;
+	o->retry_max_ms = cfg->hec_retry_max_ms;
+	o->acks = cfg->hec_acks;
+	o->ack_timeout_ms = cfg->hec_ack_timeout_ms;
+	o->ack_poll_ms = cfg->hec_ack_poll_ms;
+	o->dead_letter_file = cfg->hec_dead_letter_file;
+	o->health_interval_ms = cfg->hec_health_interval_ms;
+}
+
+void
+options_sink(const struct config *cfg, struct sink_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	switch (cfg->output) {
+	case CONFIG_OUTPUT_HEC:
+		o->type = SINK_HEC;
+		break;
+	case CONFIG_OUTPUT_STDOUT:
+		o->type = SINK_STDOUT;
+		break;
+	case CONFIG_OUTPUT_FILE:
+		o->type = SINK_FILE;
+		break;
+	}
+	o->path = cfg->output_path;
+	o->queue_bytes = cfg->hec_queue_bytes;
+	o->spool_dir = cfg->spool_dir;
+	o->spool.max_bytes = cfg->spool_max_bytes;
+	o->spool.segment_bytes = (uint32_t)cfg->spool_segment_bytes;
+	if (spool_parse_fsync(cfg->spool_fsync, &o->spool.fsync) == -1)
+		fatalx("%s: spool_fsync %s not checked", __func__,
+		    cfg->spool_fsync);
+	options_hec(cfg, &o->hec);
+}
 
 /* daemon: admin */

@@ -9,10 +9,19 @@
 #define HECSENTRY_OPTIONS_H
 
 #include "daemon/config.h"
+#include "output/sink.h"
 
 /* input: listen */
 
 /* output: sink, hec, spool */
+
+/*
+ * Fills o (sink, its spool and its HEC transport) from cfg, which
+ * config_finish() validated (hec_url in hec_url_event() form, the token
+ * resolved).
+ */
+void		 options_sink(const struct config *cfg,
+		    struct sink_options *o);
 
 /* daemon: admin */
 

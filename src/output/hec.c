@@ -135,7 +135,7 @@ hec_droplog_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	log_warnx("dropped %llu alerts: HEC queue full (hec_queue_bytes "
 	    "%zu)", (unsigned long long)h->drop_unlogged,
-	    h->cfg->hec_queue_bytes);
+	    h->o.queue_bytes);
 	h->drop_unlogged = 0;
 	h->drop_logged = hec_now_ms();
 }
@@ -208,7 +208,7 @@ hec_gzip(const char *in, size_t len, char **out, size_t *outlen)
 static int
 hec_send(struct hec *h, struct hec_ep *ep)
 {
-	const struct config	*cfg = h->cfg;
+	const struct hec_options *o = &h->o;
 	struct hec_req		*req;
 	struct hec_alert	*a;
 	char			*raw, *gz;
@@ -231,7 +231,7 @@ hec_send(struct hec *h, struct hec_ep *ep)
 		memcpy(raw + off, a->data, a->len);
 		off += a->len;
 	}
-	if (cfg->hec_gzip) {
+	if (o->gzip) {
 		if (hec_gzip(raw, req->bytes, &gz, &gzlen) == -1) {
 			log_warnx("hec: gzip failed");
 			free(raw);
@@ -284,16 +284,16 @@ hec_enqueue(struct hec *h, const char *json, size_t len, uint64_t seq)
 static bool
 hec_fill(struct hec *h)
 {
-	const struct config	*cfg = h->cfg;
+	const struct hec_options *o = &h->o;
 	struct spool_record	 rec;
 	size_t			 want;
 	int			 rc, budget = 100000;
 
 	if (h->spool == NULL)
 		return false;
-	want = cfg->hec_batch_bytes * (size_t)cfg->hec_max_inflight * 2;
+	want = o->batch_bytes * (size_t)o->max_inflight * 2;
 	while (h->queue_bytes < want &&
-	    h->held_bytes < cfg->hec_queue_bytes && budget-- > 0) {
+	    h->held_bytes < o->queue_bytes && budget-- > 0) {
 		rc = spool_next(h->spool, &h->cursor, &rec);
 		if (rc == 0)
 			return false;
@@ -310,7 +310,7 @@ hec_fill(struct hec *h)
 static void
 hec_pump(struct hec *h)
 {
-	const struct config	*cfg = h->cfg;
+	const struct hec_options *o = &h->o;
 	struct hec_ep		*ep;
 	uint64_t		 now, age, wake;
 	bool			 full, more;
@@ -329,13 +329,13 @@ hec_pump(struct hec *h)
 		return;
 	}
 	now = hec_now_ms();
-	while (h->ninflight < cfg->hec_max_inflight && h->nqueue > 0) {
+	while (h->ninflight < o->max_inflight && h->nqueue > 0) {
 		full = more || h->nqueue >= h->cap_events ||
 		    h->queue_bytes >= h->cap_bytes;
 		if (!full && !h->draining) {
 			age = now - TAILQ_FIRST(&h->queue)->t_ms;
-			if (age < (uint64_t)cfg->hec_batch_ms) {
-				hec_arm(h->wait, cfg->hec_batch_ms - age);
+			if (age < (uint64_t)o->batch_ms) {
+				hec_arm(h->wait, o->batch_ms - age);
 				return;
 			}
 		}
@@ -347,7 +347,7 @@ hec_pump(struct hec *h)
 		}
 		if (hec_send(h, ep) == -1) {
 			hec_ep_fail(h, ep, false);
-			hec_arm(h->wait, (uint64_t)cfg->hec_retry_min_ms);
+			hec_arm(h->wait, (uint64_t)o->retry_min_ms);
 			return;
 		}
 		more = hec_fill(h);
@@ -474,7 +474,7 @@ hec_drain_timeout_cb(evutil_socket_t fd, short what, void *arg)
 		log_warnx("hec: shutdown timeout: %llu alerts stay in the "
 		    "spool %s for the next start",
 		    (unsigned long long)spool_depth(h->spool),
-		    h->cfg->spool_dir);
+		    h->spool_dir);
 	} else {
 		n = h->held_alerts;
 		log_warnx("hec: %zu alerts not delivered within the shutdown "
@@ -491,26 +491,16 @@ hec_drain_timeout_cb(evutil_socket_t fd, short what, void *arg)
 	event_active(h->done_ev, EV_TIMEOUT, 1);
 }
 
-/* Opens the spool of cfg->spool_dir.  0, or -1 with *errstr. */
+/* Opens the spool of h->spool_dir with so.  0, or -1 with *errstr. */
 static int
-hec_spool_open(struct hec *h, char **errstr)
+hec_spool_open(struct hec *h, const struct spool_options *so, char **errstr)
 {
-	const struct config	*cfg = h->cfg;
-	struct spool_opts	 so;
 	struct spool_counters	 sc;
 	char			*err = NULL;
 
-	memset(&so, 0, sizeof(so));
-	so.max_bytes = cfg->spool_max_bytes;
-	so.segment_bytes = (uint32_t)cfg->spool_segment_bytes;
-	if (spool_parse_fsync(cfg->spool_fsync, &so.fsync) == -1) {
-		xasprintf(errstr, "spool_fsync %s: expected always, batch or "
-		    "never", cfg->spool_fsync);
-		return -1;
-	}
-	h->spool_sync = so.fsync == SPOOL_FSYNC_BATCH;
-	if ((h->spool = spool_open(cfg->spool_dir, &so, &err)) == NULL) {
-		xasprintf(errstr, "spool %s: %s", cfg->spool_dir,
+	h->spool_sync = so->fsync == SPOOL_FSYNC_BATCH;
+	if ((h->spool = spool_open(h->spool_dir, so, &err)) == NULL) {
+		xasprintf(errstr, "spool %s: %s", h->spool_dir,
 		    err != NULL ? err : "cannot open");
 		free(err);
 		return -1;
@@ -519,30 +509,32 @@ hec_spool_open(struct hec *h, char **errstr)
 	spool_get_counters(h->spool, &sc);
 	if (sc.replayed > 0 || sc.corrupt_records > 0)
 		log_info("hec: spool %s: %llu alerts to send again, %llu "
-		    "damaged regions skipped", cfg->spool_dir,
+		    "damaged regions skipped", h->spool_dir,
 		    (unsigned long long)sc.replayed,
 		    (unsigned long long)sc.corrupt_records);
 	return 0;
 }
 
 struct hec *
-hec_new(struct event_base *base, const struct config *cfg, char **errstr)
+hec_new(struct event_base *base, const struct hec_options *o,
+    const char *spool_dir, const struct spool_options *so, char **errstr)
 {
 	struct hec	*h;
 	struct timeval	 tv;
 	size_t		 i;
 
 	*errstr = NULL;
-	if (cfg->nhec_url == 0 || cfg->hec_token == NULL) {
+	if (o->nurls == 0 || o->token == NULL) {
 		xasprintf(errstr, "hec: no hec_url or no token");
 		return NULL;
 	}
 	h = xcalloc(1, sizeof(*h));
 	h->base = base;
-	h->cfg = cfg;
+	h->o = *o;
+	h->spool_dir = spool_dir;
 	h->dlq_fd = -1;
-	h->cap_events = cfg->hec_batch_events;
-	h->cap_bytes = cfg->hec_batch_bytes;
+	h->cap_events = o->batch_events;
+	h->cap_bytes = o->batch_bytes;
 	TAILQ_INIT(&h->queue);
 	TAILQ_INIT(&h->reqs);
 	LIST_INIT(&h->socks);
@@ -558,19 +550,18 @@ hec_new(struct event_base *base, const struct config *cfg, char **errstr)
 		xasprintf(errstr, "hec: cannot create events");
 		goto fail;
 	}
-	h->eps = xcalloc(cfg->nhec_url, sizeof(*h->eps));
-	for (i = 0; i < cfg->nhec_url; i++) {
+	h->eps = xcalloc(o->nurls, sizeof(*h->eps));
+	for (i = 0; i < o->nurls; i++) {
 		h->neps++;
-		if (hec_ep_init(h, &h->eps[i], cfg->hec_url[i], errstr) == -1)
+		if (hec_ep_init(h, &h->eps[i], o->urls[i], errstr) == -1)
 			goto fail;
 	}
-	if (cfg->spool_dir != NULL && hec_spool_open(h, errstr) == -1)
+	if (spool_dir != NULL && hec_spool_open(h, so, errstr) == -1)
 		goto fail;
-	if (cfg->hec_dead_letter_file != NULL)
-		h->dlq_path = xstrdup(cfg->hec_dead_letter_file);
-	else if (cfg->spool_dir != NULL)
-		xasprintf(&h->dlq_path, "%s/dead-letter.jsonl",
-		    cfg->spool_dir);
+	if (o->dead_letter_file != NULL)
+		h->dlq_path = xstrdup(o->dead_letter_file);
+	else if (spool_dir != NULL)
+		xasprintf(&h->dlq_path, "%s/dead-letter.jsonl", spool_dir);
 	if (hec_multi_setup(h) == -1) {
 		xasprintf(errstr, "hec: cannot create the curl multi handle");
 		goto fail;
@@ -580,7 +571,7 @@ hec_new(struct event_base *base, const struct config *cfg, char **errstr)
 		xasprintf(errstr, "hec: cannot arm the tick");
 		goto fail;
 	}
-	if (!cfg->hec_tls_verify)
+	if (!o->tls_verify)
 		log_warnx("hec: hec_tls_verify = no: HEC's certificate is "
 		    "NOT verified");
 	if (h->spool != NULL && spool_depth(h->spool) > 0)
@@ -653,15 +644,15 @@ hec_submit(void *t, const char *json, size_t len)
 		now = hec_now_ms();
 		if (now - h->spool_err_logged >= HEC_SPOOL_ERR_LOG_MS) {
 			log_warn("hec: spool %s: append failed; alerts kept "
-			    "in memory only", h->cfg->spool_dir);
+			    "in memory only", h->spool_dir);
 			h->spool_err_logged = now;
 		}
 	}
-	if (need > h->cfg->hec_queue_bytes) {
+	if (need > h->o.queue_bytes) {
 		hec_note_drop(h, 1);
 		return 0;
 	}
-	while (h->held_bytes + need > h->cfg->hec_queue_bytes &&
+	while (h->held_bytes + need > h->o.queue_bytes &&
 	    (a = TAILQ_FIRST(&h->queue)) != NULL && h->spool == NULL) {
 		TAILQ_REMOVE(&h->queue, a, entry);
 		h->nqueue--;
@@ -669,7 +660,7 @@ hec_submit(void *t, const char *json, size_t len)
 		hec_alert_free(h, a);
 		hec_note_drop(h, 1);
 	}
-	if (h->held_bytes + need > h->cfg->hec_queue_bytes) {
+	if (h->held_bytes + need > h->o.queue_bytes) {
 		/* all that is held is in flight */
 		hec_note_drop(h, 1);
 		return 0;
@@ -703,7 +694,7 @@ hec_backlogged(const void *t)
 
 	if (h->spool != NULL && spool_high_water(h->spool))
 		return true;
-	return h->held_bytes > h->cfg->hec_queue_bytes / 4 * 3;
+	return h->held_bytes > h->o.queue_bytes / 4 * 3;
 }
 
 static void

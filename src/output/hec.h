@@ -20,8 +20,38 @@
 
 #include <event2/event.h>
 
-#include "daemon/config.h"
 #include "output/sink_ops.h"
+#include "output/spool.h"
+
+/*
+ * What the HEC transport needs from the configuration (daemon/options.c
+ * fills it from the hec_* keys; hecsentry.conf(5) explains each).  The
+ * strings are borrowed for the transport's lifetime.
+ */
+struct hec_options {
+	const char *const *urls;	/* event URLs, as hec_url_event() */
+	size_t		 nurls;		/* at least 1 */
+	const char	*token;
+	const char	*ca_file;	/* NULL: libcurl's default */
+	const char	*ca_path;	/* NULL: libcurl's default */
+	bool		 tls_verify;
+	bool		 gzip;
+	size_t		 batch_events;	/* alerts in one request, at most */
+	size_t		 batch_bytes;	/* bytes in one request, at most */
+	int		 batch_ms;	/* the oldest alert waits no longer */
+	int		 timeout_ms;	/* whole request */
+	int		 connect_timeout_ms;
+	int		 max_inflight;	/* batch requests at once */
+	size_t		 queue_bytes;	/* alerts held in memory, at most */
+	int		 retry_min_ms;	/* backoff start */
+	int		 retry_max_ms;	/* backoff cap */
+	bool		 acks;		/* indexer acknowledgement */
+	int		 ack_timeout_ms; /* resend when not acked by then */
+	int		 ack_poll_ms;	/* ack polling period */
+	const char	*dead_letter_file; /* NULL: SPOOL_DIR/dead-letter.jsonl
+					   with a spool, else none */
+	int		 health_interval_ms; /* ejected endpoint probes */
+};
 
 struct hec;
 
@@ -29,9 +59,10 @@ struct hec;
 extern const struct sink_ops hec_sink_ops;
 
 /*
- * Creates the sink on base.  cfg (output hec, hec_url and hec_token set,
- * as config_finish() leaves it) is borrowed for the sink's lifetime.
- * Returns NULL with *errstr (caller frees) on error.
+ * Creates the transport on base with a copy of o (its strings borrowed
+ * for the transport's lifetime; at least one URL and a token), spooling
+ * in spool_dir (borrowed) with so when spool_dir is not NULL.  Returns
+ * NULL with *errstr (caller frees) on error.
  *
  * Through hec_sink_ops: free frees everything, in-flight requests
  * included (their alerts stay in the spool, or are lost without one:
@@ -43,7 +74,8 @@ extern const struct sink_ops hec_sink_ops;
  * counted as dropped, either logged; backlogged is true above the
  * spool's high-water mark or 3/4 of hec_queue_bytes.
  */
-struct hec	*hec_new(struct event_base *base, const struct config *cfg,
+struct hec	*hec_new(struct event_base *base, const struct hec_options *o,
+		    const char *spool_dir, const struct spool_options *so,
 		    char **errstr);
 
 #endif /* HECSENTRY_HEC_H */

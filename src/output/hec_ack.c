@@ -33,7 +33,7 @@ hec_ack_finish(struct hec *h, struct hec_req *req, CURLcode result,
 	char			 key[24];
 
 	ep->polling = false;
-	ep->poll_at = hec_now_ms() + (uint64_t)h->cfg->hec_ack_poll_ms;
+	ep->poll_at = hec_now_ms() + (uint64_t)h->o.ack_poll_ms;
 	if (result != CURLE_OK || status != 200) {
 		log_debug("hec: %s: ack poll failed (HTTP %ld)", ep->url,
 		    status);
@@ -142,7 +142,7 @@ hec_ack_tick(struct hec *h, struct hec_ep *ep, uint64_t now)
 		log_warnx("hec: %s: no ack for ackId %llu within %d s; "
 		    "sending its %zu alerts again", ep->url,
 		    (unsigned long long)w->ack_id,
-		    h->cfg->hec_ack_timeout_ms / 1000, w->nalerts);
+		    h->o.ack_timeout_ms / 1000, w->nalerts);
 		hec_requeue(h, w);
 		hec_req_free(w);
 	}

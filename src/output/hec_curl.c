@@ -310,7 +310,7 @@ hec_write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 static CURLcode
 hec_easy_setup(struct hec *h, struct hec_req *req, const char *url)
 {
-	const struct config	*cfg = h->cfg;
+	const struct hec_options *o = &h->o;
 	CURL			*e = req->easy;
 	CURLcode		 rc;
 
@@ -341,10 +341,10 @@ hec_easy_setup(struct hec *h, struct hec_req *req, const char *url)
 		rc = curl_easy_setopt(e, CURLOPT_WRITEDATA, req);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-		    (long)cfg->hec_connect_timeout_ms);
+		    (long)o->connect_timeout_ms);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
-		    (long)cfg->hec_timeout_ms);
+		    (long)o->timeout_ms);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	if (rc == CURLE_OK)
@@ -360,14 +360,14 @@ hec_easy_setup(struct hec *h, struct hec_req *req, const char *url)
 #endif
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER,
-		    cfg->hec_tls_verify ? 1L : 0L);
+		    o->tls_verify ? 1L : 0L);
 	if (rc == CURLE_OK)
 		rc = curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST,
-		    cfg->hec_tls_verify ? 2L : 0L);
-	if (rc == CURLE_OK && cfg->hec_ca_file != NULL)
-		rc = curl_easy_setopt(e, CURLOPT_CAINFO, cfg->hec_ca_file);
-	if (rc == CURLE_OK && cfg->hec_ca_path != NULL)
-		rc = curl_easy_setopt(e, CURLOPT_CAPATH, cfg->hec_ca_path);
+		    o->tls_verify ? 2L : 0L);
+	if (rc == CURLE_OK && o->ca_file != NULL)
+		rc = curl_easy_setopt(e, CURLOPT_CAINFO, o->ca_file);
+	if (rc == CURLE_OK && o->ca_path != NULL)
+		rc = curl_easy_setopt(e, CURLOPT_CAPATH, o->ca_path);
 	return rc;
 }
 

@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "output/hec_int.h"
+#include "output/hec_url.h"
 #include "xmalloc.h"
 
 #define HEC_EJECT_AFTER		3	/* failures in a row: eject */
@@ -29,9 +30,9 @@ hec_backoff_ms(const struct hec *h, unsigned int n)
 	unsigned int	 shift;
 
 	shift = n - 1 > 30 ? 30 : n - 1;
-	delay = (uint64_t)h->cfg->hec_retry_min_ms << shift;
-	if (delay > (uint64_t)h->cfg->hec_retry_max_ms)
-		delay = (uint64_t)h->cfg->hec_retry_max_ms;
+	delay = (uint64_t)h->o.retry_min_ms << shift;
+	if (delay > (uint64_t)h->o.retry_max_ms)
+		delay = (uint64_t)h->o.retry_max_ms;
 	/* full jitter: uniform in [0, delay] */
 	return arc4random_uniform((uint32_t)delay + 1);
 }
@@ -74,7 +75,7 @@ hec_health_finish(struct hec *h, struct hec_req *req, CURLcode result,
 		ep->retry_at = 0;
 	} else
 		ep->retry_at = hec_now_ms() +
-		    (uint64_t)h->cfg->hec_health_interval_ms;
+		    (uint64_t)h->o.health_interval_ms;
 	hec_req_free(req);
 }
 
@@ -88,7 +89,7 @@ hec_probe(struct hec *h, struct hec_ep *ep)
 	if (hec_start(h, req, ep->health_url) == -1) {
 		hec_req_free(req);
 		ep->retry_at = hec_now_ms() +
-		    (uint64_t)h->cfg->hec_health_interval_ms;
+		    (uint64_t)h->o.health_interval_ms;
 		return;
 	}
 	ep->probing = true;
@@ -120,27 +121,15 @@ hec_pick(struct hec *h, uint64_t now, uint64_t *wake)
 	return NULL;
 }
 
-/* The part of url before its path: "https://host:port". */
-static char *
-hec_url_base(const char *url)
-{
-	const char	*p;
-
-	p = strstr(url, "://");
-	p = p != NULL ? p + 3 : url;
-	p += strcspn(p, "/?#");
-	return xstrndup(url, (size_t)(p - url));
-}
-
 /* Builds the headers of ep's requests: gzip for event posts only. */
 static struct curl_slist *
 hec_ep_headers(struct hec *h, struct hec_ep *ep, bool gzip)
 {
-	const struct config	*cfg = h->cfg;
+	const struct hec_options *o = &h->o;
 	struct curl_slist	*l, *head;
 	char			*auth, *chan;
 
-	xasprintf(&auth, "Authorization: Splunk %s", cfg->hec_token);
+	xasprintf(&auth, "Authorization: Splunk %s", o->token);
 	head = curl_slist_append(NULL, auth);
 	explicit_bzero(auth, strlen(auth));
 	free(auth);
@@ -150,7 +139,7 @@ hec_ep_headers(struct hec *h, struct hec_ep *ep, bool gzip)
 	if ((l = curl_slist_append(head,
 	    "Content-Type: application/json")) == NULL ||
 	    (l = curl_slist_append(head, "Expect:")) == NULL ||
-	    (cfg->hec_acks && (l = curl_slist_append(head, chan)) == NULL) ||
+	    (o->acks && (l = curl_slist_append(head, chan)) == NULL) ||
 	    (gzip && (l = curl_slist_append(head,
 	    "Content-Encoding: gzip")) == NULL)) {
 		explicit_bzero(head->data, strlen(head->data));
@@ -167,7 +156,6 @@ hec_ep_init(struct hec *h, struct hec_ep *ep, const char *url,
     char **errstr)
 {
 	unsigned char	 r[16];
-	char		*base;
 
 	ep->url = url;
 	TAILQ_INIT(&ep->waiting);
@@ -178,12 +166,9 @@ hec_ep_init(struct hec *h, struct hec_ep *ep, const char *url,
 	    "-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2],
 	    r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
 	    r[13], r[14], r[15]);
-	base = hec_url_base(url);
-	xasprintf(&ep->ack_url, "%s/services/collector/ack?channel=%s", base,
-	    ep->channel);
-	xasprintf(&ep->health_url, "%s/services/collector/health", base);
-	free(base);
-	if ((ep->headers = hec_ep_headers(h, ep, h->cfg->hec_gzip)) == NULL ||
+	ep->ack_url = hec_url_ack(url, ep->channel);
+	ep->health_url = hec_url_health(url);
+	if ((ep->headers = hec_ep_headers(h, ep, h->o.gzip)) == NULL ||
 	    (ep->ack_headers = hec_ep_headers(h, ep, false)) == NULL) {
 		xasprintf(errstr, "hec: cannot build request headers");
 		return -1;

@@ -68,7 +68,7 @@ TAILQ_HEAD(hec_reqq, hec_req);
 
 /* One HEC URL. */
 struct hec_ep {
-	const char		*url;		/* cfg->hec_url[i] */
+	const char		*url;		/* o.urls[i] */
 	char			*ack_url;	/* .../ack?channel=GUID */
 	char			*health_url;
 	char			 channel[37];	/* GUID, for acks */
@@ -86,7 +86,8 @@ struct hec_ep {
 
 struct hec {
 	struct event_base	*base;
-	const struct config	*cfg;		/* borrowed */
+	struct hec_options	 o;		/* strings borrowed */
+	const char		*spool_dir;	/* borrowed, or NULL */
 	CURLM			*multi;
 	struct event		*timer;		/* libcurl's timeout */
 	struct event		*kick;		/* runs hec_pump() */

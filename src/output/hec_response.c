@@ -204,19 +204,19 @@ hec_events_finish(struct hec *h, struct hec_req *req, CURLcode result,
 	if (status >= 200 && status < 300) {
 		h->c.status_2xx++;
 		ep->failures = 0;
-		if (h->cap_events < h->cfg->hec_batch_events)
+		if (h->cap_events < h->o.batch_events)
 			h->cap_events *= 2;
-		if (h->cap_bytes < h->cfg->hec_batch_bytes)
+		if (h->cap_bytes < h->o.batch_bytes)
 			h->cap_bytes *= 2;
-		if (h->cfg->hec_acks && ack_id >= 0) {
+		if (h->o.acks && ack_id >= 0) {
 			req->ack_id = (uint64_t)ack_id;
 			req->ack_deadline = now +
-			    (uint64_t)h->cfg->hec_ack_timeout_ms;
+			    (uint64_t)h->o.ack_timeout_ms;
 			TAILQ_INSERT_TAIL(&ep->waiting, req, entry);
 			ep->nwaiting++;
 			if (ep->poll_at == 0)
 				ep->poll_at = now +
-				    (uint64_t)h->cfg->hec_ack_poll_ms;
+				    (uint64_t)h->o.ack_poll_ms;
 			return;
 		}
 		hec_complete(h, req);

@@ -19,25 +19,25 @@ struct sink {
 };
 
 struct sink *
-sink_new(struct event_base *base, const struct config *cfg, char **errstr)
+sink_new(struct event_base *base, const struct sink_options *o,
+    char **errstr)
 {
 	struct sink	*s;
 
 	*errstr = NULL;
 	s = xcalloc(1, sizeof(*s));
-	switch (cfg->output) {
-	case CONFIG_OUTPUT_HEC:
+	switch (o->type) {
+	case SINK_HEC:
 		s->ops = &hec_sink_ops;
-		s->t = hec_new(base, cfg, errstr);
+		s->t = hec_new(base, &o->hec, o->spool_dir, &o->spool, errstr);
 		break;
-	case CONFIG_OUTPUT_STDOUT:
+	case SINK_STDOUT:
 		s->ops = &sink_file_ops;
-		s->t = sink_file_new(base, NULL, cfg->hec_queue_bytes, errstr);
+		s->t = sink_file_new(base, NULL, o->queue_bytes, errstr);
 		break;
-	case CONFIG_OUTPUT_FILE:
+	case SINK_FILE:
 		s->ops = &sink_file_ops;
-		s->t = sink_file_new(base, cfg->output_path,
-		    cfg->hec_queue_bytes, errstr);
+		s->t = sink_file_new(base, o->path, o->queue_bytes, errstr);
 		break;
 	}
 	if (s->t == NULL) {

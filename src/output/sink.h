@@ -13,13 +13,37 @@
 
 #include <event2/event.h>
 
-#include "daemon/config.h"
+#include "output/hec.h"
 #include "output/sink_ops.h"
+#include "output/spool.h"
+
+enum sink_type {
+	SINK_HEC = 0,			/* hec.c */
+	SINK_STDOUT,			/* sink_file.c */
+	SINK_FILE			/* sink_file.c */
+};
+
+/*
+ * The sink's options (daemon/options.c fills them from the config).  One
+ * struct for the sink and its parts, since only the sink's constructor
+ * hands the parts down; the strings are borrowed for the sink's lifetime.
+ */
+struct sink_options {
+	enum sink_type	 type;
+	const char	*path;		/* SINK_FILE */
+	size_t		 queue_bytes;	/* alerts held in memory, at most */
+	const char	*spool_dir;	/* NULL: no spool */
+	struct spool_options spool;	/* with spool_dir */
+	struct hec_options hec;		/* SINK_HEC */
+};
 
 struct sink;
 
-/* cfg is borrowed for the sink's lifetime.  NULL with *errstr on error. */
-struct sink	*sink_new(struct event_base *base, const struct config *cfg,
+/*
+ * Creates the sink on base from o (copied; its strings borrowed for the
+ * sink's lifetime).  NULL with *errstr (caller frees) on error.
+ */
+struct sink	*sink_new(struct event_base *base, const struct sink_options *o,
 		    char **errstr);
 
 /* Frees the sink and its transport.  sink_free(NULL) does nothing. */

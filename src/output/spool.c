@@ -85,7 +85,7 @@ struct spool_seg {
 struct spool {
 	int		 dirfd;		/* the spool directory */
 	int		 lockfd;	/* holds the lock */
-	struct spool_opts opts;		/* defaults applied */
+	struct spool_options opts;		/* defaults applied */
 	struct spool_seg **segs;	/* oldest first */
 	size_t		 nsegs;
 	size_t		 capsegs;
@@ -560,7 +560,7 @@ spool_load(struct spool *sp, const char *dir, char **errstr)
 
 /* Applies defaults and checks opts.  0, or -1 with *errstr. */
 static int
-spool_check_opts(struct spool_opts *o, char **errstr)
+spool_check_opts(struct spool_options *o, char **errstr)
 {
 	if (o->max_bytes == 0)
 		o->max_bytes = SPOOL_MAX_BYTES_DEFAULT;
@@ -595,7 +595,7 @@ spool_check_opts(struct spool_opts *o, char **errstr)
 }
 
 struct spool *
-spool_open(const char *dir, const struct spool_opts *opts, char **errstr)
+spool_open(const char *dir, const struct spool_options *opts, char **errstr)
 {
 	struct spool	*sp;
 	struct flock	 fl;

@@ -36,7 +36,7 @@ enum spool_fsync {
 };
 
 /* Zero fields take the defaults above. */
-struct spool_opts {
+struct spool_options {
 	uint64_t	 max_bytes;	/* bound on segment bytes on disk */
 	uint32_t	 segment_bytes;	/* rotate past this size */
 	double		 high_water;	/* fraction of max_bytes, (0, 1] */
@@ -88,7 +88,7 @@ struct spool;
  * in *errstr (caller frees) on a bad option, an unusable directory, or a
  * directory locked by another process.
  */
-struct spool	*spool_open(const char *dir, const struct spool_opts *opts,
+struct spool	*spool_open(const char *dir, const struct spool_options *opts,
 		    char **errstr);
 
 /* Syncs what is pending (unless the policy is "never"), frees.  NULL ok. */

@@ -33,6 +33,7 @@
 
 #include "daemon/admin.h"
 #include "daemon/config.h"
+#include "daemon/options.h"
 #include "output/sink.h"
 #include "xmalloc.h"
 
@@ -296,13 +297,23 @@ use_spool(void)
 	cfg.spool_segment_bytes = 4096;
 }
 
+/* The sink of cfg, its options filled as main.c fills them. */
+static struct sink *
+sink_new_cfg(char **err)
+{
+	struct sink_options	 so;
+
+	options_sink(&cfg, &so);
+	return sink_new(base, &so, err);
+}
+
 static struct sink *
 new_sink(void)
 {
 	struct sink	*s;
 	char		*err = NULL;
 
-	s = sink_new(base, &cfg, &err);
+	s = sink_new_cfg(&err);
 	cr_assert_not_null(s, "sink_new: %s", err ? err : "");
 	return s;
 }

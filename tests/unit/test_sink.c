@@ -29,6 +29,8 @@
 #include <zlib.h>
 
 #include "daemon/config.h"
+#include "daemon/options.h"
+#include "output/hec_url.h"
 #include "output/sink.h"
 #include "xmalloc.h"
 
@@ -330,13 +332,23 @@ run_for_ms(int ms)
 	cr_assert_neq(event_base_dispatch(base), -1);
 }
 
+/* The sink of cfg, its options filled as main.c fills them. */
+static struct sink *
+sink_new_cfg(char **err)
+{
+	struct sink_options	 so;
+
+	options_sink(&cfg, &so);
+	return sink_new(base, &so, err);
+}
+
 static struct sink *
 new_sink(void)
 {
 	struct sink	*s;
 	char		*err = NULL;
 
-	s = sink_new(base, &cfg, &err);
+	s = sink_new_cfg(&err);
 	cr_assert_not_null(s, "sink_new: %s", err ? err : "");
 	return s;
 }
@@ -747,8 +759,26 @@ Test(sink, file_open_error_is_reported)
 
 	cfg.output = CONFIG_OUTPUT_FILE;
 	cfg.output_path = xstrdup("/nonexistent/dir/alerts.json");
-	s = sink_new(base, &cfg, &err);
+	s = sink_new_cfg(&err);
 	cr_expect_null(s);
 	cr_expect(err != NULL && strstr(err, "/nonexistent/dir") != NULL);
+	free(err);
+}
+
+Test(sink, hec_url_layout_in_one_place)
+{
+	char	*u, *err = NULL;
+
+	u = hec_url_event("https://h:8088", &err);
+	cr_expect_str_eq(u, "https://h:8088/services/collector/event");
+	free(u);
+	u = hec_url_health("https://h:8088/services/collector/event");
+	cr_expect_str_eq(u, "https://h:8088/services/collector/health");
+	free(u);
+	u = hec_url_ack("http://h/services/collector?x=1", "C-1");
+	cr_expect_str_eq(u, "http://h/services/collector/ack?channel=C-1");
+	free(u);
+	cr_expect_null(hec_url_event("ftp://h", &err));
+	cr_expect(err != NULL && strstr(err, "http://") != NULL);
 	free(err);
 }

@@ -68,7 +68,7 @@ test_spool_payload(char *buf, size_t sz, int n, int pad)
 }
 
 static struct spool *
-test_spool_open(const struct spool_opts *opts)
+test_spool_open(const struct spool_options *opts)
 {
 	struct spool	*sp;
 	char		*err = NULL;
@@ -285,7 +285,7 @@ Test(spool, peek_does_not_advance)
 Test(spool, segments_rotate_and_are_deleted_when_acked)
 {
 	struct spool		*sp;
-	struct spool_opts	 o = { .segment_bytes = 4096 };
+	struct spool_options	 o = { .segment_bytes = 4096 };
 	uint64_t		 seqs[60];
 	int			 nseg, i;
 
@@ -320,7 +320,7 @@ Test(spool, segments_rotate_and_are_deleted_when_acked)
 Test(spool, full_spool_drops_oldest_segments)
 {
 	struct spool		*sp;
-	struct spool_opts	 o = {
+	struct spool_options	 o = {
 		.max_bytes = 16384, .segment_bytes = 4096
 	};
 	struct spool_counters	 c;
@@ -356,7 +356,7 @@ Test(spool, full_spool_drops_oldest_segments)
 Test(spool, dropping_acked_segments_loses_nothing)
 {
 	struct spool		*sp;
-	struct spool_opts	 o = {
+	struct spool_options	 o = {
 		.max_bytes = 16384, .segment_bytes = 4096
 	};
 	struct spool_counters	 c;
@@ -497,7 +497,7 @@ Test(spool, damage_after_open_is_skipped_on_read)
 Test(spool, kill9_loses_no_reported_record)
 {
 	struct spool		*sp;
-	struct spool_opts	 o = {
+	struct spool_options	 o = {
 		.fsync = SPOOL_FSYNC_ALWAYS, .segment_bytes = 65536
 	};
 	static uint64_t		 seqs[100000];
@@ -615,7 +615,7 @@ Test(spool, stray_files_and_empty_segments)
 Test(spool, creates_missing_dir_and_rejects_bad_options)
 {
 	struct spool		*sp;
-	struct spool_opts	 o;
+	struct spool_options	 o;
 	struct stat		 st;
 	char			 sub[128], *err = NULL;
 
@@ -650,7 +650,7 @@ Test(spool, creates_missing_dir_and_rejects_bad_options)
 Test(spool, oversize_record_refused)
 {
 	struct spool		*sp;
-	struct spool_opts	 o = {
+	struct spool_options	 o = {
 		.max_bytes = 8192, .segment_bytes = 4096
 	};
 	struct spool_counters	 c;
@@ -711,7 +711,7 @@ Test(spool, write_error_keeps_spool_clean)
 Test(spool, high_water_on_unacked_bytes)
 {
 	struct spool		*sp;
-	struct spool_opts	 o = {
+	struct spool_options	 o = {
 		.max_bytes = 65536, .segment_bytes = 8192, .high_water = 0.5
 	};
 	uint64_t		 seqs[200];
@@ -736,7 +736,7 @@ Test(spool, high_water_on_unacked_bytes)
 Test(spool, fsync_counts_per_policy)
 {
 	struct spool		*sp;
-	struct spool_opts	 o;
+	struct spool_options	 o;
 	struct spool_counters	 c, c2;
 
 	memset(&o, 0, sizeof(o));
