@@ -37,6 +37,7 @@ options_hec(const struct config *cfg, struct hec_options *o)
 	o->ack_timeout_ms = cfg->hec_ack_timeout_ms;
 	o->ack_poll_ms = cfg->hec_ack_poll_ms;
 	o->dead_letter_file = cfg->hec_dead_letter_file;
+	o->dead_letter_dir = cfg->spool_dir;
 	o->health_interval_ms = cfg->hec_health_interval_ms;
 }
 

@@ -1,14 +1,15 @@
 /*
  * HEC delivery over libcurl multi, driven by libevent (SPEC 5, STYLE 7).
  *
- * With spool_dir set, every alert is first appended to the durable spool
- * (spool.c) and counts as emitted once it is there; the sender reads the
- * spool through a cursor into a bounded in-memory queue, and a record
- * leaves the spool (spool_ack) only when HEC accepted it, or, with
- * hec_acks, once HEC's indexer acknowledged it.  At start-up the cursor
- * starts at the oldest unacknowledged record, so what a crash left is
- * sent again, in order.  Without a spool the alerts wait in the memory
- * queue only, bounded by hec_queue_bytes (oldest dropped first).
+ * With spool_dir set, the sink above (sink.c) appends every alert to the
+ * durable spool, where it counts as emitted; this transport pulls the
+ * records (sink_up.fill) into a bounded in-memory queue and reports each
+ * one (sink_up.settled, which acks its record) only when HEC accepted
+ * it, or, with hec_acks, once HEC's indexer acknowledged it, or when it
+ * was dead-lettered.  At start-up the spool hands out the oldest
+ * unacknowledged record first, so what a crash left is sent again, in
+ * order.  Without a spool the alerts wait in the memory queue only,
+ * bounded by hec_queue_bytes (oldest dropped first).
  *
  * hec_pump() cuts batches off the head of the queue (at most
  * hec_batch_events alerts and hec_batch_bytes bytes, or fewer once the
@@ -47,10 +48,9 @@
  * multi glue, whose socket and timer callbacks only (re)arm libevent
  * events, the libevent handlers calling curl_multi_socket_action() and
  * then collecting finished transfers.  hec_pump() runs from its own
- * event, never from inside a libcurl callback.  A 200 ms tick syncs the
- * spool (fsync "batch"), polls acks, expires them and probes ejected
- * endpoints; a summary of the counters is logged every minute when they
- * changed.
+ * event, never from inside a libcurl callback.  A 200 ms tick polls
+ * acks, expires them and probes ejected endpoints; a summary of the
+ * counters is logged every minute when they changed.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -63,13 +63,11 @@
 
 #include "log.h"
 #include "output/hec_int.h"
-#include "output/spool.h"
 #include "xmalloc.h"
 
 #define HEC_DROP_LOG_MS		10000	/* drop summary period */
-#define HEC_TICK_MS		200	/* spool sync, acks, probes */
+#define HEC_TICK_MS		200	/* acks, probes */
 #define HEC_SUMMARY_MS		60000	/* counters summary period */
-#define HEC_SPOOL_ERR_LOG_MS	10000	/* spool append errors */
 
 static void	hec_free(void *);
 static void	hec_get_counters(const void *, struct sink_counters *);
@@ -277,33 +275,27 @@ hec_enqueue(struct hec *h, const char *json, size_t len, uint64_t seq)
 }
 
 /*
- * Reads spooled records into the queue: enough for every request slot
- * twice over, and never more than hec_queue_bytes held in memory.
- * Returns true when the spool may hold more.
+ * sink_ops.want: spooled records are welcome while the queue holds less
+ * than every request slot twice over, and never more than
+ * hec_queue_bytes in memory.
  */
+static bool
+hec_want(const void *t)
+{
+	const struct hec	*h = t;
+	const struct hec_options *o = &h->o;
+
+	return h->queue_bytes < o->batch_bytes * (size_t)o->max_inflight * 2 &&
+	    h->held_bytes < o->queue_bytes;
+}
+
+/* Pulls spooled records into the queue.  True when there may be more. */
 static bool
 hec_fill(struct hec *h)
 {
-	const struct hec_options *o = &h->o;
-	struct spool_record	 rec;
-	size_t			 want;
-	int			 rc, budget = 100000;
-
-	if (h->spool == NULL)
+	if (!h->up.spooled)
 		return false;
-	want = o->batch_bytes * (size_t)o->max_inflight * 2;
-	while (h->queue_bytes < want &&
-	    h->held_bytes < o->queue_bytes && budget-- > 0) {
-		rc = spool_next(h->spool, &h->cursor, &rec);
-		if (rc == 0)
-			return false;
-		if (rc == -1) {
-			h->c.spool_errors++;
-			continue;
-		}
-		hec_enqueue(h, rec.data, rec.len, rec.seq);
-	}
-	return true;
+	return h->up.fill(h->up.arg);
 }
 
 /* Starts what may start now; arms h->wait for what must wait. */
@@ -322,8 +314,6 @@ hec_pump(struct hec *h)
 		    hec_nwaiting(h) == 0) {
 			h->draining = false;
 			evtimer_del(h->drain_ev);
-			if (h->spool != NULL)
-				(void)spool_sync(h->spool);
 			event_active(h->done_ev, EV_TIMEOUT, 1);
 		}
 		return;
@@ -383,41 +373,35 @@ hec_kick(struct hec *h)
 	event_active(h->kick, EV_TIMEOUT, 1);
 }
 
-/* Logs the counters, when they changed since the last time. */
+/* Logs the HEC counters, when they changed since the last time. */
 static void
 hec_log_summary(struct hec *h)
 {
 	struct sink_counters	 c;
 
+	memset(&c, 0, sizeof(c));
 	hec_get_counters(h, &c);
 	if (memcmp(&c, &h->logged, sizeof(c)) == 0)
 		return;
 	h->logged = c;
-	log_info("hec: alerts %llu, delivered %llu, queued %zu; requests "
-	    "%llu (2xx %llu, 4xx %llu, 5xx %llu, network errors %llu, token "
-	    "refused %llu), retries %llu, splits %llu, dead-lettered %llu, "
-	    "dropped %llu; acks %llu, ack timeouts %llu; ejections %llu, "
-	    "endpoints down %zu; spool: appended %llu, replayed %llu, "
-	    "dropped full %llu, corrupt %llu, errors %llu",
-	    (unsigned long long)c.submitted, (unsigned long long)c.delivered,
-	    c.queued, (unsigned long long)c.requests,
+	log_info("hec: delivered %llu, held %zu; requests %llu (2xx %llu, "
+	    "4xx %llu, 5xx %llu, network errors %llu, token refused %llu), "
+	    "retries %llu, splits %llu, dead-lettered %llu, dropped %llu; acks "
+	    "%llu, ack timeouts %llu; ejections %llu, endpoints down %zu",
+	    (unsigned long long)c.delivered, c.queued,
+	    (unsigned long long)c.requests,
 	    (unsigned long long)c.status_2xx, (unsigned long long)c.status_4xx,
 	    (unsigned long long)c.status_5xx, (unsigned long long)c.net_errors,
 	    (unsigned long long)c.auth_errors, (unsigned long long)c.retries,
 	    (unsigned long long)c.splits, (unsigned long long)c.dead_lettered,
 	    (unsigned long long)c.dropped, (unsigned long long)c.acked,
 	    (unsigned long long)c.ack_timeouts,
-	    (unsigned long long)c.ejections, c.endpoints_down,
-	    (unsigned long long)c.spooled, (unsigned long long)c.spool_replayed,
-	    (unsigned long long)c.spool_dropped,
-	    (unsigned long long)c.spool_corrupt,
-	    (unsigned long long)c.spool_errors);
+	    (unsigned long long)c.ejections, c.endpoints_down);
 }
 
 /*
- * Every HEC_TICK_MS: syncs the spool (fsync "batch"), sends again the
- * batches whose ack did not come in time, polls acks, probes ejected
- * endpoints, logs the summary when due.
+ * Every HEC_TICK_MS: sends again the batches whose ack did not come in
+ * time, polls acks, probes ejected endpoints, logs the summary when due.
  */
 static void
 hec_tick_cb(evutil_socket_t fd, short what, void *arg)
@@ -429,8 +413,6 @@ hec_tick_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (h->spool != NULL && h->spool_sync)
-		(void)spool_sync(h->spool);
 	for (i = 0; i < h->neps; i++) {
 		ep = &h->eps[i];
 		hec_ack_tick(h, ep, now);
@@ -466,15 +448,11 @@ hec_drain_timeout_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (h->spool != NULL) {
+	if (h->up.spooled) {
+		/* sink.c says how many stay in the spool */
 		hec_cancel_all(h, false);
 		hec_waiting_free(h, false);
 		hec_alertq_free(h, &h->queue);
-		(void)spool_sync(h->spool);
-		log_warnx("hec: shutdown timeout: %llu alerts stay in the "
-		    "spool %s for the next start",
-		    (unsigned long long)spool_depth(h->spool),
-		    h->spool_dir);
 	} else {
 		n = h->held_alerts;
 		log_warnx("hec: %zu alerts not delivered within the shutdown "
@@ -491,33 +469,9 @@ hec_drain_timeout_cb(evutil_socket_t fd, short what, void *arg)
 	event_active(h->done_ev, EV_TIMEOUT, 1);
 }
 
-/* Opens the spool of h->spool_dir with so.  0, or -1 with *errstr. */
-static int
-hec_spool_open(struct hec *h, const struct spool_options *so, char **errstr)
-{
-	struct spool_counters	 sc;
-	char			*err = NULL;
-
-	h->spool_sync = so->fsync == SPOOL_FSYNC_BATCH;
-	if ((h->spool = spool_open(h->spool_dir, so, &err)) == NULL) {
-		xasprintf(errstr, "spool %s: %s", h->spool_dir,
-		    err != NULL ? err : "cannot open");
-		free(err);
-		return -1;
-	}
-	spool_cursor_init(h->spool, &h->cursor);
-	spool_get_counters(h->spool, &sc);
-	if (sc.replayed > 0 || sc.corrupt_records > 0)
-		log_info("hec: spool %s: %llu alerts to send again, %llu "
-		    "damaged regions skipped", h->spool_dir,
-		    (unsigned long long)sc.replayed,
-		    (unsigned long long)sc.corrupt_records);
-	return 0;
-}
-
 struct hec *
 hec_new(struct event_base *base, const struct hec_options *o,
-    const char *spool_dir, const struct spool_options *so, char **errstr)
+    const struct sink_up *up, char **errstr)
 {
 	struct hec	*h;
 	struct timeval	 tv;
@@ -531,7 +485,7 @@ hec_new(struct event_base *base, const struct hec_options *o,
 	h = xcalloc(1, sizeof(*h));
 	h->base = base;
 	h->o = *o;
-	h->spool_dir = spool_dir;
+	h->up = *up;
 	h->dlq_fd = -1;
 	h->cap_events = o->batch_events;
 	h->cap_bytes = o->batch_bytes;
@@ -556,12 +510,11 @@ hec_new(struct event_base *base, const struct hec_options *o,
 		if (hec_ep_init(h, &h->eps[i], o->urls[i], errstr) == -1)
 			goto fail;
 	}
-	if (spool_dir != NULL && hec_spool_open(h, so, errstr) == -1)
-		goto fail;
 	if (o->dead_letter_file != NULL)
 		h->dlq_path = xstrdup(o->dead_letter_file);
-	else if (spool_dir != NULL)
-		xasprintf(&h->dlq_path, "%s/dead-letter.jsonl", spool_dir);
+	else if (o->dead_letter_dir != NULL)
+		xasprintf(&h->dlq_path, "%s/dead-letter.jsonl",
+		    o->dead_letter_dir);
 	if (hec_multi_setup(h) == -1) {
 		xasprintf(errstr, "hec: cannot create the curl multi handle");
 		goto fail;
@@ -574,8 +527,6 @@ hec_new(struct event_base *base, const struct hec_options *o,
 	if (!o->tls_verify)
 		log_warnx("hec: hec_tls_verify = no: HEC's certificate is "
 		    "NOT verified");
-	if (h->spool != NULL && spool_depth(h->spool) > 0)
-		hec_kick(h);
 	return h;
 fail:
 	hec_free(h);
@@ -596,7 +547,7 @@ hec_free(void *t)
 	hec_multi_teardown(h);
 	if (h->drop_unlogged > 0)
 		hec_droplog_cb(-1, 0, h);
-	if (h->c.submitted > 0 || h->spool != NULL)
+	if (h->c.requests > 0)
 		hec_log_summary(h);
 	if (h->timer != NULL)
 		event_free(h->timer);
@@ -617,7 +568,6 @@ hec_free(void *t)
 	for (i = 0; i < h->neps; i++)
 		hec_ep_clear(&h->eps[i]);
 	free(h->eps);
-	spool_free(h->spool);
 	if (h->dlq_fd != -1 && close(h->dlq_fd) == -1)
 		log_warn("hec: dead-letter file %s: close", h->dlq_path);
 	free(h->dlq_path);
@@ -625,35 +575,23 @@ hec_free(void *t)
 }
 
 static int
-hec_submit(void *t, const char *json, size_t len)
+hec_submit(void *t, const char *json, size_t len, uint64_t seq)
 {
 	struct hec		*h = t;
 	struct hec_alert	*a;
-	uint64_t		 seq, now;
 	size_t			 need = len + 1;
 
-	h->c.submitted++;
-	if (h->spool != NULL) {
-		if (spool_append(h->spool, json, len, &seq) == 0) {
-			h->c.spooled++;
-			hec_kick(h);
-			return 0;
-		}
-		/* keep it in memory rather than lose it */
-		h->c.spool_errors++;
-		now = hec_now_ms();
-		if (now - h->spool_err_logged >= HEC_SPOOL_ERR_LOG_MS) {
-			log_warn("hec: spool %s: append failed; alerts kept "
-			    "in memory only", h->spool_dir);
-			h->spool_err_logged = now;
-		}
+	if (seq != 0) {
+		/* from the spool, through hec_fill(): hec_want() said so */
+		hec_enqueue(h, json, len, seq);
+		return 0;
 	}
 	if (need > h->o.queue_bytes) {
 		hec_note_drop(h, 1);
 		return 0;
 	}
 	while (h->held_bytes + need > h->o.queue_bytes &&
-	    (a = TAILQ_FIRST(&h->queue)) != NULL && h->spool == NULL) {
+	    (a = TAILQ_FIRST(&h->queue)) != NULL && !h->up.spooled) {
 		TAILQ_REMOVE(&h->queue, a, entry);
 		h->nqueue--;
 		h->queue_bytes -= a->len;
@@ -692,8 +630,6 @@ hec_backlogged(const void *t)
 {
 	const struct hec	*h = t;
 
-	if (h->spool != NULL && spool_high_water(h->spool))
-		return true;
 	return h->held_bytes > h->o.queue_bytes / 4 * 3;
 }
 
@@ -701,7 +637,6 @@ static void
 hec_get_counters(const void *t, struct sink_counters *c)
 {
 	const struct hec	*h = t;
-	struct spool_counters	 sc;
 	size_t			 i;
 
 	*c = h->c;
@@ -710,21 +645,19 @@ hec_get_counters(const void *t, struct sink_counters *c)
 	for (i = 0; i < h->neps; i++)
 		if (h->eps[i].ejected)
 			c->endpoints_down++;
-	if (h->spool == NULL)
-		return;
-	spool_get_counters(h->spool, &sc);
-	c->spool_dropped = sc.dropped_full;
-	c->spool_corrupt = sc.corrupt_records;
-	c->spool_replayed = sc.replayed;
-	c->spool_errors += sc.write_errors + sc.fsync_errors +
-	    sc.read_errors;
-	c->dropped += sc.dropped_full;
-	c->queued = (size_t)spool_depth(h->spool);
-	c->queued_bytes = (size_t)spool_bytes(h->spool);
+}
+
+/* sink_ops.wake: records wait in the spool. */
+static void
+hec_wake(void *t)
+{
+	hec_kick(t);
 }
 
 const struct sink_ops hec_sink_ops = {
 	.submit = hec_submit,
+	.want = hec_want,
+	.wake = hec_wake,
 	.drain = hec_drain,
 	.backlogged = hec_backlogged,
 	.counters = hec_get_counters,

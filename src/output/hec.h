@@ -1,7 +1,8 @@
 /*
- * The HEC sink (SPEC 5): alerts go to the durable spool first when
- * spool_dir is set (else to a memory queue bounded by hec_queue_bytes,
- * oldest dropped first), then out in batches of concatenated JSON
+ * The HEC transport of the sink (SPEC 5): alerts come from the spool
+ * above (sink.c) when spool_dir is set, else wait in a memory queue
+ * bounded by hec_queue_bytes (oldest dropped first), then go out in
+ * batches of concatenated JSON
  * objects (bounded by events, bytes and latency, optionally gzipped) over
  * libcurl multi driven by the caller's libevent loop, round-robin over
  * the URLs with failover, health checks of ejected URLs, indexer
@@ -21,7 +22,6 @@
 #include <event2/event.h>
 
 #include "output/sink_ops.h"
-#include "output/spool.h"
 
 /*
  * What the HEC transport needs from the configuration (daemon/options.c
@@ -48,8 +48,9 @@ struct hec_options {
 	bool		 acks;		/* indexer acknowledgement */
 	int		 ack_timeout_ms; /* resend when not acked by then */
 	int		 ack_poll_ms;	/* ack polling period */
-	const char	*dead_letter_file; /* NULL: SPOOL_DIR/dead-letter.jsonl
-					   with a spool, else none */
+	const char	*dead_letter_file; /* NULL: dead_letter_dir's */
+	const char	*dead_letter_dir; /* dead-letter.jsonl there by
+					   default (spool_dir), or NULL */
 	int		 health_interval_ms; /* ejected endpoint probes */
 };
 
@@ -59,23 +60,22 @@ struct hec;
 extern const struct sink_ops hec_sink_ops;
 
 /*
- * Creates the transport on base with a copy of o (its strings borrowed
- * for the transport's lifetime; at least one URL and a token), spooling
- * in spool_dir (borrowed) with so when spool_dir is not NULL.  Returns
- * NULL with *errstr (caller frees) on error.
+ * Creates the transport on base with copies of o (its strings borrowed
+ * for the transport's lifetime; at least one URL and a token) and up
+ * (the layer above: sink_ops.h).  Returns NULL with *errstr (caller
+ * frees) on error.
  *
  * Through hec_sink_ops: free frees everything, in-flight requests
  * included (their alerts stay in the spool, or are lost without one:
- * drain first), and needs base still alive; submit appends a copy of the
- * alert to the spool, or to the memory queue without one (or when the
- * append failed); drain sends all that is queued without waiting for
- * batches to fill (and waits for its acks), for at most timeout_s, and
- * what is still undelivered then stays in the spool, or without one is
- * counted as dropped, either logged; backlogged is true above the
- * spool's high-water mark or 3/4 of hec_queue_bytes.
+ * drain first), and needs base still alive; submit queues a copy of the
+ * alert in memory (unspooled ones bounded by hec_queue_bytes, oldest
+ * dropped first without a spool); drain sends all that is queued without
+ * waiting for batches to fill (and waits for its acks), for at most
+ * timeout_s, and what is still undelivered then stays in the spool, or
+ * without one is counted as dropped and logged; backlogged is true above
+ * 3/4 of hec_queue_bytes held.
  */
 struct hec	*hec_new(struct event_base *base, const struct hec_options *o,
-		    const char *spool_dir, const struct spool_options *so,
-		    char **errstr);
+		    const struct sink_up *up, char **errstr);
 
 #endif /* HECSENTRY_HEC_H */

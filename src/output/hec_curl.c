@@ -199,7 +199,7 @@ hec_cancel_all(struct hec *h, bool requeue)
 			h->ninflight--;
 			if (requeue)
 				hec_requeue(h, req);
-			else if (h->spool == NULL)
+			else if (!h->up.spooled)
 				h->c.dropped += req->nalerts;
 			break;
 		case HEC_REQ_ACK:

@@ -20,7 +20,6 @@
 #include <event2/event.h>
 
 #include "output/hec.h"
-#include "output/spool.h"
 
 #define HEC_RESP_MAX		16384	/* response body bytes kept */
 
@@ -87,7 +86,7 @@ struct hec_ep {
 struct hec {
 	struct event_base	*base;
 	struct hec_options	 o;		/* strings borrowed */
-	const char		*spool_dir;	/* borrowed, or NULL */
+	struct sink_up		 up;		/* the layer above */
 	CURLM			*multi;
 	struct event		*timer;		/* libcurl's timeout */
 	struct event		*kick;		/* runs hec_pump() */
@@ -100,9 +99,6 @@ struct hec {
 	struct hec_ep		*eps;		/* one per hec_url */
 	size_t			 neps;
 	size_t			 next_ep;	/* round-robin */
-	struct spool		*spool;		/* NULL without spool_dir */
-	struct spool_cursor	 cursor;	/* next record to read */
-	bool			 spool_sync;	/* fsync "batch" */
 	char			*dlq_path;	/* dead-letter file, or NULL */
 	int			 dlq_fd;
 	struct hec_alertq	 queue;		/* not yet sent */
@@ -118,7 +114,6 @@ struct hec {
 	uint64_t		 auth_logged;	/* last 401/403 log (ms) */
 	uint64_t		 drop_unlogged;	/* drops since last summary */
 	uint64_t		 drop_logged;	/* last summary (ms) */
-	uint64_t		 spool_err_logged; /* last append error log */
 	uint64_t		 summary_at;	/* next summary (ms) */
 	struct sink_counters	 logged;	/* counters at the last one */
 	bool			 draining;

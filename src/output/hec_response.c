@@ -19,7 +19,6 @@
 
 #include "log.h"
 #include "output/hec_int.h"
-#include "output/spool.h"
 
 #define HEC_AUTH_LOG_MS		60000	/* 401/403 logged once a minute */
 
@@ -27,9 +26,8 @@
 static void
 hec_settle(struct hec *h, struct hec_alert *a)
 {
-	if (h->spool != NULL && a->seq != 0 &&
-	    spool_ack(h->spool, a->seq) == -1)
-		h->c.spool_errors++;
+	if (a->seq != 0)
+		h->up.settled(h->up.arg, a->seq);
 	hec_alert_free(h, a);
 }
 

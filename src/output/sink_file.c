@@ -1,10 +1,12 @@
 /*
  * The stdout and file transports.  Alerts are appended, one JSON object
  * a line, to an evbuffer that is written out once per loop iteration
- * (and at drain); a write error is counted and logged (rate-limited),
- * the lines it concerned are dropped, and the daemon goes on.  The file
- * is opened O_APPEND, so logrotate's copytruncate and several writers
- * work.
+ * (and at drain); a write error is counted and logged (rate-limited) and
+ * the daemon goes on.  Without a spool the lines it concerned are
+ * dropped; with one they stay, and the write is tried again every
+ * second, while the spool holds what comes next.  Each line is reported
+ * to the spool above once written in full.  The file is opened O_APPEND,
+ * so logrotate's copytruncate and several writers work.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -25,6 +27,13 @@
 
 #define SINK_FILE_ERR_LOG_S	10	/* write errors summary period */
 #define SINK_FILE_RETRY_MS	50	/* stdout would block: retry */
+#define SINK_FILE_ERR_RETRY_MS	1000	/* write error, spooled: retry */
+
+/* A line in the buffer. */
+struct sink_file_line {
+	uint64_t		 seq;		/* spool record, 0 = none */
+	size_t			 left;		/* bytes not yet written */
+};
 
 struct sink_file {
 	struct event_base	*base;
@@ -32,8 +41,14 @@ struct sink_file {
 	bool			 is_file;	/* fd is ours to close */
 	const char		*name;		/* "stdout" or the path */
 	size_t			 queue_bytes;	/* bound on buf */
+	struct sink_up		 up;		/* the layer above */
 	struct evbuffer		*buf;		/* lines not yet written */
-	size_t			 pending;	/* alerts in buf */
+	struct sink_file_line	*lines;		/* buf's, from lines[first] */
+	size_t			 first;
+	size_t			 end;		/* past the last */
+	size_t			 cap;
+	bool			 failing;	/* no write succeeded since the
+						   last error */
 	struct event		*flush_ev;	/* writes buf out */
 	bool			 flush_armed;
 	struct event		*done_ev;	/* calls done() */
@@ -62,10 +77,69 @@ sink_file_note_error(struct sink_file *f, int err)
 	f->err_logged = now;
 }
 
+/* Alerts in the buffer. */
+static size_t
+sink_file_pending(const struct sink_file *f)
+{
+	return f->end - f->first;
+}
+
+/* Records a line of len bytes (and its newline) just added to buf. */
+static void
+sink_file_push(struct sink_file *f, uint64_t seq, size_t len)
+{
+	if (f->end == f->cap && f->first > 0) {
+		memmove(f->lines, f->lines + f->first,
+		    sink_file_pending(f) * sizeof(*f->lines));
+		f->end -= f->first;
+		f->first = 0;
+	}
+	if (f->end == f->cap) {
+		f->cap = f->cap == 0 ? 64 : f->cap * 2;
+		f->lines = xreallocarray(f->lines, f->cap, sizeof(*f->lines));
+	}
+	f->lines[f->end].seq = seq;
+	f->lines[f->end].left = len + 1;
+	f->end++;
+}
+
+/* n more bytes of buf were written: counts and settles whole lines. */
+static void
+sink_file_written(struct sink_file *f, size_t n)
+{
+	struct sink_file_line	*l;
+
+	f->failing = false;
+	while (n > 0 && f->first < f->end) {
+		l = &f->lines[f->first];
+		if (n < l->left) {
+			l->left -= n;
+			return;
+		}
+		n -= l->left;
+		f->c.delivered++;
+		if (l->seq != 0)
+			f->up.settled(f->up.arg, l->seq);
+		f->first++;
+	}
+	if (f->first == f->end)
+		f->first = f->end = 0;
+}
+
+/* Drops every line in the buffer, counted. */
+static void
+sink_file_drop_all(struct sink_file *f)
+{
+	f->c.dropped += sink_file_pending(f);
+	f->first = f->end = 0;
+	if (evbuffer_drain(f->buf, evbuffer_get_length(f->buf)) == -1)
+		fatalx("%s: evbuffer_drain", __func__);
+}
+
 /*
  * Writes the buffer out.  Returns 0 when it is empty, 1 when the fd
  * would block (what is left stays), -1 after an error (what was left is
- * dropped and counted).
+ * dropped and counted, or without a spool, stays for the next try).
  */
 static int
 sink_file_write_out(struct sink_file *f)
@@ -74,39 +148,56 @@ sink_file_write_out(struct sink_file *f)
 
 	while (evbuffer_get_length(f->buf) > 0) {
 		n = evbuffer_write(f->buf, f->fd);
-		if (n > 0)
+		if (n > 0) {
+			sink_file_written(f, (size_t)n);
 			continue;
+		}
 		err = n == 0 ? EIO : errno;
 		if (err == EINTR)
 			continue;
 		if (err == EAGAIN || err == EWOULDBLOCK)
 			return 1;
-		f->c.dropped += f->pending;
-		f->pending = 0;
-		if (evbuffer_drain(f->buf, evbuffer_get_length(f->buf)) == -1)
-			fatalx("%s: evbuffer_drain", __func__);
+		f->failing = true;
+		if (!f->up.spooled)
+			sink_file_drop_all(f);
 		sink_file_note_error(f, err);
 		return -1;
 	}
-	f->c.delivered += f->pending;
-	f->pending = 0;
 	return 0;
 }
 
+/* Arms the flush event: after ms, or at once for 0. */
+static void
+sink_file_arm(struct sink_file *f, int ms)
+{
+	struct timeval	 tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	f->flush_armed = true;
+	if (ms == 0)
+		event_active(f->flush_ev, EV_TIMEOUT, 1);
+	else if (evtimer_add(f->flush_ev, &tv) == -1)
+		fatalx("%s: evtimer_add", __func__);
+}
+
+/* Pulls spooled alerts (when spooling) and writes the buffer out. */
 static void
 sink_file_flush_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct sink_file	*f = arg;
-	struct timeval		 tv = { 0, SINK_FILE_RETRY_MS * 1000 };
+	bool			 more;
+	int			 rc;
 
 	(void)fd;
 	(void)what;
 	f->flush_armed = false;
-	if (sink_file_write_out(f) == 1) {
-		f->flush_armed = true;
-		if (evtimer_add(f->flush_ev, &tv) == -1)
-			fatalx("%s: evtimer_add", __func__);
-	}
+	more = f->up.spooled && f->up.fill(f->up.arg);
+	rc = sink_file_write_out(f);
+	if (rc == 1)
+		sink_file_arm(f, SINK_FILE_RETRY_MS);
+	else if (rc == -1 && f->up.spooled)
+		sink_file_arm(f, SINK_FILE_ERR_RETRY_MS);
+	else if (rc == 0 && more)
+		sink_file_arm(f, 0);
 }
 
 static void
@@ -134,6 +225,7 @@ sink_file_free(void *t)
 			(void)sink_file_write_out(f);
 		evbuffer_free(f->buf);
 	}
+	free(f->lines);
 	if (f->flush_ev != NULL)
 		event_free(f->flush_ev);
 	if (f->done_ev != NULL)
@@ -145,13 +237,14 @@ sink_file_free(void *t)
 
 struct sink_file *
 sink_file_new(struct event_base *base, const char *path, size_t queue_bytes,
-    char **errstr)
+    const struct sink_up *up, char **errstr)
 {
 	struct sink_file	*f;
 
 	*errstr = NULL;
 	f = xcalloc(1, sizeof(*f));
 	f->base = base;
+	f->up = *up;
 	f->fd = -1;
 	f->queue_bytes = queue_bytes;
 	if ((f->buf = evbuffer_new()) == NULL ||
@@ -182,12 +275,12 @@ fail:
 }
 
 static int
-sink_file_submit(void *t, const char *json, size_t len)
+sink_file_submit(void *t, const char *json, size_t len, uint64_t seq)
 {
 	struct sink_file	*f = t;
 
-	f->c.submitted++;
-	if (evbuffer_get_length(f->buf) + len + 1 > f->queue_bytes) {
+	if (seq == 0 &&
+	    evbuffer_get_length(f->buf) + len + 1 > f->queue_bytes) {
 		/* the output is stuck: bound the memory */
 		f->c.dropped++;
 		sink_file_note_error(f, EAGAIN);
@@ -196,27 +289,50 @@ sink_file_submit(void *t, const char *json, size_t len)
 	if (evbuffer_add(f->buf, json, len) == -1 ||
 	    evbuffer_add(f->buf, "\n", 1) == -1)
 		fatalx("%s: evbuffer_add", __func__);
-	f->pending++;
-	if (!f->flush_armed) {
-		f->flush_armed = true;
-		event_active(f->flush_ev, EV_TIMEOUT, 1);
-	}
+	sink_file_push(f, seq, len);
+	if (!f->flush_armed)
+		sink_file_arm(f, 0);
 	return 0;
 }
 
+/* sink_ops.want: spooled lines while the buffer is under half its bound. */
+static bool
+sink_file_want(const void *t)
+{
+	const struct sink_file	*f = t;
+
+	return evbuffer_get_length(f->buf) < f->queue_bytes / 2;
+}
+
+static void
+sink_file_wake(void *t)
+{
+	struct sink_file	*f = t;
+
+	if (!f->flush_armed)
+		sink_file_arm(f, 0);
+}
+
+/*
+ * Writes out what is buffered and, when spooling, what the spool holds;
+ * without a spool what cannot be written now is dropped, counted.
+ */
 static void
 sink_file_drain(void *t, int timeout_s, void (*done)(void *), void *arg)
 {
 	struct sink_file	*f = t;
+	bool			 more;
+	int			 rc;
 
 	(void)timeout_s;
-	if (sink_file_write_out(f) == 1) {
+	do {
+		more = f->up.spooled && f->up.fill(f->up.arg);
+		rc = sink_file_write_out(f);
+	} while (more && rc == 0);
+	if (rc == 1 && !f->up.spooled) {
 		log_warnx("output %s: %zu alerts could not be written at "
-		    "shutdown", f->name, f->pending);
-		f->c.dropped += f->pending;
-		f->pending = 0;
-		if (evbuffer_drain(f->buf, evbuffer_get_length(f->buf)) == -1)
-			fatalx("%s: evbuffer_drain", __func__);
+		    "shutdown", f->name, sink_file_pending(f));
+		sink_file_drop_all(f);
 	}
 	f->done = done;
 	f->done_arg = arg;
@@ -237,12 +353,14 @@ sink_file_counters(const void *t, struct sink_counters *c)
 	const struct sink_file	*f = t;
 
 	*c = f->c;
-	c->queued = f->pending;
+	c->queued = sink_file_pending(f);
 	c->queued_bytes = evbuffer_get_length(f->buf);
 }
 
 const struct sink_ops sink_file_ops = {
 	.submit = sink_file_submit,
+	.want = sink_file_want,
+	.wake = sink_file_wake,
 	.drain = sink_file_drain,
 	.backlogged = sink_file_backlogged,
 	.counters = sink_file_counters,

@@ -21,11 +21,13 @@ extern const struct sink_ops sink_file_ops;
 
 /*
  * Opens the file path (O_APPEND, created mode 0640), or stdout when path
- * is NULL; path is borrowed for the transport's lifetime.  At most
- * queue_bytes wait in memory (beyond: dropped, counted).  Returns NULL
- * with *errstr (caller frees) on error.
+ * is NULL; path is borrowed for the transport's lifetime, up (the layer
+ * above: sink_ops.h) copied.  At most queue_bytes of unspooled alerts
+ * wait in memory (beyond: dropped, counted).  Returns NULL with *errstr
+ * (caller frees) on error.
  */
 struct sink_file *sink_file_new(struct event_base *base, const char *path,
-		    size_t queue_bytes, char **errstr);
+		    size_t queue_bytes, const struct sink_up *up,
+		    char **errstr);
 
 #endif /* HECSENTRY_SINK_FILE_H */

@@ -75,22 +75,56 @@ struct sink_counters {
 };
 
 /*
+ * The layer above a transport (sink.c), handed to its constructor.  With
+ * a spool, sink.c appends every alert to it and the transport pulls the
+ * records through fill() as it has room; an alert is then identified by
+ * its spool record's seq (0: not spooled, e.g. its append failed), and
+ * the transport reports through settled() each spooled alert that left
+ * for good (written; accepted by HEC, after the indexer's ack with
+ * hec_acks; or dead-lettered), so that sink.c acks its record.
+ */
+struct sink_up {
+	/*
+	 * Hands spooled alerts to ops->submit() while ops->want() says so.
+	 * Returns true when the spool may hold more.
+	 */
+	bool		(*fill)(void *arg);
+	/* The spooled alert seq left the transport for good. */
+	void		(*settled)(void *arg, uint64_t seq);
+	void		*arg;
+	bool		 spooled;	/* a spool is above: what the
+					   transport drops stays there */
+};
+
+/*
  * A transport: t is the object its constructor returned.  Every function
  * runs on the loop's thread.
  */
 struct sink_ops {
-	/* Queues a copy of one alert (JSON object, no newline).  0 or -1. */
-	int		(*submit)(void *t, const char *json, size_t len);
 	/*
-	 * Delivers what is queued for at most timeout_s, then calls
-	 * done(arg) once, from the loop; what is left then is counted and
-	 * logged (or stays in the spool).
+	 * Queues a copy of one alert (JSON object, no newline): a spooled
+	 * record (seq > 0, from fill) or an alert that is not (seq 0),
+	 * which the transport bounds in memory itself.  0 or -1.
+	 */
+	int		(*submit)(void *t, const char *json, size_t len,
+			    uint64_t seq);
+	/* True while the transport takes more spooled alerts now. */
+	bool		(*want)(const void *t);
+	/* New alerts wait in the spool: pull them soon, from the loop. */
+	void		(*wake)(void *t);
+	/*
+	 * Delivers what is queued (what fill gives too) for at most
+	 * timeout_s, then calls done(arg) once, from the loop; what is left
+	 * then stays in the spool, or without one is counted and logged.
 	 */
 	void		(*drain)(void *t, int timeout_s, void (*done)(void *),
 			    void *arg);
 	/* True while the transport holds more than its high-water mark. */
 	bool		(*backlogged)(const void *t);
-	/* Fills c (zeroed by the caller) with the transport's counters. */
+	/*
+	 * Fills c (zeroed by the caller) with the transport's counters; the
+	 * layer above fills submitted and the spool's.
+	 */
 	void		(*counters)(const void *t, struct sink_counters *c);
 	/* Frees t and everything it holds; t may be NULL. */
 	void		(*free)(void *t);

@@ -730,3 +730,57 @@ Test(delivery, spool_with_a_flipped_byte_is_recovered)
 {
 	damaged_spool_test(false);
 }
+
+/*
+ * The spool sits above every transport: a file output that cannot write
+ * keeps its alerts in the spool (none dropped) and writes them, in
+ * order, at the next start; written records are acked.
+ */
+Test(delivery, file_output_spools_through_write_errors)
+{
+	struct sink_counters	 c;
+	struct sink		*s;
+	char			 path[128], line[512];
+	FILE			*fp;
+	int			 i, n;
+
+	use_spool();
+	cfg.output = CONFIG_OUTPUT_FILE;
+	cfg.output_path = xstrdup("/dev/full");
+	s = new_sink();
+	submit_range(s, 0, 30);
+	run_for_ms(100);
+	sink_get_counters(s, &c);
+	cr_expect_eq(c.spooled, 30);
+	cr_expect_gt(c.write_errors, 0);
+	cr_expect_eq(c.dropped, 0);
+	cr_expect_eq(c.delivered, 0);
+	cr_expect_eq(c.queued, 30);
+	drain_and_wait(s, 1, 5);
+	sink_free(s);
+	snprintf(path, sizeof(path), "%s/alerts.json", spooldir);
+	free(cfg.output_path);
+	cfg.output_path = xstrdup(path);
+	s = new_sink();
+	sink_get_counters(s, &c);
+	cr_expect_eq(c.spool_replayed, 30);
+	drain_and_wait(s, 1, 5);
+	sink_get_counters(s, &c);
+	cr_expect_eq(c.delivered, 30);
+	cr_expect_eq(c.queued, 0);
+	sink_free(s);
+	s = new_sink();
+	sink_get_counters(s, &c);
+	cr_expect_eq(c.spool_replayed, 0);
+	drain_and_wait(s, 1, 5);
+	sink_free(s);
+	fp = fopen(path, "r");
+	cr_assert_not_null(fp);
+	for (i = 0; fgets(line, sizeof(line), fp) != NULL; i++) {
+		cr_assert(sscanf(line, "{\"event\":{\"n\":%d,", &n) == 1,
+		    "%s", line);
+		cr_expect_eq(n, i);
+	}
+	fclose(fp);
+	cr_expect_eq(i, 30);
+}
