@@ -33,15 +33,18 @@ read -r p _ f _ <check.summary
 [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=$(( ${hard:-0} > 0 ? ${hard:-0} : 1 ))
 # Second pass: ASan and UBSan over the whole suite.  An in-tree build and a
 # VPATH build cannot share a source directory, so the pass builds a copy
-# of the tracked and new files in build-san/ (HECSENTRY_SANITIZERS=no
-# skips it).  Criterion ignores a leak report in a passing test, so any
-# sanitizer report in a log is a failure too.  The benchmark's tests are
-# left out: they time out under ASan and test no daemon code.
+# of the distributed files (make distdir: what the release tarball holds,
+# so no git is needed) in build-san/, updating only what changed
+# (HECSENTRY_SANITIZERS=no skips it).  Criterion ignores a leak report in
+# a passing test, so any sanitizer report in a log is a failure too.  The
+# benchmark's tests are left out: they time out under ASan and test no
+# daemon code.
 if [ "${HECSENTRY_SANITIZERS:-yes}" != no ]; then
 	mkdir -p build-san
-	git ls-files -z --cached --others --exclude-standard |
-	    grep -zv '^build-san/' | tar -cf - --null -T - |
-	    (cd build-san && tar -xf -)
+	rm -rf build-san.src
+	make -s distdir distdir=build-san.src >check-san.out 2>&1 &&
+	    tar -C build-san.src -cf - . | tar -C build-san -xf - &&
+	    rm -rf build-san.src &&
 	( cd build-san && rm -f tests/unit/*.log tests/func/*.log &&
 	    { [ -x configure ] && [ ! configure.ac -nt configure ] &&
 	    [ ! Makefile.am -nt Makefile.in ] ||
@@ -52,7 +55,7 @@ if [ "${HECSENTRY_SANITIZERS:-yes}" != no ]; then
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    make -s -j"$(nproc)" check \
-	    TESTS='$(UNIT_TESTS) $(FUNC_TESTS)' ) >check-san.out 2>&1
+	    TESTS='$(UNIT_TESTS) $(FUNC_TESTS)' ) >>check-san.out 2>&1
 	src=$?
 	reports=$(grep -lE 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
 	    build-san/tests/unit/*.log build-san/tests/func/*.log 2>/dev/null)
@@ -124,6 +127,17 @@ if [ "${HECSENTRY_DOCKER:-yes}" != no ] && [ "$(id -u)" -eq 0 ]; then
 		fi
 	else
 		echo "docker image: skipped (buildah cannot be installed)"
+	fi
+fi
+# Fifth pass: the release path (scripts/release-check.sh): make distcheck,
+# whose make check runs from the tarball with a non-default prefix and
+# sysconfdir, and the tarball's contents.  HECSENTRY_DISTCHECK=no skips it.
+if [ "${HECSENTRY_DISTCHECK:-yes}" != no ]; then
+	if sh scripts/release-check.sh; then
+		p=$((p + 1))
+	else
+		f=$((f + 1))
+		[ "$rc" -eq 0 ] && rc=1
 	fi
 fi
 echo "$p passed, $f failed"
