@@ -271,9 +271,10 @@ main_log_summary(struct main_state *st, int always)
 }
 
 /*
- * Health for /health: HEC (or the output) is failing when requests failed
- * since the last success and alerts are waiting; the queue is filling
- * above its high-water mark.  Called from the tick.
+ * Health for /health: the sink says it fails (a file or stdout output
+ * whose last write failed); HEC (or the output) is failing when requests
+ * failed since the last success and alerts are waiting; the queue is
+ * filling above its high-water mark.  Called from the tick.
  */
 static void
 main_health_update(struct main_state *st, int64_t now_ms)
@@ -290,6 +291,8 @@ main_health_update(struct main_state *st, int64_t now_ms)
 		st->hec_failing_ms = now_ms;
 	st->hec_ok = sc.status_2xx;
 	st->hec_bad = bad;
+	if (!sink_healthy(st->sink, st->health, sizeof(st->health)))
+		return;
 	if (st->hec_failing_ms != 0)
 		snprintf(st->health, sizeof(st->health), "output failing for "
 		    "%lld s: %llu failed requests or writes so far, %zu "

@@ -647,6 +647,20 @@ hec_get_counters(const void *t, struct sink_counters *c)
 			c->endpoints_down++;
 }
 
+/*
+ * sink_ops.healthy: HEC's failures are judged from the request counters
+ * by the daemon (failed requests since the last success, alerts
+ * waiting), not here.
+ */
+static bool
+hec_healthy(const void *t, char *why, size_t whylen)
+{
+	(void)t;
+	(void)why;
+	(void)whylen;
+	return true;
+}
+
 /* sink_ops.wake: records wait in the spool. */
 static void
 hec_wake(void *t)
@@ -660,6 +674,7 @@ const struct sink_ops hec_sink_ops = {
 	.wake = hec_wake,
 	.drain = hec_drain,
 	.backlogged = hec_backlogged,
+	.healthy = hec_healthy,
 	.counters = hec_get_counters,
 	.free = hec_free,
 };

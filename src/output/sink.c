@@ -267,6 +267,12 @@ sink_backlogged(const struct sink *s)
 	return s->ops->backlogged(s->t);
 }
 
+bool
+sink_healthy(const struct sink *s, char *why, size_t whylen)
+{
+	return s->ops->healthy(s->t, why, whylen);
+}
+
 void
 sink_get_counters(const struct sink *s, struct sink_counters *c)
 {

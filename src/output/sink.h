@@ -63,6 +63,14 @@ void		 sink_drain(struct sink *s, int timeout_s,
 /* True while the sink holds more than its high-water mark. */
 bool		 sink_backlogged(const struct sink *s);
 
+/*
+ * False while the output is failing, with the reason in why (whylen
+ * bytes): a stdout or file output whose last write failed, until a write
+ * succeeds again.  HEC's failures are judged from its request counters
+ * (daemon/main.c), so the HEC transport is always healthy here.
+ */
+bool		 sink_healthy(const struct sink *s, char *why, size_t whylen);
+
 void		 sink_get_counters(const struct sink *s,
 		    struct sink_counters *c);
 

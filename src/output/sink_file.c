@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -49,6 +50,7 @@ struct sink_file {
 	size_t			 cap;
 	bool			 failing;	/* no write succeeded since the
 						   last error */
+	int			 last_err;	/* that error's errno */
 	struct event		*flush_ev;	/* writes buf out */
 	bool			 flush_armed;
 	struct event		*done_ev;	/* calls done() */
@@ -158,6 +160,7 @@ sink_file_write_out(struct sink_file *f)
 		if (err == EAGAIN || err == EWOULDBLOCK)
 			return 1;
 		f->failing = true;
+		f->last_err = err;
 		if (!f->up.spooled)
 			sink_file_drop_all(f);
 		sink_file_note_error(f, err);
@@ -347,6 +350,18 @@ sink_file_backlogged(const void *t)
 	return evbuffer_get_length(f->buf) > f->queue_bytes / 4 * 3;
 }
 
+static bool
+sink_file_healthy(const void *t, char *why, size_t whylen)
+{
+	const struct sink_file	*f = t;
+
+	if (!f->failing)
+		return true;
+	snprintf(why, whylen, "output %s: writes fail: %s", f->name,
+	    strerror(f->last_err));
+	return false;
+}
+
 static void
 sink_file_counters(const void *t, struct sink_counters *c)
 {
@@ -363,6 +378,7 @@ const struct sink_ops sink_file_ops = {
 	.wake = sink_file_wake,
 	.drain = sink_file_drain,
 	.backlogged = sink_file_backlogged,
+	.healthy = sink_file_healthy,
 	.counters = sink_file_counters,
 	.free = sink_file_free,
 };

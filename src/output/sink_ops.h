@@ -122,6 +122,11 @@ struct sink_ops {
 	/* True while the transport holds more than its high-water mark. */
 	bool		(*backlogged)(const void *t);
 	/*
+	 * False while the transport is failing (why: a line of plain text
+	 * into why, whylen bytes); /health answers 503 then.
+	 */
+	bool		(*healthy)(const void *t, char *why, size_t whylen);
+	/*
 	 * Fills c (zeroed by the caller) with the transport's counters; the
 	 * layer above fills submitted and the spool's.
 	 */

@@ -8,6 +8,7 @@
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -22,6 +23,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -781,4 +783,42 @@ Test(sink, hec_url_layout_in_one_place)
 	cr_expect_null(hec_url_event("ftp://h", &err));
 	cr_expect(err != NULL && strstr(err, "http://") != NULL);
 	free(err);
+}
+
+/*
+ * A file output that fails to write is unhealthy (/health) until a write
+ * succeeds again, even once nothing is queued any more.
+ */
+Test(sink, file_write_error_is_unhealthy_until_a_write_succeeds)
+{
+	struct sink	*s;
+	struct rlimit	 rl;
+	char		 dir[] = "/tmp/test_sink_health.XXXXXX";
+	char		 path[PATH_MAX], why[256];
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/alerts.json", dir);
+	cfg.output = CONFIG_OUTPUT_FILE;
+	cfg.output_path = xstrdup(path);
+	s = new_sink();
+	cr_expect(sink_healthy(s, why, sizeof(why)));
+	/* writes past 10 bytes fail with EFBIG */
+	signal(SIGXFSZ, SIG_IGN);
+	cr_assert_eq(getrlimit(RLIMIT_FSIZE, &rl), 0);
+	rl.rlim_cur = 10;
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	submit_range(s, 0, 2);
+	run_for_ms(20);
+	cr_expect(!sink_healthy(s, why, sizeof(why)));
+	cr_expect(strstr(why, path) != NULL, "%s", why);
+	run_for_ms(20);
+	cr_expect(!sink_healthy(s, why, sizeof(why)), "healthy while idle");
+	rl.rlim_cur = rl.rlim_max;
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	submit_range(s, 2, 3);
+	run_for_ms(20);
+	cr_expect(sink_healthy(s, why, sizeof(why)));
+	sink_free(s);
+	unlink(path);
+	rmdir(dir);
 }
