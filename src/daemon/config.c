@@ -23,6 +23,7 @@
 
 #include "daemon/config.h"
 #include "log.h"
+#include "output/alert.h"
 #include "output/hec_url.h"
 #include "xmalloc.h"
 
@@ -147,7 +148,7 @@ static const struct config_key config_keys[] = {
 	    OFF(hec_token_file), 0, 0, 0, 0, NULL, "FILE",
 	    "file holding the HEC token (else env " CONFIG_TOKEN_ENV ")" },
 	{ "hec_sourcetype", NULL, CONFIG_T_STRING, OFF(hec_sourcetype), 0,
-	    0, 0, 0, "hecsentry:alert", "ST",
+	    0, 0, 0, ALERT_SOURCETYPE, "ST",
 	    "sourcetype of alerts" },
 	{ "hec_index", NULL, CONFIG_T_STRING, OFF(hec_index), 0,
 	    0, 0, 0, NULL, "INDEX",

@@ -39,7 +39,7 @@ pipeline_new(struct detection_set *set, const struct pipeline_opts *opts,
 	p = xcalloc(1, sizeof(*p));
 	p->opts = *opts;
 	if (p->opts.alert.sourcetype == NULL)
-		p->opts.alert.sourcetype = "hecsentry:alert";
+		p->opts.alert.sourcetype = ALERT_SOURCETYPE;
 	p->cb = cb;
 	p->arg = arg;
 	/* Unescaped values never outgrow the frame; CIM fields alias. */

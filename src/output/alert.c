@@ -25,7 +25,6 @@
 #include "detect/stats.h"
 #include "xmalloc.h"
 
-#define ALERT_SOURCETYPE	"hecsentry:alert"
 #define ALERT_BUF_INIT		4096	/* most alerts fit in one */
 
 /* A growing output buffer, always NUL-terminated. */

@@ -15,8 +15,11 @@
 #include "detect/detection.h"
 #include "detect/stats.h"
 
+/* The sourcetype of alerts when the configuration names none. */
+#define ALERT_SOURCETYPE	"hecsentry:alert"
+
 struct alert_opts {
-	const char	*sourcetype;	/* default "hecsentry:alert" */
+	const char	*sourcetype;	/* NULL: ALERT_SOURCETYPE */
 	const char	*index;		/* NULL: HEC token's default index */
 	int		 worker;	/* 1..N with several workers: the
 					   event gets a "worker" field (and a

@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <json-c/json.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -466,38 +467,43 @@ Test(alert, worker_column_left_out)
 }
 
 /*
- * The escaper before plain runs were found eight bytes at a time, kept
- * as the reference: one byte at a time, RFC 3629 section 4 sequences
- * kept, other bytes of 0x80 and above as U+FFFD.
+ * The bytewise reference escaper's UTF-8 rule, written independently of
+ * alert.c's table of lead-byte ranges: decode the code point from the
+ * lead byte's run of ones and the 10xxxxxx continuation bytes, then
+ * refuse it by value (RFC 3629 section 3: overlong forms, the surrogates
+ * U+D800..U+DFFF, anything above U+10FFFF).  Returns the sequence's
+ * length, or 0 when the bytes at s (at most n) are not one.
  */
 static size_t
 ta_utf8_len(const unsigned char *s, size_t n)
 {
-	unsigned char	 lo = 0x80, hi = 0xbf;
+	static const uint32_t least[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	uint32_t	 cp;
 	size_t		 len, i;
 
 	if (s[0] < 0x80)
 		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		lo = s[0] == 0xe0 ? 0xa0 : 0x80;
-		hi = s[0] == 0xed ? 0x9f : 0xbf;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		lo = s[0] == 0xf0 ? 0x90 : 0x80;
-		hi = s[0] == 0xf4 ? 0x8f : 0xbf;
-	} else
+	for (len = 0; len < 8 && (s[0] & (0x80 >> len)) != 0; len++)
+		continue;
+	if (len < 2 || len > 4 || len > n)
 		return 0;
-	if (len > n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
+	cp = s[0] & (0xffu >> (len + 1));
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
 			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < least[len] || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    cp > 0x10ffff)
+		return 0;
 	return len;
 }
 
+/*
+ * The escaper before plain runs were found eight bytes at a time, kept
+ * as the reference: one byte at a time, valid UTF-8 (ta_utf8_len()) kept,
+ * other bytes of 0x80 and above as U+FFFD.
+ */
 static size_t
 ta_ref_escape(const unsigned char *s, size_t len, char *out)
 {
@@ -557,6 +563,70 @@ Test(alert, escaping_matches_bytewise_reference)
 		json_object_put(ta_format(NULL, &text));
 		cr_assert_not_null(strstr(text, want), "want %s in %s", want,
 		    text);
+		free(text);
+	}
+}
+
+/*
+ * UTF-8 in field values, against a table (RFC 3629 sections 3 and 4):
+ * valid sequences are kept as they are, each byte of anything else
+ * becomes one U+FFFD.
+ */
+Test(alert, utf8_sequences_from_rfc3629)
+{
+#define FFFD "\xef\xbf\xbd"
+	static const struct {
+		const char	*in;
+		const char	*out;
+		const char	*why;
+	} t[] = {
+		{ "A", "A", "ASCII" },
+		{ "\xc2\x80", "\xc2\x80", "U+0080, first 2-byte" },
+		{ "\xc3\xa9", "\xc3\xa9", "U+00E9" },
+		{ "\xdf\xbf", "\xdf\xbf", "U+07FF, last 2-byte" },
+		{ "\xe0\xa0\x80", "\xe0\xa0\x80", "U+0800, first 3-byte" },
+		{ "\xe2\x82\xac", "\xe2\x82\xac", "U+20AC" },
+		{ "\xed\x9f\xbf", "\xed\x9f\xbf", "U+D7FF, before the "
+		    "surrogates" },
+		{ "\xee\x80\x80", "\xee\x80\x80", "U+E000, after them" },
+		{ "\xef\xbf\xbf", "\xef\xbf\xbf", "U+FFFF" },
+		{ "\xf0\x90\x80\x80", "\xf0\x90\x80\x80", "U+10000" },
+		{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80", "U+1F600" },
+		{ "\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf", "U+10FFFF, the "
+		    "last" },
+		{ "\x80", FFFD, "lone continuation byte" },
+		{ "\xbf", FFFD, "lone continuation byte" },
+		{ "\xc0\xaf", FFFD FFFD, "overlong '/': C0 never appears" },
+		{ "\xc1\xbf", FFFD FFFD, "overlong U+007F: C1 never appears" },
+		{ "\xe0\x80\xaf", FFFD FFFD FFFD, "overlong '/' in 3 bytes" },
+		{ "\xe0\x9f\xbf", FFFD FFFD FFFD, "overlong U+07FF" },
+		{ "\xf0\x8f\xbf\xbf", FFFD FFFD FFFD FFFD, "overlong U+FFFF" },
+		{ "\xed\xa0\x80", FFFD FFFD FFFD, "surrogate U+D800" },
+		{ "\xed\xbf\xbf", FFFD FFFD FFFD, "surrogate U+DFFF" },
+		{ "\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD, "U+110000, above "
+		    "the last" },
+		{ "\xf5\x80\x80\x80", FFFD FFFD FFFD FFFD, "F5 never "
+		    "appears" },
+		{ "\xfe", FFFD, "FE never appears" },
+		{ "\xff", FFFD, "FF never appears" },
+		{ "\xc3", FFFD, "truncated 2-byte" },
+		{ "\xe2\x82", FFFD FFFD, "truncated 3-byte" },
+		{ "\xf0\x9f\x98", FFFD FFFD FFFD, "truncated 4-byte" },
+		{ "\xc3(", FFFD "(", "continuation missing" },
+		{ "\xe2(\xa1", FFFD "(" FFFD, "continuation missing" },
+		{ "a\xc3\xa9\xffz", "a\xc3\xa9" FFFD "z", "mixed" },
+	};
+#undef FFFD
+	char		 want[64], *text;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		ta_setup();	/* a fresh arena for the new value */
+		event_set(&ta_rec, EVENT_F_IMAGE, t[i].in, strlen(t[i].in));
+		json_object_put(ta_format(NULL, &text));
+		snprintf(want, sizeof(want), "\"Image\":\"%s\"", t[i].out);
+		cr_expect_not_null(strstr(text, want), "%s: want %s in %s",
+		    t[i].why, want, text);
 		free(text);
 	}
 }
