@@ -62,6 +62,7 @@ struct config_key {
 	const char		*name;		/* key in the file */
 	const char		*longopt;	/* mirroring option, or NULL */
 	enum config_type	 type;
+	enum config_apply	 apply;		/* live on SIGHUP or restart */
 	size_t			 off;		/* field in struct config */
 	size_t			 countoff;	/* CONFIG_T_LIST: the count */
 	unsigned long long	 min, max;	/* bounds, numeric types */
@@ -72,160 +73,162 @@ struct config_key {
 };
 
 #define OFF(f)		offsetof(struct config, f)
+#define LIVE		CONFIG_APPLY_LIVE
+#define RESTART		CONFIG_APPLY_RESTART
 
 static const struct config_key config_keys[] = {
-	{ "listen_tcp", "listen-tcp", CONFIG_T_LIST, OFF(listen_tcp),
+	{ "listen_tcp", "listen-tcp", CONFIG_T_LIST, RESTART, OFF(listen_tcp),
 	    OFF(nlisten_tcp), 0, 0, 0, NULL, "ADDR:PORT",
 	    "syslog TCP listener (repeatable; [V6]:PORT for IPv6)" },
-	{ "listen_udp", "listen-udp", CONFIG_T_LIST, OFF(listen_udp),
+	{ "listen_udp", "listen-udp", CONFIG_T_LIST, RESTART, OFF(listen_udp),
 	    OFF(nlisten_udp), 0, 0, 0, NULL, "ADDR:PORT",
 	    "syslog UDP listener (repeatable)" },
-	{ "max_connections", NULL, CONFIG_T_SIZE, OFF(max_connections), 0,
-	    1, 1000000, 0, "1024", "N",
+	{ "max_connections", NULL, CONFIG_T_SIZE, RESTART,
+	    OFF(max_connections), 0, 1, 1000000, 0, "1024", "N",
 	    "TCP connections at once, all listeners" },
-	{ "max_frame", NULL, CONFIG_T_SIZE, OFF(max_frame), 0,
+	{ "max_frame", NULL, CONFIG_T_SIZE, RESTART, OFF(max_frame), 0,
 	    512, 16 * MIB, 0, "65536", "SIZE",
 	    "longest syslog frame; longer ones are counted and skipped" },
-	{ "idle_timeout", NULL, CONFIG_T_DURATION, OFF(idle_timeout_s), 0,
-	    0, 604800, 1, "300", "SECONDS",
+	{ "idle_timeout", NULL, CONFIG_T_DURATION, RESTART,
+	    OFF(idle_timeout_s), 0, 0, 604800, 1, "300", "SECONDS",
 	    "close idle TCP connections after this long (0 = never)" },
-	{ "udp_rcvbuf", NULL, CONFIG_T_SIZE, OFF(udp_rcvbuf), 0,
+	{ "udp_rcvbuf", NULL, CONFIG_T_SIZE, RESTART, OFF(udp_rcvbuf), 0,
 	    0, 1 * GIB, 0, "8M", "SIZE",
 	    "SO_RCVBUF asked for UDP sockets (0 = system default)" },
-	{ "workers", "workers", CONFIG_T_INT, OFF(workers), 0,
+	{ "workers", "workers", CONFIG_T_INT, RESTART, OFF(workers), 0,
 	    1, 64, 0, "1", "N",
 	    "worker threads, each with SO_REUSEPORT listeners (1: none)" },
-	{ "max_json_depth", NULL, CONFIG_T_INT, OFF(max_json_depth), 0,
-	    1, 1024, 0, "64", "N",
+	{ "max_json_depth", NULL, CONFIG_T_INT, RESTART, OFF(max_json_depth),
+	    0, 1, 1024, 0, "64", "N",
 	    "deepest JSON/XML nesting accepted" },
-	{ "max_xml_depth", NULL, CONFIG_T_INT, OFF(max_xml_depth), 0,
+	{ "max_xml_depth", NULL, CONFIG_T_INT, RESTART, OFF(max_xml_depth), 0,
 	    1, 1024, 0, "16", "N",
 	    "deepest XML element nesting accepted" },
-	{ "max_xml_bytes", NULL, CONFIG_T_SIZE, OFF(max_xml_bytes), 0,
+	{ "max_xml_bytes", NULL, CONFIG_T_SIZE, RESTART, OFF(max_xml_bytes), 0,
 	    512, 16 * MIB, 0, "65536", "SIZE",
 	    "longest XML payload parsed; longer ones are counted, skipped" },
-	{ "listen_tls", "listen-tls", CONFIG_T_LIST, OFF(listen_tls),
+	{ "listen_tls", "listen-tls", CONFIG_T_LIST, RESTART, OFF(listen_tls),
 	    OFF(nlisten_tls), 0, 0, 0, NULL, "ADDR:PORT",
 	    "syslog over TLS listener, RFC 5425 (repeatable)" },
-	{ "tls_cert_file", NULL, CONFIG_T_PATH, OFF(tls_cert_file), 0,
+	{ "tls_cert_file", NULL, CONFIG_T_PATH, LIVE, OFF(tls_cert_file), 0,
 	    0, 0, 0, NULL, "FILE",
 	    "PEM certificate (chain) of the TLS listeners" },
-	{ "tls_key_file", NULL, CONFIG_T_PATH, OFF(tls_key_file), 0,
+	{ "tls_key_file", NULL, CONFIG_T_PATH, LIVE, OFF(tls_key_file), 0,
 	    0, 0, 0, NULL, "FILE",
 	    "PEM private key of the TLS listeners" },
-	{ "tls_ca_file", NULL, CONFIG_T_PATH, OFF(tls_ca_file), 0,
+	{ "tls_ca_file", NULL, CONFIG_T_PATH, LIVE, OFF(tls_ca_file), 0,
 	    0, 0, 0, NULL, "FILE",
 	    "PEM CAs that client certificates must chain to" },
-	{ "tls_verify_client", NULL, CONFIG_T_TLSVERIFY,
+	{ "tls_verify_client", NULL, CONFIG_T_TLSVERIFY, LIVE,
 	    OFF(tls_verify_client), 0, 0, 0, 0, "no", "no|optional|require",
 	    "ask TLS clients for a certificate (require: mutual TLS)" },
-	{ "detections", "detections", CONFIG_T_PATH, OFF(detections_dir), 0,
-	    0, 0, 0, HECSENTRY_SYSCONFDIR "/detections", "DIR",
+	{ "detections", "detections", CONFIG_T_PATH, LIVE, OFF(detections_dir),
+	    0, 0, 0, 0, HECSENTRY_SYSCONFDIR "/detections", "DIR",
 	    "directory of detection YAML files" },
-	{ "macros", "macros", CONFIG_T_PATH, OFF(macros_dir), 0,
+	{ "macros", "macros", CONFIG_T_PATH, LIVE, OFF(macros_dir), 0,
 	    0, 0, 0, HECSENTRY_SYSCONFDIR "/macros", "DIR",
 	    "directory of macro YAML files" },
-	{ "window", "window", CONFIG_T_DURATION, OFF(window_s), 0,
+	{ "window", "window", CONFIG_T_DURATION, LIVE, OFF(window_s), 0,
 	    1, 86400, 1, "60", "SECONDS",
 	    "stats window (tumbling)" },
-	{ "max_keys", NULL, CONFIG_T_SIZE, OFF(max_keys), 0,
+	{ "max_keys", NULL, CONFIG_T_SIZE, LIVE, OFF(max_keys), 0,
 	    1, 100000000, 0, "10000", "N",
 	    "stats keys per detection; the oldest row is emitted early" },
-	{ "stats_max_bytes", NULL, CONFIG_T_SIZE, OFF(stats_max_bytes), 0,
-	    64 * KIB, 1024 * GIB, 0, "64M", "SIZE",
+	{ "stats_max_bytes", NULL, CONFIG_T_SIZE, LIVE, OFF(stats_max_bytes),
+	    0, 64 * KIB, 1024 * GIB, 0, "64M", "SIZE",
 	    "memory budget of all stats tables" },
-	{ "null_by_fields", NULL, CONFIG_T_NULLBY, OFF(null_by_drop), 0,
+	{ "null_by_fields", NULL, CONFIG_T_NULLBY, LIVE, OFF(null_by_drop), 0,
 	    0, 0, 0, "keep", "keep|drop",
 	    "null by-field: keep (JSON null) or drop (as Splunk does)" },
-	{ "output", "output", CONFIG_T_OUTPUT, OFF(output), 0,
+	{ "output", "output", CONFIG_T_OUTPUT, RESTART, OFF(output), 0,
 	    0, 0, 0, "hec", "hec|stdout|file:PATH",
 	    "where alerts go" },
-	{ "hec_url", "hec-url", CONFIG_T_LIST, OFF(hec_url), OFF(nhec_url),
-	    0, 0, 0, NULL, "URL",
+	{ "hec_url", "hec-url", CONFIG_T_LIST, RESTART, OFF(hec_url),
+	    OFF(nhec_url), 0, 0, 0, NULL, "URL",
 	    "HEC URL (repeatable, round-robin); no path: "
 	    HEC_URL_EVENT },
-	{ "hec_token_file", "hec-token-file", CONFIG_T_PATH,
+	{ "hec_token_file", "hec-token-file", CONFIG_T_PATH, RESTART,
 	    OFF(hec_token_file), 0, 0, 0, 0, NULL, "FILE",
 	    "file holding the HEC token (else env " CONFIG_TOKEN_ENV ")" },
-	{ "hec_sourcetype", NULL, CONFIG_T_STRING, OFF(hec_sourcetype), 0,
-	    0, 0, 0, ALERT_SOURCETYPE, "ST",
+	{ "hec_sourcetype", NULL, CONFIG_T_STRING, RESTART,
+	    OFF(hec_sourcetype), 0, 0, 0, 0, ALERT_SOURCETYPE, "ST",
 	    "sourcetype of alerts" },
-	{ "hec_index", NULL, CONFIG_T_STRING, OFF(hec_index), 0,
+	{ "hec_index", NULL, CONFIG_T_STRING, RESTART, OFF(hec_index), 0,
 	    0, 0, 0, NULL, "INDEX",
 	    "index of alerts (unset: the token's default index)" },
-	{ "hec_ca_file", NULL, CONFIG_T_PATH, OFF(hec_ca_file), 0,
+	{ "hec_ca_file", NULL, CONFIG_T_PATH, RESTART, OFF(hec_ca_file), 0,
 	    0, 0, 0, NULL, "FILE",
 	    "CA bundle to verify HEC's certificate" },
-	{ "hec_ca_path", NULL, CONFIG_T_PATH, OFF(hec_ca_path), 0,
+	{ "hec_ca_path", NULL, CONFIG_T_PATH, RESTART, OFF(hec_ca_path), 0,
 	    0, 0, 0, NULL, "DIR",
 	    "CA directory (hashed) to verify HEC's certificate" },
-	{ "hec_tls_verify", NULL, CONFIG_T_BOOL, OFF(hec_tls_verify), 0,
-	    0, 0, 0, "yes", "yes|no",
+	{ "hec_tls_verify", NULL, CONFIG_T_BOOL, RESTART, OFF(hec_tls_verify),
+	    0, 0, 0, 0, "yes", "yes|no",
 	    "verify HEC's TLS certificate and host name" },
-	{ "hec_gzip", NULL, CONFIG_T_BOOL, OFF(hec_gzip), 0,
+	{ "hec_gzip", NULL, CONFIG_T_BOOL, RESTART, OFF(hec_gzip), 0,
 	    0, 0, 0, "yes", "yes|no",
 	    "gzip request bodies (Content-Encoding: gzip)" },
-	{ "hec_batch_events", NULL, CONFIG_T_SIZE, OFF(hec_batch_events), 0,
-	    1, 100000, 0, "500", "N",
+	{ "hec_batch_events", NULL, CONFIG_T_SIZE, RESTART,
+	    OFF(hec_batch_events), 0, 1, 100000, 0, "500", "N",
 	    "alerts per request at most" },
-	{ "hec_batch_bytes", NULL, CONFIG_T_SIZE, OFF(hec_batch_bytes), 0,
-	    1 * KIB, 512 * MIB, 0, "1M", "SIZE",
+	{ "hec_batch_bytes", NULL, CONFIG_T_SIZE, RESTART,
+	    OFF(hec_batch_bytes), 0, 1 * KIB, 512 * MIB, 0, "1M", "SIZE",
 	    "uncompressed bytes per request at most" },
-	{ "hec_batch_ms", NULL, CONFIG_T_INT, OFF(hec_batch_ms), 0,
+	{ "hec_batch_ms", NULL, CONFIG_T_INT, RESTART, OFF(hec_batch_ms), 0,
 	    0, 600000, 0, "1000", "MS",
 	    "longest an alert waits for its batch to fill" },
-	{ "hec_timeout", NULL, CONFIG_T_DURATION, OFF(hec_timeout_ms), 0,
-	    1, 3600, 1000, "30", "SECONDS",
+	{ "hec_timeout", NULL, CONFIG_T_DURATION, RESTART, OFF(hec_timeout_ms),
+	    0, 1, 3600, 1000, "30", "SECONDS",
 	    "whole-request timeout" },
-	{ "hec_connect_timeout", NULL, CONFIG_T_DURATION,
+	{ "hec_connect_timeout", NULL, CONFIG_T_DURATION, RESTART,
 	    OFF(hec_connect_timeout_ms), 0, 1, 600, 1000, "10", "SECONDS",
 	    "connect timeout (TCP and TLS)" },
-	{ "hec_max_inflight", NULL, CONFIG_T_INT, OFF(hec_max_inflight), 0,
-	    1, 256, 0, "4", "N",
+	{ "hec_max_inflight", NULL, CONFIG_T_INT, RESTART,
+	    OFF(hec_max_inflight), 0, 1, 256, 0, "4", "N",
 	    "HEC requests in flight at once" },
-	{ "hec_queue_bytes", NULL, CONFIG_T_SIZE, OFF(hec_queue_bytes), 0,
-	    64 * KIB, 1024 * GIB, 0, "64M", "SIZE",
+	{ "hec_queue_bytes", NULL, CONFIG_T_SIZE, RESTART,
+	    OFF(hec_queue_bytes), 0, 64 * KIB, 1024 * GIB, 0, "64M", "SIZE",
 	    "memory for undelivered alerts; past it the oldest are dropped" },
-	{ "hec_retry_min_ms", NULL, CONFIG_T_INT, OFF(hec_retry_min_ms), 0,
-	    1, 3600000, 0, "500", "MS",
+	{ "hec_retry_min_ms", NULL, CONFIG_T_INT, RESTART,
+	    OFF(hec_retry_min_ms), 0, 1, 3600000, 0, "500", "MS",
 	    "first retry backoff (doubles, full jitter)" },
-	{ "hec_retry_max_ms", NULL, CONFIG_T_INT, OFF(hec_retry_max_ms), 0,
-	    1, 3600000, 0, "30000", "MS",
+	{ "hec_retry_max_ms", NULL, CONFIG_T_INT, RESTART,
+	    OFF(hec_retry_max_ms), 0, 1, 3600000, 0, "30000", "MS",
 	    "longest retry backoff" },
-	{ "shutdown_timeout", NULL, CONFIG_T_DURATION,
+	{ "shutdown_timeout", NULL, CONFIG_T_DURATION, LIVE,
 	    OFF(shutdown_timeout_s), 0, 0, 3600, 1, "10", "SECONDS",
 	    "time to deliver queued alerts at SIGTERM" },
-	{ "spool_dir", "spool-dir", CONFIG_T_PATH, OFF(spool_dir), 0,
+	{ "spool_dir", "spool-dir", CONFIG_T_PATH, RESTART, OFF(spool_dir), 0,
 	    0, 0, 0, NULL, "DIR",
 	    "on-disk spool directory (unset: no spool)" },
-	{ "spool_max_bytes", NULL, CONFIG_T_SIZE, OFF(spool_max_bytes), 0,
-	    64 * KIB, 16384 * GIB, 0, "1G", "SIZE",
+	{ "spool_max_bytes", NULL, CONFIG_T_SIZE, RESTART,
+	    OFF(spool_max_bytes), 0, 64 * KIB, 16384 * GIB, 0, "1G", "SIZE",
 	    "spool size on disk; past it the oldest alerts are dropped" },
-	{ "spool_segment_bytes", NULL, CONFIG_T_SIZE,
+	{ "spool_segment_bytes", NULL, CONFIG_T_SIZE, RESTART,
 	    OFF(spool_segment_bytes), 0, 4 * KIB, 256 * MIB, 0, "4M", "SIZE",
 	    "spool segment file size (rotation)" },
-	{ "spool_fsync", NULL, CONFIG_T_STRING, OFF(spool_fsync), 0,
+	{ "spool_fsync", NULL, CONFIG_T_STRING, RESTART, OFF(spool_fsync), 0,
 	    0, 0, 0, "batch", "always|batch|never",
 	    "spool fsync: every write, every 200 ms, or never" },
-	{ "hec_acks", NULL, CONFIG_T_BOOL, OFF(hec_acks), 0,
+	{ "hec_acks", NULL, CONFIG_T_BOOL, RESTART, OFF(hec_acks), 0,
 	    0, 0, 0, "no", "yes|no",
 	    "indexer acknowledgement (the token must have it on)" },
-	{ "hec_ack_timeout", NULL, CONFIG_T_DURATION, OFF(hec_ack_timeout_ms),
-	    0, 1, 86400, 1000, "60", "SECONDS",
+	{ "hec_ack_timeout", NULL, CONFIG_T_DURATION, RESTART,
+	    OFF(hec_ack_timeout_ms), 0, 1, 86400, 1000, "60", "SECONDS",
 	    "resend a batch not acknowledged within this time" },
-	{ "hec_ack_poll_ms", NULL, CONFIG_T_INT, OFF(hec_ack_poll_ms), 0,
-	    10, 600000, 0, "1000", "MS",
+	{ "hec_ack_poll_ms", NULL, CONFIG_T_INT, RESTART, OFF(hec_ack_poll_ms),
+	    0, 10, 600000, 0, "1000", "MS",
 	    "ack polling period, per endpoint" },
-	{ "hec_dead_letter_file", NULL, CONFIG_T_PATH,
+	{ "hec_dead_letter_file", NULL, CONFIG_T_PATH, RESTART,
 	    OFF(hec_dead_letter_file), 0, 0, 0, 0, NULL, "FILE",
 	    "alerts HEC refuses as invalid (default SPOOL_DIR/"
 	    "dead-letter.jsonl)" },
-	{ "hec_health_interval", NULL, CONFIG_T_DURATION,
+	{ "hec_health_interval", NULL, CONFIG_T_DURATION, RESTART,
 	    OFF(hec_health_interval_ms), 0, 1, 3600, 1000, "5", "SECONDS",
 	    "re-check of an ejected HEC endpoint (/services/collector/health)"
 	    },
-	{ "admin_listen", "admin-listen", CONFIG_T_STRING, OFF(admin_listen),
-	    0, 0, 0, 0, "127.0.0.1:9880", "ADDR:PORT",
+	{ "admin_listen", "admin-listen", CONFIG_T_STRING, RESTART,
+	    OFF(admin_listen), 0, 0, 0, 0, "127.0.0.1:9880", "ADDR:PORT",
 	    "admin HTTP address (/metrics, /health)" },
 };
 
@@ -519,6 +522,136 @@ config_free(struct config *cfg)
 	free(cfg->hec_dead_letter_file);
 	free(cfg->admin_listen);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+/* The bytes of a scalar key's field in struct config (0: not scalar). */
+static size_t
+config_key_size(const struct config_key *k)
+{
+	switch (k->type) {
+	case CONFIG_T_BOOL:
+	case CONFIG_T_NULLBY:
+		return sizeof(bool);
+	case CONFIG_T_INT:
+	case CONFIG_T_DURATION:
+		return sizeof(int);
+	case CONFIG_T_SIZE:
+		return sizeof(size_t);
+	case CONFIG_T_OUTPUT:
+		return sizeof(enum config_output);
+	case CONFIG_T_TLSVERIFY:
+		return sizeof(enum config_tls_verify);
+	default:
+		return 0;
+	}
+}
+
+static bool
+config_str_differ(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a != b;
+	return strcmp(a, b) != 0;
+}
+
+/* Whether key k has a different value in a and b. */
+static bool
+config_key_differ(const struct config_key *k, const struct config *a,
+    const struct config *b)
+{
+	const char	*pa = (const char *)a + k->off;
+	const char	*pb = (const char *)b + k->off;
+	char * const	*la, * const *lb;
+	size_t		 na, nb, i;
+
+	switch (k->type) {
+	case CONFIG_T_STRING:
+	case CONFIG_T_PATH:
+		if (k->off == OFF(hec_token_file) &&
+		    config_str_differ(a->hec_token, b->hec_token))
+			return true;
+		return config_str_differ(*(char * const *)pa,
+		    *(char * const *)pb);
+	case CONFIG_T_LIST:
+		la = *(char ** const *)pa;
+		lb = *(char ** const *)pb;
+		na = *(const size_t *)((const char *)a + k->countoff);
+		nb = *(const size_t *)((const char *)b + k->countoff);
+		if (na != nb)
+			return true;
+		for (i = 0; i < na; i++)
+			if (config_str_differ(la[i], lb[i]))
+				return true;
+		return false;
+	case CONFIG_T_OUTPUT:
+		if (config_str_differ(a->output_path, b->output_path))
+			return true;
+		/* FALLTHROUGH */
+	default:
+		return memcmp(pa, pb, config_key_size(k)) != 0;
+	}
+}
+
+size_t
+config_diff(const struct config *old, const struct config *new,
+    config_diff_fn cb, void *arg)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < CONFIG_NKEYS; i++) {
+		if (!config_key_differ(&config_keys[i], old, new))
+			continue;
+		n++;
+		if (cb != NULL)
+			cb(config_keys[i].name, config_keys[i].apply, arg);
+	}
+	return n;
+}
+
+/* Swaps the n bytes at a and b. */
+static void
+config_swap(void *a, void *b, size_t n)
+{
+	unsigned char	 t, *pa = a, *pb = b;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		t = pa[i];
+		pa[i] = pb[i];
+		pb[i] = t;
+	}
+}
+
+void
+config_apply_live(struct config *running, struct config *new)
+{
+	const struct config_key	*k;
+	size_t			 i, n;
+
+	for (i = 0; i < CONFIG_NKEYS; i++) {
+		k = &config_keys[i];
+		if (k->apply != CONFIG_APPLY_LIVE)
+			continue;
+		if ((n = config_key_size(k)) == 0)
+			n = sizeof(char *);
+		config_swap((char *)running + k->off, (char *)new + k->off, n);
+		if (k->type == CONFIG_T_LIST)
+			config_swap((char *)running + k->countoff,
+			    (char *)new + k->countoff, sizeof(size_t));
+		if (k->type == CONFIG_T_OUTPUT)
+			config_swap(&running->output_path, &new->output_path,
+			    sizeof(running->output_path));
+	}
+}
+
+bool
+config_key_info(size_t i, const char **name, enum config_apply *apply)
+{
+	if (i >= CONFIG_NKEYS)
+		return false;
+	*name = config_keys[i].name;
+	*apply = config_keys[i].apply;
+	return true;
 }
 
 /*
@@ -991,7 +1124,8 @@ config_usage(FILE *fp)
 "the file are relative to the file's directory.\n"
 "\n"
 "Config file keys (\"key = value\", '#' comments, lists repeat the key;\n"
-"sizes take k, M, G suffixes, durations s, m, h):\n");
+"sizes take k, M, G suffixes, durations s, m, h; SIGHUP applies a changed\n"
+"key at once, except those marked [restart]):\n");
 	for (i = 0; i < CONFIG_NKEYS; i++) {
 		k = &config_keys[i];
 		if (k->def != NULL)
@@ -1000,7 +1134,8 @@ config_usage(FILE *fp)
 		else
 			fprintf(fp, "  %s = %s\t(unset by default)\n",
 			    k->name, config_type_arg(k));
-		fprintf(fp, "\t%s\n", k->help);
+		fprintf(fp, "\t%s%s\n", k->help,
+		    k->apply == CONFIG_APPLY_RESTART ? " [restart]" : "");
 	}
 	fprintf(fp,
 "\n"

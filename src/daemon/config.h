@@ -27,6 +27,17 @@ enum config_tls_verify {
 	CONFIG_TLS_VERIFY_REQUIRE	/* mutual TLS */
 };
 
+/*
+ * What a SIGHUP does with a changed key (the key table's column): LIVE
+ * keys take the new value (config_apply_live()), RESTART keys keep the
+ * running one until the daemon restarts.  0 is no class, so that a key
+ * without one is caught.
+ */
+enum config_apply {
+	CONFIG_APPLY_LIVE = 1,
+	CONFIG_APPLY_RESTART
+};
+
 struct config {
 	char		*config_file;	/* -c FILE, NULL when none */
 	bool		 foreground;	/* -f (we never fork; kept for rc) */
@@ -119,6 +130,34 @@ int		 config_parse_file(const char *path, struct config *cfg,
 
 /* Validates and resolves (token); returns 0 or -1 with *errstr. */
 int		 config_finish(struct config *cfg, char **errstr);
+
+/* Called by config_diff() for each key whose value differs. */
+typedef void	(*config_diff_fn)(const char *key, enum config_apply apply,
+		    void *arg);
+
+/*
+ * Compares every key of the table between old and new (the HEC token
+ * counts as part of hec_token_file, whose content it is) and calls cb, if
+ * not NULL, for each key that differs, in table order.  Returns how many
+ * keys differ.
+ */
+size_t		 config_diff(const struct config *old,
+		    const struct config *new, config_diff_fn cb, void *arg);
+
+/*
+ * Swaps the values of every LIVE key between running and new, so that
+ * running holds the new ones and new the old ones (which config_free()
+ * then frees): a module must not borrow a LIVE key's string beyond the
+ * call it was given to.  RESTART keys are left alone.
+ */
+void		 config_apply_live(struct config *running, struct config *new);
+
+/*
+ * The i-th key of the table: its name and apply class.  Returns false
+ * when i is past the last key.
+ */
+bool		 config_key_info(size_t i, const char **name,
+		    enum config_apply *apply);
 
 /* Writes the usage text to fp. */
 void		 config_usage(FILE *fp);

@@ -59,6 +59,7 @@
 #define MAIN_MAX_LISTENERS	64	/* per-listener counters; more: "other" */
 #define MAIN_MACRO_MAX_BYTES	(1024 * 1024)	/* a macro file read whole */
 #define MAIN_MACRO_MAX_DEPTH	16	/* nested macro references */
+#define MAIN_RESTART_KEYS_MAX	1024	/* the key names of one log line */
 
 /* A macro file: what its name: line says and a hash of its bytes. */
 struct main_macro {
@@ -629,84 +630,17 @@ main_str_differ(const char *a, const char *b)
 	return strcmp(a, b) != 0;
 }
 
-static bool
-main_list_differ(char **a, size_t na, char **b, size_t nb)
-{
-	size_t	 i;
-
-	if (na != nb)
-		return true;
-	for (i = 0; i < na; i++)
-		if (main_str_differ(a[i], b[i]))
-			return true;
-	return false;
-}
-
-/* Appends ", name" (or "name" to an empty buf), cut to size. */
+/* config_diff_fn: names a changed key that only a restart applies. */
 static void
-main_append(char *buf, size_t size, const char *name)
+main_restart_key_cb(const char *key, enum config_apply apply, void *arg)
 {
+	char	*buf = arg;
 	size_t	 len = strlen(buf);
 
-	(void)snprintf(buf + len, size - len, "%s%s", len > 0 ? ", " : "",
-	    name);
-}
-
-/*
- * Logs the keys that changed in n but that only a restart applies (the
- * listeners, the output and HEC, the spool, the admin port).
- */
-static void
-main_reload_restart_keys(const struct config *o, const struct config *n)
-{
-	char	 buf[512] = "";
-
-#define MAIN_KEY(cond, name)						\
-	do {								\
-		if (cond)						\
-			main_append(buf, sizeof(buf), name);		\
-	} while (0)
-	MAIN_KEY(main_list_differ(o->listen_tcp, o->nlisten_tcp,
-	    n->listen_tcp, n->nlisten_tcp), "listen_tcp");
-	MAIN_KEY(main_list_differ(o->listen_udp, o->nlisten_udp,
-	    n->listen_udp, n->nlisten_udp), "listen_udp");
-	MAIN_KEY(o->max_connections != n->max_connections ||
-	    o->max_frame != n->max_frame ||
-	    o->idle_timeout_s != n->idle_timeout_s ||
-	    o->udp_rcvbuf != n->udp_rcvbuf, "listener limits");
-	MAIN_KEY(main_list_differ(o->listen_tls, o->nlisten_tls,
-	    n->listen_tls, n->nlisten_tls) ||
-	    o->tls_verify_client != n->tls_verify_client, "listen_tls");
-	MAIN_KEY(o->max_json_depth != n->max_json_depth ||
-	    o->max_xml_depth != n->max_xml_depth ||
-	    o->max_xml_bytes != n->max_xml_bytes, "max_*_depth/bytes");
-	MAIN_KEY(o->output != n->output ||
-	    main_str_differ(o->output_path, n->output_path), "output");
-	MAIN_KEY(main_list_differ(o->hec_url, o->nhec_url, n->hec_url,
-	    n->nhec_url) || main_str_differ(o->hec_token, n->hec_token) ||
-	    main_str_differ(o->hec_sourcetype, n->hec_sourcetype) ||
-	    main_str_differ(o->hec_index, n->hec_index) ||
-	    main_str_differ(o->hec_ca_file, n->hec_ca_file) ||
-	    main_str_differ(o->hec_ca_path, n->hec_ca_path) ||
-	    o->hec_tls_verify != n->hec_tls_verify ||
-	    o->hec_gzip != n->hec_gzip ||
-	    o->hec_batch_events != n->hec_batch_events ||
-	    o->hec_batch_bytes != n->hec_batch_bytes ||
-	    o->hec_batch_ms != n->hec_batch_ms ||
-	    o->hec_timeout_ms != n->hec_timeout_ms ||
-	    o->hec_connect_timeout_ms != n->hec_connect_timeout_ms ||
-	    o->hec_max_inflight != n->hec_max_inflight ||
-	    o->hec_queue_bytes != n->hec_queue_bytes ||
-	    o->hec_retry_min_ms != n->hec_retry_min_ms ||
-	    o->hec_retry_max_ms != n->hec_retry_max_ms, "hec_*");
-	MAIN_KEY(main_str_differ(o->spool_dir, n->spool_dir), "spool_dir");
-	MAIN_KEY(main_str_differ(o->admin_listen, n->admin_listen),
-	    "admin_listen");
-	MAIN_KEY(o->workers != n->workers, "workers");
-#undef MAIN_KEY
-	if (buf[0] != '\0')
-		log_warnx("reload: changed but not applied until a restart: "
-		    "%s", buf);
+	if (apply != CONFIG_APPLY_RESTART)
+		return;
+	(void)snprintf(buf + len, MAIN_RESTART_KEYS_MAX - len, "%s%s",
+	    len > 0 ? ", " : "", key);
 }
 
 static void
@@ -777,7 +711,8 @@ main_reload(struct main_state *st)
 	struct detection_set	*nset;
 	struct stats_opts	 so;
 	struct timespec		 ts;
-	char			*errstr = NULL, *tmp;
+	char			*errstr = NULL;
+	char			 restart[MAIN_RESTART_KEYS_MAX];
 	size_t			 kept;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -802,7 +737,11 @@ main_reload(struct main_state *st)
 	if (nset->n == 0)
 		log_warnx("reload: no detections in %s: nothing will alert",
 		    ncfg.detections_dir);
-	main_reload_restart_keys(&st->cfg, &ncfg);
+	restart[0] = '\0';
+	if (config_diff(&st->cfg, &ncfg, main_restart_key_cb, restart) > 0 &&
+	    restart[0] != '\0')
+		log_warnx("reload: changed but not applied until a restart: "
+		    "%s", restart);
 	if ((st->pool != NULL &&
 	    worker_pool_reload_tls(st->pool, &ncfg, &errstr) == -1) ||
 	    (st->listen != NULL &&
@@ -814,19 +753,9 @@ main_reload(struct main_state *st)
 	}
 
 	/* Keys that apply now; listen and sink keep borrowing st->cfg. */
-	st->cfg.window_s = ncfg.window_s;
-	st->cfg.max_keys = ncfg.max_keys;
-	st->cfg.stats_max_bytes = ncfg.stats_max_bytes;
-	st->cfg.null_by_drop = ncfg.null_by_drop;
-	st->cfg.shutdown_timeout_s = ncfg.shutdown_timeout_s;
+	config_apply_live(&st->cfg, &ncfg);
 	st->cfg.verbose = ncfg.verbose;
 	log_set_verbose(ncfg.verbose);
-	tmp = st->cfg.detections_dir;
-	st->cfg.detections_dir = ncfg.detections_dir;
-	ncfg.detections_dir = tmp;
-	tmp = st->cfg.macros_dir;
-	st->cfg.macros_dir = ncfg.macros_dir;
-	ncfg.macros_dir = tmp;
 
 	st->new_set = nset;
 	st->new_fp = main_fingerprints(nset, st->cfg.macros_dir);

@@ -5,6 +5,8 @@
 #  1. a mail hit and an FTP hit; the mail filter macro is edited to
 #     exclude that process; SIGHUP: the mail row (count 1) is emitted at
 #     the reload, the FTP detection is unchanged and keeps its window;
+#     a restart key and a live key changed in the file: only the restart
+#     key is logged as not applied;
 #  2. the same two hits again on the same connection: the mail one is
 #     now filtered out, the FTP one joins the kept window;
 #  3. a broken detection YAML, SIGHUP: the reload is refused with
@@ -72,9 +74,14 @@ check_eval "two hits counted before the reload" \
 sed -i 's/^definition: .*/definition: search NOT Image="*\\\\upd.exe"/' \
     "$MAILF"
 grep -q 'NOT Image' "$MAILF" || not_ok "the filter macro was edited"
+printf 'max_connections = 512\nshutdown_timeout = 5\n' \
+    >>"$work/conf/hecsentry.conf"
 kill -HUP "$DPID"
 check_eval "reload done, one detection kept its window" \
     'wait_log "reload done: 2 detections, 1 unchanged"'
+check_eval "the changed restart key is named, the live one is not" \
+    'grep -Eq "changed but not applied until a restart: max_connections$" \
+    "$work/log"'
 check_eval "the changed detection is named" \
     'grep -q "Windows Mail.*changed" "$work/log"'
 check_eval "the mail row was emitted at the reload, count 1" \

@@ -479,3 +479,216 @@ Test(config, shipped_config_parses)
 	cr_expect_eq(stat(cfg.macros_dir, &st), 0, "%s", cfg.macros_dir);
 	config_free(&cfg);
 }
+
+/*
+ * Every key of the table, a value other than its default, and what a
+ * SIGHUP does with it: the test's own statement of the reload contract
+ * (L: applied at once, R: needs a restart), not a copy of the table.
+ */
+static const struct {
+	const char	*key;
+	const char	*value;
+	char		 apply;
+} key_changes[] = {
+	{ "listen_tcp", "127.0.0.1:1", 'R' },
+	{ "listen_udp", "127.0.0.1:2", 'R' },
+	{ "max_connections", "10", 'R' },
+	{ "max_frame", "1024", 'R' },
+	{ "idle_timeout", "5", 'R' },
+	{ "udp_rcvbuf", "1M", 'R' },
+	{ "workers", "2", 'R' },
+	{ "max_json_depth", "8", 'R' },
+	{ "max_xml_depth", "8", 'R' },
+	{ "max_xml_bytes", "1024", 'R' },
+	{ "listen_tls", "127.0.0.1:3", 'R' },
+	{ "tls_cert_file", "cert.pem", 'L' },
+	{ "tls_key_file", "key.pem", 'L' },
+	{ "tls_ca_file", "ca.pem", 'L' },
+	{ "tls_verify_client", "require", 'L' },
+	{ "detections", "d", 'L' },
+	{ "macros", "m", 'L' },
+	{ "window", "30", 'L' },
+	{ "max_keys", "5", 'L' },
+	{ "stats_max_bytes", "1M", 'L' },
+	{ "null_by_fields", "drop", 'L' },
+	{ "output", "stdout", 'R' },
+	{ "hec_url", "https://h.example:8088", 'R' },
+	{ "hec_token_file", "token", 'R' },
+	{ "hec_sourcetype", "x:y", 'R' },
+	{ "hec_index", "main", 'R' },
+	{ "hec_ca_file", "hca.pem", 'R' },
+	{ "hec_ca_path", "hca", 'R' },
+	{ "hec_tls_verify", "no", 'R' },
+	{ "hec_gzip", "no", 'R' },
+	{ "hec_batch_events", "10", 'R' },
+	{ "hec_batch_bytes", "2k", 'R' },
+	{ "hec_batch_ms", "10", 'R' },
+	{ "hec_timeout", "5", 'R' },
+	{ "hec_connect_timeout", "5", 'R' },
+	{ "hec_max_inflight", "2", 'R' },
+	{ "hec_queue_bytes", "1M", 'R' },
+	{ "hec_retry_min_ms", "10", 'R' },
+	{ "hec_retry_max_ms", "100", 'R' },
+	{ "shutdown_timeout", "3", 'L' },
+	{ "spool_dir", "spool", 'R' },
+	{ "spool_max_bytes", "1M", 'R' },
+	{ "spool_segment_bytes", "8k", 'R' },
+	{ "spool_fsync", "always", 'R' },
+	{ "hec_acks", "yes", 'R' },
+	{ "hec_ack_timeout", "10", 'R' },
+	{ "hec_ack_poll_ms", "100", 'R' },
+	{ "hec_dead_letter_file", "dead.jsonl", 'R' },
+	{ "hec_health_interval", "10", 'R' },
+	{ "admin_listen", "127.0.0.1:1", 'R' },
+};
+
+#define NKEY_CHANGES	(sizeof(key_changes) / sizeof(key_changes[0]))
+
+/* What config_diff() reported. */
+struct diff_seen {
+	char		 keys[1024];	/* "key/L key/R ..." */
+	size_t		 n;
+};
+
+static void
+diff_cb(const char *key, enum config_apply apply, void *arg)
+{
+	struct diff_seen	*d = arg;
+	size_t			 len = strlen(d->keys);
+
+	cr_assert(apply == CONFIG_APPLY_LIVE ||
+	    apply == CONFIG_APPLY_RESTART, "%s: apply %d", key, (int)apply);
+	snprintf(d->keys + len, sizeof(d->keys) - len, "%s%s/%c",
+	    len > 0 ? " " : "", key, apply == CONFIG_APPLY_LIVE ? 'L' : 'R');
+	d->n++;
+}
+
+Test(config, every_key_has_an_apply_class_and_a_change_row)
+{
+	const char		*name;
+	enum config_apply	 apply;
+	size_t			 i, j;
+
+	for (i = 0; config_key_info(i, &name, &apply); i++) {
+		cr_expect(apply == CONFIG_APPLY_LIVE ||
+		    apply == CONFIG_APPLY_RESTART, "key %s has no class",
+		    name);
+		for (j = 0; j < NKEY_CHANGES; j++)
+			if (strcmp(key_changes[j].key, name) == 0)
+				break;
+		cr_expect_lt(j, NKEY_CHANGES, "key %s is not in key_changes[]",
+		    name);
+	}
+	cr_expect_eq(i, NKEY_CHANGES, "the table has %zu keys, the test %zu",
+	    i, NKEY_CHANGES);
+}
+
+Test(config, diff_reports_each_changed_key_with_its_class)
+{
+	struct config		 a, b;
+	struct diff_seen	 seen;
+	char			 line[256], want[128], *err = NULL;
+	size_t			 i;
+
+	config_init(&a);
+	for (i = 0; i < NKEY_CHANGES; i++) {
+		snprintf(line, sizeof(line), "%s = %s\n", key_changes[i].key,
+		    key_changes[i].value);
+		cr_assert_eq(parse_text(line, &b, &err), 0, "%s: %s", line,
+		    err);
+		memset(&seen, 0, sizeof(seen));
+		cr_expect_eq(config_diff(&a, &b, diff_cb, &seen), 1,
+		    "%s: %zu keys differ: %s", key_changes[i].key, seen.n,
+		    seen.keys);
+		snprintf(want, sizeof(want), "%s/%c", key_changes[i].key,
+		    key_changes[i].apply);
+		cr_expect_str_eq(seen.keys, want);
+		cr_expect_eq(config_diff(&b, &b, NULL, NULL), 0);
+		config_free(&b);
+	}
+	config_free(&a);
+}
+
+Test(config, diff_sees_the_output_path_and_the_token)
+{
+	struct config		 a, b;
+	struct diff_seen	 seen;
+	char			*err = NULL;
+
+	cr_assert_eq(parse_text("output = file:/tmp/a.json\n", &a, &err), 0);
+	config_init(&b);
+	cr_assert_eq(config_parse_file(write_file("b.conf",
+	    "output = file:/tmp/b.json\n", 0600), &b, &err), 0);
+	memset(&seen, 0, sizeof(seen));
+	cr_expect_eq(config_diff(&a, &b, diff_cb, &seen), 1);
+	cr_expect_str_eq(seen.keys, "output/R");
+	config_free(&b);
+
+	/* same token file, new content: the token changed */
+	config_init(&b);
+	free(b.output_path);
+	b.output = a.output;
+	b.output_path = strdup(a.output_path);
+	a.hec_token = strdup("old-token");
+	b.hec_token = strdup("new-token");
+	memset(&seen, 0, sizeof(seen));
+	cr_expect_eq(config_diff(&a, &b, diff_cb, &seen), 1);
+	cr_expect_str_eq(seen.keys, "hec_token_file/R");
+	config_free(&a);
+	config_free(&b);
+}
+
+Test(config, apply_live_takes_live_keys_only)
+{
+	struct config		 a, b, c;
+	struct diff_seen	 seen;
+	char			 text[4096], *err = NULL;
+	size_t			 i, len = 0, nrestart = 0;
+
+	for (i = 0; i < NKEY_CHANGES; i++) {
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "%s = %s\n", key_changes[i].key, key_changes[i].value);
+		cr_assert_lt(len, sizeof(text));
+		if (key_changes[i].apply == 'R')
+			nrestart++;
+	}
+	cr_assert_eq(parse_text(text, &b, &err), 0, "%s", err);
+	config_init(&a);
+	cr_expect_eq(config_diff(&a, &b, NULL, NULL), NKEY_CHANGES);
+	config_apply_live(&a, &b);
+	/* a now differs from the file in the restart keys only */
+	cr_assert_eq(parse_text(text, &c, &err), 0, "%s", err);
+	memset(&seen, 0, sizeof(seen));
+	cr_expect_eq(config_diff(&a, &c, diff_cb, &seen), nrestart, "%s",
+	    seen.keys);
+	cr_expect(strstr(seen.keys, "/L") == NULL, "%s", seen.keys);
+	cr_expect_eq(a.window_s, 30);
+	cr_expect_eq(a.max_keys, 5);
+	cr_expect(a.null_by_drop);
+	cr_expect_eq(a.tls_verify_client, CONFIG_TLS_VERIFY_REQUIRE);
+	cr_expect(strstr(a.tls_cert_file, "/cert.pem") != NULL);
+	cr_expect_eq(b.window_s, 60);
+	cr_expect_null(b.tls_cert_file);
+	cr_expect_eq(a.max_frame, 65536);
+	cr_expect_eq(a.nlisten_tcp, 0);
+	cr_expect_eq(a.output, CONFIG_OUTPUT_HEC);
+	config_free(&a);
+	config_free(&b);
+	config_free(&c);
+}
+
+Test(config, help_marks_the_restart_keys)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*fp;
+
+	fp = open_memstream(&buf, &len);
+	cr_assert_not_null(fp);
+	config_usage(fp);
+	fclose(fp);
+	cr_expect(strstr(buf, "marked [restart]") != NULL);
+	cr_expect(strstr(buf, "\tstats window (tumbling)\n") != NULL);
+	cr_expect(strstr(buf, "all listeners [restart]\n") != NULL);
+	free(buf);
+}
