@@ -34,9 +34,8 @@ struct admin_listener {
 };
 
 /*
- * One row of a framing thread's per-listener counters (main.c with one
- * worker, each worker otherwise): a table of max rows and one more for
- * "other", filled by admin_lstat_count().
+ * One row of a worker's per-listener counters (worker.c): a table of max
+ * rows and one more for "other", filled by admin_lstat_count().
  */
 struct admin_lstat {
 	const char		*key;	/* listen_source string seen first

@@ -6,19 +6,17 @@
  * and the detections and swaps them in only when both are valid (the
  * listeners and the sink stay as they are).  SIGUSR1 logs the counters.
  * SIGTERM and SIGINT: stop reading, close every stats window, deliver
- * what is queued for at most shutdown_timeout seconds, exit 0.  The
- * counters of the admin port come from here: per-listener counts are
- * kept in this file's frame callback.
+ * what is queued for at most shutdown_timeout seconds, exit 0.
  *
- * workers = 1 (the default) is all of the above on one thread.  With
- * workers = N > 1 this thread keeps the sink, the admin port, signals and
- * timers, and worker.c runs N threads, each with its own listeners
- * (SO_REUSEPORT) and pipeline; their alerts come back to this thread
- * through a queue.  The tick passes the sink's back-pressure on; SIGHUP
- * loads here and then swaps the new set (and TLS files) into each worker
- * in turn; SIGTERM stops and joins the workers (their windows flushed
- * into the queue) before the sink drains.  READY=1 is sent once every
- * worker has bound its listeners.  /metrics sums the workers' counters.
+ * The listeners and pipelines are worker.c's, whatever their number:
+ * with workers = 1 (the default) the one worker runs on this thread's
+ * event_base; with workers = N > 1, on N threads whose alerts come back
+ * through a queue.  This thread keeps the sink, the admin port, signals
+ * and timers.  The tick passes the sink's back-pressure on; SIGHUP loads
+ * here and then swaps the new set (and TLS files) into each worker in
+ * turn; SIGTERM stops the workers (their windows flushed) before the
+ * sink drains.  READY=1 is sent once every worker has bound its
+ * listeners.  /metrics sums the workers' counters.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -56,7 +54,6 @@
 
 #define MAIN_TICK_MS		250	/* window and back-pressure checks */
 #define MAIN_SUMMARY_S		60	/* drop summary period */
-#define MAIN_MAX_LISTENERS	64	/* per-listener counters; more: "other" */
 #define MAIN_MACRO_MAX_BYTES	(1024 * 1024)	/* a macro file read whole */
 #define MAIN_MACRO_MAX_DEPTH	16	/* nested macro references */
 #define MAIN_RESTART_KEYS_MAX	1024	/* the key names of one log line */
@@ -78,9 +75,7 @@ struct main_state {
 	struct detection_set	*new_set;	/* during a swap */
 	uint64_t		*new_fp;
 	struct sink		*sink;
-	struct pipeline		*pipeline;	/* NULL with workers */
-	struct listen		*listen;	/* NULL with workers */
-	struct worker_pool	*pool;		/* workers > 1 */
+	struct worker_pool	*pool;		/* listeners and pipelines */
 	struct admin		*admin;
 	struct event		*tick_ev;	/* MAIN_TICK_MS timer */
 	struct event		*summary_ev;	/* MAIN_SUMMARY_S timer */
@@ -89,11 +84,6 @@ struct main_state {
 	int			 stopping;	/* shutdown under way */
 	int			 paused;	/* listeners paused */
 	uint64_t		 last_drops;	/* drops at the last summary */
-	struct listen_counters	 lc_final;	/* listen counters at close */
-	struct admin_lstat	 lstat[MAIN_MAX_LISTENERS + 1]; /* +other */
-	size_t			 nlstat;
-	struct admin_listener	 alsnap[MAIN_MAX_LISTENERS + 1]; /* the
-					   admin snapshot: a plain array */
 	struct admin_detection	*adet;		/* /metrics scratch */
 	size_t			 nadet;
 	uint64_t		 reloads;
@@ -104,8 +94,6 @@ struct main_state {
 	int64_t			 hec_failing_ms;/* since when, 0: not failing */
 	char			 health[256];	/* why unhealthy, "" if fine */
 	struct log_ratelimit	 notify_rl;	/* notify errors */
-	size_t			 stats_bytes;	/* held by all stats tables,
-						   bounded by stats_max_bytes */
 };
 
 static int64_t
@@ -143,62 +131,13 @@ main_notify(struct main_state *st, const char *fmt, ...)
 		    (unsigned long long)n);
 }
 
-static void
-main_frame_cb(const char *buf, size_t len, const struct listen_source *src,
-    void *arg)
-{
-	struct main_state	*st = arg;
-
-	pipeline_frame(st->pipeline, buf, len, src->now_ms);
-	admin_lstat_count(st->lstat, &st->nlstat, MAIN_MAX_LISTENERS,
-	    src->listener, pipeline_last_shape(st->pipeline));
-}
-
-static void
-main_alert_cb(const char *json, size_t len, const struct detection *d,
-    void *arg)
-{
-	struct main_state	*st = arg;
-
-	(void)d;
-	(void)sink_submit(st->sink, json, len);
-}
-
-/* An alert from a worker thread, handed over on this thread. */
+/* An alert from a worker, handed over on this thread. */
 static void
 main_worker_alert_cb(const char *json, size_t len, void *arg)
 {
 	struct main_state	*st = arg;
 
 	(void)sink_submit(st->sink, json, len);
-}
-
-/* Pipeline and listener counters: this thread's, or the workers' sum. */
-static void
-main_get_counters(struct main_state *st, struct pipeline_counters *pc,
-    struct listen_counters *lc)
-{
-	if (st->pool != NULL) {
-		worker_pool_get_counters(st->pool, pc, lc);
-		return;
-	}
-	pipeline_get_counters(st->pipeline, pc);
-	*lc = st->lc_final;
-	if (st->listen != NULL)
-		listen_get_counters(st->listen, lc);
-}
-
-/* The i-th detection's counters (summed over the workers). */
-static void
-main_detect_counters(struct main_state *st, size_t i,
-    struct detect_counters *dc, struct stats_counters *sc)
-{
-	memset(dc, 0, sizeof(*dc));
-	memset(sc, 0, sizeof(*sc));
-	if (st->pool != NULL)
-		worker_pool_get_detect_counters(st->pool, i, dc, sc);
-	else
-		detect_get_counters(pipeline_runner(st->pipeline), i, dc, sc);
 }
 
 static uint64_t
@@ -224,7 +163,7 @@ main_log_summary(struct main_state *st, int always)
 	uint64_t		 drops;
 	size_t			 i;
 
-	main_get_counters(st, &pc, &lc);
+	worker_pool_get_counters(st->pool, &pc, &lc);
 	sink_get_counters(st->sink, &sc);
 	drops = main_sum(pc.syslog_errors, PIPELINE_SYSLOG_NERRORS) +
 	    main_sum(pc.decode_errors, DECODE_NERRORS) +
@@ -262,7 +201,7 @@ main_log_summary(struct main_state *st, int always)
 	if (!always)
 		return;
 	for (i = 0; i < st->set->n; i++) {
-		main_detect_counters(st, i, &dc, &stc);
+		worker_pool_get_detect_counters(st->pool, i, &dc, &stc);
 		log_info("detection %s (version %d): matches %llu, rows %llu, "
 		    "live keys %zu, early rows %llu", st->set->d[i]->name,
 		    st->set->d[i]->version, (unsigned long long)dc.matches,
@@ -317,24 +256,17 @@ main_tick_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (st->pipeline != NULL)
-		pipeline_tick(st->pipeline, now);
 	main_health_update(st, now);
-	if (st->listen == NULL && (st->pool == NULL || st->stopping))
+	if (st->stopping)
 		return;
 	backlogged = sink_backlogged(st->sink);
-	if (st->pool != NULL)
-		worker_pool_set_backlogged(st->pool, backlogged);
+	worker_pool_set_backlogged(st->pool, backlogged);
 	if (backlogged && !st->paused) {
 		log_warnx("alert queue above its high-water mark: "
 		    "pausing TCP input");
-		if (st->listen != NULL)
-			listen_pause(st->listen);
 		st->paused = 1;
 	} else if (!backlogged && st->paused) {
 		log_info("alert queue drained: resuming TCP input");
-		if (st->listen != NULL)
-			listen_resume(st->listen);
 		st->paused = 0;
 	}
 }
@@ -355,28 +287,12 @@ main_watchdog_cb(evutil_socket_t fd, short what, void *arg)
 	main_notify(arg, "WATCHDOG=1");
 }
 
-/* This thread's per-listener counts into the snapshot. */
-static void
-main_snapshot_listeners(struct main_state *st, struct admin_snapshot *snap)
-{
-	size_t	 i;
-
-	for (i = 0; i < st->nlstat; i++)
-		st->alsnap[i] = st->lstat[i].al;
-	snap->nlisteners = st->nlstat;
-	if (st->lstat[MAIN_MAX_LISTENERS].al.name != NULL)
-		st->alsnap[snap->nlisteners++] =
-		    st->lstat[MAIN_MAX_LISTENERS].al;
-	snap->listeners = st->alsnap;
-}
-
 /* The admin port's snapshot: borrowed pointers into st. */
 static void
 main_snapshot_cb(struct admin_snapshot *snap, void *arg)
 {
 	struct main_state		*st = arg;
-	const struct admin_listener	*al;
-	size_t				 i, n;
+	size_t				 i;
 
 	if (st->nadet < st->set->n) {
 		st->adet = xreallocarray(st->adet, st->set->n,
@@ -386,19 +302,13 @@ main_snapshot_cb(struct admin_snapshot *snap, void *arg)
 	for (i = 0; i < st->set->n; i++) {
 		memset(&st->adet[i], 0, sizeof(st->adet[i]));
 		st->adet[i].det = st->set->d[i];
-		main_detect_counters(st, i, &st->adet[i].dc, &st->adet[i].sc);
+		worker_pool_get_detect_counters(st->pool, i, &st->adet[i].dc,
+		    &st->adet[i].sc);
 	}
 	snap->detections = st->adet;
 	snap->ndetections = st->set->n;
-	main_get_counters(st, &snap->pipeline, &snap->listen);
-	if (st->pool != NULL) {
-		al = worker_pool_listeners(st->pool, &n);
-		for (i = 0; i < n && i <= MAIN_MAX_LISTENERS; i++)
-			st->alsnap[i] = al[i];
-		snap->nlisteners = i;
-		snap->listeners = st->alsnap;
-	} else
-		main_snapshot_listeners(st, snap);
+	worker_pool_get_counters(st->pool, &snap->pipeline, &snap->listen);
+	snap->listeners = worker_pool_listeners(st->pool, &snap->nlisteners);
 	sink_get_counters(st->sink, &snap->sink);
 	snap->reloads = st->reloads;
 	snap->reload_errors = st->reload_errors;
@@ -425,15 +335,8 @@ main_stop(struct main_state *st, const char *why)
 	    why);
 	log_info("%s: closing listeners and windows, delivering alerts "
 	    "(at most %d s)", why, st->cfg.shutdown_timeout_s);
-	if (st->pool != NULL) {
-		/* joins the workers; their last alerts reach the sink */
-		worker_pool_stop(st->pool);
-	} else {
-		listen_get_counters(st->listen, &st->lc_final);
-		listen_free(st->listen);
-		st->listen = NULL;
-		pipeline_flush(st->pipeline);
-	}
+	/* closes the listeners, flushes the windows: alerts reach the sink */
+	worker_pool_stop(st->pool);
 	sink_drain(st->sink, st->cfg.shutdown_timeout_s, main_drained_cb, st);
 }
 
@@ -643,12 +546,11 @@ main_restart_key_cb(const char *key, enum config_apply apply, void *arg)
 	    len > 0 ? ", " : "", key);
 }
 
+/* Stats options from cfg; worker.c gives each worker its budget share. */
 static void
-main_stats_opts(struct main_state *st, const struct config *cfg,
-    struct stats_opts *so)
+main_stats_opts(const struct config *cfg, struct stats_opts *so)
 {
 	memset(so, 0, sizeof(*so));
-	so->shared_bytes = &st->stats_bytes;
 	so->window_s = cfg->window_s;
 	so->max_keys = cfg->max_keys;
 	so->max_bytes = cfg->stats_max_bytes;
@@ -742,10 +644,7 @@ main_reload(struct main_state *st)
 	    restart[0] != '\0')
 		log_warnx("reload: changed but not applied until a restart: "
 		    "%s", restart);
-	if ((st->pool != NULL &&
-	    worker_pool_reload_tls(st->pool, &ncfg, &errstr) == -1) ||
-	    (st->listen != NULL &&
-	    listen_reload_tls(st->listen, &ncfg, &errstr) == -1)) {
+	if (worker_pool_reload_tls(st->pool, &ncfg, &errstr) == -1) {
 		log_warnx("reload: %s; the old TLS certificates stay in use",
 		    errstr);
 		free(errstr);
@@ -760,13 +659,8 @@ main_reload(struct main_state *st)
 	st->new_set = nset;
 	st->new_fp = main_fingerprints(nset, st->cfg.macros_dir);
 	main_reload_log_changes(st);
-	main_stats_opts(st, &st->cfg, &so);
-	if (st->pool != NULL)
-		kept = worker_pool_swap_set(st->pool, nset, &so, main_same_cb,
-		    st);
-	else
-		kept = pipeline_swap_set(st->pipeline, nset, &so, main_same_cb,
-		    st);
+	main_stats_opts(&st->cfg, &so);
+	kept = worker_pool_swap_set(st->pool, nset, &so, main_same_cb, st);
 	detection_set_unref(st->set, __func__);
 	free(st->fp);
 	st->set = nset;
@@ -913,15 +807,13 @@ main(int argc, char **argv)
 		return 1;
 	}
 	memset(&po, 0, sizeof(po));
-	main_stats_opts(&st, &st.cfg, &po.stats);
+	main_stats_opts(&st.cfg, &po.stats);
 	po.decode.max_depth = st.cfg.max_json_depth;
 	po.decode.max_xml_depth = st.cfg.max_xml_depth;
 	po.decode.max_xml_bytes = st.cfg.max_xml_bytes;
 	po.max_frame = st.cfg.max_frame;
 	po.alert.sourcetype = st.cfg.hec_sourcetype;
 	po.alert.index = st.cfg.hec_index;
-	if (st.cfg.workers <= 1)
-		st.pipeline = pipeline_new(st.set, &po, main_alert_cb, &st);
 
 	for (i = 0; i < 4; i++) {
 		st.sig_ev[i] = evsignal_new(st.base, sigs[i], main_signal_cb,
@@ -942,13 +834,9 @@ main(int argc, char **argv)
 	tv.tv_usec = 0;
 	evtimer_add(st.summary_ev, &tv);
 
-	if (st.cfg.workers > 1)
-		st.pool = worker_pool_new(st.base, &st.cfg, st.set, &po,
-		    main_worker_alert_cb, &st, &errstr);
-	else
-		st.listen = listen_new(st.base, &st.cfg, main_frame_cb, &st,
-		    &errstr);
-	if (st.listen == NULL && st.pool == NULL) {
+	st.pool = worker_pool_new(st.base, &st.cfg, st.set, &po,
+	    main_worker_alert_cb, &st, &errstr);
+	if (st.pool == NULL) {
 		fprintf(stderr, "hecsentry: %s\n", errstr);
 		return 1;
 	}
@@ -982,8 +870,6 @@ main(int argc, char **argv)
 
 	admin_free(st.admin);
 	worker_pool_free(st.pool);
-	listen_free(st.listen);
-	pipeline_free(st.pipeline);
 	sink_free(st.sink);
 	for (i = 0; i < 4; i++)
 		if (st.sig_ev[i] != NULL)
@@ -996,8 +882,6 @@ main(int argc, char **argv)
 	detection_set_unref(st.set, __func__);
 	free(st.fp);
 	free(st.adet);
-	for (i = 0; i <= MAIN_MAX_LISTENERS; i++)
-		free((char *)st.lstat[i].al.name);
 	config_free(&st.cfg);
 	curl_global_cleanup();
 	log_info("exiting");

@@ -1,10 +1,16 @@
 /*
- * Worker threads for workers = N > 1.  The main thread keeps the sink,
- * the admin port, signals and timers; each worker (thread "hs-worker-I",
- * I = 1..N) has its own event_base, its own struct listen (SO_REUSEPORT:
- * every worker binds every address; how input is shared is below) and
- * its own pipeline, so that frames are framed, decoded, matched and
- * counted with no lock at all.
+ * The workers: each has its own struct listen and its own pipeline, and
+ * the main thread reaches them only through this file's API, whatever
+ * their number.  With workers = 1 (the default) the one worker runs on
+ * the main thread's event_base: no thread, no queue, no lock on the way
+ * of a frame or an alert (its alerts go straight to the callback), and
+ * commands are plain calls.  Everything below is about workers = N > 1.
+ *
+ * The main thread keeps the sink, the admin port, signals and timers;
+ * each worker (thread "hs-worker-I", I = 1..N) has its own event_base,
+ * its own struct listen (SO_REUSEPORT: every worker binds every address;
+ * how input is shared is below) and its own pipeline, so that frames are
+ * framed, decoded, matched and counted with no lock at all.
  *
  * TCP and TLS connections are then spread evenly: the kernel hashes each
  * one to a worker's socket, which with a few dozen connections often
@@ -143,6 +149,8 @@ struct worker_pool {
 	void			*arg;
 	struct worker		*w;
 	size_t			 n;
+	bool			 onmain;	/* n == 1: on main_base, no
+						   thread, no queue */
 	bool			 stopped;
 	atomic_bool		 backlogged;	/* the sink's, from main */
 
@@ -219,6 +227,17 @@ worker_alert_cb(const char *json, size_t len, const struct detection *d,
 	}
 }
 
+/* The one worker on the main thread: the alert goes straight on. */
+static void
+worker_alert_main_cb(const char *json, size_t len, const struct detection *d,
+    void *arg)
+{
+	struct worker		*w = arg;
+
+	(void)d;
+	w->wp->cb(json, len, w->wp->arg);
+}
+
 /* On the main thread: hands every queued alert to the callback. */
 static void
 worker_drain(struct worker_pool *wp)
@@ -278,23 +297,18 @@ worker_publish(struct worker *w)
 	worker_unlock(&w->smu);
 }
 
+/*
+ * In the worker: pauses its TCP input while the sink is backlogged or
+ * too many of its alerts wait for the main thread, resumes it after.
+ */
 static void
-worker_tick_cb(evutil_socket_t fd, short what, void *arg)
+worker_pause_update(struct worker *w)
 {
-	struct worker		*w = arg;
 	struct worker_pool	*wp = w->wp;
 	bool			 pause;
 
-	(void)fd;
-	(void)what;
-	pipeline_tick(w->pipeline, worker_now_ms(w->base));
-	worker_publish(w);
 	if (w->listen == NULL)
 		return;
-	/* pub is this thread's own; closed connections leave the count */
-	worker_lock(&w->hmu);
-	atomic_store(&w->nconn, w->pub.lc.conns_open + w->nhanded);
-	worker_unlock(&w->hmu);
 	worker_lock(&wp->qmu);
 	pause = wp->qbytes > WORKER_QUEUE_MAX_BYTES;
 	worker_unlock(&wp->qmu);
@@ -306,6 +320,24 @@ worker_tick_cb(evutil_socket_t fd, short what, void *arg)
 		listen_resume(w->listen);
 		w->paused = false;
 	}
+}
+
+static void
+worker_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker		*w = arg;
+
+	(void)fd;
+	(void)what;
+	pipeline_tick(w->pipeline, worker_now_ms(w->base));
+	worker_publish(w);
+	if (w->listen == NULL)
+		return;
+	/* pub is this thread's own; closed connections leave the count */
+	worker_lock(&w->hmu);
+	atomic_store(&w->nconn, w->pub.lc.conns_open + w->nhanded);
+	worker_unlock(&w->hmu);
+	worker_pause_update(w);
 }
 
 /*
@@ -418,6 +450,10 @@ worker_call(struct worker *w, worker_cmd_fn *fn, void *arg)
 {
 	if (w->stopped)
 		return;
+	if (w->wp->onmain) {
+		fn(w, arg);
+		return;
+	}
 	worker_lock(&w->cmu);
 	w->cmd_fn = fn;
 	w->cmd_arg = arg;
@@ -448,7 +484,10 @@ worker_main(void *arg)
 	return NULL;
 }
 
-/* Sets up worker i: its base, listeners, pipeline and events. */
+/*
+ * Sets up worker i: its base (main_base's for the one worker on the main
+ * thread), listeners, pipeline and events.
+ */
 static int
 worker_init(struct worker_pool *wp, struct worker *w, int index,
     struct detection_set *set, const struct pipeline_opts *po,
@@ -467,18 +506,29 @@ worker_init(struct worker_pool *wp, struct worker *w, int index,
 	STAILQ_INIT(&w->handed);
 	atomic_init(&w->nconn, 0);
 	atomic_init(&w->accepting, false);
-	if ((w->base = event_base_new()) == NULL)
-		fatalx("event_base_new failed");
 	wpo = *po;
 	w->stats_max = po->stats.max_bytes / wp->n;
 	wpo.stats.max_bytes = w->stats_max;
 	wpo.stats.shared_bytes = &w->stats_bytes;
-	wpo.alert.worker = index;
-	w->pipeline = pipeline_new(set, &wpo, worker_alert_cb, w);
+	w->tick_ev = NULL;
+	if (wp->onmain) {
+		/* alert ids and events as the single-threaded daemon's */
+		w->base = wp->main_base;
+		wpo.alert.worker = 0;
+		w->pipeline = pipeline_new(set, &wpo, worker_alert_main_cb, w);
+	} else {
+		if ((w->base = event_base_new()) == NULL)
+			fatalx("event_base_new failed");
+		wpo.alert.worker = index;
+		w->pipeline = pipeline_new(set, &wpo, worker_alert_cb, w);
+		w->cmd_ev = event_new(w->base, -1, 0, worker_cmd_cb, w);
+		w->handed_ev = event_new(w->base, -1, 0, worker_handed_cb,
+		    w);
+		if (w->cmd_ev == NULL || w->handed_ev == NULL)
+			fatalx("event_new failed");
+	}
 	w->tick_ev = event_new(w->base, -1, EV_PERSIST, worker_tick_cb, w);
-	w->cmd_ev = event_new(w->base, -1, 0, worker_cmd_cb, w);
-	w->handed_ev = event_new(w->base, -1, 0, worker_handed_cb, w);
-	if (w->tick_ev == NULL || w->cmd_ev == NULL || w->handed_ev == NULL)
+	if (w->tick_ev == NULL)
 		fatalx("event_new failed");
 	tv.tv_sec = 0;
 	tv.tv_usec = WORKER_TICK_MS * 1000;
@@ -487,7 +537,8 @@ worker_init(struct worker_pool *wp, struct worker *w, int index,
 	w->listen = listen_new(w->base, wp->cfg, worker_frame_cb, w, errstr);
 	if (w->listen == NULL)
 		return -1;
-	listen_set_accept_cb(w->listen, worker_accept_cb, w);
+	if (!wp->onmain)
+		listen_set_accept_cb(w->listen, worker_accept_cb, w);
 	atomic_store(&w->accepting, true);
 	worker_publish(w);
 	return 0;
@@ -531,6 +582,7 @@ worker_pool_new(struct event_base *main_base, const struct config *cfg,
 	wp->cb = cb;
 	wp->arg = arg;
 	wp->n = cfg->workers > 1 ? (size_t)cfg->workers : 1;
+	wp->onmain = wp->n == 1;
 	atomic_init(&wp->backlogged, false);
 	STAILQ_INIT(&wp->q);
 	if (pthread_mutex_init(&wp->qmu, NULL) != 0)
@@ -543,6 +595,8 @@ worker_pool_new(struct event_base *main_base, const struct config *cfg,
 		if (worker_init(wp, &wp->w[i], (int)i + 1, set, po,
 		    errstr) == -1)
 			goto out_free;
+	if (wp->onmain)
+		return wp;
 	worker_spread_udp(wp);
 	for (i = 0; i < wp->n; i++) {
 		if (pthread_create(&wp->w[i].thread, NULL, worker_main,
@@ -574,7 +628,8 @@ worker_stop_fn(struct worker *w, void *arg)
 	}
 	pipeline_flush(w->pipeline);
 	worker_publish(w);
-	event_base_loopbreak(w->base);
+	if (!w->wp->onmain)
+		event_base_loopbreak(w->base);
 }
 
 void
@@ -585,6 +640,11 @@ worker_pool_stop(struct worker_pool *wp)
 	if (wp == NULL || wp->stopped)
 		return;
 	wp->stopped = true;
+	if (wp->onmain) {
+		worker_call(&wp->w[0], worker_stop_fn, NULL);
+		wp->w[0].stopped = true;
+		return;
+	}
 	for (i = 0; i < wp->n; i++) {
 		if (!wp->w[i].started)
 			continue;
@@ -623,7 +683,7 @@ worker_pool_free(struct worker_pool *wp)
 		if (w->handed_ev != NULL)
 			event_free(w->handed_ev);
 		worker_handed_clear(w);
-		if (w->base != NULL)
+		if (w->base != NULL && !wp->onmain)
 			event_base_free(w->base);
 		for (j = 0; j <= WORKER_MAX_LISTENERS; j++)
 			free((char *)w->lstat[j].al.name);
@@ -647,6 +707,16 @@ void
 worker_pool_set_backlogged(struct worker_pool *wp, bool on)
 {
 	atomic_store(&wp->backlogged, on);
+	if (wp->onmain)
+		worker_pause_update(&wp->w[0]);
+}
+
+/* The one worker on the main thread publishes when asked: exact counts. */
+static void
+worker_pool_refresh(struct worker_pool *wp)
+{
+	if (wp->onmain)
+		worker_publish(&wp->w[0]);
 }
 
 /* The arguments of a reload, the same for every worker. */
@@ -794,6 +864,7 @@ worker_pool_get_counters(struct worker_pool *wp,
 	struct worker	*w;
 	size_t		 i;
 
+	worker_pool_refresh(wp);
 	memset(pc, 0, sizeof(*pc));
 	memset(lc, 0, sizeof(*lc));
 	for (i = 0; i < wp->n; i++) {
@@ -815,6 +886,12 @@ worker_pool_get_detect_counters(struct worker_pool *wp, size_t i,
 
 	memset(dc, 0, sizeof(*dc));
 	memset(sc, 0, sizeof(*sc));
+	if (wp->onmain) {
+		/* this thread's own runner: no copy of every detection */
+		detect_get_counters(pipeline_runner(wp->w[0].pipeline), i, dc,
+		    sc);
+		return;
+	}
 	for (k = 0; k < wp->n; k++) {
 		w = &wp->w[k];
 		worker_lock(&w->smu);
@@ -843,6 +920,7 @@ worker_pool_listeners(struct worker_pool *wp, size_t *n)
 	struct worker			*w;
 	size_t				 i, j, k, s;
 
+	worker_pool_refresh(wp);
 	for (j = 0; j <= WORKER_MAX_LISTENERS; j++) {
 		wp->al[j].frames = 0;
 		memset(wp->al[j].events, 0, sizeof(wp->al[j].events));

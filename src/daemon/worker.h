@@ -1,13 +1,17 @@
 /*
- * Worker threads (workers > 1): each has its own event_base, its own
- * struct listen (every address bound with SO_REUSEPORT) and its own
- * pipeline (detect runner and stats tables).  Workers never touch the
- * sink: their alerts go to the main thread through one mutex-protected
- * queue and an event made active on the main loop.  The main thread
- * talks to a worker only through synchronous calls run in the worker's
- * own thread (reload, TLS reload, stop), so that while a worker runs
- * one, the main thread waits and nothing else touches the detection
- * sets.  Needs evthread_use_pthreads() before any event_base is made.
+ * The workers: each has its own struct listen and its own pipeline
+ * (detect runner and stats tables); main.c drives them only through
+ * this API, whatever their number.  With workers = 1 the one worker runs
+ * on the main event_base: no thread, and its alerts reach the callback
+ * directly.  With workers > 1 each worker is a thread with its own
+ * event_base and every address bound with SO_REUSEPORT; workers never
+ * touch the sink: their alerts go to the main thread through one
+ * mutex-protected queue and an event made active on the main loop.  The
+ * main thread talks to a worker only through synchronous calls run in
+ * the worker's own thread (reload, TLS reload, stop), so that while a
+ * worker runs one, the main thread waits and nothing else touches the
+ * detection sets.  workers > 1 needs evthread_use_pthreads() before any
+ * event_base is made.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -33,17 +37,19 @@
 					   the main thread: over it, workers
 					   pause their TCP input */
 
-/* Called on the main thread for every alert a worker made. */
+/* Called on the main thread for every alert a worker made; json is
+ * borrowed until it returns. */
 typedef void	(*worker_alert_fn)(const char *json, size_t len, void *arg);
 
 struct worker_pool;
 
 /*
- * Makes cfg->workers workers on main_base's side: binds each one's
- * listeners (in this thread, so that errors come back here and every
- * address is bound when it returns) and makes each one's pipeline from
- * po (copied; worker i gets the alert index i + 1 and 1/Nth of
- * stats_max_bytes as its own budget), then starts the threads.  cfg and
+ * Makes cfg->workers workers: binds each one's listeners (in this
+ * thread, so that errors come back here and every address is bound when
+ * it returns) and makes each one's pipeline from po (copied; with N > 1
+ * worker i gets the alert index i + 1 and 1/Nth of stats_max_bytes as its
+ * own budget), then starts the threads; with one worker, no thread: it
+ * runs on main_base with alert index 0 (no worker field in alerts).  cfg and
  * set are borrowed until worker_pool_free() (set gets one reference per
  * worker's pipeline).  Alerts reach cb on main_base.  Returns NULL with
  * *errstr (caller frees) when a listener cannot be bound.
@@ -63,7 +69,8 @@ void		 worker_pool_stop(struct worker_pool *wp);
 /* Stops the workers if needed and frees everything; NULL does nothing. */
 void		 worker_pool_free(struct worker_pool *wp);
 
-/* The sink's back-pressure, read by each worker's tick. */
+/* The sink's back-pressure, read by each worker's tick (applied at once
+ * by the worker on the main thread). */
 void		 worker_pool_set_backlogged(struct worker_pool *wp, bool on);
 
 /*
@@ -85,7 +92,8 @@ int		 worker_pool_reload_tls(struct worker_pool *wp,
 
 /*
  * Counters summed over the workers, as each published them at its last
- * tick (or when it stopped).  UDP entries are summed by listener name.
+ * tick (or when it stopped); the worker on the main thread's are exact.
+ * UDP entries are summed by listener name.
  */
 void		 worker_pool_get_counters(struct worker_pool *wp,
 		    struct pipeline_counters *pc, struct listen_counters *lc);
