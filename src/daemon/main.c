@@ -43,11 +43,11 @@
 #include "detect/detect.h"
 #include "detect/detection.h"
 #include "decode/event.h"
-#include "input/listen.h"
 #include "log.h"
 #include "daemon/notify.h"
 #include "daemon/options.h"
 #include "daemon/pipeline.h"
+#include "daemon/status.h"
 #include "output/sink.h"
 #include "daemon/worker.h"
 #include "xmalloc.h"
@@ -83,16 +83,8 @@ struct main_state {
 	struct event		*sig_ev[4];	/* TERM, INT, HUP, USR1 */
 	int			 stopping;	/* shutdown under way */
 	int			 paused;	/* listeners paused */
-	uint64_t		 last_drops;	/* drops at the last summary */
-	struct admin_detection	*adet;		/* /metrics scratch */
-	size_t			 nadet;
-	uint64_t		 reloads;
-	uint64_t		 reload_errors;
+	struct status		*status;	/* log summary, health, admin */
 	time_t			 start_time;
-	uint64_t		 hec_ok;	/* 2xx seen at the last tick */
-	uint64_t		 hec_bad;	/* failures seen then */
-	int64_t			 hec_failing_ms;/* since when, 0: not failing */
-	char			 health[256];	/* why unhealthy, "" if fine */
 	struct log_ratelimit	 notify_rl;	/* notify errors */
 };
 
@@ -140,113 +132,6 @@ main_worker_alert_cb(const char *json, size_t len, void *arg)
 	(void)sink_submit(st->sink, json, len);
 }
 
-static uint64_t
-main_sum(const uint64_t *v, size_t n)
-{
-	uint64_t	 s = 0;
-	size_t		 i;
-
-	for (i = 0; i < n; i++)
-		s += v[i];
-	return s;
-}
-
-/* Logs the counters: on SIGUSR1, and periodically when drops grew. */
-static void
-main_log_summary(struct main_state *st, int always)
-{
-	struct pipeline_counters pc;
-	struct listen_counters	 lc;
-	struct sink_counters	 sc;
-	struct detect_counters	 dc;
-	struct stats_counters	 stc;
-	uint64_t		 drops;
-	size_t			 i;
-
-	worker_pool_get_counters(st->pool, &pc, &lc);
-	sink_get_counters(st->sink, &sc);
-	drops = main_sum(pc.syslog_errors, PIPELINE_SYSLOG_NERRORS) +
-	    main_sum(pc.decode_errors, DECODE_NERRORS) +
-	    pc.normalise_errors + lc.oversize + lc.bad_length +
-	    lc.udp_truncated + lc.udp_kernel_drops + lc.conns_refused +
-	    sc.dropped;
-	if (!always && drops == st->last_drops)
-		return;
-	st->last_drops = drops;
-	log_info("frames %llu (tcp %llu, udp %llu), events %llu, rows %llu, "
-	    "alerts %llu, delivered %llu, queued %zu",
-	    (unsigned long long)pc.frames, (unsigned long long)lc.frames_tcp,
-	    (unsigned long long)lc.frames_udp, (unsigned long long)pc.events,
-	    (unsigned long long)pc.rows, (unsigned long long)pc.alerts,
-	    (unsigned long long)sc.delivered, sc.queued);
-	log_info("skipped: bad syslog header %llu, bad payload %llu "
-	    "(json syntax %llu, json depth %llu, xml %llu, not a document %llu,"
-	    " unknown shape %llu), oversize frames %llu, bad length prefix "
-	    "%llu, udp truncated %llu, udp kernel drops %llu, connections "
-	    "refused %llu, alerts dropped %llu",
-	    (unsigned long long)main_sum(pc.syslog_errors,
-	    PIPELINE_SYSLOG_NERRORS),
-	    (unsigned long long)main_sum(pc.decode_errors, DECODE_NERRORS),
-	    (unsigned long long)pc.decode_errors[DECODE_ERR_JSON_SYNTAX],
-	    (unsigned long long)pc.decode_errors[DECODE_ERR_JSON_DEPTH],
-	    (unsigned long long)(pc.decode_errors[DECODE_ERR_XML_SYNTAX] +
-	    pc.decode_errors[DECODE_ERR_XML_LIMIT]),
-	    (unsigned long long)pc.decode_errors[DECODE_ERR_NOT_DOCUMENT],
-	    (unsigned long long)pc.decode_errors[DECODE_ERR_SHAPE],
-	    (unsigned long long)lc.oversize, (unsigned long long)lc.bad_length,
-	    (unsigned long long)lc.udp_truncated,
-	    (unsigned long long)lc.udp_kernel_drops,
-	    (unsigned long long)lc.conns_refused,
-	    (unsigned long long)sc.dropped);
-	if (!always)
-		return;
-	for (i = 0; i < st->set->n; i++) {
-		worker_pool_get_detect_counters(st->pool, i, &dc, &stc);
-		log_info("detection %s (version %d): matches %llu, rows %llu, "
-		    "live keys %zu, early rows %llu", st->set->d[i]->name,
-		    st->set->d[i]->version, (unsigned long long)dc.matches,
-		    (unsigned long long)dc.rows, stc.keys,
-		    (unsigned long long)stc.early);
-	}
-}
-
-/*
- * Health for /health: the sink says it fails (a file or stdout output
- * whose last write failed); HEC (or the output) is failing when requests
- * failed since the last success and alerts are waiting; the queue is
- * filling above its high-water mark.  Called from the tick.
- */
-static void
-main_health_update(struct main_state *st, int64_t now_ms)
-{
-	struct sink_counters	 sc;
-	uint64_t		 bad;
-
-	sink_get_counters(st->sink, &sc);
-	bad = sc.status_4xx + sc.status_5xx + sc.net_errors + sc.write_errors;
-	if (sc.status_2xx > st->hec_ok || (sc.queued == 0 &&
-	    bad == st->hec_bad))
-		st->hec_failing_ms = 0;
-	else if (bad > st->hec_bad && st->hec_failing_ms == 0)
-		st->hec_failing_ms = now_ms;
-	st->hec_ok = sc.status_2xx;
-	st->hec_bad = bad;
-	if (!sink_healthy(st->sink, st->health, sizeof(st->health)))
-		return;
-	if (st->hec_failing_ms != 0)
-		snprintf(st->health, sizeof(st->health), "output failing for "
-		    "%lld s: %llu failed requests or writes so far, %zu "
-		    "alerts waiting",
-		    (long long)(now_ms - st->hec_failing_ms) / 1000,
-		    (unsigned long long)bad, sc.queued);
-	else if (sink_backlogged(st->sink))
-		snprintf(st->health, sizeof(st->health), "alert queue above "
-		    "its high-water mark: %zu alerts, %zu bytes waiting",
-		    sc.queued, sc.queued_bytes);
-	else
-		st->health[0] = '\0';
-}
-
 static void
 main_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -256,7 +141,7 @@ main_tick_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	main_health_update(st, now);
+	status_tick(st->status, now);
 	if (st->stopping)
 		return;
 	backlogged = sink_backlogged(st->sink);
@@ -274,9 +159,11 @@ main_tick_cb(evutil_socket_t fd, short what, void *arg)
 static void
 main_summary_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct main_state	*st = arg;
+
 	(void)fd;
 	(void)what;
-	main_log_summary(arg, 0);
+	status_log(st->status, false);
 }
 
 static void
@@ -285,36 +172,6 @@ main_watchdog_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	main_notify(arg, "WATCHDOG=1");
-}
-
-/* The admin port's snapshot: borrowed pointers into st. */
-static void
-main_snapshot_cb(struct admin_snapshot *snap, void *arg)
-{
-	struct main_state		*st = arg;
-	size_t				 i;
-
-	if (st->nadet < st->set->n) {
-		st->adet = xreallocarray(st->adet, st->set->n,
-		    sizeof(*st->adet));
-		st->nadet = st->set->n;
-	}
-	for (i = 0; i < st->set->n; i++) {
-		memset(&st->adet[i], 0, sizeof(st->adet[i]));
-		st->adet[i].det = st->set->d[i];
-		worker_pool_get_detect_counters(st->pool, i, &st->adet[i].dc,
-		    &st->adet[i].sc);
-	}
-	snap->detections = st->adet;
-	snap->ndetections = st->set->n;
-	worker_pool_get_counters(st->pool, &snap->pipeline, &snap->listen);
-	snap->listeners = worker_pool_listeners(st->pool, &snap->nlisteners);
-	sink_get_counters(st->sink, &snap->sink);
-	snap->reloads = st->reloads;
-	snap->reload_errors = st->reload_errors;
-	snap->start_time_s = st->start_time;
-	snap->healthy = st->health[0] == '\0';
-	snap->reason = st->health;
 }
 
 static void
@@ -667,7 +524,8 @@ main_reload(struct main_state *st)
 	st->fp = st->new_fp;
 	st->new_set = NULL;
 	st->new_fp = NULL;
-	st->reloads++;
+	status_set_detections(st->status, nset);
+	status_reloaded(st->status, true);
 	log_info("reload done: %zu detection%s, %zu unchanged (windows "
 	    "kept), window %d s", nset->n, nset->n == 1 ? "" : "s", kept,
 	    st->cfg.window_s);
@@ -676,7 +534,7 @@ main_reload(struct main_state *st)
 	    "(reloaded)", nset->n, nset->n == 1 ? "" : "s");
 	return;
 fail:
-	st->reload_errors++;
+	status_reloaded(st->status, false);
 	free(errstr);
 	config_free(&ncfg);
 	main_notify(st, "READY=1\nSTATUS=running: %zu detection%s; the last "
@@ -704,7 +562,7 @@ main_signal_cb(evutil_socket_t sig, short what, void *arg)
 			main_reload(st);
 		break;
 	case SIGUSR1:
-		main_log_summary(st, 1);
+		status_log(st->status, true);
 		break;
 	}
 }
@@ -840,12 +698,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "hecsentry: %s\n", errstr);
 		return 1;
 	}
+	st.status = status_new(st.pool, st.sink, st.set, st.start_time);
 	if (st.cfg.nlisten_tcp + st.cfg.nlisten_udp == 0)
 		log_warnx("no listen_tcp or listen_udp address: "
 		    "nothing to receive");
 	if (st.cfg.admin_listen != NULL && st.cfg.admin_listen[0] != '\0') {
 		st.admin = admin_new(st.base, st.cfg.admin_listen,
-		    main_snapshot_cb, &st, &errstr);
+		    status_snapshot_cb, st.status, &errstr);
 		if (st.admin == NULL) {
 			/* metrics matter less than the data: keep going */
 			log_warnx("%s: running without the admin port",
@@ -866,9 +725,10 @@ main(int argc, char **argv)
 
 	if (event_base_dispatch(st.base) == -1)
 		log_warnx("event loop failed");
-	main_log_summary(&st, 1);
+	status_log(st.status, true);
 
 	admin_free(st.admin);
+	status_free(st.status);
 	worker_pool_free(st.pool);
 	sink_free(st.sink);
 	for (i = 0; i < 4; i++)
@@ -881,7 +741,6 @@ main(int argc, char **argv)
 	event_base_free(st.base);
 	detection_set_unref(st.set, __func__);
 	free(st.fp);
-	free(st.adet);
 	config_free(&st.cfg);
 	curl_global_cleanup();
 	log_info("exiting");
