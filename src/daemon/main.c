@@ -44,7 +44,6 @@
 #include "detect/detection.h"
 #include "decode/event.h"
 #include "log.h"
-#include "daemon/notify.h"
 #include "daemon/options.h"
 #include "daemon/pipeline.h"
 #include "daemon/status.h"
@@ -79,13 +78,11 @@ struct main_state {
 	struct admin		*admin;
 	struct event		*tick_ev;	/* MAIN_TICK_MS timer */
 	struct event		*summary_ev;	/* MAIN_SUMMARY_S timer */
-	struct event		*watchdog_ev;	/* WATCHDOG=1, when asked */
 	struct event		*sig_ev[4];	/* TERM, INT, HUP, USR1 */
 	int			 stopping;	/* shutdown under way */
 	int			 paused;	/* listeners paused */
-	struct status		*status;	/* log summary, health, admin */
+	struct status		*status;	/* log, /health, sd_notify */
 	time_t			 start_time;
-	struct log_ratelimit	 notify_rl;	/* notify errors */
 };
 
 static int64_t
@@ -96,31 +93,6 @@ main_now_ms(struct event_base *base)
 	if (event_base_gettimeofday_cached(base, &tv) == -1)
 		gettimeofday(&tv, NULL);
 	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
-/*
- * Sends a state to the service manager (no-op outside systemd); errors
- * are logged, rate-limited, and never stop the daemon.
- */
-static void
-main_notify(struct main_state *st, const char *fmt, ...)
-    __attribute__((__format__ (printf, 2, 3)));
-
-static void
-main_notify(struct main_state *st, const char *fmt, ...)
-{
-	char		 buf[NOTIFY_MAX_STATE];
-	va_list		 ap;
-	uint64_t	 n;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (notify_send(buf) == 0)
-		return;
-	if (log_ratelimit(&st->notify_rl, time(NULL), &n))
-		log_warn("cannot notify the service manager (%llu times)",
-		    (unsigned long long)n);
 }
 
 /* An alert from a worker, handed over on this thread. */
@@ -167,14 +139,6 @@ main_summary_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-main_watchdog_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	main_notify(arg, "WATCHDOG=1");
-}
-
-static void
 main_drained_cb(void *arg)
 {
 	struct main_state	*st = arg;
@@ -188,8 +152,8 @@ main_stop(struct main_state *st, const char *why)
 	if (st->stopping)
 		return;
 	st->stopping = 1;
-	main_notify(st, "STOPPING=1\nSTATUS=%s: delivering queued alerts",
-	    why);
+	status_notify(st->status, "STOPPING=1\nSTATUS=%s: delivering queued "
+	    "alerts", why);
 	log_info("%s: closing listeners and windows, delivering alerts "
 	    "(at most %d s)", why, st->cfg.shutdown_timeout_s);
 	/* closes the listeners, flushes the windows: alerts reach the sink */
@@ -475,7 +439,7 @@ main_reload(struct main_state *st)
 	size_t			 kept;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	main_notify(st, "RELOADING=1\nMONOTONIC_USEC=%llu\n"
+	status_notify(st->status, "RELOADING=1\nMONOTONIC_USEC=%llu\n"
 	    "STATUS=reloading the configuration",
 	    (unsigned long long)ts.tv_sec * 1000000ULL +
 	    (unsigned long long)ts.tv_nsec / 1000);
@@ -530,15 +494,15 @@ main_reload(struct main_state *st)
 	    "kept), window %d s", nset->n, nset->n == 1 ? "" : "s", kept,
 	    st->cfg.window_s);
 	config_free(&ncfg);
-	main_notify(st, "READY=1\nSTATUS=running: %zu detection%s "
+	status_notify(st->status, "READY=1\nSTATUS=running: %zu detection%s "
 	    "(reloaded)", nset->n, nset->n == 1 ? "" : "s");
 	return;
 fail:
 	status_reloaded(st->status, false);
 	free(errstr);
 	config_free(&ncfg);
-	main_notify(st, "READY=1\nSTATUS=running: %zu detection%s; the last "
-	    "reload failed (see the log)", st->set->n,
+	status_notify(st->status, "READY=1\nSTATUS=running: %zu detection%s; "
+	    "the last reload failed (see the log)", st->set->n,
 	    st->set->n == 1 ? "" : "s");
 }
 
@@ -565,34 +529,6 @@ main_signal_cb(evutil_socket_t sig, short what, void *arg)
 		status_log(st->status, true);
 		break;
 	}
-}
-
-/* Arms WATCHDOG=1 every half of WATCHDOG_USEC when the manager asks. */
-static void
-main_watchdog_init(struct main_state *st)
-{
-	uint64_t	 usec;
-	struct timeval	 tv;
-	int		 rc;
-
-	if ((rc = notify_watchdog_usec(&usec)) == -1) {
-		log_warnx("malformed %s or %s: no watchdog pings",
-		    NOTIFY_WATCHDOG_ENV, NOTIFY_WATCHDOG_PID_ENV);
-		return;
-	}
-	if (rc == 0)
-		return;
-	usec /= 2;
-	if (usec == 0)
-		usec = 1;
-	tv.tv_sec = (time_t)(usec / 1000000);
-	tv.tv_usec = (suseconds_t)(usec % 1000000);
-	st->watchdog_ev = event_new(st->base, -1, EV_PERSIST,
-	    main_watchdog_cb, st);
-	if (st->watchdog_ev == NULL || evtimer_add(st->watchdog_ev, &tv) == -1)
-		fatalx("cannot arm the watchdog timer");
-	log_debug("watchdog: pinging every %llu us",
-	    (unsigned long long)usec);
 }
 
 int
@@ -713,12 +649,12 @@ main(int argc, char **argv)
 			errstr = NULL;
 		}
 	}
-	main_watchdog_init(&st);
+	status_watchdog_start(st.status, st.base);
 	log_info("hecsentry %s running: %zu detection%s, window %d s%s%s",
 	    PACKAGE_VERSION, st.set->n, st.set->n == 1 ? "" : "s",
 	    st.cfg.window_s, st.admin != NULL ? ", admin port " : "",
 	    st.admin != NULL ? st.cfg.admin_listen : "");
-	main_notify(&st, "READY=1\nSTATUS=running: %zu detection%s, "
+	status_notify(st.status, "READY=1\nSTATUS=running: %zu detection%s, "
 	    "%zu TCP and %zu UDP listener%s", st.set->n,
 	    st.set->n == 1 ? "" : "s", st.cfg.nlisten_tcp,
 	    st.cfg.nlisten_udp, st.cfg.nlisten_udp == 1 ? "" : "s");
@@ -736,8 +672,6 @@ main(int argc, char **argv)
 			event_free(st.sig_ev[i]);
 	event_free(st.tick_ev);
 	event_free(st.summary_ev);
-	if (st.watchdog_ev != NULL)
-		event_free(st.watchdog_ev);
 	event_base_free(st.base);
 	detection_set_unref(st.set, __func__);
 	free(st.fp);

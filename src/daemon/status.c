@@ -1,15 +1,18 @@
 /*
  * The daemon's account of itself (status.h): the log summary, /health's
  * verdict and the admin snapshot, all read from the worker pool (summed
- * over the workers) and the sink at the moment they are asked for.
+ * over the workers) and the sink at the moment they are asked for; and
+ * what the service manager hears (states, watchdog pings).
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "daemon/notify.h"
 #include "daemon/status.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -28,6 +31,8 @@ struct status {
 	uint64_t		 out_bad;	/* failures seen then */
 	int64_t			 failing_ms;	/* since when; 0: fine */
 	char			 health[256];	/* why unhealthy, "" if fine */
+	struct log_ratelimit	 notify_rl;	/* notify errors */
+	struct event		*watchdog_ev;	/* WATCHDOG=1, when asked */
 };
 
 struct status *
@@ -49,6 +54,8 @@ status_free(struct status *s)
 {
 	if (s == NULL)
 		return;
+	if (s->watchdog_ev != NULL)
+		event_free(s->watchdog_ev);
 	free(s->adet);
 	free(s);
 }
@@ -194,4 +201,56 @@ status_snapshot_cb(struct admin_snapshot *snap, void *arg)
 	snap->start_time_s = s->start_time;
 	snap->healthy = s->health[0] == '\0';
 	snap->reason = s->health;
+}
+
+void
+status_notify(struct status *s, const char *fmt, ...)
+{
+	char		 buf[NOTIFY_MAX_STATE];
+	va_list		 ap;
+	uint64_t	 n;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (notify_send(buf) == 0)
+		return;
+	if (log_ratelimit(&s->notify_rl, time(NULL), &n))
+		log_warn("cannot notify the service manager (%llu times)",
+		    (unsigned long long)n);
+}
+
+static void
+status_watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	status_notify(arg, "WATCHDOG=1");
+}
+
+void
+status_watchdog_start(struct status *s, struct event_base *base)
+{
+	uint64_t	 usec;
+	struct timeval	 tv;
+	int		 rc;
+
+	if ((rc = notify_watchdog_usec(&usec)) == -1) {
+		log_warnx("malformed %s or %s: no watchdog pings",
+		    NOTIFY_WATCHDOG_ENV, NOTIFY_WATCHDOG_PID_ENV);
+		return;
+	}
+	if (rc == 0)
+		return;
+	usec /= 2;
+	if (usec == 0)
+		usec = 1;
+	tv.tv_sec = (time_t)(usec / 1000000);
+	tv.tv_usec = (suseconds_t)(usec % 1000000);
+	s->watchdog_ev = event_new(base, -1, EV_PERSIST, status_watchdog_cb,
+	    s);
+	if (s->watchdog_ev == NULL || evtimer_add(s->watchdog_ev, &tv) == -1)
+		fatalx("cannot arm the watchdog timer");
+	log_debug("watchdog: pinging every %llu us",
+	    (unsigned long long)usec);
 }

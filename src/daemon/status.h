@@ -1,9 +1,10 @@
 /*
  * What the daemon tells about itself: the counter summary in the log
  * (every minute when drops grew, and on SIGUSR1), the health verdict of
- * /health (updated by the main tick) and the admin port's snapshot.  It
- * keeps no counters of the data path: it reads the worker pool and the
- * sink, and counts only the reloads it is told about.
+ * /health (updated by the main tick), the admin port's snapshot, and the
+ * states and watchdog pings sent to the service manager.  It keeps no
+ * counters of the data path: it reads the worker pool and the sink, and
+ * counts only the reloads it is told about.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -13,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
+
+#include <event2/event.h>
 
 #include "daemon/admin.h"
 #include "daemon/worker.h"
@@ -56,5 +59,21 @@ void		 status_log(struct status *s, bool always);
 
 /* admin_snapshot_fn (arg: the struct status); pointers borrowed from s. */
 void		 status_snapshot_cb(struct admin_snapshot *snap, void *arg);
+
+/*
+ * Sends a state ("READY=1\nSTATUS=...") to the service manager (nothing
+ * outside systemd, see notify.h); failures are logged, rate-limited, and
+ * never stop the daemon.
+ */
+void		 status_notify(struct status *s, const char *fmt, ...)
+		    __attribute__((__format__ (printf, 2, 3)));
+
+/*
+ * When the service manager asks for keep-alive pings ($WATCHDOG_USEC),
+ * sends WATCHDOG=1 every half of that period from a timer on base, until
+ * status_free(), which must come before event_base_free(base).
+ */
+void		 status_watchdog_start(struct status *s,
+		    struct event_base *base);
 
 #endif /* HECSENTRY_STATUS_H */
