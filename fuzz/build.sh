@@ -52,7 +52,8 @@ srcs_for() {
 	fuzz_spl)		echo "$detect" ;;
 	fuzz_pipeline)		echo "$detect input/syslog.c detect/prefilter.c
 			    daemon/pipeline.c" ;;
-	fuzz_framing)		echo "input/listen.c" ;;
+	fuzz_framing)		echo "input/framing.c input/framing_avx2.c
+			    input/listen.c input/listen_tls.c input/listen_udp.c" ;;
 	fuzz_prefilter)		echo "$decode $spl detect/prefilter.c" ;;
 	*)			return 1 ;;
 	esac

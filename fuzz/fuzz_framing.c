@@ -6,7 +6,7 @@
  * followed by EOF.  Checks that every frame is at most max_frame bytes,
  * and that the frames do not depend on the read boundaries: the stream
  * written in one piece must give the same frames.  The same stream also
- * goes straight through listen_frame_scan() the way a plain TCP
+ * goes straight through framing_scan() the way a plain TCP
  * connection uses it (reads of the chunk sizes into a buffer of
  * max_frame + 80 bytes, the unconsumed tail moved to the front), which
  * must give the same frames again.  Last, the real plain TCP path: the
@@ -34,6 +34,7 @@
 #include <event2/event.h>
 
 #include "daemon/config.h"
+#include "input/framing.h"
 #include "input/listen.h"
 
 #define FUZZ_HDR	8	/* max_frame selector and 7 chunk sizes */
@@ -166,12 +167,12 @@ fuzz_same(const struct fuzz_frames *a, const struct fuzz_frames *b,
 	abort();
 }
 
-/* The stream through listen_frame_scan() in place, as plain TCP does. */
+/* The stream through framing_scan() in place, as plain TCP does. */
 static void
 fuzz_scan(const uint8_t *stream, size_t len, const uint8_t *sizes,
     size_t nsizes, struct fuzz_frames *f)
 {
-	struct listen_scan	 st;
+	struct framing		 st;
 	char			*buf;
 	size_t			 cap, have = 0, off = 0, n, used, k = 0;
 
@@ -191,7 +192,7 @@ fuzz_scan(const uint8_t *stream, size_t len, const uint8_t *sizes,
 		memcpy(buf + have, stream + off, n);
 		have += n;
 		off += n;
-		if (listen_frame_scan(&st, buf, have, fuzz_scan_cb, f,
+		if (framing_scan(&st, buf, have, fuzz_scan_cb, f,
 		    &used) == -1)
 			goto out;	/* closed, as the connection is */
 		if (used > have)
@@ -199,7 +200,7 @@ fuzz_scan(const uint8_t *stream, size_t len, const uint8_t *sizes,
 		memmove(buf, buf + used, have - used);
 		have -= used;
 	}
-	listen_frame_finish(&st, buf, have, fuzz_scan_cb, f);
+	framing_finish(&st, buf, have, fuzz_scan_cb, f);
 out:
 	free(buf);
 }

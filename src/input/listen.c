@@ -1,39 +1,31 @@
 /*
- * Listeners: the sockets where syslog arrives and the framing of TCP
- * streams into messages.  Each listen_tcp address gets an evconnlistener;
- * an accepted connection is read by read(2) from an EV_READ event into
- * one read buffer per struct listen (max_frame + 16 KiB, shared by its
+ * Listeners: the sockets where syslog arrives, and the connections that
+ * carry it.  Each listen_tcp address gets an evconnlistener; an accepted
+ * connection is read by read(2) from an EV_READ event into one read
+ * buffer per struct listen (max_frame + 16 KiB, shared by its
  * connections), after the few bytes it still held, and cut into RFC 6587
- * frames (octet counting or LF/NUL terminated, decided per frame) in
- * place: frames go out as pointers into it.  What is left (the incomplete
- * tail, or frames held back while the listener is paused) is copied into
- * the connection's own buffer, allocated to fit and freed when it
- * empties, so an idle connection costs what it holds.  A connection
- * holding more than LISTEN_TAIL_COPY bytes (a long frame arriving) reads
- * into its own buffer instead, grown up to the same bound.  TLS streams
- * and listen_attach() keep a bufferevent, whose input (at most about
- * max_frame: the read watermark) is pulled up and cut by the same
- * listen_frame_scan().  Each listen_udp address gets a non-blocking
- * datagram socket read with recvmmsg(2), up to 32 datagrams a call (fewer
- * when max_frame is large: about 4 MiB of buffers), until EAGAIN or 256
- * datagrams a callback.
+ * frames by framing.c in place: frames go out as pointers into it.  What
+ * is left (the incomplete tail, or frames held back while the listener
+ * is paused) is copied into the connection's own buffer, allocated to
+ * fit and freed when it empties, so an idle connection costs what it
+ * holds.  A connection holding more than LISTEN_TAIL_COPY bytes (a long
+ * frame arriving) reads into its own buffer instead, grown up to the
+ * same bound.  TLS streams (listen_tls.c) and listen_attach() keep a
+ * bufferevent, whose input (at most about max_frame: the read watermark)
+ * is pulled up and cut by the same framer.  UDP sockets are read by
+ * listen_udp.c.
  * With workers > 1 every socket is bound with SO_REUSEPORT, so that each
  * worker thread binds the same addresses in its own struct listen and
  * the kernel spreads connections and datagram flows among them (a port
  * of 0 then gives each worker a port of its own: tests only); an accept
  * callback (listen_set_accept_cb()) may take an accepted socket away to
- * another struct listen, which frames it with listen_adopt().  The
- * kernel's hash sends all the datagrams of one flow (a sender's socket)
- * to one of those sockets; listen_spread_udp() attaches a classic BPF
- * program to each UDP group that picks a socket at random per datagram.
+ * another struct listen, which frames it with listen_adopt().
  * Frames go to the caller's callback, borrowed; this module never
  * looks inside them (syslog.c does).  Limits: frame size, connections,
  * idle time; anything over a limit is counted, never logged per message.
- * Each listen_tls address (RFC 5425) accepts like TCP but wraps the
- * socket in a libevent OpenSSL bufferevent (TLS 1.2 or later, optional or
- * required client certificates); the framing is the same.  The SSL_CTX is
- * rebuilt by listen_reload_tls() so certificates can be renewed on SIGHUP;
- * open sessions keep the context they started with.
+ * If accept() runs out of descriptors, the listener pauses for a second.
+ * The SSL_CTX is rebuilt by listen_reload_tls() so certificates can be
+ * renewed on SIGHUP; open sessions keep the context they started with.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -41,16 +33,10 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/uio.h>
 
 #include <netinet/in.h>
 
-#ifdef __linux__
-#include <linux/filter.h>
-#endif
-
 #include <errno.h>
-#include <limits.h>
 #include <stdint.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -58,24 +44,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#endif
-
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 
-#include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "input/listen.h"
+#include "input/framing.h"
+#include "input/listen_int.h"
+#include "input/listen_tls.h"
 #include "log.h"
 #include "xmalloc.h"
 
-#define LISTEN_LEN_DIGITS	10	/* RFC 6587 MSG-LEN, at most */
 #define LISTEN_HDR_SLACK	16	/* read watermark room for "LEN " */
 #define LISTEN_READ_MIN		16384	/* plain TCP: buffer room beyond a
 					   frame, for the next read */
@@ -85,28 +66,9 @@
 #define LISTEN_TAIL_SLACK	2048	/* a tail's buffer: a multiple of
 					   this, reused while it is at most
 					   2 * len + this */
-#define LISTEN_UDP_BUDGET	256	/* datagrams per read callback */
-#define LISTEN_UDP_BATCH	32	/* datagrams per recvmmsg(2) call */
-#define LISTEN_UDP_BATCH_BYTES	(4 * 1024 * 1024) /* fewer when frames
-					   are long: max_frame + 1 each */
 #define LISTEN_BACKLOG		128	/* listen(2) queue */
 #define LISTEN_ACCEPT_PAUSE_S	1	/* after EMFILE/ENFILE */
 #define LISTEN_DEFAULT_FRAME	65536	/* when cfg->max_frame is 0 */
-
-struct listen_sock {
-	struct listen		*l;	/* owner */
-	bool			 udp;	/* datagram socket */
-	bool			 tls;	/* TLS stream socket */
-	int			 fd;	/* UDP socket, -1 once closed */
-	int			 port;	/* bound port */
-	size_t			 index;	/* among l's TCP or TLS sockets */
-	struct evconnlistener	*evl;	/* TCP acceptor, NULL once closed */
-	struct event		*ev;	/* UDP read, or TCP accept pause */
-	uint32_t		 ovfl;	/* last SO_RXQ_OVFL drop count */
-	struct listen_udp_counters *uc;	/* UDP: its entry of l->c.udp */
-	char			*name;	/* "tcp/127.0.0.1:514" */
-	struct listen_source	 src;	/* handed to the frame callback */
-};
 
 struct listen_conn {
 	TAILQ_ENTRY(listen_conn) entry;
@@ -120,163 +82,12 @@ struct listen_conn {
 					   most max_frame + slack + a read */
 	char			*name;	/* owned name of an attached stream */
 	struct listen_source	 src;	/* handed to the frame callback */
-	struct listen_scan	 scan;	/* framing state */
+	struct framing		 scan;	/* framing state */
 	bool			 pending; /* buf may hold complete frames */
 	bool			 eof;	/* the peer has finished */
 };
 
-TAILQ_HEAD(listen_conns, listen_conn);
-
-struct listen {
-	struct event_base	*base;	/* borrowed */
-	const struct config	*cfg;	/* borrowed */
-	listen_frame_fn		 cb;	/* frame consumer */
-	void			*arg;	/* its argument */
-	size_t			 max_frame; /* bytes */
-	struct listen_sock	**tcp;	/* TCP listeners */
-	size_t			 ntcp;
-	struct listen_sock	**udp;	/* UDP sockets */
-	size_t			 nudp;
-	struct listen_sock	**tls;	/* TLS listeners */
-	size_t			 ntls;
-	SSL_CTX			*tls_ctx; /* for new sessions; refcounted */
-	struct listen_conns	 conns;	/* open TCP connections */
-	struct listen_counters	 c;	/* what listen_get_counters() reads */
-	char			*dgram;	/* nbatch * (max_frame + 1) bytes */
-	size_t			 nbatch; /* datagrams per recvmmsg call */
-	struct mmsghdr		*mmsg;	/* nbatch headers */
-	struct iovec		*iov;	/* their buffers in dgram */
-	char			*cbuf;	/* their SO_RXQ_OVFL control data */
-	char			*rbuf;	/* plain TCP reads, or NULL till one */
-	size_t			 rcap;	/* max_frame + slack + a read */
-	bool			 paused; /* TCP reading stopped */
-	listen_accept_fn	 accept_fn; /* may take accepted sockets */
-	void			*accept_arg;
-};
-
 static void	listen_conn_frames(struct listen_conn *);
-
-/*
- * The reasons of OpenSSL's error queue as one line (emptying the queue),
- * or "unknown error".  The one place where OpenSSL errors become text;
- * the result is valid until the next call.
- */
-static const char *
-listen_tls_error(void)
-{
-	static char	 msg[512];
-	char		 one[256];
-	unsigned long	 e;
-	size_t		 len = 0;
-
-	msg[0] = '\0';
-	while ((e = ERR_get_error()) != 0) {
-		ERR_error_string_n(e, one, sizeof(one));
-		if (len < sizeof(msg) - 1)
-			len += snprintf(msg + len, sizeof(msg) - len, "%s%s",
-			    len > 0 ? "; " : "", one);
-	}
-	return msg[0] != '\0' ? msg : "unknown error";
-}
-
-/* The error that ended a TLS bufferevent; see listen_tls_error(). */
-static const char *
-listen_tls_bev_error(struct bufferevent *bev)
-{
-	static char	 msg[512];
-	char		 one[256];
-	unsigned long	 e;
-	size_t		 len = 0;
-
-	msg[0] = '\0';
-	while ((e = bufferevent_get_openssl_error(bev)) != 0) {
-		ERR_error_string_n(e, one, sizeof(one));
-		if (len < sizeof(msg) - 1)
-			len += snprintf(msg + len, sizeof(msg) - len, "%s%s",
-			    len > 0 ? "; " : "", one);
-	}
-	if (msg[0] != '\0')
-		return msg;
-	if (EVUTIL_SOCKET_ERROR() != 0)
-		return evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR());
-	return listen_tls_error();
-}
-
-/*
- * Builds the server SSL_CTX of cfg's tls_* keys: certificate chain and
- * key (checked against each other), TLS 1.2 or later, no renegotiation,
- * client certificates asked (optional) or required (mutual TLS) and then
- * verified against tls_ca_file.  Returns it (caller SSL_CTX_free()s) or
- * NULL with *errstr.
- */
-static SSL_CTX *
-listen_tls_ctx_new(const struct config *cfg, char **errstr)
-{
-	static const unsigned char	 sid[] = "hecsentry";
-	STACK_OF(X509_NAME)		*names;
-	SSL_CTX				*ctx;
-	int				 mode;
-
-	ERR_clear_error();
-	if (cfg->tls_cert_file == NULL || cfg->tls_key_file == NULL) {
-		xasprintf(errstr, "TLS: tls_cert_file and tls_key_file are "
-		    "needed");
-		return NULL;
-	}
-	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
-		xasprintf(errstr, "TLS: %s", listen_tls_error());
-		return NULL;
-	}
-	if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
-		xasprintf(errstr, "TLS: cannot require TLS 1.2: %s",
-		    listen_tls_error());
-		goto out_free;
-	}
-	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
-	    SSL_OP_CIPHER_SERVER_PREFERENCE);
-	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->tls_cert_file) != 1) {
-		xasprintf(errstr, "tls_cert_file %s: %s", cfg->tls_cert_file,
-		    listen_tls_error());
-		goto out_free;
-	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, cfg->tls_key_file,
-	    SSL_FILETYPE_PEM) != 1) {
-		xasprintf(errstr, "tls_key_file %s: %s", cfg->tls_key_file,
-		    listen_tls_error());
-		goto out_free;
-	}
-	if (SSL_CTX_check_private_key(ctx) != 1) {
-		xasprintf(errstr, "tls_key_file %s does not match "
-		    "tls_cert_file %s", cfg->tls_key_file, cfg->tls_cert_file);
-		goto out_free;
-	}
-	if (SSL_CTX_set_session_id_context(ctx, sid, sizeof(sid) - 1) != 1) {
-		xasprintf(errstr, "TLS: %s", listen_tls_error());
-		goto out_free;
-	}
-	if (cfg->tls_verify_client == CONFIG_TLS_VERIFY_NO)
-		return ctx;
-	if (cfg->tls_ca_file == NULL) {
-		xasprintf(errstr, "tls_verify_client needs tls_ca_file");
-		goto out_free;
-	}
-	if (SSL_CTX_load_verify_locations(ctx, cfg->tls_ca_file, NULL) != 1 ||
-	    (names = SSL_load_client_CA_file(cfg->tls_ca_file)) == NULL) {
-		xasprintf(errstr, "tls_ca_file %s: %s", cfg->tls_ca_file,
-		    listen_tls_error());
-		goto out_free;
-	}
-	SSL_CTX_set_client_CA_list(ctx, names);
-	mode = SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE;
-	if (cfg->tls_verify_client == CONFIG_TLS_VERIFY_REQUIRE)
-		mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
-	SSL_CTX_set_verify(ctx, mode, NULL);
-	return ctx;
-
-out_free:
-	SSL_CTX_free(ctx);
-	return NULL;
-}
 
 static void
 listen_conn_free(struct listen_conn *conn)
@@ -296,255 +107,7 @@ listen_conn_free(struct listen_conn *conn)
 	free(conn);
 }
 
-/*
- * RFC 6587 section 3.4.1 octet counting: "MSG-LEN SP SYSLOG-MSG" at p,
- * with MSG-LEN at most LISTEN_LEN_DIGITS digits.  Returns the bytes
- * consumed (a frame, or the prefix of an oversize one, whose body is
- * then skipped), 0 when more bytes are needed, -1 on a bad prefix.
- */
-static long
-listen_scan_octet(struct listen_scan *st, const char *p, size_t avail,
-    listen_scan_fn cb, void *arg, bool *stop)
-{
-	size_t		 i, n;
-	uint64_t	 len = 0;
-
-	n = avail < LISTEN_LEN_DIGITS + 1 ? avail : LISTEN_LEN_DIGITS + 1;
-	for (i = 0; i < n && p[i] >= '0' && p[i] <= '9'; i++)
-		len = len * 10 + (p[i] - '0');
-	if (i == n)
-		return n < LISTEN_LEN_DIGITS + 1 ? 0 : -1;
-	if (p[i] != ' ')
-		return -1;
-	if (len > st->max_frame) {
-		st->oversize++;
-		st->skip = len;
-		return i + 1;
-	}
-	if (avail < i + 1 + len)
-		return 0;
-	if (len > 0)
-		*stop = cb(p + i + 1, len, arg) != 0;
-	return i + 1 + len;
-}
-
-/*
- * The first LF or NUL in [p, end), or NULL: one pass where two memchr()
- * calls used to be.  Eight bytes at a time: (x - 0x01..) & ~x & 0x80..
- * flags exactly the zero bytes of x, plus possibly bytes above a flagged
- * one, so the lowest flag of x and of x ^ 0x0a.. is the byte wanted.
- * With AVX2, 128 and then 32 bytes a step before that.
- */
-#if defined(__x86_64__) && defined(__GNUC__)
-#define LISTEN_EOL_AVX2
-/* Whether listen_find_eol() may use AVX2 (the tests turn it off). */
-static bool	listen_simd = true;
-
-/*
- * The first LF or NUL in [p, end) found 32 bytes a step, or where the
- * steps stopped (fewer than 32 bytes left).  The unsigned minimum of x
- * and x ^ '\n' is zero exactly where x is LF or NUL, so four vectors
- * fold into one minimum and one compare per 128 bytes.  (256 bytes a
- * step, with the block searched again when it holds a terminator,
- * counted more instructions per frame.)
- */
-__attribute__((target("avx2")))
-static const char *
-listen_find_eol_avx2(const char *p, const char *end)
-{
-	const __m256i	 lf = _mm256_set1_epi8('\n');
-	const __m256i	 zero = _mm256_setzero_si256();
-	const char	*last;
-	__m256i		 a, b, c, d, m;
-	uint32_t	 bits;
-
-	if (end - p >= 128) {
-		last = end - 128;
-		do {
-			a = _mm256_loadu_si256((const __m256i *)
-			    (const void *)p);
-			b = _mm256_loadu_si256((const __m256i *)
-			    (const void *)(p + 32));
-			c = _mm256_loadu_si256((const __m256i *)
-			    (const void *)(p + 64));
-			d = _mm256_loadu_si256((const __m256i *)
-			    (const void *)(p + 96));
-			a = _mm256_min_epu8(a, _mm256_xor_si256(a, lf));
-			b = _mm256_min_epu8(b, _mm256_xor_si256(b, lf));
-			c = _mm256_min_epu8(c, _mm256_xor_si256(c, lf));
-			d = _mm256_min_epu8(d, _mm256_xor_si256(d, lf));
-			m = _mm256_cmpeq_epi8(_mm256_min_epu8(
-			    _mm256_min_epu8(a, b), _mm256_min_epu8(c, d)),
-			    zero);
-			if (!_mm256_testz_si256(m, m))
-				break;
-			p += 128;
-		} while (p <= last);
-	}
-	while (end - p >= 32) {
-		a = _mm256_loadu_si256((const __m256i *)(const void *)p);
-		a = _mm256_min_epu8(a, _mm256_xor_si256(a, lf));
-		bits = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a,
-		    zero));
-		if (bits != 0)
-			return p + __builtin_ctz(bits);
-		p += 32;
-	}
-	return p;
-}
-#endif
-
-void
-listen_set_simd(bool on)
-{
-#ifdef LISTEN_EOL_AVX2
-	listen_simd = on;
-#else
-	(void)on;
-#endif
-}
-
-static const char *
-listen_find_eol(const char *p, const char *end)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	const uint64_t	 ones = 0x0101010101010101ULL;
-	const uint64_t	 high = 0x8080808080808080ULL;
-	uint64_t	 x, y, r;
-#endif
-
-#ifdef LISTEN_EOL_AVX2
-	if (end - p >= 32 && listen_simd && __builtin_cpu_supports("avx2")) {
-		p = listen_find_eol_avx2(p, end);
-		if (p < end && (*p == '\n' || *p == '\0'))
-			return p;
-	}
-#endif
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	while (end - p >= 8) {
-		memcpy(&x, p, 8);
-		y = x ^ (ones * '\n');
-		r = (((x - ones) & ~x) | ((y - ones) & ~y)) & high;
-		if (r != 0)
-			return p + (__builtin_ctzll(r) >> 3);
-		p += 8;
-	}
-#endif
-	for (; p < end; p++)
-		if (*p == '\n' || *p == '\0')
-			return p;
-	return NULL;
-}
-
-/*
- * RFC 6587 section 3.4.2 non-transparent framing: the frame at p ends at
- * LF or NUL, a CR before the terminator is dropped.  A frame longer than
- * max_frame is counted and dropped through the next LF.  Returns the
- * bytes consumed, 0 when more are needed.
- */
-static size_t
-listen_scan_line(struct listen_scan *st, const char *p, size_t avail,
-    listen_scan_fn cb, void *arg, bool *stop)
-{
-	const char	*lf;
-	size_t		 limit, end, pos, flen;
-
-	limit = st->max_frame + 2;	/* frame, CR, terminator */
-	end = avail < limit ? avail : limit;
-	lf = NULL;
-	if (st->scanned < end)
-		lf = listen_find_eol(p + st->scanned, p + end);
-	if (lf == NULL) {
-		if (avail < limit) {
-			st->scanned = avail;
-			return 0;
-		}
-		/* bytes past limit may hold the LF that ends this frame */
-		st->oversize++;
-		st->scanned = 0;
-		st->discard = true;
-		return limit;
-	}
-	st->scanned = 0;
-	pos = lf - p;
-	flen = pos;
-	if (flen > 0 && p[flen - 1] == '\r')
-		flen--;
-	if (flen > st->max_frame)
-		st->oversize++;
-	else if (flen > 0)
-		*stop = cb(p, flen, arg) != 0;
-	return pos + 1;
-}
-
-int
-listen_frame_scan(struct listen_scan *st, const char *buf, size_t len,
-    listen_scan_fn cb, void *arg, size_t *used)
-{
-	const char	*lf;
-	size_t		 off = 0, n;
-	long		 rc;
-	bool		 stop = false;
-
-	while (!stop && off < len) {
-		if (st->skip > 0) {
-			n = len - off < st->skip ? len - off : st->skip;
-			off += n;
-			st->skip -= n;
-			continue;
-		}
-		if (st->discard) {
-			if ((lf = memchr(buf + off, '\n', len - off)) == NULL) {
-				off = len;
-				break;
-			}
-			off = lf - buf + 1;
-			st->discard = false;
-			continue;
-		}
-		if (buf[off] >= '0' && buf[off] <= '9') {
-			rc = listen_scan_octet(st, buf + off, len - off, cb,
-			    arg, &stop);
-			if (rc == -1) {
-				*used = off;
-				return -1;
-			}
-			n = rc;
-		} else
-			n = listen_scan_line(st, buf + off, len - off, cb, arg,
-			    &stop);
-		if (n == 0)
-			break;
-		off += n;
-	}
-	*used = off;
-	return 0;
-}
-
-void
-listen_frame_finish(struct listen_scan *st, const char *buf, size_t len,
-    listen_scan_fn cb, void *arg)
-{
-	if (len == 0 || st->skip > 0 || st->discard)
-		return;
-	if (buf[0] >= '0' && buf[0] <= '9') {
-		log_debug("%zu bytes of a truncated octet-counted frame at EOF",
-		    len);
-		return;
-	}
-	if (buf[len - 1] == '\r')
-		len--;
-	if (len > st->max_frame)
-		st->oversize++;
-	else if (len > 0)
-		(void)cb(buf, len, arg);
-}
-
-/*
- * The event loop's cached time in ms since the epoch: read once for all
- * the frames of one read, which the loop would give each of them anyway.
- */
-static int64_t
+int64_t
 listen_now_ms(const struct listen *l)
 {
 	struct timeval	 tv;
@@ -555,7 +118,7 @@ listen_now_ms(const struct listen *l)
 }
 
 /*
- * Hands one frame to the consumer (a listen_scan_fn); asks the scan to
+ * Hands one frame to the consumer (a framing_fn); asks the scan to
  * stop when the consumer paused the listener.
  */
 static int
@@ -579,7 +142,7 @@ listen_conn_scan(struct listen_conn *conn, const char *buf, size_t len)
 	int		 rc;
 
 	conn->src.now_ms = listen_now_ms(l);
-	rc = listen_frame_scan(&conn->scan, buf, len, listen_conn_deliver,
+	rc = framing_scan(&conn->scan, buf, len, listen_conn_deliver,
 	    conn, &used);
 	l->c.oversize += conn->scan.oversize;
 	conn->scan.oversize = 0;
@@ -600,7 +163,7 @@ listen_conn_finish(struct listen_conn *conn, const char *buf, size_t len)
 	struct listen	*l = conn->l;
 
 	conn->src.now_ms = listen_now_ms(l);
-	listen_frame_finish(&conn->scan, buf, len, listen_conn_deliver, conn);
+	framing_finish(&conn->scan, buf, len, listen_conn_deliver, conn);
 	l->c.oversize += conn->scan.oversize;
 	listen_conn_free(conn);
 }
@@ -922,32 +485,6 @@ listen_conn_add(struct listen *l, struct bufferevent *bev,
 }
 
 /*
- * Wraps an accepted socket in a server-side OpenSSL bufferevent (the
- * handshake runs as data arrives).  Returns it (it owns fd and the SSL
- * from then on), or NULL, fd still the caller's.
- */
-static struct bufferevent *
-listen_tls_bev_new(struct listen *l, struct listen_sock *sock, int fd)
-{
-	struct bufferevent	*bev;
-	SSL			*ssl;
-
-	if ((ssl = SSL_new(l->tls_ctx)) == NULL) {
-		log_warnx("%s: SSL_new: %s", sock->name, listen_tls_error());
-		return NULL;
-	}
-	bev = bufferevent_openssl_socket_new(l->base, fd, ssl,
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-	if (bev == NULL) {
-		SSL_free(ssl);
-		return NULL;
-	}
-	/* a sender that closes without close_notify still ends a frame */
-	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-	return bev;
-}
-
-/*
  * Frames fd, a connection accepted on sock's address (plain or TLS as
  * sock is).  Takes ownership of fd.  Returns 0, or -1 when it was
  * refused (max_connections) or could not be set up, fd closed.
@@ -960,7 +497,8 @@ listen_sock_add(struct listen_sock *sock, int fd)
 
 	if (!sock->tls)
 		return listen_raw_add(l, fd, &sock->src);
-	if ((bev = listen_tls_bev_new(l, sock, fd)) == NULL) {
+	if ((bev = listen_tls_bev_new(l->base, l->tls_ctx, sock->name,
+	    fd)) == NULL) {
 		log_warnx("%s: cannot create a bufferevent", sock->name);
 		close(fd);
 		return -1;
@@ -1045,108 +583,6 @@ listen_accept_resume_cb(evutil_socket_t fd, short what, void *arg)
 		log_warnx("%s: cannot resume accepting", sock->name);
 }
 
-/* Strips the terminators a sender may leave on a datagram. */
-static size_t
-listen_dgram_trim(const char *p, size_t len)
-{
-	while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\0' ||
-	    p[len - 1] == '\r'))
-		len--;
-	return len;
-}
-
-/* The SO_RXQ_OVFL count of one received datagram, when it has one. */
-static void
-listen_udp_ovfl(struct listen_sock *sock, struct msghdr *msg)
-{
-#ifdef SO_RXQ_OVFL
-	struct cmsghdr		*cm;
-	uint32_t		 drops;
-
-	for (cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET ||
-		    cm->cmsg_type != SO_RXQ_OVFL)
-			continue;
-		memcpy(&drops, CMSG_DATA(cm), sizeof(drops));
-		sock->l->c.udp_kernel_drops += (uint32_t)(drops - sock->ovfl);
-		sock->uc->drops[LISTEN_UDP_DROP_KERNEL] +=
-		    (uint32_t)(drops - sock->ovfl);
-		sock->ovfl = drops;
-	}
-#else
-	(void)sock;
-	(void)msg;
-#endif
-}
-
-/*
- * Reads up to LISTEN_UDP_BUDGET datagrams, l->nbatch per recvmmsg(2)
- * call, and hands each to the frame callback; each loss is counted by
- * reason.  The socket may be closed by the callback (sock->fd -1).
- */
-static void
-listen_udp_read_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct listen_sock	*sock = arg;
-	struct listen		*l = sock->l;
-	struct msghdr		*msg;
-	size_t			 len, want, done = 0, cspace;
-	int			 i, n;
-
-	(void)what;
-	cspace = CMSG_SPACE(sizeof(uint32_t));
-	while (done < LISTEN_UDP_BUDGET && sock->fd != -1) {
-		want = LISTEN_UDP_BUDGET - done;
-		if (want > l->nbatch)
-			want = l->nbatch;
-		for (i = 0; i < (int)want; i++) {
-			msg = &l->mmsg[i].msg_hdr;
-			memset(msg, 0, sizeof(*msg));
-			l->iov[i].iov_base = l->dgram + i * (l->max_frame + 1);
-			l->iov[i].iov_len = l->max_frame + 1;
-			msg->msg_iov = &l->iov[i];
-			msg->msg_iovlen = 1;
-			msg->msg_control = l->cbuf + i * cspace;
-			msg->msg_controllen = cspace;
-			l->mmsg[i].msg_len = 0;
-		}
-		if ((n = recvmmsg(fd, l->mmsg, (unsigned)want, MSG_TRUNC,
-		    NULL)) == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK) {
-				sock->uc->drops[LISTEN_UDP_DROP_ERROR]++;
-				log_warn("%s: recvmmsg", sock->name);
-			}
-			break;
-		}
-		done += (size_t)n;
-		sock->src.now_ms = listen_now_ms(l);
-		for (i = 0; i < n && sock->fd != -1; i++) {
-			msg = &l->mmsg[i].msg_hdr;
-			listen_udp_ovfl(sock, msg);
-			len = l->mmsg[i].msg_len;
-			if (len > l->max_frame ||
-			    (msg->msg_flags & MSG_TRUNC)) {
-				l->c.udp_truncated++;
-				sock->uc->drops[LISTEN_UDP_DROP_TRUNCATED]++;
-				continue;
-			}
-			if ((len = listen_dgram_trim(l->iov[i].iov_base,
-			    len)) == 0) {
-				sock->uc->drops[LISTEN_UDP_DROP_EMPTY]++;
-				continue;
-			}
-			sock->uc->datagrams++;
-			l->c.frames_udp++;
-			l->c.bytes += len;
-			l->cb(l->iov[i].iov_base, len, &sock->src, l->arg);
-		}
-		if ((size_t)n < want)
-			break;		/* the socket is empty */
-	}
-}
-
 /*
  * Splits "ADDR:PORT", "[V6]:PORT", "*:PORT" or ":PORT" into host (NULL for
  * all addresses) and port.  Returns 0, or -1 when malformed.
@@ -1186,29 +622,6 @@ listen_parse_addr(const char *spec, char *host, size_t hostsz, bool *any,
 	return 0;
 }
 
-/* Asks for cfg->udp_rcvbuf bytes of receive buffer and logs what came. */
-static void
-listen_udp_rcvbuf(struct listen_sock *sock, size_t want)
-{
-	socklen_t	 sl;
-	int		 sz, got;
-
-	if (want == 0)
-		return;
-	sz = want > INT_MAX ? INT_MAX : (int)want;
-#ifdef SO_RCVBUFFORCE
-	if (setsockopt(sock->fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz,
-	    sizeof(sz)) == -1)
-#endif
-		if (setsockopt(sock->fd, SOL_SOCKET, SO_RCVBUF, &sz,
-		    sizeof(sz)) == -1)
-			log_warn("%s: SO_RCVBUF %d", sock->name, sz);
-	sl = sizeof(got);
-	if (getsockopt(sock->fd, SOL_SOCKET, SO_RCVBUF, &got, &sl) == 0)
-		log_info("%s: receive buffer %d bytes (asked %zu)",
-		    sock->name, got, want);
-}
-
 /* Names sock after its bound address: "udp/[::1]:514". */
 static int
 listen_sock_name(struct listen_sock *sock, int fd)
@@ -1233,38 +646,6 @@ listen_sock_name(struct listen_sock *sock, int fd)
 	sock->src.udp = sock->udp;
 	sock->src.tls = sock->tls;
 	return 0;
-}
-
-/*
- * Gives the newest UDP socket (named already) its entry of l->c.udp: its
- * own while there is room, else the last one, shared as "udp/other".
- */
-static void
-listen_udp_slot(struct listen *l, struct listen_sock *sock)
-{
-	size_t		 i = l->nudp - 1;	/* sock is l->udp[i] */
-	const char	*name = sock->name;
-
-	if (i >= LISTEN_UDP_NCOUNTED - 1 && l->nudp > LISTEN_UDP_NCOUNTED) {
-		i = LISTEN_UDP_NCOUNTED - 1;
-		name = "udp/other";
-	}
-	sock->uc = &l->c.udp[i];
-	if (i + 1 > l->c.nudp)
-		l->c.nudp = i + 1;
-	if ((size_t)snprintf(sock->uc->listener, sizeof(sock->uc->listener),
-	    "%s", name) >= sizeof(sock->uc->listener))
-		log_warnx("%s: name cut short in the metrics", name);
-}
-
-const char *
-listen_udp_drop_name(enum listen_udp_drop d)
-{
-	static const char	*names[LISTEN_UDP_NDROPS] = {
-		"truncated", "kernel", "empty", "error"
-	};
-
-	return d < LISTEN_UDP_NDROPS ? names[d] : "unknown";
 }
 
 /*
@@ -1306,26 +687,8 @@ out_close:
 static int
 listen_sock_start(struct listen *l, struct listen_sock *sock, int fd)
 {
-	int		 on = 1;
-
-	if (sock->udp) {
-		sock->fd = fd;
-		listen_udp_slot(l, sock);
-		listen_udp_rcvbuf(sock, l->cfg->udp_rcvbuf);
-#ifdef SO_RXQ_OVFL
-		if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on,
-		    sizeof(on)) == -1)
-			log_warn("%s: SO_RXQ_OVFL", sock->name);
-#else
-		(void)on;
-#endif
-		sock->ev = event_new(l->base, fd, EV_READ | EV_PERSIST,
-		    listen_udp_read_cb, sock);
-		if (sock->ev == NULL || event_add(sock->ev, NULL) == -1)
-			return -1;
-		return 0;
-	}
-	(void)on;
+	if (sock->udp)
+		return listen_udp_start(l, sock, fd, l->cfg->udp_rcvbuf);
 	sock->evl = evconnlistener_new(l->base, listen_accept_cb, sock,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
 	if (sock->evl == NULL)
@@ -1425,15 +788,7 @@ listen_new(struct event_base *base, const struct config *cfg,
 	l->max_frame = cfg->max_frame > 0 ? cfg->max_frame :
 	    LISTEN_DEFAULT_FRAME;
 	TAILQ_INIT(&l->conns);
-	l->nbatch = LISTEN_UDP_BATCH_BYTES / (l->max_frame + 1);
-	if (l->nbatch > LISTEN_UDP_BATCH)
-		l->nbatch = LISTEN_UDP_BATCH;
-	if (l->nbatch == 0)
-		l->nbatch = 1;
-	l->dgram = xreallocarray(NULL, l->nbatch, l->max_frame + 1);
-	l->mmsg = xcalloc(l->nbatch, sizeof(*l->mmsg));
-	l->iov = xcalloc(l->nbatch, sizeof(*l->iov));
-	l->cbuf = xcalloc(l->nbatch, CMSG_SPACE(sizeof(uint32_t)));
+	listen_udp_init(l);
 
 	for (i = 0; i < cfg->nlisten_tcp; i++)
 		if (listen_bind(l, cfg->listen_tcp[i], false, false,
@@ -1455,49 +810,6 @@ listen_new(struct event_base *base, const struct config *cfg,
 out_free:
 	listen_free(l);
 	return NULL;
-}
-
-int
-listen_spread_udp(struct listen *l, size_t n)
-{
-#if defined(__linux__) && defined(SO_ATTACH_REUSEPORT_CBPF) && \
-    defined(SKF_AD_RANDOM)
-	struct sock_filter	 code[] = {
-		/* A = a pseudo-random 32-bit number, new for each datagram */
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		    (uint32_t)(SKF_AD_OFF + SKF_AD_RANDOM)),
-		/* A = A % n: the index of a socket in the group */
-		BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, (uint32_t)n),
-		BPF_STMT(BPF_RET | BPF_A, 0)
-	};
-	struct sock_fprog	 prog;
-	size_t			 i;
-	int			 rc = 0, saved = 0;
-
-	if (n < 2)
-		return 0;
-	memset(&prog, 0, sizeof(prog));
-	prog.len = sizeof(code) / sizeof(code[0]);
-	prog.filter = code;
-	for (i = 0; i < l->nudp; i++) {
-		if (l->udp[i]->fd == -1)
-			continue;
-		if (setsockopt(l->udp[i]->fd, SOL_SOCKET,
-		    SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof(prog)) == -1 &&
-		    rc == 0) {
-			saved = errno;
-			rc = -1;
-		}
-	}
-	errno = saved;
-	return rc;
-#else
-	(void)l;
-	if (n < 2)
-		return 0;
-	errno = ENOPROTOOPT;
-	return -1;
-#endif
 }
 
 /* Frees the acceptors of n stream listeners. */
@@ -1564,10 +876,7 @@ listen_free(struct listen *l)
 	free(l->udp);
 	free(l->tls);
 	SSL_CTX_free(l->tls_ctx);
-	free(l->dgram);
-	free(l->mmsg);
-	free(l->iov);
-	free(l->cbuf);
+	listen_udp_clear(l);
 	free(l->rbuf);
 	free(l);
 }

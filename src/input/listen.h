@@ -2,7 +2,7 @@
  * Listeners: UDP and TCP sockets (IPv4 and IPv6, several at once), one
  * read buffer per TCP connection, RFC 6587 framing detected per frame
  * (octet counting "LEN SP MSG", else LF or NUL with a trailing CR
- * stripped).  Each complete frame is handed to the frame callback as
+ * stripped: framing.h).  Each complete frame is handed to the frame callback as
  * (const char *, size_t), borrowed until the callback returns.  Caps:
  * connections, frame size (which also bounds each connection's input
  * buffer), idle time.  TLS listeners (RFC 5425) frame the same way.
@@ -179,47 +179,5 @@ int		 listen_port_tls(const struct listen *l, size_t i);
 /* Bytes read and not yet framed, all connections: at most about
  * max_frame per connection. */
 size_t		 listen_buffered(const struct listen *l);
-
-/*
- * The RFC 6587 framing of one TCP stream, the same code for every path
- * (plain TCP frames in place, bufferevents pull up their input) and for
- * the fuzzer.  Zero it and set max_frame to start a stream; oversize
- * counts the frames over max_frame skipped (the caller may reset it).
- */
-struct listen_scan {
-	size_t		 max_frame;	/* bytes */
-	size_t		 skip;		/* bytes left of an oversize frame */
-	size_t		 scanned;	/* bytes known to hold no LF/NUL */
-	bool		 discard;	/* oversize line: drop through LF */
-	uint64_t	 oversize;	/* frames over max_frame, skipped */
-};
-
-/* Gets every non-empty frame, borrowed; nonzero stops the scan after it. */
-typedef int	(*listen_scan_fn)(const char *buf, size_t len, void *arg);
-
-/*
- * Cuts the complete frames out of buf[0..len), the bytes of the stream
- * from where the previous call stopped: octet counting ("LEN SP MSG",
- * at most 10 digits) when a frame starts with a digit, else up to LF or
- * NUL with a CR before it dropped; frames over st->max_frame are counted
- * and skipped (octet counting: the whole frame; LF: through the next LF).
- * Sets *used to the bytes consumed: the caller drops them and appends
- * new bytes to the rest (under max_frame + 12 bytes unless cb stopped
- * the scan) for the next call.  Returns 0, or -1 on a bad length prefix
- * (*used is where it starts; the stream cannot be resynchronised).
- */
-int		 listen_frame_scan(struct listen_scan *st, const char *buf,
-		    size_t len, listen_scan_fn cb, void *arg, size_t *used);
-
-/*
- * At the end of the stream: hands on buf[0..len), what the last
- * listen_frame_scan() left, when it is an unterminated LF frame (an
- * incomplete octet-counted frame is dropped).
- */
-void		 listen_frame_finish(struct listen_scan *st, const char *buf,
-		    size_t len, listen_scan_fn cb, void *arg);
-
-/* Lets framing use AVX2 where the CPU has it (the default); for tests. */
-void		 listen_set_simd(bool on);
 
 #endif /* HECSENTRY_LISTEN_H */

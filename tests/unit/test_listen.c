@@ -29,6 +29,7 @@
 #include <criterion/criterion.h>
 
 #include "daemon/config.h"
+#include "input/framing.h"
 #include "input/listen.h"
 
 #define MAXFRAMES	64
@@ -1174,7 +1175,7 @@ Test(listen, accept_cb_and_adopt)
 
 static bool	scan_stop;	/* scan_cb asks the scan to stop */
 
-/* listen_scan_fn collecting into got. */
+/* framing_fn collecting into got. */
 static int
 scan_cb(const char *buf, size_t len, void *arg)
 {
@@ -1185,7 +1186,7 @@ scan_cb(const char *buf, size_t len, void *arg)
 }
 
 /*
- * Feeds s[0..len) to listen_frame_scan() in pieces of step bytes (the
+ * Feeds s[0..len) to framing_scan() in pieces of step bytes (the
  * first piece k bytes), keeping the unconsumed tail like a connection
  * does, then finishes the stream; returns the oversize count.
  */
@@ -1193,7 +1194,7 @@ static uint64_t
 scan_stream(const char *s, size_t len, size_t k, size_t step,
     size_t max_frame)
 {
-	struct listen_scan	 st;
+	struct framing		 st;
 	char			*buf;
 	size_t			 have = 0, off = 0, n, used;
 
@@ -1208,14 +1209,14 @@ scan_stream(const char *s, size_t len, size_t k, size_t step,
 		memcpy(buf + have, s + off, n);
 		have += n;
 		off += n;
-		cr_assert_eq(listen_frame_scan(&st, buf, have, scan_cb, &got,
+		cr_assert_eq(framing_scan(&st, buf, have, scan_cb, &got,
 		    &used), 0);
 		cr_assert_leq(used, have);
 		memmove(buf, buf + used, have - used);
 		have -= used;
 		cr_assert_lt(have, max_frame + 12, "tail of %zu bytes", have);
 	}
-	listen_frame_finish(&st, buf, have, scan_cb, &got);
+	framing_finish(&st, buf, have, scan_cb, &got);
 	free(buf);
 	return st.oversize;
 }
@@ -1229,7 +1230,7 @@ Test(listen, scan_split_at_every_byte)
 	len = mixed_stream(s);
 	for (m = 0; m < 2 * sizeof(max_frame) / sizeof(max_frame[0]); m++)
 		for (k = 0; k <= len; k++) {
-			listen_set_simd(m < 2);
+			framing_set_simd(m < 2);
 			snprintf(ctx, sizeof(ctx), "max %zu, split at %zu%s",
 			    max_frame[m % 2], k, m < 2 ? "" : ", no simd");
 			cr_expect_eq(scan_stream(s, len, k, len,
@@ -1241,10 +1242,10 @@ Test(listen, scan_split_at_every_byte)
 			expect_frames_len(mixed_want, mixed_len, MIXED_N, ctx);
 			got_clear();
 		}
-	listen_set_simd(true);
+	framing_set_simd(true);
 }
 
-/* listen_scan_fn noting the length of the last frame and counting. */
+/* framing_fn noting the length of the last frame and counting. */
 static int
 scan_len_cb(const char *buf, size_t len, void *arg)
 {
@@ -1265,13 +1266,13 @@ scan_len_cb(const char *buf, size_t len, void *arg)
 Test(listen, scan_finds_terminator_at_every_offset)
 {
 	static const char	 fill[] = "a\x01\x09\x0b\x8a\xffzZ~\xf5";
-	struct listen_scan	 st;
+	struct framing		 st;
 	char			 s[720];
 	size_t			 i, k, used, last[2];
 	int			 t;
 
 	for (t = 0; t < 4; t++) {
-		listen_set_simd(t < 2);
+		framing_set_simd(t < 2);
 		for (i = 0; i < 700; i++) {
 			for (k = 0; k < sizeof(s); k++)
 				s[k] = fill[k % (sizeof(fill) - 1)];
@@ -1280,7 +1281,7 @@ Test(listen, scan_finds_terminator_at_every_offset)
 			memset(&st, 0, sizeof(st));
 			st.max_frame = 1024;
 			last[0] = last[1] = 0;
-			cr_assert_eq(listen_frame_scan(&st, s, i + 1,
+			cr_assert_eq(framing_scan(&st, s, i + 1,
 			    scan_len_cb, last, &used), 0);
 			cr_expect_eq(used, i + 1, "terminator %d at %zu", t,
 			    i);
@@ -1289,12 +1290,12 @@ Test(listen, scan_finds_terminator_at_every_offset)
 			cr_expect_eq(last[0], i, "terminator %d at %zu", t, i);
 			memset(&st, 0, sizeof(st));
 			st.max_frame = 1024;
-			cr_assert_eq(listen_frame_scan(&st, s, i, scan_len_cb,
+			cr_assert_eq(framing_scan(&st, s, i, scan_len_cb,
 			    last, &used), 0);
 			cr_expect_eq(used, 0, "no terminator in %zu", i);
 		}
 	}
-	listen_set_simd(true);
+	framing_set_simd(true);
 }
 
 Test(listen, scan_oversize_and_bad_prefix)
@@ -1304,7 +1305,7 @@ Test(listen, scan_oversize_and_bad_prefix)
 	};
 	static const char *const want_a[] = { "a" };
 	char			 s[2048], big[600];
-	struct listen_scan	 st;
+	struct framing		 st;
 	size_t			 len = 0, used, step;
 
 	memset(big, 'x', sizeof(big));
@@ -1325,7 +1326,7 @@ Test(listen, scan_oversize_and_bad_prefix)
 
 	memset(&st, 0, sizeof(st));
 	st.max_frame = 16;
-	cr_expect_eq(listen_frame_scan(&st, "a\n12x hi\n", 9, scan_cb, &got,
+	cr_expect_eq(framing_scan(&st, "a\n12x hi\n", 9, scan_cb, &got,
 	    &used), -1);
 	cr_expect_eq(used, 2, "stops at the bad prefix");
 	expect_frames(want_a, 1, "before the bad prefix");
@@ -1334,22 +1335,22 @@ Test(listen, scan_oversize_and_bad_prefix)
 Test(listen, scan_stops_when_asked)
 {
 	static const char *const want[] = { "a", "b", "c" };
-	struct listen_scan	 st;
+	struct framing		 st;
 	size_t			 used, off = 0;
 	const char		*s = "a\n1 bc\n";
 
 	memset(&st, 0, sizeof(st));
 	st.max_frame = 16;
 	scan_stop = true;
-	cr_assert_eq(listen_frame_scan(&st, s, 7, scan_cb, &got, &used), 0);
+	cr_assert_eq(framing_scan(&st, s, 7, scan_cb, &got, &used), 0);
 	cr_expect_eq(used, 2);
 	off += used;
-	cr_assert_eq(listen_frame_scan(&st, s + off, 7 - off, scan_cb, &got,
+	cr_assert_eq(framing_scan(&st, s + off, 7 - off, scan_cb, &got,
 	    &used), 0);
 	cr_expect_eq(used, 3);
 	off += used;
 	scan_stop = false;
-	cr_assert_eq(listen_frame_scan(&st, s + off, 7 - off, scan_cb, &got,
+	cr_assert_eq(framing_scan(&st, s + off, 7 - off, scan_cb, &got,
 	    &used), 0);
 	cr_expect_eq(used, 2);
 	expect_frames(want, 3, "one frame a call");
