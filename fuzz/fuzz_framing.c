@@ -33,7 +33,6 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
-#include "daemon/config.h"
 #include "input/framing.h"
 #include "input/listen.h"
 
@@ -109,16 +108,16 @@ static void
 fuzz_stream(const uint8_t *stream, size_t len, const uint8_t *sizes,
     size_t nsizes, struct fuzz_frames *f)
 {
-	struct config		 cfg;
+	struct listen_options	 o;
 	struct listen		*l;
 	struct bufferevent	*pair[2];
 	char			*errstr = NULL;
 	size_t			 off = 0, n, k = 0;
 	int			 i;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.max_frame = f->max_frame;
-	if ((l = listen_new(fuzz_base, &cfg, fuzz_frame_cb, f,
+	memset(&o, 0, sizeof(o));
+	o.max_frame = f->max_frame;
+	if ((l = listen_new(fuzz_base, &o, fuzz_frame_cb, f,
 	    &errstr)) == NULL)
 		abort();
 	if (bufferevent_pair_new(fuzz_base, BEV_OPT_CLOSE_ON_FREE, pair) != 0)
@@ -281,7 +280,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const size_t	 frames[] = { 8, 16, 64, 300, 4096, 65536 };
 	static struct listen	*raw[6];	/* kept: binds a port */
-	static struct config	 rawcfg[6];	/* theirs, borrowed */
+	struct listen_options	 rawo;
 	static char		*tcpv[] = { "127.0.0.1:0" };
 	struct fuzz_frames	 a, b, c, r[2];
 	char			*errstr = NULL;
@@ -291,10 +290,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	m = data[0] % 6;
 	if (raw[m] == NULL) {
-		rawcfg[m].max_frame = frames[m];
-		rawcfg[m].listen_tcp = tcpv;
-		rawcfg[m].nlisten_tcp = 1;
-		raw[m] = listen_new(fuzz_base, &rawcfg[m], fuzz_raw_cb,
+		memset(&rawo, 0, sizeof(rawo));
+		rawo.max_frame = frames[m];
+		rawo.tcp = tcpv;
+		rawo.ntcp = 1;
+		raw[m] = listen_new(fuzz_base, &rawo, fuzz_raw_cb,
 		    NULL, &errstr);
 		if (raw[m] == NULL)
 			abort();

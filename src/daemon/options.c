@@ -12,6 +12,46 @@
 
 /* input: listen */
 
+struct listen_tls_options *
+options_listen_tls(const struct config *cfg, struct listen_tls_options *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->cert_file = cfg->tls_cert_file;
+	t->key_file = cfg->tls_key_file;
+	t->ca_file = cfg->tls_ca_file;
+	switch (cfg->tls_verify_client) {
+	case CONFIG_TLS_VERIFY_NO:
+		t->verify_client = LISTEN_TLS_VERIFY_NO;
+		break;
+	case CONFIG_TLS_VERIFY_OPTIONAL:
+		t->verify_client = LISTEN_TLS_VERIFY_OPTIONAL;
+		break;
+	case CONFIG_TLS_VERIFY_REQUIRE:
+		t->verify_client = LISTEN_TLS_VERIFY_REQUIRE;
+		break;
+	}
+	return t;
+}
+
+struct listen_options *
+options_listen(const struct config *cfg, struct listen_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->tcp = cfg->listen_tcp;
+	o->ntcp = cfg->nlisten_tcp;
+	o->udp = cfg->listen_udp;
+	o->nudp = cfg->nlisten_udp;
+	o->tls = cfg->listen_tls;
+	o->ntls = cfg->nlisten_tls;
+	o->max_connections = cfg->max_connections;
+	o->max_frame = cfg->max_frame;
+	o->idle_timeout_s = cfg->idle_timeout_s;
+	o->udp_rcvbuf = cfg->udp_rcvbuf;
+	o->reuseport = cfg->workers > 1;
+	options_listen_tls(cfg, &o->tls_opts);
+	return o;
+}
+
 /* output: sink, hec, spool */
 
 static void

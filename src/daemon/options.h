@@ -9,9 +9,22 @@
 #define HECSENTRY_OPTIONS_H
 
 #include "daemon/config.h"
+#include "input/listen.h"
 #include "output/sink.h"
 
 /* input: listen */
+
+/*
+ * Fills *o from cfg's listen_tcp, listen_udp and listen_tls addresses,
+ * limits, workers (SO_REUSEPORT when > 1) and tls_* keys; the strings
+ * are cfg's.  Returns o.
+ */
+struct listen_options *options_listen(const struct config *cfg,
+		    struct listen_options *o);
+
+/* Fills *t from cfg's tls_* keys (for SIGHUP); returns t. */
+struct listen_tls_options *options_listen_tls(const struct config *cfg,
+		    struct listen_tls_options *t);
 
 /* output: sink, hec, spool */
 

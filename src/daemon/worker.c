@@ -65,6 +65,7 @@
 
 #include <event2/event.h>
 
+#include "daemon/options.h"
 #include "decode/decode.h"
 #include "log.h"
 #include "daemon/worker.h"
@@ -493,6 +494,7 @@ worker_init(struct worker_pool *wp, struct worker *w, int index,
     struct detection_set *set, const struct pipeline_opts *po,
     char **errstr)
 {
+	struct listen_options	 lo;
 	struct pipeline_opts	 wpo;
 	struct timeval		 tv;
 
@@ -534,7 +536,8 @@ worker_init(struct worker_pool *wp, struct worker *w, int index,
 	tv.tv_usec = WORKER_TICK_MS * 1000;
 	if (evtimer_add(w->tick_ev, &tv) == -1)
 		fatalx("evtimer_add failed");
-	w->listen = listen_new(w->base, wp->cfg, worker_frame_cb, w, errstr);
+	w->listen = listen_new(w->base, options_listen(wp->cfg, &lo),
+	    worker_frame_cb, w, errstr);
 	if (w->listen == NULL)
 		return -1;
 	if (!wp->onmain)
@@ -772,10 +775,11 @@ static void
 worker_tls_fn(struct worker *w, void *arg)
 {
 	struct worker_tls	*t = arg;
+	struct listen_tls_options to;
 	char			*errstr = NULL;
 
-	if (w->listen == NULL ||
-	    listen_reload_tls(w->listen, t->cfg, &errstr) == 0)
+	if (w->listen == NULL || listen_reload_tls(w->listen,
+	    options_listen_tls(t->cfg, &to), &errstr) == 0)
 		return;
 	t->rc = -1;
 	if (t->errstr == NULL)

@@ -68,7 +68,7 @@
 					   2 * len + this */
 #define LISTEN_BACKLOG		128	/* listen(2) queue */
 #define LISTEN_ACCEPT_PAUSE_S	1	/* after EMFILE/ENFILE */
-#define LISTEN_DEFAULT_FRAME	65536	/* when cfg->max_frame is 0 */
+#define LISTEN_DEFAULT_FRAME	65536	/* when max_frame is 0 */
 
 struct listen_conn {
 	TAILQ_ENTRY(listen_conn) entry;
@@ -384,7 +384,7 @@ listen_conn_new(struct listen *l, const struct listen_source *src,
     const char *name)
 {
 	struct listen_conn	*conn;
-	size_t			 max = l->cfg->max_connections;
+	size_t			 max = l->max_connections;
 
 	if (max > 0 && l->c.conns_open >= max) {
 		l->c.conns_refused++;
@@ -410,9 +410,9 @@ listen_conn_new(struct listen *l, const struct listen_source *src,
 static const struct timeval *
 listen_idle_tv(const struct listen *l, struct timeval *tv)
 {
-	if (l->cfg->idle_timeout_s <= 0)
+	if (l->idle_timeout_s <= 0)
 		return NULL;
-	tv->tv_sec = l->cfg->idle_timeout_s;
+	tv->tv_sec = l->idle_timeout_s;
 	tv->tv_usec = 0;
 	return tv;
 }
@@ -688,7 +688,7 @@ static int
 listen_sock_start(struct listen *l, struct listen_sock *sock, int fd)
 {
 	if (sock->udp)
-		return listen_udp_start(l, sock, fd, l->cfg->udp_rcvbuf);
+		return listen_udp_start(l, sock, fd);
 	sock->evl = evconnlistener_new(l->base, listen_accept_cb, sock,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
 	if (sock->evl == NULL)
@@ -733,8 +733,7 @@ listen_bind(struct listen *l, const char *spec, bool udp, bool tls,
 	arr = udp ? &l->udp : tls ? &l->tls : &l->tcp;
 	narr = udp ? &l->nudp : tls ? &l->ntls : &l->ntcp;
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if ((fd = listen_socket(ai, udp, l->cfg->workers > 1)) ==
-		    -1) {
+		if ((fd = listen_socket(ai, udp, l->reuseport)) == -1) {
 			if (any && errno == EAFNOSUPPORT)
 				continue;	/* no IPv6 on this host */
 			xasprintf(errstr, "%s/%s: %s", proto, spec,
@@ -773,7 +772,7 @@ out_free:
 }
 
 struct listen *
-listen_new(struct event_base *base, const struct config *cfg,
+listen_new(struct event_base *base, const struct listen_options *o,
     listen_frame_fn cb, void *arg, char **errstr)
 {
 	struct listen	*l;
@@ -782,28 +781,27 @@ listen_new(struct event_base *base, const struct config *cfg,
 	*errstr = NULL;
 	l = xcalloc(1, sizeof(*l));
 	l->base = base;
-	l->cfg = cfg;
 	l->cb = cb;
 	l->arg = arg;
-	l->max_frame = cfg->max_frame > 0 ? cfg->max_frame :
-	    LISTEN_DEFAULT_FRAME;
+	l->max_frame = o->max_frame > 0 ? o->max_frame : LISTEN_DEFAULT_FRAME;
+	l->max_connections = o->max_connections;
+	l->idle_timeout_s = o->idle_timeout_s;
+	l->udp_rcvbuf = o->udp_rcvbuf;
+	l->reuseport = o->reuseport;
 	TAILQ_INIT(&l->conns);
 	listen_udp_init(l);
 
-	for (i = 0; i < cfg->nlisten_tcp; i++)
-		if (listen_bind(l, cfg->listen_tcp[i], false, false,
-		    errstr) == -1)
+	for (i = 0; i < o->ntcp; i++)
+		if (listen_bind(l, o->tcp[i], false, false, errstr) == -1)
 			goto out_free;
-	for (i = 0; i < cfg->nlisten_udp; i++)
-		if (listen_bind(l, cfg->listen_udp[i], true, false,
-		    errstr) == -1)
+	for (i = 0; i < o->nudp; i++)
+		if (listen_bind(l, o->udp[i], true, false, errstr) == -1)
 			goto out_free;
-	if (cfg->nlisten_tls > 0 &&
-	    (l->tls_ctx = listen_tls_ctx_new(cfg, errstr)) == NULL)
+	if (o->ntls > 0 &&
+	    (l->tls_ctx = listen_tls_ctx_new(&o->tls_opts, errstr)) == NULL)
 		goto out_free;
-	for (i = 0; i < cfg->nlisten_tls; i++)
-		if (listen_bind(l, cfg->listen_tls[i], false, true,
-		    errstr) == -1)
+	for (i = 0; i < o->ntls; i++)
+		if (listen_bind(l, o->tls[i], false, true, errstr) == -1)
 			goto out_free;
 	return l;
 
@@ -939,19 +937,20 @@ listen_attach(struct listen *l, struct bufferevent *bev, const char *name)
 }
 
 int
-listen_reload_tls(struct listen *l, const struct config *cfg, char **errstr)
+listen_reload_tls(struct listen *l, const struct listen_tls_options *t,
+    char **errstr)
 {
 	SSL_CTX	*ctx;
 
 	*errstr = NULL;
 	if (l->ntls == 0)
 		return 0;
-	if ((ctx = listen_tls_ctx_new(cfg, errstr)) == NULL)
+	if ((ctx = listen_tls_ctx_new(t, errstr)) == NULL)
 		return -1;
 	SSL_CTX_free(l->tls_ctx);
 	l->tls_ctx = ctx;
-	log_info("TLS: certificate %s and key %s loaded", cfg->tls_cert_file,
-	    cfg->tls_key_file);
+	log_info("TLS: certificate %s and key %s loaded", t->cert_file,
+	    t->key_file);
 	return 0;
 }
 

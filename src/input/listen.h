@@ -22,8 +22,6 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
-#include "daemon/config.h"
-
 struct listen_source {
 	const char	*listener;	/* "tcp/127.0.0.1:514", for metrics */
 	bool		 udp;		/* datagram or stream */
@@ -84,17 +82,54 @@ struct listen_counters {
 /* "truncated", "kernel", "empty", "error": a metric label value. */
 const char	*listen_udp_drop_name(enum listen_udp_drop d);
 
+/* Client certificates on TLS listeners. */
+enum listen_tls_verify {
+	LISTEN_TLS_VERIFY_NO = 0,	/* none asked */
+	LISTEN_TLS_VERIFY_OPTIONAL,	/* asked, verified when sent */
+	LISTEN_TLS_VERIFY_REQUIRE	/* mutual TLS */
+};
+
+/* The certificates of the TLS listeners (PEM files), re-read on SIGHUP. */
+struct listen_tls_options {
+	const char	*cert_file;	/* chain; needed with TLS listeners */
+	const char	*key_file;	/* private key; the same */
+	const char	*ca_file;	/* CAs of client certificates; needed
+					   unless verify_client is NO */
+	enum listen_tls_verify verify_client;
+};
+
+/*
+ * What the listeners bind and their limits (daemon/options.c fills it
+ * from the configuration).  Addresses are "ADDR:PORT", "[V6]:PORT",
+ * "*:PORT" or ":PORT".
+ */
+struct listen_options {
+	char *const	*tcp;		/* plain TCP addresses */
+	size_t		 ntcp;
+	char *const	*udp;		/* UDP addresses */
+	size_t		 nudp;
+	char *const	*tls;		/* TLS (RFC 5425) addresses */
+	size_t		 ntls;
+	size_t		 max_connections; /* TCP and TLS, all listeners;
+					   0: no limit */
+	size_t		 max_frame;	/* bytes; 0: 64 KiB */
+	int		 idle_timeout_s; /* TCP and TLS; 0: none */
+	size_t		 udp_rcvbuf;	/* SO_RCVBUF asked; 0: the system's */
+	bool		 reuseport;	/* SO_REUSEPORT: several struct
+					   listen bind the same addresses */
+	struct listen_tls_options tls_opts; /* with TLS addresses */
+};
+
 struct listen;
 
 /*
- * Binds every listen_tcp, listen_udp and listen_tls address of cfg on
- * base (TLS: loads tls_cert_file, tls_key_file and, when
- * tls_verify_client is not no, tls_ca_file).  cfg is borrowed for the
- * lifetime of the struct listen.  Returns NULL with *errstr (caller
- * frees) when any address cannot be bound or a TLS file is bad.
+ * Binds every address of o on base (TLS: loads o->tls_opts).  o and its
+ * strings are only read during the call.  Returns NULL with *errstr
+ * (caller frees) when any address cannot be bound or a TLS file is bad.
  */
-struct listen	*listen_new(struct event_base *base, const struct config *cfg,
-		    listen_frame_fn cb, void *arg, char **errstr);
+struct listen	*listen_new(struct event_base *base,
+		    const struct listen_options *o, listen_frame_fn cb,
+		    void *arg, char **errstr);
 void		 listen_free(struct listen *l);
 
 /* Stops accepting new connections and closes the listening sockets. */
@@ -137,7 +172,7 @@ int		 listen_adopt(struct listen *l, int fd, bool tls, size_t i);
 
 /*
  * The port the i-th TCP (udp false) or UDP listener is bound to, in the
- * order of cfg's addresses (an address may yield several listeners), or
+ * order of o's addresses (an address may yield several listeners), or
  * -1 when there is no such listener.  For tests that bind port 0.
  */
 int		 listen_port(const struct listen *l, bool udp, size_t i);
@@ -164,14 +199,14 @@ void		 listen_get_counters(const struct listen *l,
 		    struct listen_counters *c);
 
 /*
- * SIGHUP: re-reads the TLS certificate, key and CA files named by cfg
- * (only its tls_* keys are used; listeners are not re-bound).  New
- * sessions use them; open ones keep theirs.  Returns 0 (also when there
- * is no TLS listener), or -1 with *errstr (caller frees), the old
- * certificates still in use.
+ * SIGHUP: re-reads the TLS certificate, key and CA files of t, only read
+ * during the call (listeners are not re-bound).  New sessions use them;
+ * open ones keep theirs.  Returns 0 (also when there is no TLS
+ * listener), or -1 with *errstr (caller frees), the old certificates
+ * still in use.
  */
-int		 listen_reload_tls(struct listen *l, const struct config *cfg,
-		    char **errstr);
+int		 listen_reload_tls(struct listen *l,
+		    const struct listen_tls_options *t, char **errstr);
 
 /* The port of the i-th TLS listener, or -1 (see listen_port()). */
 int		 listen_port_tls(const struct listen *l, size_t i);

@@ -44,10 +44,13 @@ TAILQ_HEAD(listen_conns, listen_conn);
 
 struct listen {
 	struct event_base	*base;	/* borrowed */
-	const struct config	*cfg;	/* borrowed */
 	listen_frame_fn		 cb;	/* frame consumer */
 	void			*arg;	/* its argument */
 	size_t			 max_frame; /* bytes */
+	size_t			 max_connections; /* 0: no limit */
+	int			 idle_timeout_s; /* 0: none */
+	size_t			 udp_rcvbuf; /* bytes asked, 0: none */
+	bool			 reuseport; /* bind with SO_REUSEPORT */
 	struct listen_sock	**tcp;	/* TCP listeners */
 	size_t			 ntcp;
 	struct listen_sock	**udp;	/* UDP sockets */
@@ -84,11 +87,11 @@ void		 listen_udp_clear(struct listen *l);
 
 /*
  * Starts reading the bound UDP socket fd as sock (named already): its
- * counters, receive buffer of rcvbuf bytes (0: the system's), kernel
+ * counters, receive buffer of l->udp_rcvbuf bytes, kernel
  * drop counts, read event.  Returns 0, or -1 (fd then still the
  * caller's unless sock->fd was set).
  */
 int		 listen_udp_start(struct listen *l, struct listen_sock *sock,
-		    int fd, size_t rcvbuf);
+		    int fd);
 
 #endif /* HECSENTRY_LISTEN_INT_H */

@@ -66,7 +66,7 @@ listen_tls_bev_error(struct bufferevent *bev)
 }
 
 SSL_CTX *
-listen_tls_ctx_new(const struct config *cfg, char **errstr)
+listen_tls_ctx_new(const struct listen_tls_options *t, char **errstr)
 {
 	static const unsigned char	 sid[] = "hecsentry";
 	STACK_OF(X509_NAME)		*names;
@@ -74,7 +74,7 @@ listen_tls_ctx_new(const struct config *cfg, char **errstr)
 	int				 mode;
 
 	ERR_clear_error();
-	if (cfg->tls_cert_file == NULL || cfg->tls_key_file == NULL) {
+	if (t->cert_file == NULL || t->key_file == NULL) {
 		xasprintf(errstr, "TLS: tls_cert_file and tls_key_file are "
 		    "needed");
 		return NULL;
@@ -90,41 +90,41 @@ listen_tls_ctx_new(const struct config *cfg, char **errstr)
 	}
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
 	    SSL_OP_CIPHER_SERVER_PREFERENCE);
-	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->tls_cert_file) != 1) {
-		xasprintf(errstr, "tls_cert_file %s: %s", cfg->tls_cert_file,
+	if (SSL_CTX_use_certificate_chain_file(ctx, t->cert_file) != 1) {
+		xasprintf(errstr, "tls_cert_file %s: %s", t->cert_file,
 		    listen_tls_error());
 		goto out_free;
 	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, cfg->tls_key_file,
+	if (SSL_CTX_use_PrivateKey_file(ctx, t->key_file,
 	    SSL_FILETYPE_PEM) != 1) {
-		xasprintf(errstr, "tls_key_file %s: %s", cfg->tls_key_file,
+		xasprintf(errstr, "tls_key_file %s: %s", t->key_file,
 		    listen_tls_error());
 		goto out_free;
 	}
 	if (SSL_CTX_check_private_key(ctx) != 1) {
 		xasprintf(errstr, "tls_key_file %s does not match "
-		    "tls_cert_file %s", cfg->tls_key_file, cfg->tls_cert_file);
+		    "tls_cert_file %s", t->key_file, t->cert_file);
 		goto out_free;
 	}
 	if (SSL_CTX_set_session_id_context(ctx, sid, sizeof(sid) - 1) != 1) {
 		xasprintf(errstr, "TLS: %s", listen_tls_error());
 		goto out_free;
 	}
-	if (cfg->tls_verify_client == CONFIG_TLS_VERIFY_NO)
+	if (t->verify_client == LISTEN_TLS_VERIFY_NO)
 		return ctx;
-	if (cfg->tls_ca_file == NULL) {
+	if (t->ca_file == NULL) {
 		xasprintf(errstr, "tls_verify_client needs tls_ca_file");
 		goto out_free;
 	}
-	if (SSL_CTX_load_verify_locations(ctx, cfg->tls_ca_file, NULL) != 1 ||
-	    (names = SSL_load_client_CA_file(cfg->tls_ca_file)) == NULL) {
-		xasprintf(errstr, "tls_ca_file %s: %s", cfg->tls_ca_file,
+	if (SSL_CTX_load_verify_locations(ctx, t->ca_file, NULL) != 1 ||
+	    (names = SSL_load_client_CA_file(t->ca_file)) == NULL) {
+		xasprintf(errstr, "tls_ca_file %s: %s", t->ca_file,
 		    listen_tls_error());
 		goto out_free;
 	}
 	SSL_CTX_set_client_CA_list(ctx, names);
 	mode = SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE;
-	if (cfg->tls_verify_client == CONFIG_TLS_VERIFY_REQUIRE)
+	if (t->verify_client == LISTEN_TLS_VERIFY_REQUIRE)
 		mode |= SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
 	SSL_CTX_set_verify(ctx, mode, NULL);
 	return ctx;

@@ -1,5 +1,5 @@
 /*
- * TLS for the listeners (RFC 5425): the server SSL_CTX of the tls_* keys
+ * TLS for the listeners (RFC 5425): the server SSL_CTX of the TLS options
  * and the OpenSSL bufferevent of one accepted connection.  Only listen.c
  * uses it.
  */
@@ -13,16 +13,17 @@
 
 #include <openssl/ssl.h>
 
-#include "daemon/config.h"
+#include "input/listen.h"
 
 /*
- * Builds the server SSL_CTX of cfg's tls_* keys: certificate chain and
- * key (checked against each other), TLS 1.2 or later, no renegotiation,
- * client certificates asked (optional) or required (mutual TLS) and then
- * verified against tls_ca_file.  Returns it (caller SSL_CTX_free()s) or
+ * Builds the server SSL_CTX of t: certificate chain and key (checked
+ * against each other), TLS 1.2 or later, no renegotiation, client
+ * certificates asked (optional) or required (mutual TLS) and then
+ * verified against t->ca_file.  Returns it (caller SSL_CTX_free()s) or
  * NULL with *errstr (caller frees).
  */
-SSL_CTX		*listen_tls_ctx_new(const struct config *cfg, char **errstr);
+SSL_CTX		*listen_tls_ctx_new(const struct listen_tls_options *t,
+		    char **errstr);
 
 /*
  * Wraps fd, an accepted socket, in a server-side OpenSSL bufferevent on

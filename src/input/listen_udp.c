@@ -260,14 +260,13 @@ listen_udp_clear(struct listen *l)
 }
 
 int
-listen_udp_start(struct listen *l, struct listen_sock *sock, int fd,
-    size_t rcvbuf)
+listen_udp_start(struct listen *l, struct listen_sock *sock, int fd)
 {
 	int		 on = 1;
 
 	sock->fd = fd;
 	listen_udp_slot(l, sock);
-	listen_udp_rcvbuf(sock, rcvbuf);
+	listen_udp_rcvbuf(sock, l->udp_rcvbuf);
 #ifdef SO_RXQ_OVFL
 	if (setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on)) == -1)
 		log_warn("%s: SO_RXQ_OVFL", sock->name);

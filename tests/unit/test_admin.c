@@ -26,6 +26,7 @@
 #include <json-c/json.h>
 
 #include "daemon/admin.h"
+#include "daemon/options.h"
 
 #define ODD_LISTENER	"tcp/\"odd\\name\"\n"
 #define ODD_DETECTION	"Say \"hi\" to C:\\Temp"
@@ -727,6 +728,7 @@ Test(admin, udp_drops_of_a_real_socket_reach_metrics)
 	struct admin_snapshot	 snap;
 	struct sockaddr_in	 sin;
 	struct config		 cfg;
+	struct listen_options	 lo;
 	struct listen		*l;
 	char			 big[600], want[200], *text, *err = NULL;
 	int			 fd, port, i, sent = 0;
@@ -736,7 +738,8 @@ Test(admin, udp_drops_of_a_real_socket_reach_metrics)
 	cfg.nlisten_udp = 1;
 	cfg.max_frame = 512;
 	cfg.udp_rcvbuf = 1;		/* the kernel's minimum */
-	l = listen_new(base, &cfg, count_frame_cb, NULL, &err);
+	l = listen_new(base, options_listen(&cfg, &lo), count_frame_cb, NULL,
+	    &err);
 	cr_assert_not_null(l, "listen_new: %s", err);
 	port = listen_port(l, true, 0);
 	cr_assert_gt(port, 0);

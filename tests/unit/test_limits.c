@@ -27,6 +27,7 @@
 #include <criterion/criterion.h>
 
 #include "daemon/config.h"
+#include "daemon/options.h"
 #include "decode/decode.h"
 #include "decode/event.h"
 #include "input/listen.h"
@@ -142,9 +143,10 @@ tl_client(int port)
 static struct listen *
 tl_listen(struct config *cfg, char *addr)
 {
-	struct listen	*l;
-	char		*errstr = NULL;
-	static char	*tcp[1];
+	struct listen_options	 lo;
+	struct listen		*l;
+	char			*errstr = NULL;
+	static char		*tcp[1];
 
 	memset(cfg, 0, sizeof(*cfg));
 	tcp[0] = addr;
@@ -152,7 +154,8 @@ tl_listen(struct config *cfg, char *addr)
 	cfg->nlisten_tcp = 1;
 	cfg->max_frame = 512;
 	cfg->max_connections = 4;
-	l = listen_new(base, cfg, tl_frame_cb, NULL, &errstr);
+	l = listen_new(base, options_listen(cfg, &lo), tl_frame_cb, NULL,
+	    &errstr);
 	cr_assert_not_null(l, "listen_new: %s", errstr);
 	return l;
 }

@@ -29,6 +29,7 @@
 #include <criterion/criterion.h>
 
 #include "daemon/config.h"
+#include "daemon/options.h"
 #include "input/framing.h"
 #include "input/listen.h"
 
@@ -51,6 +52,7 @@ struct got {
 
 static struct event_base *base;
 static struct config	 cfg;
+static struct listen_options lopts;	/* from cfg, for listen_new() */
 static struct got	 got;
 
 static void
@@ -243,7 +245,8 @@ pair_listen(struct bufferevent **writer)
 	struct listen		*l;
 	char			*errstr;
 
-	l = listen_new(base, &cfg, got_cb, &got, &errstr);
+	l = listen_new(base, options_listen(&cfg, &lopts),
+	    got_cb, &got, &errstr);
 	cr_assert_not_null(l, "listen_new: %s", errstr);
 	cr_assert_eq(bufferevent_pair_new(base, BEV_OPT_CLOSE_ON_FREE |
 	    BEV_OPT_DEFER_CALLBACKS, pair), 0);
@@ -510,7 +513,8 @@ sock_listen(const char *tcp, const char *udp)
 	cfg.nlisten_tcp = tcp != NULL;
 	cfg.listen_udp = udpv;
 	cfg.nlisten_udp = udp != NULL;
-	l = listen_new(base, &cfg, got_cb, &got, &errstr);
+	l = listen_new(base, options_listen(&cfg, &lopts),
+	    got_cb, &got, &errstr);
 	cr_assert_not_null(l, "listen_new: %s", errstr);
 	return l;
 }
@@ -735,7 +739,8 @@ Test(listen, bad_addresses_are_refused)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		tcpv[0] = (char *)bad[i];
 		errstr = NULL;
-		l = listen_new(base, &cfg, got_cb, &got, &errstr);
+		l = listen_new(base, options_listen(&cfg, &lopts),
+		    got_cb, &got, &errstr);
 		cr_expect_null(l, "%s accepted", bad[i]);
 		cr_expect(errstr != NULL && strstr(errstr, bad[i]) != NULL,
 		    "%s: error names the address: %s", bad[i],
@@ -757,7 +762,8 @@ Test(listen, bind_conflict_names_address)
 	cfg.listen_tcp = tcpv;
 	cfg.nlisten_tcp = 1;
 	cfg.nlisten_udp = 0;
-	l2 = listen_new(base, &cfg, got_cb, &got, &errstr);
+	l2 = listen_new(base, options_listen(&cfg, &lopts),
+	    got_cb, &got, &errstr);
 	cr_expect_null(l2);
 	cr_expect(errstr != NULL && strstr(errstr, addr) != NULL,
 	    "error: %s", errstr == NULL ? "NULL" : errstr);
@@ -933,7 +939,8 @@ Test(listen, reuseport_with_workers)
 	cfg.listen_tcp = tcpv;
 	cfg.nlisten_tcp = 1;
 	cfg.nlisten_udp = 0;
-	l2 = listen_new(base, &cfg, got_cb, &got, &errstr);
+	l2 = listen_new(base, options_listen(&cfg, &lopts),
+	    got_cb, &got, &errstr);
 	cr_assert_not_null(l2, "second TCP bind: %s", errstr);
 	cr_expect_eq(listen_port(l2, false, 0), tport);
 	listen_free(l2);
@@ -943,13 +950,15 @@ Test(listen, reuseport_with_workers)
 	cfg.nlisten_tcp = 0;
 	cfg.listen_udp = udpv;
 	cfg.nlisten_udp = 1;
-	l2 = listen_new(base, &cfg, got_cb, &got, &errstr);
+	l2 = listen_new(base, options_listen(&cfg, &lopts),
+	    got_cb, &got, &errstr);
 	cr_assert_not_null(l2, "second UDP bind: %s", errstr);
 	cr_expect_eq(listen_port(l2, true, 0), uport);
 	listen_free(l2);
 
 	cfg.workers = 1;
-	l2 = listen_new(base, &cfg, got_cb, &got, &errstr);
+	l2 = listen_new(base, options_listen(&cfg, &lopts),
+	    got_cb, &got, &errstr);
 	cr_expect_null(l2, "a second UDP bind without SO_REUSEPORT");
 	free(errstr);
 	listen_free(l2);
@@ -1012,12 +1021,14 @@ Test(listen, udp_spread_one_flow_over_workers)
 	udpv[0] = "127.0.0.1:0";
 	cfg.listen_udp = udpv;
 	cfg.nlisten_udp = 1;
-	l1 = listen_new(base, &cfg, count_cb, &n1, &errstr);
+	l1 = listen_new(base, options_listen(&cfg, &lopts),
+	    count_cb, &n1, &errstr);
 	cr_assert_not_null(l1, "listen_new: %s", errstr);
 	port = listen_port(l1, true, 0);
 	snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
 	udpv[0] = addr;
-	l2 = listen_new(base, &cfg, count_cb, &n2, &errstr);
+	l2 = listen_new(base, options_listen(&cfg, &lopts),
+	    count_cb, &n2, &errstr);
 	cr_assert_not_null(l2, "listen_new: %s", errstr);
 	cr_expect_eq(listen_spread_udp(l2, 1), 0, "one worker: nothing");
 	fd = client(AF_INET, "127.0.0.1", port, SOCK_DGRAM);
@@ -1125,9 +1136,11 @@ Test(listen, accept_cb_and_adopt)
 
 	cfg.listen_tcp = tcpv;
 	cfg.nlisten_tcp = 2;
-	l1 = listen_new(base, &cfg, got_cb, &got, &errstr);
+	l1 = listen_new(base, options_listen(&cfg, &lopts),
+	    got_cb, &got, &errstr);
 	cr_assert_not_null(l1, "listen_new: %s", errstr);
-	l2 = listen_new(base, &cfg, got_cb, &got, &errstr);
+	l2 = listen_new(base, options_listen(&cfg, &lopts),
+	    got_cb, &got, &errstr);
 	cr_assert_not_null(l2, "listen_new: %s", errstr);
 	listen_set_accept_cb(l1, handoff_cb, &got);
 
