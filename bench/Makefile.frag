@@ -15,7 +15,7 @@ bench_hecsentry_baseline_SOURCES = bench/baseline.c
 # for counting instructions under callgrind (docs/PERFORMANCE.md).
 noinst_PROGRAMS += bench/hecsentry-pipe
 bench_hecsentry_pipe_SOURCES = bench/pipe.c
-bench_hecsentry_pipe_LDADD = $(CORE_LIBS)
+bench_hecsentry_pipe_LDADD = libtestref.a $(CORE_LIBS)
 
 # Tests of the tools themselves (Criterion): add bench/test_bench to
 # check_PROGRAMS and TESTS inside "if HAVE_CRITERION", and BENCHBIN to

@@ -27,6 +27,7 @@
 #include "detect/detection.h"
 #include "daemon/pipeline.h"
 #include "detect/prefilter.h"
+#include "testref.h"
 
 struct pipe_sink {
 	uint64_t	 n;		/* alerts */

@@ -33,13 +33,16 @@ libs=$(pkg-config --libs $pkgs)
 incs=$(pkg-config --cflags $pkgs)
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -Wall
-    -Wextra -Wformat=2 -Wshadow -I$top/src $incs ${FUZZ_CFLAGS:-}"
+    -Wextra -Wformat=2 -Wshadow -I$top/src -I$top/tests/lib $incs
+    ${FUZZ_CFLAGS:-}"
 # The modules are gcc-clean (CI); clang's extra warnings there are not ours.
 werror="-Werror"
 
-# The modules each target links, beside log.c and xmalloc.c.
+# The modules each target links, beside log.c and xmalloc.c; paths under
+# src/, or under the top for the test-only library (tests/lib/testref.h).
+testref="../tests/lib"
 decode="decode/event.c decode/decode.c decode/decode_json.c
-    decode/decode_json_ref.c decode/decode_xml.c"
+    decode/decode_xml.c"
 spl="detect/spl.c detect/spl_expand.c detect/spl_lex.c detect/spl_parse.c
     detect/spl_cmd.c detect/spl_match.c detect/spl_post.c"
 detect="$decode $spl detect/ht.c detect/stats.c detect/detect.c
@@ -47,14 +50,17 @@ detect="$decode $spl detect/ht.c detect/stats.c detect/detect.c
 srcs_for() {
 	case "$1" in
 	fuzz_syslog)		echo "decode/event.c input/syslog.c" ;;
-	fuzz_decode_json)	echo "$decode" ;;
+	fuzz_decode_json)	echo "$decode $testref/hooks_decode.c
+			    $testref/decode_json_ref.c" ;;
 	fuzz_decode_xml)	echo "$decode" ;;
 	fuzz_spl)		echo "$detect" ;;
 	fuzz_pipeline)		echo "$detect input/syslog.c detect/prefilter.c
-			    daemon/pipeline.c" ;;
+			    detect/prefilter_avx2.c daemon/pipeline.c" ;;
 	fuzz_framing)		echo "input/framing.c input/framing_avx2.c
 			    input/listen.c input/listen_tls.c input/listen_udp.c" ;;
-	fuzz_prefilter)		echo "$decode $spl detect/prefilter.c" ;;
+	fuzz_prefilter)		echo "$decode $spl detect/prefilter.c
+			    detect/prefilter_avx2.c
+			    $testref/hooks_prefilter.c" ;;
 	*)			return 1 ;;
 	esac
 }
@@ -77,10 +83,11 @@ for t in "$@"; do
 	for f in log.c xmalloc.c $s; do
 		# A module that a newer tree folds away is simply not linked.
 		[ -f "$top/src/$f" ] || continue
-		o="$bin/obj/$(echo "${f%.c}" | tr / _).o"
+		o="$bin/obj/$(echo "${f%.c}" | sed 's|^\.\./||' | tr / _).o"
 		if [ -f "$o" ] && [ "$o" -nt "$top/src/$f" ] &&
 		    [ "$o" -nt "$here/build.sh" ] &&
-		    [ -z "$(find "$top/src" -name '*.h' -newer "$o")" ]; then
+		    [ -z "$(find "$top/src" "$top/tests/lib" -name '*.h' \
+		    -newer "$o")" ]; then
 			objs="$objs $o"
 			continue
 		fi

@@ -3,10 +3,11 @@
  * (the hot path) and decode_json_ref() (json-c) run on the same input
  * must both accept or both refuse with the same reason, and when both
  * accept, set the same fields to the same bytes and see the same shape.
- * The differences src/decode/decode_json_ref.c documents are excluded, and only
- * those: json-c's leniency (NaN and other bare words, "1.", single-quoted
- * strings), its printing of "-0" and of integers beyond 64 bits, and a
- * repeated object-valued key, whose fields the fast scanner merges.
+ * The differences tests/lib/decode_json_ref.c documents are excluded, and
+ * only those: json-c's leniency (NaN and other bare words, "1.",
+ * single-quoted strings), its printing of "-0" and of integers beyond 64
+ * bits, and a repeated object-valued key, whose fields the fast scanner
+ * merges.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -18,6 +19,7 @@
 
 #include "decode/decode.h"
 #include "decode/event.h"
+#include "testref.h"
 
 #define FUZZ_MAX_DEPTH	64
 #define FUZZ_MAX_KEYS	64	/* object-valued keys compared per object */

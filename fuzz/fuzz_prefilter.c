@@ -19,6 +19,7 @@
 #include "decode/event.h"
 #include "detect/prefilter.h"
 #include "detect/spl.h"
+#include "testref.h"
 
 #define FUZZ_MAX_CODE	30
 #define FUZZ_ARENA	131072

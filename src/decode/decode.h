@@ -49,15 +49,11 @@ enum decode_error decode_json(const char *buf, size_t len,
 		    const struct decode_limits *lim, struct event *ev);
 
 /*
- * Whether decode_json() may use its AVX2 copy where the CPU has it (the
- * default); tests switch it off to run the portable copy on the same
- * inputs.
+ * Whether decode_json() takes its AVX2 copy: set once before main() from
+ * what the CPU has; only test hooks (tests/lib/hooks.c) clear it, to run
+ * the portable copy on the same inputs.
  */
-void		 decode_json_set_simd(bool on);
-
-/* The reference JSON decoder, built on json-c (for differential tests). */
-enum decode_error decode_json_ref(const char *buf, size_t len,
-		    const struct decode_limits *lim, struct event *ev);
+extern bool	 decode_json_avx2;
 
 /* XmlWinEventLog through expat. */
 enum decode_error decode_xml(const char *buf, size_t len,
@@ -73,8 +69,9 @@ const char	*decode_error_name(enum decode_error err);
 void		 decode_thread_clear(void);
 
 /*
- * Shared by the two JSON decoders, so that they name fields the same way:
- * not for other modules.  A key's dotted path (at most DECODE_PATH_MAX
+ * Shared by the two JSON decoders (decode_json.c and the reference one
+ * of the tests, tests/lib/decode_json_ref.c), so that they name fields
+ * the same way: not for other modules.  A key's dotted path (at most DECODE_PATH_MAX
  * bytes; longer paths match nothing) resolves to a registry id stored
  * directly and/or an alias of the mapping table, stored at the end only
  * when no direct field with the same target exists (SPEC 2: the raw

@@ -9,7 +9,7 @@
  * named by a per-thread table of predictions (below), which falls back to
  * building the dotted path and decode_jctx_resolve().  Strings are
  * scanned 32 bytes a step where the CPU has AVX2 (the recursive functions
- * are built twice, AVX2 and portable, and chosen once per document).
+ * are built twice, AVX2 and portable; the copy is chosen at start-up).
  * Numbers keep their text, true and false become text, null and "" are
  * absent.  decode_json_ref.c gives the same fields through json-c and is
  * the reference in tests.
@@ -114,7 +114,8 @@ struct decode_json {
 	char			 path[DECODE_PATH_MAX + 1]; /* dotted path */
 };
 
-static bool	 decode_json_simd = true;	/* off only in tests */
+bool		 decode_json_avx2;	/* the CPU has AVX2 (tests may
+					   clear it) */
 
 /*
  * The first byte of the document being decoded on this thread: the
@@ -1193,16 +1194,18 @@ decode_json_skip_avx2(struct decode_json *s)
 }
 #endif
 
-void
-decode_json_set_simd(bool on)
+#ifdef DECODE_JSON_AVX2
+/* Asks the CPU once, before main(). */
+__attribute__((constructor))
+static void
+decode_json_init(void)
 {
-	decode_json_simd = on;
+	__builtin_cpu_init();
+	decode_json_avx2 = __builtin_cpu_supports("avx2");
 }
+#endif
 
-/*
- * The AVX2 copy is chosen once per document, where the CPU has it and
- * tests have not switched it off.
- */
+/* The AVX2 copy where the CPU has it (decode_json_avx2). */
 enum decode_error
 decode_json(const char *buf, size_t len, const struct decode_limits *lim,
     struct event *ev)
@@ -1233,7 +1236,7 @@ decode_json(const char *buf, size_t len, const struct decode_limits *lim,
 	if (*s.p != '{')
 		return DECODE_ERR_JSON_SYNTAX;
 #ifdef DECODE_JSON_AVX2
-	if (decode_json_simd && __builtin_cpu_supports("avx2"))
+	if (decode_json_avx2)
 		r = decode_json_object_avx2(&s, &top);
 	else
 #endif

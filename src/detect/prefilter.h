@@ -44,17 +44,10 @@ bool		 prefilter_reject(const struct detection_set *set,
 		    const char *buf, size_t len);
 
 /*
- * Switches the prefilter on (the default) or off for the whole process:
- * for the differential tests and benchmarks.  Not thread-safe: call
- * before workers start.
+ * Whether prefilter_reject() may reject (true, the default).  Only test
+ * hooks (tests/lib/hooks.c) clear it, for the differential tests and
+ * benchmarks, before any worker starts.
  */
-void		 prefilter_set_enabled(bool on);
-
-/*
- * Lets the JSON scan use AVX2 where the CPU has it (the default), or
- * makes it take the portable path: for the tests that compare the two.
- * Not thread-safe, like prefilter_set_enabled().
- */
-void		 prefilter_set_simd(bool on);
+extern bool	 prefilter_enabled;
 
 #endif /* HECSENTRY_PREFILTER_H */

@@ -187,13 +187,3 @@ framing_finish(struct framing *st, const char *buf, size_t len,
 	else if (len > 0)
 		(void)cb(buf, len, arg);
 }
-
-void
-framing_set_simd(bool on)
-{
-#ifdef FRAMING_AVX2
-	framing_avx2 = on && __builtin_cpu_supports("avx2");
-#else
-	(void)on;
-#endif
-}

@@ -56,7 +56,4 @@ int		 framing_scan(struct framing *st, const char *buf, size_t len,
 void		 framing_finish(struct framing *st, const char *buf,
 		    size_t len, framing_fn cb, void *arg);
 
-/* Lets framing use AVX2 where the CPU has it (the default); for tests. */
-void		 framing_set_simd(bool on);
-
 #endif /* HECSENTRY_FRAMING_H */

@@ -14,7 +14,7 @@
 
 /*
  * Whether framing.c calls framing_find_eol_avx2(): set once before
- * main() from what the CPU has (framing_avx2_init()); only test hooks
+ * main() from what the CPU has; only test hooks (tests/lib/hooks.c)
  * change it afterwards.
  */
 extern bool	 framing_avx2;

@@ -21,6 +21,7 @@
 #include "decode/decode.h"
 #include "decode/event.h"
 #include "input/syslog.h"
+#include "testref.h"
 
 #define ARENA		65536
 #define OTRF		"otrf_security_datasets_sysmon_eid3/" \

@@ -32,6 +32,7 @@
 #include "daemon/options.h"
 #include "input/framing.h"
 #include "input/listen.h"
+#include "testref.h"
 
 #define MAXFRAMES	64
 

@@ -26,6 +26,7 @@
 #include "detect/prefilter.h"
 #include "detect/spl.h"
 #include "input/syslog.h"
+#include "testref.h"
 
 #define ARENA		131072
 #define MAXCODE		30

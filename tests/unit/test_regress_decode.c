@@ -13,6 +13,7 @@
 
 #include "decode/decode.h"
 #include "decode/event.h"
+#include "testref.h"
 
 static struct event	 fast, ref;
 

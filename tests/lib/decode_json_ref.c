@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "decode/decode.h"
+#include "testref.h"
 
 struct decode_ref {
 	struct decode_jctx	 ctx;	/* naming rules and aliases */

@@ -1,0 +1,36 @@
+/*
+ * What tests, fuzzers and benchmarks link beside libcore.a and the
+ * daemon never does (libtestref.a): the switches that turn a fast path
+ * off to compare it with the portable one, and the reference JSON
+ * decoder of the differential tests.  `nm hecsentry` shows none of it.
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#ifndef HECSENTRY_TESTREF_H
+#define HECSENTRY_TESTREF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "decode/decode.h"
+
+/*
+ * Each lets its module use AVX2 where the CPU has it (on, the default)
+ * or makes it take the portable path (off).  Not thread-safe: call
+ * before any worker starts.
+ */
+void		 framing_set_simd(bool on);
+void		 decode_json_set_simd(bool on);
+void		 prefilter_set_simd(bool on);
+
+/*
+ * Switches the prefilter on (the default) or off for the whole process:
+ * for the differential tests and benchmarks.  Not thread-safe either.
+ */
+void		 prefilter_set_enabled(bool on);
+
+/* The reference JSON decoder, built on json-c (for differential tests). */
+enum decode_error decode_json_ref(const char *buf, size_t len,
+		    const struct decode_limits *lim, struct event *ev);
+
+#endif /* HECSENTRY_TESTREF_H */
