@@ -1,8 +1,9 @@
 /*
  * What tests, fuzzers and benchmarks link beside libcore.a and the
  * daemon never does (libtestref.a): the switches that turn a fast path
- * off to compare it with the portable one, and the reference JSON
- * decoder of the differential tests.  `nm hecsentry` shows none of it.
+ * off to compare it with the portable one, and the independent oracles
+ * of the differential tests (calendar days, the reference JSON
+ * decoder).  `nm hecsentry` shows none of it.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -11,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "decode/decode.h"
 
@@ -28,6 +30,12 @@ void		 prefilter_set_simd(bool on);
  * for the differential tests and benchmarks.  Not thread-safe either.
  */
 void		 prefilter_set_enabled(bool on);
+
+/*
+ * Days since 1970-01-01 of the proleptic Gregorian date y-m-d (month
+ * 1-12, day valid for it), counted another way than event.c does.
+ */
+int64_t		 testref_days(int y, int m, int d);
 
 /* The reference JSON decoder, built on json-c (for differential tests). */
 enum decode_error decode_json_ref(const char *buf, size_t len,

@@ -12,6 +12,7 @@
 #include <criterion/criterion.h>
 
 #include "decode/event.h"
+#include "testref.h"
 
 static struct event ev;
 
@@ -431,8 +432,10 @@ Test(event, time_text_matches_printf)
 
 /*
  * The time parser as it was before the fixed-place fast path: digit runs
- * read one at a time, the fraction scaled by division.  The tests below
- * require the same answers from event_parse_time() on every input.
+ * read one at a time, the fraction scaled by division, the date counted
+ * by testref_days() (tests/lib/civil.c), which shares no code with
+ * event_days_from_civil().  The tests below require the same answers
+ * from event_parse_time() on every input.
  */
 static int
 ref_digits(const char *s, size_t len, size_t *i, int n)
@@ -447,19 +450,6 @@ ref_digits(const char *s, size_t len, size_t *i, int n)
 		v = v * 10 + (s[(*i)++] - '0');
 	}
 	return v;
-}
-
-static int64_t
-ref_days(int y, int m, int d)
-{
-	int64_t	 era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
 }
 
 static int
@@ -512,7 +502,7 @@ ref_parse_time(const char *s, size_t len, int64_t *ms)
 	}
 	if (i != len)
 		return -1;
-	*ms = ((ref_days(y, mo, d) * 86400 + h * 3600 +
+	*ms = ((testref_days(y, mo, d) * 86400 + h * 3600 +
 	    mi * 60 + sec - (int64_t)off * 60) * 1000) + frac;
 	return 0;
 }
@@ -575,6 +565,66 @@ Test(event, parse_time_matches_reference)
 	}
 }
 
+/*
+ * Known instants, with the ms since the epoch that Python's datetime
+ * gives for them: the examples of RFC 3339 section 5.8 (a leap second
+ * counts as the first second of the next minute) and a Sysmon UtcTime.
+ */
+Test(event, parse_time_known_instants)
+{
+	static const struct {
+		const char	*in;
+		int64_t		 ms;
+	} tc[] = {
+		{ "1985-04-12T23:20:50.52Z", 482196050520LL },
+		{ "1996-12-19T16:39:57-08:00", 851042397000LL },
+		{ "1990-12-31T23:59:60Z", 662688000000LL },
+		{ "1990-12-31T15:59:60-08:00", 662688000000LL },
+		{ "1937-01-01T12:00:27.87+00:20", -1041337172130LL },
+		{ "2022-09-15 12:56:19.679", 1663246579679LL },
+		{ "2024-02-29T23:59:59.999+02:00", 1709243999999LL },
+	};
+	size_t		 i;
+	int64_t		 ms;
+
+	for (i = 0; i < sizeof(tc) / sizeof(tc[0]); i++) {
+		ms = -7;
+		cr_assert_eq(event_parse_time(tc[i].in, strlen(tc[i].in), &ms),
+		    0, "%s", tc[i].in);
+		cr_assert_eq(ms, tc[i].ms, "%s: %lld, want %lld", tc[i].in,
+		    (long long)ms, (long long)tc[i].ms);
+	}
+}
+
+/*
+ * Days since 1970-01-01 that Python's datetime.date gives (year 0: 400
+ * years of 146097 days before 400-03-01), for event.c and for the
+ * reference the other tests trust.
+ */
+Test(event, days_from_civil_known_dates)
+{
+	static const struct {
+		int		 y, m, d;
+		int64_t		 days;
+	} tc[] = {
+		{ 1970, 1, 1, 0 }, { 1969, 12, 31, -1 },
+		{ 2000, 1, 1, 10957 }, { 2000, 3, 1, 11017 },
+		{ 2024, 2, 29, 19782 }, { 1900, 3, 1, -25508 },
+		{ 2100, 3, 1, 47541 }, { 1600, 2, 29, -135081 },
+		{ 1, 1, 1, -719162 }, { 0, 3, 1, -719468 },
+		{ 9999, 12, 31, 2932896 },
+	};
+	size_t		 i;
+
+	for (i = 0; i < sizeof(tc) / sizeof(tc[0]); i++) {
+		cr_assert_eq(event_days_from_civil(tc[i].y, tc[i].m, tc[i].d),
+		    tc[i].days, "%d-%d-%d", tc[i].y, tc[i].m, tc[i].d);
+		cr_assert_eq(testref_days(tc[i].y, tc[i].m, tc[i].d),
+		    tc[i].days, "reference %d-%d-%d", tc[i].y, tc[i].m,
+		    tc[i].d);
+	}
+}
+
 /* The kept last answer never leaks into another date. */
 Test(event, days_from_civil_matches_reference)
 {
@@ -589,16 +639,16 @@ Test(event, days_from_civil_matches_reference)
 			for (d = 1; d <= mlen[m - 1]; d += 3)
 				for (k = 0; k < 2; k++)
 					cr_assert_eq(event_days_from_civil(y,
-					    m, d), ref_days(y, m, d),
+					    m, d), testref_days(y, m, d),
 					    "%d-%d-%d", y, m, d);
 	for (k = 0; k < 100000; k++) {
 		y = (int)(test_rand(&seed) % 10000);
 		m = 1 + (int)(test_rand(&seed) % 12);
 		d = 1 + (int)(test_rand(&seed) % 31);
-		cr_assert_eq(event_days_from_civil(y, m, d), ref_days(y, m, d),
-		    "%d-%d-%d", y, m, d);
-		cr_assert_eq(event_days_from_civil(y, m, d), ref_days(y, m, d),
-		    "%d-%d-%d again", y, m, d);
+		cr_assert_eq(event_days_from_civil(y, m, d),
+		    testref_days(y, m, d), "%d-%d-%d", y, m, d);
+		cr_assert_eq(event_days_from_civil(y, m, d),
+		    testref_days(y, m, d), "%d-%d-%d again", y, m, d);
 	}
 }
 

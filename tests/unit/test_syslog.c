@@ -15,6 +15,7 @@
 
 #include "decode/event.h"
 #include "input/syslog.h"
+#include "testref.h"
 
 #define NOW_2024_12_01	1733011200000LL	/* 2024-12-01T00:00:00Z */
 #define NOW_2025_01_10	1736467200000LL	/* 2025-01-10T00:00:00Z */
@@ -348,7 +349,7 @@ ref_rfc3339(const char *p, const char *end, int64_t *ms)
 	}
 	if (s == 60)
 		s = 59;
-	t = ((event_days_from_civil(y, mo, d) * 24 + h) * 60 + mi) *
+	t = ((testref_days(y, mo, d) * 24 + h) * 60 + mi) *
 	    60000LL + s * 1000LL + frac;
 	if (p == end)
 		return false;
@@ -382,33 +383,52 @@ ref_field(const char **p, const char *end, const char **f, size_t *flen)
 	return true;
 }
 
+/*
+ * RFC 5424 section 6.3 STRUCTURED-DATA as a state machine, apart from
+ * syslog.c's loops: "-", or SD-ELEMENTs "[...]" one after another,
+ * where a '"' opens or closes a PARAM-VALUE and, inside one, '\\'
+ * takes the next byte as it is (section 6.3.3).  The end of the SD, or
+ * NULL when there is none or an element is unterminated.
+ */
 static const char *
 ref_skip_sd(const char *p, const char *end)
 {
-	bool	 quoted;
+	enum { SD_START, SD_AFTER, SD_ELEMENT, SD_VALUE, SD_ESCAPE } st;
+	size_t	 i, n = (size_t)(end - p);
 
-	if (p < end && *p == '-')
-		return p + 1;
-	if (p == end || *p != '[')
-		return NULL;
-	while (p < end && *p == '[') {
-		quoted = false;
-		for (p++; p < end; p++) {
-			if (quoted) {
-				if (*p == '\\' && p + 1 < end)
-					p++;
-				else if (*p == '"')
-					quoted = false;
-			} else if (*p == '"')
-				quoted = true;
-			else if (*p == ']')
-				break;
+	st = SD_START;
+	for (i = 0; i < n; i++) {
+		switch (st) {
+		case SD_START:
+			if (p[i] == '-')
+				return p + i + 1;
+			if (p[i] != '[')
+				return NULL;
+			st = SD_ELEMENT;
+			break;
+		case SD_AFTER:
+			if (p[i] != '[')
+				return p + i;
+			st = SD_ELEMENT;
+			break;
+		case SD_ELEMENT:
+			if (p[i] == ']')
+				st = SD_AFTER;
+			else if (p[i] == '"')
+				st = SD_VALUE;
+			break;
+		case SD_VALUE:
+			if (p[i] == '\\')
+				st = SD_ESCAPE;
+			else if (p[i] == '"')
+				st = SD_ELEMENT;
+			break;
+		case SD_ESCAPE:
+			st = SD_VALUE;
+			break;
 		}
-		if (p == end)
-			return NULL;
-		p++;
 	}
-	return p;
+	return st == SD_AFTER ? end : NULL;
 }
 
 static bool
