@@ -20,16 +20,13 @@
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,16 +50,7 @@
 
 #define MAIN_TICK_MS		250	/* window and back-pressure checks */
 #define MAIN_SUMMARY_S		60	/* drop summary period */
-#define MAIN_MACRO_MAX_BYTES	(1024 * 1024)	/* a macro file read whole */
-#define MAIN_MACRO_MAX_DEPTH	16	/* nested macro references */
 #define MAIN_RESTART_KEYS_MAX	1024	/* the key names of one log line */
-
-/* A macro file: what its name: line says and a hash of its bytes. */
-struct main_macro {
-	char			*name;		/* without "(N)" */
-	char			*text;		/* the whole file */
-	uint64_t		 hash;
-};
 
 struct main_state {
 	int			 argc;		/* saved for SIGHUP */
@@ -70,9 +58,7 @@ struct main_state {
 	struct config		 cfg;		/* the running configuration */
 	struct event_base	*base;
 	struct detection_set	*set;		/* one reference */
-	uint64_t		*fp;		/* macro digest per set->d[i] */
 	struct detection_set	*new_set;	/* during a swap */
-	uint64_t		*new_fp;
 	struct sink		*sink;
 	struct worker_pool	*pool;		/* listeners and pipelines */
 	struct admin		*admin;
@@ -161,191 +147,6 @@ main_stop(struct main_state *st, const char *why)
 	sink_drain(st->sink, st->cfg.shutdown_timeout_s, main_drained_cb, st);
 }
 
-static uint64_t
-main_fnv(uint64_t h, const char *p, size_t len)
-{
-	size_t	 i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-/* Reads a small file whole (NUL-terminated); NULL on error. */
-static char *
-main_read_file(const char *path)
-{
-	struct stat	 sb;
-	char		*buf;
-	ssize_t		 n;
-	size_t		 got = 0;
-	int		 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return NULL;
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
-	    sb.st_size > MAIN_MACRO_MAX_BYTES) {
-		close(fd);
-		return NULL;
-	}
-	buf = xmalloc((size_t)sb.st_size + 1);
-	while (got < (size_t)sb.st_size) {
-		n = read(fd, buf + got, (size_t)sb.st_size - got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	return buf;
-}
-
-/* The value of the "name:" line of a macro file, "(N)" cut off. */
-static char *
-main_macro_name(const char *text)
-{
-	const char	*p = text, *v, *e;
-
-	while (p != NULL && *p != '\0') {
-		if (strncmp(p, "name:", 5) == 0) {
-			v = p + 5;
-			v += strspn(v, " \t\"'");
-			e = v + strcspn(v, "(\"'\r\n");
-			while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
-				e--;
-			return xstrndup(v, (size_t)(e - v));
-		}
-		if ((p = strchr(p, '\n')) != NULL)
-			p++;
-	}
-	return NULL;
-}
-
-/* Every *.yml and *.yaml file of dir; *n is set. */
-static struct main_macro *
-main_macros_read(const char *dir, size_t *n)
-{
-	struct main_macro	*m = NULL;
-	DIR			*d;
-	struct dirent		*de;
-	size_t			 len;
-	char			*path, *text;
-
-	*n = 0;
-	if (dir == NULL || (d = opendir(dir)) == NULL)
-		return NULL;
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		if (!(len > 4 && strcmp(de->d_name + len - 4, ".yml") == 0) &&
-		    !(len > 5 && strcmp(de->d_name + len - 5, ".yaml") == 0))
-			continue;
-		xasprintf(&path, "%s/%s", dir, de->d_name);
-		text = main_read_file(path);
-		free(path);
-		if (text == NULL)
-			continue;
-		m = xreallocarray(m, *n + 1, sizeof(*m));
-		m[*n].text = text;
-		m[*n].name = main_macro_name(text);
-		m[*n].hash = main_fnv(0xcbf29ce484222325ULL, text,
-		    strlen(text));
-		(*n)++;
-	}
-	closedir(d);
-	return m;
-}
-
-static void
-main_macros_free(struct main_macro *m, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		free(m[i].name);
-		free(m[i].text);
-	}
-	free(m);
-}
-
-/*
- * Folds into h the files of the macros that text references (`name` or
- * `name(args)`), and of the macros those reference, depth-bounded.
- */
-static uint64_t
-main_macro_digest(const struct main_macro *m, size_t n, const char *text,
-    uint64_t h, int depth)
-{
-	const char	*p = text, *e;
-	size_t		 len, i;
-
-	if (depth > MAIN_MACRO_MAX_DEPTH)
-		return h;
-	while ((p = strchr(p, '`')) != NULL) {
-		p++;
-		if ((e = strchr(p, '`')) == NULL)
-			break;
-		len = strcspn(p, "(`");
-		for (i = 0; i < n; i++) {
-			if (m[i].name == NULL ||
-			    strlen(m[i].name) != len ||
-			    strncmp(m[i].name, p, len) != 0)
-				continue;
-			h = main_fnv(h, (const char *)&m[i].hash,
-			    sizeof(m[i].hash));
-			h = main_macro_digest(m, n, m[i].text, h, depth + 1);
-		}
-		p = e + 1;
-	}
-	return h;
-}
-
-/*
- * One digest per detection of set: the macro files its search uses, as
- * they are on disk now (just after detection_set_load() read them), so
- * an edited filter macro makes its detection "changed" on reload.
- */
-static uint64_t *
-main_fingerprints(const struct detection_set *set, const char *macros_dir)
-{
-	struct main_macro	*m;
-	uint64_t		*fp;
-	size_t			 n, i;
-
-	m = main_macros_read(macros_dir, &n);
-	fp = xcalloc(set->n + 1, sizeof(*fp));
-	for (i = 0; i < set->n; i++)
-		fp[i] = main_macro_digest(m, n, set->d[i]->search_text != NULL ?
-		    set->d[i]->search_text : "", 0xcbf29ce484222325ULL, 0);
-	main_macros_free(m, n);
-	return fp;
-}
-
-static ssize_t
-main_set_index(const struct detection_set *set, const struct detection *d)
-{
-	size_t	 i;
-
-	for (i = 0; i < set->n; i++)
-		if (set->d[i] == d)
-			return (ssize_t)i;
-	return -1;
-}
-
-/* detect_same_fn: the macros behind the search did not change either. */
-static bool
-main_same_cb(const struct detection *old, const struct detection *new,
-    void *arg)
-{
-	struct main_state	*st = arg;
-	ssize_t			 i, j;
-
-	i = main_set_index(st->set, old);
-	j = main_set_index(st->new_set, new);
-	return i >= 0 && j >= 0 && st->fp[i] == st->new_fp[j];
-}
-
 static bool
 main_str_differ(const char *a, const char *b)
 {
@@ -396,9 +197,7 @@ main_reload_log_changes(struct main_state *st)
 			o = st->set->d[j];
 			if (main_str_differ(o->id, d->id))
 				continue;
-			if (o->version == d->version &&
-			    !main_str_differ(o->search_text, d->search_text) &&
-			    st->fp[j] == st->new_fp[i])
+			if (detection_same(o, d))
 				what = NULL;
 			else
 				what = "changed (its rows were emitted)";
@@ -478,16 +277,12 @@ main_reload(struct main_state *st)
 	log_set_verbose(ncfg.verbose);
 
 	st->new_set = nset;
-	st->new_fp = main_fingerprints(nset, st->cfg.macros_dir);
 	main_reload_log_changes(st);
 	main_stats_opts(&st->cfg, &so);
-	kept = worker_pool_swap_set(st->pool, nset, &so, main_same_cb, st);
+	kept = worker_pool_swap_set(st->pool, nset, &so, NULL, NULL);
 	detection_set_unref(st->set, __func__);
-	free(st->fp);
 	st->set = nset;
-	st->fp = st->new_fp;
 	st->new_set = NULL;
-	st->new_fp = NULL;
 	status_set_detections(st->status, nset);
 	status_reloaded(st->status, true);
 	log_info("reload done: %zu detection%s, %zu unchanged (windows "
@@ -577,13 +372,11 @@ main(int argc, char **argv)
 		log_info("detection loaded: %s (version %d, %s)",
 		    st.set->d[i]->name, st.set->d[i]->version,
 		    st.set->d[i]->file);
-	st.fp = main_fingerprints(st.set, st.cfg.macros_dir);
 	if (st.cfg.check_only) {
 		printf("configuration OK: %zu detection%s loaded from %s\n",
 		    st.set->n, st.set->n == 1 ? "" : "s",
 		    st.cfg.detections_dir);
 		detection_set_unref(st.set, __func__);
-		free(st.fp);
 		config_free(&st.cfg);
 		return 0;
 	}
@@ -674,7 +467,6 @@ main(int argc, char **argv)
 	event_free(st.summary_ev);
 	event_base_free(st.base);
 	detection_set_unref(st.set, __func__);
-	free(st.fp);
 	config_free(&st.cfg);
 	curl_global_cleanup();
 	log_info("exiting");

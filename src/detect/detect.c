@@ -105,24 +105,15 @@ detect_runner_free(struct detect_runner *r)
 	free(r);
 }
 
-static bool
-detect_str_eq(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
 /*
  * Whether detection b of the new set is detection a of the running one:
- * same id, version and search text, and same_fn (when given) agrees.
+ * detection_same(), and same_fn (when given) agrees.
  */
 static bool
 detect_same(const struct detection *a, const struct detection *b,
     detect_same_fn same_fn, void *arg)
 {
-	if (!detect_str_eq(a->id, b->id) || a->version != b->version ||
-	    !detect_str_eq(a->search_text, b->search_text))
+	if (!detection_same(a, b))
 		return false;
 	return same_fn == NULL || same_fn(a, b, arg);
 }

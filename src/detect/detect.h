@@ -52,9 +52,9 @@ void		 detect_flush(struct detect_runner *r);
 
 /*
  * Reload: makes set (a reference is taken; the old set's is dropped) the
- * runner's set.  A detection of set with the id, version and search text
- * of a running one (and, when same_fn is not NULL, for which same_fn
- * returns true) takes over its stats table, windows and counters; the
+ * runner's set.  A detection of set that is detection_same() as a running
+ * one (and, when same_fn is not NULL, for which same_fn returns true)
+ * takes over its stats table, windows and counters; the
  * rows of every other running detection (changed or removed) are emitted
  * first, through the callback, with the old detection; new ones get a
  * fresh table made with opts (copied).  Returns how many were kept.

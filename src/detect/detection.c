@@ -28,11 +28,21 @@
 #include <yaml.h>
 
 #include "detect/detection.h"
+#include "detect/ht.h"
 #include "log.h"
 #include "detect/spl.h"
 #include "xmalloc.h"
 
 #define DETECTION_FILE_MAX	(1024 * 1024)	/* largest YAML file read */
+
+/*
+ * The SipHash key of fingerprints, an arbitrary constant: fingerprints
+ * are compared within one process and never shown, so a fixed key is
+ * enough.
+ */
+static const uint64_t detection_fp_key[2] = {
+	0x6a1f5ce2c44f0d3bULL, 0x95e1b8a7d2f04c61ULL
+};
 
 /* A YAML file in memory, with its parsed document. */
 struct detection_yaml {
@@ -596,6 +606,22 @@ detection_free(struct detection *d)
 	free(d);
 }
 
+static bool
+detection_str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+bool
+detection_same(const struct detection *a, const struct detection *b)
+{
+	return detection_str_eq(a->id, b->id) && a->version == b->version &&
+	    detection_str_eq(a->search_text, b->search_text) &&
+	    a->fingerprint == b->fingerprint;
+}
+
 /*
  * Turns an SPL error into "FILE:LINE:COL: reason": the detection file
  * when it is in the search, the macro file when it is in a macro.
@@ -677,6 +703,25 @@ detection_load_risk(struct detection *d, struct detection_yaml *y,
 	return 0;
 }
 
+/*
+ * The fingerprint of d (detection.h): its id, version and expanded
+ * search, each length-prefixed so that no two differ only in where one
+ * ends.
+ */
+static uint64_t
+detection_fingerprint(const struct detection *d)
+{
+	char		*buf;
+	uint64_t	 h;
+	int		 n;
+
+	n = xasprintf(&buf, "%zu:%s %d %zu:%s", strlen(d->id), d->id,
+	    d->version, strlen(d->search->text), d->search->text);
+	h = ht_siphash(detection_fp_key, buf, (size_t)n);
+	free(buf);
+	return h;
+}
+
 static struct detection *
 detection_load(const char *path, const struct detection_macros *ms,
     char **errstr)
@@ -728,6 +773,7 @@ detection_load(const char *path, const struct detection_macros *ms,
 		detection_spl_error(d, &y, search, ms, &err, errstr);
 		goto fail;
 	}
+	d->fingerprint = detection_fingerprint(d);
 	detection_yaml_clear(&y);
 	return d;
 fail:

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "detect/spl.h"
 
@@ -29,6 +30,8 @@ struct detection {
 	int		 risk_score;	/* tags.risk_score or rba score */
 	char		*risk_message;	/* tags.message or rba.message */
 	struct spl_search *search;	/* compiled */
+	uint64_t	 fingerprint;	/* of what its rows depend on: see */
+					/*   detection_load_file() */
 };
 
 struct detection_set {
@@ -48,10 +51,27 @@ struct detection_set {
 struct detection_set *detection_set_load(const char *det_dir,
 		    const char *macro_dir, char **errstr);
 
-/* Loads one detection file against macro_dir, for tests and tools. */
+/*
+ * Loads one detection file against macro_dir, for tests and tools.
+ *
+ * Every loaded detection has a fingerprint: a hash of its id, its
+ * version and its search after macro expansion (what its rows and their
+ * alert ids depend on), so that a reload keeps the stats windows of a
+ * detection whose fingerprint is unchanged (detect_runner_swap()).  A
+ * macro edit changes the fingerprints of the detections that use it and
+ * of no other; an edit that leaves every definition as it was (a
+ * comment, the other metadata) changes none.  Equal within one build.
+ */
 struct detection *detection_load_file(const char *path,
 		    const char *macro_dir, char **errstr);
 void		 detection_free(struct detection *d);
+
+/*
+ * Whether b (of a new set) is a, unchanged: the same id, version,
+ * search text and fingerprint, so that it may take over a's windows.
+ */
+bool		 detection_same(const struct detection *a,
+		    const struct detection *b);
 
 void		 detection_set_ref(struct detection_set *set);
 void		 detection_set_unref(struct detection_set *set,

@@ -51,6 +51,7 @@ spl_compile(const char *text, spl_macro_lookup_fn lookup, void *lookup_arg,
 		s = NULL;
 		goto out;
 	}
+	s->text = xstrdup(c.text);
 	spl_columns(s);
 	spl_expr_order(s->filter);
 	for (k = 0; k < s->npost; k++)
@@ -91,5 +92,6 @@ spl_search_free(struct spl_search *s)
 	free(s->post);
 	free(s->columns);
 	free(s->fields);
+	free(s->text);
 	free(s);
 }

@@ -57,6 +57,7 @@ struct spl_search {
 	int		 event_code;	/* EventCode the filter requires, or -1 */
 	size_t		 nfields;	/* every event field the filter and */
 	int		*fields;	/*   the stats read (for extractors) */
+	char		*text;		/* the search after macro expansion */
 };
 
 struct spl_error {

@@ -2,7 +2,8 @@
  * Tests of the detection loader: metadata of both generations of the
  * shipped detections, the set in conf/detections, error positions for
  * broken YAML and for bad SPL in a search or a macro, the pass-all
- * default of filter macros, duplicate names and the refcount.
+ * default of filter macros, duplicate names, the refcount, and the
+ * fingerprints that decide which windows a reload keeps.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -16,6 +17,7 @@
 
 #include <criterion/criterion.h>
 
+#include "detect/detect.h"
 #include "detect/detection.h"
 #include "decode/event.h"
 #include "detect/spl.h"
@@ -307,6 +309,88 @@ Test(detection, filter_macro_defaults_to_pass_all)
 	detection_free(d);
 }
 
+/*
+ * Three detections: A uses macro inner through outer, B uses inner, C
+ * uses other(1).
+ */
+static void
+write_fp_files(void)
+{
+	write_file(macdir, "outer.yml", "name: outer\n"
+	    "definition: '`inner` b=2'\n");
+	write_file(macdir, "inner.yml", "name: inner\ndefinition: a=1\n");
+	write_file(macdir, "other.yml", "name: other(1)\narguments:\n- x\n"
+	    "definition: c=$x$\n");
+	write_file(detdir, "a.yml", "name: A\nid: 1\nversion: 1\n"
+	    "search: '`outer` | stats count'\n");
+	write_file(detdir, "b.yml", "name: B\nid: 2\nversion: 1\n"
+	    "search: '`inner` | stats count'\n");
+	write_file(detdir, "c.yml", "name: C\nid: 3\nversion: 1\n"
+	    "search: '`other(3)` | stats count'\n");
+}
+
+/* Loads the set of detdir against macdir; the fingerprints, by name. */
+static void
+load_fingerprints(uint64_t fp[3])
+{
+	struct detection_set *set;
+	char		*err = NULL;
+	size_t		 i;
+
+	set = detection_set_load(detdir, macdir, &err);
+	cr_assert_not_null(set, "%s", err != NULL ? err : "?");
+	cr_assert_eq(set->n, 3);
+	for (i = 0; i < 3; i++) {
+		cr_assert_eq(set->d[i]->name[0], (char)('A' + i));
+		fp[i] = set->d[i]->fingerprint;
+	}
+	detection_set_unref(set, __func__);
+}
+
+/*
+ * The fingerprint (what a reload compares, beside id, version and search
+ * text) follows the macros a detection uses, through nesting: editing a
+ * macro's definition changes the fingerprints of the detections that use
+ * it and of no other; a comment, another key or the file's layout
+ * changes none (main.c hashed whole macro files before); and so does
+ * a version bump, of that detection only.
+ */
+Test(detection, fingerprint_follows_the_macros_used)
+{
+	uint64_t	 fp0[3], fp1[3], fp2[3], fp3[3], fp4[3];
+
+	write_fp_files();
+	load_fingerprints(fp0);
+	cr_assert_neq(fp0[0], fp0[1]);
+	cr_assert_neq(fp0[1], fp0[2]);
+	load_fingerprints(fp1);
+	cr_assert_arr_eq(fp0, fp1, sizeof(fp0), "the same files twice");
+
+	/* inner, used by B and (through outer) by A, not by C. */
+	write_file(macdir, "inner.yml", "name: inner\ndefinition: a=2\n");
+	load_fingerprints(fp2);
+	cr_assert_neq(fp2[0], fp1[0], "A uses inner through outer");
+	cr_assert_neq(fp2[1], fp1[1], "B uses inner");
+	cr_assert_eq(fp2[2], fp1[2], "C does not use inner");
+
+	/* Comments, other keys, quoting: no definition changes. */
+	write_file(macdir, "inner.yml", "# tuned on 2026-12-07\n"
+	    "name: inner\ndescription: the inner macro\n"
+	    "definition: \"a=2\"  # the same text\n");
+	write_file(macdir, "other.yml", "# another comment\nname: other(1)\n"
+	    "arguments: [x]\ndefinition: >-\n  c=$x$\n");
+	load_fingerprints(fp3);
+	cr_assert_arr_eq(fp3, fp2, sizeof(fp3), "comment-only changes");
+
+	/* A version is part of its own detection's fingerprint only. */
+	write_file(detdir, "c.yml", "name: C\nid: 3\nversion: 2\n"
+	    "search: '`other(3)` | stats count'\n");
+	load_fingerprints(fp4);
+	cr_assert_eq(fp4[0], fp3[0]);
+	cr_assert_eq(fp4[1], fp3[1]);
+	cr_assert_neq(fp4[2], fp3[2], "C's version changed");
+}
+
 Test(detection, duplicate_names_refused)
 {
 	struct detection_set *set;
@@ -346,4 +430,66 @@ Test(detection, refcount)
 	cr_assert_eq(set->refcnt, 1);
 	cr_assert_str_eq(set->d[1]->name, "B", "still alive");
 	detection_set_unref(set, __func__);
+}
+
+static void
+count_row_cb(const struct detection *d, const struct stats_row *row,
+    void *arg)
+{
+	(void)d;
+	(void)row;
+	(*(int *)arg)++;
+}
+
+/*
+ * Reload (detect_runner_swap()): a detection whose macro changed emits
+ * its rows and starts afresh; the others keep their windows, and a
+ * comment-only change to a macro file keeps every window.
+ */
+Test(detection, reload_keeps_the_windows_of_unchanged_detections)
+{
+	struct detection_set *set;
+	struct detect_runner *r;
+	struct stats_opts o;
+	struct event	 ev;
+	char		*err = NULL;
+	int		 rows = 0, a, b, c;
+
+	write_fp_files();
+	set = detection_set_load(detdir, macdir, &err);
+	cr_assert_not_null(set, "%s", err != NULL ? err : "?");
+	memset(&o, 0, sizeof(o));
+	o.window_s = 60;
+	o.max_keys = 100;
+	o.max_bytes = 1 << 20;
+	r = detect_runner_new(set, &o, count_row_cb, &rows);
+	detection_set_unref(set, __func__);
+	a = event_field_lookup("a", 1);
+	b = event_field_lookup("b", 1);
+	c = event_field_lookup("c", 1);
+	event_init(&ev, 1024);
+	event_set(&ev, a, "1", 1);
+	event_set(&ev, b, "2", 1);
+	event_set(&ev, c, "3", 1);
+	detect_run(r, &ev, 0);			/* A, B and C match */
+	cr_assert_eq(rows, 0);
+
+	write_file(macdir, "inner.yml", "name: inner\ndefinition: a=*\n");
+	set = detection_set_load(detdir, macdir, &err);
+	cr_assert_not_null(set, "%s", err != NULL ? err : "?");
+	cr_assert_eq(detect_runner_swap(r, set, &o, NULL, NULL), 1, "C kept");
+	detection_set_unref(set, __func__);
+	cr_assert_eq(rows, 2, "A and B emitted at the swap");
+
+	write_file(macdir, "inner.yml", "# a comment\nname: inner\n"
+	    "definition: a=*\n");
+	set = detection_set_load(detdir, macdir, &err);
+	cr_assert_not_null(set, "%s", err != NULL ? err : "?");
+	cr_assert_eq(detect_runner_swap(r, set, &o, NULL, NULL), 3);
+	detection_set_unref(set, __func__);
+	cr_assert_eq(rows, 2, "nothing emitted");
+	detect_flush(r);
+	cr_assert_eq(rows, 3, "C's row, from before both reloads");
+	detect_runner_free(r);
+	event_clear(&ev);
 }
