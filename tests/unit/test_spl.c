@@ -6,6 +6,8 @@
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
+#include <math.h>
+#include <regex.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -713,7 +715,8 @@ Test(spl, glob_segments_starting_with_a_symbol)
  * The reference matcher: spl.c's value matching as it was before the
  * patterns were compiled into segments and the terms ordered by cost
  * (commit a54b66f), written plainly, so that the differential tests
- * below can require the same answers from spl_match().
+ * below can require the same answers from spl_match().  It shares no
+ * code with spl.c: not even the number rule, a regular expression here.
  */
 struct ref_value {
 	char		 text[64];	/* lowercased */
@@ -723,27 +726,30 @@ struct ref_value {
 	double		 num;
 };
 
+/*
+ * The one number rule (spl.h), written apart from spl_parse_num(): a
+ * POSIX regular expression for the numeral, then strtod() for its value.
+ */
 static bool
 ref_parse_num(const char *s, size_t len, double *out)
 {
+	static regex_t	 re;
+	static bool	 compiled;
 	char		 buf[64];
-	size_t		 i = 0, digits = 0;
 
-	if (len == 0 || len >= sizeof(buf))
-		return false;
-	if (s[0] == '-' || s[0] == '+')
-		i++;
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-		digits++;
-	if (i < len && s[i] == '.')
-		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
-			digits++;
-	if (i != len || digits == 0)
+	if (!compiled) {
+		cr_assert_eq(regcomp(&re, "^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)"
+		    "([eE][+-]?[0-9]+)?$", REG_EXTENDED | REG_NOSUB), 0);
+		compiled = true;
+	}
+	if (len >= sizeof(buf) || memchr(s, '\0', len) != NULL)
 		return false;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
+	if (regexec(&re, buf, 0, NULL, 0) != 0)
+		return false;
 	*out = strtod(buf, NULL);
-	return true;
+	return isfinite(*out);
 }
 
 static char
@@ -852,11 +858,12 @@ rnd_below(uint64_t *st, size_t n)
 
 /*
  * Bytes the random patterns and values are made of: letters of both
- * cases, the characters of Windows paths, digits and signs (numbers),
+ * cases, the characters of Windows paths, digits, signs and exponents
+ * (numbers),
  * the bytes around 'A'..'Z' and 'a'..'z', bytes outside ASCII, and the
  * characters the SPL string syntax escapes.
  */
-static const char rnd_bytes[] = "aAbBzZxX\\\\..  0123+-59@[`{\x80\xc3"
+static const char rnd_bytes[] = "aAbBzZxX\\\\..  0123+-59eE@[`{\x80\xc3"
     "\xa9\xdf\xff\"()";
 
 static char
