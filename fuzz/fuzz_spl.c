@@ -5,11 +5,15 @@
  * one with arguments.  A search that compiles is matched against a few
  * fixed events and its post-stats commands are applied to a row made of
  * its by-fields and aggregates.  Checks that a failure has a message and
- * a position, and that a compiled search is well formed.
+ * a position, and that a compiled search is well formed.  The input is
+ * also read as a value by spl_parse_num(), which must not take blanks,
+ * hexadecimal, "inf" or "nan", give a value that is not finite, or
+ * disagree with strtod().
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
 #include <dirent.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -194,6 +198,24 @@ fuzz_row_fill(const struct spl_search *s)
 		    vals[(i + 3) % 6], strlen(vals[(i + 3) % 6]));
 }
 
+/* The number rule on the input as a value (text holds size bytes + NUL). */
+static void
+fuzz_number(const char *text, size_t size)
+{
+	double	 d, ref;
+	char	*end;
+
+	if (!spl_parse_num(text, size, &d))
+		return;
+	if (size == 0 || size >= SPL_NUM_MAX || !isfinite(d) ||
+	    memchr(text, '\0', size) != NULL ||
+	    strpbrk(text, " \t\n\r\f\vxXiInN") != NULL)
+		abort();
+	ref = strtod(text, &end);
+	if (end != text + size || ref != d)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -207,6 +229,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
+	fuzz_number(text, size);
 	memset(&err, 0, sizeof(err));
 	s = spl_compile(text, fuzz_macro_lookup, NULL, &err);
 	if (s == NULL) {
@@ -220,7 +243,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	}
 	n = event_field_count();
-	if (s->filter == NULL)
+	if (s->filter == NULL || s->text == NULL)
 		abort();
 	for (i = 0; i < s->stats.nby; i++)
 		if (s->stats.by[i] < 0 || s->stats.by[i] >= n)
