@@ -712,11 +712,12 @@ Test(spl, glob_segments_starting_with_a_symbol)
 }
 
 /*
- * The reference matcher: spl.c's value matching as it was before the
- * patterns were compiled into segments and the terms ordered by cost
- * (commit a54b66f), written plainly, so that the differential tests
- * below can require the same answers from spl_match().  It shares no
- * code with spl.c: not even the number rule, a regular expression here.
+ * The reference matcher: spl's value matching (now spl_match.c) as it
+ * was before the patterns were compiled into segments and the terms
+ * ordered by cost (commit a54b66f), written plainly, so that the
+ * differential tests below can require the same answers from
+ * spl_match().  It shares no code with src/detect: not even the number
+ * rule, a regular expression here.
  */
 struct ref_value {
 	char		 text[64];	/* lowercased */
