@@ -1,7 +1,9 @@
 #!/bin/sh
 # Runs every test: installs what is missing, builds with warnings as
-# errors, runs `make check` (Criterion unit tests and the end-to-end test)
-# and prints a one-line summary.  Exit status is make check's.
+# errors, runs `make check` (Criterion unit tests and the end-to-end test),
+# then the sanitizer, fuzzing, Docker and release passes below, and prints
+# a one-line summary.  Exit status is 0 when every pass passed.  Needs no
+# git: it runs from the unpacked release tarball too (docs/RELEASE.md).
 set -u
 cd "$(dirname "$0")/.."
 sh scripts/build.sh --enable-werror || exit 1
