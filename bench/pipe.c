@@ -160,7 +160,6 @@ main(int argc, char **argv)
 	    (double)(heap1 - heap0) / (double)keys : 0.0);
 	pipeline_free(p);
 	detection_set_unref(set, "main");
-	decode_thread_clear();
 	free(buf);
 	return 0;
 }

@@ -52,14 +52,14 @@ srcs_for() {
 	fuzz_syslog)		echo "decode/event.c input/syslog.c" ;;
 	fuzz_decode_json)	echo "$decode $testref/hooks_decode.c
 			    $testref/decode_json_ref.c" ;;
-	fuzz_decode_xml)	echo "$decode" ;;
+	fuzz_decode_xml)	echo "$decode $testref/hooks_decode.c" ;;
 	fuzz_spl)		echo "$detect" ;;
 	fuzz_pipeline)		echo "$detect input/syslog.c detect/prefilter.c
 			    detect/prefilter_avx2.c daemon/pipeline.c" ;;
 	fuzz_framing)		echo "input/framing.c input/framing_avx2.c
 			    input/listen.c input/listen_tls.c input/listen_udp.c" ;;
 	fuzz_prefilter)		echo "$decode $spl detect/prefilter.c
-			    detect/prefilter_avx2.c
+			    detect/prefilter_avx2.c $testref/hooks_decode.c
 			    $testref/hooks_prefilter.c" ;;
 	*)			return 1 ;;
 	esac

@@ -237,9 +237,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * (where the CPU has it): both must give the same answer.
 	 */
 	decode_json_set_simd(false);
-	ea = decode_json(buf, size, &lim, &a);
+	ea = decode_json(testref_dc(), buf, size, &lim, &a);
 	decode_json_set_simd(true);
-	ec = decode_json(buf, size, &lim, &c);
+	ec = decode_json(testref_dc(), buf, size, &lim, &c);
 	if (ea != ec) {
 		fprintf(stderr, "portable %s, simd %s\n",
 		    decode_error_name(ea), decode_error_name(ec));
@@ -247,7 +247,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (ea == DECODE_OK && !fuzz_same_fields(&a, &c))
 		fuzz_fail("copies differ in fields", &a, &c, -1);
-	eb = decode_json_ref(buf, size, &lim, &b);
+	eb = decode_json_ref(testref_dc(), buf, size, &lim, &b);
 	if (ea != eb) {
 		if (!fuzz_json_lenient(buf, size)) {
 			fprintf(stderr, "fast %s, ref %s\n",

@@ -14,6 +14,7 @@
 
 #include "decode/decode.h"
 #include "decode/event.h"
+#include "testref.h"
 
 #define FUZZ_MAX_DEPTH	64
 
@@ -63,14 +64,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(buf, data, size);
 	event_init(&ev, size + 1024);
-	e1 = decode_xml(buf, size, &lim, &ev);
+	e1 = decode_xml(testref_dc(), buf, size, &lim, &ev);
 	if ((unsigned)e1 >= DECODE_NERRORS)
 		abort();
 	if (e1 == DECODE_OK && ev.shape != EVENT_SHAPE_XML)
 		abort();
 	s1 = fuzz_event_sum(&ev);
 	event_reset(&ev);
-	e2 = decode_xml(buf, size, &lim, &ev);
+	e2 = decode_xml(testref_dc(), buf, size, &lim, &ev);
 	if (e1 != e2) {
 		fprintf(stderr, "decode_xml: %s then %s on the same input\n",
 		    decode_error_name(e1), decode_error_name(e2));

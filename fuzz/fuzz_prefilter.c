@@ -74,7 +74,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n == -1)
 		return 0;
 	event_reset(&fuzz_ev);
-	if (decode_payload(buf, size, &lim, &fuzz_ev) != DECODE_OK ||
+	if (decode_payload(testref_dc(), buf, size, &lim,
+	    &fuzz_ev) != DECODE_OK ||
 	    event_normalise(&fuzz_ev, 0, 1) != 0)
 		return 0;
 	for (code = 0; code <= FUZZ_MAX_CODE; code++) {

@@ -20,6 +20,7 @@
 struct pipeline {
 	struct detect_runner	*runner;	/* detections and stats */
 	struct event		 ev;		/* scratch, reset per frame */
+	struct decode_ctx	*dc;		/* the decoders' caches */
 	struct pipeline_opts	 opts;		/* copied at creation */
 	pipeline_alert_fn	 cb;		/* where alerts go */
 	void			*arg;
@@ -44,6 +45,7 @@ pipeline_new(struct detection_set *set, const struct pipeline_opts *opts,
 	p->arg = arg;
 	/* Unescaped values never outgrow the frame; CIM fields alias. */
 	event_init(&p->ev, opts->max_frame + 1024);
+	p->dc = decode_ctx_new();
 	p->runner = detect_runner_new(set, &opts->stats, pipeline_row_cb, p);
 	p->last_shape = -1;
 	return p;
@@ -56,6 +58,7 @@ pipeline_free(struct pipeline *p)
 		return;
 	detect_runner_free(p->runner);
 	event_clear(&p->ev);
+	decode_ctx_free(p->dc);
 	free(p);
 }
 
@@ -93,7 +96,8 @@ pipeline_frame(struct pipeline *p, const char *buf, size_t len,
 		return;
 	}
 	event_reset(&p->ev);
-	derr = decode_payload(msg.msg, msg.msg_len, &p->opts.decode, &p->ev);
+	derr = decode_payload(p->dc, msg.msg, msg.msg_len, &p->opts.decode,
+	    &p->ev);
 	if (derr != DECODE_OK) {
 		if ((unsigned)derr < DECODE_NERRORS)
 			p->counters.decode_errors[derr]++;

@@ -481,7 +481,6 @@ worker_main(void *arg)
 #endif
 	if (event_base_dispatch(w->base) == -1)
 		log_warnx("worker %d: event loop failed", w->index);
-	decode_thread_clear();
 	return NULL;
 }
 

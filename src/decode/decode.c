@@ -10,10 +10,12 @@
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "decode/decode.h"
+#include "xmalloc.h"
 
 /* Bits of decode_jctx.seen: keys the shape rules look at. */
 #define DECODE_SEEN_WINLOG	0x01	/* "winlog" or "winlog.*" */
@@ -87,8 +89,8 @@ decode_error_name(enum decode_error err)
 }
 
 enum decode_error
-decode_payload(const char *buf, size_t len, const struct decode_limits *lim,
-    struct event *ev)
+decode_payload(struct decode_ctx *dc, const char *buf, size_t len,
+    const struct decode_limits *lim, struct event *ev)
 {
 	size_t	 i;
 
@@ -99,18 +101,10 @@ decode_payload(const char *buf, size_t len, const struct decode_limits *lim,
 	if (i == len)
 		return DECODE_ERR_EMPTY;
 	if (buf[i] == '{')
-		return decode_json(buf + i, len - i, lim, ev);
+		return decode_json(dc, buf + i, len - i, lim, ev);
 	if (buf[i] == '<')
-		return decode_xml(buf + i, len - i, lim, ev);
+		return decode_xml(dc, buf + i, len - i, lim, ev);
 	return DECODE_ERR_NOT_DOCUMENT;
-}
-
-void
-decode_jctx_init(struct decode_jctx *c, struct event *ev)
-{
-	c->ev = ev;
-	c->seen = 0;
-	c->set = 0;
 }
 
 static bool
@@ -242,12 +236,11 @@ struct decode_memo_slot {
 	char		 key[DECODE_MEMO_KEYMAX];	/* the path */
 };
 
-static _Thread_local struct decode_memo_slot
-		 decode_memo[DECODE_MEMO_SLOTS];	/* the memo */
-static _Thread_local int
-		 decode_memo_nfields;	/* registry size it is for */
-static _Thread_local unsigned
-		 decode_memo_used;	/* slots taken */
+struct decode_memo {
+	struct decode_memo_slot slot[DECODE_MEMO_SLOTS]; /* the memo */
+	int		 nfields;	/* registry size it is for */
+	unsigned	 used;		/* slots taken */
+};
 
 _Static_assert(EVENT_MAX_FIELDS <= INT16_MAX && DECODE_MAP_MAX <= INT8_MAX,
     "decode_memo_slot fields too narrow");
@@ -297,16 +290,16 @@ decode_jctx_resolve(struct decode_jctx *c, const char *path, size_t len,
 		c->seen |= seen;
 		return;
 	}
-	if (decode_memo_nfields != event_field_count() ||
-	    decode_memo_used >= DECODE_MEMO_SLOTS / 4 * 3) {
-		memset(decode_memo, 0, sizeof(decode_memo));
-		decode_memo_used = 0;
-		decode_memo_nfields = event_field_count();
+	if (c->memo->nfields != event_field_count() ||
+	    c->memo->used >= DECODE_MEMO_SLOTS / 4 * 3) {
+		memset(c->memo->slot, 0, sizeof(c->memo->slot));
+		c->memo->used = 0;
+		c->memo->nfields = event_field_count();
 	}
 	h = decode_memo_hash(path, len);
 	for (k = 0; k < DECODE_MEMO_PROBES; k++) {
 		i = (h + k) & (DECODE_MEMO_SLOTS - 1);
-		m = &decode_memo[i];
+		m = &c->memo->slot[i];
 		if (m->len == 0)
 			break;
 		if (m->hash == h && m->len == len &&
@@ -330,7 +323,7 @@ decode_jctx_resolve(struct decode_jctx *c, const char *path, size_t len,
 	m->seen = (uint8_t)(seen | (n->sub ? DECODE_MEMO_SUB : 0));
 	m->len = (uint8_t)len;
 	memcpy(m->key, path, len);
-	decode_memo_used++;
+	c->memo->used++;
 }
 
 bool
@@ -410,4 +403,26 @@ decode_jctx_finish(struct decode_jctx *c)
 	else
 		return DECODE_ERR_SHAPE;
 	return DECODE_OK;
+}
+
+struct decode_ctx *
+decode_ctx_new(void)
+{
+	struct decode_ctx	*dc;
+
+	dc = xcalloc(1, sizeof(*dc));
+	dc->memo = xcalloc(1, sizeof(*dc->memo));
+	dc->preds = decode_json_preds_new();
+	return dc;
+}
+
+void
+decode_ctx_free(struct decode_ctx *dc)
+{
+	if (dc == NULL)
+		return;
+	decode_xml_clear(dc);
+	decode_json_preds_free(dc->preds);
+	free(dc->memo);
+	free(dc);
 }

@@ -37,16 +37,31 @@ struct decode_limits {
 };
 
 /*
- * Decodes a JSON or XML payload into ev (which the caller has reset) and
- * sets ev->shape.  Dispatches on the first non-blank byte.  Returns
- * DECODE_OK or the reason the payload was refused.
+ * What the decoders keep from one payload to the next: the memo of
+ * resolved key paths, the JSON key predictions, the XML parser.  One per
+ * thread that decodes; the pipeline owns it.  Caches only: a payload
+ * decodes to the same fields with a new context.
  */
-enum decode_error decode_payload(const char *buf, size_t len,
-		    const struct decode_limits *lim, struct event *ev);
+struct decode_ctx;
+
+/* Returns a new, empty context (caller frees with decode_ctx_free()). */
+struct decode_ctx *decode_ctx_new(void);
+void		 decode_ctx_free(struct decode_ctx *dc);
+
+/*
+ * Decodes a JSON or XML payload into ev (which the caller has reset) and
+ * sets ev->shape.  Dispatches on the first non-blank byte.  dc is used
+ * by this thread alone while the call runs.  Returns DECODE_OK or the
+ * reason the payload was refused.
+ */
+enum decode_error decode_payload(struct decode_ctx *dc, const char *buf,
+		    size_t len, const struct decode_limits *lim,
+		    struct event *ev);
 
 /* The fast single-pass JSON extractor (the hot path). */
-enum decode_error decode_json(const char *buf, size_t len,
-		    const struct decode_limits *lim, struct event *ev);
+enum decode_error decode_json(struct decode_ctx *dc, const char *buf,
+		    size_t len, const struct decode_limits *lim,
+		    struct event *ev);
 
 /*
  * Whether decode_json() takes its AVX2 copy: set once before main() from
@@ -56,17 +71,12 @@ enum decode_error decode_json(const char *buf, size_t len,
 extern bool	 decode_json_avx2;
 
 /* XmlWinEventLog through expat. */
-enum decode_error decode_xml(const char *buf, size_t len,
-		    const struct decode_limits *lim, struct event *ev);
+enum decode_error decode_xml(struct decode_ctx *dc, const char *buf,
+		    size_t len, const struct decode_limits *lim,
+		    struct event *ev);
 
 /* A short name for a reason, used as a metrics label ("json_syntax"). */
 const char	*decode_error_name(enum decode_error err);
-
-/*
- * Frees this thread's reused XML parser (decode_xml() makes a new one on
- * its next call).  For thread exit and clean valgrind runs.
- */
-void		 decode_thread_clear(void);
 
 /*
  * Shared by the two JSON decoders (decode_json.c and the reference one
@@ -88,14 +98,43 @@ struct decode_jname {
 	unsigned	 seen;		/* shape-rule bits the path sets */
 };
 
+struct decode_memo;			/* decode.c's memo of paths */
+struct decode_preds;			/* decode_json.c's predictions */
+struct XML_ParserStruct;		/* expat's XML_Parser */
+
+struct decode_ctx {
+	struct decode_memo *memo;	/* resolved paths */
+	struct decode_preds *preds;	/* JSON keys seen before */
+	struct XML_ParserStruct *xml;	/* reused, or NULL till needed */
+	unsigned long	 xml_salt;	/* its hash salt; 0: expat's own */
+};
+
+/* decode_json.c's predictions, for decode_ctx_new() and _free(). */
+struct decode_preds *decode_json_preds_new(void);
+void		 decode_json_preds_free(struct decode_preds *p);
+
+/* Frees dc's XML parser (decode_xml.c), for decode_ctx_free(). */
+void		 decode_xml_clear(struct decode_ctx *dc);
+
 struct decode_jctx {
+	struct decode_memo *memo;	/* the context's memo */
 	struct event	*ev;		/* being filled */
 	unsigned	 seen;		/* DECODE_SEEN_* of the shape rules */
 	uint32_t	 set;		/* bit i: slot[i] holds a value */
 	struct event_str slot[DECODE_MAP_MAX];	/* alias values, where set */
 };
 
-void		 decode_jctx_init(struct decode_jctx *c, struct event *ev);
+/* Starts c for one document into ev, with dc's memo (inline: per call). */
+static inline void
+decode_jctx_init(struct decode_jctx *c, struct decode_ctx *dc,
+    struct event *ev)
+{
+	c->memo = dc->memo;
+	c->ev = ev;
+	c->seen = 0;
+	c->set = 0;
+}
+
 void		 decode_jctx_resolve(struct decode_jctx *c, const char *path,
 		    size_t len, struct decode_jname *n);
 bool		 decode_jname_wanted(const struct decode_jname *n);

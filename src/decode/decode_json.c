@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__) && \
@@ -27,6 +28,7 @@
 #endif
 
 #include "decode/decode.h"
+#include "xmalloc.h"
 
 /*
  * The scanner's bodies are inlined into two copies of the recursive
@@ -75,14 +77,12 @@ struct decode_pred {
 	uint8_t		 klen;		/* bytes of key */
 };
 
-static _Thread_local struct decode_pred
-		 decode_pred[DECODE_PRED_SLOTS];	/* the table */
-static _Thread_local uint64_t
-		 decode_pred_gen = DECODE_PRED_TOP;	/* last given */
-static _Thread_local uint16_t
-		 decode_pred_first;	/* slot + 1 of the first top key */
-static _Thread_local int
-		 decode_pred_nfields;	/* registry size it is for */
+struct decode_preds {
+	struct decode_pred e[DECODE_PRED_SLOTS]; /* the table */
+	uint64_t	 gen;		/* last given */
+	uint16_t	 first;		/* slot + 1 of the first top key */
+	int		 nfields;	/* registry size it is for */
+};
 
 _Static_assert(DECODE_PRED_SLOTS < UINT16_MAX, "decode_pred.next too narrow");
 
@@ -109,7 +109,8 @@ struct decode_json {
 	int			 depth;	/* open objects and arrays */
 	int			 max_depth; /* limit on depth */
 	enum decode_error	 err;	/* first error */
-	struct decode_pred	*pred;	/* this thread's decode_pred */
+	struct decode_pred	*pred;	/* preds->e */
+	struct decode_preds	*preds;	/* the context's predictions */
 	struct decode_jctx	 ctx;	/* naming rules and aliases */
 	char			 path[DECODE_PATH_MAX + 1]; /* dotted path */
 };
@@ -120,8 +121,10 @@ bool		 decode_json_avx2;	/* the CPU has AVX2 (tests may
 /*
  * The first byte of the document being decoded on this thread: the
  * AVX2 scan reads the last 32 bytes of a document at once when they are
- * all in it (decode_json_str_long_avx2()).  Kept here rather than passed
- * along, as only that rare step needs it.
+ * all in it (decode_json_str_long_avx2()).  A thread-local, not in the
+ * pipeline's struct decode_ctx: only that rare step needs it, and
+ * passing it down would take a register through every string scan of
+ * the hot loop.
  */
 static _Thread_local const char *decode_json_lo;
 
@@ -908,7 +911,7 @@ decode_json_resolve_key(struct decode_json *s, struct decode_json_frame *f,
 	e->key[klen + 1] = ':';
 	e->next = e->first = 0;
 	e->pgen = f->gen;
-	e->gen = ++decode_pred_gen;
+	e->gen = ++s->preds->gen;
 	e->name = *n;
 	e->klen = (uint8_t)klen;
 	return e;
@@ -1206,10 +1209,27 @@ decode_json_init(void)
 #endif
 
 /* The AVX2 copy where the CPU has it (decode_json_avx2). */
-enum decode_error
-decode_json(const char *buf, size_t len, const struct decode_limits *lim,
-    struct event *ev)
+struct decode_preds *
+decode_json_preds_new(void)
 {
+	struct decode_preds	*p;
+
+	p = xcalloc(1, sizeof(*p));
+	p->gen = DECODE_PRED_TOP;
+	return p;
+}
+
+void
+decode_json_preds_free(struct decode_preds *p)
+{
+	free(p);
+}
+
+enum decode_error
+decode_json(struct decode_ctx *dc, const char *buf, size_t len,
+    const struct decode_limits *lim, struct event *ev)
+{
+	struct decode_preds		*preds = dc->preds;
 	struct decode_json		 s;
 	struct decode_json_frame	 top;
 	int				 r;
@@ -1219,17 +1239,18 @@ decode_json(const char *buf, size_t len, const struct decode_limits *lim,
 	s.depth = 0;
 	s.max_depth = lim != NULL ? lim->max_depth : 64;
 	s.err = DECODE_OK;
-	if (decode_pred_nfields != event_field_count()) {
-		memset(decode_pred, 0, sizeof(decode_pred));
-		decode_pred_first = 0;
-		decode_pred_nfields = event_field_count();
+	if (preds->nfields != event_field_count()) {
+		memset(preds->e, 0, sizeof(preds->e));
+		preds->first = 0;
+		preds->nfields = event_field_count();
 	}
-	s.pred = decode_pred;
+	s.preds = preds;
+	s.pred = preds->e;
 	memset(&top, 0, sizeof(top));
 	top.gen = DECODE_PRED_TOP;
-	top.link = &decode_pred_first;
+	top.link = &preds->first;
 	top.built = true;
-	decode_jctx_init(&s.ctx, ev);
+	decode_jctx_init(&s.ctx, dc, ev);
 	decode_json_ws(&s);
 	if (s.p >= s.end)
 		return DECODE_ERR_EMPTY;

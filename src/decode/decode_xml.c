@@ -27,8 +27,6 @@
 
 #include "decode/decode.h"
 
-static _Thread_local XML_Parser decode_xml_parser;	/* reused per thread */
-static _Thread_local unsigned long decode_xml_salt;	/* 0: expat's own */
 
 struct decode_xml {
 	XML_Parser		 parser;	/* this thread's parser */
@@ -189,11 +187,11 @@ decode_xml_entity_cb(void *arg, const XML_Char *name, int is_param,
 }
 
 void
-decode_thread_clear(void)
+decode_xml_clear(struct decode_ctx *dc)
 {
-	if (decode_xml_parser != NULL) {
-		XML_ParserFree(decode_xml_parser);
-		decode_xml_parser = NULL;
+	if (dc->xml != NULL) {
+		XML_ParserFree(dc->xml);
+		dc->xml = NULL;
 	}
 }
 
@@ -204,8 +202,8 @@ decode_thread_clear(void)
  * DECODE_ERR_SHAPE when the root element is not <Event>.
  */
 enum decode_error
-decode_xml(const char *buf, size_t len, const struct decode_limits *lim,
-    struct event *ev)
+decode_xml(struct decode_ctx *dc, const char *buf, size_t len,
+    const struct decode_limits *lim, struct event *ev)
 {
 	struct decode_xml	 x;
 	enum XML_Status		 st;
@@ -214,18 +212,18 @@ decode_xml(const char *buf, size_t len, const struct decode_limits *lim,
 		return DECODE_ERR_TOO_LARGE;
 	if (lim != NULL && lim->max_xml_bytes > 0 && len > lim->max_xml_bytes)
 		return DECODE_ERR_XML_LIMIT;
-	if (decode_xml_parser == NULL) {
-		if ((decode_xml_parser = XML_ParserCreate("UTF-8")) == NULL)
+	if (dc->xml == NULL) {
+		if ((dc->xml = XML_ParserCreate("UTF-8")) == NULL)
 			return DECODE_ERR_TOO_LARGE;
-		if (getrandom(&decode_xml_salt, sizeof(decode_xml_salt), 0) !=
-		    (ssize_t)sizeof(decode_xml_salt))
-			decode_xml_salt = 0;
-	} else if (XML_ParserReset(decode_xml_parser, "UTF-8") != XML_TRUE)
+		if (getrandom(&dc->xml_salt, sizeof(dc->xml_salt), 0) !=
+		    (ssize_t)sizeof(dc->xml_salt))
+			dc->xml_salt = 0;
+	} else if (XML_ParserReset(dc->xml, "UTF-8") != XML_TRUE)
 		return DECODE_ERR_TOO_LARGE;
-	if (decode_xml_salt != 0)
-		(void)XML_SetHashSalt(decode_xml_parser, decode_xml_salt);
+	if (dc->xml_salt != 0)
+		(void)XML_SetHashSalt(dc->xml, dc->xml_salt);
 	memset(&x, 0, sizeof(x));
-	x.parser = decode_xml_parser;
+	x.parser = dc->xml;
 	x.ev = ev;
 	x.max_depth = 64;
 	if (lim != NULL)

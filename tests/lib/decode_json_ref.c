@@ -188,8 +188,8 @@ decode_ref_object(struct decode_ref *r, struct json_object *o, size_t plen)
 }
 
 enum decode_error
-decode_json_ref(const char *buf, size_t len, const struct decode_limits *lim,
-    struct event *ev)
+decode_json_ref(struct decode_ctx *dc, const char *buf, size_t len,
+    const struct decode_limits *lim, struct event *ev)
 {
 	struct decode_ref	 r;
 	struct json_tokener	*tok;
@@ -199,7 +199,7 @@ decode_json_ref(const char *buf, size_t len, const struct decode_limits *lim,
 	size_t			 end, bad;
 
 	r.max_depth = lim != NULL ? lim->max_depth : 64;
-	decode_jctx_init(&r.ctx, ev);
+	decode_jctx_init(&r.ctx, dc, ev);
 	if (len > INT32_MAX)
 		return DECODE_ERR_TOO_LARGE;
 	for (end = 0; end < len; end++)

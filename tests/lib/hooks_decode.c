@@ -1,6 +1,7 @@
 /*
- * Test switch of decode_json.c's speed code (testref.h): sets the flag
- * the daemon sets only once, before main(), from what the CPU has.
+ * Decoding in tests (testref.h): the switch of decode_json.c's speed
+ * code, which the daemon sets only once, before main(), from what the
+ * CPU has; and the one decode context of a test process.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -18,4 +19,14 @@ decode_json_set_simd(bool on)
 	decode_json_avx2 = false;
 	(void)on;
 #endif
+}
+
+struct decode_ctx *
+testref_dc(void)
+{
+	static struct decode_ctx	*dc;	/* never freed */
+
+	if (dc == NULL)
+		dc = decode_ctx_new();
+	return dc;
 }

@@ -37,8 +37,18 @@ void		 prefilter_set_enabled(bool on);
  */
 int64_t		 testref_days(int y, int m, int d);
 
-/* The reference JSON decoder, built on json-c (for differential tests). */
-enum decode_error decode_json_ref(const char *buf, size_t len,
-		    const struct decode_limits *lim, struct event *ev);
+/*
+ * The reference JSON decoder, built on json-c (for differential tests);
+ * dc as for decode_json().
+ */
+enum decode_error decode_json_ref(struct decode_ctx *dc, const char *buf,
+		    size_t len, const struct decode_limits *lim,
+		    struct event *ev);
+
+/*
+ * One decode context for the whole test process, made on first use: the
+ * decoders' caches, as a pipeline would own them.
+ */
+struct decode_ctx *testref_dc(void);
 
 #endif /* HECSENTRY_TESTREF_H */

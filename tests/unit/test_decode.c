@@ -45,7 +45,6 @@ teardown(void)
 {
 	event_clear(&ev);
 	event_clear(&ev2);
-	decode_thread_clear();
 }
 
 TestSuite(decode, .init = setup, .fini = teardown);
@@ -145,8 +144,8 @@ differential(const char *buf, size_t len, const struct decode_limits *l,
 		decode_json_set_simd(run > 0);
 		event_reset(&ev);
 		event_reset(&ev2);
-		e1 = decode_json(buf, len, l, &ev);
-		e2 = decode_json_ref(buf, len, l, &ev2);
+		e1 = decode_json(testref_dc(), buf, len, l, &ev);
+		e2 = decode_json_ref(testref_dc(), buf, len, l, &ev2);
 		cr_expect_eq(e1, e2, "%s (run %d): fast %s, ref %s", ctx, run,
 		    decode_error_name(e1), decode_error_name(e2));
 		if (e1 == DECODE_OK && e2 == DECODE_OK)
@@ -217,7 +216,7 @@ Test(decode, every_shape_normalises_to_the_same_event)
 	for (i = 0; i < sizeof(shape_files) / sizeof(shape_files[0]); i++) {
 		buf = read_data(shape_files[i].file, &len);
 		event_reset(&ev);
-		err = decode_payload(buf, len, &lim, &ev);
+		err = decode_payload(testref_dc(), buf, len, &lim, &ev);
 		cr_assert_eq(err, DECODE_OK, "%s: %s", shape_files[i].file,
 		    decode_error_name(err));
 		cr_expect_eq(ev.shape, shape_files[i].shape, "%s: shape %s",
@@ -240,7 +239,8 @@ Test(decode, fixture_specifics)
 
 	/* The XML fixture's RuleName carries entities and RenderingInfo. */
 	buf = read_data("shapes/xmlwineventlog.xml", &len);
-	cr_assert_eq(decode_payload(buf, len, &lim, &ev), DECODE_OK);
+	cr_assert_eq(decode_payload(testref_dc(), buf, len, &lim, &ev),
+	    DECODE_OK);
 	expect_field(&ev, "RuleName",
 	    "technique_id=T1071.003,technique_name=Mail & Web A\xc3\xa9",
 	    "xml");
@@ -250,7 +250,8 @@ Test(decode, fixture_specifics)
 	/* ECS: Initiated comes from network.direction only. */
 	buf = read_data("shapes/winlogbeat_ecs.json", &len);
 	event_reset(&ev);
-	cr_assert_eq(decode_payload(buf, len, &lim, &ev), DECODE_OK);
+	cr_assert_eq(decode_payload(testref_dc(), buf, len, &lim, &ev),
+	    DECODE_OK);
 	expect_field(&ev, "Initiated", "true", "ecs");
 	expect_field(&ev, "user.domain", "CONTOSO", "ecs");
 	expect_field(&ev, "user.name", "bob", "ecs");
@@ -315,7 +316,8 @@ Test(decode, agenttesla_xml_exact_values)
 	size_t	 i, len;
 
 	buf = read_data(AGENTTESLA, &len);
-	cr_assert_eq(decode_payload(buf, len, &lim, &ev), DECODE_OK);
+	cr_assert_eq(decode_payload(testref_dc(), buf, len, &lim, &ev),
+	    DECODE_OK);
 	cr_expect_eq(ev.shape, EVENT_SHAPE_XML);
 	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
 	cr_expect_eq(ev.time_ms, 1663246579679LL);
@@ -385,7 +387,8 @@ Test(decode, otrf_first_record_values)
 
 	buf = read_data(OTRF, &len);
 	cr_assert_not_null(nl = memchr(buf, '\n', len));
-	cr_assert_eq(decode_json(buf, (size_t)(nl - buf), &lim, &ev),
+	cr_assert_eq(decode_json(testref_dc(), buf, (size_t)(nl - buf), &lim,
+	    &ev),
 	    DECODE_OK);
 	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
 	expect_field(&ev, "Computer", "MORDORDC.mordor.local", "otrf 1");
@@ -610,7 +613,8 @@ Test(decode, fast_decoder_stricter_than_json_c)
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		event_reset(&ev);
-		cr_expect_eq(decode_json(c[i], strlen(c[i]), &lim, &ev),
+		cr_expect_eq(decode_json(testref_dc(), c[i], strlen(c[i]),
+		    &lim, &ev),
 		    DECODE_ERR_JSON_SYNTAX, "%s", c[i]);
 	}
 }
@@ -622,10 +626,11 @@ Test(decode, arena_full_is_too_large)
 	    "\"\\\\0123456789\\\\0123456789\\\\0123456789\"}";
 
 	event_init(&small, 16);
-	cr_expect_eq(decode_json(in, strlen(in), &lim, &small),
+	cr_expect_eq(decode_json(testref_dc(), in, strlen(in), &lim, &small),
 	    DECODE_ERR_TOO_LARGE);
 	event_reset(&small);
-	cr_expect_eq(decode_json_ref(in, strlen(in), &lim, &small),
+	cr_expect_eq(decode_json_ref(testref_dc(), in, strlen(in), &lim,
+	    &small),
 	    DECODE_ERR_TOO_LARGE);
 	event_clear(&small);
 }
@@ -636,7 +641,8 @@ Test(decode, unescaped_strings_reference_the_input)
 	const char	*v;
 	size_t		 len;
 
-	cr_assert_eq(decode_json(in, strlen(in), &lim, &ev), DECODE_OK);
+	cr_assert_eq(decode_json(testref_dc(), in, strlen(in), &lim, &ev),
+	    DECODE_OK);
 	cr_assert(event_get(&ev, EVENT_F_IMAGE, &v, &len));
 	cr_expect(v >= in && v < in + strlen(in));
 	cr_expect_eq(ev.arena_len, 0);
@@ -655,7 +661,8 @@ Test(decode, xml_entities_decoded)
 	    "<Data Name='User'>D\\u</Data><Data Name='Unknown'>z</Data>"
 	    "<Data>noname</Data>" XML_TAIL;
 
-	cr_assert_eq(decode_payload(in, strlen(in), &lim, &ev), DECODE_OK);
+	cr_assert_eq(decode_payload(testref_dc(), in, strlen(in), &lim, &ev),
+	    DECODE_OK);
 	cr_expect_eq(ev.shape, EVENT_SHAPE_XML);
 	expect_field(&ev, "Image", "a&b<c>\"'\xc3\xa9" "A", "xml");
 	expect_field(&ev, "User", "D\\u", "xml");
@@ -698,7 +705,8 @@ Test(decode, xml_refused)
 
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		event_reset(&ev);
-		cr_expect_eq(decode_payload(c[i].in, strlen(c[i].in), &four,
+		cr_expect_eq(decode_payload(testref_dc(), c[i].in,
+		    strlen(c[i].in), &four,
 		    &ev), c[i].err, "%s: want %s", c[i].in,
 		    decode_error_name(c[i].err));
 	}
@@ -710,13 +718,15 @@ Test(decode, xml_parser_reused_after_error)
 	const char	*good =
 	    XML_HEAD "<Data Name='Image'>ok</Data>" XML_TAIL;
 
-	cr_expect_eq(decode_xml(bad, strlen(bad), &lim, &ev),
+	cr_expect_eq(decode_xml(testref_dc(), bad, strlen(bad), &lim, &ev),
 	    DECODE_ERR_XML_SYNTAX);
 	event_reset(&ev);
-	cr_assert_eq(decode_xml(good, strlen(good), &lim, &ev), DECODE_OK);
+	cr_assert_eq(decode_xml(testref_dc(), good, strlen(good), &lim, &ev),
+	    DECODE_OK);
 	expect_field(&ev, "Image", "ok", "reuse");
 	event_reset(&ev);
-	cr_assert_eq(decode_xml(good, strlen(good), &lim, &ev), DECODE_OK);
+	cr_assert_eq(decode_xml(testref_dc(), good, strlen(good), &lim, &ev),
+	    DECODE_OK);
 	expect_field(&ev, "Image", "ok", "reuse twice");
 }
 
@@ -743,12 +753,15 @@ Test(decode, resolve_memo_follows_the_registry)
 	int		 id;
 
 	cr_assert_eq(event_field_lookup("memo_probe_field_q", 18), -1);
-	cr_assert_eq(decode_json(doc, strlen(doc), &lim, &ev), DECODE_OK);
-	cr_assert_eq(decode_json(doc, strlen(doc), &lim, &ev), DECODE_OK);
+	cr_assert_eq(decode_json(testref_dc(), doc, strlen(doc), &lim, &ev),
+	    DECODE_OK);
+	cr_assert_eq(decode_json(testref_dc(), doc, strlen(doc), &lim, &ev),
+	    DECODE_OK);
 	id = event_field_intern("memo_probe_field_q", 18);
 	cr_assert_neq(id, -1);
 	event_reset(&ev);
-	cr_assert_eq(decode_json(doc, strlen(doc), &lim, &ev), DECODE_OK);
+	cr_assert_eq(decode_json(testref_dc(), doc, strlen(doc), &lim, &ev),
+	    DECODE_OK);
 	cr_assert(event_eq(&ev, id, "x"));
 }
 
@@ -849,7 +862,8 @@ Test(decode, string_scan_finds_every_special_byte)
 		    tail ? pad : "");
 		cr_assert_lt(n, (int)sizeof(doc));
 		event_reset(&ev);
-		cr_assert_eq(decode_json(doc, (size_t)n, &lim, &ev),
+		cr_assert_eq(decode_json(testref_dc(), doc, (size_t)n, &lim,
+		    &ev),
 		    DECODE_OK, "simd %d tail %d at %zu", simd, tail, at);
 		cr_assert(event_get(&ev, EVENT_F_IMAGE, &v, &len));
 		cr_assert_eq(len, 72, "at %zu: %zu", at, len);
@@ -857,12 +871,14 @@ Test(decode, string_scan_finds_every_special_byte)
 		/* the byte after the escaped backslash */
 		doc[head + at + 2] = '\x1f';
 		event_reset(&ev);
-		cr_assert_eq(decode_json(doc, (size_t)n, &lim, &ev),
+		cr_assert_eq(decode_json(testref_dc(), doc, (size_t)n, &lim,
+		    &ev),
 		    DECODE_ERR_JSON_SYNTAX, "control byte at %zu", at);
 		/* a quote there ends the string early: bad JSON after it */
 		doc[head + at + 2] = '"';
 		event_reset(&ev);
-		cr_assert_eq(decode_json(doc, (size_t)n, &lim, &ev),
+		cr_assert_eq(decode_json(testref_dc(), doc, (size_t)n, &lim,
+		    &ev),
 		    DECODE_ERR_JSON_SYNTAX, "quote at %zu", at);
 	}
 	decode_json_set_simd(true);
@@ -1191,7 +1207,8 @@ Test(decode, skipped_object_bad_byte_at_every_position)
 			(void)differential(buf, len - 1, &lim, ctx);
 		else {
 			event_reset(&ev);
-			cr_expect_eq(decode_json(buf, len - 1, &lim, &ev),
+			cr_expect_eq(decode_json(testref_dc(), buf, len - 1,
+			    &lim, &ev),
 			    DECODE_ERR_JSON_SYNTAX, "%s", ctx);
 		}
 		snprintf(ctx, sizeof(ctx), "cut at %zu", at);
@@ -1282,7 +1299,8 @@ Test(decode, numbers_every_length_and_follower)
 		if (!skipped && (strstr(doc, ":-0,") != NULL ||
 		    strstr(doc, ":-0 ,") != NULL)) {
 			event_reset(&ev);
-			cr_expect_eq(decode_json(doc, (size_t)n, &lim, &ev),
+			cr_expect_eq(decode_json(testref_dc(), doc, (size_t)n,
+			    &lim, &ev),
 			    DECODE_OK, "%s", ctx);
 			expect_field(&ev, "DestinationPort", "-0", ctx);
 		} else

@@ -33,6 +33,7 @@
 #include "input/listen.h"
 #include "detect/spl.h"
 #include "detect/stats.h"
+#include "testref.h"
 
 static struct event_base *base;
 static size_t		 nframes;	/* frames delivered */
@@ -255,10 +256,11 @@ Test(limits, json_depth)
 	event_init(&ev, 8192);
 	deep = tl_nested_json(9);
 	ok = tl_nested_json(8);
-	cr_expect_eq(decode_payload(deep, strlen(deep), &lim, &ev),
+	cr_expect_eq(decode_payload(testref_dc(), deep, strlen(deep), &lim,
+	    &ev),
 	    DECODE_ERR_JSON_DEPTH);
 	event_reset(&ev);
-	cr_expect_neq(decode_payload(ok, strlen(ok), &lim, &ev),
+	cr_expect_neq(decode_payload(testref_dc(), ok, strlen(ok), &lim, &ev),
 	    DECODE_ERR_JSON_DEPTH);
 	free(deep);
 	free(ok);
@@ -279,16 +281,19 @@ Test(limits, xml_depth)
 	    "<Data Name='Image'>x</Data>" TL_XML_TAIL;
 
 	event_init(&ev, 8192);
-	cr_expect_eq(decode_payload(deep, strlen(deep), &lim, &ev),
+	cr_expect_eq(decode_payload(testref_dc(), deep, strlen(deep), &lim,
+	    &ev),
 	    DECODE_ERR_XML_LIMIT);
 	event_reset(&ev);
-	cr_expect_eq(decode_payload(flat, strlen(flat), &lim, &ev),
+	cr_expect_eq(decode_payload(testref_dc(), flat, strlen(flat), &lim,
+	    &ev),
 	    DECODE_OK);
 	/* 0 falls back to max_depth */
 	lim.max_xml_depth = 0;
 	lim.max_depth = 2;
 	event_reset(&ev);
-	cr_expect_eq(decode_payload(flat, strlen(flat), &lim, &ev),
+	cr_expect_eq(decode_payload(testref_dc(), flat, strlen(flat), &lim,
+	    &ev),
 	    DECODE_ERR_XML_LIMIT);
 	event_clear(&ev);
 }
@@ -304,10 +309,12 @@ Test(limits, xml_size)
 	    TL_XML_HEAD, 7, TL_XML_TAIL);
 	event_init(&ev, 8192);
 	lim.max_xml_bytes = (size_t)n - 1;
-	cr_expect_eq(decode_payload(doc, n, &lim, &ev), DECODE_ERR_XML_LIMIT);
+	cr_expect_eq(decode_payload(testref_dc(), doc, n, &lim, &ev),
+	    DECODE_ERR_XML_LIMIT);
 	lim.max_xml_bytes = (size_t)n;
 	event_reset(&ev);
-	cr_expect_eq(decode_payload(doc, n, &lim, &ev), DECODE_OK);
+	cr_expect_eq(decode_payload(testref_dc(), doc, n, &lim, &ev),
+	    DECODE_OK);
 	event_clear(&ev);
 }
 
@@ -332,16 +339,20 @@ Test(limits, xml_expands_only_predefined_entities)
 	    TL_XML_TAIL;
 
 	event_init(&ev, 8192);
-	cr_expect_eq(decode_payload(laughs, strlen(laughs), &lim, &ev),
+	cr_expect_eq(decode_payload(testref_dc(), laughs, strlen(laughs), &lim,
+	    &ev),
 	    DECODE_ERR_XML_LIMIT);
 	event_reset(&ev);
-	cr_expect_eq(decode_payload(external, strlen(external), &lim, &ev),
+	cr_expect_eq(decode_payload(testref_dc(), external, strlen(external),
+	    &lim, &ev),
 	    DECODE_ERR_XML_LIMIT);
 	event_reset(&ev);
-	cr_expect_neq(decode_payload(undeclared, strlen(undeclared), &lim,
+	cr_expect_neq(decode_payload(testref_dc(), undeclared,
+	    strlen(undeclared), &lim,
 	    &ev), DECODE_OK);
 	event_reset(&ev);
-	cr_assert_eq(decode_payload(predefined, strlen(predefined), &lim,
+	cr_assert_eq(decode_payload(testref_dc(), predefined,
+	    strlen(predefined), &lim,
 	    &ev), DECODE_OK);
 	cr_assert(event_get(&ev, EVENT_F_IMAGE, &v, &len));
 	cr_expect(len == 12 && memcmp(v, "C:\\a<&AB.exe", len) == 0,

@@ -59,7 +59,6 @@ teardown(void)
 	for (i = 0; i <= MAXCODE; i++)
 		spl_search_free(eq[i]);
 	event_clear(&ev);
-	decode_thread_clear();
 	prefilter_set_enabled(true);
 }
 
@@ -241,7 +240,8 @@ check_payload(const char *buf, size_t len)
 	if (n == -1)
 		return 0;
 	event_reset(&ev);
-	decoded = decode_payload(buf, len, &lim, &ev) == DECODE_OK &&
+	decoded = decode_payload(testref_dc(), buf, len, &lim,
+	    &ev) == DECODE_OK &&
 	    event_normalise(&ev, 0, 1) == 0;
 	for (code = 0; code <= MAXCODE; code++) {
 		for (k = 0; k < n; k++)

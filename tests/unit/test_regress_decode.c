@@ -30,7 +30,6 @@ teardown(void)
 {
 	event_clear(&fast);
 	event_clear(&ref);
-	decode_thread_clear();
 }
 
 TestSuite(regress_decode, .init = setup, .fini = teardown);
@@ -46,8 +45,8 @@ both(const char *s)
 	lim.max_depth = 64;
 	event_reset(&fast);
 	event_reset(&ref);
-	a = decode_json(s, strlen(s), &lim, &fast);
-	b = decode_json_ref(s, strlen(s), &lim, &ref);
+	a = decode_json(testref_dc(), s, strlen(s), &lim, &fast);
+	b = decode_json_ref(testref_dc(), s, strlen(s), &lim, &ref);
 	cr_expect_eq(a, b, "%s: fast %s, ref %s", s, decode_error_name(a),
 	    decode_error_name(b));
 	return a;
