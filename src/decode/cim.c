@@ -371,7 +371,36 @@ close:
 	    &m->addon[m->naddon - 1].rules;
 }
 
-/* "name = expr" (or "events = N ..." in a dataset). */
+/* "fields = A B ...": names of raw fields some events carry. */
+static void
+cim_parse_fields(struct cim_parse *c, struct cim_map *m)
+{
+	const char	*s;
+	size_t		 len;
+	int		 id;
+
+	for (;;) {
+		cim_skip_space(c);
+		if (c->p >= c->end)
+			return;
+		if ((len = cim_name(c, &s)) == 0) {
+			cim_error(c, "expected a field name, not '%.*s'",
+			    (int)(c->end - c->p), c->p);
+			return;
+		}
+		c->p += len;
+		if ((id = event_field_intern(s, len)) == -1) {
+			cim_error(c, "too many field names");
+			return;
+		}
+		m->raw[(unsigned)id >> 6] |= (uint64_t)1 << (id & 63);
+	}
+}
+
+/*
+ * "name = expr", "fields = ..." in a [sysmon] section, "events = N ..."
+ * in a dataset.
+ */
 static void
 cim_parse_rule(struct cim_parse *c, struct cim_map *m, struct cim_rules *r,
     struct cim_dataset *ds)
@@ -391,6 +420,10 @@ cim_parse_rule(struct cim_parse *c, struct cim_map *m, struct cim_rules *r,
 		return;
 	}
 	c->p++;
+	if (ds == NULL && len == 6 && memcmp(s, "fields", 6) == 0) {
+		cim_parse_fields(c, m);
+		return;
+	}
 	if (ds != NULL && len == 6 && memcmp(s, "events", 6) == 0) {
 		memset(ds->codes, 0, sizeof(ds->codes));
 		if (!cim_parse_codes(c, ds->codes) && c->err == NULL)
@@ -685,12 +718,19 @@ cim_map_dataset(const struct cim_map *m, size_t i)
 }
 
 bool
-cim_addon_produces(const struct cim_map *m, int id)
+cim_map_produces(const struct cim_map *m, int id)
 {
 	size_t	 i;
 
+	if (id < 0 || id >= EVENT_MAX_FIELDS)
+		return false;
+	if ((m->raw[(unsigned)id >> 6] >> (id & 63)) & 1)
+		return true;
 	for (i = 0; i < m->naddon; i++)
 		if (cim_rules_sets(&m->addon[i].rules, id))
+			return true;
+	for (i = 0; i < m->nds; i++)
+		if (cim_rules_sets(&m->ds[i].rules, id))
 			return true;
 	return false;
 }

@@ -86,7 +86,11 @@ int		 cim_dataset_field(const struct cim_dataset *ds,
 size_t		 cim_map_ndatasets(const struct cim_map *m);
 const struct cim_dataset *cim_map_dataset(const struct cim_map *m, size_t i);
 
-/* True when some [sysmon] rule of the map sets field id (any event id). */
-bool		 cim_addon_produces(const struct cim_map *m, int id);
+/*
+ * True when some event can carry field id: a raw field the map declares
+ * ("fields = ..."), or one a rule sets (add-on or dataset field).  A
+ * search on any other field can never match.
+ */
+bool		 cim_map_produces(const struct cim_map *m, int id);
 
 #endif /* HECSENTRY_CIM_H */

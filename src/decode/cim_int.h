@@ -72,6 +72,8 @@ struct cim_dataset {
 };
 
 struct cim_map {
+	uint64_t	 raw[EVENT_MAX_FIELDS / 64]; /* "fields =": what the
+					   decoders give some event */
 	struct cim_addon *addon;	/* sections in file order */
 	size_t		 naddon;
 	struct cim_dataset *ds;

@@ -444,3 +444,23 @@ Test(cim, real_examples_give_the_reference_fields)
 	map_example(m, "sysmon_eventid_13.xml", "Endpoint.Filesystem", false);
 	cim_map_free(m);
 }
+
+/* SPEC 9: a field no event can carry is known as such. */
+Test(cim, produces_names_raw_add_on_and_dataset_fields)
+{
+	struct cim_map	*m;
+	int		 id;
+
+	m = shipped_map();
+	cr_expect(cim_map_produces(m, event_field_lookup("TargetObject", 12)));
+	cr_expect(cim_map_produces(m, event_field_lookup("EventRecordID", 13)));
+	cr_expect(cim_map_produces(m, event_field_lookup("registry_path", 13)));
+	cr_expect(cim_map_produces(m,
+	    event_field_lookup("Processes.process_name", 22)));
+	id = event_field_intern("NoSuchSysmonField", 17);
+	cr_expect_not(cim_map_produces(m, id));
+	id = event_field_intern("Processes.no_such", 17);
+	cr_expect_not(cim_map_produces(m, id));
+	cr_expect_not(cim_map_produces(m, -1));
+	cim_map_free(m);
+}
