@@ -87,6 +87,7 @@ int
 main(int argc, char **argv)
 {
 	struct detection_set	*set;
+	struct cim_map		*cim;
 	struct pipeline_opts	 po;
 	struct pipeline_counters c;
 	struct detect_counters	 dc;
@@ -130,6 +131,15 @@ main(int argc, char **argv)
 		free(buf);
 		return 1;
 	}
+	snprintf(det, sizeof(det), "%s/cim.conf", confdir);
+	if ((cim = cim_map_load(det, &err)) == NULL) {
+		fprintf(stderr, "hecsentry-pipe: %s\n", err);
+		free(err);
+		free(buf);
+		detection_set_unref(set, __func__);
+		return 1;
+	}
+	detection_set_use_cim(set, cim);
 	memset(&po, 0, sizeof(po));
 	po.stats.window_s = window;
 	po.stats.max_keys = 100000;

@@ -41,7 +41,8 @@ werror="-Werror"
 # The modules each target links, beside log.c and xmalloc.c; paths under
 # src/, or under the top for the test-only library (tests/lib/testref.h).
 testref="../tests/lib"
-decode="decode/event.c decode/decode.c decode/decode_json.c
+decode="decode/event.c decode/cim.c decode/cim_eval.c decode/decode.c
+    decode/decode_json.c
     decode/decode_xml.c"
 spl="detect/spl.c detect/spl_expand.c detect/spl_lex.c detect/spl_parse.c
     detect/spl_cmd.c detect/spl_match.c detect/spl_post.c"

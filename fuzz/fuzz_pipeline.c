@@ -33,6 +33,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	const char	*conf;
 	char		 det[1024], mac[1024];
 	char		*err = NULL;
+	struct cim_map	*cim;
 
 	(void)argc;
 	(void)argv;
@@ -45,6 +46,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		    err != NULL ? err : "?");
 		exit(1);
 	}
+	snprintf(det, sizeof(det), "%s/cim.conf", conf);
+	if ((cim = cim_map_load(det, &err)) == NULL) {
+		fprintf(stderr, "fuzz_pipeline: %s (set CONFDIR)\n", err);
+		exit(1);
+	}
+	detection_set_use_cim(fuzz_set, cim);
 	return 0;
 }
 

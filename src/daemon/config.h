@@ -66,6 +66,7 @@ struct config {
 
 	char		*detections_dir;/* conf/detections */
 	char		*macros_dir;	/* conf/macros */
+	char		*cim_map;	/* conf/cim.conf */
 	int		 window_s;	/* stats window, 1..86400 */
 	size_t		 max_keys;	/* per detection */
 	size_t		 stats_max_bytes; /* global byte budget */

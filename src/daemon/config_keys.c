@@ -90,6 +90,9 @@ const struct config_key config_keys[] = {
 	{ "macros", "macros", CONFIG_T_PATH, LIVE, OFF(macros_dir), 0,
 	    0, 0, 0, HECSENTRY_SYSCONFDIR "/macros", "DIR",
 	    "directory of macro YAML files" },
+	{ "cim_map", NULL, CONFIG_T_PATH, LIVE, OFF(cim_map), 0,
+	    0, 0, 0, HECSENTRY_SYSCONFDIR "/cim.conf", "FILE",
+	    "the Sysmon-to-CIM mapping (cim(5))" },
 	{ "window", "window", CONFIG_T_DURATION, LIVE, OFF(window_s), 0,
 	    1, 86400, 1, "60", "SECONDS",
 	    "stats window (tumbling)" },
@@ -450,6 +453,7 @@ config_free(struct config *cfg)
 	free(cfg->tls_ca_file);
 	free(cfg->detections_dir);
 	free(cfg->macros_dir);
+	free(cfg->cim_map);
 	free(cfg->output_path);
 	config_list_clear(&cfg->hec_url, &cfg->nhec_url);
 	free(cfg->hec_token_file);

@@ -155,6 +155,28 @@ main_str_differ(const char *a, const char *b)
 	return strcmp(a, b) != 0;
 }
 
+/*
+ * The detections of cfg with their Sysmon-to-CIM mapping (cim_map), or
+ * NULL with *errstr (caller frees).
+ */
+static struct detection_set *
+main_load_set(const struct config *cfg, char **errstr)
+{
+	struct detection_set	*set;
+	struct cim_map		*m;
+
+	if ((m = cim_map_load(cfg->cim_map, errstr)) == NULL)
+		return NULL;
+	set = detection_set_load(cfg->detections_dir, cfg->macros_dir,
+	    errstr);
+	if (set == NULL) {
+		cim_map_free(m);
+		return NULL;
+	}
+	detection_set_use_cim(set, m);
+	return set;
+}
+
 /* config_diff_fn: names a changed key that only a restart applies. */
 static void
 main_restart_key_cb(const char *key, enum config_apply apply, void *arg)
@@ -249,8 +271,7 @@ main_reload(struct main_state *st)
 		    "%s", errstr != NULL ? errstr : "bad configuration");
 		goto fail;
 	}
-	nset = detection_set_load(ncfg.detections_dir, ncfg.macros_dir,
-	    &errstr);
+	nset = main_load_set(&ncfg, &errstr);
 	if (nset == NULL) {
 		log_warnx("reload failed, the running detections stay: %s",
 		    errstr != NULL ? errstr : "cannot load detections");
@@ -357,8 +378,7 @@ main(int argc, char **argv)
 	log_set_verbose(st.cfg.verbose);
 
 	event_fields_init();
-	st.set = detection_set_load(st.cfg.detections_dir, st.cfg.macros_dir,
-	    &errstr);
+	st.set = main_load_set(&st.cfg, &errstr);
 	if (st.set == NULL) {
 		fprintf(stderr, "hecsentry: %s\n", errstr);
 		free(errstr);

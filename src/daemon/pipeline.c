@@ -80,6 +80,7 @@ void
 pipeline_frame(struct pipeline *p, const char *buf, size_t len,
     int64_t now_ms)
 {
+	const struct detection_set	*set;
 	struct syslog_msg	 msg;
 	const char		*reason = NULL;
 	enum decode_error	 derr;
@@ -106,7 +107,9 @@ pipeline_frame(struct pipeline *p, const char *buf, size_t len,
 	if (msg.host != NULL && !event_has(&p->ev, EVENT_F_HOST))
 		(void)event_set_ref(&p->ev, EVENT_F_HOST, msg.host,
 		    msg.host_len);
-	if (event_normalise(&p->ev, msg.time_ms, now_ms) == -1) {
+	set = detect_runner_set(p->runner);
+	if (event_normalise(&p->ev, msg.time_ms, now_ms) == -1 ||
+	    (set->cim != NULL && cim_addon_apply(set->cim, &p->ev) == -1)) {
 		p->counters.normalise_errors++;
 		return;
 	}

@@ -232,46 +232,7 @@ event_eq_nocase(const struct event *ev, int id, const char *s)
 	    strncasecmp(ev->val[id].ptr, s, len) == 0;
 }
 
-/* True when the field is set and contains s, ignoring ASCII case. */
-static bool
-event_contains_nocase(const struct event *ev, int id, const char *s)
-{
-	size_t	 i, len = strlen(s);
-
-	if (!event_has(ev, id) || ev->val[id].len < len)
-		return false;
-	for (i = 0; i + len <= ev->val[id].len; i++)
-		if (strncasecmp(ev->val[id].ptr + i, s, len) == 0)
-			return true;
-	return false;
-}
-
 _Static_assert(EVENT_F_NBUILTIN <= 64, "builtin ids fit in set[0]");
-
-/*
- * The CIM alias rule on a copy w of set[0] (builtin ids are below 64):
- * dst takes the bytes of src when src is set and dst is not.  Returns
- * the new w.  Inline, so that each rule is a test of two constant bits.
- */
-static inline uint64_t
-event_alias_bits(struct event *ev, uint64_t w, int dst, int src)
-{
-	if ((w & ((uint64_t)1 << src)) != 0 &&
-	    (w & ((uint64_t)1 << dst)) == 0) {
-		ev->val[dst] = ev->val[src];
-		w |= (uint64_t)1 << dst;
-	}
-	return w;
-}
-
-/* Sets dst to the bytes of src when src is set and dst is not. */
-static void
-event_alias(struct event *ev, int dst, int src)
-{
-	if (!event_has(ev, dst) && event_has(ev, src))
-		(void)event_set_ref(ev, dst, ev->val[src].ptr,
-		    ev->val[src].len);
-}
 
 /* Sets dst to a static string when dst is not set. */
 static void
@@ -282,12 +243,11 @@ event_default(struct event *ev, int dst, const char *s)
 }
 
 /*
- * source and sourcetype as Splunk indexes Sysmon events.  Returns true
- * when the event comes from Sysmon (Windows or Linux), so that the
- * Sysmon-only CIM constants apply.  Other providers get no source, so
- * they can never satisfy the `sysmon` macro.
+ * source and sourcetype as Splunk indexes Sysmon events (Windows or
+ * Linux).  Other providers get no source, so they can never satisfy the
+ * `sysmon` macro, nor get the add-on's fields (cim.c).
  */
-static bool
+static void
 event_normalise_source(struct event *ev)
 {
 	if (event_eq_nocase(ev, EVENT_F_SOURCENAME,
@@ -296,7 +256,7 @@ event_normalise_source(struct event *ev)
 		event_default(ev, EVENT_F_SOURCE,
 		    "XmlWinEventLog:" EVENT_SYSMON_WIN_CHANNEL);
 		event_default(ev, EVENT_F_SOURCETYPE, "XmlWinEventLog");
-		return true;
+		return;
 	}
 	if (event_eq_nocase(ev, EVENT_F_SOURCENAME,
 	    EVENT_SYSMON_LINUX_PROVIDER) ||
@@ -304,10 +264,7 @@ event_normalise_source(struct event *ev)
 		event_default(ev, EVENT_F_SOURCE,
 		    "Syslog:" EVENT_SYSMON_LINUX_CHANNEL);
 		event_default(ev, EVENT_F_SOURCETYPE, "sysmon:linux");
-		return true;
 	}
-	return event_contains_nocase(ev, EVENT_F_SOURCE, "sysmon") ||
-	    event_contains_nocase(ev, EVENT_F_SOURCETYPE, "sysmon");
 }
 
 /* User = DOMAIN\name from the ECS user.domain and user.name. */
@@ -434,107 +391,13 @@ event_normalise_time(struct event *ev, int64_t header_ms, int64_t now_ms)
 	return event_set_ref(ev, EVENT_F_TIME, p, (size_t)n);
 }
 
-/*
- * The offset in s of the byte after the last '\\' or '/', or 0.  Eight
- * bytes a step from the end: ~(((x & 0x7f..) + 0x7f..) | x | 0x7f..)
- * flags exactly the zero bytes of x (no carry crosses a byte), so the
- * highest flag of x ^ '\\'.. and x ^ '/'.. is the byte wanted.
- */
-static uint32_t
-event_basename(const char *s, uint32_t len)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	const uint64_t	 low = 0x7f7f7f7f7f7f7f7fULL;
-	const uint64_t	 ones = 0x0101010101010101ULL;
-	uint64_t	 x, a, b, r;
-
-	while (len >= 8) {
-		memcpy(&x, s + len - 8, 8);
-		a = x ^ (ones * '\\');
-		b = x ^ (ones * '/');
-		r = ~(((a & low) + low) | a | low) |
-		    ~(((b & low) + low) | b | low);
-		if (r != 0)
-			return len - 7 +
-			    (uint32_t)((63 - __builtin_clzll(r)) >> 3);
-		len -= 8;
-	}
-#endif
-	for (; len > 0; len--)
-		if (s[len - 1] == '\\' || s[len - 1] == '/')
-			break;
-	return len;
-}
-
-/* The CIM fields that Splunk's Sysmon add-on derives (SPEC 2). */
-static void
-event_normalise_cim(struct event *ev, bool sysmon)
-{
-	const struct event_str	*img;
-	uint64_t		 w;
-	uint32_t		 i;
-
-	w = ev->set[0];
-	w = event_alias_bits(ev, w, EVENT_F_DEST, EVENT_F_DESTINATIONHOSTNAME);
-	w = event_alias_bits(ev, w, EVENT_F_DEST, EVENT_F_DESTINATIONIP);
-	w = event_alias_bits(ev, w, EVENT_F_SRC, EVENT_F_SOURCEHOSTNAME);
-	w = event_alias_bits(ev, w, EVENT_F_SRC, EVENT_F_SOURCEIP);
-	w = event_alias_bits(ev, w, EVENT_F_DVC, EVENT_F_COMPUTER);
-	w = event_alias_bits(ev, w, EVENT_F_CIM_USER, EVENT_F_USER);
-	w = event_alias_bits(ev, w, EVENT_F_APP, EVENT_F_IMAGE);
-	w = event_alias_bits(ev, w, EVENT_F_TRANSPORT, EVENT_F_PROTOCOL);
-	w = event_alias_bits(ev, w, EVENT_F_DEST_IP, EVENT_F_DESTINATIONIP);
-	w = event_alias_bits(ev, w, EVENT_F_DEST_PORT,
-	    EVENT_F_DESTINATIONPORT);
-	w = event_alias_bits(ev, w, EVENT_F_SRC_IP, EVENT_F_SOURCEIP);
-	w = event_alias_bits(ev, w, EVENT_F_SRC_PORT, EVENT_F_SOURCEPORT);
-	w = event_alias_bits(ev, w, EVENT_F_PROCESS_GUID,
-	    EVENT_F_PROCESSGUID);
-	w = event_alias_bits(ev, w, EVENT_F_PROCESS_ID, EVENT_F_PROCESSID);
-	ev->set[0] = w;
-	if (event_has(ev, EVENT_F_IMAGE)) {
-		img = &ev->val[EVENT_F_IMAGE];
-		i = event_basename(img->ptr, img->len);
-		if (!event_has(ev, EVENT_F_PROCESS_NAME))
-			(void)event_set_ref(ev, EVENT_F_PROCESS_NAME,
-			    img->ptr + i, img->len - i);
-		if (!event_has(ev, EVENT_F_PROCESS_EXEC))
-			(void)event_set_ref(ev, EVENT_F_PROCESS_EXEC,
-			    img->ptr + i, img->len - i);
-	}
-	if (event_eq_nocase(ev, EVENT_F_INITIATED, "true")) {
-		event_alias(ev, EVENT_F_CIM_PROTOCOL,
-		    EVENT_F_DESTINATIONPORTNAME);
-		event_default(ev, EVENT_F_DIRECTION, "outbound");
-	} else {
-		event_alias(ev, EVENT_F_CIM_PROTOCOL, EVENT_F_SOURCEPORTNAME);
-		if (event_eq_nocase(ev, EVENT_F_INITIATED, "false"))
-			event_default(ev, EVENT_F_DIRECTION, "inbound");
-	}
-	if (event_eq_nocase(ev, EVENT_F_SOURCEISIPV6, "true") ||
-	    event_eq_nocase(ev, EVENT_F_DESTINATIONISIPV6, "true"))
-		event_default(ev, EVENT_F_PROTOCOL_VERSION, "ipv6");
-	else if (event_has(ev, EVENT_F_SOURCEISIPV6) ||
-	    event_has(ev, EVENT_F_DESTINATIONISIPV6))
-		event_default(ev, EVENT_F_PROTOCOL_VERSION, "ipv4");
-	if (sysmon) {
-		event_default(ev, EVENT_F_VENDOR_PRODUCT, "Microsoft Sysmon");
-		event_default(ev, EVENT_F_ACTION, "allowed");
-	}
-}
-
 int
 event_normalise(struct event *ev, int64_t header_ms, int64_t now_ms)
 {
-	bool	 sysmon;
-
-	sysmon = event_normalise_source(ev);
+	event_normalise_source(ev);
 	if (event_normalise_user(ev) == -1)
 		return -1;
-	if (event_normalise_time(ev, header_ms, now_ms) == -1)
-		return -1;
-	event_normalise_cim(ev, sysmon);
-	return 0;
+	return event_normalise_time(ev, header_ms, now_ms);
 }
 
 /* Reads exactly n decimal digits at s[*i]; -1 when one is not a digit. */

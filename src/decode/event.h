@@ -52,7 +52,7 @@ enum event_field_id {
 	EVENT_F_RULENAME,		/* RuleName */
 	EVENT_F_USER_DOMAIN,		/* user.domain (ECS, folded into User) */
 	EVENT_F_USER_NAME,		/* user.name (ECS, folded into User) */
-	/* CIM fields derived by event_normalise() (SPEC 2) */
+	/* CIM fields the add-on derives (conf/cim.conf, cim.c) */
 	EVENT_F_DEST,			/* dest */
 	EVENT_F_SRC,			/* src */
 	EVENT_F_DVC,			/* dvc */
@@ -174,10 +174,11 @@ event_get(const struct event *ev, int id, const char **v, size_t *len)
 bool		 event_eq(const struct event *ev, int id, const char *s);
 
 /*
- * Derives source, sourcetype, _time and the CIM fields of SPEC 2 from the
- * decoded fields.  header_ms is the syslog header's time (0 if none) and
- * now_ms the arrival time; they are used for _time only when the payload
- * has no time of its own.  Returns 0, or -1 when the arena is full.
+ * Derives source, sourcetype and _time from the decoded fields; the CIM
+ * fields come from the mapping (cim_addon_apply()).  header_ms is the
+ * syslog header's time (0 if none) and now_ms the arrival time; they are
+ * used for _time only when the payload has no time of its own.  Returns
+ * 0, or -1 when the arena is full.
  */
 int		 event_normalise(struct event *ev, int64_t header_ms,
 		    int64_t now_ms);

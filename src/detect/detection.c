@@ -804,7 +804,28 @@ detection_set_free(struct detection_set *set)
 	for (k = 0; k < set->n; k++)
 		detection_free(set->d[k]);
 	free(set->d);
+	cim_map_free(set->cim);
 	free(set);
+}
+
+void
+detection_set_use_cim(struct detection_set *set, struct cim_map *m)
+{
+	uint64_t			 need[EVENT_MAX_FIELDS / 64];
+	const struct spl_search		*s;
+	size_t				 k, i;
+
+	memset(need, 0, sizeof(need));
+	for (k = 0; k < set->n; k++) {
+		s = set->d[k]->search;
+		for (i = 0; i < s->nfields; i++)
+			need[(unsigned)s->fields[i] >> 6] |=
+			    (uint64_t)1 << (s->fields[i] & 63);
+	}
+	if (m != NULL)
+		cim_map_prepare(m, need);
+	cim_map_free(set->cim);
+	set->cim = m;
 }
 
 static int

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decode/cim.h"
 #include "detect/spl.h"
 
 struct detection {
@@ -38,6 +39,7 @@ struct detection_set {
 	int		 refcnt;	/* see detection_set_ref() */
 	size_t		 n;		/* number of detections */
 	struct detection **d;		/* sorted by name */
+	struct cim_map	*cim;		/* owned; NULL: no CIM fields */
 };
 
 /*
@@ -72,6 +74,14 @@ void		 detection_free(struct detection *d);
  */
 bool		 detection_same(const struct detection *a,
 		    const struct detection *b);
+
+/*
+ * Gives the set its Sysmon-to-CIM mapping (takes ownership of m; a
+ * mapping it had is freed), restricted to the fields its detections read
+ * (cim_map_prepare()).  Call before the set is shared.
+ */
+void		 detection_set_use_cim(struct detection_set *set,
+		    struct cim_map *m);
 
 void		 detection_set_ref(struct detection_set *set);
 void		 detection_set_unref(struct detection_set *set,

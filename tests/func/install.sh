@@ -46,7 +46,9 @@ check_eval "config installed" '[ -f "$etc/hecsentry.conf" ]'
 check "detections installed" 2 "$(ls "$etc/detections"/*.yml | wc -l)"
 check "disabled 2026 detections installed" 2 \
     "$(ls "$etc/detections/disabled"/*.yml | wc -l)"
-check "macros installed" 4 "$(ls "$etc/macros"/*.yml | wc -l)"
+check "macros installed" 5 "$(ls "$etc/macros"/*.yml | wc -l)"
+check_eval "CIM mapping installed" '[ -f "$etc/cim.conf" ]'
+check_eval "cim(5) installed" '[ -f "$inst$mandir/man5/cim.5" ]' 
 check_eval "hecsentry(8) installed" '[ -f "$man8" ]'
 check_eval "hecsentry.conf(5) installed" '[ -f "$man5" ]'
 check_eval "systemd unit installed" '[ -f "$unit" ]'

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decode/cim.h"
 #include "decode/decode.h"
 
 /*
@@ -36,6 +37,19 @@ void		 prefilter_set_enabled(bool on);
  * 1-12, day valid for it), counted another way than event.c does.
  */
 int64_t		 testref_days(int y, int m, int d);
+
+/*
+ * The shipped conf/cim.conf (under $CONFDIR, else ./conf): a new map the
+ * caller owns; exits 2 when it cannot be loaded.
+ */
+struct cim_map	*testref_cim_load(void);
+
+/*
+ * event_normalise() and the add-on fields of the shipped mapping, as the
+ * pipeline derives them.  0 or -1, as event_normalise().
+ */
+int		 testref_normalise(struct event *ev, int64_t header_ms,
+		    int64_t now_ms);
 
 /*
  * The reference JSON decoder, built on json-c (for differential tests);

@@ -16,6 +16,7 @@
 #include "decode/cim.h"
 #include "decode/decode.h"
 #include "decode/event.h"
+#include "testref.h"
 
 #define SYSMON_SOURCE	"XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"
 
@@ -255,17 +256,7 @@ Test(cim, prepare_keeps_only_what_is_read_and_its_inputs)
 static struct cim_map *
 shipped_map(void)
 {
-	const char	*dir;
-	char		 path[1024];
-	char		*err = NULL;
-	struct cim_map	*m;
-
-	if ((dir = getenv("CONFDIR")) == NULL)
-		dir = "conf";
-	snprintf(path, sizeof(path), "%s/cim.conf", dir);
-	m = cim_map_load(path, &err);
-	cr_assert_not_null(m, "%s", err ? err : "?");
-	return m;
+	return testref_cim_load();
 }
 
 static char *
@@ -303,8 +294,8 @@ map_example(const struct cim_map *m, const char *file, const char *dataset,
 
 	buf = read_data(file, &len);
 	event_reset(&ev);
-	cr_assert_eq(decode_payload(buf, len, &lim, &ev), DECODE_OK, "%s",
-	    file);
+	cr_assert_eq(decode_payload(testref_dc(), buf, len, &lim, &ev),
+	    DECODE_OK, "%s", file);
 	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
 	cr_assert_eq(cim_addon_apply(m, &ev), 0, "%s", file);
 	if (dataset != NULL) {

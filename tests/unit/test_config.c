@@ -507,6 +507,7 @@ static const struct {
 	{ "tls_verify_client", "require", 'L' },
 	{ "detections", "d", 'L' },
 	{ "macros", "m", 'L' },
+	{ "cim_map", "c.conf", 'L' },
 	{ "window", "30", 'L' },
 	{ "max_keys", "5", 'L' },
 	{ "stats_max_bytes", "1M", 'L' },

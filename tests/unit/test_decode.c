@@ -221,7 +221,7 @@ Test(decode, every_shape_normalises_to_the_same_event)
 		    decode_error_name(err));
 		cr_expect_eq(ev.shape, shape_files[i].shape, "%s: shape %s",
 		    shape_files[i].file, event_shape_name(ev.shape));
-		cr_assert_eq(event_normalise(&ev, 1, 2), 0);
+		cr_assert_eq(testref_normalise(&ev, 1, 2), 0);
 		cr_expect_eq(ev.time_ms, 1709288430456LL, "%s: time %lld",
 		    shape_files[i].file, (long long)ev.time_ms);
 		for (j = 0; j < sizeof(smtp_fields) / sizeof(smtp_fields[0]);
@@ -319,7 +319,7 @@ Test(decode, agenttesla_xml_exact_values)
 	cr_assert_eq(decode_payload(testref_dc(), buf, len, &lim, &ev),
 	    DECODE_OK);
 	cr_expect_eq(ev.shape, EVENT_SHAPE_XML);
-	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	cr_assert_eq(testref_normalise(&ev, 0, 0), 0);
 	cr_expect_eq(ev.time_ms, 1663246579679LL);
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		expect_field(&ev, want[i][0], want[i][1], "agenttesla");
@@ -359,7 +359,7 @@ Test(decode, otrf_records_decode_and_agree_with_reference)
 		}
 		if (ev.shape == EVENT_SHAPE_NXLOG)
 			nxlog++;
-		cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+		cr_assert_eq(testref_normalise(&ev, 0, 0), 0);
 		expect_field(&ev, "EventCode", "3", ctx);
 		cr_expect(event_has(&ev, EVENT_F_IMAGE), "%s: no Image", ctx);
 		cr_expect(event_has(&ev, EVENT_F_DESTINATIONPORT),
@@ -390,7 +390,7 @@ Test(decode, otrf_first_record_values)
 	cr_assert_eq(decode_json(testref_dc(), buf, (size_t)(nl - buf), &lim,
 	    &ev),
 	    DECODE_OK);
-	cr_assert_eq(event_normalise(&ev, 0, 0), 0);
+	cr_assert_eq(testref_normalise(&ev, 0, 0), 0);
 	expect_field(&ev, "Computer", "MORDORDC.mordor.local", "otrf 1");
 	expect_field(&ev, "Image", "C:\\Windows\\System32\\svchost.exe",
 	    "otrf 1");

@@ -15,6 +15,7 @@
 #include "detect/detection.h"
 #include "decode/event.h"
 #include "daemon/pipeline.h"
+#include "testref.h"
 
 #define FTP	"Windows File Transfer Protocol In Non-Common Process Path"
 #define MAIL	"Windows Mail Protocol In Non-Common Process Path"
@@ -58,6 +59,7 @@ start(bool drop_null)
 	snprintf(mac, sizeof(mac), "%s/macros", env_or("CONFDIR", "conf"));
 	set = detection_set_load(det, mac, &err);
 	cr_assert_not_null(set, "%s", err ? err : "?");
+	detection_set_use_cim(set, testref_cim_load());
 	memset(&po, 0, sizeof(po));
 	po.stats.window_s = 60;
 	po.stats.max_keys = 1000;

@@ -184,7 +184,7 @@ Test(prefilter, reject_follows_the_set)
 {
 	struct detection	 d[2];
 	struct detection	*dp[2] = { &d[0], &d[1] };
-	struct detection_set	 set = { 1, 2, dp };
+	struct detection_set	 set = { 1, 2, dp, NULL };
 	struct spl_search	*any;
 	struct spl_error	 err;
 	const char		*e7 = "{\"winlog\":{\"event_id\":\"7\"}}";
@@ -242,7 +242,7 @@ check_payload(const char *buf, size_t len)
 	event_reset(&ev);
 	decoded = decode_payload(testref_dc(), buf, len, &lim,
 	    &ev) == DECODE_OK &&
-	    event_normalise(&ev, 0, 1) == 0;
+	    testref_normalise(&ev, 0, 1) == 0;
 	for (code = 0; code <= MAXCODE; code++) {
 		for (k = 0; k < n; k++)
 			if (ids[k] == (uint32_t)code)
@@ -660,6 +660,7 @@ run_pipeline(const char *stream, size_t len, bool on, struct sink *k,
 	snprintf(mac, sizeof(mac), "%s/macros", dir ? dir : "conf");
 	set = detection_set_load(det, mac, &err);
 	cr_assert_not_null(set, "%s", err ? err : "?");
+	detection_set_use_cim(set, testref_cim_load());
 	memset(&po, 0, sizeof(po));
 	po.stats.window_s = 60;
 	po.stats.max_keys = 1000;
