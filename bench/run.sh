@@ -277,7 +277,8 @@ run_fleet() {
 	fi
 	# shellcheck disable=SC2086 # pd and ps are words
 	$pd "$HECSENTRY" -c "$CONF" --output file:/dev/null \
-	    --listen-tcp 127.0.0.1:"$PORT" --window 60 --workers "$nw" \
+	    --listen-tcp 127.0.0.1:"$PORT" --listen-udp 127.0.0.1:"$PORT" \
+	    --window 60 --workers "$nw" \
 	    2>"$log" &
 	SUBJ_PID=$!
 	wait_listening "hecsentry --workers $nw" "$log"
@@ -321,7 +322,8 @@ run_keys() {
 	file=$1
 	log="$WORK/keys.log"
 	$PIN_SUBJ "$HECSENTRY" -c "$CONF" --output file:/dev/null \
-	    --listen-tcp 127.0.0.1:"$PORT" --window 3600 2>"$log" &
+	    --listen-tcp 127.0.0.1:"$PORT" --listen-udp 127.0.0.1:"$PORT" \
+	    --window 3600 2>"$log" &
 	SUBJ_PID=$!
 	wait_listening hecsentry "$log"
 	cpu0=$(cpu_ns "$SUBJ_PID")

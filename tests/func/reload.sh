@@ -54,7 +54,7 @@ FTP=${HIT/PORT/21}
 
 launch() {
 	"$DAEMON" -c "$work/conf/hecsentry.conf" --listen-tcp "127.0.0.1:$PORT" \
-	    --output "file:$work/alerts.json" --window 86400 \
+	    --listen-udp "127.0.0.1:$PORT" --output "file:$work/alerts.json" --window 86400 \
 	    --admin-listen "" 2>"$work/log" &
 }
 ready='grep -q "running:" "$work/log" 2>/dev/null && kill -0 "$DPID"'
