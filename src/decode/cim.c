@@ -469,7 +469,10 @@ cim_parse_rule(struct cim_parse *c, struct cim_map *m, struct cim_rules *r,
 	rule->live = true;
 }
 
-/* Per event id, the [sysmon] rules not overridden, then the specific. */
+/*
+ * Per event id, the live [sysmon] rules not overridden, then the live
+ * specific ones (again after cim_map_prepare()).
+ */
 static void
 cim_map_index(struct cim_map *m)
 {
@@ -495,7 +498,7 @@ cim_map_index(struct cim_map *m)
 					    code) &&
 					    cim_rules_sets(&m->addon[k].rules,
 					    m->addon[i].rules.v[j].target);
-				if (!over)
+				if (!over && m->addon[i].rules.v[j].live)
 					v[n++] = &m->addon[i].rules.v[j];
 			}
 		}
@@ -504,7 +507,8 @@ cim_map_index(struct cim_map *m)
 			    !cim_code_in(m->addon[i].codes, code))
 				continue;
 			for (j = 0; j < m->addon[i].rules.n; j++)
-				v[n++] = &m->addon[i].rules.v[j];
+				if (m->addon[i].rules.v[j].live)
+					v[n++] = &m->addon[i].rules.v[j];
 		}
 		free(m->by_code[code]);
 		m->by_code[code] = v;
@@ -654,8 +658,10 @@ cim_map_prepare(struct cim_map *m, const uint64_t *need)
 	for (i = 0; i < m->nds; i++)
 		for (j = 0; j < m->ds[i].rules.n; j++)
 			m->ds[i].rules.v[j].live = need == NULL;
-	if (need == NULL)
+	if (need == NULL) {
+		cim_map_index(m);
 		return;
+	}
 	memcpy(want, need, sizeof(want));
 	do {
 		more = false;
@@ -664,6 +670,7 @@ cim_map_prepare(struct cim_map *m, const uint64_t *need)
 		for (i = 0; i < m->naddon; i++)
 			more |= cim_rules_prepare(&m->addon[i].rules, want);
 	} while (more);
+	cim_map_index(m);
 }
 
 const struct cim_dataset *

@@ -333,6 +333,15 @@ cim_contains_nocase(const struct event *ev, int id, const char *needle)
 static bool
 cim_is_sysmon(const struct event *ev)
 {
+	static const char	 win[] =
+	    "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational";
+	const char		*v;
+	size_t			 len;
+
+	/* What event_normalise() sets, first: no scan for most events. */
+	if (event_get(ev, EVENT_F_SOURCE, &v, &len) &&
+	    len == sizeof(win) - 1 && memcmp(v, win, len) == 0)
+		return true;
 	return cim_contains_nocase(ev, EVENT_F_SOURCE, "sysmon") ||
 	    cim_contains_nocase(ev, EVENT_F_SOURCETYPE, "sysmon");
 }
