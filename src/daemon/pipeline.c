@@ -26,6 +26,7 @@ struct pipeline {
 	void			*arg;
 	struct pipeline_counters counters;
 	int			 last_shape;	/* of the last frame, or -1 */
+	struct log_ratelimit	 refused_rl;	/* debug lines of refusals */
 };
 
 static void	pipeline_row_cb(const struct detection *, const struct stats_row *,
@@ -48,6 +49,7 @@ pipeline_new(struct detection_set *set, const struct pipeline_opts *opts,
 	p->dc = decode_ctx_new();
 	p->runner = detect_runner_new(set, &opts->stats, pipeline_row_cb, p);
 	p->last_shape = -1;
+	p->refused_rl.interval_s = 1;
 	return p;
 }
 
@@ -60,6 +62,24 @@ pipeline_free(struct pipeline *p)
 	event_clear(&p->ev);
 	decode_ctx_free(p->dc);
 	free(p);
+}
+
+/*
+ * A debug line for a refused payload, at most one a second per pipeline
+ * (issue 14.3): the decoder's reason and the payload's first bytes.
+ */
+static void
+pipeline_log_refused(struct pipeline *p, const struct syslog_msg *msg,
+    int64_t now_ms)
+{
+	char		 head[81];
+	uint64_t	 n;
+
+	if (!log_ratelimit(&p->refused_rl, (time_t)(now_ms / 1000), &n))
+		return;
+	log_debug("payload refused: %s (%llu refused since the last line): "
+	    "%s", decode_reason(p->dc), (unsigned long long)n,
+	    log_escape(msg->msg, msg->msg_len, head, sizeof(head)));
 }
 
 static enum pipeline_syslog_error
@@ -102,6 +122,7 @@ pipeline_frame(struct pipeline *p, const char *buf, size_t len,
 	if (derr != DECODE_OK) {
 		if ((unsigned)derr < DECODE_NERRORS)
 			p->counters.decode_errors[derr]++;
+		pipeline_log_refused(p, &msg, now_ms);
 		return;
 	}
 	if (msg.host != NULL && !event_has(&p->ev, EVENT_F_HOST))

@@ -10,6 +10,7 @@
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -88,23 +89,61 @@ decode_error_name(enum decode_error err)
 	return decode_error_names[err];
 }
 
+static const char *const decode_sys_names[DECODE_SYS_N] = {
+	"Name", "Guid", "EventID", "Version", "Level", "Task", "Opcode",
+	"Keywords", "EventRecordID", "TimeCreated", "ProcessID", "ThreadID",
+	"UserID"
+};
+
+const char *
+decode_sys_name(enum decode_sys f)
+{
+	if ((unsigned)f >= DECODE_SYS_N)
+		return NULL;
+	return decode_sys_names[f];
+}
+
+void
+decode_sys_refresh(struct decode_ctx *dc)
+{
+	int	 i;
+
+	dc->sys_nfields = event_field_count();
+	for (i = 0; i < DECODE_SYS_N; i++)
+		dc->sys_id[i] = event_field_lookup(decode_sys_names[i],
+		    strlen(decode_sys_names[i]));
+}
+
+const char *
+decode_reason(const struct decode_ctx *dc)
+{
+	return dc->reason;
+}
+
 enum decode_error
 decode_payload(struct decode_ctx *dc, const char *buf, size_t len,
     const struct decode_limits *lim, struct event *ev)
 {
-	size_t	 i;
+	enum decode_error	 err;
+	size_t			 i;
 
+	dc->reason[0] = '\0';
 	for (i = 0; i < len; i++)
 		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' &&
 		    buf[i] != '\n')
 			break;
 	if (i == len)
-		return DECODE_ERR_EMPTY;
-	if (buf[i] == '{')
-		return decode_json(dc, buf + i, len - i, lim, ev);
-	if (buf[i] == '<')
-		return decode_xml(dc, buf + i, len - i, lim, ev);
-	return DECODE_ERR_NOT_DOCUMENT;
+		err = DECODE_ERR_EMPTY;
+	else if (buf[i] == '{')
+		err = decode_json(dc, buf + i, len - i, lim, ev);
+	else if (buf[i] == '<')
+		err = decode_xml(dc, buf + i, len - i, lim, ev);
+	else
+		err = DECODE_ERR_NOT_DOCUMENT;
+	if (err != DECODE_OK && dc->reason[0] == '\0')
+		(void)snprintf(dc->reason, sizeof(dc->reason), "%s",
+		    decode_error_name(err));
+	return err;
 }
 
 static bool
@@ -413,6 +452,7 @@ decode_ctx_new(void)
 	dc = xcalloc(1, sizeof(*dc));
 	dc->memo = xcalloc(1, sizeof(*dc->memo));
 	dc->preds = decode_json_preds_new();
+	dc->sys_nfields = -1;
 	return dc;
 }
 

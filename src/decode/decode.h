@@ -102,18 +102,68 @@ struct decode_memo;			/* decode.c's memo of paths */
 struct decode_preds;			/* decode_json.c's predictions */
 struct XML_ParserStruct;		/* expat's XML_Parser */
 
+/*
+ * The Windows <System> fields that are not builtin ids (SPEC 9 "Fields of
+ * raw sysmon searches"): stored only when registered, so their ids are
+ * looked up, once per context and again when the registry grows.
+ */
+enum decode_sys {
+	DECODE_SYS_NAME = 0,		/* Name: Provider/@Name */
+	DECODE_SYS_GUID,		/* Guid: Provider/@Guid */
+	DECODE_SYS_EVENTID,		/* EventID */
+	DECODE_SYS_VERSION,		/* Version */
+	DECODE_SYS_LEVEL,		/* Level */
+	DECODE_SYS_TASK,		/* Task */
+	DECODE_SYS_OPCODE,		/* Opcode */
+	DECODE_SYS_KEYWORDS,		/* Keywords */
+	DECODE_SYS_RECORDID,		/* EventRecordID */
+	DECODE_SYS_TIMECREATED,		/* TimeCreated: @SystemTime */
+	DECODE_SYS_PROCESSID,		/* ProcessID: Execution/@ProcessID */
+	DECODE_SYS_THREADID,		/* ThreadID: Execution/@ThreadID */
+	DECODE_SYS_USERID,		/* UserID: Security/@UserID */
+	DECODE_SYS_N
+};
+
+#define DECODE_REASON_MAX	128
+
 struct decode_ctx {
 	struct decode_memo *memo;	/* resolved paths */
 	struct decode_preds *preds;	/* JSON keys seen before */
 	struct XML_ParserStruct *xml;	/* reused, or NULL till needed */
+	struct XML_ParserStruct *xml_ns; /* the same with namespaces */
 	unsigned long	 xml_salt;	/* its hash salt; 0: expat's own */
+	int		 sys_nfields;	/* event_field_count() of sys_id */
+	int		 sys_id[DECODE_SYS_N];	/* registry ids, or -1 */
+	char		 reason[DECODE_REASON_MAX]; /* last refusal, or "" */
 };
+
+/* The name of a DECODE_SYS_* field ("EventRecordID"). */
+const char	*decode_sys_name(enum decode_sys f);
+
+/* Looks dc->sys_id up again (decode.c); decode_sys_ids() calls it. */
+void		 decode_sys_refresh(struct decode_ctx *dc);
+
+/* dc's ids of the DECODE_SYS_* fields, current with the registry. */
+static inline const int *
+decode_sys_ids(struct decode_ctx *dc)
+{
+	if (dc->sys_nfields != event_field_count())
+		decode_sys_refresh(dc);
+	return dc->sys_id;
+}
+
+/*
+ * Why the last payload decode_payload() refused was refused, in words
+ * for a debug line ("XML root element is not Event"), or the reason's
+ * name when the decoder said nothing more.  Valid until the next call.
+ */
+const char	*decode_reason(const struct decode_ctx *dc);
 
 /* decode_json.c's predictions, for decode_ctx_new() and _free(). */
 struct decode_preds *decode_json_preds_new(void);
 void		 decode_json_preds_free(struct decode_preds *p);
 
-/* Frees dc's XML parser (decode_xml.c), for decode_ctx_free(). */
+/* Frees dc's XML parsers (decode_xml.c), for decode_ctx_free(). */
 void		 decode_xml_clear(struct decode_ctx *dc);
 
 struct decode_jctx {

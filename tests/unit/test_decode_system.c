@@ -1,0 +1,221 @@
+/*
+ * The <System> fields of a Windows event (SPEC 9 "Fields of raw sysmon
+ * searches") in every payload shape, XML element matching by namespace
+ * URI and local name (issue 14.3), and the reason a refused payload
+ * gives.  Expected values are the ones written in the fixtures
+ * (tests/data/shapes, tests/data/README.md).
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "decode/decode.h"
+#include "decode/event.h"
+#include "testref.h"
+#include "expect_event.h"
+
+#define ARENA		65536
+
+static const struct decode_limits lim = { .max_depth = 32 };
+static struct event ev, ev2;
+
+/* The <System> of tests/data/shapes/xmlwineventlog.xml, as written. */
+static const char *system_fields[][2] = {
+	{ "EventCode", "3" },
+	{ "EventID", "3" },
+	{ "Computer", "WS01.contoso.local" },
+	{ "Channel", "Microsoft-Windows-Sysmon/Operational" },
+	{ "SourceName", "Microsoft-Windows-Sysmon" },
+	{ "Name", "Microsoft-Windows-Sysmon" },
+	{ "Guid", "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}" },
+	{ "Version", "5" },
+	{ "Level", "4" },
+	{ "Task", "3" },
+	{ "Opcode", "0" },
+	{ "Keywords", "0x8000000000000000" },
+	{ "EventRecordID", "1234567" },
+	{ "ProcessID", "2684" },
+	{ "ThreadID", "1380" },
+	{ "UserID", "S-1-5-18" },
+	{ "SystemTime", "2024-03-01T10:20:31.2049871Z" },
+	{ "TimeCreated", "2024-03-01T10:20:31.2049871Z" },
+};
+#define NSYSTEM	(sizeof(system_fields) / sizeof(system_fields[0]))
+
+static void
+register_system(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < NSYSTEM; i++)
+		cr_assert_neq(event_field_intern(system_fields[i][0],
+		    strlen(system_fields[i][0])), -1);
+}
+
+static void
+setup(void)
+{
+	event_fields_init();
+	event_init(&ev, ARENA);
+	event_init(&ev2, ARENA);
+}
+
+static void
+teardown(void)
+{
+	event_clear(&ev);
+	event_clear(&ev2);
+}
+
+TestSuite(decode_system, .init = setup, .fini = teardown);
+
+static enum decode_error
+decode_file(const char *name, struct event *e)
+{
+	enum decode_error	 err;
+	size_t			 len;
+	char			*buf;
+
+	buf = read_data(name, &len);
+	event_reset(e);
+	err = decode_payload(testref_dc(), buf, len, &lim, e);
+	free(buf);
+	return err;
+}
+
+static enum decode_error
+decode_str(const char *s, struct event *e)
+{
+	event_reset(e);
+	return decode_payload(testref_dc(), s, strlen(s), &lim, e);
+}
+
+Test(decode_system, xml_system_fields)
+{
+	size_t	 i;
+
+	register_system();
+	cr_assert_eq(decode_file("shapes/xmlwineventlog.xml", &ev),
+	    DECODE_OK);
+	for (i = 0; i < NSYSTEM; i++)
+		expect_field(&ev, system_fields[i][0], system_fields[i][1],
+		    "xml");
+}
+
+/* Registered after the context first decoded: stored from then on. */
+Test(decode_system, system_fields_follow_the_registry)
+{
+	int	 id;
+
+	cr_assert_eq(event_field_lookup("Level", 5), -1);
+	cr_assert_eq(decode_file("shapes/xmlwineventlog.xml", &ev),
+	    DECODE_OK);
+	cr_assert_neq(id = event_field_intern("Level", 5), -1);
+	cr_expect(!event_has(&ev, id), "Level stored before it was read");
+	cr_assert_eq(decode_file("shapes/xmlwineventlog.xml", &ev),
+	    DECODE_OK);
+	expect_field(&ev, "Level", "4", "after registering");
+}
+
+/* EventData's Version (Sysmon event 4) comes after <System>'s. */
+Test(decode_system, eventdata_wins_over_system)
+{
+	register_system();
+	cr_assert_eq(decode_str("<Event><System><EventID>4</EventID>"
+	    "<Version>3</Version></System><EventData>"
+	    "<Data Name='Version'>15.14</Data></EventData></Event>", &ev),
+	    DECODE_OK);
+	expect_field(&ev, "Version", "15.14", "eid 4");
+}
+
+/* Issue 14.3: a prefix bound to the events namespace is the same event. */
+Test(decode_system, xml_namespace_prefix)
+{
+	register_system();
+	cr_assert_eq(decode_file("shapes/xmlwineventlog.xml", &ev),
+	    DECODE_OK);
+	cr_assert_eq(decode_file("shapes/xmlwineventlog_prefixed.xml", &ev2),
+	    DECODE_OK, "prefixed: %s", decode_reason(testref_dc()));
+	cr_expect_eq(ev2.shape, EVENT_SHAPE_XML);
+	expect_field(&ev2, "Image",
+	    "C:\\Users\\bob\\AppData\\Local\\Temp\\mailer.exe", "prefixed");
+	expect_same_fields(&ev, &ev2, "prefixed");
+}
+
+Test(decode_system, xml_namespaces_matched_by_uri)
+{
+#define NS	"'http://schemas.microsoft.com/win/2004/08/events/event'"
+	static const struct {
+		const char	*in;
+		const char	*eventcode;	/* NULL: absent */
+		const char	*image;
+	} ok[] = {
+		/* no namespace, default, prefixed, two prefixes one URI */
+		{ "<Event><System><EventID>3</EventID></System><EventData>"
+		    "<Data Name='Image'>a</Data></EventData></Event>", "3",
+		    "a" },
+		{ "<Event xmlns=" NS "><System><EventID>3</EventID>"
+		    "</System></Event>", "3", NULL },
+		{ "<q:Event xmlns:q=" NS "><q:System><q:EventID>1</q:EventID>"
+		    "</q:System><q:EventData><q:Data Name='Image'>b</q:Data>"
+		    "</q:EventData></q:Event>", "1", "b" },
+		{ "<a:Event xmlns:a=" NS "><b:System xmlns:b=" NS ">"
+		    "<a:EventID>7</a:EventID></b:System></a:Event>", "7",
+		    NULL },
+		/* children in another namespace match nothing */
+		{ "<e:Event xmlns:e=" NS "><e:System><o:EventID "
+		    "xmlns:o='urn:other'>3</o:EventID></e:System>"
+		    "<o:EventData xmlns:o='urn:other'><o:Data Name='Image'>c"
+		    "</o:Data></o:EventData></e:Event>", NULL, NULL },
+		{ "<Event><System><EventID xmlns='urn:other'>3</EventID>"
+		    "</System><EventData xmlns='urn:other'>"
+		    "<Data Name='Image'>d</Data></EventData></Event>", NULL,
+		    NULL },
+	};
+	static const char *refused[] = {
+		"<e:Event xmlns:e='urn:other'><e:System><e:EventID>3"
+		    "</e:EventID></e:System></e:Event>",
+		"<Event xmlns='urn:other'><System><EventID>3</EventID>"
+		    "</System></Event>",
+		"<Event xmlns:e=" NS "><System/></Event><!-- -->"
+		    "<x/>",
+	};
+	size_t	 i;
+	char	 ctx[32];
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(ctx, sizeof(ctx), "ok[%zu]", i);
+		cr_expect_eq(decode_str(ok[i].in, &ev), DECODE_OK, "%s: %s",
+		    ctx, decode_reason(testref_dc()));
+		expect_field(&ev, "EventCode", ok[i].eventcode, ctx);
+		expect_field(&ev, "Image", ok[i].image, ctx);
+	}
+	cr_expect_eq(decode_str(refused[0], &ev), DECODE_ERR_SHAPE);
+	cr_expect_eq(decode_str(refused[1], &ev), DECODE_ERR_SHAPE);
+	cr_expect_eq(decode_str(refused[2], &ev), DECODE_ERR_XML_SYNTAX);
+#undef NS
+}
+
+/* The words a debug line gives for a refused payload (issue 14.3). */
+Test(decode_system, refusal_reasons)
+{
+	const char	*r;
+
+	cr_assert_eq(decode_str("<e:Event xmlns:e='urn:x'/>", &ev),
+	    DECODE_ERR_SHAPE);
+	r = decode_reason(testref_dc());
+	cr_expect(strstr(r, "root element") != NULL, "shape: %s", r);
+	cr_assert_eq(decode_str("<Event>\n<System></Event>", &ev),
+	    DECODE_ERR_XML_SYNTAX);
+	r = decode_reason(testref_dc());
+	cr_expect(strstr(r, "line 2") != NULL, "syntax: %s", r);
+	cr_assert_eq(decode_str("{\"a\":1}", &ev), DECODE_ERR_SHAPE);
+	cr_expect_str_eq(decode_reason(testref_dc()), "shape");
+	cr_assert_eq(decode_str("<Event/>", &ev), DECODE_OK);
+	cr_assert_eq(decode_str("hello", &ev), DECODE_ERR_NOT_DOCUMENT);
+	cr_expect_str_eq(decode_reason(testref_dc()), "not_document");
+}
