@@ -81,7 +81,7 @@ for t in "$@"; do
 	fi
 	objs=""
 	ok=true
-	for f in log.c xmalloc.c $s; do
+	for f in log.c xmalloc.c civil.c $s; do
 		# A module that a newer tree folds away is simply not linked.
 		[ -f "$top/src/$f" ] || continue
 		o="$bin/obj/$(echo "${f%.c}" | sed 's|^\.\./||' | tr / _).o"

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "civil.h"
 #include "decode/event.h"
 #include "xmalloc.h"
 
@@ -291,7 +292,7 @@ event_normalise_user(struct event *ev)
 /*
  * The three caches of event.c (the last second formatted, the last date,
  * the last minute parsed) stay thread-locals rather than joining the
- * pipeline's struct decode_ctx: event_days_from_civil() and
+ * pipeline's struct decode_ctx: civil_days() and
  * event_parse_time() are called by syslog.c's header parser and by
  * event_normalise(), which have no context, so moving them would add a
  * context argument to syslog_parse(), event_normalise() and their
@@ -428,35 +429,6 @@ event_digits2(const char *s)
 	return (int)(a * 10 + b);
 }
 
-/* The last date asked for and its day number, per thread. */
-static _Thread_local int64_t	 event_days_key = -1;
-static _Thread_local int64_t	 event_days_val;
-
-/*
- * Days since 1970-01-01 of a proleptic Gregorian date.  Every event asks
- * for the date of the events before it, so the last answer is kept.
- */
-int64_t
-event_days_from_civil(int y, int m, int d)
-{
-	int64_t	 era, yoe, doy, doe, key;
-
-	key = -1;	/* never the key of a valid date */
-	if (m >= 1 && m <= 12 && d >= 1 && d <= 31) {
-		key = ((int64_t)y * 16 + m) * 32 + d;
-		if (key == event_days_key)
-			return event_days_val;
-	}
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	event_days_key = key;
-	event_days_val = era * 146097 + doe - 719468;
-	return event_days_val;
-}
-
 /* Per thread, the last minute parsed: "YYYY-MM-DD?HH:MM" and its ms. */
 static _Thread_local char	 event_time_key[16];	/* valid text */
 static _Thread_local int64_t	 event_time_base;	/* its ms */
@@ -504,7 +476,7 @@ event_parse_time(const char *s, size_t len, int64_t *ms)
 		    (y % 100 == 0 && y % 400 != 0))) ||
 		    h > 23 || mi > 59)
 			return -1;
-		base = (event_days_from_civil(y, mo, d) * 86400 + h * 3600 +
+		base = (civil_days(y, mo, d) * 86400 + h * 3600 +
 		    mi * 60) * 1000;
 		memcpy(event_time_key, s, 16);
 		event_time_base = base;

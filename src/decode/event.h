@@ -188,7 +188,5 @@ int		 event_parse_time(const char *s, size_t len, int64_t *ms);
 
 const char	*event_shape_name(enum event_shape shape);
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (valid fields). */
-int64_t		 event_days_from_civil(int y, int m, int d);
 
 #endif /* HECSENTRY_EVENT_H */

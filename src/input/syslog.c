@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "decode/event.h"
+#include "civil.h"
 #include "input/syslog.h"
 
 #define SYSLOG_PRI_MAX		191	/* facility 23, severity 7 */
@@ -82,7 +82,7 @@ syslog_mdays(int y, int m)
 static int64_t
 syslog_epoch_ms(int y, int mo, int d, int h, int mi, int s)
 {
-	return ((event_days_from_civil(y, mo, d) * 24 + h) * 60 + mi) *
+	return ((civil_days(y, mo, d) * 24 + h) * 60 + mi) *
 	    60000LL + s * 1000LL;
 }
 
@@ -144,7 +144,7 @@ syslog_le64(const char *p)
 /*
  * Days from 1970-01-01 to the date y-m-d, for years 0 to 9999 and a
  * valid month, in the proleptic Gregorian calendar (as
- * event_days_from_civil()).  From 1901 to 2099 every fourth year is a
+ * civil_days()).  From 1901 to 2099 every fourth year is a
  * leap year; elsewhere the leap days before y are counted from year
  * -400, so that every quotient is of a non-negative number.
  */

@@ -11,6 +11,7 @@
 
 #include <criterion/criterion.h>
 
+#include "civil.h"
 #include "decode/event.h"
 #include "testref.h"
 
@@ -450,7 +451,7 @@ Test(event, time_text_matches_printf)
  * The time parser as it was before the fixed-place fast path: digit runs
  * read one at a time, the fraction scaled by division, the date counted
  * by testref_days() (tests/lib/civil.c), which shares no code with
- * event_days_from_civil().  The tests below require the same answers
+ * civil_days().  The tests below require the same answers
  * from event_parse_time() on every input.
  */
 static int
@@ -633,7 +634,7 @@ Test(event, days_from_civil_known_dates)
 	size_t		 i;
 
 	for (i = 0; i < sizeof(tc) / sizeof(tc[0]); i++) {
-		cr_assert_eq(event_days_from_civil(tc[i].y, tc[i].m, tc[i].d),
+		cr_assert_eq(civil_days(tc[i].y, tc[i].m, tc[i].d),
 		    tc[i].days, "%d-%d-%d", tc[i].y, tc[i].m, tc[i].d);
 		cr_assert_eq(testref_days(tc[i].y, tc[i].m, tc[i].d),
 		    tc[i].days, "reference %d-%d-%d", tc[i].y, tc[i].m,
@@ -654,16 +655,16 @@ Test(event, days_from_civil_matches_reference)
 		for (m = 1; m <= 12; m++)
 			for (d = 1; d <= mlen[m - 1]; d += 3)
 				for (k = 0; k < 2; k++)
-					cr_assert_eq(event_days_from_civil(y,
+					cr_assert_eq(civil_days(y,
 					    m, d), testref_days(y, m, d),
 					    "%d-%d-%d", y, m, d);
 	for (k = 0; k < 100000; k++) {
 		y = (int)(test_rand(&seed) % 10000);
 		m = 1 + (int)(test_rand(&seed) % 12);
 		d = 1 + (int)(test_rand(&seed) % 31);
-		cr_assert_eq(event_days_from_civil(y, m, d),
+		cr_assert_eq(civil_days(y, m, d),
 		    testref_days(y, m, d), "%d-%d-%d", y, m, d);
-		cr_assert_eq(event_days_from_civil(y, m, d),
+		cr_assert_eq(civil_days(y, m, d),
 		    testref_days(y, m, d), "%d-%d-%d again", y, m, d);
 	}
 }

@@ -13,6 +13,7 @@
 
 #include <criterion/criterion.h>
 
+#include "civil.h"
 #include "decode/event.h"
 #include "input/syslog.h"
 #include "testref.h"
@@ -269,7 +270,7 @@ Test(syslog, length_is_respected)
  * The reference: syslog_parse() as it was before its RFC 5424 path was
  * made faster (commit a54b66f), written plainly: every header field cut
  * at memchr(), the timestamp parsed from its own field, the date through
- * event_days_from_civil().  Frames that reach the RFC 3164 branch (whose
+ * civil_days().  Frames that reach the RFC 3164 branch (whose
  * code did not change) only have their PRI and format compared.
  */
 struct ref_result {
