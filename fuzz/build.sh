@@ -47,7 +47,7 @@ decode="decode/event.c decode/cim.c decode/cim_eval.c decode/decode.c
 spl="detect/spl.c detect/spl_expand.c detect/spl_lex.c detect/spl_parse.c
     detect/spl_cmd.c detect/spl_match.c detect/spl_post.c"
 detect="$decode $spl detect/ht.c detect/stats.c detect/detect.c
-    detect/detection.c output/alert.c"
+    detect/detection.c detect/detection_yaml.c output/alert.c"
 srcs_for() {
 	case "$1" in
 	fuzz_syslog)		echo "decode/event.c input/syslog.c" ;;

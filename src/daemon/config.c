@@ -39,6 +39,7 @@
 /* getopt_long values of the options that are not keys */
 enum {
 	CONFIG_OPT_CHECK = 0x100,
+	CONFIG_OPT_JSON,
 	CONFIG_OPT_VERSION,
 	CONFIG_OPT_HELP,
 	CONFIG_OPT_SET,
@@ -335,6 +336,7 @@ config_build_options(struct option *opts)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "check-config", no_argument, NULL, CONFIG_OPT_CHECK },
+		{ "json", no_argument, NULL, CONFIG_OPT_JSON },
 		{ "version", no_argument, NULL, CONFIG_OPT_VERSION },
 		{ "help", no_argument, NULL, CONFIG_OPT_HELP },
 		{ "set", required_argument, NULL, CONFIG_OPT_SET },
@@ -387,6 +389,9 @@ config_from_args(int argc, char **argv, struct config *cfg, char **errstr)
 			break;
 		case CONFIG_OPT_CHECK:
 			cfg->check_only = true;
+			break;
+		case CONFIG_OPT_JSON:
+			cfg->check_json = true;
 			break;
 		case CONFIG_OPT_VERSION:
 			printf("hecsentry %s\n", CONFIG_VERSION);

@@ -43,6 +43,7 @@ struct config {
 	bool		 foreground;	/* -f (we never fork; kept for rc) */
 	int		 verbose;	/* -v, repeatable */
 	bool		 check_only;	/* --check-config */
+	bool		 check_json;	/* --json: its report as JSON */
 
 	char		**listen_tcp;	/* "ADDR:PORT" / "[V6]:PORT" */
 	size_t		 nlisten_tcp;
@@ -67,6 +68,16 @@ struct config {
 	char		*detections_dir;/* conf/detections */
 	char		*macros_dir;	/* conf/macros */
 	char		*cim_map;	/* conf/cim.conf */
+	char		*lookups_dir;	/* NULL: a checkout's lookups/ */
+	char		**det_status;	/* detection_status (none: */
+	size_t		 ndet_status;	/*   production) */
+	char		**det_types;	/* detection_types (none: all) */
+	size_t		 ndet_types;
+	char		**det_enable;	/* detections_enable */
+	size_t		 ndet_enable;
+	char		**det_disable;	/* detections_disable */
+	size_t		 ndet_disable;
+	bool		 strict_detections;
 	int		 window_s;	/* stats window, 1..86400 */
 	size_t		 max_keys;	/* per detection */
 	size_t		 stats_max_bytes; /* global byte budget */

@@ -86,10 +86,28 @@ const struct config_key config_keys[] = {
 	    "ask TLS clients for a certificate (require: mutual TLS)" },
 	{ "detections", "detections", CONFIG_T_PATH, LIVE, OFF(detections_dir),
 	    0, 0, 0, 0, HECSENTRY_SYSCONFDIR "/detections", "DIR",
-	    "directory of detection YAML files" },
+	    "detection YAML tree or security_content checkout" },
 	{ "macros", "macros", CONFIG_T_PATH, LIVE, OFF(macros_dir), 0,
 	    0, 0, 0, HECSENTRY_SYSCONFDIR "/macros", "DIR",
 	    "directory of macro YAML files" },
+	{ "lookups", "lookups", CONFIG_T_PATH, LIVE, OFF(lookups_dir), 0,
+	    0, 0, 0, NULL, "DIR",
+	    "lookup YAML and CSV files (default: a checkout's lookups/)" },
+	{ "detection_status", NULL, CONFIG_T_LIST, LIVE, OFF(det_status),
+	    OFF(ndet_status), 0, 0, 0, NULL, "STATUS",
+	    "status a detection must have (repeatable; default production)" },
+	{ "detection_types", NULL, CONFIG_T_LIST, LIVE, OFF(det_types),
+	    OFF(ndet_types), 0, 0, 0, NULL, "TYPE",
+	    "type a detection must have (repeatable; default all)" },
+	{ "detections_enable", NULL, CONFIG_T_LIST, LIVE, OFF(det_enable),
+	    OFF(ndet_enable), 0, 0, 0, NULL, "NAME|ID|GLOB",
+	    "run past the status and type filters (repeatable)" },
+	{ "detections_disable", NULL, CONFIG_T_LIST, LIVE, OFF(det_disable),
+	    OFF(ndet_disable), 0, 0, 0, NULL, "NAME|ID|GLOB",
+	    "never run (repeatable; wins over everything)" },
+	{ "strict_detections", NULL, CONFIG_T_BOOL, LIVE,
+	    OFF(strict_detections), 0, 0, 0, 0, "no", "yes|no",
+	    "a detection that cannot run is an error" },
 	{ "cim_map", NULL, CONFIG_T_PATH, LIVE, OFF(cim_map), 0,
 	    0, 0, 0, HECSENTRY_SYSCONFDIR "/cim.conf", "FILE",
 	    "the Sysmon-to-CIM mapping (cim(5))" },
@@ -454,6 +472,11 @@ config_free(struct config *cfg)
 	free(cfg->detections_dir);
 	free(cfg->macros_dir);
 	free(cfg->cim_map);
+	free(cfg->lookups_dir);
+	config_list_clear(&cfg->det_status, &cfg->ndet_status);
+	config_list_clear(&cfg->det_types, &cfg->ndet_types);
+	config_list_clear(&cfg->det_enable, &cfg->ndet_enable);
+	config_list_clear(&cfg->det_disable, &cfg->ndet_disable);
 	free(cfg->output_path);
 	config_list_clear(&cfg->hec_url, &cfg->nhec_url);
 	free(cfg->hec_token_file);
@@ -616,8 +639,8 @@ config_usage(FILE *fp)
 	size_t			 i;
 
 	fprintf(fp,
-"usage: hecsentry [-fv] [-c FILE] [--check-config] [--version] [--help]\n"
-"                 [--set KEY=VALUE] [OPTION VALUE]...\n"
+"usage: hecsentry [-fv] [-c FILE] [--check-config [--json]] [--version]\n"
+"                 [--help] [--set KEY=VALUE] [OPTION VALUE]...\n"
 "\n"
 "Runs Splunk security_content detections on Windows Sysmon events received\n"
 "as syslog, and sends their results to Splunk HEC (or stdout, or a file).\n"
@@ -626,7 +649,9 @@ config_usage(FILE *fp)
 "  -c, --config FILE        read this config file (default: none)\n"
 "  -f, --foreground         stay in the foreground (hecsentry never forks)\n"
 "  -v, --verbose            more logging (repeat for more)\n"
-"      --check-config       check the config and detections, then exit\n"
+"      --check-config       check the config, print the detections'\n"
+"                           coverage report (-v: each one), then exit\n"
+"      --json               with --check-config: the report as JSON\n"
 "      --version            print the version and exit\n"
 "  -h, --help               print this help and exit\n"
 "      --set KEY=VALUE      set any config key, like a config file line\n"

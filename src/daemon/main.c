@@ -39,6 +39,7 @@
 #include "daemon/config.h"
 #include "detect/detect.h"
 #include "detect/detection.h"
+#include "detect/library.h"
 #include "decode/event.h"
 #include "log.h"
 #include "daemon/options.h"
@@ -155,25 +156,123 @@ main_str_differ(const char *a, const char *b)
 	return strcmp(a, b) != 0;
 }
 
-/*
- * The detections of cfg with their Sysmon-to-CIM mapping (cim_map), or
- * NULL with *errstr (caller frees).
- */
-static struct detection_set *
-main_load_set(const struct config *cfg, char **errstr)
+/* Logs the refusals of lib and its one-line summary (prefix: "reload: "). */
+static void
+main_log_library(const struct library *lib, const char *prefix)
 {
-	struct detection_set	*set;
+	const struct library_entry *e;
+	char		 buf[1024];
+	size_t		 k;
+
+	for (k = 0; k < lib->n; k++) {
+		e = &lib->e[k];
+		if (e->state == LIBRARY_BROKEN)
+			log_warnx("%sdetection broken: %s", prefix, e->reason);
+		else if (e->state == LIBRARY_SKIPPED ||
+		    e->state == LIBRARY_NEVER)
+			log_info("%sdetection %s: %s", prefix,
+			    library_state_name(e->state), e->reason);
+		else if (e->state == LIBRARY_FILTERED)
+			log_debug("%sdetection filtered: %s", prefix,
+			    e->reason);
+	}
+	library_summary(lib, buf, sizeof(buf));
+	log_info("%sdetections: %s", prefix, buf);
+}
+
+/* The number of lib's refusals: skipped, never matches, broken. */
+static size_t
+main_refused(const struct library *lib)
+{
+	return library_count(lib, LIBRARY_SKIPPED) +
+	    library_count(lib, LIBRARY_NEVER) +
+	    library_count(lib, LIBRARY_BROKEN);
+}
+
+/*
+ * The library of cfg with its Sysmon-to-CIM mapping (cim_map), or NULL
+ * with *errstr (caller frees): the detections or macros cannot be read,
+ * or strict_detections is on and a detection was refused.
+ */
+static struct library *
+main_load_library(const struct config *cfg, bool strict, char **errstr)
+{
+	struct library_opts	 lo;
+	struct library		*lib;
 	struct cim_map		*m;
+	const struct library_entry *e;
+	size_t			 k;
 
 	if ((m = cim_map_load(cfg->cim_map, errstr)) == NULL)
 		return NULL;
-	set = detection_set_load(cfg->detections_dir, cfg->macros_dir,
-	    errstr);
-	if (set == NULL) {
+	lib = library_load(options_library(cfg, m, &lo), errstr);
+	if (lib == NULL) {
 		cim_map_free(m);
 		return NULL;
 	}
-	detection_set_use_cim(set, m);
+	detection_set_use_cim(lib->set, m);
+	if (strict && main_refused(lib) > 0) {
+		for (k = 0, e = NULL; k < lib->n && e == NULL; k++)
+			if (lib->e[k].state == LIBRARY_SKIPPED ||
+			    lib->e[k].state == LIBRARY_NEVER ||
+			    lib->e[k].state == LIBRARY_BROKEN)
+				e = &lib->e[k];
+		xasprintf(errstr, "strict_detections: %zu detection%s "
+		    "refused, the first: %s", main_refused(lib),
+		    main_refused(lib) == 1 ? "" : "s", e->reason);
+		library_free(lib);
+		return NULL;
+	}
+	return lib;
+}
+
+/*
+ * --check-config: the coverage report of the library (--json: as JSON,
+ * -v: every detection).  Returns the exit status: 1 when the library
+ * cannot load, or strict_detections is on and a detection was refused.
+ */
+static int
+main_check(const struct config *cfg)
+{
+	struct library	*lib;
+	char		*errstr = NULL, *json;
+	int		 rc;
+
+	if ((lib = main_load_library(cfg, false, &errstr)) == NULL) {
+		fprintf(stderr, "hecsentry: %s\n", errstr);
+		free(errstr);
+		return 1;
+	}
+	if (cfg->check_json) {
+		json = library_report_json(lib);
+		printf("%s\n", json);
+		free(json);
+	} else
+		library_report(lib, stdout, cfg->verbose > 0);
+	rc = cfg->strict_detections && main_refused(lib) > 0 ? 1 : 0;
+	if (rc == 1)
+		fprintf(stderr, "hecsentry: strict_detections: %zu "
+		    "detection%s refused\n", main_refused(lib),
+		    main_refused(lib) == 1 ? "" : "s");
+	else if (!cfg->check_json)
+		printf("configuration OK\n");
+	library_free(lib);
+	return rc;
+}
+
+/* The runnable set of main_load_library(), the library freed. */
+static struct detection_set *
+main_load_set(const struct config *cfg, const char *prefix, char **errstr)
+{
+	struct library		*lib;
+	struct detection_set	*set;
+
+	if ((lib = main_load_library(cfg, cfg->strict_detections,
+	    errstr)) == NULL)
+		return NULL;
+	main_log_library(lib, prefix);
+	set = library_take_set(lib);
+	library_free(lib);
 	return set;
 }
 
@@ -271,7 +370,7 @@ main_reload(struct main_state *st)
 		    "%s", errstr != NULL ? errstr : "bad configuration");
 		goto fail;
 	}
-	nset = main_load_set(&ncfg, &errstr);
+	nset = main_load_set(&ncfg, "reload: ", &errstr);
 	if (nset == NULL) {
 		log_warnx("reload failed, the running detections stay: %s",
 		    errstr != NULL ? errstr : "cannot load detections");
@@ -378,7 +477,12 @@ main(int argc, char **argv)
 	log_set_verbose(st.cfg.verbose);
 
 	event_fields_init();
-	st.set = main_load_set(&st.cfg, &errstr);
+	if (st.cfg.check_only) {
+		rc = main_check(&st.cfg);
+		config_free(&st.cfg);
+		return rc;
+	}
+	st.set = main_load_set(&st.cfg, "", &errstr);
 	if (st.set == NULL) {
 		fprintf(stderr, "hecsentry: %s\n", errstr);
 		free(errstr);
@@ -392,14 +496,6 @@ main(int argc, char **argv)
 		log_info("detection loaded: %s (version %d, %s)",
 		    st.set->d[i]->name, st.set->d[i]->version,
 		    st.set->d[i]->file);
-	if (st.cfg.check_only) {
-		printf("configuration OK: %zu detection%s loaded from %s\n",
-		    st.set->n, st.set->n == 1 ? "" : "s",
-		    st.cfg.detections_dir);
-		detection_set_unref(st.set, __func__);
-		config_free(&st.cfg);
-		return 0;
-	}
 
 	signal(SIGPIPE, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)

@@ -108,3 +108,23 @@ options_sink(const struct config *cfg, struct sink_options *o)
 }
 
 /* daemon: admin */
+
+struct library_opts *
+options_library(const struct config *cfg, const struct cim_map *cim,
+    struct library_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->detections = cfg->detections_dir;
+	o->macros = cfg->macros_dir;
+	o->lookups = cfg->lookups_dir;
+	o->status = cfg->det_status;
+	o->nstatus = cfg->ndet_status;
+	o->types = cfg->det_types;
+	o->ntypes = cfg->ndet_types;
+	o->enable = cfg->det_enable;
+	o->nenable = cfg->ndet_enable;
+	o->disable = cfg->det_disable;
+	o->ndisable = cfg->ndet_disable;
+	o->cim = cim;
+	return o;
+}

@@ -9,6 +9,7 @@
 #define HECSENTRY_OPTIONS_H
 
 #include "daemon/config.h"
+#include "detect/library.h"
 #include "input/listen.h"
 #include "output/sink.h"
 
@@ -25,6 +26,16 @@ struct listen_options *options_listen(const struct config *cfg,
 /* Fills *t from cfg's tls_* keys (for SIGHUP); returns t. */
 struct listen_tls_options *options_listen_tls(const struct config *cfg,
 		    struct listen_tls_options *t);
+
+/* detect: library */
+
+/*
+ * Fills *o from cfg's detections, macros, lookups, detection_status,
+ * detection_types, detections_enable and detections_disable (cfg's
+ * strings) and the mapping cim; returns o.
+ */
+struct library_opts *options_library(const struct config *cfg,
+		    const struct cim_map *cim, struct library_opts *o);
 
 /* output: sink, hec, spool */
 

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -28,12 +29,12 @@
 #include <yaml.h>
 
 #include "detect/detection.h"
+#include "detect/detection_int.h"
 #include "detect/ht.h"
 #include "log.h"
 #include "detect/spl.h"
 #include "xmalloc.h"
 
-#define DETECTION_FILE_MAX	(1024 * 1024)	/* largest YAML file read */
 
 /*
  * The SipHash key of fingerprints, an arbitrary constant: fingerprints
@@ -42,24 +43,6 @@
  */
 static const uint64_t detection_fp_key[2] = {
 	0x6a1f5ce2c44f0d3bULL, 0x95e1b8a7d2f04c61ULL
-};
-
-/* A YAML file in memory, with its parsed document. */
-struct detection_yaml {
-	const char	*path;
-	char		*buf;		/* the file's bytes */
-	size_t		 len;
-	yaml_document_t	 doc;
-	bool		 loaded;	/* doc needs yaml_document_delete() */
-};
-
-/* Where a scalar sits in its file, to map offsets into it. */
-struct detection_scalar {
-	const char	*buf;		/* the file's bytes */
-	size_t		 len;
-	size_t		 index;		/* libyaml start mark */
-	yaml_scalar_style_t style;
-	const char	*value;		/* the parsed value */
 };
 
 struct detection_macro {
@@ -78,316 +61,6 @@ struct detection_macros {
 	struct detection_macro **m;
 	size_t		 n;
 };
-
-/* Reads path into y->buf.  Returns 0, or -1 with *errstr set. */
-static int
-detection_read(struct detection_yaml *y, const char *path, char **errstr)
-{
-	FILE		*f;
-	size_t		 n;
-
-	memset(y, 0, sizeof(*y));
-	y->path = path;
-	if ((f = fopen(path, "r")) == NULL) {
-		xasprintf(errstr, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	y->buf = xmalloc(DETECTION_FILE_MAX + 1);
-	n = fread(y->buf, 1, DETECTION_FILE_MAX + 1, f);
-	if (ferror(f)) {
-		xasprintf(errstr, "%s: %s", path, strerror(errno));
-		goto out_free;
-	}
-	if (n > DETECTION_FILE_MAX) {
-		xasprintf(errstr, "%s: larger than %d bytes", path,
-		    DETECTION_FILE_MAX);
-		goto out_free;
-	}
-	fclose(f);
-	y->buf[n] = '\0';
-	y->len = n;
-	return 0;
-out_free:
-	fclose(f);
-	free(y->buf);
-	y->buf = NULL;
-	return -1;
-}
-
-/*
- * Reads and parses the YAML file path.  Returns its root mapping, or NULL
- * with *errstr set.  The caller clears y with detection_yaml_clear().
- */
-static yaml_node_t *
-detection_yaml_load(struct detection_yaml *y, const char *path,
-    char **errstr)
-{
-	yaml_parser_t	 parser;
-	yaml_node_t	*root;
-
-	if (detection_read(y, path, errstr) == -1)
-		return NULL;
-	if (!yaml_parser_initialize(&parser))
-		fatalx("yaml_parser_initialize");
-	yaml_parser_set_input_string(&parser, (unsigned char *)y->buf,
-	    y->len);
-	if (!yaml_parser_load(&parser, &y->doc)) {
-		xasprintf(errstr, "%s:%zu:%zu: %s%s%s", path,
-		    parser.problem_mark.line + 1,
-		    parser.problem_mark.column + 1,
-		    parser.problem != NULL ? parser.problem : "bad YAML",
-		    parser.context != NULL ? " " : "",
-		    parser.context != NULL ? parser.context : "");
-		yaml_parser_delete(&parser);
-		return NULL;
-	}
-	yaml_parser_delete(&parser);
-	y->loaded = true;
-	root = yaml_document_get_root_node(&y->doc);
-	if (root == NULL || root->type != YAML_MAPPING_NODE) {
-		xasprintf(errstr, "%s:%zu:%zu: not a YAML mapping", path,
-		    root != NULL ? root->start_mark.line + 1 : 1,
-		    root != NULL ? root->start_mark.column + 1 : 1);
-		return NULL;
-	}
-	return root;
-}
-
-static void
-detection_yaml_clear(struct detection_yaml *y)
-{
-	if (y->loaded)
-		yaml_document_delete(&y->doc);
-	free(y->buf);
-	memset(y, 0, sizeof(*y));
-}
-
-/* Returns the value node of key in mapping m, or NULL. */
-static yaml_node_t *
-detection_yaml_get(yaml_document_t *doc, yaml_node_t *m, const char *key)
-{
-	yaml_node_pair_t *p;
-	yaml_node_t	*k;
-
-	if (m == NULL || m->type != YAML_MAPPING_NODE)
-		return NULL;
-	for (p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
-	    p++) {
-		k = yaml_document_get_node(doc, p->key);
-		if (k != NULL && k->type == YAML_SCALAR_NODE &&
-		    k->data.scalar.length == strlen(key) &&
-		    memcmp(k->data.scalar.value, key,
-		    k->data.scalar.length) == 0)
-			return yaml_document_get_node(doc, p->value);
-	}
-	return NULL;
-}
-
-static const char *
-detection_scalar(const yaml_node_t *n)
-{
-	return (const char *)n->data.scalar.value;
-}
-
-/*
- * Gets the string value of key in m into *out (a copy the caller frees;
- * unchanged when the key is absent or null).  Returns 0, or -1 with
- * *errstr set when the value is not a scalar.
- */
-static int
-detection_get_str(struct detection_yaml *y, yaml_node_t *m, const char *key,
-    char **out, yaml_node_t **node, char **errstr)
-{
-	yaml_node_t	*n;
-
-	if ((n = detection_yaml_get(&y->doc, m, key)) == NULL)
-		return 0;
-	if (n->type != YAML_SCALAR_NODE) {
-		xasprintf(errstr, "%s:%zu:%zu: '%s' must be a string",
-		    y->path, n->start_mark.line + 1,
-		    n->start_mark.column + 1, key);
-		return -1;
-	}
-	if (n->data.scalar.length == 0 &&
-	    n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
-		return 0;
-	free(*out);
-	*out = xstrdup(detection_scalar(n));
-	if (node != NULL)
-		*node = n;
-	return 0;
-}
-
-/* Gets an integer value; returns 1 when found, 0 absent, -1 on error. */
-static int
-detection_get_int(struct detection_yaml *y, yaml_node_t *m, const char *key,
-    int *out, char **errstr)
-{
-	yaml_node_t	*n;
-	const char	*s;
-	char		*end;
-	long		 v;
-
-	if ((n = detection_yaml_get(&y->doc, m, key)) == NULL)
-		return 0;
-	s = n->type == YAML_SCALAR_NODE ? detection_scalar(n) : "";
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < INT_MIN ||
-	    v > INT_MAX) {
-		xasprintf(errstr, "%s:%zu:%zu: '%s' must be an integer",
-		    y->path, n->start_mark.line + 1,
-		    n->start_mark.column + 1, key);
-		return -1;
-	}
-	*out = (int)v;
-	return 1;
-}
-
-/*
- * Gets a list of strings (a sequence of scalars, or one scalar) into
- * *out and *n.  Returns 0, or -1 with *errstr set.
- */
-static int
-detection_get_list(struct detection_yaml *y, yaml_node_t *m,
-    const char *key, char ***out, size_t *n, char **errstr)
-{
-	yaml_node_t	*l, *it;
-	yaml_node_item_t *i;
-
-	if ((l = detection_yaml_get(&y->doc, m, key)) == NULL)
-		return 0;
-	if (l->type == YAML_SCALAR_NODE) {
-		if (l->data.scalar.length == 0)
-			return 0;
-		*out = xreallocarray(*out, *n + 1, sizeof(**out));
-		(*out)[(*n)++] = xstrdup(detection_scalar(l));
-		return 0;
-	}
-	if (l->type != YAML_SEQUENCE_NODE)
-		goto bad;
-	for (i = l->data.sequence.items.start; i < l->data.sequence.items.top;
-	    i++) {
-		it = yaml_document_get_node(&y->doc, *i);
-		if (it == NULL || it->type != YAML_SCALAR_NODE)
-			goto bad;
-		*out = xreallocarray(*out, *n + 1, sizeof(**out));
-		(*out)[(*n)++] = xstrdup(detection_scalar(it));
-	}
-	return 0;
-bad:
-	xasprintf(errstr, "%s:%zu:%zu: '%s' must be a list of strings",
-	    y->path, l->start_mark.line + 1, l->start_mark.column + 1, key);
-	return -1;
-}
-
-static void
-detection_strv_free(char **v, size_t n)
-{
-	size_t	 k;
-
-	for (k = 0; k < n; k++)
-		free(v[k]);
-	free(v);
-}
-
-/*
- * Maps (line, col), 1-based in the value of scalar sc, to a 1-based line
- * and column in its file, undoing the indentation of block scalars and
- * the folding and escapes of flow scalars (see the file comment).
- */
-static void
-detection_scalar_pos(const struct detection_scalar *sc, int line, int col,
-    size_t *fline, size_t *fcol)
-{
-	const char	*b = sc->buf, *v = sc->value;
-	size_t		 voff = 0, want, i, k, indent = 0, nl;
-	size_t		 ls;
-	bool		 block, at_bol;
-
-	for (k = 1; k < (size_t)line && v[voff] != '\0'; voff++)
-		if (v[voff] == '\n')
-			k++;
-	want = voff + (size_t)(col > 0 ? col - 1 : 0);
-	block = sc->style == YAML_LITERAL_SCALAR_STYLE ||
-	    sc->style == YAML_FOLDED_SCALAR_STYLE;
-	i = sc->index;
-	if (block) {
-		while (i < sc->len && b[i] != '\n')
-			i++;
-		if (i < sc->len)
-			i++;
-		for (k = i; k < sc->len; ) {
-			for (nl = k; nl < sc->len && b[nl] == ' '; nl++)
-				;
-			if (nl < sc->len && b[nl] != '\n') {
-				indent = nl - k;
-				break;
-			}
-			k = nl + 1;
-		}
-	} else if (sc->style != YAML_PLAIN_SCALAR_STYLE)
-		i++;			/* the opening quote */
-	at_bol = block;
-	voff = 0;
-	while (i < sc->len && voff < want) {
-		if (at_bol) {
-			for (k = 0; k < indent && i < sc->len &&
-			    b[i] == ' '; k++)
-				i++;
-			at_bol = false;
-			continue;
-		}
-		if (block) {
-			if (b[i] == '\n')
-				at_bol = true;
-			i++;
-			voff++;
-			continue;
-		}
-		if (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' ||
-		    b[i] == '\r') {
-			/* A run of blanks holding line breaks folds. */
-			for (k = i, nl = 0; k < sc->len && (b[k] == ' ' ||
-			    b[k] == '\t' || b[k] == '\n' || b[k] == '\r'); k++)
-				if (b[k] == '\n')
-					nl++;
-			if (nl == 0) {
-				i++;
-				voff++;
-				continue;
-			}
-			voff += nl == 1 ? 1 : nl - 1;
-			i = k;
-			continue;
-		}
-		if (sc->style == YAML_SINGLE_QUOTED_SCALAR_STYLE &&
-		    b[i] == '\'' && i + 1 < sc->len && b[i + 1] == '\'')
-			i++;
-		else if (sc->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
-		    b[i] == '\\' && i + 1 < sc->len) {
-			if (b[i + 1] == '\n') {
-				for (i += 2; i < sc->len && (b[i] == ' ' ||
-				    b[i] == '\t'); i++)
-					;
-				continue;
-			}
-			i++;
-		}
-		i++;
-		voff++;
-	}
-	if (at_bol)
-		for (k = 0; k < indent && i < sc->len && b[i] == ' '; k++)
-			i++;
-	for (k = 0, nl = 1, ls = 0; k < i && k < sc->len; k++)
-		if (b[k] == '\n') {
-			nl++;
-			ls = k + 1;
-		}
-	*fline = nl;
-	*fcol = i - ls + 1;
-}
 
 /* Macros. */
 
@@ -487,82 +160,92 @@ fail:
 	return NULL;
 }
 
-static int
-detection_name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /*
- * Lists the *.yml and *.yaml regular files directly in dir, sorted.
- * Returns 0 with *out (paths; caller frees) or -1 with *errstr set.
+ * Loads every macro file of dir into ms.  A macro of the same key that ms
+ * had from an earlier directory is replaced; two in dir are an error.
+ * Returns 0 or -1 with *errstr set (ms keeps what it had before).
  */
 static int
-detection_list_dir(const char *dir, char ***out, size_t *n, char **errstr)
-{
-	DIR		*d;
-	struct dirent	*de;
-	struct stat	 st;
-	char		*path;
-	size_t		 len;
-
-	*out = NULL;
-	*n = 0;
-	if ((d = opendir(dir)) == NULL) {
-		xasprintf(errstr, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		if (de->d_name[0] == '.' ||
-		    !((len > 4 && strcmp(de->d_name + len - 4, ".yml") == 0) ||
-		    (len > 5 && strcmp(de->d_name + len - 5, ".yaml") == 0)))
-			continue;
-		xasprintf(&path, "%s/%s", dir, de->d_name);
-		if (stat(path, &st) == -1 || !S_ISREG(st.st_mode)) {
-			free(path);
-			continue;
-		}
-		*out = xreallocarray(*out, *n + 1, sizeof(**out));
-		(*out)[(*n)++] = path;
-	}
-	closedir(d);
-	if (*n > 0)
-		qsort(*out, *n, sizeof(**out), detection_name_cmp);
-	return 0;
-}
-
-/* Loads every macro file of dir into ms.  Returns 0 or -1. */
-static int
-detection_macros_load(struct detection_macros *ms, const char *dir,
+detection_macros_load_dir(struct detection_macros *ms, const char *dir,
     char **errstr)
 {
-	struct detection_macro *m, *old;
+	struct detection_macro **mv = NULL, *m, *old;
 	char		**files;
-	size_t		 nfiles, k;
+	size_t		 nfiles, k, i, nm = 0;
 	int		 rc = -1;
 
-	memset(ms, 0, sizeof(*ms));
 	if (detection_list_dir(dir, &files, &nfiles, errstr) == -1)
 		return -1;
 	for (k = 0; k < nfiles; k++) {
 		if ((m = detection_macro_load(files[k], errstr)) == NULL)
 			goto out;
-		if ((old = detection_macro_find(ms, m->key)) != NULL) {
-			xasprintf(errstr, "%s: macro '%s' is also defined "
-			    "in %s", files[k], m->key, old->file);
-			detection_macro_free(m);
-			goto out;
+		for (i = 0; i < nm; i++)
+			if (strcmp(mv[i]->key, m->key) == 0) {
+				xasprintf(errstr, "%s: macro '%s' is also "
+				    "defined in %s", files[k], m->key,
+				    mv[i]->file);
+				detection_macro_free(m);
+				goto out;
+			}
+		mv = xreallocarray(mv, nm + 1, sizeof(*mv));
+		mv[nm++] = m;
+	}
+	for (i = 0; i < nm; i++) {
+		if ((old = detection_macro_find(ms, mv[i]->key)) != NULL) {
+			for (k = 0; ms->m[k] != old; k++)
+				;
+			detection_macro_free(old);
+			ms->m[k] = mv[i];
+			continue;
 		}
 		ms->m = xreallocarray(ms->m, ms->n + 1, sizeof(*ms->m));
-		ms->m[ms->n++] = m;
+		ms->m[ms->n++] = mv[i];
 	}
+	nm = 0;
 	rc = 0;
 out:
+	for (i = 0; i < nm; i++)
+		detection_macro_free(mv[i]);
+	free(mv);
 	detection_strv_free(files, nfiles);
-	if (rc == -1)
-		detection_macros_clear(ms);
 	return rc;
+}
+
+static int
+detection_macros_load(struct detection_macros *ms, const char *dir,
+    char **errstr)
+{
+	memset(ms, 0, sizeof(*ms));
+	return detection_macros_load_dir(ms, dir, errstr);
+}
+
+struct detection_macros *
+detection_macros_new(void)
+{
+	return xcalloc(1, sizeof(struct detection_macros));
+}
+
+int
+detection_macros_add_dir(struct detection_macros *ms, const char *dir,
+    char **errstr)
+{
+	*errstr = NULL;
+	return detection_macros_load_dir(ms, dir, errstr);
+}
+
+size_t
+detection_macros_count(const struct detection_macros *ms)
+{
+	return ms->n;
+}
+
+void
+detection_macros_free(struct detection_macros *ms)
+{
+	if (ms == NULL)
+		return;
+	detection_macros_clear(ms);
+	free(ms);
 }
 
 /* spl_macro_lookup_fn over a struct detection_macros. */
@@ -602,6 +285,10 @@ detection_free(struct detection *d)
 	detection_strv_free(d->mitre, d->nmitre);
 	detection_strv_free(d->stories, d->nstories);
 	free(d->risk_message);
+	free(d->status);
+	free(d->type);
+	detection_strv_free(d->data_sources, d->ndata_sources);
+	free(d->ybuf);
 	spl_search_free(d->search);
 	free(d);
 }
@@ -627,9 +314,9 @@ detection_same(const struct detection *a, const struct detection *b)
  * when it is in the search, the macro file when it is in a macro.
  */
 static void
-detection_spl_error(const struct detection *d, const struct detection_yaml *y,
-    const yaml_node_t *search, const struct detection_macros *ms,
-    const struct spl_error *err, char **errstr)
+detection_spl_error(const struct detection *d,
+    const struct detection_macros *ms, const struct spl_error *err,
+    char **errstr)
 {
 	struct detection_scalar sc;
 	struct detection_macro *m = NULL;
@@ -655,11 +342,11 @@ detection_spl_error(const struct detection *d, const struct detection_yaml *y,
 		    err->msg);
 		return;
 	}
-	sc.buf = y->buf;
-	sc.len = y->len;
-	sc.index = search->start_mark.index;
-	sc.style = search->data.scalar.style;
-	sc.value = detection_scalar(search);
+	sc.buf = d->ybuf;
+	sc.len = d->ylen;
+	sc.index = d->search_index;
+	sc.style = (yaml_scalar_style_t)d->search_style;
+	sc.value = d->search_text;
 	detection_scalar_pos(&sc, err->line, err->column, &line, &col);
 	xasprintf(errstr, "%s:%zu:%zu: %s", d->file, line, col, err->msg);
 }
@@ -679,16 +366,16 @@ detection_load_risk(struct detection *d, struct detection_yaml *y,
 	if (d->risk_message == NULL && detection_get_str(y, rba, "message",
 	    &d->risk_message, NULL, errstr) == -1)
 		return -1;
-	if ((rc = detection_get_int(y, tags, "risk_score", &d->risk_score,
-	    errstr)) != 0)
+	if ((rc = detection_get_int(y, tags, "risk_score", true,
+	    &d->risk_score, errstr)) != 0)
 		return rc == -1 ? -1 : 0;
 	objs = detection_yaml_get(&y->doc, rba, "risk_objects");
 	if (objs != NULL && objs->type == YAML_SEQUENCE_NODE) {
 		for (i = objs->data.sequence.items.start;
 		    i < objs->data.sequence.items.top; i++) {
 			o = yaml_document_get_node(&y->doc, *i);
-			if ((rc = detection_get_int(y, o, "score", &score,
-			    errstr)) == -1)
+			if ((rc = detection_get_int(y, o, "score", true,
+			    &score, errstr)) == -1)
 				return -1;
 			if (rc == 1 && score > d->risk_score)
 				d->risk_score = score;
@@ -696,8 +383,10 @@ detection_load_risk(struct detection *d, struct detection_yaml *y,
 		return 0;
 	}
 	/* Old files without risk_score: Splunk's confidence x impact. */
-	if (detection_get_int(y, tags, "confidence", &conf, errstr) == -1 ||
-	    detection_get_int(y, tags, "impact", &impact, errstr) == -1)
+	if (detection_get_int(y, tags, "confidence", true, &conf,
+	    errstr) == -1 ||
+	    detection_get_int(y, tags, "impact", true, &impact,
+	    errstr) == -1)
 		return -1;
 	d->risk_score = conf * impact / 100;
 	return 0;
@@ -722,16 +411,15 @@ detection_fingerprint(const struct detection *d)
 	return h;
 }
 
-static struct detection *
-detection_load(const char *path, const struct detection_macros *ms,
-    char **errstr)
+struct detection *
+detection_parse(const char *path, char **errstr)
 {
 	struct detection_yaml y;
 	struct detection *d;
-	struct spl_error err;
 	yaml_node_t	*root, *tags, *rba, *search = NULL;
 	const char	*missing = NULL;
 
+	*errstr = NULL;
 	d = xcalloc(1, sizeof(*d));
 	d->file = xstrdup(path);
 	if ((root = detection_yaml_load(&y, path, errstr)) == NULL)
@@ -741,14 +429,20 @@ detection_load(const char *path, const struct detection_macros *ms,
 	if (detection_get_str(&y, root, "name", &d->name, NULL,
 	    errstr) == -1 ||
 	    detection_get_str(&y, root, "id", &d->id, NULL, errstr) == -1 ||
+	    detection_get_str(&y, root, "status", &d->status, NULL,
+	    errstr) == -1 ||
+	    detection_get_str(&y, root, "type", &d->type, NULL,
+	    errstr) == -1 ||
+	    detection_get_list(&y, root, "data_source", &d->data_sources,
+	    &d->ndata_sources, errstr) == -1 ||
 	    detection_get_str(&y, root, "description", &d->description, NULL,
 	    errstr) == -1 ||
 	    detection_get_str(&y, root, "known_false_positives",
 	    &d->known_false_positives, NULL, errstr) == -1 ||
 	    detection_get_str(&y, root, "search", &d->search_text, &search,
 	    errstr) == -1 ||
-	    detection_get_int(&y, root, "version", &d->version,
-	    errstr) == -1 ||
+	    detection_get_int(&y, root, "version", false,
+	    &d->version, errstr) == -1 ||
 	    detection_get_list(&y, tags, "mitre_attack_id", &d->mitre,
 	    &d->nmitre, errstr) == -1 ||
 	    detection_get_list(&y, tags, "analytic_story", &d->stories,
@@ -767,19 +461,107 @@ detection_load(const char *path, const struct detection_macros *ms,
 		    missing);
 		goto fail;
 	}
-	d->search = spl_compile(d->search_text, detection_macro_lookup,
-	    (void *)ms, &err);
-	if (d->search == NULL) {
-		detection_spl_error(d, &y, search, ms, &err, errstr);
-		goto fail;
-	}
-	d->fingerprint = detection_fingerprint(d);
+	d->search_index = search->start_mark.index;
+	d->search_style = (int)search->data.scalar.style;
+	d->ybuf = y.buf;
+	d->ylen = y.len;
+	y.buf = NULL;
 	detection_yaml_clear(&y);
 	return d;
 fail:
 	detection_yaml_clear(&y);
 	detection_free(d);
 	return NULL;
+}
+
+/*
+ * A copy of text with each SPL comment (three backticks to three
+ * backticks) blanked, line breaks kept, so that positions stay put.
+ */
+static char *
+detection_uncomment(const char *text)
+{
+	char	*t, *p, *e;
+
+	t = xstrdup(text);
+	for (p = t; (p = strstr(p, "```")) != NULL; p = e) {
+		if ((e = strstr(p + 3, "```")) == NULL)
+			break;
+		for (e += 3; p < e; p++)
+			if (*p != '\n')
+				*p = ' ';
+	}
+	return t;
+}
+
+int
+detection_compile(struct detection *d, const struct detection_macros *ms,
+    char **errstr)
+{
+	struct spl_error err;
+	char		*text;
+
+	*errstr = NULL;
+	text = detection_uncomment(d->search_text);
+	d->search = spl_compile(text, detection_macro_lookup, (void *)ms,
+	    &err);
+	free(text);
+	if (d->search == NULL)
+		detection_spl_error(d, ms, &err, errstr);
+	else
+		d->fingerprint = detection_fingerprint(d);
+	return d->search != NULL ? 0 : -1;
+}
+
+void
+detection_locate(const struct detection *d, const char *word, size_t *line,
+    size_t *col)
+{
+	struct detection_scalar sc;
+	const char	*t, *p;
+	size_t		 wl = strlen(word);
+	int		 l = 1, c = 1;
+
+	*line = 1;
+	*col = 1;
+	if (d->ybuf == NULL)
+		return;
+	t = d->search_text;
+	for (p = t; (p = strstr(p, word)) != NULL; p++)
+		if ((p == t || !(isalnum((unsigned char)p[-1]) ||
+		    p[-1] == '_')) && !(isalnum((unsigned char)p[wl]) ||
+		    p[wl] == '_'))
+			break;
+	if (p == NULL)
+		p = t;
+	for (; t < p; t++, c++)
+		if (*t == '\n') {
+			l++;
+			c = 0;
+		}
+	sc.buf = d->ybuf;
+	sc.len = d->ylen;
+	sc.index = d->search_index;
+	sc.style = (yaml_scalar_style_t)d->search_style;
+	sc.value = d->search_text;
+	detection_scalar_pos(&sc, l, c, line, col);
+}
+
+static struct detection *
+detection_load(const char *path, const struct detection_macros *ms,
+    char **errstr)
+{
+	struct detection *d;
+
+	if ((d = detection_parse(path, errstr)) == NULL)
+		return NULL;
+	if (detection_compile(d, ms, errstr) == -1) {
+		detection_free(d);
+		return NULL;
+	}
+	free(d->ybuf);
+	d->ybuf = NULL;
+	return d;
 }
 
 struct detection *
@@ -835,6 +617,25 @@ detection_cmp(const void *a, const void *b)
 	const struct detection *db = *(struct detection *const *)b;
 
 	return strcmp(da->name, db->name);
+}
+
+struct detection_set *
+detection_set_new(struct detection **d, size_t n)
+{
+	struct detection_set *set;
+	size_t		 k;
+
+	set = xcalloc(1, sizeof(*set));
+	set->refcnt = 1;
+	set->d = d;
+	set->n = n;
+	for (k = 0; k < n; k++) {
+		free(d[k]->ybuf);
+		d[k]->ybuf = NULL;
+	}
+	if (set->n > 1)
+		qsort(set->d, set->n, sizeof(*set->d), detection_cmp);
+	return set;
 }
 
 struct detection_set *

@@ -24,6 +24,10 @@ struct detection {
 	char		*description;	/* description: */
 	char		*known_false_positives;	/* known_false_positives: */
 	char		*search_text;	/* search: verbatim */
+	char		*status;	/* status: (production...), or NULL */
+	char		*type;		/* type: (TTP, Anomaly...), or NULL */
+	char		**data_sources;	/* data_source: */
+	size_t		 ndata_sources;
 	char		**mitre;	/* tags.mitre_attack_id */
 	size_t		 nmitre;
 	char		**stories;	/* tags.analytic_story */
@@ -33,7 +37,14 @@ struct detection {
 	struct spl_search *search;	/* compiled */
 	uint64_t	 fingerprint;	/* of what its rows depend on: see */
 					/*   detection_load_file() */
+	char		*ybuf;		/* the file's bytes, parsed but not */
+	size_t		 ylen;		/*   yet compiled (error positions) */
+	size_t		 search_index;	/* search: scalar's start in ybuf */
+	int		 search_style;	/* and its yaml_scalar_style_t */
 };
+
+/* Macros by key ("name" or "name(N)"), loaded once for many detections. */
+struct detection_macros;
 
 struct detection_set {
 	int		 refcnt;	/* see detection_set_ref() */
@@ -52,6 +63,49 @@ struct detection_set {
  */
 struct detection_set *detection_set_load(const char *det_dir,
 		    const char *macro_dir, char **errstr);
+
+/*
+ * Macros from directories: detection_macros_add_dir() adds every *.yml
+ * of dir, a macro of an earlier directory with the same key replaced
+ * (two in one directory are an error).  Returns 0, or -1 with *errstr
+ * (caller frees) and the macros as they were.
+ */
+struct detection_macros *detection_macros_new(void);
+int		 detection_macros_add_dir(struct detection_macros *ms,
+		    const char *dir, char **errstr);
+size_t		 detection_macros_count(const struct detection_macros *ms);
+void		 detection_macros_free(struct detection_macros *ms);
+
+/*
+ * Reads one detection file's metadata and search without compiling it:
+ * a detection with search NULL, or NULL with *errstr (caller frees)
+ * giving file, line, column and reason (YAML, a missing name, id or
+ * search, a value of the wrong type).
+ */
+struct detection *detection_parse(const char *path, char **errstr);
+
+/*
+ * Compiles d's search (SPL comments, three backticks to three
+ * backticks, removed first) with the macros ms; a missing
+ * <anything>_filter macro is "search *".  Returns 0, or -1 with *errstr
+ * giving file, line, column (in the detection or in the macro) and the
+ * reason.  d stays valid either way (search NULL on failure).
+ */
+int		 detection_compile(struct detection *d,
+		    const struct detection_macros *ms, char **errstr);
+
+/*
+ * The line and column in d's file (of a detection not yet in a set) of
+ * the first word in its search, or of the search.
+ */
+void		 detection_locate(const struct detection *d, const char *word,
+		    size_t *line, size_t *col);
+
+/*
+ * A set of the n compiled detections d (names unique; it takes them and
+ * frees the array d itself), with one reference.
+ */
+struct detection_set *detection_set_new(struct detection **d, size_t n);
 
 /*
  * Loads one detection file against macro_dir, for tests and tools.

@@ -75,6 +75,6 @@ check_eval "hecsentry(8) gives the daemon's default detections ($det)" \
 
 out=$("$sbin" -c "$etc/hecsentry.conf" --check-config 2>&1)
 check_eval "installed daemon validates the installed config" \
-    'printf "%s\n" "$out" | grep -q "configuration OK: 2 detections"'
+    'printf "%s\n" "$out" | grep -q "detections: runnable 2 of 2"'
 summary install || exit 1
 exit 0

@@ -1,0 +1,58 @@
+#!/bin/sh
+# hecsentry --check-config on the small libraries of tests/data/library:
+# the one-line summary and the reason table, -v listing every detection,
+# --json parsing as JSON with the same counts, and the exit status: 0
+# by default, 1 with strict_detections = yes when a detection is refused,
+# 0 again under strict when every candidate runs (the checkout).
+set -u
+. "${top_srcdir:-.}/tests/func/lib.sh"
+need_tools library jq
+
+bin="$top_builddir/hecsentry"
+lib="$TESTDATA/library"
+run() {
+	"$bin" --set output=stdout --set cim_map="$CONFDIR/cim.conf" \
+	    --macros "$lib/macros" "$@"
+}
+
+out=$(run --detections "$lib/tree" --check-config 2>&1)
+rc=$?
+check "exit 0 with refusals, not strict" 0 "$rc"
+check_eval "summary: runnable 3 of 8" \
+    'printf "%s\n" "$out" |
+    grep -q "^detections: runnable 3 of 8 (library "'
+check_eval "the table counts the tstats refusal" \
+    'printf "%s\n" "$out" |
+    grep -qE "^ +1  skipped +unsupported command .tstats.$"'
+check_eval "the table counts the unknown macro as broken" \
+    'printf "%s\n" "$out" | grep -qE "^ +1  broken +unknown macro"'
+check_eval "no per-detection list without -v" \
+    '! printf "%s\n" "$out" | grep -q "^runs: "'
+
+out=$(run --detections "$lib/tree" --check-config -v 2>/dev/null)
+check_eval "-v lists the runnable ones" \
+    '[ "$(printf "%s\n" "$out" | grep -c "^runs: ")" -eq 3 ]'
+check_eval "-v gives file:line:col of a refusal" \
+    'printf "%s\n" "$out" | grep -q "^skipped: .*unsupported\.yml:8:12: "'
+
+out=$(run --detections "$lib/tree" --check-config --json 2>/dev/null)
+check_eval "--json: runnable 3, candidates 8" \
+    '[ "$(printf "%s\n" "$out" |
+    jq -c "[.runnable, .candidates, (.detections | length)]")" = "[3,8,9]" ]'
+
+run --detections "$lib/tree" --set strict_detections=yes --check-config \
+    >/dev/null 2>&1
+check "strict_detections = yes: exit 1 when refused" 1 "$?"
+run --detections "$lib/checkout" --set strict_detections=yes \
+    --check-config >/dev/null 2>&1
+check "strict_detections = yes: exit 0 when all run" 0 "$?"
+
+# The daemon starts with the runnable ones, and not under strict.
+out=$(run --detections "$lib/tree" --set strict_detections=yes \
+    --listen-tcp 127.0.0.1:0 2>&1)
+check "strict: the daemon does not start" 1 "$?"
+check_eval "strict: the refusal is named" \
+    'printf "%s\n" "$out" | grep -q "strict_detections: 4 detections" &&
+    printf "%s\n" "$out" | grep -q "refused, the first: .*broken\.yml:4:1: "'
+
+summary library
