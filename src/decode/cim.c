@@ -32,7 +32,7 @@ static const struct {
 	{ "lower", 1, 1 }, { "map", 2, 64 }, { "ifeq", 4, 4 },
 	{ "unwrap", 1, 1 }, { "typeword", 1, 1 }, { "cmdname", 1, 1 },
 	{ "prefixmap", 3, 64 }, { "nullif", 2, 2 }, { "num", 1, 1 },
-	{ "dnsanswers", 1, 1 }
+	{ "dnsanswers", 1, 1 }, { "kv", 2, 2 }
 };
 
 struct cim_parse {

@@ -245,6 +245,23 @@ cim_call(const struct cim_node *n, struct event *ev, bool *full)
 			r.len = w;
 		}
 		break;
+	case CIM_FN_KV:
+		/* "MD5=...,SHA256=...,IMPHASH=...": the value of one key. */
+		k = cim_eval(n->kid[1], ev, full);
+		for (i = 0; x.len != 0 && k.len != 0 && i < x.len; ) {
+			size_t	 e = i;
+
+			while (e < x.len && x.p[e] != ',')
+				e++;
+			if (e - i > k.len && x.p[i + k.len] == '=' &&
+			    cim_ieq(x.p + i, k.len, k.p, k.len)) {
+				r.p = x.p + i + k.len + 1;
+				r.len = e - i - k.len - 1;
+				break;
+			}
+			i = e + 1;
+		}
+		break;
 	case CIM_FN_COUNT:
 		break;
 	}

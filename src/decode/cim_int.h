@@ -26,6 +26,7 @@ enum cim_fn {
 	CIM_FN_NULLIF,		/* nullif(x, v): null when x is v */
 	CIM_FN_NUM,		/* x when it is a decimal number */
 	CIM_FN_DNSANSWERS,	/* QueryResults -> answers, a line each */
+	CIM_FN_KV,		/* kv("A=1,B=2", "B") -> 2 */
 	CIM_FN_COUNT
 };
 

@@ -178,6 +178,10 @@ Test(cim, functions_give_the_mapping_rules_values)
 		{ "ifeq(in, \"a\", \"same\", \"differ\")", "a", "same" },
 		{ "ifeq(in, \"a\", \"same\", \"differ\")", "b", "differ" },
 		{ "nothere | in", "fallback", "fallback" },
+		{ "kv(in, \"IMPHASH\")", "MD5=AB,SHA256=CD,IMPHASH=EF", "EF" },
+		{ "kv(in, \"sha256\")", "MD5=AB,SHA256=CD,IMPHASH=EF", "CD" },
+		{ "kv(in, \"SHA1\")", "MD5=AB,SHA256=CD", "" },
+		{ "kv(in, \"MD5\")", "MD5AB", "" },
 	};
 	struct cim_map	*m;
 	char		 text[512];
@@ -342,6 +346,8 @@ Test(cim, real_examples_give_the_reference_fields)
 		    { "user", "ATTACKRANGE\\Administrator" },
 		    { "signature_id", "1" },
 		    { "signature", "Process Create" },
+		    { "IMPHASH", "3062ED732D4B25D1C64F084DAC97D37A" },
+		    { "MD5", "F4F684066175B77E0C3A000549D2922C" },
 		    { NULL, NULL } } },
 		{ "sysmon_for_linux_eventid_1.xml", "Endpoint.Processes", {
 		    { "Processes.process_name", "sudo" },
