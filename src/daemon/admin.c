@@ -347,6 +347,25 @@ admin_metrics_input(struct admin_out *o, const struct admin_snapshot *s)
 	    s->pipeline.normalise_errors);
 }
 
+/* hecsentry_detections{state="..."}: the library's detections by state. */
+static void
+admin_metrics_library(struct admin_out *o, const struct admin_snapshot *s)
+{
+	const char	*l[2];
+	int		 st;
+
+	if (s->library == NULL)
+		return;
+	admin_family(o, "hecsentry_detections", "gauge",
+	    "Detections of the library by state (runs, skipped, ...).");
+	for (st = 0; st < LIBRARY_NSTATES; st++) {
+		l[0] = "state";
+		l[1] = library_state_name(st);
+		admin_sample(o, "hecsentry_detections", l, 1,
+		    library_count(s->library, st));
+	}
+}
+
 static void
 admin_metrics_detections(struct admin_out *o, const struct admin_snapshot *s)
 {
@@ -548,6 +567,7 @@ admin_format_metrics(const struct admin_snapshot *s, struct evbuffer *out)
 	    s->reload_errors);
 	admin_metrics_input(&o, s);
 	admin_metrics_detections(&o, s);
+	admin_metrics_library(&o, s);
 	admin_metrics_output(&o, s);
 	admin_metrics_drops(&o, s);
 	return o.err ? -1 : 0;
@@ -618,6 +638,36 @@ admin_json_strings(char **v, size_t n)
 	return a;
 }
 
+/*
+ * Adds the library's candidates that do not run (skipped, never
+ * matches, broken, filtered) with their state and reason.
+ */
+static void
+admin_detections_refused(struct json_object *arr, const struct library *lib)
+{
+	const struct library_entry	*e;
+	struct json_object		*o;
+	size_t				 k;
+
+	for (k = 0; lib != NULL && k < lib->n; k++) {
+		e = &lib->e[k];
+		if (e->state == LIBRARY_RUNS || e->state == LIBRARY_NOT_SYSMON)
+			continue;
+		o = json_object_new_object();
+		json_object_object_add(o, "name",
+		    json_object_new_string(e->name ? e->name : ""));
+		json_object_object_add(o, "id",
+		    json_object_new_string(e->id ? e->id : ""));
+		json_object_object_add(o, "file",
+		    json_object_new_string(e->file));
+		json_object_object_add(o, "state",
+		    json_object_new_string(library_state_name(e->state)));
+		json_object_object_add(o, "reason",
+		    json_object_new_string(e->reason ? e->reason : ""));
+		json_object_array_add(arr, o);
+	}
+}
+
 static void
 admin_detections(struct evhttp_request *req, const struct admin_snapshot *s)
 {
@@ -650,8 +700,11 @@ admin_detections(struct evhttp_request *req, const struct admin_snapshot *s)
 		    json_object_new_uint64(d->sc.keys));
 		json_object_object_add(o, "early_rows",
 		    json_object_new_uint64(d->sc.early));
+		json_object_object_add(o, "state",
+		    json_object_new_string("runs"));
 		json_object_array_add(arr, o);
 	}
+	admin_detections_refused(arr, s->library);
 	json_object_object_add(root, "detections", arr);
 	admin_reply_json(req, HTTP_OK, "OK", root);
 }

@@ -20,6 +20,7 @@
 
 #include "detect/detect.h"
 #include "detect/detection.h"
+#include "detect/library.h"
 #include "decode/event.h"
 #include "input/listen.h"
 #include "daemon/pipeline.h"
@@ -60,6 +61,7 @@ struct admin_snapshot {
 	size_t		 nlisteners;
 	const struct admin_detection *detections;
 	size_t		 ndetections;
+	const struct library *library;	/* states and reasons, or NULL */
 	struct pipeline_counters pipeline;
 	struct listen_counters listen;
 	struct sink_counters sink;

@@ -60,6 +60,7 @@ struct main_state {
 	struct event_base	*base;
 	struct detection_set	*set;		/* one reference */
 	struct detection_set	*new_set;	/* during a swap */
+	struct library		*lib;		/* set's states, reasons */
 	struct sink		*sink;
 	struct worker_pool	*pool;		/* listeners and pipelines */
 	struct admin		*admin;
@@ -260,20 +261,22 @@ main_check(const struct config *cfg)
 	return rc;
 }
 
-/* The runnable set of main_load_library(), the library freed. */
+/*
+ * The runnable set of main_load_library(); *libp gets the library
+ * (without its set) for /detections and /metrics.
+ */
 static struct detection_set *
-main_load_set(const struct config *cfg, const char *prefix, char **errstr)
+main_load_set(const struct config *cfg, const char *prefix,
+    struct library **libp, char **errstr)
 {
 	struct library		*lib;
-	struct detection_set	*set;
 
 	if ((lib = main_load_library(cfg, cfg->strict_detections,
 	    errstr)) == NULL)
 		return NULL;
 	main_log_library(lib, prefix);
-	set = library_take_set(lib);
-	library_free(lib);
-	return set;
+	*libp = lib;
+	return library_take_set(lib);
 }
 
 /* config_diff_fn: names a changed key that only a restart applies. */
@@ -352,6 +355,7 @@ main_reload(struct main_state *st)
 {
 	struct config		 ncfg;
 	struct detection_set	*nset;
+	struct library		*nlib = NULL;
 	struct stats_opts	 so;
 	struct timespec		 ts;
 	char			*errstr = NULL;
@@ -370,7 +374,7 @@ main_reload(struct main_state *st)
 		    "%s", errstr != NULL ? errstr : "bad configuration");
 		goto fail;
 	}
-	nset = main_load_set(&ncfg, "reload: ", &errstr);
+	nset = main_load_set(&ncfg, "reload: ", &nlib, &errstr);
 	if (nset == NULL) {
 		log_warnx("reload failed, the running detections stay: %s",
 		    errstr != NULL ? errstr : "cannot load detections");
@@ -402,6 +406,9 @@ main_reload(struct main_state *st)
 	kept = worker_pool_swap_set(st->pool, nset, &so, NULL, NULL);
 	detection_set_unref(st->set, __func__);
 	st->set = nset;
+	status_set_library(st->status, nlib);
+	library_free(st->lib);
+	st->lib = nlib;
 	st->new_set = NULL;
 	status_set_detections(st->status, nset);
 	status_reloaded(st->status, true);
@@ -482,7 +489,7 @@ main(int argc, char **argv)
 		config_free(&st.cfg);
 		return rc;
 	}
-	st.set = main_load_set(&st.cfg, "", &errstr);
+	st.set = main_load_set(&st.cfg, "", &st.lib, &errstr);
 	if (st.set == NULL) {
 		fprintf(stderr, "hecsentry: %s\n", errstr);
 		free(errstr);
@@ -544,6 +551,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	st.status = status_new(st.pool, st.sink, st.set, st.start_time);
+	status_set_library(st.status, st.lib);
 	if (st.cfg.nlisten_tcp + st.cfg.nlisten_udp == 0)
 		log_warnx("no listen_tcp or listen_udp address: "
 		    "nothing to receive");
@@ -583,6 +591,7 @@ main(int argc, char **argv)
 	event_free(st.summary_ev);
 	event_base_free(st.base);
 	detection_set_unref(st.set, __func__);
+	library_free(st.lib);
 	config_free(&st.cfg);
 	curl_global_cleanup();
 	log_info("exiting");

@@ -21,6 +21,7 @@ struct status {
 	struct worker_pool	*wp;		/* borrowed */
 	struct sink		*sink;		/* borrowed */
 	const struct detection_set *set;	/* borrowed, the running one */
+	const struct library *lib;	/* borrowed: its states, or NULL */
 	uint64_t		 last_drops;	/* drops at the last summary */
 	struct admin_detection	*adet;		/* snapshot scratch */
 	size_t			 nadet;
@@ -64,6 +65,12 @@ void
 status_set_detections(struct status *s, const struct detection_set *set)
 {
 	s->set = set;
+}
+
+void
+status_set_library(struct status *s, const struct library *lib)
+{
+	s->lib = lib;
 }
 
 void
@@ -193,6 +200,7 @@ status_snapshot_cb(struct admin_snapshot *snap, void *arg)
 	}
 	snap->detections = s->adet;
 	snap->ndetections = s->set->n;
+	snap->library = s->lib;
 	worker_pool_get_counters(s->wp, &snap->pipeline, &snap->listen);
 	snap->listeners = worker_pool_listeners(s->wp, &snap->nlisteners);
 	sink_get_counters(s->sink, &snap->sink);

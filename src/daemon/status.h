@@ -20,6 +20,7 @@
 #include "daemon/admin.h"
 #include "daemon/worker.h"
 #include "detect/detection.h"
+#include "detect/library.h"
 #include "output/sink.h"
 
 struct status;
@@ -37,6 +38,10 @@ void		 status_free(struct status *s);
 /* The detection set now running (after a reload); borrowed. */
 void		 status_set_detections(struct status *s,
 		    const struct detection_set *set);
+
+/* The library the set came from (states, reasons); borrowed, or NULL. */
+void		 status_set_library(struct status *s,
+		    const struct library *lib);
 
 /* Counts a reload: ok, or refused (the running config stayed). */
 void		 status_reloaded(struct status *s, bool ok);

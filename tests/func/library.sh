@@ -6,7 +6,7 @@
 # 0 again under strict when every candidate runs (the checkout).
 set -u
 . "${top_srcdir:-.}/tests/func/lib.sh"
-need_tools library jq
+need_tools library jq curl
 
 bin="$top_builddir/hecsentry"
 lib="$TESTDATA/library"
@@ -54,5 +54,42 @@ check "strict: the daemon does not start" 1 "$?"
 check_eval "strict: the refusal is named" \
     'printf "%s\n" "$out" | grep -q "strict_detections: 4 detections" &&
     printf "%s\n" "$out" | grep -q "refused, the first: .*broken\.yml:4:1: "'
+
+# Not strict: the daemon starts with the runnable ones; /detections
+# lists every candidate with its state and reason; /metrics counts them.
+launch() {
+	APORT=$(random_port)
+	run --detections "$lib/tree" --listen-tcp "127.0.0.1:$PORT" \
+	    --admin-listen "127.0.0.1:$APORT" 2>"$work/daemon.log" &
+}
+admin_up() {
+	grep -q "running" "$work/daemon.log" 2>/dev/null &&
+	    [ "$(http_get "http://127.0.0.1:$APORT/health" /dev/null)" = 200 ]
+}
+if start_daemon 50 admin_up launch; then
+	track "$DPID"
+	ok "the daemon starts with the runnable detections"
+	check_eval "it logs the summary" \
+	    'grep -q "detections: runnable 3 of 8" "$work/daemon.log"'
+	http_get "http://127.0.0.1:$APORT/detections" "$work/det.json" \
+	    >/dev/null
+	check "/detections: a state per candidate" \
+	    "broken:2 filtered:1 never matches:1 runs:3 skipped:1" \
+	    "$(jq -r '[.detections[].state] | group_by(.) |
+	    map("\(.[0]):\(length)") | join(" ")' "$work/det.json")"
+	check_eval "/detections: the reason with file:line:col" \
+	    'jq -r ".detections[].reason // empty" "$work/det.json" |
+	    grep -q "unsupported\.yml:8:12: unsupported command"'
+	http_get "http://127.0.0.1:$APORT/metrics" "$work/metrics" >/dev/null
+	check_eval "/metrics: hecsentry_detections by state" \
+	    'grep -q "^hecsentry_detections{state=\"runs\"} 3$" \
+	    "$work/metrics" && grep -q \
+	    "^hecsentry_detections{state=\"broken\"} 2$" "$work/metrics"'
+	kill "$DPID"
+	wait "$DPID" 2>/dev/null
+else
+	not_ok "the daemon did not start"
+	cat "$work/daemon.log"
+fi
 
 summary library
