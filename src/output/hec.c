@@ -21,8 +21,10 @@
  *                the batch goes back to the head of the queue and the
  *                endpoint backs off (exponential, full jitter); after a
  *                connection error or HEC_EJECT_AFTER failures in a row it
- *                is ejected until GET /services/collector/health says 200
- *                (probed every hec_health_interval);
+ *                is ejected until GET .../services/collector/health
+ *                (under the URL's prefix) says 200, probed every
+ *                hec_health_interval; a 404 there re-admits it for one
+ *                trial POST (hec_ep.c);
  *   413          the batch is split: batches are capped at half its size
  *                (the cap doubles back after each success);
  *   400 with invalid-event-number N

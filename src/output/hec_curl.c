@@ -197,6 +197,7 @@ hec_cancel_all(struct hec *h, bool requeue)
 		switch (req->kind) {
 		case HEC_REQ_EVENTS:
 			h->ninflight--;
+			req->ep->trying = false;
 			if (requeue)
 				hec_requeue(h, req);
 			else if (!h->up.spooled)

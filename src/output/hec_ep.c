@@ -3,7 +3,10 @@
  * headers and its own channel GUID (for acks), used round-robin; a
  * failing endpoint backs off (exponential, full jitter) and after a
  * connection error or HEC_EJECT_AFTER failures in a row is ejected until
- * GET /services/collector/health answers 200.
+ * GET .../services/collector/health (under the URL's own prefix) answers
+ * 200.  A health URL that answers 404 does not exist there (a proxy that
+ * only passes the event endpoint): the endpoint is then re-admitted for
+ * one trial POST, which brings it back or ejects it again.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -21,6 +24,7 @@
 #include "xmalloc.h"
 
 #define HEC_EJECT_AFTER		3	/* failures in a row: eject */
+#define HEC_PROBE_LOG_MS	60000	/* same failed probe, logged again */
 
 /* A jittered exponential delay for the nth failure in a row (n >= 1). */
 uint64_t
@@ -50,36 +54,89 @@ hec_ep_fail(struct hec *h, struct hec_ep *ep, bool eject)
 		ep->failures++;
 	delay = hec_backoff_ms(h, ep->failures);
 	ep->retry_at = hec_now_ms() + delay;
+	ep->trial = ep->trying = false;
 	if ((eject || ep->failures >= HEC_EJECT_AFTER) && !ep->ejected) {
 		ep->ejected = true;
+		ep->probe_status = 0;
 		h->c.ejections++;
 		log_warnx("hec: %s ejected after %u failures in a row; "
-		    "re-checked through /services/collector/health", ep->url,
-		    ep->failures);
+		    "re-checked through %s", ep->url, ep->failures,
+		    ep->health_url);
 	}
 	log_debug("hec: %s: failure %u, next attempt in %llu ms", ep->url,
 	    ep->failures, (unsigned long long)delay);
 }
 
-/* Settles a health probe.  Frees req. */
+/*
+ * Settles a health probe.  Frees req.  200: the endpoint takes traffic
+ * again.  404: there is no health URL there (a proxy may pass only the
+ * event endpoint): it is re-admitted for one trial POST (hec_pick(),
+ * hec_ep_answered()).  Anything else: probed again after
+ * hec_health_interval.  A failed probe is logged with its status when it
+ * differs from the last one, else once every HEC_PROBE_LOG_MS.
+ */
 void
 hec_health_finish(struct hec *h, struct hec_req *req, CURLcode result,
     long status)
 {
 	struct hec_ep	*ep = req->ep;
+	uint64_t	 now = hec_now_ms();
+	long		 st;
 
 	ep->probing = false;
 	if (result == CURLE_OK && status == 200) {
 		log_info("hec: %s is healthy again", ep->url);
 		ep->ejected = false;
 		ep->retry_at = 0;
+		hec_req_free(req);
+		return;
+	}
+	st = result != CURLE_OK ? -(long)result : status;
+	if (st != ep->probe_status || now - ep->probe_logged >=
+	    HEC_PROBE_LOG_MS) {
+		if (result != CURLE_OK)
+			log_warnx("hec: health check %s failed: %s",
+			    ep->health_url, req->errbuf[0] != '\0' ?
+			    req->errbuf : curl_easy_strerror(result));
+		else if (status == 404)
+			log_warnx("hec: health check %s: HTTP 404 (no health "
+			    "endpoint there); %s is re-admitted for a trial "
+			    "POST", ep->health_url, ep->url);
+		else
+			log_warnx("hec: health check %s: HTTP %ld; %s stays "
+			    "ejected, checked again every %d s",
+			    ep->health_url, status, ep->url,
+			    h->o.health_interval_ms / 1000);
+		ep->probe_status = st;
+		ep->probe_logged = now;
+	}
+	if (result == CURLE_OK && status == 404) {
+		ep->ejected = false;
+		ep->trial = true;
+		ep->retry_at = 0;
 	} else
-		ep->retry_at = hec_now_ms() +
-		    (uint64_t)h->o.health_interval_ms;
+		ep->retry_at = now + (uint64_t)h->o.health_interval_ms;
 	hec_req_free(req);
 }
 
-/* GET /services/collector/health on an ejected endpoint. */
+/*
+ * A batch posted to ep was answered.  An HTTP answer other than a 5xx,
+ * 408 or 429 (those and connection errors go through hec_ep_fail(),
+ * which ejects again) ends a trial: the endpoint is back.
+ */
+void
+hec_ep_answered(struct hec_ep *ep, CURLcode result, long status)
+{
+	if (!ep->trial || result != CURLE_OK || status >= 500 ||
+	    status == 408 || status == 429)
+		return;
+	ep->trial = ep->trying = false;
+	ep->probe_status = 0;
+	log_info("hec: %s is back: a trial POST got HTTP %ld", ep->url,
+	    status);
+}
+
+/* GET .../services/collector/health on an ejected endpoint. */
 void
 hec_probe(struct hec *h, struct hec_ep *ep)
 {
@@ -97,7 +154,8 @@ hec_probe(struct hec *h, struct hec_ep *ep)
 }
 
 /* The next endpoint in turn that takes traffic now, or NULL; *wake is
- * then the earliest retry time of a backed-off one (0 when none). */
+ * then the earliest retry time of a backed-off one (0 when none).  An
+ * endpoint on trial takes one batch until that one is answered. */
 struct hec_ep *
 hec_pick(struct hec *h, uint64_t now, uint64_t *wake)
 {
@@ -108,7 +166,7 @@ hec_pick(struct hec *h, uint64_t now, uint64_t *wake)
 	for (i = 0; i < h->neps; i++) {
 		k = (h->next_ep + i) % h->neps;
 		ep = &h->eps[k];
-		if (ep->ejected)
+		if (ep->ejected || ep->trying)
 			continue;
 		if (ep->retry_at > now) {
 			if (*wake == 0 || ep->retry_at < *wake)
@@ -116,6 +174,7 @@ hec_pick(struct hec *h, uint64_t now, uint64_t *wake)
 			continue;
 		}
 		h->next_ep = (k + 1) % h->neps;
+		ep->trying = ep->trial;
 		return ep;
 	}
 	return NULL;

@@ -75,6 +75,11 @@ struct hec_ep {
 	struct curl_slist	*ack_headers;	/* ack polls */
 	bool			 ejected;	/* waits for a good probe */
 	bool			 probing;	/* health probe in flight */
+	bool			 trial;		/* re-admitted for one POST */
+	bool			 trying;	/* that POST is in flight */
+	long			 probe_status;	/* last failed probe: HTTP
+						   status, or -CURLcode */
+	uint64_t		 probe_logged;	/* its last log line (ms) */
 	bool			 polling;	/* ack poll in flight */
 	unsigned int		 failures;	/* in a row */
 	uint64_t		 retry_at;	/* no request before (ms) */
@@ -172,8 +177,11 @@ uint64_t	 hec_backoff_ms(const struct hec *h, unsigned int n);
 void		 hec_ep_fail(struct hec *h, struct hec_ep *ep, bool eject);
 /* The next endpoint in turn that takes traffic now, or NULL (*wake). */
 struct hec_ep	*hec_pick(struct hec *h, uint64_t now, uint64_t *wake);
-/* GET /services/collector/health on an ejected endpoint. */
+/* GET .../services/collector/health on an ejected endpoint. */
 void		 hec_probe(struct hec *h, struct hec_ep *ep);
+/* A batch posted to ep was answered (result, status): ends a trial. */
+void		 hec_ep_answered(struct hec_ep *ep, CURLcode result,
+		    long status);
 /* Settles a health probe.  Frees req. */
 void		 hec_health_finish(struct hec *h, struct hec_req *req,
 		    CURLcode result, long status);

@@ -190,6 +190,7 @@ hec_events_finish(struct hec *h, struct hec_req *req, CURLcode result,
 	long			 invalid, ack_id;
 	int			 code;
 
+	hec_ep_answered(ep, result, status);
 	if (result != CURLE_OK) {
 		h->c.net_errors++;
 		log_warnx("hec: %s: %s; %zu alerts will be retried", ep->url,

@@ -68,25 +68,8 @@ daemon() {
 	exit 1
 }
 
-# send FROM TO: events FROM..TO-1 over octet-counted TCP, one distinct
-# mail-detection row each (the Image carries the number).
-send() {
-	awk -v a="$1" -v b="$2" 'BEGIN { for (i = a; i < b; i++)
-	    printf("{\"EventCode\":3,\"Computer\":\"ws-7.corp.example\"," \
-	    "\"source\":\"XmlWinEventLog:Microsoft-Windows-Sysmon/Operational\"," \
-	    "\"sourcetype\":\"XmlWinEventLog\"," \
-	    "\"UtcTime\":\"2026-11-28 08:10:00.250\"," \
-	    "\"Image\":\"C:\\\\Users\\\\fault\\\\m%d.exe\"," \
-	    "\"DestinationPort\":25,\"DestinationPortName\":\"smtp\"," \
-	    "\"DestinationHostname\":\"mx.example\"," \
-	    "\"DestinationIp\":\"192.0.2.7\",\"SourceHostname\":\"ws-7\"," \
-	    "\"SourcePort\":\"50000\",\"SourcePortName\":\"-\"," \
-	    "\"Protocol\":\"tcp\",\"User\":\"CORP\\\\eve\"," \
-	    "\"Initiated\":\"true\",\"SourceIp\":\"10.0.0.7\"}\n", i) }' \
-	    >"$work/chunk"
-	logger --tcp --octet-count --rfc5424 -n 127.0.0.1 -P "$PORT" \
-	    -S 65536 -t faults -f "$work/chunk" || not_ok "logger $1..$2"
-}
+# send FROM TO: events FROM..TO-1, one distinct mail-detection row each.
+send() { send_mail "$1" "$2" fault; }
 
 # stream FROM TO STEP PAUSE: send in chunks of STEP, PAUSE s apart.
 stream() {

@@ -25,6 +25,12 @@
  *                      answers carry "ackId", POST /services/collector/ack
  *                      reports them; --ack-delay-ms MS before an ack
  *                      turns true, --ack-never-rate P that it never does
+ * Layout, for the URL tests:
+ *   --prefix P         every endpoint sits under the path prefix P (as
+ *                      behind a reverse proxy), other paths get 404
+ *   --no-health        the health endpoint answers 404 (a proxy that
+ *                      passes only the event endpoint)
+ *   --log-requests     each answer is logged on stderr: "METHOD URI STATUS"
  * It exits on SIGTERM or SIGINT, or after --max-seconds, and then prints
  * its counters on stderr.
  */
@@ -79,6 +85,9 @@ struct recv_answer {
 };
 
 static const char	*recv_token;	/* expected token */
+static const char	*recv_prefix = ""; /* --prefix */
+static bool		 recv_no_health; /* --no-health */
+static bool		 recv_log;	/* --log-requests */
 static FILE		*recv_out;	/* accepted events, a line each */
 static struct event_base *recv_base;
 static struct evhttp	*recv_http;
@@ -173,6 +182,11 @@ recv_reply(struct evhttp_request *req, int status, const char *fmt, ...)
 	struct evbuffer	*b;
 	va_list		 ap;
 
+	if (recv_log)
+		fprintf(stderr, "%s %s %d\n",
+		    evhttp_request_get_command(req) == EVHTTP_REQ_GET ? "GET" :
+		    evhttp_request_get_command(req) == EVHTTP_REQ_POST ?
+		    "POST" : "OTHER", evhttp_request_get_uri(req), status);
 	if ((b = evbuffer_new()) == NULL) {
 		evhttp_send_error(req, 500, NULL);
 		return;
@@ -537,10 +551,16 @@ recv_request_cb(struct evhttp_request *req, void *arg)
 	}
 	uri = evhttp_uri_parse(evhttp_request_get_uri(req));
 	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	if (path != NULL && strncmp(path, recv_prefix,
+	    strlen(recv_prefix)) == 0)
+		path += strlen(recv_prefix);
+	else if (path != NULL)
+		path = "/not-under-the-prefix";
 	if (path == NULL)
 		recv_reply(req, 400, "{\"text\":\"Bad request\"}");
-	else if (strcmp(path, "/services/collector/health") == 0 ||
-	    strcmp(path, "/services/collector/health/1.0") == 0)
+	else if (!recv_no_health &&
+	    (strcmp(path, "/services/collector/health") == 0 ||
+	    strcmp(path, "/services/collector/health/1.0") == 0))
 		recv_reply(req, 200, "{\"text\":\"HEC is healthy\","
 		    "\"code\":17}");
 	else if (strcmp(path, "/services/collector/ack") == 0 ||
@@ -611,7 +631,8 @@ recv_usage(void)
 	    "    [--max-bytes N] [--invalid-at N] [--token-ok-after S]\n"
 	    "    [--down A:B] [--acks] [--ack-never-rate P] "
 	    "[--ack-delay-ms MS]\n"
-	    "    [--seed N]\n");
+	    "    [--seed N] [--prefix PATH] [--no-health] "
+	    "[--log-requests]\n");
 	exit(2);
 }
 
@@ -674,6 +695,9 @@ main(int argc, char **argv)
 		{ "ack-never-rate", required_argument, NULL, 'N' },
 		{ "ack-delay-ms", required_argument, NULL, 'a' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "prefix", required_argument, NULL, 'x' },
+		{ "no-health", no_argument, NULL, 'H' },
+		{ "log-requests", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sockaddr_storage		 ss;
@@ -760,6 +784,15 @@ main(int argc, char **argv)
 			break;
 		case 's':
 			seed = recv_num(optarg);
+			break;
+		case 'x':
+			recv_prefix = optarg;
+			break;
+		case 'H':
+			recv_no_health = true;
+			break;
+		case 'L':
+			recv_log = true;
 			break;
 		default:
 			recv_usage();

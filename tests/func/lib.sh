@@ -255,3 +255,26 @@ check_listener_frames() {
 	    "$(printf '%s\n' "$lf_metrics" | sed -n \
 	    "s|^hecsentry_frames_total{listener=\"udp/127.0.0.1:$PORT\"} ||p")"
 }
+
+# send_mail FROM TO NAME: Sysmon network events FROM..TO-1 to the daemon's
+# TCP port $PORT, octet-counted, tagged NAME; each is one distinct row of
+# the mail detection (its Image is C:\Users\NAME\mN.exe).
+send_mail() {
+	awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { for (i = a; i < b; i++)
+	    printf("{\"EventCode\":3,\"Computer\":\"ws-7.corp.example\"," \
+	    "\"source\":" \
+	    "\"XmlWinEventLog:Microsoft-Windows-Sysmon/Operational\"," \
+	    "\"sourcetype\":\"XmlWinEventLog\"," \
+	    "\"UtcTime\":\"2026-11-28 08:10:00.250\"," \
+	    "\"Image\":\"C:\\\\Users\\\\%s\\\\m%d.exe\"," \
+	    "\"DestinationPort\":25,\"DestinationPortName\":\"smtp\"," \
+	    "\"DestinationHostname\":\"mx.example\"," \
+	    "\"DestinationIp\":\"192.0.2.7\",\"SourceHostname\":\"ws-7\"," \
+	    "\"SourcePort\":\"50000\",\"SourcePortName\":\"-\"," \
+	    "\"Protocol\":\"tcp\",\"User\":\"CORP\\\\eve\"," \
+	    "\"Initiated\":\"true\",\"SourceIp\":\"10.0.0.7\"}\n", n, i) }' \
+	    >"$work/send_mail.chunk"
+	logger --tcp --octet-count --rfc5424 -n 127.0.0.1 -P "$PORT" \
+	    -S 65536 -t "$3" -f "$work/send_mail.chunk" ||
+	    not_ok "logger $1..$2"
+}

@@ -767,22 +767,89 @@ Test(sink, file_open_error_is_reported)
 	free(err);
 }
 
+/*
+ * The HEC URL layout.  Splunk's HEC REST endpoints (Splunk Enterprise
+ * REST API Reference, "Input endpoints": services/collector,
+ * services/collector/event[/1.0], services/collector/raw[/1.0],
+ * services/collector/ack, services/collector/health[/1.0]) sit under
+ * whatever prefix a reverse proxy adds (issue 14.1): the ack and health
+ * URLs keep it.  The raw endpoint takes raw text, not the /event
+ * envelope, and a query string would be dropped from the ack and health
+ * URLs: both are refused, with what to do (issue 14.5).
+ */
+static const struct {
+	const char	*in;		/* hec_url as configured */
+	const char	*event;		/* hec_url_event(), NULL: refused */
+	const char	*health;	/* or the error's telling words */
+	const char	*ack;		/* channel C-1 */
+} hec_url_table[] = {
+	{ "https://h:8088", "https://h:8088/services/collector/event",
+	    "https://h:8088/services/collector/health",
+	    "https://h:8088/services/collector/ack?channel=C-1" },
+	{ "http://h/", "http://h/services/collector/event",
+	    "http://h/services/collector/health",
+	    "http://h/services/collector/ack?channel=C-1" },
+	{ "http://h/services/collector", "http://h/services/collector",
+	    "http://h/services/collector/health",
+	    "http://h/services/collector/ack?channel=C-1" },
+	{ "http://h:80/services/collector/event/1.0",
+	    "http://h:80/services/collector/event/1.0",
+	    "http://h:80/services/collector/health",
+	    "http://h:80/services/collector/ack?channel=C-1" },
+	{ "http://p:8000/splunk/services/collector/event",
+	    "http://p:8000/splunk/services/collector/event",
+	    "http://p:8000/splunk/services/collector/health",
+	    "http://p:8000/splunk/services/collector/ack?channel=C-1" },
+	{ "https://[::1]:8088/a/b/services/collector",
+	    "https://[::1]:8088/a/b/services/collector",
+	    "https://[::1]:8088/a/b/services/collector/health",
+	    "https://[::1]:8088/a/b/services/collector/ack?channel=C-1" },
+	{ "https://h/services/collector/raw", NULL, "raw text", NULL },
+	{ "https://h/px/services/collector/raw/1.0", NULL, "raw text",
+	    NULL },
+	{ "https://h/services/collector/event?channel=x", NULL,
+	    "query string", NULL },
+	{ "https://h:8088?x=1", NULL, "query string", NULL },
+	{ "https://h/services/collector#top", NULL, "fragment", NULL },
+	{ "https://h/hec", NULL, "/services/collector/event", NULL },
+	{ "https://h/services/collector/event/", NULL,
+	    "/services/collector/event", NULL },
+	{ "https://h/services/collector/health", NULL,
+	    "/services/collector/event", NULL },
+	{ "ftp://h", NULL, "http://", NULL },
+	{ "https:///x", NULL, "no host", NULL },
+	{ "https://h/a b", NULL, "character", NULL },
+};
+
 Test(sink, hec_url_layout_in_one_place)
 {
-	char	*u, *err = NULL;
+	char	*u, *err;
+	size_t	 i;
 
-	u = hec_url_event("https://h:8088", &err);
-	cr_expect_str_eq(u, "https://h:8088/services/collector/event");
-	free(u);
-	u = hec_url_health("https://h:8088/services/collector/event");
-	cr_expect_str_eq(u, "https://h:8088/services/collector/health");
-	free(u);
-	u = hec_url_ack("http://h/services/collector?x=1", "C-1");
-	cr_expect_str_eq(u, "http://h/services/collector/ack?channel=C-1");
-	free(u);
-	cr_expect_null(hec_url_event("ftp://h", &err));
-	cr_expect(err != NULL && strstr(err, "http://") != NULL);
-	free(err);
+	for (i = 0; i < sizeof(hec_url_table) / sizeof(hec_url_table[0]);
+	    i++) {
+		err = NULL;
+		u = hec_url_event(hec_url_table[i].in, &err);
+		if (hec_url_table[i].event == NULL) {
+			cr_expect_null(u, "%s accepted", hec_url_table[i].in);
+			cr_expect(err != NULL && strstr(err,
+			    hec_url_table[i].health) != NULL &&
+			    strstr(err, "(") != NULL, "%s: %s",
+			    hec_url_table[i].in, err);
+			free(u);
+			free(err);
+			continue;
+		}
+		cr_expect_str_eq(u, hec_url_table[i].event, "%s: %s",
+		    hec_url_table[i].in, err);
+		free(u);
+		u = hec_url_health(hec_url_table[i].event);
+		cr_expect_str_eq(u, hec_url_table[i].health);
+		free(u);
+		u = hec_url_ack(hec_url_table[i].event, "C-1");
+		cr_expect_str_eq(u, hec_url_table[i].ack);
+		free(u);
+	}
 }
 
 /*

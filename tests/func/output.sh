@@ -1,0 +1,113 @@
+#!/bin/sh
+# The output side as a new user meets it (issue 14): the daemon on
+# loopback, fed Sysmon network events that each make one mail-detection
+# alert, delivering to the fake HEC receiver of the test tree.
+#  - An HEC URL under a reverse proxy's path prefix is health-checked
+#    under that prefix, a failed check is logged with its status, and an
+#    endpoint whose health URL answers 404 comes back through a trial
+#    POST (issue 14.1).
+#  - A URL that cannot work (the raw endpoint, a query string) is refused
+#    by --check-config with the reason and what to do (issue 14.5).
+# Every wait is bounded.
+set -u
+. "${top_srcdir:-.}/tests/func/lib.sh"
+TOKEN=output-test-token
+
+need_tools output logger jq curl
+
+# alerts FILE: the alerts FILE holds (0 when none).
+alerts() { grep -c . "$1" 2>/dev/null || true; }
+
+# send FROM TO: events FROM..TO-1, one distinct mail-detection row each.
+send() { send_mail "$1" "$2" out; }
+
+# launch [OPTION...]: for start_daemon: the daemon on 127.0.0.1:$PORT
+# (TCP and UDP), 1 s windows, quick batches and retries, health checks
+# every second, the admin port on $PORT + 1, OPTIONs last; its log in
+# $work/daemon.log.
+launch() {
+	HECSENTRY_HEC_TOKEN=$TOKEN "$top_builddir/hecsentry" \
+	    -c "$top_srcdir/conf/hecsentry.conf" \
+	    --listen-tcp "127.0.0.1:$PORT" --listen-udp "127.0.0.1:$PORT" \
+	    --admin-listen "127.0.0.1:$((PORT + 1))" --window 1 \
+	    --set hec_batch_ms=50 --set hec_retry_min_ms=50 \
+	    --set hec_retry_max_ms=200 --set hec_health_interval=1 \
+	    "$@" 2>"$work/daemon.log" &
+}
+
+# daemon [OPTION...]: starts it (bounded tries for a free port pair).
+daemon() {
+	: >"$work/daemon.log"
+	if start_daemon 50 'grep -q running "$work/daemon.log" 2>/dev/null' \
+	    launch "$@"; then
+		track "$DPID"
+		return 0
+	fi
+	cat "$work/daemon.log"
+	echo "output: the daemon did not start"
+	exit 1
+}
+
+# --- issue 14.1: a path prefix, a failed health check, a trial POST ---
+# eject NAME RECEIVER-OPTION...: a receiver under /splunk that answers the
+# first 3 posts with 503, which eject the URL; one alert must still
+# arrive.
+eject() {
+	name=$1
+	shift
+	start_receiver "$name" --prefix /splunk --fail 3:503 --log-requests \
+	    "$@"
+	daemon --output hec --hec-url \
+	    "http://127.0.0.1:$HECPORT/splunk/services/collector/event"
+	send 0 1
+	wait_more "$work/$name.out" . 0 150 || true
+	check "$name: the alert arrives after the ejection" 1 \
+	    "$(alerts "$work/$name.out")"
+	check_eval "$name: the log names the health URL, under the prefix" \
+	    'grep -q "ejected after 3 failures.*re-checked through \
+http://127.0.0.1:$HECPORT/splunk/services/collector/health" "$work/daemon.log"'
+}
+
+# The health check goes to the prefix's /splunk/services/collector/health,
+# which answers 200.
+eject prefix
+check_eval "prefix: GET /splunk/services/collector/health answered 200" \
+    'grep -q "^GET /splunk/services/collector/health 200" \
+    "$work/prefix.log"'
+check "prefix: no request outside the prefix" 0 \
+    "$(grep -c " 404$" "$work/prefix.log")"
+check_eval "prefix: the endpoint is healthy again" \
+    'grep -q "is healthy again" "$work/daemon.log"'
+stop_daemon "prefix" 100
+kill "$RPID" 2>/dev/null
+
+# A proxy that passes only the event endpoint: the health URL answers
+# 404, which is logged with its status, and a trial POST re-admits it.
+eject nohealth --no-health
+check_eval "nohealth: the failed check is logged with its status" \
+    'grep -q "health check .*/splunk/services/collector/health: HTTP 404" \
+    "$work/daemon.log"'
+check_eval "nohealth: the trial POST is logged" \
+    'grep -q "is back: a trial POST got HTTP 200" "$work/daemon.log"'
+stop_daemon "nohealth" 100
+kill "$RPID" 2>/dev/null
+
+# --- issue 14.5: what cannot work is refused at config check time ---
+# (the expected reasons: hecsentry.conf(5), hec_url)
+for u in "http://h:8088/services/collector/raw" \
+    "http://h:8088/services/collector/raw/1.0" \
+    "http://h:8088/services/collector/event?index=x"; do
+	HECSENTRY_HEC_TOKEN=$TOKEN "$top_builddir/hecsentry" --check-config \
+	    -c "$top_srcdir/conf/hecsentry.conf" --output hec --hec-url "$u" \
+	    >/dev/null 2>"$work/check.err"
+	check "--check-config refuses $u" 1 "$?"
+	check_eval "the error names the URL, the reason and what to do" \
+	    'grep -q "hec_url $u: .*\(raw text\|query string\).*(.*)" \
+	    "$work/check.err"'
+done
+
+if ! summary output; then
+	echo "---- daemon log ----"; cat "$work/daemon.log"
+	exit 1
+fi
+exit 0
