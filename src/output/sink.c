@@ -13,6 +13,7 @@
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -42,6 +43,9 @@ struct sink {
 	uint64_t		 submitted;	/* alerts given to the sink */
 	uint64_t		 spooled;	/* appended to the spool */
 	uint64_t		 spool_errors;	/* append, read, ack failures */
+	uint64_t		 drops_seen;	/* dropped, at the last health */
+	uint64_t		 drop_delivered; /* delivered, at the last drop */
+	bool			 dropping;	/* no delivery since a drop */
 	struct spool_counters	 logged;	/* at the last summary */
 	void			(*done)(void *); /* sink_drain()'s */
 	void			*done_arg;
@@ -268,9 +272,25 @@ sink_backlogged(const struct sink *s)
 }
 
 bool
-sink_healthy(const struct sink *s, char *why, size_t whylen)
+sink_healthy(struct sink *s, char *why, size_t whylen)
 {
-	return s->ops->healthy(s->t, why, whylen);
+	struct sink_counters	 c;
+
+	sink_get_counters(s, &c);
+	if (c.dropped > s->drops_seen) {
+		s->drops_seen = c.dropped;
+		s->drop_delivered = c.delivered;
+		s->dropping = true;
+	} else if (s->dropping && c.delivered > s->drop_delivered)
+		s->dropping = false;
+	if (!s->ops->healthy(s->t, why, whylen))
+		return false;
+	if (!s->dropping)
+		return true;
+	snprintf(why, whylen, "output dropped %llu alerts so far "
+	    "(hecsentry_alerts_dropped_total), none delivered since the last "
+	    "drop", (unsigned long long)c.dropped);
+	return false;
 }
 
 void

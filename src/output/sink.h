@@ -66,10 +66,14 @@ bool		 sink_backlogged(const struct sink *s);
 /*
  * False while the output is failing, with the reason in why (whylen
  * bytes): a stdout or file output whose last write failed, until a write
- * succeeds again.  HEC's failures are judged from its request counters
- * (daemon/main.c), so the HEC transport is always healthy here.
+ * succeeds again; any output that dropped alerts (sink_counters.dropped:
+ * queue or spool full, write errors without a spool), from the call that
+ * first sees a drop until a later call sees an alert delivered and no new
+ * drop.  Meant to be called from a periodic tick (it keeps the drop count
+ * it last saw).  HEC's request failures are judged from its counters by
+ * the daemon, so the HEC transport's own verdict is always healthy.
  */
-bool		 sink_healthy(const struct sink *s, char *why, size_t whylen);
+bool		 sink_healthy(struct sink *s, char *why, size_t whylen);
 
 void		 sink_get_counters(const struct sink *s,
 		    struct sink_counters *c);

@@ -6,6 +6,8 @@
 #    under that prefix, a failed check is logged with its status, and an
 #    endpoint whose health URL answers 404 comes back through a trial
 #    POST (issue 14.1).
+#  - An output that cannot write or drops alerts fails /health and
+#    hecsentry_up until it delivers again (issue 14.2).
 #  - A URL that cannot work (the raw endpoint, a query string) is refused
 #    by --check-config with the reason and what to do (issue 14.5).
 # Every wait is bounded.
@@ -90,6 +92,64 @@ check_eval "nohealth: the failed check is logged with its status" \
 check_eval "nohealth: the trial POST is logged" \
     'grep -q "is back: a trial POST got HTTP 200" "$work/daemon.log"'
 stop_daemon "nohealth" 100
+kill "$RPID" 2>/dev/null
+
+# --- issue 14.2: /health and hecsentry_up when alerts are lost ---
+# health NAME: /health's status and hecsentry_up, as "STATUS UP"; the
+# answers in $work/NAME.health and $work/NAME.metrics.
+health() {
+	h=$(http_get "http://127.0.0.1:$((PORT + 1))/health" \
+	    "$work/$1.health")
+	http_get "http://127.0.0.1:$((PORT + 1))/metrics" \
+	    "$work/$1.metrics" >/dev/null
+	echo "$h $(metric "$work/$1.metrics" hecsentry_up)"
+}
+
+# wait_health NAME WANT TENTHS: until health NAME prints WANT.
+wait_health() {
+	i=0
+	while [ $i -lt "$3" ]; do
+		[ "$(health "$1")" = "$2" ] && return 0
+		sleep 0.2
+		i=$((i + 2))
+	done
+	return 1
+}
+
+# Every write fails (ENOSPC): the alert is dropped, counted, and the
+# daemon says so (hecsentry(8), ADMIN PORT, /health).
+daemon --output file:/dev/full
+check "file:/dev/full: healthy before any alert" "200 1" "$(health full0)"
+send 0 1
+wait_health full "503 0" 100 || true
+check "file:/dev/full: /health 503 and hecsentry_up 0" "503 0" \
+    "$(health full)"
+check_eval "file:/dev/full: the reason names the file" \
+    'jq -e ".reason | test(\"/dev/full\")" "$work/full.health" >/dev/null'
+check_eval "file:/dev/full: hecsentry_alerts_dropped_total counts it" \
+    '[ "$(metric "$work/full.metrics" hecsentry_alerts_dropped_total)" -ge 1 ]'
+stop_daemon "file:/dev/full" 100
+
+# HEC away for the first 5 s and a 64k queue (the least hec_queue_bytes
+# takes): alerts are dropped, /health fails; once HEC is back and alerts
+# are delivered, /health is 200 and hecsentry_up 1 again.
+start_receiver drops --down 0:5
+daemon --output hec --hec-url "http://127.0.0.1:$HECPORT" \
+    --set hec_queue_bytes=64k
+send 0 300
+wait_health drops "503 0" 100 || true
+check "drops: /health 503 and hecsentry_up 0 while alerts are lost" \
+    "503 0" "$(health drops)"
+check_eval "drops: the reason says alerts were dropped" \
+    'jq -e ".reason | test(\"dropped\")" "$work/drops.health" >/dev/null'
+check_eval "drops: hecsentry_alerts_dropped_total counts them" \
+    '[ "$(metric "$work/drops.metrics" hecsentry_alerts_dropped_total)" \
+    -ge 1 ]'
+wait_health drops "200 1" 200 || true
+check "drops: /health 200 and hecsentry_up 1 once HEC takes alerts" \
+    "200 1" "$(health drops)"
+check_eval "drops: alerts arrived" '[ "$(alerts "$work/drops.out")" -ge 1 ]'
+stop_daemon "drops" 100
 kill "$RPID" 2>/dev/null
 
 # --- issue 14.5: what cannot work is refused at config check time ---

@@ -550,6 +550,29 @@ Test(sink, hec_queue_bound_drops_oldest)
 	sink_free(s);
 }
 
+/*
+ * An output that dropped alerts is unhealthy (sink.h, sink_healthy();
+ * issue 14.2) until an alert is delivered after the drop.
+ */
+Test(sink, dropped_alerts_are_unhealthy_until_one_is_delivered)
+{
+	struct sink	*s;
+	char		 why[256];
+
+	hec_cfg(srv_start(0));
+	cfg.hec_queue_bytes = 2000;
+	s = new_sink();
+	cr_expect(sink_healthy(s, why, sizeof(why)));
+	submit_range(s, 100, 200);
+	cr_expect(!sink_healthy(s, why, sizeof(why)));
+	cr_expect(strstr(why, "dropped") != NULL, "%s", why);
+	cr_expect(!sink_healthy(s, why, sizeof(why)), "healthy with no "
+	    "delivery since the drop");
+	drain_and_wait(s, 10, 20);
+	cr_expect(sink_healthy(s, why, sizeof(why)), "%s", why);
+	sink_free(s);
+}
+
 Test(sink, hec_batches_by_events_and_latency)
 {
 	struct sink_counters	 c;
