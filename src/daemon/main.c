@@ -444,8 +444,10 @@ main_signal_cb(evutil_socket_t sig, short what, void *arg)
 	case SIGHUP:
 		if (st->stopping)
 			log_warnx("SIGHUP ignored: shutting down");
-		else
+		else {
+			(void)sink_reopen(st->sink);
 			main_reload(st);
+		}
 		break;
 	case SIGUSR1:
 		status_log(st->status, true);

@@ -43,9 +43,9 @@ struct sink {
 	uint64_t		 submitted;	/* alerts given to the sink */
 	uint64_t		 spooled;	/* appended to the spool */
 	uint64_t		 spool_errors;	/* append, read, ack failures */
-	uint64_t		 drops_seen;	/* dropped, at the last health */
-	uint64_t		 drop_delivered; /* delivered, at the last drop */
-	bool			 dropping;	/* no delivery since a drop */
+	uint64_t		 drops_seen;	/* dropped, last health */
+	uint64_t		 drop_delivered; /* delivered, last drop */
+	bool			 dropping;	/* none delivered since */
 	struct spool_counters	 logged;	/* at the last summary */
 	void			(*done)(void *); /* sink_drain()'s */
 	void			*done_arg;
@@ -291,6 +291,14 @@ sink_healthy(struct sink *s, char *why, size_t whylen)
 	    "(hecsentry_alerts_dropped_total), none delivered since the last "
 	    "drop", (unsigned long long)c.dropped);
 	return false;
+}
+
+int
+sink_reopen(struct sink *s)
+{
+	if (s->ops->reopen == NULL)
+		return 0;
+	return s->ops->reopen(s->t);
 }
 
 void

@@ -75,6 +75,14 @@ bool		 sink_backlogged(const struct sink *s);
  */
 bool		 sink_healthy(struct sink *s, char *why, size_t whylen);
 
+/*
+ * SIGHUP: a file output writes out what it buffered to the file it has
+ * open, then opens its path again (created, mode 0640, when logrotate
+ * renamed it away); stdout and HEC have nothing to reopen.  0, or -1
+ * when the path cannot be opened (logged; the old file stays in use).
+ */
+int		 sink_reopen(struct sink *s);
+
 void		 sink_get_counters(const struct sink *s,
 		    struct sink_counters *c);
 

@@ -6,7 +6,10 @@
  * dropped; with one they stay, and the write is tried again every
  * second, while the spool holds what comes next.  Each line is reported
  * to the spool above once written in full.  The file is opened O_APPEND,
- * so logrotate's copytruncate and several writers work.
+ * so logrotate's copytruncate and several writers work; on SIGHUP
+ * (sink_file_reopen) what is buffered is written to the open file, which
+ * is then closed and its path opened again, as syslog daemons do, so
+ * logrotate's rename-then-HUP works too.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -238,6 +241,42 @@ sink_file_free(void *t)
 	free(f);
 }
 
+/* Opens path for appending.  Returns the fd, or -1 (errno). */
+static int
+sink_file_open(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
+
+/*
+ * sink_ops.reopen: writes out what is buffered to the file open now,
+ * then swaps in a new fd on the path.  0, or -1 when the path cannot be
+ * opened (logged; the old fd stays).
+ */
+static int
+sink_file_reopen(void *t)
+{
+	struct sink_file	*f = t;
+	int			 fd;
+
+	if (!f->is_file)
+		return 0;
+	if (evbuffer_get_length(f->buf) > 0)
+		(void)sink_file_write_out(f);
+	if ((fd = sink_file_open(f->name)) == -1) {
+		log_warn("output file:%s: cannot reopen, still writing to "
+		    "the file open before", f->name);
+		return -1;
+	}
+	if (close(f->fd) == -1)
+		log_warn("output file:%s: close", f->name);
+	f->fd = fd;
+	log_info("output file:%s: reopened", f->name);
+	if (evbuffer_get_length(f->buf) > 0 && !f->flush_armed)
+		sink_file_arm(f, 0);
+	return 0;
+}
+
 struct sink_file *
 sink_file_new(struct event_base *base, const char *path, size_t queue_bytes,
     const struct sink_up *up, char **errstr)
@@ -265,8 +304,7 @@ sink_file_new(struct event_base *base, const char *path, size_t queue_bytes,
 	}
 	f->is_file = true;
 	f->name = path;
-	f->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-	if (f->fd == -1) {
+	if ((f->fd = sink_file_open(path)) == -1) {
 		xasprintf(errstr, "output file:%s: %s", path,
 		    strerror(errno));
 		goto fail;
@@ -379,6 +417,7 @@ const struct sink_ops sink_file_ops = {
 	.drain = sink_file_drain,
 	.backlogged = sink_file_backlogged,
 	.healthy = sink_file_healthy,
+	.reopen = sink_file_reopen,
 	.counters = sink_file_counters,
 	.free = sink_file_free,
 };

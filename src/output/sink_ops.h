@@ -127,6 +127,12 @@ struct sink_ops {
 	 */
 	bool		(*healthy)(const void *t, char *why, size_t whylen);
 	/*
+	 * SIGHUP: closes and opens again what the transport writes to (the
+	 * file output, after logrotate renamed it); NULL when there is
+	 * nothing to reopen.  0, or -1 (logged; the old one stays in use).
+	 */
+	int		(*reopen)(void *t);
+	/*
 	 * Fills c (zeroed by the caller) with the transport's counters; the
 	 * layer above fills submitted and the spool's.
 	 */

@@ -8,6 +8,8 @@
 #    POST (issue 14.1).
 #  - An output that cannot write or drops alerts fails /health and
 #    hecsentry_up until it delivers again (issue 14.2).
+#  - The file output is reopened on SIGHUP, as logrotate expects: rename
+#    the file, SIGHUP, new alerts go to a new file, none lost (issue 14.6).
 #  - A URL that cannot work (the raw endpoint, a query string) is refused
 #    by --check-config with the reason and what to do (issue 14.5).
 # Every wait is bounded.
@@ -151,6 +153,35 @@ check "drops: /health 200 and hecsentry_up 1 once HEC takes alerts" \
 check_eval "drops: alerts arrived" '[ "$(alerts "$work/drops.out")" -ge 1 ]'
 stop_daemon "drops" 100
 kill "$RPID" 2>/dev/null
+
+# --- issue 14.6: file: reopened on SIGHUP (logrotate) ---
+# images FILE: the numbers of the alerts' Images in FILE, sorted, on one
+# line.
+images() {
+	jq -r '.event.Image' "$1" 2>/dev/null |
+	    sed 's/.*m\([0-9]*\)\.exe/\1/' | sort -n | tr '\n' ' '
+}
+daemon --output "file:$work/alerts.json"
+send 0 5
+wait_more "$work/alerts.json" . 4 100 || true
+mv "$work/alerts.json" "$work/alerts.json.1"
+send 5 10
+wait_more "$work/alerts.json.1" . 9 100 || true
+kill -HUP "$DPID"
+wait_for "$work/daemon.log" "reload done" 100 || true
+check_eval "SIGHUP: the log says the file was reopened" \
+    'grep -q "output file:$work/alerts.json: reopened" "$work/daemon.log"'
+send 10 15
+wait_more "$work/alerts.json" . 4 100 || true
+check "SIGHUP: alerts before it went to the renamed file" \
+    "0 1 2 3 4 5 6 7 8 9 " "$(images "$work/alerts.json.1")"
+check "SIGHUP: alerts after it go to a new file at the path" \
+    "10 11 12 13 14 " "$(images "$work/alerts.json")"
+stop_daemon "SIGHUP reopen" 100
+check "SIGHUP: none lost, none twice, after the stop" \
+    "0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 " \
+    "$(cat "$work/alerts.json.1" "$work/alerts.json" >"$work/all.json";
+    images "$work/all.json")"
 
 # --- issue 14.5: what cannot work is refused at config check time ---
 # (the expected reasons: hecsentry.conf(5), hec_url)
