@@ -664,9 +664,11 @@ alert_format(const struct detection *d, const struct stats_row *row,
 	}
 	alert_put_key(&b, "source", false);
 	alert_put_cstr(&b, d->name);
-	alert_put_key(&b, "sourcetype", false);
-	alert_put_cstr(&b, st);
-	if (o != NULL && o->index != NULL) {
+	if (*st != '\0') {
+		alert_put_key(&b, "sourcetype", false);
+		alert_put_cstr(&b, st);
+	}
+	if (o != NULL && o->index != NULL && *o->index != '\0') {
 		alert_put_key(&b, "index", false);
 		alert_put_cstr(&b, o->index);
 	}

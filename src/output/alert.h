@@ -19,8 +19,10 @@
 #define ALERT_SOURCETYPE	"hecsentry:alert"
 
 struct alert_opts {
-	const char	*sourcetype;	/* NULL: ALERT_SOURCETYPE */
-	const char	*index;		/* NULL: HEC token's default index */
+	const char	*sourcetype;	/* NULL: ALERT_SOURCETYPE; "": not
+					   sent (the HEC token's default) */
+	const char	*index;		/* NULL or "": not sent (the HEC
+					   token's default index) */
 	int		 worker;	/* 1..N with several workers: the
 					   event gets a "worker" field (and a
 					   column of that name is left out);

@@ -10,6 +10,8 @@
 #    hecsentry_up until it delivers again (issue 14.2).
 #  - The file output is reopened on SIGHUP, as logrotate expects: rename
 #    the file, SIGHUP, new alerts go to a new file, none lost (issue 14.6).
+#  - An empty hec_index or hec_sourcetype is not sent: the token's
+#    default applies (issue 14.10).
 #  - A URL that cannot work (the raw endpoint, a query string) is refused
 #    by --check-config with the reason and what to do (issue 14.5).
 # Every wait is bounded.
@@ -182,6 +184,30 @@ check "SIGHUP: none lost, none twice, after the stop" \
     "0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 " \
     "$(cat "$work/alerts.json.1" "$work/alerts.json" >"$work/all.json";
     images "$work/all.json")"
+
+# --- issue 14.10: empty hec_index and hec_sourcetype are not sent ---
+# (hecsentry.conf(5): an empty value means the HEC token's default)
+start_receiver empty
+daemon --output hec --hec-url "http://127.0.0.1:$HECPORT" \
+    --set hec_index= --set hec_sourcetype=
+send 0 1
+wait_more "$work/empty.out" . 0 100 || true
+check "empty values: the alert arrives" 1 "$(alerts "$work/empty.out")"
+check "empty values: neither index nor sourcetype is sent" "false false" \
+    "$(jq -r '[has("index"), has("sourcetype")] | map(tostring) | join(" ")' \
+    "$work/empty.out")"
+stop_daemon "empty values" 100
+kill "$RPID" 2>/dev/null
+start_receiver set
+daemon --output hec --hec-url "http://127.0.0.1:$HECPORT" \
+    --set hec_index=security
+send 0 1
+wait_more "$work/set.out" . 0 100 || true
+check "set values: index and the default sourcetype are sent" \
+    "security hecsentry:alert" \
+    "$(jq -r '"\(.index) \(.sourcetype)"' "$work/set.out")"
+stop_daemon "set values" 100
+kill "$RPID" 2>/dev/null
 
 # --- issue 14.5: what cannot work is refused at config check time ---
 # (the expected reasons: hecsentry.conf(5), hec_url)

@@ -266,6 +266,24 @@ Test(alert, options_index_sourcetype_and_no_host)
 	json_object_put(root);
 }
 
+/*
+ * An empty index or sourcetype (--set hec_index=) means the HEC token's
+ * default: the key is not sent (hecsentry.conf(5), hec_index and
+ * hec_sourcetype; issue 14.10).  HEC would take "index":"" as an index
+ * name and refuse the event.
+ */
+Test(alert, empty_index_and_sourcetype_are_not_sent)
+{
+	struct alert_opts	 o = { "", "", 0 };
+	struct json_object	*root;
+
+	root = ta_format(&o, NULL);
+	cr_expect_not(json_object_object_get_ex(root, "index", NULL));
+	cr_expect_not(json_object_object_get_ex(root, "sourcetype", NULL));
+	cr_expect_str_eq(ta_str(root, "source"), ta_d.name);
+	json_object_put(root);
+}
+
 Test(alert, risk_message_substitution)
 {
 	struct json_object	*root, *ev;
