@@ -57,7 +57,6 @@ hec_ep_fail(struct hec *h, struct hec_ep *ep, bool eject)
 	ep->trial = ep->trying = false;
 	if ((eject || ep->failures >= HEC_EJECT_AFTER) && !ep->ejected) {
 		ep->ejected = true;
-		ep->probe_status = 0;
 		h->c.ejections++;
 		log_warnx("hec: %s ejected after %u failures in a row; "
 		    "re-checked through %s", ep->url, ep->failures,
@@ -88,6 +87,7 @@ hec_health_finish(struct hec *h, struct hec_req *req, CURLcode result,
 		log_info("hec: %s is healthy again", ep->url);
 		ep->ejected = false;
 		ep->retry_at = 0;
+		ep->probe_status = 0;
 		hec_req_free(req);
 		return;
 	}

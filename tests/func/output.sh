@@ -98,6 +98,23 @@ check_eval "nohealth: the trial POST is logged" \
 stop_daemon "nohealth" 100
 kill "$RPID" 2>/dev/null
 
+# Trial POSTs that keep failing (every POST 503): the endpoint goes back
+# and forth between ejected and on trial; the failed health check is
+# logged once, not at every round (hecsentry.conf(5),
+# hec_health_interval: again when it changes, else once a minute).
+start_receiver trials --prefix /splunk --no-health --fail-rate 1:503 \
+    --log-requests
+daemon --output hec --hec-url \
+    "http://127.0.0.1:$HECPORT/splunk/services/collector/event"
+send 0 1
+wait_more "$work/trials.log" "^GET .*/health 404" 2 100 || true
+check_eval "trials: several health checks and trial rounds in 10 s" \
+    '[ "$(grep -c "^GET .*/health 404" "$work/trials.log")" -ge 3 ]'
+check "trials: the 404 check is logged once" 1 \
+    "$(grep -c "health check .*: HTTP 404" "$work/daemon.log")"
+stop_daemon "trials" 100
+kill "$RPID" 2>/dev/null
+
 # --- issue 14.2: /health and hecsentry_up when alerts are lost ---
 # health NAME: /health's status and hecsentry_up, as "STATUS UP"; the
 # answers in $work/NAME.health and $work/NAME.metrics.
