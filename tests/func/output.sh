@@ -41,11 +41,14 @@ launch() {
 	    "$@" 2>"$work/daemon.log" &
 }
 
-# daemon [OPTION...]: starts it (bounded tries for a free port pair).
+# daemon [OPTION...]: starts it (bounded tries for a free port pair);
+# ready once it runs and its admin port answers (the daemon only warns
+# when that port is taken: then another pair is tried).
 daemon() {
 	: >"$work/daemon.log"
-	if start_daemon 50 'grep -q running "$work/daemon.log" 2>/dev/null' \
-	    launch "$@"; then
+	if start_daemon 50 'grep -q running "$work/daemon.log" 2>/dev/null &&
+	    [ "$(http_get "http://127.0.0.1:$((PORT + 1))/health" \
+	    /dev/null)" != 000 ]' launch "$@"; then
 		track "$DPID"
 		return 0
 	fi
