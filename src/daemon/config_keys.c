@@ -333,13 +333,14 @@ config_key_set(struct config *cfg, const struct config_key *k,
 	case CONFIG_T_LIST:
 		lp = (char ***)(base + k->off);
 		np = (size_t *)(base + k->countoff);
-		if (value[0] == '\0') {
-			*why = "empty value";
-			return -1;
-		}
 		if (src != NULL && !src->seen[k - config_keys]) {
 			config_list_clear(lp, np);
 			src->seen[k - config_keys] = true;
+		}
+		if (value[0] == '\0') {
+			/* an empty value clears the list */
+			config_list_clear(lp, np);
+			return 0;
 		}
 		*lp = xreallocarray(*lp, *np + 1, sizeof(**lp));
 		(*lp)[(*np)++] = xstrdup(value);
@@ -668,8 +669,9 @@ config_usage(FILE *fp)
 	fprintf(fp,
 "\n"
 "The config file is read first; options override it, and a list option\n"
-"given on the command line replaces the file's list.  Relative paths in\n"
-"the file are relative to the file's directory.\n"
+"given on the command line replaces the file's list; an empty value\n"
+"clears a list (--listen-udp '', or listen_udp = \"\" in the file).\n"
+"Relative paths in the file are relative to the file's directory.\n"
 "\n"
 "Config file keys (\"key = value\", '#' comments, lists repeat the key;\n"
 "sizes take k, M, G suffixes, durations s, m, h; SIGHUP applies a changed\n"

@@ -249,7 +249,6 @@ Test(config, bad_and_out_of_bounds_values)
 		{ "hec_index = \"a\" b\n", "after the quoted" },
 		{ "window 60\n", "expected '='" },
 		{ "= 60\n", "expected a key" },
-		{ "listen_tcp =\n", "empty value" },
 		{ "hec_max_inflight = 0\n", "out of range" },
 	};
 	struct config	 cfg;
@@ -295,6 +294,41 @@ Test(config, cli_overrides_file_and_replaces_lists)
 	cr_expect(cfg.foreground);
 	cr_expect_str_eq(cfg.config_file, path);
 	cr_expect_not(cfg.check_only);
+	config_free(&cfg);
+}
+
+/*
+ * An empty value clears a list (hecsentry.conf(5), "Lists"): in the file,
+ * as an option and with --set; a later value of the same source appends.
+ */
+Test(config, empty_value_clears_a_list)
+{
+	struct config	 cfg;
+	char		*err = NULL;
+	const char	*path;
+
+	path = write_file("c.conf",
+	    "listen_tcp = 0.0.0.0:514\n"
+	    "listen_udp = 0.0.0.0:514\n"
+	    "listen_udp = 0.0.0.0:515\n"
+	    "hec_url = https://a.example:8088\n"
+	    "output = stdout\n", 0600);
+	cr_assert_eq(RUN(&cfg, &err, "-c", path, "--listen-udp", "",
+	    "--set", "hec_url=", "--listen-tcp", "", "--listen-tcp",
+	    "127.0.0.1:1"), 0, "%s", err);
+	cr_expect_eq(cfg.nlisten_udp, 0);
+	cr_expect_eq(cfg.nhec_url, 0);
+	cr_assert_eq(cfg.nlisten_tcp, 1);
+	cr_expect_str_eq(cfg.listen_tcp[0], "127.0.0.1:1");
+	config_free(&cfg);
+
+	cr_assert_eq(parse_text("listen_udp = 0.0.0.0:514\n"
+	    "listen_udp = \"\"\nlisten_udp = 127.0.0.1:9\n"
+	    "listen_tcp = 0.0.0.0:514\nlisten_tcp =\n", &cfg, &err), 0,
+	    "%s", err);
+	cr_assert_eq(cfg.nlisten_udp, 1);
+	cr_expect_str_eq(cfg.listen_udp[0], "127.0.0.1:9");
+	cr_expect_eq(cfg.nlisten_tcp, 0);
 	config_free(&cfg);
 }
 
