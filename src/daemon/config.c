@@ -185,6 +185,12 @@ config_parse_file(const char *path, struct config *cfg, char **errstr)
 			free(kerr);
 			goto out;
 		}
+		if ((kerr = config_check_value(k, value)) != NULL) {
+			xasprintf(errstr, "%s:%d: %s: %s", path, lineno,
+			    k->name, kerr);
+			free(kerr);
+			goto out;
+		}
 	}
 	if (ferror(fp)) {
 		xasprintf(errstr, "%s: %s", path, strerror(errno));
@@ -212,12 +218,17 @@ config_read_token(const char *path, char **errstr)
 	FILE		*fp;
 
 	if ((fp = fopen(path, "r")) == NULL) {
-		xasprintf(errstr, "hec_token_file %s: %s", path,
-		    strerror(errno));
+		xasprintf(errstr, "hec_token_file: %s: %s (give the file "
+		    "holding the HEC token)", path, strerror(errno));
 		return NULL;
 	}
-	if (fstat(fileno(fp), &st) == 0 &&
-	    (st.st_mode & (S_IRGRP | S_IROTH)) != 0)
+	if (fstat(fileno(fp), &st) == 0 && !S_ISREG(st.st_mode)) {
+		xasprintf(errstr, "hec_token_file: %s is not a regular file "
+		    "(give the file holding the HEC token)", path);
+		fclose(fp);
+		return NULL;
+	}
+	if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0)
 		log_warnx("hec_token_file %s is readable by group or "
 		    "others; chmod 600 it", path);
 	n = fread(buf, 1, sizeof(buf) - 1, fp);
@@ -232,7 +243,8 @@ config_read_token(const char *path, char **errstr)
 	tok = (*p == '\0') ? NULL : xstrdup(p);
 	explicit_bzero(buf, sizeof(buf));
 	if (tok == NULL)
-		xasprintf(errstr, "hec_token_file %s is empty", path);
+		xasprintf(errstr, "hec_token_file: %s is empty (write the "
+		    "HEC token on its first line)", path);
 	return tok;
 }
 
@@ -270,13 +282,6 @@ config_finish(struct config *cfg, char **errstr)
 	    cfg->tls_verify_client != CONFIG_TLS_VERIFY_NO &&
 	    cfg->tls_ca_file == NULL) {
 		xasprintf(errstr, "tls_verify_client needs tls_ca_file");
-		return -1;
-	}
-	if (strcmp(cfg->spool_fsync, "always") != 0 &&
-	    strcmp(cfg->spool_fsync, "batch") != 0 &&
-	    strcmp(cfg->spool_fsync, "never") != 0) {
-		xasprintf(errstr, "spool_fsync: expected always, batch or "
-		    "never");
 		return -1;
 	}
 	if (cfg->hec_retry_min_ms > cfg->hec_retry_max_ms) {
@@ -365,7 +370,7 @@ config_from_args(int argc, char **argv, struct config *cfg, char **errstr)
 	struct config_src	 src;
 	const struct config_key	*k;
 	const char		*why, *eq;
-	char			*kerr;
+	char			*kerr, *msg;
 	size_t			 npend = 0, i;
 	int			 ch;
 
@@ -452,11 +457,19 @@ config_from_args(int argc, char **argv, struct config *cfg, char **errstr)
 	memset(&src, 0, sizeof(src));
 	for (i = 0; i < npend; i++) {
 		k = pend[i].key;
-		if (config_key_set(cfg, k, pend[i].value, &src, &why) == -1) {
+		kerr = NULL;
+		if (config_key_set(cfg, k, pend[i].value, &src, &why) == -1)
 			kerr = config_key_error(k, why);
+		else if ((msg = config_check_value(k, pend[i].value)) !=
+		    NULL) {
+			xasprintf(&kerr, "%s: %s", k->name, msg);
+			free(msg);
+		}
+		if (kerr != NULL) {
+			/* kerr is "key: what is wrong" */
 			if (k->longopt != NULL && pend[i].opt[0] == 'o')
 				xasprintf(errstr, "--%s: %s", k->longopt,
-				    kerr);
+				    kerr + strlen(k->name) + 2);
 			else
 				xasprintf(errstr, "--set %s", kerr);
 			free(kerr);

@@ -143,6 +143,14 @@ int		 config_parse_file(const char *path, struct config *cfg,
 /* Validates and resolves (token); returns 0 or -1 with *errstr. */
 int		 config_finish(struct config *cfg, char **errstr);
 
+/*
+ * Checks the paths the daemon opens at start, as far as it can without
+ * opening them: detections and macros are directories it may read, the
+ * output file (file:PATH) and spool_dir can be created or written.
+ * Returns 0, or -1 with *errstr ("key: what is wrong (what to do)").
+ */
+int		 config_check_paths(const struct config *cfg, char **errstr);
+
 /* Called by config_diff() for each key whose value differs. */
 typedef void	(*config_diff_fn)(const char *key, enum config_apply apply,
 		    void *arg);

@@ -67,6 +67,14 @@ int		 config_key_set(struct config *cfg, const struct config_key *k,
 		    const char *value, struct config_src *src,
 		    const char **why);
 
+/*
+ * What is wrong with value of key k beyond its type (config_check.c):
+ * an address, an HEC URL, spool_fsync.  Returns NULL when it is fine,
+ * else "what is wrong (what to do)" (caller frees).
+ */
+char		*config_check_value(const struct config_key *k,
+		    const char *value);
+
 /* "KEY: reason", plus the bounds when out of range; caller frees. */
 char		*config_key_error(const struct config_key *k, const char *why);
 

@@ -476,6 +476,8 @@ main(int argc, char **argv)
 		config_free(&st.cfg);
 		return 0;
 	}
+	if (rc == 0 && config_check_paths(&st.cfg, &errstr) == -1)
+		rc = -1;
 	if (rc == -1) {
 		fprintf(stderr, "hecsentry: %s\n", errstr);
 		fprintf(stderr, "Try 'hecsentry --help'.\n");

@@ -332,6 +332,165 @@ Test(config, empty_value_clears_a_list)
 	config_free(&cfg);
 }
 
+struct check_case {
+	const char	*text;
+	const char	*want;	/* NULL: accepted */
+};
+
+/*
+ * --check-config refuses what would stop the daemon (issue 14, item 4):
+ * addresses are ADDR:PORT or [V6ADDR]:PORT with a port 0..65535, HEC
+ * URLs http(s)://HOST[:PORT] with a port 1..65535 (hecsentry.conf(5));
+ * a file's error is "FILE:LINE: key: what is wrong (what to do)".
+ */
+Test(config, values_that_cannot_start_are_refused)
+{
+	static const struct check_case cases[] = {
+		{ "listen_tcp = 127.0.0.1\n", "listen_tcp: no port (write" },
+		{ "listen_tcp = 127.0.0.1:70000\n",
+		    "listen_tcp: port \"70000\" out of range (use 0..65535)" },
+		{ "listen_tcp = 127.0.0.1:\n", "out of range" },
+		{ "listen_udp = [::1]:99999\n", "listen_udp: port" },
+		{ "listen_tls = ::1:6514\n", "needs brackets" },
+		{ "listen_tcp = [::zz]:514\n", "bad IPv6 address" },
+		{ "listen_tcp = 300.1.2.3:514\n", "bad host \"300.1.2.3\"" },
+		{ "listen_tcp = a b:514\n", "bad host" },
+		{ "listen_tcp = 127.0.0.1:5x\n", "not a number" },
+		{ "admin_listen = garbage\n", "admin_listen: no port" },
+		{ "admin_listen = 127.0.0.1:65536\n", "out of range" },
+		{ "hec_url = http://127.0.0.1:99999\n",
+		    "hec_url: port \"99999\" out of range (use 1..65535)" },
+		{ "hec_url = http://127.0.0.1:0\n", "out of range" },
+		{ "hec_url = ftp://splunk.example\n", "http://" },
+		{ "hec_url = https://splunk.example:x88\n", "not a number" },
+		{ "hec_url = https:///services/collector\n", "no host" },
+		{ "spool_fsync = sometimes\n",
+		    "spool_fsync: expected always, batch or never" },
+		{ "listen_tcp = 0.0.0.0:514\n", NULL },
+		{ "listen_tcp = *:514\n", NULL },
+		{ "listen_tcp = :514\n", NULL },
+		{ "listen_tcp = [::]:514\n", NULL },
+		{ "listen_tls = 127.0.0.1:0\n", NULL },
+		{ "listen_udp = localhost:5514\n", NULL },
+		{ "admin_listen = [::1]:9880\n", NULL },
+		{ "admin_listen =\n", NULL },
+		{ "hec_url = https://splunk.example\n", NULL },
+		{ "hec_url = http://[::1]:8088/services/collector/event\n",
+		    NULL },
+		{ "spool_fsync = never\n", NULL },
+	};
+	struct config	 cfg;
+	char		*err, want[PATH_MAX + 128];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err = NULL;
+		if (cases[i].want == NULL) {
+			cr_expect_eq(parse_text(cases[i].text, &cfg, &err), 0,
+			    "refused %s: %s", cases[i].text,
+			    err ? err : "(null)");
+		} else {
+			cr_expect_eq(parse_text(cases[i].text, &cfg, &err),
+			    -1, "accepted %s", cases[i].text);
+			snprintf(want, sizeof(want), "%s/t.conf:1: ", tmpdir);
+			cr_expect(err != NULL &&
+			    strncmp(err, want, strlen(want)) == 0 &&
+			    strstr(err, cases[i].want) != NULL,
+			    "case %s: got %s", cases[i].text,
+			    err ? err : "(null)");
+		}
+		free(err);
+		config_free(&cfg);
+	}
+}
+
+/* On the command line: "--option: what is wrong (what to do)". */
+Test(config, option_errors_name_the_option)
+{
+	struct config	 cfg;
+	char		*err = NULL;
+
+	cr_assert_eq(RUN(&cfg, &err, "--output", "stdout", "--listen-tcp",
+	    "127.0.0.1"), -1);
+	cr_expect_str_eq(err, "--listen-tcp: no port (write ADDR:PORT, or "
+	    "[V6ADDR]:PORT for IPv6)");
+	free(err);
+	err = NULL;
+	cr_assert_eq(RUN(&cfg, &err, "--output", "stdout", "--set",
+	    "spool_fsync=sometimes"), -1);
+	cr_expect_str_eq(err, "--set spool_fsync: expected always, batch or "
+	    "never");
+	free(err);
+	err = NULL;
+	cr_assert_eq(RUN(&cfg, &err, "--output", "stdout", "--admin-listen",
+	    "garbage"), -1);
+	cr_expect(strncmp(err, "--admin-listen: no port", 23) == 0, "%s",
+	    err);
+	free(err);
+	err = NULL;
+	cr_assert_eq(RUN(&cfg, &err, "--hec-url", "http://127.0.0.1:99999"),
+	    -1);
+	cr_expect(strncmp(err, "--hec-url: port \"99999\" out of range", 35)
+	    == 0, "%s", err);
+	free(err);
+}
+
+/* A directory as hec_token_file is one error that says so. */
+Test(config, token_file_that_is_a_directory)
+{
+	struct config	 cfg;
+	char		*err = NULL;
+
+	cr_assert_eq(RUN(&cfg, &err, "--hec-url", "http://127.0.0.1:8088",
+	    "--hec-token-file", tmpdir), -1);
+	cr_expect(strstr(err, "hec_token_file: ") == err &&
+	    strstr(err, "is not a regular file") != NULL, "%s", err);
+	cr_expect(strstr(err, "empty") == NULL, "%s", err);
+	free(err);
+}
+
+/* config_check_paths(): what the daemon opens at start (config.h). */
+Test(config, paths_the_daemon_cannot_use_are_refused)
+{
+	static const struct check_case cases[] = {
+		{ "detections = det\n", NULL },
+		{ "detections = missing\n", "detections: " },
+		{ "detections = plain\n", "is not a directory" },
+		{ "output = file:/nonexistent/dir/a.json\n",
+		    "output: /nonexistent/dir: No such file or directory" },
+		{ "output = file:det\n", "is a directory" },
+		{ "output = file:new.json\n", NULL },
+		{ "spool_dir = plain/spool\n", "spool_dir: " },
+		{ "spool_dir = /nonexistent/dir/spool\n", "spool_dir: " },
+		{ "spool_dir = spool\n", NULL },
+		{ "spool_dir = det\n", NULL },
+	};
+	struct config	 cfg;
+	char		*err, det[PATH_MAX + 16], text[256];
+	size_t		 i;
+
+	snprintf(det, sizeof(det), "%s/det", tmpdir);
+	cr_assert_eq(mkdir(det, 0700), 0);
+	write_file("plain", "x\n", 0600);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "detections = det\n"
+		    "macros = det\n%s", cases[i].text);
+		err = NULL;
+		cr_assert_eq(parse_text(text, &cfg, &err), 0, "%s", err);
+		if (cases[i].want == NULL)
+			cr_expect_eq(config_check_paths(&cfg, &err), 0,
+			    "case %s: %s", cases[i].text,
+			    err ? err : "(null)");
+		else
+			cr_expect(config_check_paths(&cfg, &err) == -1 &&
+			    strstr(err, cases[i].want) != NULL,
+			    "case %s: got %s", cases[i].text,
+			    err ? err : "(null)");
+		free(err);
+		config_free(&cfg);
+	}
+}
+
 Test(config, set_any_key)
 {
 	struct config	 cfg;
@@ -357,8 +516,8 @@ Test(config, set_any_key)
 	free(err);
 	cr_expect_eq(RUN(&cfg, &err, "--output", "stdout", "--window",
 	    "0"), -1);
-	cr_expect(strstr(err, "--window: window: value out of range") !=
-	    NULL, "%s", err);
+	cr_expect_str_eq(err, "--window: value out of range (1..86400 "
+	    "seconds)");
 	free(err);
 	cr_expect_eq(RUN(&cfg, &err, "--no-such-option"), -1);
 	cr_expect(strstr(err, "unknown option") != NULL, "%s", err);
