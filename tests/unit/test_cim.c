@@ -461,3 +461,48 @@ Test(cim, produces_names_raw_add_on_and_dataset_fields)
 	cr_expect_not(cim_map_produces(m, -1));
 	cim_map_free(m);
 }
+
+/*
+ * Issue 16: an event 3 without DestinationHostname (and without
+ * SourceHostname) takes dest from DestinationIp and src from SourceIp
+ * (conf/cim.conf [sysmon 3], from [S7] TA-Microsoft-Sysmon's props.conf:
+ * "dest = DestinationHostname | DestinationIp"), never the host's
+ * Computer; with the host names, the names win.
+ */
+Test(cim, eid3_without_hostnames_falls_back_to_the_ips)
+{
+	const struct cim_dataset	*ds;
+	struct cim_map			*m = shipped_map();
+
+	ds = cim_dataset_find(m, "Network_Traffic.All_Traffic", 27);
+	cr_assert_not_null(ds);
+	event_reset(&ev);
+	set_field(&ev, "source", SYSMON_SOURCE);
+	set_field(&ev, "EventCode", "3");
+	set_field(&ev, "Computer", "ws1.example.local");
+	set_field(&ev, "DestinationIp", "10.0.0.7");
+	set_field(&ev, "DestinationPort", "443");
+	set_field(&ev, "SourceIp", "10.0.0.5");
+	set_field(&ev, "Initiated", "true");
+	cr_assert_eq(cim_addon_apply(m, &ev), 0);
+	expect_field(&ev, "dest", "10.0.0.7", "no DestinationHostname");
+	expect_field(&ev, "src", "10.0.0.5", "no SourceHostname");
+	expect_field(&ev, "dest_ip", "10.0.0.7", "dest_ip");
+	cr_assert(cim_dataset_has(ds, &ev));
+	cr_assert_eq(cim_dataset_apply(ds, &ev), 0);
+	expect_field(&ev, "All_Traffic.dest", "10.0.0.7", "dataset");
+	expect_field(&ev, "All_Traffic.src", "10.0.0.5", "dataset");
+
+	event_reset(&ev);
+	set_field(&ev, "source", SYSMON_SOURCE);
+	set_field(&ev, "EventCode", "3");
+	set_field(&ev, "Computer", "ws1.example.local");
+	set_field(&ev, "DestinationIp", "10.0.0.7");
+	set_field(&ev, "DestinationHostname", "srv.example.local");
+	set_field(&ev, "SourceIp", "10.0.0.5");
+	set_field(&ev, "SourceHostname", "ws1.example.local");
+	cr_assert_eq(cim_addon_apply(m, &ev), 0);
+	expect_field(&ev, "dest", "srv.example.local", "with hostnames");
+	expect_field(&ev, "src", "ws1.example.local", "with hostnames");
+	cim_map_free(m);
+}

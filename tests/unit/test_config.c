@@ -1,5 +1,6 @@
 /*
- * Tests of config.c: defaults, file syntax and every value type, bounds,
+ * Tests of config.c: defaults (one table, also against --help and
+ * hecsentry.conf(5)), file syntax and every value type, bounds,
  * relative paths, command-line overrides, --set, the HEC token and URL
  * checks, and the shipped conf/hecsentry.conf.  Files are written to a
  * fresh temporary directory per test.
@@ -10,6 +11,8 @@
 
 #include <criterion/criterion.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,45 +85,6 @@ run_args(struct config *cfg, char **err, int argc, const char **argv)
 			    __VA_ARGS__ }) / sizeof(const char *)))
 #define RUN(cfg, err, ...)						\
 	run_args(cfg, err, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__))
-
-Test(config, defaults)
-{
-	struct config	 cfg;
-
-	config_init(&cfg);
-	cr_expect_eq(cfg.max_connections, 1024);
-	cr_expect_eq(cfg.max_frame, 65536);
-	cr_expect_eq(cfg.idle_timeout_s, 300);
-	cr_expect_eq(cfg.udp_rcvbuf, 8 * 1024 * 1024);
-	cr_expect_eq(cfg.max_json_depth, 64);
-	cr_expect_eq(cfg.window_s, 60);
-	cr_expect_eq(cfg.max_keys, 10000);
-	cr_expect_eq(cfg.stats_max_bytes, 64 * 1024 * 1024);
-	cr_expect_not(cfg.null_by_drop);
-	cr_expect_eq(cfg.output, CONFIG_OUTPUT_HEC);
-	cr_expect_eq(cfg.nhec_url, 0);
-	cr_expect_eq(cfg.nlisten_tcp, 0);
-	cr_expect_str_eq(cfg.hec_sourcetype, "hecsentry:alert");
-	cr_expect_null(cfg.hec_index);
-	cr_expect(cfg.hec_tls_verify);
-	cr_expect(cfg.hec_gzip);
-	cr_expect_eq(cfg.hec_batch_events, 500);
-	cr_expect_eq(cfg.hec_batch_bytes, 1024 * 1024);
-	cr_expect_eq(cfg.hec_batch_ms, 1000);
-	cr_expect_eq(cfg.hec_timeout_ms, 30000);
-	cr_expect_eq(cfg.hec_connect_timeout_ms, 10000);
-	cr_expect_eq(cfg.hec_max_inflight, 4);
-	cr_expect_eq(cfg.hec_queue_bytes, 64 * 1024 * 1024);
-	cr_expect_eq(cfg.hec_retry_min_ms, 500);
-	cr_expect_eq(cfg.hec_retry_max_ms, 30000);
-	cr_expect_eq(cfg.shutdown_timeout_s, 10);
-	cr_expect_null(cfg.spool_dir);
-	cr_expect_str_eq(cfg.admin_listen, "127.0.0.1:9880");
-	cr_expect(strstr(cfg.detections_dir, "/detections") != NULL);
-	cr_expect_eq(cfg.detections_dir[0], '/');
-	cr_expect(strstr(cfg.macros_dir, "/macros") != NULL);
-	config_free(&cfg);
-}
 
 Test(config, every_value_kind)
 {
@@ -891,4 +855,268 @@ Test(config, help_marks_the_restart_keys)
 	cr_expect(strstr(buf, "\tstats window (tumbling)\n") != NULL);
 	cr_expect(strstr(buf, "all listeners [restart]\n") != NULL);
 	free(buf);
+}
+
+/*
+ * Issue 16: the default of every key, in one table: what --help prints
+ * after "key = " (NULL: unset), the start of what hecsentry.conf(5) says
+ * after "Default:" (macros and the final period dropped), and the value
+ * config_init() leaves in struct config.  The values are the documented
+ * ones (hecsentry.conf(5)), in the unit struct config holds (sizes in
+ * bytes, durations in the field's unit).  A key missing from the table
+ * fails: a new key must say its default here.
+ */
+enum def_kind { DEF_SIZE, DEF_INT, DEF_BOOL, DEF_STR, DEF_LIST };
+
+struct def_row {
+	const char	*key;
+	const char	*help;		/* --help's default; NULL: unset */
+	const char	*man;		/* hecsentry.conf(5), its start */
+	enum def_kind	 kind;
+	size_t		 off;		/* field (DEF_LIST: its count) */
+	long long	 num;		/* DEF_SIZE, DEF_INT, DEF_BOOL */
+	const char	*str;		/* DEF_STR (NULL: unset) */
+};
+
+#define D_OFF(f)	offsetof(struct config, f)
+#define D_SIZE(f, n)	DEF_SIZE, D_OFF(f), (n), NULL
+#define D_INT(f, n)	DEF_INT, D_OFF(f), (n), NULL
+#define D_BOOL(f, b)	DEF_BOOL, D_OFF(f), (b), NULL
+#define D_STR(f, s)	DEF_STR, D_OFF(f), 0, (s)
+#define D_LIST(n)	DEF_LIST, D_OFF(n), 0, NULL
+#define D_SYSCONF	HECSENTRY_SYSCONFDIR
+#define D_MIB		(1024LL * 1024)
+
+static const struct def_row def_rows[] = {
+	{ "listen_tcp", NULL, "none", D_LIST(nlisten_tcp) },
+	{ "listen_udp", NULL, "none", D_LIST(nlisten_udp) },
+	{ "max_connections", "1024", "1024", D_SIZE(max_connections, 1024) },
+	{ "max_frame", "65536", "65536", D_SIZE(max_frame, 65536) },
+	{ "idle_timeout", "300", "300", D_INT(idle_timeout_s, 300) },
+	{ "udp_rcvbuf", "8M", "8M", D_SIZE(udp_rcvbuf, 8 * D_MIB) },
+	{ "workers", "1", "1", D_INT(workers, 1) },
+	{ "max_json_depth", "64", "64", D_INT(max_json_depth, 64) },
+	{ "max_xml_depth", "16", "16", D_INT(max_xml_depth, 16) },
+	{ "max_xml_bytes", "65536", "65536", D_SIZE(max_xml_bytes, 65536) },
+	{ "listen_tls", NULL, "none", D_LIST(nlisten_tls) },
+	{ "tls_cert_file", NULL, NULL, D_STR(tls_cert_file, NULL) },
+	{ "tls_key_file", NULL, NULL, D_STR(tls_key_file, NULL) },
+	{ "tls_ca_file", NULL, NULL, D_STR(tls_ca_file, NULL) },
+	{ "tls_verify_client", "no", "no",
+	    D_INT(tls_verify_client, CONFIG_TLS_VERIFY_NO) },
+	{ "detections", D_SYSCONF "/detections", "/etc/hecsentry/detections",
+	    D_STR(detections_dir, D_SYSCONF "/detections") },
+	{ "macros", D_SYSCONF "/macros", "/etc/hecsentry/macros",
+	    D_STR(macros_dir, D_SYSCONF "/macros") },
+	{ "cim_map", D_SYSCONF "/cim.conf", "/etc/hecsentry/cim.conf",
+	    D_STR(cim_map, D_SYSCONF "/cim.conf") },
+	{ "window", "60", "60", D_INT(window_s, 60) },
+	{ "max_keys", "10000", "10000", D_SIZE(max_keys, 10000) },
+	{ "stats_max_bytes", "64M", "64M",
+	    D_SIZE(stats_max_bytes, 64 * D_MIB) },
+	{ "null_by_fields", "keep", "keep", D_BOOL(null_by_drop, 0) },
+	{ "output", "hec", "hec", D_INT(output, CONFIG_OUTPUT_HEC) },
+	{ "hec_url", NULL, "none", D_LIST(nhec_url) },
+	{ "hec_token_file", NULL, "none", D_STR(hec_token_file, NULL) },
+	{ "hec_sourcetype", "hecsentry:alert", "hecsentry:alert",
+	    D_STR(hec_sourcetype, "hecsentry:alert") },
+	{ "hec_index", NULL, "none", D_STR(hec_index, NULL) },
+	{ "hec_ca_file", NULL, "the system's CAs", D_STR(hec_ca_file, NULL) },
+	{ "hec_ca_path", NULL, "the system's CAs", D_STR(hec_ca_path, NULL) },
+	{ "hec_tls_verify", "yes", "yes", D_BOOL(hec_tls_verify, 1) },
+	{ "hec_gzip", "yes", "yes", D_BOOL(hec_gzip, 1) },
+	{ "hec_batch_events", "500", "500", D_SIZE(hec_batch_events, 500) },
+	{ "hec_batch_bytes", "1M", "1M", D_SIZE(hec_batch_bytes, D_MIB) },
+	{ "hec_batch_ms", "1000", "1000", D_INT(hec_batch_ms, 1000) },
+	{ "hec_timeout", "30", "30", D_INT(hec_timeout_ms, 30000) },
+	{ "hec_connect_timeout", "10", "10",
+	    D_INT(hec_connect_timeout_ms, 10000) },
+	{ "hec_max_inflight", "4", "4", D_INT(hec_max_inflight, 4) },
+	{ "hec_queue_bytes", "64M", "64M",
+	    D_SIZE(hec_queue_bytes, 64 * D_MIB) },
+	{ "hec_retry_min_ms", "500", "500", D_INT(hec_retry_min_ms, 500) },
+	{ "hec_retry_max_ms", "30000", "30000",
+	    D_INT(hec_retry_max_ms, 30000) },
+	{ "shutdown_timeout", "10", "10", D_INT(shutdown_timeout_s, 10) },
+	{ "spool_dir", NULL, "none", D_STR(spool_dir, NULL) },
+	{ "spool_max_bytes", "1G", "1G",
+	    D_SIZE(spool_max_bytes, 1024 * D_MIB) },
+	{ "spool_segment_bytes", "4M", "4M",
+	    D_SIZE(spool_segment_bytes, 4 * D_MIB) },
+	{ "spool_fsync", "batch", "batch", D_STR(spool_fsync, "batch") },
+	{ "hec_acks", "no", "no", D_BOOL(hec_acks, 0) },
+	{ "hec_ack_timeout", "60", "60", D_INT(hec_ack_timeout_ms, 60000) },
+	{ "hec_ack_poll_ms", "1000", "1000", D_INT(hec_ack_poll_ms, 1000) },
+	{ "hec_dead_letter_file", NULL, "dead-letter.jsonl",
+	    D_STR(hec_dead_letter_file, NULL) },
+	{ "hec_health_interval", "5", "5",
+	    D_INT(hec_health_interval_ms, 5000) },
+	{ "admin_listen", "127.0.0.1:9880", "127.0.0.1:9880",
+	    D_STR(admin_listen, "127.0.0.1:9880") },
+};
+#define DEF_NROWS	(sizeof(def_rows) / sizeof(def_rows[0]))
+
+static const struct def_row *
+def_row_find(const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < DEF_NROWS; i++)
+		if (strcmp(def_rows[i].key, key) == 0)
+			return &def_rows[i];
+	return NULL;
+}
+
+Test(config, every_default_from_one_table)
+{
+	const struct def_row	*r;
+	struct config		 cfg;
+	enum config_apply	 apply;
+	const char		*name, *s;
+	const char		*p;
+	size_t			 i, n = 0;
+
+	for (i = 0; config_key_info(i, &name, &apply); i++)
+		cr_expect_not_null(def_row_find(name),
+		    "key %s has no row in def_rows", name);
+	cr_expect_eq(i, DEF_NROWS, "%zu keys, %zu rows", i, DEF_NROWS);
+	config_init(&cfg);
+	for (i = 0; i < DEF_NROWS; i++) {
+		r = &def_rows[i];
+		p = (const char *)&cfg + r->off;
+		switch (r->kind) {
+		case DEF_SIZE:
+			cr_expect_eq(*(const size_t *)p, (size_t)r->num,
+			    "%s: %zu", r->key, *(const size_t *)p);
+			break;
+		case DEF_INT:
+			cr_expect_eq(*(const int *)p, (int)r->num, "%s: %d",
+			    r->key, *(const int *)p);
+			break;
+		case DEF_BOOL:
+			cr_expect_eq(*(const bool *)p, r->num != 0, "%s",
+			    r->key);
+			break;
+		case DEF_LIST:
+			cr_expect_eq(*(const size_t *)p, 0, "%s", r->key);
+			break;
+		case DEF_STR:
+			s = *(char *const *)p;
+			if (r->str == NULL)
+				cr_expect_null(s, "%s: %s", r->key, s);
+			else
+				cr_expect(s != NULL && strcmp(s, r->str) == 0,
+				    "%s: %s, want %s", r->key,
+				    s ? s : "(unset)", r->str);
+			break;
+		}
+		n++;
+	}
+	cr_expect_eq(n, DEF_NROWS);
+	config_free(&cfg);
+}
+
+Test(config, help_prints_every_default_of_the_table)
+{
+	const struct def_row	*r;
+	char			*buf = NULL, want[256];
+	size_t			 len = 0, i;
+	FILE			*fp;
+
+	fp = open_memstream(&buf, &len);
+	cr_assert_not_null(fp);
+	config_usage(fp);
+	fclose(fp);
+	for (i = 0; i < DEF_NROWS; i++) {
+		r = &def_rows[i];
+		if (r->help != NULL)
+			snprintf(want, sizeof(want), "\n  %s = %s\t(", r->key,
+			    r->help);
+		else
+			snprintf(want, sizeof(want), "\n  %s = ", r->key);
+		cr_expect_not_null(strstr(buf, want), "--help: no \"%s\"",
+		    want + 1);
+		if (r->help == NULL) {
+			snprintf(want, sizeof(want), "\n  %s = ", r->key);
+			cr_expect(strstr(buf, want) != NULL &&
+			    strstr(strstr(buf, want), "\t(unset by default)")
+			    != NULL, "--help: %s is not unset", r->key);
+		}
+	}
+	free(buf);
+}
+
+/*
+ * The text after "Default:" in hecsentry.conf(5) for the item of key,
+ * into out: the rest of the line, else the next line; a leading macro
+ * (.Pa, .Cm, .Ql) and a trailing " ." or "." are dropped.  "" when the
+ * item has no Default.
+ */
+static void
+def_man_default(const char *man, const char *key, char *out, size_t outsz)
+{
+	char		 item[128];
+	const char	*p, *end, *next;
+	size_t		 n;
+
+	out[0] = '\0';
+	snprintf(item, sizeof(item), "\n.It Ic %s Ns", key);
+	if ((p = strstr(man, item)) == NULL)
+		return;
+	next = strstr(p + 1, "\n.It ");
+	if ((p = strstr(p, "\nDefault:")) == NULL ||
+	    (next != NULL && p > next))
+		return;
+	p += 9;
+	while (*p == ' ')
+		p++;
+	if (*p == '\n') {
+		p++;
+		if (*p == '.' && (p = strchr(p, ' ')) != NULL)
+			p++;
+	}
+	if (p == NULL)
+		return;
+	end = strchr(p, '\n');
+	n = end != NULL ? (size_t)(end - p) : strlen(p);
+	if (n > 0 && p[n - 1] == '.')
+		n--;
+	while (n > 0 && p[n - 1] == ' ')
+		n--;
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+Test(config, man_page_says_every_default_of_the_table)
+{
+	const struct def_row	*r;
+	const char		*top = getenv("top_srcdir");
+	char			 path[PATH_MAX], got[256], *man;
+	size_t			 i;
+	long			 sz;
+	FILE			*fp;
+
+	snprintf(path, sizeof(path), "%s/docs/hecsentry.conf.5",
+	    top != NULL ? top : ".");
+	fp = fopen(path, "r");
+	cr_assert_not_null(fp, "cannot read %s", path);
+	cr_assert_eq(fseek(fp, 0, SEEK_END), 0);
+	sz = ftell(fp);
+	rewind(fp);
+	man = calloc(1, (size_t)sz + 1);
+	cr_assert_not_null(man);
+	cr_assert_eq(fread(man, 1, (size_t)sz, fp), (size_t)sz);
+	fclose(fp);
+	for (i = 0; i < DEF_NROWS; i++) {
+		r = &def_rows[i];
+		if (r->man == NULL)
+			continue;
+		def_man_default(man, r->key, got, sizeof(got));
+		cr_expect(strncmp(got, r->man, strlen(r->man)) == 0,
+		    "hecsentry.conf(5) %s: Default: \"%s\", want \"%s\"",
+		    r->key, got, r->man);
+	}
+	free(man);
 }

@@ -1784,3 +1784,39 @@ Test(listen, tcp_closed_holding_tail)
 	close(fd[0]);
 	close(fd[1]);
 }
+
+/*
+ * Issue 16: a frame of exactly max_frame bytes is delivered, one byte
+ * more is oversize (framing.h: "frames over st->max_frame are counted
+ * and skipped"), for both RFC 6587 framings, with and without the CR
+ * before the LF, at every piece size and at end of stream.
+ */
+Test(listen, scan_frame_of_exactly_max_frame)
+{
+	static const char *const want[] = {
+		"abcdefghijklmnop", "ABCDEFGHIJKLMNOP", "qrstuvwxyzabcdef",
+		"0123456789abcdef", "ends the stream!"
+	};
+	char			 s[512];
+	size_t			 len = 0, step;
+
+	len = put_raw(s, len, "abcdefghijklmnop\n", 17);
+	len = put_raw(s, len, "abcdefghijklmnopq\n", 18);
+	len = put_raw(s, len, "ABCDEFGHIJKLMNOP\r\n", 18);
+	len = put_raw(s, len, "ABCDEFGHIJKLMNOPQ\r\n", 19);
+	len = put_raw(s, len, "qrstuvwxyzabcdef\0", 17);
+	len = put_octet(s, len, "0123456789abcdef", 16);
+	len = put_octet(s, len, "0123456789abcdefg", 17);
+	len = put_raw(s, len, "ends the stream!", 16);
+	for (step = 1; step <= len; step++) {
+		cr_expect_eq(scan_stream(s, len, 0, step, 16), 3,
+		    "step %zu", step);
+		expect_frames(want, 5, "exactly max_frame");
+		got_clear();
+	}
+	len -= 16;
+	len = put_raw(s, len, "ends the stream!!", 17);
+	cr_expect_eq(scan_stream(s, len, 0, len, 16), 4, "EOF frame over");
+	expect_frames(want, 4, "EOF frame over max_frame");
+	got_clear();
+}

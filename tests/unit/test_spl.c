@@ -1237,3 +1237,37 @@ Test(spl, every_byte_pair_matches_reference)
 		}
 	event_clear(&ev);
 }
+
+/*
+ * Issue 16: f!=x on its own is false when f is absent, while NOT f=x is
+ * true (Splunk's Search Manual, "Difference between NOT and !=": != only
+ * returns events where the field exists).  matching_semantics asserts
+ * the first only inside a conjunction that is false anyway.
+ */
+Test(spl, ne_alone_is_false_for_an_absent_field)
+{
+	struct spl_search *ne, *not;
+	struct spl_error err;
+	struct event	 ev;
+	int		 f, g;
+
+	ne = spl_compile("f!=x | stats count", test_lookup, NULL, &err);
+	cr_assert_not_null(ne, "%s", err.msg);
+	not = spl_compile("NOT f=x | stats count", test_lookup, NULL, &err);
+	cr_assert_not_null(not, "%s", err.msg);
+	f = event_field_lookup("f", 1);
+	g = event_field_lookup("g", 1);
+	event_init(&ev, 1024);
+	cr_expect(!spl_match(ne->filter, &ev), "f!=x, f absent");
+	cr_expect(spl_match(not->filter, &ev), "NOT f=x, f absent");
+	event_set(&ev, g, "y", 1);
+	cr_expect(!spl_match(ne->filter, &ev), "f!=x, only g present");
+	event_set(&ev, f, "y", 1);
+	cr_expect(spl_match(ne->filter, &ev), "f!=x, f=y");
+	event_set(&ev, f, "x", 1);
+	cr_expect(!spl_match(ne->filter, &ev), "f!=x, f=x");
+	cr_expect(!spl_match(not->filter, &ev), "NOT f=x, f=x");
+	spl_search_free(ne);
+	spl_search_free(not);
+	event_clear(&ev);
+}

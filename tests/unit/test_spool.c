@@ -855,3 +855,39 @@ Test(spool, scan_hostile_buffers)
 	free(img);
 	free(buf);
 }
+
+/*
+ * Issue 16: damage that turns the ack entry of an acked seq (2) into the
+ * seq of an unacked record (7) must not ack 7.  The entry's crc32 (see
+ * spool_format.c: "the acked seq (u64) and the crc32 of those 8 bytes",
+ * little-endian) no longer matches, so the entry is ignored: 2 comes
+ * back as a duplicate and 7 is still replayed.
+ */
+Test(spool, damaged_ack_entry_naming_another_unacked_seq_still_replays)
+{
+	struct spool		*sp;
+	char			*img;
+	size_t			 len;
+	int			 ns[16];
+	uint64_t		 i;
+
+	sp = test_spool_open(NULL);
+	test_spool_fill(sp, 1, 10, 10);
+	for (i = 1; i <= 5; i++)
+		cr_assert_eq(spool_ack(sp, i), 0);
+	spool_free(sp);
+	img = test_spool_read("00000001.ack", &len);
+	cr_assert_eq(len, 5 * 12);
+	cr_assert_eq((unsigned char)img[12], 2, "entry 2 is seq 2, LE");
+	img[12] ^= 2 ^ 7;		/* seq 2 -> seq 7, crc unchanged */
+	test_spool_write("00000001.ack", img, len);
+	free(img);
+
+	sp = test_spool_open(NULL);
+	cr_expect_eq(spool_depth(sp), 6);
+	cr_assert_eq(test_spool_replay(sp, ns, NULL, 16, 10), 6);
+	cr_expect_eq(ns[0], 2);
+	cr_expect_eq(ns[1], 6);
+	cr_expect_eq(ns[2], 7);
+	spool_free(sp);
+}
