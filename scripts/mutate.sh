@@ -123,7 +123,11 @@ while IFS= read -r line; do
 		echo "SURVIVED  $id: $file: $note"
 		survived=$((survived + 1))
 	else
-		echo "killed    $id (by $suites, $(($(date +%s) - t0)) s)"
+		by=$(for s in $suites; do cat "$s.log"; done 2>/dev/null |
+		    sed -n 's/^\[FAIL\] \([^:]*::[^:]*\):.*/\1/p
+		    s/^not ok \(.*\)/\1/p' | sort -u | head -n 3 |
+		    tr '\n' ' ')
+		echo "killed    $id ($(($(date +%s) - t0)) s) by ${by:-$suites}"
 		killed=$((killed + 1))
 	fi
 	# The original, newer than every object built from the mutant.

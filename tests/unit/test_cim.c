@@ -506,3 +506,20 @@ Test(cim, eid3_without_hostnames_falls_back_to_the_ips)
 	expect_field(&ev, "src", "ws1.example.local", "with hostnames");
 	cim_map_free(m);
 }
+
+/*
+ * dnsanswers() drops the "type: N " prefix of an entry however short the
+ * entry (cim_eval.c: "type:  5 a.example;::ffff:1.2.3.4;" gives a line
+ * per entry): "type:5" alone is a type with no answer, and gives none.
+ */
+Test(cim, dnsanswers_drops_a_bare_type_entry)
+{
+	struct cim_map	*m = parse_ok("[sysmon]\nout = dnsanswers(in)\n");
+
+	event_reset(&ev);
+	set_field(&ev, "source", SYSMON_SOURCE);
+	set_field(&ev, "in", "type:5;1.2.3.4;type:  28 ::1;");
+	cr_assert_eq(cim_addon_apply(m, &ev), 0);
+	expect_field(&ev, "out", "1.2.3.4\n::1", "bare type entry");
+	cim_map_free(m);
+}

@@ -1120,3 +1120,43 @@ Test(config, man_page_says_every_default_of_the_table)
 	}
 	free(man);
 }
+
+/*
+ * Issue 16: the bounds hecsentry.conf(5) gives ("1 to 64", ...) hold at
+ * both ends: the bound is taken, one past it is refused.
+ */
+Test(config, documented_bounds_hold_at_both_ends)
+{
+	static const struct {
+		const char	*key;
+		long		 lo, hi;
+	} cases[] = {
+		{ "max_connections", 1, 1000000 },
+		{ "workers", 1, 64 },
+		{ "max_json_depth", 1, 1024 },
+		{ "max_xml_depth", 1, 1024 },
+		{ "hec_batch_events", 1, 100000 },
+		{ "hec_max_inflight", 1, 256 },
+	};
+	struct config	 cfg;
+	char		 text[128], *err;
+	long		 v[4];
+	size_t		 i, k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		v[0] = cases[i].lo - 1;
+		v[1] = cases[i].lo;
+		v[2] = cases[i].hi;
+		v[3] = cases[i].hi + 1;
+		for (k = 0; k < 4; k++) {
+			snprintf(text, sizeof(text), "%s = %ld\n",
+			    cases[i].key, v[k]);
+			err = NULL;
+			cr_expect_eq(parse_text(text, &cfg, &err),
+			    k == 0 || k == 3 ? -1 : 0, "%s: %s", text,
+			    err != NULL ? err : "accepted");
+			free(err);
+			config_free(&cfg);
+		}
+	}
+}

@@ -751,3 +751,40 @@ Test(prefilter, pipeline_alerts_identical_with_and_without)
 	free(off.buf);
 	free(stream);
 }
+
+/*
+ * Issue 16: a payload with several event ids is kept when any of them is
+ * the one a detection requires, wherever it comes in the payload
+ * (prefilter.h: reject only when every detection requires an EventCode
+ * the payload "certainly does not have"); rejected when none is.
+ */
+Test(prefilter, every_id_of_a_payload_counts)
+{
+	static const char *const docs[] = {
+		"{\"EventID\":1,\"winlog\":{\"event_id\":\"3\"}}",
+		"{\"EventID\":3,\"winlog\":{\"event_id\":\"1\"}}",
+		"{\"EventCode\":5,\"EventID\":1,\"winlog\":{\"event_id\":3}}",
+		"<Event><System><EventID>1</EventID></System>"
+		    "<EventID>3</EventID></Event>",
+	};
+	struct detection	 d;
+	struct detection	*dp = &d;
+	struct detection_set	 set = { 1, 1, &dp, NULL };
+	uint32_t		 ids[PREFILTER_MAX_IDS];
+	size_t			 i;
+
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		cr_assert_geq(prefilter_scan(docs[i], strlen(docs[i]), ids,
+		    PREFILTER_MAX_IDS), 2, "%s", docs[i]);
+		d.search = eq[3];
+		cr_expect_not(prefilter_reject(&set, docs[i],
+		    strlen(docs[i])), "EventCode=3 on %s", docs[i]);
+		d.search = eq[1];
+		cr_expect_not(prefilter_reject(&set, docs[i],
+		    strlen(docs[i])), "EventCode=1 on %s", docs[i]);
+		d.search = eq[22];
+		cr_expect(prefilter_reject(&set, docs[i], strlen(docs[i])),
+		    "EventCode=22 on %s", docs[i]);
+	}
+}
