@@ -795,10 +795,11 @@ admin_parse_addr(const char *addr, char **host, unsigned short *port)
 }
 
 struct admin *
-admin_new(struct event_base *base, const char *addr, admin_snapshot_fn cb,
-    void *arg, char **errstr)
+admin_new(struct event_base *base, const struct admin_options *o,
+    admin_snapshot_fn cb, void *arg, char **errstr)
 {
 	struct admin	*a;
+	const char	*addr = o->listen != NULL ? o->listen : "";
 	char		*host = NULL;
 	unsigned short	 port;
 

@@ -75,15 +75,22 @@ struct admin_snapshot {
 /* Fills snap (zeroed by the caller) for one request. */
 typedef void	(*admin_snapshot_fn)(struct admin_snapshot *snap, void *arg);
 
+/* What the admin port needs from the configuration (options_admin()). */
+struct admin_options {
+	const char	*listen;	/* "ADDR:PORT", "[V6]:PORT" (port 0
+					   picks one); NULL: no admin port */
+};
+
 struct admin;
 
 /*
- * Serves on addr ("ADDR:PORT", "[V6]:PORT"; port 0 picks one) on base.
- * Returns NULL with *errstr (caller frees) when addr is malformed or
- * cannot be bound.
+ * Serves on o->listen on base; o is borrowed until it returns.  Returns
+ * NULL with *errstr (caller frees) when the address is missing,
+ * malformed or cannot be bound.
  */
-struct admin	*admin_new(struct event_base *base, const char *addr,
-		    admin_snapshot_fn cb, void *arg, char **errstr);
+struct admin	*admin_new(struct event_base *base,
+		    const struct admin_options *o, admin_snapshot_fn cb,
+		    void *arg, char **errstr);
 /* Closes the port; admin_free(NULL) does nothing. */
 void		 admin_free(struct admin *a);
 

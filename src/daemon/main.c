@@ -26,7 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -292,20 +291,6 @@ main_restart_key_cb(const char *key, enum config_apply apply, void *arg)
 	    len > 0 ? ", " : "", key);
 }
 
-/* Stats options from cfg; worker.c gives each worker its budget share. */
-static void
-main_stats_opts(const struct config *cfg, struct stats_opts *so)
-{
-	memset(so, 0, sizeof(*so));
-	so->window_s = cfg->window_s;
-	so->max_keys = cfg->max_keys;
-	so->max_bytes = cfg->stats_max_bytes;
-	so->drop_null = cfg->null_by_drop;
-	if (getrandom(so->seed, sizeof(so->seed), 0) !=
-	    (ssize_t)sizeof(so->seed))
-		fatal("getrandom");
-}
-
 /* Logs the detections of the new set that are new or changed. */
 static void
 main_reload_log_changes(struct main_state *st)
@@ -402,7 +387,7 @@ main_reload(struct main_state *st)
 
 	st->new_set = nset;
 	main_reload_log_changes(st);
-	main_stats_opts(&st->cfg, &so);
+	options_stats(&st->cfg, &so);
 	kept = worker_pool_swap_set(st->pool, nset, &so, NULL, NULL);
 	detection_set_unref(st->set, __func__);
 	st->set = nset;
@@ -461,6 +446,7 @@ main(int argc, char **argv)
 	struct main_state	 st;
 	struct pipeline_opts	 po;
 	struct sink_options	 so;
+	struct admin_options	 ao;
 	char			*errstr = NULL;
 	int			 rc, i;
 	const int		 sigs[4] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
@@ -520,14 +506,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "hecsentry: %s\n", errstr);
 		return 1;
 	}
-	memset(&po, 0, sizeof(po));
-	main_stats_opts(&st.cfg, &po.stats);
-	po.decode.max_depth = st.cfg.max_json_depth;
-	po.decode.max_xml_depth = st.cfg.max_xml_depth;
-	po.decode.max_xml_bytes = st.cfg.max_xml_bytes;
-	po.max_frame = st.cfg.max_frame;
-	po.alert.sourcetype = st.cfg.hec_sourcetype;
-	po.alert.index = st.cfg.hec_index;
+	options_pipeline(&st.cfg, &po);
 
 	for (i = 0; i < 4; i++) {
 		st.sig_ev[i] = evsignal_new(st.base, sigs[i], main_signal_cb,
@@ -559,9 +538,10 @@ main(int argc, char **argv)
 	if (st.cfg.nlisten_tcp + st.cfg.nlisten_udp == 0)
 		log_warnx("no listen_tcp or listen_udp address: "
 		    "nothing to receive");
-	if (st.cfg.admin_listen != NULL && st.cfg.admin_listen[0] != '\0') {
-		st.admin = admin_new(st.base, st.cfg.admin_listen,
-		    status_snapshot_cb, st.status, &errstr);
+	options_admin(&st.cfg, &ao);
+	if (ao.listen != NULL) {
+		st.admin = admin_new(st.base, &ao, status_snapshot_cb,
+		    st.status, &errstr);
 		if (st.admin == NULL) {
 			/* metrics matter less than the data: keep going */
 			log_warnx("%s: running without the admin port",

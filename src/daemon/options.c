@@ -5,6 +5,8 @@
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
+#include <sys/random.h>
+
 #include <string.h>
 
 #include "daemon/options.h"
@@ -107,7 +109,7 @@ options_sink(const struct config *cfg, struct sink_options *o)
 	options_hec(cfg, &o->hec);
 }
 
-/* daemon: admin */
+/* detect: library */
 
 struct library_opts *
 options_library(const struct config *cfg, const struct cim_map *cim,
@@ -127,4 +129,40 @@ options_library(const struct config *cfg, const struct cim_map *cim,
 	o->ndisable = cfg->ndet_disable;
 	o->cim = cim;
 	return o;
+}
+
+/* daemon: pipeline and stats, admin */
+
+void
+options_stats(const struct config *cfg, struct stats_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->window_s = cfg->window_s;
+	o->max_keys = cfg->max_keys;
+	o->max_bytes = cfg->stats_max_bytes;
+	o->drop_null = cfg->null_by_drop;
+	if (getrandom(o->seed, sizeof(o->seed), 0) !=
+	    (ssize_t)sizeof(o->seed))
+		fatal("getrandom");
+}
+
+void
+options_pipeline(const struct config *cfg, struct pipeline_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	options_stats(cfg, &o->stats);
+	o->decode.max_depth = cfg->max_json_depth;
+	o->decode.max_xml_depth = cfg->max_xml_depth;
+	o->decode.max_xml_bytes = cfg->max_xml_bytes;
+	o->max_frame = cfg->max_frame;
+	o->alert.sourcetype = cfg->hec_sourcetype;
+	o->alert.index = cfg->hec_index;
+}
+
+void
+options_admin(const struct config *cfg, struct admin_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (cfg->admin_listen != NULL && cfg->admin_listen[0] != '\0')
+		o->listen = cfg->admin_listen;
 }

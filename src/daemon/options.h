@@ -8,8 +8,11 @@
 #ifndef HECSENTRY_OPTIONS_H
 #define HECSENTRY_OPTIONS_H
 
+#include "daemon/admin.h"
 #include "daemon/config.h"
+#include "daemon/pipeline.h"
 #include "detect/library.h"
+#include "detect/stats.h"
 #include "input/listen.h"
 #include "output/sink.h"
 
@@ -47,6 +50,21 @@ struct library_opts *options_library(const struct config *cfg,
 void		 options_sink(const struct config *cfg,
 		    struct sink_options *o);
 
-/* daemon: admin */
+/* daemon: pipeline and stats, admin */
+
+/*
+ * Fills o (window, key and byte limits, null mode) from cfg, with a new
+ * random hash seed; worker.c gives each worker its share of the budget.
+ */
+void		 options_stats(const struct config *cfg,
+		    struct stats_opts *o);
+
+/* Fills o (stats, decode limits, frame size, alert fields) from cfg. */
+void		 options_pipeline(const struct config *cfg,
+		    struct pipeline_opts *o);
+
+/* Fills o from cfg: an empty admin_listen is no admin port (NULL). */
+void		 options_admin(const struct config *cfg,
+		    struct admin_options *o);
 
 #endif /* HECSENTRY_OPTIONS_H */

@@ -38,6 +38,9 @@ struct reply {
 	bool		 done;
 };
 
+/* The admin options of one listen address. */
+#define ADDR(a)	(&(const struct admin_options){ .listen = (a) })
+
 static struct event_base	*base;
 static struct admin		*adm;
 static struct detection		 dets[2];
@@ -103,7 +106,7 @@ setup(void)
 	dets[1].file = "odd.yml";
 	base = event_base_new();
 	cr_assert_not_null(base);
-	adm = admin_new(base, "127.0.0.1:0", fake_snapshot, NULL, &err);
+	adm = admin_new(base, ADDR("127.0.0.1:0"), fake_snapshot, NULL, &err);
 	cr_assert_not_null(adm, "admin_new: %s", err ? err : "?");
 	cr_assert_gt(admin_port(adm), 0);
 }
@@ -476,14 +479,18 @@ Test(admin, malformed_address_is_refused)
 	char		*err = NULL;
 	struct admin	*a;
 
-	a = admin_new(base, "localhost", fake_snapshot, NULL, &err);
+	a = admin_new(base, ADDR("localhost"), fake_snapshot, NULL, &err);
 	cr_assert_null(a);
 	cr_assert_not_null(strstr(err, "ADDR:PORT"));
 	free(err);
-	a = admin_new(base, "127.0.0.1:99999", fake_snapshot, NULL, &err);
+	a = admin_new(base, ADDR("127.0.0.1:99999"), fake_snapshot, NULL, &err);
 	cr_assert_null(a);
 	free(err);
-	a = admin_new(base, "[::1]:0", fake_snapshot, NULL, &err);
+	a = admin_new(base, ADDR(NULL), fake_snapshot, NULL, &err);
+	cr_assert_null(a);
+	cr_assert_not_null(strstr(err, "ADDR:PORT"));
+	free(err);
+	a = admin_new(base, ADDR("[::1]:0"), fake_snapshot, NULL, &err);
 	if (a != NULL)
 		cr_assert_gt(admin_port(a), 0);
 	free(err);
