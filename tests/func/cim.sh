@@ -18,24 +18,6 @@ DAEMON="$top_builddir/hecsentry"
 
 cleanup_hook() { exec 3>&- 2>/dev/null; }
 
-# wait_log PATTERN [SINCE_LINE]: an extended regexp in the log, 10 s max.
-wait_log() {
-	i=0
-	while [ $i -lt 100 ]; do
-		tail -n +"${2:-1}" "$work/log" | grep -Eq "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# matches N: SIGUSR1 logs "matches N" for the FTP detection.
-matches() {
-	from=$(($(wc -l <"$work/log") + 1))
-	kill -USR1 "$DPID"
-	wait_log "detection Windows File Transfer.*: matches $1," "$from"
-}
-
 # row_count DEST: the count of the FTP row whose dest is DEST.
 row_count() {
 	grep '"source":"Windows File Transfer' "$work/alerts.json" |
@@ -66,7 +48,7 @@ exec 3<>"/dev/tcp/127.0.0.1/$PORT" || { echo "cim: cannot connect"; exit 1; }
 
 # 1. dest from DestinationIp.
 printf '%s\n' "$FTP" >&3
-check_eval "the first hit is counted" 'matches 1'
+check_eval "the first hit is counted" 'matches "Windows File Transfer" 1'
 
 # 2. dest = Computer for event 3, then SIGHUP.
 grep -q '^dest = DestinationHostname | DestinationIp' "$MAP" ||
@@ -81,7 +63,7 @@ check_eval "nothing was emitted at the reload" '[ ! -s "$work/alerts.json" ]'
 
 # 3. the same hit: dest is the reporting host now.
 printf '%s\n' "$FTP" >&3
-check_eval "the second hit is counted" 'matches 2'
+check_eval "the second hit is counted" 'matches "Windows File Transfer" 2'
 
 # 4. a broken mapping is refused; the running one stays.
 printf 'dest = frob(Computer)\n' >>"$MAP"
@@ -90,7 +72,7 @@ kill -HUP "$DPID"
 check_eval "a broken mapping is refused with its file and line" \
     'wait_log "reload failed.*cim\.conf:[0-9]+: unknown function .frob." "$from"'
 printf '%s\n' "$FTP" >&3
-check_eval "the third hit is counted" 'matches 3'
+check_eval "the third hit is counted" 'matches "Windows File Transfer" 3'
 
 # 5. stop: the rows of the kept window.
 exec 3>&-

@@ -42,6 +42,25 @@ check() {
 # check_eval DESCRIPTION COMMANDS: passes when COMMANDS (eval'd) succeed.
 check_eval() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
 
+# wait_log PATTERN [SINCE_LINE]: an extended regexp in $work/log, 10 s max.
+wait_log() {
+	i=0
+	while [ $i -lt 100 ]; do
+		tail -n +"${2:-1}" "$work/log" | grep -Eq "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# matches NAME_PREFIX N: SIGUSR1 makes the daemon ($DPID) log "matches N"
+# for that detection in $work/log.
+matches() {
+	from=$(($(wc -l <"$work/log") + 1))
+	kill -USR1 "$DPID"
+	wait_log "detection $1.*: matches $2," "$from"
+}
+
 # summary NAME: the closing "NAME: N passed, M failed" line (run-all.sh
 # adds these up); returns 1 when something failed.
 summary() {

@@ -20,24 +20,6 @@ DAEMON="$top_builddir/hecsentry"
 
 cleanup_hook() { exec 3>&- 2>/dev/null; }
 
-# wait_log PATTERN [SINCE_LINE]: an extended regexp in the log, 10 s max.
-wait_log() {
-	i=0
-	while [ $i -lt 100 ]; do
-		tail -n +"${2:-1}" "$work/log" | grep -Eq "$1" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# matches NAME_PREFIX N: SIGUSR1 logs "matches N" for that detection.
-matches() {
-	from=$(($(wc -l <"$work/log") + 1))
-	kill -USR1 "$DPID"
-	wait_log "detection $1.*: matches $2," "$from"
-}
-
 # rows NAME_PREFIX: the counts of that detection's rows, one a line.
 rows() {
 	grep "\"source\":\"$1" "$work/alerts.json" |
