@@ -24,7 +24,7 @@ if ! command -v pkg-config >/dev/null 2>&1; then
 	exit 1
 fi
 
-pkgs="libevent json-c yaml-0.1 expat"
+pkgs="libevent json-c yaml-0.1 expat libpcre2-8"
 # listen.c speaks TLS through libevent_openssl when it is there.
 if pkg-config --exists libevent_openssl openssl; then
 	pkgs="$pkgs libevent_openssl openssl"
@@ -45,7 +45,7 @@ decode="decode/event.c decode/cim.c decode/cim_eval.c decode/decode.c
     decode/decode_json.c
     decode/decode_xml.c"
 spl="detect/spl.c detect/spl_expand.c detect/spl_lex.c detect/spl_parse.c
-    detect/spl_cmd.c detect/spl_match.c detect/spl_post.c"
+    detect/spl_cmd.c detect/spl_match.c detect/spl_post.c detect/spl_re.c"
 detect="$decode $spl detect/ht.c detect/stats.c detect/detect.c
     detect/detection.c detect/detection_yaml.c output/alert.c"
 srcs_for() {

@@ -4,6 +4,7 @@
 set -eu
 PKGS="build-essential autoconf automake pkg-config libevent-dev libjson-c-dev
 libcurl4-openssl-dev libyaml-dev libexpat1-dev zlib1g-dev libcriterion-dev
+libpcre2-dev
 bsdutils jq procps libssl-dev openssl curl clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
