@@ -34,27 +34,77 @@ enum decode_map_class {
 struct decode_map {
 	const char		*path;	/* dotted key path in the document */
 	size_t			 len;	/* strlen(path) */
-	int			 id;	/* the field it becomes */
+	int			 id;	/* the field it becomes, or -1 */
+	int			 sys;	/* DECODE_SYS_* it (also) becomes,
+					   or -1 */
 	enum decode_map_class	 class;	/* priority and shape hint */
 	int			 direction; /* value is network.direction */
 };
 
 /*
  * The one mapping table.  A field set under its own name (raw Sysmon
- * EventData, bare keys of winlog.event_data or EventData) always wins;
- * among aliases of one field, the first row present wins.
+ * EventData, bare keys of winlog.event_data or EventData, the <System>
+ * names that NXLog and flat JSON write as Splunk names them: Channel,
+ * EventID, ProcessID, ThreadID, UserID, Version, Task, Keywords, Level,
+ * EventRecordID, ...) always wins; among aliases of one field, the first
+ * row present wins.  The <System> fields of SPEC 9 (DECODE_SYS_*) come
+ * from these keys (hecsentry(8) repeats the table; XML: decode_xml.c):
+ *
+ *  field         XML                      Winlogbeat (winlog.)  NXLog
+ *  EventCode     EventID                  event_id              EventID
+ *  EventID       EventID                  event_id              EventID
+ *  Computer      Computer                 computer_name         Hostname
+ *  Channel       Channel                  channel               Channel
+ *  SourceName    Provider/@Name           provider_name         SourceName
+ *  Name          Provider/@Name           provider_name         SourceName
+ *  Guid          Provider/@Guid           provider_guid         ProviderGuid
+ *  EventRecordID EventRecordID            record_id             RecordNumber
+ *  Version       Version                  version               Version
+ *  Task          Task                     task (a name)         Task
+ *  Opcode        Opcode                   opcode (a name)       Opcode (a
+ *                                                               name), else
+ *                                                               OpcodeValue
+ *  Level         Level                    -                     -
+ *  Keywords      Keywords (hexadecimal)   - (names, an array)   Keywords
+ *  ProcessID     Execution/@ProcessID     process.pid           ProcessID
+ *  ThreadID      Execution/@ThreadID      process.thread.id     ThreadID
+ *  UserID        Security/@UserID         user.identifier       UserID
+ *  TimeCreated   TimeCreated/@SystemTime  -                     -
+ *
+ * Winlogbeat's ECS form has the same winlog.* keys.  Flat Splunk-style
+ * JSON carries the Splunk names themselves.  Winlogbeat renders task and
+ * opcode as names ("Info") and NXLog's Keywords is decimal: those values
+ * differ between shapes, as they do between the shippers.
  */
-#define DECODE_ALIAS(p, id)	{ p, sizeof(p) - 1, id, DECODE_MAP_ALIAS, 0 }
-#define DECODE_ECS(p, id)	{ p, sizeof(p) - 1, id, DECODE_MAP_ECS, 0 }
-#define DECODE_ECS_DIR(p, id)	{ p, sizeof(p) - 1, id, DECODE_MAP_ECS, 1 }
+#define DECODE_ALIAS(p, id) \
+	{ p, sizeof(p) - 1, id, -1, DECODE_MAP_ALIAS, 0 }
+#define DECODE_SYS(p, id, s) \
+	{ p, sizeof(p) - 1, id, s, DECODE_MAP_ALIAS, 0 }
+#define DECODE_ECS(p, id) \
+	{ p, sizeof(p) - 1, id, -1, DECODE_MAP_ECS, 0 }
+#define DECODE_ECS_DIR(p, id) \
+	{ p, sizeof(p) - 1, id, -1, DECODE_MAP_ECS, 1 }
 
 static const struct decode_map decode_map[] = {
-	DECODE_ALIAS("winlog.event_id", EVENT_F_EVENTCODE),
+	DECODE_SYS("winlog.event_id", EVENT_F_EVENTCODE, DECODE_SYS_EVENTID),
 	DECODE_ALIAS("winlog.computer_name", EVENT_F_COMPUTER),
-	DECODE_ALIAS("winlog.provider_name", EVENT_F_SOURCENAME),
+	DECODE_SYS("winlog.provider_name", EVENT_F_SOURCENAME,
+	    DECODE_SYS_NAME),
 	DECODE_ALIAS("winlog.channel", EVENT_F_CHANNEL),
+	DECODE_SYS("winlog.provider_guid", -1, DECODE_SYS_GUID),
+	DECODE_SYS("winlog.record_id", -1, DECODE_SYS_RECORDID),
+	DECODE_SYS("winlog.version", -1, DECODE_SYS_VERSION),
+	DECODE_SYS("winlog.task", -1, DECODE_SYS_TASK),
+	DECODE_SYS("winlog.opcode", -1, DECODE_SYS_OPCODE),
+	DECODE_SYS("winlog.process.pid", -1, DECODE_SYS_PROCESSID),
+	DECODE_SYS("winlog.process.thread.id", -1, DECODE_SYS_THREADID),
+	DECODE_SYS("winlog.user.identifier", -1, DECODE_SYS_USERID),
 	DECODE_ALIAS("EventID", EVENT_F_EVENTCODE),
 	DECODE_ALIAS("Hostname", EVENT_F_COMPUTER),
+	DECODE_SYS("SourceName", -1, DECODE_SYS_NAME),
+	DECODE_SYS("ProviderGuid", -1, DECODE_SYS_GUID),
+	DECODE_SYS("RecordNumber", -1, DECODE_SYS_RECORDID),
+	DECODE_SYS("OpcodeValue", -1, DECODE_SYS_OPCODE),
 	DECODE_ECS("process.executable", EVENT_F_IMAGE),
 	DECODE_ECS("process.entity_id", EVENT_F_PROCESSGUID),
 	DECODE_ECS("process.pid", EVENT_F_PROCESSID),
@@ -415,30 +465,36 @@ decode_jctx_store(struct decode_jctx *c, const struct decode_jname *n,
 /*
  * Applies the aliases that no direct field overrides, then decides the
  * shape (SPEC 2): winlog present is Winlogbeat, or ECS when an ECS name
- * was used; EventID with SourceName or SourceModuleType is NXLog;
- * EventCode is flat Splunk JSON.  Returns DECODE_OK or DECODE_ERR_SHAPE.
+ * was used; EventCode is flat Splunk JSON (which may carry EventID and
+ * SourceName too, as Splunk extracts them; NXLog never writes
+ * EventCode); EventID with SourceName or SourceModuleType is NXLog.  Returns DECODE_OK or DECODE_ERR_SHAPE.
  */
 enum decode_error
 decode_jctx_finish(struct decode_jctx *c)
 {
 	struct event	*ev = c->ev;
 	uint32_t	 set;
-	int		 i;
+	int		 i, id;
 
 	for (set = c->set; set != 0; set &= set - 1) {
 		i = __builtin_ctz(set);
-		if (!event_has(ev, decode_map[i].id))
-			(void)event_set_ref(ev, decode_map[i].id,
-			    c->slot[i].ptr, c->slot[i].len);
+		if ((id = decode_map[i].id) != -1 && !event_has(ev, id))
+			(void)event_set_ref(ev, id, c->slot[i].ptr,
+			    c->slot[i].len);
+		if (decode_map[i].sys != -1 &&
+		    (id = c->sys[decode_map[i].sys]) != -1 &&
+		    !event_has(ev, id))
+			(void)event_set_ref(ev, id, c->slot[i].ptr,
+			    c->slot[i].len);
 	}
 	if (c->seen & DECODE_SEEN_WINLOG)
 		ev->shape = (c->seen & DECODE_SEEN_ECS) ? EVENT_SHAPE_ECS :
 		    EVENT_SHAPE_WINLOGBEAT;
+	else if (c->seen & DECODE_SEEN_EVENTCODE)
+		ev->shape = EVENT_SHAPE_SPLUNK_FLAT;
 	else if ((c->seen & DECODE_SEEN_EVENTID) &&
 	    (c->seen & DECODE_SEEN_NXSOURCE))
 		ev->shape = EVENT_SHAPE_NXLOG;
-	else if (c->seen & DECODE_SEEN_EVENTCODE)
-		ev->shape = EVENT_SHAPE_SPLUNK_FLAT;
 	else
 		return DECODE_ERR_SHAPE;
 	return DECODE_OK;

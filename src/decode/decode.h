@@ -168,6 +168,7 @@ void		 decode_xml_clear(struct decode_ctx *dc);
 
 struct decode_jctx {
 	struct decode_memo *memo;	/* the context's memo */
+	const int	*sys;		/* the context's DECODE_SYS_* ids */
 	struct event	*ev;		/* being filled */
 	unsigned	 seen;		/* DECODE_SEEN_* of the shape rules */
 	uint32_t	 set;		/* bit i: slot[i] holds a value */
@@ -180,6 +181,7 @@ decode_jctx_init(struct decode_jctx *c, struct decode_ctx *dc,
     struct event *ev)
 {
 	c->memo = dc->memo;
+	c->sys = decode_sys_ids(dc);
 	c->ev = ev;
 	c->seen = 0;
 	c->set = 0;

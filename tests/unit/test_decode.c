@@ -444,6 +444,8 @@ Test(decode, shape_rules)
 		    DECODE_OK, EVENT_SHAPE_NXLOG },
 		{ "{\"EventCode\":\"3\"}", DECODE_OK,
 		    EVENT_SHAPE_SPLUNK_FLAT },
+		{ "{\"EventCode\":\"3\",\"EventID\":\"3\",\"SourceName\":"
+		    "\"S\"}", DECODE_OK, EVENT_SHAPE_SPLUNK_FLAT },
 		{ "{\"winlog\":{\"event_id\":3}}", DECODE_OK,
 		    EVENT_SHAPE_WINLOGBEAT },
 		{ "{\"winlog\":{},\"destination\":{\"port\":25}}", DECODE_OK,

@@ -219,3 +219,99 @@ Test(decode_system, refusal_reasons)
 	cr_assert_eq(decode_str("hello", &ev), DECODE_ERR_NOT_DOCUMENT);
 	cr_expect_str_eq(decode_reason(testref_dc()), "not_document");
 }
+
+/*
+ * The same event in the five shapes of tests/data/shapes gives the same
+ * <System> fields, from each shape's keys (the table in decode.c and
+ * hecsentry(8)); where a shipper writes a value differently, the
+ * row says so: Winlogbeat renders task and opcode as names and GUIDs in
+ * lower case, and writes no level or keywords; NXLog writes Opcode as a
+ * name (OpcodeValue, the number, only counts where Opcode is absent),
+ * Keywords in decimal and no Level; TimeCreated only where the shape
+ * has it.
+ */
+#define SH_NXLOG	0
+#define SH_WLB		1
+#define SH_ECS		2
+#define SH_FLAT		3
+#define SH_XML		4
+#define SH_N		5
+
+static const char *shape_file[SH_N] = {
+	"shapes/nxlog.json", "shapes/winlogbeat.json",
+	"shapes/winlogbeat_ecs.json", "shapes/splunk_flat.json",
+	"shapes/xmlwineventlog.xml"
+};
+
+#define GUID_U	"{5770385F-C22A-43E0-BF4C-06F5698FFBD9}"
+#define GUID_L	"{5770385f-c22a-43e0-bf4c-06f5698ffbd9}"
+#define TASK	"Network connection detected (rule: NetworkConnect)"
+#define KW_HEX	"0x8000000000000000"
+#define TC	"2024-03-01T10:20:31.2049871Z"
+
+static const struct {
+	const char	*name;
+	const char	*v[SH_N];	/* nxlog, wlb, ecs, flat, xml */
+} shape_system[] = {
+	{ "EventCode", { "3", "3", "3", "3", "3" } },
+	{ "EventID", { "3", "3", "3", "3", "3" } },
+	{ "Computer", { "WS01.contoso.local", "WS01.contoso.local",
+	    "WS01.contoso.local", "WS01.contoso.local",
+	    "WS01.contoso.local" } },
+	{ "Channel", { "Microsoft-Windows-Sysmon/Operational",
+	    "Microsoft-Windows-Sysmon/Operational",
+	    "Microsoft-Windows-Sysmon/Operational",
+	    "Microsoft-Windows-Sysmon/Operational",
+	    "Microsoft-Windows-Sysmon/Operational" } },
+	{ "SourceName", { "Microsoft-Windows-Sysmon",
+	    "Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon",
+	    "Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon" } },
+	{ "Name", { "Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon",
+	    "Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon",
+	    "Microsoft-Windows-Sysmon" } },
+	{ "Guid", { GUID_U, GUID_L, GUID_L, GUID_U, GUID_U } },
+	{ "EventRecordID", { "1234567", "1234567", "1234567", "1234567",
+	    "1234567" } },
+	{ "Version", { "5", "5", "5", "5", "5" } },
+	{ "Task", { "3", TASK, TASK, "3", "3" } },
+	{ "Opcode", { "Info", "Info", "Info", "0", "0" } },
+	{ "Level", { NULL, NULL, NULL, "4", "4" } },
+	{ "Keywords", { "-9223372036854775808", NULL, NULL, KW_HEX,
+	    KW_HEX } },
+	{ "ProcessID", { "2684", "2684", "2684", "2684", "2684" } },
+	{ "ThreadID", { "1380", "1380", "1380", "1380", "1380" } },
+	{ "UserID", { "S-1-5-18", "S-1-5-18", "S-1-5-18", "S-1-5-18",
+	    "S-1-5-18" } },
+	{ "TimeCreated", { NULL, NULL, NULL, TC, TC } },
+};
+
+Test(decode_system, every_shape_gives_the_system_fields)
+{
+	enum decode_error	 err;
+	size_t			 i, j;
+
+	register_system();
+	for (i = 0; i < SH_N; i++) {
+		err = decode_file(shape_file[i], &ev);
+		cr_assert_eq(err, DECODE_OK, "%s: %s", shape_file[i],
+		    decode_reason(testref_dc()));
+		for (j = 0; j < sizeof(shape_system) /
+		    sizeof(shape_system[0]); j++)
+			expect_field(&ev, shape_system[j].name,
+			    shape_system[j].v[i], shape_file[i]);
+	}
+}
+
+/* A field the event carries under its own name wins over an alias. */
+Test(decode_system, own_name_wins_over_alias)
+{
+	register_system();
+	cr_assert_eq(decode_str("{\"winlog\":{\"event_id\":3,"
+	    "\"record_id\":7,\"event_data\":{\"EventRecordID\":\"8\"}}}",
+	    &ev), DECODE_OK);
+	expect_field(&ev, "EventRecordID", "8", "event_data");
+	cr_assert_eq(decode_str("{\"EventID\":3,\"SourceName\":\"S\","
+	    "\"RecordNumber\":7,\"EventRecordID\":9}", &ev), DECODE_OK);
+	expect_field(&ev, "EventRecordID", "9", "nxlog");
+	expect_field(&ev, "Name", "S", "nxlog");
+}
