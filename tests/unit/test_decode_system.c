@@ -7,6 +7,7 @@
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 
 static const struct decode_limits lim = { .max_depth = 32 };
 static struct event ev, ev2;
+static char	*buf_ev, *buf_ev2;	/* their JSON values point here */
 
 /* The <System> of tests/data/shapes/xmlwineventlog.xml, as written. */
 static const char *system_fields[][2] = {
@@ -69,6 +71,9 @@ teardown(void)
 {
 	event_clear(&ev);
 	event_clear(&ev2);
+	free(buf_ev);
+	free(buf_ev2);
+	buf_ev = buf_ev2 = NULL;
 }
 
 TestSuite(decode_system, .init = setup, .fini = teardown);
@@ -76,15 +81,13 @@ TestSuite(decode_system, .init = setup, .fini = teardown);
 static enum decode_error
 decode_file(const char *name, struct event *e)
 {
-	enum decode_error	 err;
-	size_t			 len;
-	char			*buf;
+	char	**keep = e == &ev ? &buf_ev : &buf_ev2;
+	size_t	 len;
 
-	buf = read_data(name, &len);
+	free(*keep);
+	*keep = read_data(name, &len);
 	event_reset(e);
-	err = decode_payload(testref_dc(), buf, len, &lim, e);
-	free(buf);
-	return err;
+	return decode_payload(testref_dc(), *keep, len, &lim, e);
 }
 
 static enum decode_error
@@ -314,4 +317,90 @@ Test(decode_system, own_name_wins_over_alias)
 	    "\"RecordNumber\":7,\"EventRecordID\":9}", &ev), DECODE_OK);
 	expect_field(&ev, "EventRecordID", "9", "nxlog");
 	expect_field(&ev, "Name", "S", "nxlog");
+}
+
+/*
+ * One real event in every shape (issue 11 item 1): the Sysmon events 1,
+ * 3, 11 and 13 of security_content (tests/data/
+ * splunk_security_content_data_sources) and their JSON renderings in
+ * tests/data/sysmon_shapes (written from the XML as each shipper would:
+ * render.py there) give the same fields after normalisation, raw and
+ * add-on, but those a shipper writes its own way (the table in decode.c;
+ * @timestamp and ECS user.domain/user.name exist only in Winlogbeat,
+ * NXLog's own EventType "INFO" shares its name with an EventData field
+ * of events 12-14, whose value replaces it).
+ */
+static const char *const render_shape[] = {
+	"nxlog", "winlogbeat", "winlogbeat_ecs", "splunk_flat"
+};
+
+static const char *const render_own_way[][10] = {
+	{ "Opcode", "Keywords", "Level", "TimeCreated", "SystemTime",
+	    "EventType" },
+	{ "Task", "Opcode", "Guid", "Level", "Keywords", "TimeCreated",
+	    "SystemTime", "@timestamp" },
+	{ "Task", "Opcode", "Guid", "Level", "Keywords", "TimeCreated",
+	    "SystemTime", "@timestamp", "user.domain", "user.name" },
+	{ NULL },
+};
+
+static bool
+render_skipped(size_t shape, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < 10 && render_own_way[shape][i] != NULL; i++)
+		if (strcmp(render_own_way[shape][i], name) == 0)
+			return true;
+	return false;
+}
+
+Test(decode_system, one_real_event_in_every_shape)
+{
+	static const int	 eids[] = { 1, 3, 11, 13 };
+	char			 name[128], ctx[160];
+	size_t			 e, s;
+	int			 id, n;
+
+	register_system();
+	event_reset(&ev);
+	cr_assert_eq(testref_normalise(&ev, 1, 2), 0);	/* loads the map */
+	for (e = 0; e < sizeof(eids) / sizeof(eids[0]); e++) {
+		snprintf(name, sizeof(name), "splunk_security_content_data_"
+		    "sources/sysmon_eventid_%d.xml", eids[e]);
+		cr_assert_eq(decode_file(name, &ev), DECODE_OK, "%s", name);
+		cr_assert_eq(testref_normalise(&ev, 1, 2), 0);
+		for (s = 0; s < sizeof(render_shape) / sizeof(render_shape[0]);
+		    s++) {
+			snprintf(name, sizeof(name), "sysmon_shapes/"
+			    "sysmon_eventid_%d.%s.json", eids[e],
+			    render_shape[s]);
+			cr_assert_eq(decode_file(name, &ev2), DECODE_OK, "%s: %s",
+			    name, decode_reason(testref_dc()));
+			cr_assert_eq(testref_normalise(&ev2, 1, 2), 0);
+			cr_expect_eq(ev.time_ms, ev2.time_ms, "%s: _time", name);
+			n = 0;
+			for (id = 0; id < event_field_count(); id++) {
+				if (render_skipped(s, event_field_name(id)))
+					continue;
+				snprintf(ctx, sizeof(ctx), "%s: %s", name,
+				    event_field_name(id));
+				cr_expect_eq(event_has(&ev, id),
+				    event_has(&ev2, id), "%s: set in XML %d, "
+				    "here %d", ctx, event_has(&ev, id),
+				    event_has(&ev2, id));
+				if (!event_has(&ev, id) || !event_has(&ev2, id))
+					continue;
+				n++;
+				cr_expect(ev.val[id].len == ev2.val[id].len &&
+				    memcmp(ev.val[id].ptr, ev2.val[id].ptr,
+				    ev.val[id].len) == 0, "%s: XML \"%.*s\", "
+				    "here \"%.*s\"", ctx, (int)ev.val[id].len,
+				    ev.val[id].ptr, (int)ev2.val[id].len,
+				    ev2.val[id].ptr);
+			}
+			cr_expect_gt(n, 20, "%s: only %d fields compared",
+			    name, n);
+		}
+	}
 }
