@@ -98,6 +98,9 @@ cim_map_free(struct cim_map *m)
 	free(m->ds);
 	for (i = 0; i < CIM_NCODES; i++)
 		free(m->by_code[i]);
+	for (i = 0; i < m->nraw; i++)
+		free(m->raw[i]);
+	free(m->raw);
 	free(m);
 }
 
@@ -371,13 +374,15 @@ close:
 	    &m->addon[m->naddon - 1].rules;
 }
 
-/* "fields = A B ...": names of raw fields some events carry. */
+/*
+ * "fields = A B ...": names of raw fields some events carry, kept as
+ * names (cim_map_produces() reads them; sorted by cim_map_parse()).
+ */
 static void
 cim_parse_fields(struct cim_parse *c, struct cim_map *m)
 {
 	const char	*s;
 	size_t		 len;
-	int		 id;
 
 	for (;;) {
 		cim_skip_space(c);
@@ -389,12 +394,16 @@ cim_parse_fields(struct cim_parse *c, struct cim_map *m)
 			return;
 		}
 		c->p += len;
-		if ((id = event_field_intern(s, len)) == -1) {
-			cim_error(c, "too many field names");
-			return;
-		}
-		m->raw[(unsigned)id >> 6] |= (uint64_t)1 << (id & 63);
+		m->raw = xreallocarray(m->raw, m->nraw + 1,
+		    sizeof(*m->raw));
+		m->raw[m->nraw++] = xstrndup(s, len);
 	}
+}
+
+static int
+cim_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /*
@@ -576,6 +585,7 @@ cim_map_parse(const char *text, size_t len, const char *name, char **errstr)
 		cim_map_free(m);
 		return NULL;
 	}
+	qsort(m->raw, m->nraw, sizeof(*m->raw), cim_name_cmp);
 	cim_map_index(m);
 	return m;
 }
@@ -727,11 +737,13 @@ cim_map_dataset(const struct cim_map *m, size_t i)
 bool
 cim_map_produces(const struct cim_map *m, int id)
 {
-	size_t	 i;
+	const char	*name;
+	size_t		 i;
 
-	if (id < 0 || id >= EVENT_MAX_FIELDS)
+	if ((name = event_field_name(id)) == NULL)
 		return false;
-	if ((m->raw[(unsigned)id >> 6] >> (id & 63)) & 1)
+	if (m->nraw > 0 && bsearch(&name, m->raw, m->nraw, sizeof(*m->raw),
+	    cim_name_cmp) != NULL)
 		return true;
 	for (i = 0; i < m->naddon; i++)
 		if (cim_rules_sets(&m->addon[i].rules, id))

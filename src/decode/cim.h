@@ -23,9 +23,11 @@ struct cim_dataset;
 
 /*
  * Parses a mapping (text of len bytes; name is used in errors, as
- * "name:line: what is wrong").  Field names are interned with
- * event_field_intern(), so this runs at load time only.  Returns the map
- * (caller cim_map_free()s) or NULL with *errstr (caller frees).
+ * "name:line: what is wrong").  The names rules set and read are interned
+ * with event_field_intern(), so this runs at load time only; the names of
+ * "fields =" lines are kept as names and not interned: the decoders store
+ * a field only once some reader (a detection) interns its name.  Returns
+ * the map (caller cim_map_free()s) or NULL with *errstr (caller frees).
  */
 struct cim_map	*cim_map_parse(const char *text, size_t len, const char *name,
 		    char **errstr);
@@ -88,7 +90,8 @@ const struct cim_dataset *cim_map_dataset(const struct cim_map *m, size_t i);
 
 /*
  * True when some event can carry field id: a raw field the map declares
- * ("fields = ..."), or one a rule sets (add-on or dataset field).  A
+ * ("fields = ...", compared by name), or one a rule sets (add-on or
+ * dataset field).  A
  * search on any other field can never match.
  */
 bool		 cim_map_produces(const struct cim_map *m, int id);

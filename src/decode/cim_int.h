@@ -73,8 +73,12 @@ struct cim_dataset {
 };
 
 struct cim_map {
-	uint64_t	 raw[EVENT_MAX_FIELDS / 64]; /* "fields =": what the
-					   decoders give some event */
+	char		**raw;		/* "fields =": names the decoders
+					   give some event, sorted; not
+					   interned, so that declaring a
+					   name does not make the decoders
+					   store it (only a reader does) */
+	size_t		 nraw;
 	struct cim_addon *addon;	/* sections in file order */
 	size_t		 naddon;
 	struct cim_dataset *ds;

@@ -223,6 +223,19 @@ decode_path_under(const char *path, size_t len, const char *s)
 }
 
 /*
+ * Whether mapping-table row i gives a field that is registered: its own
+ * id, or a <System> field (sys: the context's DECODE_SYS_* ids) that a
+ * reader interned.  A row that gives nothing is not matched, so that its
+ * value is neither walked to nor kept.
+ */
+static bool
+decode_map_live(int i, const int *sys)
+{
+	return decode_map[i].id != -1 ||
+	    (decode_map[i].sys != -1 && sys[decode_map[i].sys] != -1);
+}
+
+/*
  * Whether a key below the object at path (path "." key ...) can resolve
  * to anything.  The shape-rule bits need little care: the only one a
  * dotted path sets is "winlog.*", which the object's own key already set
@@ -234,7 +247,7 @@ decode_path_under(const char *path, size_t len, const char *s)
  * when it grows.
  */
 static int
-decode_resolve_sub(const char *path, size_t len)
+decode_resolve_sub(const char *path, size_t len, const int *sys)
 {
 	const char	*name;
 	int		 i, count;
@@ -245,7 +258,8 @@ decode_resolve_sub(const char *path, size_t len)
 		return 1;
 	for (i = 0; i < DECODE_NMAP; i++)
 		if (decode_map[i].len > len && decode_map[i].path[len] ==
-		    '.' && memcmp(decode_map[i].path, path, len) == 0)
+		    '.' && memcmp(decode_map[i].path, path, len) == 0 &&
+		    decode_map_live(i, sys))
 			return 1;
 	count = event_field_count();
 	for (i = 0; i < count; i++) {
@@ -266,13 +280,13 @@ decode_resolve_sub(const char *path, size_t len)
  * path itself.
  */
 static void
-decode_resolve_path(const char *path, size_t len, struct decode_jname *n,
-    unsigned *seen)
+decode_resolve_path(const char *path, size_t len, const int *sys,
+    struct decode_jname *n, unsigned *seen)
 {
 	int	 i;
 
 	*seen = 0;
-	n->sub = decode_resolve_sub(path, len);
+	n->sub = decode_resolve_sub(path, len, sys);
 	if (decode_path_eq(path, len, "winlog") ||
 	    decode_path_prefix(path, len, "winlog."))
 		*seen = DECODE_SEEN_WINLOG;
@@ -295,7 +309,8 @@ decode_resolve_path(const char *path, size_t len, struct decode_jname *n,
 	for (i = 0; i < DECODE_NMAP; i++)
 		if (decode_map[i].len == len &&
 		    memcmp(path, decode_map[i].path, len) == 0) {
-			n->map = i;
+			if (decode_map_live(i, sys))
+				n->map = i;
 			break;
 		}
 	n->id = event_field_lookup(path, len);
@@ -306,9 +321,10 @@ decode_resolve_path(const char *path, size_t len, struct decode_jname *n,
 /*
  * This thread's memo of resolved paths, so that a key costs one hash and
  * one compare: the same few hundred paths recur in every event.  It is
- * emptied when the field registry grew (a reload interned new names) and
- * when it is three quarters full (keys an attacker invents cannot slow
- * the known ones down for long).  Paths longer than a slot are resolved
+ * emptied when the field registry grew (a reload interned new names; the
+ * context's <System> ids are looked up again at the same time) and when
+ * it is three quarters full (keys an attacker invents cannot slow the
+ * known ones down for long).  Paths longer than a slot are resolved
  * every time.
  */
 #define DECODE_MEMO_SLOTS	512	/* power of two */
@@ -374,16 +390,16 @@ decode_jctx_resolve(struct decode_jctx *c, const char *path, size_t len,
 	if (len > DECODE_PATH_MAX)
 		return;
 	if (len == 0 || len > DECODE_MEMO_KEYMAX) {
-		decode_resolve_path(path, len, n, &seen);
+		decode_resolve_path(path, len, c->sys, n, &seen);
 		n->seen = seen;
 		c->seen |= seen;
 		return;
 	}
-	if (c->memo->nfields != event_field_count() ||
+	if (c->memo->nfields != c->nfields ||
 	    c->memo->used >= DECODE_MEMO_SLOTS / 4 * 3) {
 		memset(c->memo->slot, 0, sizeof(c->memo->slot));
 		c->memo->used = 0;
-		c->memo->nfields = event_field_count();
+		c->memo->nfields = c->nfields;
 	}
 	h = decode_memo_hash(path, len);
 	for (k = 0; k < DECODE_MEMO_PROBES; k++) {
@@ -401,7 +417,7 @@ decode_jctx_resolve(struct decode_jctx *c, const char *path, size_t len,
 			return;
 		}
 	}
-	decode_resolve_path(path, len, n, &seen);
+	decode_resolve_path(path, len, c->sys, n, &seen);
 	n->seen = seen;
 	c->seen |= seen;
 	if (k == DECODE_MEMO_PROBES)

@@ -169,6 +169,7 @@ void		 decode_xml_clear(struct decode_ctx *dc);
 struct decode_jctx {
 	struct decode_memo *memo;	/* the context's memo */
 	const int	*sys;		/* the context's DECODE_SYS_* ids */
+	int		 nfields;	/* registry size sys is for */
 	struct event	*ev;		/* being filled */
 	unsigned	 seen;		/* DECODE_SEEN_* of the shape rules */
 	uint32_t	 set;		/* bit i: slot[i] holds a value */
@@ -182,6 +183,7 @@ decode_jctx_init(struct decode_jctx *c, struct decode_ctx *dc,
 {
 	c->memo = dc->memo;
 	c->sys = decode_sys_ids(dc);
+	c->nfields = dc->sys_nfields;
 	c->ev = ev;
 	c->seen = 0;
 	c->set = 0;

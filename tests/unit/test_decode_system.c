@@ -124,6 +124,24 @@ Test(decode_system, system_fields_follow_the_registry)
 	expect_field(&ev, "Level", "4", "after registering");
 }
 
+/*
+ * The same in JSON: Winlogbeat's winlog.record_id and winlog.process.pid
+ * give EventRecordID and ProcessID once a reader registered them (a
+ * "fields =" line of cim.conf alone does not: cim.h), read from the
+ * fixture as written (tests/data/shapes/winlogbeat.json).
+ */
+Test(decode_system, json_system_fields_follow_the_registry)
+{
+	cr_assert_eq(event_field_lookup("EventRecordID", 13), -1);
+	cr_assert_eq(event_field_lookup("ProcessID", 9), -1);
+	cr_assert_eq(decode_file("shapes/winlogbeat.json", &ev), DECODE_OK);
+	cr_assert_neq(event_field_intern("EventRecordID", 13), -1);
+	cr_assert_neq(event_field_intern("ProcessID", 9), -1);
+	cr_assert_eq(decode_file("shapes/winlogbeat.json", &ev), DECODE_OK);
+	expect_field(&ev, "EventRecordID", "1234567", "after registering");
+	expect_field(&ev, "ProcessID", "2684", "after registering");
+}
+
 /* EventData's Version (Sysmon event 4) comes after <System>'s. */
 Test(decode_system, eventdata_wins_over_system)
 {
