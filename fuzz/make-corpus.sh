@@ -86,6 +86,8 @@ EventCode=3 (Image="*\\x.exe" OR NOT DestinationPort IN (25, 587)) | stats count
 search Image!=*foo* | stats dc(Image) as n values(user) avg(DestinationPort) sum(SourcePort) by host | where n>1
 `sysmon` EventCode=3 | stats count min(_time) as firstTime by dest | `security_content_ctime(firstTime)` | rename dest as d | fields d count | table d count
 EventCode=3 | stats count by Image | convert ctime(count) | search count>0 | rename Image as "Process Image"
+EventCode=17 | regex PipeName="^\\\{[0-9a-fA-F]{8}-" | stats count by Image | rex field=Image max_match=0 "(?<dir>[^\\\\]+)\\\\" | regex dir!="(?i)^windows$"
+EventCode=3 | stats values(Image) as i by dest | rex field=i "(?P<n>\\d+)|(?<x>\\x{202E})" max_match=3
 SPL
 
 # Pipeline: frames separated by LF, as the TCP listener would hand them.

@@ -17,6 +17,7 @@
 
 #include "decode/event.h"
 #include "detect/spl_int.h"
+#include "detect/spl_re.h"
 #include "xmalloc.h"
 
 static int	spl_search_parse(struct spl_ctx *, const struct spl_cmd *,
@@ -53,7 +54,10 @@ static const struct spl_cmd spl_cmds[] = {
 	{ "table", SPL_PHASE_ROW, spl_table_parse, spl_fields_apply,
 	    spl_fields_columns },
 	SPL_CMD_REFUSED("eval"), SPL_CMD_REFUSED("where"),
-	SPL_CMD_REFUSED("rex"), SPL_CMD_REFUSED("lookup"),
+	{ "rex", SPL_PHASE_ROW, spl_rex_parse, spl_rex_apply,
+	    spl_rex_columns },
+	{ "regex", SPL_PHASE_EVENT, spl_regex_parse, spl_regex_apply, NULL },
+	SPL_CMD_REFUSED("lookup"),
 	SPL_CMD_REFUSED("inputlookup"), SPL_CMD_REFUSED("tstats"),
 	SPL_CMD_REFUSED("dedup"), SPL_CMD_REFUSED("sort"),
 	SPL_CMD_REFUSED("head"), SPL_CMD_REFUSED("tail"),
@@ -66,7 +70,7 @@ static const struct spl_cmd spl_cmds[] = {
 	SPL_CMD_REFUSED("fillnull"), SPL_CMD_REFUSED("spath"),
 	SPL_CMD_REFUSED("top"), SPL_CMD_REFUSED("rare"),
 	SPL_CMD_REFUSED("mvexpand"), SPL_CMD_REFUSED("multisearch"),
-	SPL_CMD_REFUSED("union"), SPL_CMD_REFUSED("regex"),
+	SPL_CMD_REFUSED("union"),
 	SPL_CMD_REFUSED("rest")
 };
 
@@ -115,7 +119,7 @@ spl_ids_add_uniq(int **ids, size_t *n, int id)
 
 /* Row commands. */
 
-static struct spl_post *
+struct spl_post *
 spl_post_new(const struct spl_cmd *cmd)
 {
 	struct spl_post	*p;
@@ -126,7 +130,7 @@ spl_post_new(const struct spl_cmd *cmd)
 }
 
 /* Appends p to the row commands of s, which takes it. */
-static void
+void
 spl_post_add(struct spl_search *s, struct spl_post *p)
 {
 	s->post = xreallocarray(s->post, s->npost + 1, sizeof(*s->post));
@@ -153,6 +157,7 @@ spl_post_free(struct spl_post *p)
 	free(p->from);
 	free(p->to);
 	spl_expr_free(p->expr);
+	spl_re_free(p->re);
 	free(p);
 }
 

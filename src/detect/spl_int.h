@@ -35,7 +35,8 @@ enum spl_node {
 	SPL_N_AND,
 	SPL_N_OR,
 	SPL_N_NOT,
-	SPL_N_CMP			/* field OP value(s) */
+	SPL_N_CMP,			/* field OP value(s) */
+	SPL_N_REGEX			/* regex field="..." before stats */
 };
 
 enum spl_op {
@@ -79,9 +80,12 @@ struct spl_expr {
 	enum spl_op	 op;		/* CMP: operator */
 	size_t		 nvals;		/* CMP: 1, or n for IN */
 	struct spl_value *vals;
+	struct spl_re	*re;		/* REGEX: the pattern (field: its */
+					/*   field) */
 };
 
 struct spl_cmd;
+struct spl_re;				/* spl_re.h */
 
 /* A command after stats, compiled: one per "| name ..." of the search. */
 struct spl_post {
@@ -94,6 +98,12 @@ struct spl_post {
 	int		*to;		/*   and destination ids; others: */
 					/*   the field list is in from */
 	struct spl_expr	*expr;		/* search */
+	struct spl_re	*re;		/* rex, regex: the pattern; rex has */
+					/*   group numbers in from, field */
+					/*   ids in to */
+	int		 field;		/* rex, regex: the field matched */
+	bool		 negate;	/* regex F!=: keep the others */
+	size_t		 max_match;	/* rex: matches kept, 0: all */
 };
 
 /* Where a text the expansion read came from. */
@@ -215,6 +225,8 @@ void		 spl_expr_code_first(struct spl_expr *e, int code);
 int		 spl_parse_pipeline(struct spl_ctx *c, struct spl_search *s);
 void		 spl_columns(struct spl_search *s);
 void		 spl_post_free(struct spl_post *p);
+struct spl_post	*spl_post_new(const struct spl_cmd *cmd);
+void		 spl_post_add(struct spl_search *s, struct spl_post *p);
 bool		 spl_has_id(const int *ids, size_t n, int id);
 void		 spl_ids_add_uniq(int **ids, size_t *n, int id);
 
@@ -227,5 +239,17 @@ bool		 spl_convert_apply(const struct spl_post *p,
 		    struct event *row);
 bool		 spl_rename_apply(const struct spl_post *p, struct event *row);
 bool		 spl_fields_apply(const struct spl_post *p, struct event *row);
+
+/* spl_rex.c: rex and regex */
+int		 spl_rex_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+		    const struct spl_tok *t, struct spl_search *s);
+int		 spl_regex_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+		    const struct spl_tok *t, struct spl_search *s);
+bool		 spl_rex_apply(const struct spl_post *p, struct event *row);
+bool		 spl_regex_apply(const struct spl_post *p, struct event *row);
+void		 spl_rex_columns(const struct spl_post *p, int **cols,
+		    size_t *n);
+bool		 spl_regex_match(const struct spl_expr *e,
+		    const struct event *ev);
 
 #endif /* HECSENTRY_SPL_INT_H */

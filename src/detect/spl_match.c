@@ -266,6 +266,8 @@ spl_match(const struct spl_expr *e, const struct event *ev)
 		return false;
 	case SPL_N_NOT:
 		return !spl_match(e->kids[0], ev);
+	case SPL_N_REGEX:
+		return spl_regex_match(e, ev);
 	case SPL_N_CMP:
 		break;
 	}

@@ -17,6 +17,7 @@
 
 #include "decode/event.h"
 #include "detect/spl_int.h"
+#include "detect/spl_re.h"
 #include "xmalloc.h"
 
 static struct spl_expr *spl_parse_and(struct spl_ctx *);
@@ -170,6 +171,7 @@ spl_expr_free(struct spl_expr *e)
 		free(e->vals[k].mid);
 	}
 	free(e->vals);
+	spl_re_free(e->re);
 	free(e);
 }
 
@@ -437,7 +439,7 @@ spl_expr_fields(const struct spl_expr *e, int **ids, size_t *n)
 {
 	size_t	 k;
 
-	if (e->type == SPL_N_CMP)
+	if (e->type == SPL_N_CMP || e->type == SPL_N_REGEX)
 		spl_ids_add_uniq(ids, n, e->field);
 	for (k = 0; k < e->nkids; k++)
 		spl_expr_fields(e->kids[k], ids, n);
@@ -475,6 +477,8 @@ spl_expr_cost(const struct spl_expr *e)
 {
 	size_t		 k, c = 0;
 
+	if (e->type == SPL_N_REGEX)
+		return 64;
 	if (e->type == SPL_N_CMP) {
 		for (k = 0; k < e->nvals; k++)
 			c += e->vals[k].wild ? 8 + 8 * e->vals[k].nmid : 2;

@@ -265,9 +265,9 @@ Test(detection, spl_error_position_in_yaml)
 	/* In a macro: the macro file and the place in its definition. */
 	write_file(detdir, "inmacro.yml", "name: Bad\nid: 1\nsearch: "
 	    "'`bad(Image)` | stats count'\n");
-	snprintf(want, sizeof(want), "%s/bad.yml:6:5: unsupported command "
-	    "'rex' (in macro bad(1), used by %s/inmacro.yml)", macdir,
-	    detdir);
+	snprintf(want, sizeof(want), "%s/bad.yml:6:5: 'rex' before stats "
+	    "is not supported (in macro bad(1), used by %s/inmacro.yml)",
+	    macdir, detdir);
 	{
 		char	*err = load_err("inmacro.yml");
 

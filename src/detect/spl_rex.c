@@ -1,0 +1,393 @@
+/*
+ * The rex and regex commands: parsing (load time) and their apply
+ * functions on rows (run time), with the patterns compiled once by
+ * spl_re.c.  regex before stats is a term of the filter (it only reads
+ * the event); after stats it keeps or drops rows.  rex adds fields, so
+ * it runs on the rows after stats only: before stats it would have to
+ * change the event every detection shares.
+ *
+ * The pattern is the quoted string as Splunk reads it: "\\" is one
+ * backslash and "\"" a quote; any other backslash stays for PCRE, so
+ * "\(" is a literal parenthesis and ".+\\\)" closes its group after a
+ * backslash.  A row's multivalue field (values() joins its values with
+ * '\n') is matched value by value.  No I/O.
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode/event.h"
+#include "detect/spl_int.h"
+#include "detect/spl_re.h"
+#include "xmalloc.h"
+
+#define SPL_REX_MAX_MATCH	100000	/* largest max_match taken */
+
+/* A rex field's values, '\n'-joined, while a row is matched. */
+struct spl_rex_buf {
+	char		*p;
+	size_t		 len;
+	size_t		 cap;
+};
+
+/*
+ * Compiles the quoted string t with Splunk's unescaping, from the
+ * expanded text (the lexer also undoes "\(" and "\)", which PCRE needs).
+ * Returns the pattern, or NULL with the error set.
+ */
+static struct spl_re *
+spl_rex_compile(struct spl_ctx *c, const char *cmd, const struct spl_tok *t)
+{
+	struct spl_re	*re;
+	const char	*s = c->text;
+	char		*pat, err[160];
+	size_t		 k, n = 0, off;
+
+	if (t->type != SPL_T_STRING) {
+		spl_error_pos(c, t->pos, "%s needs a quoted regular "
+		    "expression, not '%s'", cmd, spl_tok_text(t));
+		return NULL;
+	}
+	pat = xmalloc(c->len - t->pos);
+	for (k = t->pos + 1; k < c->len && s[k] != '"'; k++) {
+		if (s[k] == '\\' && k + 1 < c->len &&
+		    (s[k + 1] == '\\' || s[k + 1] == '"'))
+			k++;
+		pat[n++] = s[k];
+	}
+	re = spl_re_new(pat, n, err, sizeof(err), &off);
+	free(pat);
+	if (re == NULL)
+		spl_error_pos(c, t->pos, "%s: bad regular expression: %s "
+		    "(at offset %zu)", cmd, err, off);
+	return re;
+}
+
+/* The value after "name=": a word or a quoted string, or NULL. */
+static const struct spl_tok *
+spl_rex_option(struct spl_ctx *c, const struct spl_tok *name)
+{
+	const struct spl_tok *v;
+
+	if (spl_tok_cur(c)->type != SPL_T_EQ) {
+		spl_error_pos(c, name->pos, "expected '=' after '%s'",
+		    name->val);
+		return NULL;
+	}
+	spl_tok_next(c);
+	v = spl_tok_next(c);
+	if (!spl_is_value(v)) {
+		spl_error_pos(c, v->pos, "expected a value after '%s='",
+		    name->val);
+		return NULL;
+	}
+	return v;
+}
+
+/*
+ * rex [field=F] [max_match=N] "REGEX": each named group of the first N
+ * matches (1 by default, 0 for all) becomes a field of the row; with
+ * several matches the field is multivalue.  mode=sed and offset_field
+ * are refused, as is the default field _raw (events keep no _raw).
+ */
+int
+spl_rex_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+    const struct spl_tok *name, struct spl_search *s)
+{
+	const struct spl_tok *t, *v, *pat = NULL;
+	struct spl_post	*p;
+	const char	*gname;
+	char		*end;
+	unsigned long	 n;
+	size_t		 k;
+	int		 g, id;
+
+	p = spl_post_new(cmd);
+	p->field = -1;
+	p->max_match = 1;
+	for (;;) {
+		t = spl_tok_cur(c);
+		if (t->type == SPL_T_PIPE || t->type == SPL_T_EOF)
+			break;
+		spl_tok_next(c);
+		if (t->type == SPL_T_STRING && pat == NULL) {
+			pat = t;
+			continue;
+		}
+		if (t->type != SPL_T_WORD) {
+			spl_error_pos(c, t->pos, "unexpected '%s'",
+			    spl_tok_text(t));
+			goto fail;
+		}
+		if (strcmp(t->val, "field") == 0) {
+			if ((v = spl_rex_option(c, t)) == NULL ||
+			    (p->field = spl_intern(c, v)) == -1)
+				goto fail;
+		} else if (strcmp(t->val, "max_match") == 0) {
+			if ((v = spl_rex_option(c, t)) == NULL)
+				goto fail;
+			n = strtoul(v->val, &end, 10);
+			if (v->val[0] < '0' || v->val[0] > '9' ||
+			    *end != '\0' || n > SPL_REX_MAX_MATCH) {
+				spl_error_pos(c, v->pos, "max_match must be "
+				    "a number from 0 to %d",
+				    SPL_REX_MAX_MATCH);
+				goto fail;
+			}
+			p->max_match = n;
+		} else if (strcmp(t->val, "mode") == 0 ||
+		    strcmp(t->val, "offset_field") == 0) {
+			spl_error_pos(c, t->pos, "rex %s is not supported",
+			    t->val);
+			goto fail;
+		} else {
+			spl_error_pos(c, t->pos, "unexpected '%s' in rex",
+			    t->val);
+			goto fail;
+		}
+	}
+	if (pat == NULL) {
+		spl_error_pos(c, name->pos, "rex needs a quoted regular "
+		    "expression");
+		goto fail;
+	}
+	if (p->field == -1) {
+		spl_error_pos(c, name->pos, "rex on _raw is not supported "
+		    "(events keep no _raw): name the field with field=");
+		goto fail;
+	}
+	if ((p->re = spl_rex_compile(c, "rex", pat)) == NULL)
+		goto fail;
+	if (spl_re_nnames(p->re) == 0) {
+		spl_error_pos(c, pat->pos, "rex: the regular expression "
+		    "has no named group, so it extracts nothing");
+		goto fail;
+	}
+	for (k = 0; k < spl_re_nnames(p->re); k++) {
+		gname = spl_re_name(p->re, k, &g);
+		if ((id = event_field_intern(gname, strlen(gname))) == -1) {
+			spl_error_pos(c, pat->pos, "too many field names");
+			goto fail;
+		}
+		p->from = xreallocarray(p->from, p->n + 1, sizeof(*p->from));
+		p->to = xreallocarray(p->to, p->n + 1, sizeof(*p->to));
+		p->from[p->n] = g;
+		p->to[p->n++] = id;
+	}
+	spl_post_add(s, p);
+	return 0;
+fail:
+	spl_post_free(p);
+	return -1;
+}
+
+/*
+ * regex F="REGEX" keeps the events or rows whose F matches, regex
+ * F!="REGEX" those whose F does not (an absent F never matches).  Before
+ * stats it becomes a term of the filter.
+ */
+int
+spl_regex_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+    const struct spl_tok *name, struct spl_search *s)
+{
+	const struct spl_tok *f, *op, *pat;
+	struct spl_expr	*e, *n;
+	struct spl_post	*p;
+	struct spl_re	*re;
+	int		 id;
+
+	f = spl_tok_next(c);
+	if (f->type == SPL_T_STRING) {
+		spl_error_pos(c, f->pos, "regex on _raw is not supported "
+		    "(events keep no _raw): write FIELD=\"REGEX\"");
+		return -1;
+	}
+	op = spl_tok_next(c);
+	if (!spl_is_value(f) ||
+	    (op->type != SPL_T_EQ && op->type != SPL_T_NE)) {
+		spl_error_pos(c, f->pos, "expected FIELD=\"REGEX\" or "
+		    "FIELD!=\"REGEX\" after regex");
+		return -1;
+	}
+	pat = spl_tok_next(c);
+	if ((id = spl_intern(c, f)) == -1 ||
+	    (re = spl_rex_compile(c, "regex", pat)) == NULL)
+		return -1;
+	if (spl_tok_cur(c)->type != SPL_T_PIPE &&
+	    spl_tok_cur(c)->type != SPL_T_EOF) {
+		spl_error_pos(c, spl_tok_cur(c)->pos, "unexpected '%s' after "
+		    "the regular expression", spl_tok_text(spl_tok_cur(c)));
+		spl_re_free(re);
+		return -1;
+	}
+	if (!c->after_stats) {
+		e = spl_expr_new(SPL_N_REGEX);
+		e->field = id;
+		e->re = re;
+		if (op->type == SPL_T_NE) {
+			n = spl_expr_new(SPL_N_NOT);
+			spl_expr_add(n, e);
+			e = n;
+		}
+		spl_expr_add(s->filter, e);
+		return 0;
+	}
+	(void)name;
+	p = spl_post_new(cmd);
+	p->field = id;
+	p->re = re;
+	p->negate = op->type == SPL_T_NE;
+	spl_post_add(s, p);
+	return 0;
+}
+
+/* Appends [v, v + len) to b, '\n' before it unless b is empty. */
+static void
+spl_rex_buf_add(struct spl_rex_buf *b, const char *v, size_t len)
+{
+	size_t	 need = b->len + (b->len > 0) + len;
+
+	if (need > b->cap) {
+		b->cap = need * 2;
+		b->p = xreallocarray(b->p, b->cap, 1);
+	}
+	if (b->len > 0)
+		b->p[b->len++] = '\n';
+	memcpy(b->p + b->len, v, len);
+	b->len += len;
+}
+
+/*
+ * The next match position after an empty match at off: one character
+ * on, never into the middle of a UTF-8 sequence.
+ */
+static size_t
+spl_rex_step(const char *v, size_t len, size_t off)
+{
+	for (off++; off < len && ((unsigned char)v[off] & 0xc0) == 0x80;
+	    off++)
+		;
+	return off;
+}
+
+/*
+ * Matches one value of the field, appending the groups of each match to
+ * their buffers; *left counts down the matches still wanted (max_match;
+ * SIZE_MAX for all).  Returns whether anything matched.
+ */
+static bool
+spl_rex_value(const struct spl_post *p, const char *v, size_t len,
+    struct spl_rex_buf *bufs, size_t *left)
+{
+	const size_t	*ov;
+	size_t		 k, off = 0, g;
+	int		 rc;
+	bool		 any = false;
+
+	while (*left > 0 && off <= len) {
+		if ((rc = spl_re_exec(p->re, v, len, off, &ov)) <= 0)
+			break;
+		any = true;
+		(*left)--;
+		for (k = 0; k < p->n; k++) {
+			g = (size_t)p->from[k];
+			if (g >= (size_t)rc || ov[2 * g] == SPL_RE_UNSET ||
+			    ov[2 * g + 1] <= ov[2 * g])
+				continue;
+			spl_rex_buf_add(&bufs[k], v + ov[2 * g],
+			    ov[2 * g + 1] - ov[2 * g]);
+		}
+		off = ov[1] > ov[0] ? ov[1] : spl_rex_step(v, len, ov[1]);
+	}
+	return any;
+}
+
+/*
+ * rex on a row: the named groups of the matches of each value of the
+ * field, in order, become the fields named after them (multivalue,
+ * '\n'-joined, with several matches).  A row whose field is absent or
+ * does not match is left alone, as is a field whose group captured
+ * nothing.  Always keeps the row.
+ */
+bool
+spl_rex_apply(const struct spl_post *p, struct event *row)
+{
+	struct spl_rex_buf *bufs;
+	const char	*v, *nl;
+	size_t		 k, len, vlen, left;
+
+	if (!event_get(row, p->field, &v, &len))
+		return true;
+	bufs = xcalloc(p->n, sizeof(*bufs));
+	left = p->max_match == 0 ? SIZE_MAX : p->max_match;
+	for (;;) {
+		nl = memchr(v, '\n', len);
+		vlen = nl != NULL ? (size_t)(nl - v) : len;
+		(void)spl_rex_value(p, v, vlen, bufs, &left);
+		if (nl == NULL || left == 0)
+			break;
+		len -= vlen + 1;
+		v = nl + 1;
+	}
+	for (k = 0; k < p->n; k++) {
+		if (bufs[k].len > 0)
+			(void)event_set(row, p->to[k], bufs[k].p, bufs[k].len);
+		free(bufs[k].p);
+	}
+	free(bufs);
+	return true;
+}
+
+/* Whether some value of the row's field matches (an absent one: no). */
+static bool
+spl_regex_row(const struct spl_re *re, const struct event *row, int field)
+{
+	const char	*v, *nl;
+	size_t		 len, vlen;
+
+	if (!event_get(row, field, &v, &len))
+		return false;
+	for (;;) {
+		nl = memchr(v, '\n', len);
+		vlen = nl != NULL ? (size_t)(nl - v) : len;
+		if (spl_re_match(re, v, vlen))
+			return true;
+		if (nl == NULL)
+			return false;
+		len -= vlen + 1;
+		v = nl + 1;
+	}
+}
+
+/* regex after stats: keeps the rows that match (F=) or do not (F!=). */
+bool
+spl_regex_apply(const struct spl_post *p, struct event *row)
+{
+	return spl_regex_row(p->re, row, p->field) != p->negate;
+}
+
+/* regex before stats, a term of the filter: the event's whole value. */
+bool
+spl_regex_match(const struct spl_expr *e, const struct event *ev)
+{
+	const char	*v;
+	size_t		 len;
+
+	if (!event_get(ev, e->field, &v, &len))
+		return false;
+	return spl_re_match(e->re, v, len);
+}
+
+/* rex adds its fields to the output columns. */
+void
+spl_rex_columns(const struct spl_post *p, int **cols, size_t *n)
+{
+	size_t	 k;
+
+	for (k = 0; k < p->n; k++)
+		spl_ids_add_uniq(cols, n, p->to[k]);
+}
