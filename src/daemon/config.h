@@ -56,6 +56,8 @@ struct config {
 	int		 max_json_depth;/* JSON/XML nesting */
 	int		 max_xml_depth;	/* XML element nesting */
 	size_t		 max_xml_bytes;	/* longest XML payload */
+	bool		 xml_values_raw; /* xml_values = raw */
+	bool		 time_created;	/* time_source = timecreated */
 	char		**listen_tls;	/* RFC 5425 listeners */
 	size_t		 nlisten_tls;
 	int		 workers;	/* threads with their own listeners

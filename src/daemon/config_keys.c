@@ -69,6 +69,12 @@ const struct config_key config_keys[] = {
 	{ "max_xml_bytes", NULL, CONFIG_T_SIZE, RESTART, OFF(max_xml_bytes), 0,
 	    512, 16 * MIB, 0, "65536", "SIZE",
 	    "longest XML payload parsed; longer ones are counted, skipped" },
+	{ "xml_values", NULL, CONFIG_T_CHOICE, RESTART, OFF(xml_values_raw),
+	    0, 0, 0, 0, "decoded", "decoded|raw",
+	    "XML text: references decoded, or kept as written (Splunk)" },
+	{ "time_source", NULL, CONFIG_T_CHOICE, RESTART, OFF(time_created),
+	    0, 0, 0, 0, "utctime", "utctime|timecreated",
+	    "_time from Sysmon's UtcTime, or the <System> TimeCreated" },
 	{ "listen_tls", "listen-tls", CONFIG_T_LIST, RESTART, OFF(listen_tls),
 	    OFF(nlisten_tls), 0, 0, 0, NULL, "ADDR:PORT",
 	    "syslog over TLS listener, RFC 5425 (repeatable)" },
@@ -302,6 +308,32 @@ config_list_clear(char ***list, size_t *n)
 	*n = 0;
 }
 
+/*
+ * A CONFIG_T_CHOICE value: the first word of k->arg ("decoded|raw") is
+ * false, the second true.  0, or -1 with *why (static: the keys are set
+ * by one thread).
+ */
+static int
+config_choice_set(const struct config_key *k, const char *value, bool *b,
+    const char **why)
+{
+	static char	 msg[80];
+	const char	*bar = strchr(k->arg, '|');
+	size_t		 n = (size_t)(bar - k->arg);
+
+	if (strlen(value) == n && strncmp(value, k->arg, n) == 0)
+		*b = false;
+	else if (strcmp(value, bar + 1) == 0)
+		*b = true;
+	else {
+		(void)snprintf(msg, sizeof(msg), "expected %.*s or %s",
+		    (int)n, k->arg, bar + 1);
+		*why = msg;
+		return -1;
+	}
+	return 0;
+}
+
 int
 config_key_set(struct config *cfg, const struct config_key *k,
     const char *value, struct config_src *src, const char **why)
@@ -402,6 +434,9 @@ config_key_set(struct config *cfg, const struct config_key *k,
 			return -1;
 		}
 		return 0;
+	case CONFIG_T_CHOICE:
+		return config_choice_set(k, value, (bool *)(base + k->off),
+		    why);
 	case CONFIG_T_INT:
 		if (config_parse_number(value, NULL, NULL, &v, why) == -1)
 			return -1;
@@ -503,6 +538,7 @@ config_key_size(const struct config_key *k)
 	switch (k->type) {
 	case CONFIG_T_BOOL:
 	case CONFIG_T_NULLBY:
+	case CONFIG_T_CHOICE:
 		return sizeof(bool);
 	case CONFIG_T_INT:
 	case CONFIG_T_DURATION:

@@ -28,7 +28,8 @@ enum config_type {
 	CONFIG_T_DURATION,	/* int, seconds (s/m/h suffixes) * scale */
 	CONFIG_T_NULLBY,	/* null_by_fields: keep|drop */
 	CONFIG_T_OUTPUT,	/* output: hec|stdout|file:PATH */
-	CONFIG_T_TLSVERIFY	/* tls_verify_client: no|optional|require */
+	CONFIG_T_TLSVERIFY,	/* tls_verify_client: no|optional|require */
+	CONFIG_T_CHOICE		/* bool: arg is "FALSE|TRUE", two words */
 };
 
 struct config_key {

@@ -154,6 +154,9 @@ options_pipeline(const struct config *cfg, struct pipeline_opts *o)
 	o->decode.max_depth = cfg->max_json_depth;
 	o->decode.max_xml_depth = cfg->max_xml_depth;
 	o->decode.max_xml_bytes = cfg->max_xml_bytes;
+	o->decode.xml_raw = cfg->xml_values_raw;
+	o->time_source = cfg->time_created ? EVENT_TIME_TIMECREATED :
+	    EVENT_TIME_UTCTIME;
 	o->max_frame = cfg->max_frame;
 	o->alert.sourcetype = cfg->hec_sourcetype;
 	o->alert.index = cfg->hec_index;

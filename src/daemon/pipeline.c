@@ -129,7 +129,8 @@ pipeline_frame(struct pipeline *p, const char *buf, size_t len,
 		(void)event_set_ref(&p->ev, EVENT_F_HOST, msg.host,
 		    msg.host_len);
 	set = detect_runner_set(p->runner);
-	if (event_normalise(&p->ev, msg.time_ms, now_ms) == -1 ||
+	if (event_normalise_from(&p->ev, p->opts.time_source, msg.time_ms,
+	    now_ms) == -1 ||
 	    (set->cim != NULL && cim_addon_apply(set->cim, &p->ev) == -1)) {
 		p->counters.normalise_errors++;
 		return;

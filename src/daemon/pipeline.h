@@ -44,6 +44,7 @@ struct pipeline_counters {
 struct pipeline_opts {
 	struct stats_opts	 stats;		/* window, keys, null mode */
 	struct decode_limits	 decode;	/* JSON/XML depth */
+	enum event_time_source	 time_source;	/* what _time is */
 	size_t			 max_frame;	/* sizes the event arena */
 	struct alert_opts	 alert;		/* strings borrowed */
 };

@@ -34,6 +34,8 @@ struct decode_limits {
 	int		 max_depth;	/* JSON/XML nesting depth */
 	int		 max_xml_depth;	/* XML elements; 0: max_depth */
 	size_t		 max_xml_bytes;	/* XML payload; 0: no limit */
+	bool		 xml_raw;	/* xml_values = raw: element text
+					   as written, references kept */
 };
 
 /*

@@ -22,9 +22,12 @@
  * <EventData><Data Name='X'> gives field X when X is registered; it comes
  * after <System>, so EventData's Version (event id 4) wins over the
  * System one.  RenderingInfo, UserData and everything else are ignored.
- * expat decodes the predefined entities and character references; any
- * DOCTYPE or entity declaration is refused, so no entity expansion can
- * grow without bound.  Each thread reuses one parser (XML_ParserReset).
+ * expat decodes the predefined entities and character references; with
+ * xml_values = raw (decode_limits.xml_raw) element text is kept as the
+ * document writes it ("&amp;", "&#38;", as Splunk's XmlWinEventLog
+ * extraction keeps them: SPEC 9), from expat's position of each piece in
+ * the input; attribute values are always decoded.  Any DOCTYPE or entity
+ * declaration is refused, so no entity expansion can grow without bound.  Each thread reuses one parser (XML_ParserReset).
  * Text is copied into the event's arena.
  *
  * expat salts its name hash tables (against hash flooding) with a fresh
@@ -56,6 +59,9 @@ static const char decode_xml_ns[] =
 
 struct decode_xml {
 	XML_Parser		 parser;	/* this thread's parser */
+	const char		*buf;		/* the document; NULL: text
+						   as expat decodes it */
+	size_t			 buflen;	/* its length */
 	struct event		*ev;		/* being filled */
 	const int		*sys;		/* DECODE_SYS_* ids */
 	int			 depth;		/* open elements */
@@ -288,10 +294,18 @@ static void
 decode_xml_text_cb(void *arg, const XML_Char *s, int len)
 {
 	struct decode_xml	*x = arg;
+	XML_Index		 at;
 	char			*p;
+	int			 n;
 
 	if (x->capture == -1 || x->depth != 3 || len <= 0)
 		return;
+	if (x->buf != NULL && (n = XML_GetCurrentByteCount(x->parser)) > 0 &&
+	    (at = XML_GetCurrentByteIndex(x->parser)) >= 0 &&
+	    (size_t)at + (size_t)n <= x->buflen) {
+		s = x->buf + at;
+		len = n;
+	}
 	if ((p = event_alloc(x->ev, (size_t)len)) == NULL) {
 		decode_xml_stop(x, DECODE_ERR_TOO_LARGE);
 		return;
@@ -398,6 +412,8 @@ again:
 	if ((x.parser = decode_xml_parser(dc, ns)) == NULL)
 		return DECODE_ERR_TOO_LARGE;
 	x.ev = ev;
+	x.buf = lim != NULL && lim->xml_raw ? buf : NULL;
+	x.buflen = len;
 	x.sys = decode_sys_ids(dc);
 	x.max_depth = 64;
 	if (lim != NULL)

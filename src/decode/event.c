@@ -359,24 +359,29 @@ msec:
 }
 
 /*
- * _time: UtcTime, then SystemTime, then @timestamp, then the header's
- * time, then the arrival time.  NXLog's EventTime is local time with no
- * zone and is never used (SPEC 2 "Time").
+ * _time: UtcTime, then SystemTime, then @timestamp (or SystemTime,
+ * @timestamp, UtcTime for EVENT_TIME_TIMECREATED: Winlogbeat's
+ * @timestamp is the TimeCreated it read), then the header's time, then
+ * the arrival time.  NXLog's EventTime is local time with no zone and is
+ * never used (SPEC 2 "Time").
  */
 static int
-event_normalise_time(struct event *ev, int64_t header_ms, int64_t now_ms)
+event_normalise_time(struct event *ev, enum event_time_source ts,
+    int64_t header_ms, int64_t now_ms)
 {
-	static const int	 ids[] = {
-		EVENT_F_UTCTIME, EVENT_F_SYSTEMTIME, EVENT_F_TIMESTAMP
+	static const int	 ids[2][3] = {
+		{ EVENT_F_UTCTIME, EVENT_F_SYSTEMTIME, EVENT_F_TIMESTAMP },
+		{ EVENT_F_SYSTEMTIME, EVENT_F_TIMESTAMP, EVENT_F_UTCTIME }
 	};
+	const int		*order = ids[ts == EVENT_TIME_TIMECREATED];
 	const char		*v;
 	size_t			 i, len;
 	int64_t			 ms = 0, sec;
 	int			 n, found = 0;
 	char			*p;
 
-	for (i = 0; i < sizeof(ids) / sizeof(ids[0]) && !found; i++)
-		if (event_get(ev, ids[i], &v, &len) &&
+	for (i = 0; i < 3 && !found; i++)
+		if (event_get(ev, order[i], &v, &len) &&
 		    event_parse_time(v, len, &ms) == 0)
 			found = 1;
 	if (!found)
@@ -393,12 +398,20 @@ event_normalise_time(struct event *ev, int64_t header_ms, int64_t now_ms)
 }
 
 int
-event_normalise(struct event *ev, int64_t header_ms, int64_t now_ms)
+event_normalise_from(struct event *ev, enum event_time_source ts,
+    int64_t header_ms, int64_t now_ms)
 {
 	event_normalise_source(ev);
 	if (event_normalise_user(ev) == -1)
 		return -1;
-	return event_normalise_time(ev, header_ms, now_ms);
+	return event_normalise_time(ev, ts, header_ms, now_ms);
+}
+
+int
+event_normalise(struct event *ev, int64_t header_ms, int64_t now_ms)
+{
+	return event_normalise_from(ev, EVENT_TIME_UTCTIME, header_ms,
+	    now_ms);
 }
 
 /* Reads exactly n decimal digits at s[*i]; -1 when one is not a digit. */

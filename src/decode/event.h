@@ -183,6 +183,20 @@ bool		 event_eq(const struct event *ev, int id, const char *s);
 int		 event_normalise(struct event *ev, int64_t header_ms,
 		    int64_t now_ms);
 
+/* Which of the event's own times _time is first (time_source, SPEC 9). */
+enum event_time_source {
+	EVENT_TIME_UTCTIME = 0,		/* UtcTime, then SystemTime, then
+					   @timestamp (SPEC 2): default */
+	EVENT_TIME_TIMECREATED		/* SystemTime (TimeCreated), then
+					   @timestamp, then UtcTime:
+					   Splunk's XmlWinEventLog _time */
+};
+
+/* event_normalise(), with _time chosen as ts says. */
+int		 event_normalise_from(struct event *ev,
+		    enum event_time_source ts, int64_t header_ms,
+		    int64_t now_ms);
+
 /* Parses "YYYY-MM-DD HH:MM:SS.mmm" or ISO 8601 (UTC, Z or offset) to ms. */
 int		 event_parse_time(const char *s, size_t len, int64_t *ms);
 

@@ -106,6 +106,8 @@ Test(config, every_value_kind)
 	    "window = 1h\n"
 	    "max_json_depth = 10\n"
 	    "null_by_fields = drop\n"
+	    "xml_values = raw\n"
+	    "time_source = timecreated\n"
 	    "hec_tls_verify = no\n"
 	    "hec_gzip = off\n"
 	    "hec_index = \"sec # not a comment \\\"q\\\"\"\n"
@@ -125,6 +127,8 @@ Test(config, every_value_kind)
 	cr_expect_eq(cfg.window_s, 3600);
 	cr_expect_eq(cfg.max_json_depth, 10);
 	cr_expect(cfg.null_by_drop);
+	cr_expect(cfg.xml_values_raw);
+	cr_expect(cfg.time_created);
 	cr_expect_not(cfg.hec_tls_verify);
 	cr_expect_not(cfg.hec_gzip);
 	cr_expect_str_eq(cfg.hec_index, "sec # not a comment \"q\"");
@@ -207,6 +211,8 @@ Test(config, bad_and_out_of_bounds_values)
 		{ "max_connections = 99999999999999999999999\n", "too large" },
 		{ "hec_gzip = maybe\n", "yes or no" },
 		{ "null_by_fields = sometimes\n", "keep or drop" },
+		{ "xml_values = both\n", "expected decoded or raw" },
+		{ "time_source = header\n", "expected utctime or timecreated" },
 		{ "output = syslog\n", "hec, stdout or file:PATH" },
 		{ "output = file:\n", "hec, stdout or file:PATH" },
 		{ "hec_index = \"open\n", "unterminated" },
@@ -657,6 +663,8 @@ static const struct {
 	{ "max_json_depth", "8", 'R' },
 	{ "max_xml_depth", "8", 'R' },
 	{ "max_xml_bytes", "1024", 'R' },
+	{ "xml_values", "raw", 'R' },
+	{ "time_source", "timecreated", 'R' },
 	{ "listen_tls", "127.0.0.1:3", 'R' },
 	{ "tls_cert_file", "cert.pem", 'L' },
 	{ "tls_key_file", "key.pem", 'L' },
@@ -898,6 +906,8 @@ static const struct def_row def_rows[] = {
 	{ "max_json_depth", "64", "64", D_INT(max_json_depth, 64) },
 	{ "max_xml_depth", "16", "16", D_INT(max_xml_depth, 16) },
 	{ "max_xml_bytes", "65536", "65536", D_SIZE(max_xml_bytes, 65536) },
+	{ "xml_values", "decoded", "decoded", D_BOOL(xml_values_raw, 0) },
+	{ "time_source", "utctime", "utctime", D_BOOL(time_created, 0) },
 	{ "listen_tls", NULL, "none", D_LIST(nlisten_tls) },
 	{ "tls_cert_file", NULL, NULL, D_STR(tls_cert_file, NULL) },
 	{ "tls_key_file", NULL, NULL, D_STR(tls_key_file, NULL) },

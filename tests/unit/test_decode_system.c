@@ -142,6 +142,37 @@ Test(decode_system, json_system_fields_follow_the_registry)
 	expect_field(&ev, "ProcessID", "2684", "after registering");
 }
 
+/*
+ * xml_values (hecsentry.conf(5)): element text decoded by default, kept
+ * as written with raw, as Splunk's XmlWinEventLog extraction keeps
+ * "&amp; &lt; &gt;" (SPEC 9); attribute values are decoded either way.
+ */
+Test(decode_system, xml_values_decoded_or_raw)
+{
+	static const char doc[] = "<Event><System><EventID>1</EventID>"
+	    "<Security UserID='S-1-5-18&amp;x'/></System><EventData>"
+	    "<Data Name='CommandLine'>cmd /c a &amp;&amp; b &gt; c &lt;d"
+	    " &#38; &#x3E;\r\nend</Data></EventData></Event>";
+	struct decode_limits	 raw = lim;
+
+	register_system();
+	cr_assert_neq(event_field_intern("CommandLine", 11), -1);
+	cr_assert_eq(decode_payload(testref_dc(), doc, strlen(doc), &lim,
+	    &ev), DECODE_OK);
+	expect_field(&ev, "CommandLine", "cmd /c a && b > c <d & >\nend",
+	    "decoded");
+	expect_field(&ev, "UserID", "S-1-5-18&x", "decoded attribute");
+
+	raw.xml_raw = true;
+	event_reset(&ev);
+	cr_assert_eq(decode_payload(testref_dc(), doc, strlen(doc), &raw,
+	    &ev), DECODE_OK);
+	expect_field(&ev, "CommandLine",
+	    "cmd /c a &amp;&amp; b &gt; c &lt;d &#38; &#x3E;\r\nend", "raw");
+	expect_field(&ev, "UserID", "S-1-5-18&x", "raw attribute");
+	expect_field(&ev, "EventCode", "1", "raw");
+}
+
 /* EventData's Version (Sysmon event 4) comes after <System>'s. */
 Test(decode_system, eventdata_wins_over_system)
 {

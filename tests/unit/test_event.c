@@ -235,6 +235,33 @@ Test(event, time_precedence)
 	cr_expect_eq(ev.time_ms, 1663246582958LL);
 }
 
+/*
+ * time_source = timecreated (hecsentry.conf(5)): TimeCreated/@SystemTime,
+ * then @timestamp, then UtcTime; the header and arrival times after them.
+ */
+Test(event, time_precedence_timecreated)
+{
+	const enum event_time_source tc = EVENT_TIME_TIMECREATED;
+
+	put(EVENT_F_UTCTIME, "2022-09-15 12:56:19.679");
+	cr_assert_eq(event_normalise_from(&ev, tc, 5000, 7000), 0);
+	cr_expect_eq(ev.time_ms, 1663246579679LL, "UtcTime beats header");
+
+	put(EVENT_F_TIMESTAMP, "2020-06-10T02:52:08.589Z");
+	cr_assert_eq(event_normalise_from(&ev, tc, 5000, 7000), 0);
+	cr_expect_eq(ev.time_ms, 1591757528589LL, "@timestamp beats UtcTime");
+
+	put(EVENT_F_SYSTEMTIME, "2022-09-15T12:56:22.958249300Z");
+	cr_assert_eq(event_normalise_from(&ev, tc, 5000, 7000), 0);
+	cr_expect_eq(ev.time_ms, 1663246582958LL, "SystemTime beats all");
+	expect(EVENT_F_TIME, "1663246582.958");
+
+	/* The default order on the same event: UtcTime first. */
+	cr_assert_eq(event_normalise_from(&ev, EVENT_TIME_UTCTIME, 5000,
+	    7000), 0);
+	cr_expect_eq(ev.time_ms, 1663246579679LL);
+}
+
 Test(event, cim_dest_src_prefer_hostnames)
 {
 	sysmon();
