@@ -16,6 +16,9 @@
 #include "log.h"
 #include "xmalloc.h"
 
+#define DETECT_COPY_ARENA	4096	/* bytes the commands before stats
+					   may add to an event's copy */
+
 struct detect_slot {
 	struct detect_runner	*runner;	/* back pointer for the cb */
 	const struct detection	*det;		/* borrowed from runner's set */
@@ -24,6 +27,9 @@ struct detect_slot {
 						   spec the table borrows */
 	struct stats_table	*table;		/* owned */
 	struct detect_counters	 counters;
+	struct event		*copy;		/* owned: the detection's copy
+						   of an event for the commands
+						   before stats; NULL without */
 };
 
 struct detect_runner {
@@ -59,6 +65,10 @@ detect_slot_new(struct detect_runner *r, struct detection_set *set,
 	slot->spec_set = set;
 	slot->table = stats_new(&set->d[i]->search->stats, opts,
 	    detect_emit_cb, slot);
+	if (set->d[i]->search->npre > 0) {
+		slot->copy = xmalloc(sizeof(*slot->copy));
+		event_init(slot->copy, DETECT_COPY_ARENA);
+	}
 	return slot;
 }
 
@@ -68,6 +78,10 @@ detect_slot_free(struct detect_slot *slot)
 	if (slot == NULL)
 		return;
 	stats_free(slot->table);
+	if (slot->copy != NULL) {
+		event_clear(slot->copy);
+		free(slot->copy);
+	}
 	detection_set_unref(slot->spec_set, __func__);
 	free(slot);
 }
@@ -170,6 +184,13 @@ detect_run(struct detect_runner *r, const struct event *ev, int64_t now_ms)
 		slot = r->slots[i];
 		if (!spl_match(slot->det->search->filter, ev))
 			continue;
+		if (slot->copy != NULL) {
+			if (!spl_pre_apply(slot->det->search, ev, slot->copy))
+				continue;
+			slot->counters.matches++;
+			(void)stats_add(slot->table, slot->copy, now_ms);
+			continue;
+		}
 		slot->counters.matches++;
 		(void)stats_add(slot->table, ev, now_ms);
 	}

@@ -22,6 +22,50 @@
 #include "detect/spl_int.h"
 #include "xmalloc.h"
 
+/*
+ * The event fields s reads: the filter's (already in s->fields), those
+ * the commands before stats read, and those stats reads that no command
+ * before it made (rename's and bin's targets are not event fields).
+ */
+static void
+spl_pre_fields(struct spl_search *s)
+{
+	const struct spl_post *p;
+	size_t		 k, j, nmade = 0, nread;
+	int		*made = NULL, *read, id;
+
+	for (k = 0; k < s->npre; k++) {
+		p = s->pre[k];
+		if (p->expr != NULL) {
+			read = NULL;
+			nread = 0;
+			spl_expr_fields(p->expr, &read, &nread);
+			for (j = 0; j < nread; j++)
+				if (!spl_has_id(made, nmade, read[j]))
+					spl_ids_add_uniq(&s->fields,
+					    &s->nfields, read[j]);
+			free(read);
+		}
+		/* rename and bin read from[] and make to[]. */
+		if (p->cmd->apply != spl_rename_apply &&
+		    p->cmd->apply != spl_bin_apply)
+			continue;
+		for (j = 0; j < p->n; j++) {
+			if (!spl_has_id(made, nmade, p->from[j]))
+				spl_ids_add_uniq(&s->fields, &s->nfields,
+				    p->from[j]);
+			spl_ids_add_uniq(&made, &nmade, p->to[j]);
+		}
+	}
+	for (k = 0; k < s->stats.nby + s->stats.nagg; k++) {
+		id = k < s->stats.nby ? s->stats.by[k] :
+		    s->stats.agg[k - s->stats.nby].field;
+		if (id != -1 && !spl_has_id(made, nmade, id))
+			spl_ids_add_uniq(&s->fields, &s->nfields, id);
+	}
+	free(made);
+}
+
 struct spl_search *
 spl_compile(const char *text, spl_macro_lookup_fn lookup, void *lookup_arg,
     struct spl_error *err)
@@ -57,15 +101,13 @@ spl_compile(const char *text, spl_macro_lookup_fn lookup, void *lookup_arg,
 	for (k = 0; k < s->npost; k++)
 		if (s->post[k]->expr != NULL)
 			spl_expr_order(s->post[k]->expr);
+	for (k = 0; k < s->npre; k++)
+		if (s->pre[k]->expr != NULL)
+			spl_expr_order(s->pre[k]->expr);
 	s->event_code = spl_expr_event_code(s->filter);
 	spl_expr_code_first(s->filter, s->event_code);
 	spl_expr_fields(s->filter, &s->fields, &s->nfields);
-	for (k = 0; k < s->stats.nby; k++)
-		spl_ids_add_uniq(&s->fields, &s->nfields, s->stats.by[k]);
-	for (k = 0; k < s->stats.nagg; k++)
-		if (s->stats.agg[k].field != -1)
-			spl_ids_add_uniq(&s->fields, &s->nfields,
-			    s->stats.agg[k].field);
+	spl_pre_fields(s);
 out:
 	for (k = 0; k < c.ntoks; k++)
 		free(c.toks[k].val);
@@ -90,6 +132,9 @@ spl_search_free(struct spl_search *s)
 	for (k = 0; k < s->npost; k++)
 		spl_post_free(s->post[k]);
 	free(s->post);
+	for (k = 0; k < s->npre; k++)
+		spl_post_free(s->pre[k]);
+	free(s->pre);
 	free(s->columns);
 	free(s->fields);
 	free(s->text);

@@ -3,9 +3,12 @@
  * a struct spl_search.  Macros are expanded through a lookup callback, so
  * this module never reads files.  Pure: no I/O, no libevent.
  *
- * A compiled search has three parts:
+ * A compiled search has four parts:
  *  - filter: the predicate before the first "| stats" (search terms and
  *    any "| search" commands before stats), run on every event;
+ *  - pre: row-local commands before stats (rename, bin, fields, table,
+ *    and a search after one of them), run by spl_pre_apply() on the
+ *    detection's own copy of an event that passed the filter;
  *  - stats: the aggregates and by-fields, run by stats.c;
  *  - post: the commands after stats (convert, rename, fields, table,
  *    search), applied by spl_post_apply() to each row, itself a struct
@@ -58,6 +61,11 @@ struct spl_search {
 	size_t		 nfields;	/* every event field the filter and */
 	int		*fields;	/*   the stats read (for extractors) */
 	char		*text;		/* the search after macro expansion */
+	size_t		 npre;		/* row-local commands between the */
+	struct spl_post	**pre;		/*   filter and stats (rename, bin, */
+					/*   fields, a search after them), */
+					/*   on the detection's own copy of */
+					/*   each event: spl_pre_apply() */
 };
 
 struct spl_error {
@@ -117,5 +125,16 @@ bool		 spl_parse_num(const char *s, size_t len, double *out);
  * Returns true to keep the row, false when a "search" command drops it.
  */
 bool		 spl_post_apply(const struct spl_search *s, struct event *row);
+
+/*
+ * The commands between the filter and stats, for one event that passed
+ * the filter: copies ev into out (values by reference: ev must outlive
+ * out's use; out's arena, event_init()ed by the caller, holds what the
+ * commands make) and applies s->pre to the copy, so the shared event is
+ * never changed.  Returns false when a command drops the event.  With no
+ * such commands it copies nothing: test s->npre first.
+ */
+bool		 spl_pre_apply(const struct spl_search *s,
+		    const struct event *ev, struct event *out);
 
 #endif /* HECSENTRY_SPL_H */

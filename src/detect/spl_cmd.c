@@ -32,6 +32,8 @@ static int	spl_fields_parse(struct spl_ctx *, const struct spl_cmd *,
 		    const struct spl_tok *, struct spl_search *);
 static int	spl_table_parse(struct spl_ctx *, const struct spl_cmd *,
 		    const struct spl_tok *, struct spl_search *);
+static int	spl_bin_parse(struct spl_ctx *, const struct spl_cmd *,
+		    const struct spl_tok *, struct spl_search *);
 static void	spl_convert_columns(const struct spl_post *, int **,
 		    size_t *);
 static void	spl_rename_columns(const struct spl_post *, int **, size_t *);
@@ -47,12 +49,16 @@ static const struct spl_cmd spl_cmds[] = {
 	{ "stats", SPL_PHASE_STATS, spl_stats_parse, NULL, NULL },
 	{ "convert", SPL_PHASE_ROW, spl_convert_parse, spl_convert_apply,
 	    spl_convert_columns },
-	{ "rename", SPL_PHASE_ROW, spl_rename_parse, spl_rename_apply,
+	{ "rename", SPL_PHASE_ANY, spl_rename_parse, spl_rename_apply,
 	    spl_rename_columns },
-	{ "fields", SPL_PHASE_ROW, spl_fields_parse, spl_fields_apply,
+	{ "fields", SPL_PHASE_ANY, spl_fields_parse, spl_fields_apply,
 	    spl_fields_columns },
-	{ "table", SPL_PHASE_ROW, spl_table_parse, spl_fields_apply,
+	{ "table", SPL_PHASE_ANY, spl_table_parse, spl_fields_apply,
 	    spl_fields_columns },
+	{ "bin", SPL_PHASE_ANY, spl_bin_parse, spl_bin_apply,
+	    spl_convert_columns },
+	{ "bucket", SPL_PHASE_ANY, spl_bin_parse, spl_bin_apply,
+	    spl_convert_columns },
 	SPL_CMD_REFUSED("eval"), SPL_CMD_REFUSED("where"),
 	{ "rex", SPL_PHASE_ROW, spl_rex_parse, spl_rex_apply,
 	    spl_rex_columns },
@@ -63,8 +69,7 @@ static const struct spl_cmd spl_cmds[] = {
 	SPL_CMD_REFUSED("head"), SPL_CMD_REFUSED("tail"),
 	SPL_CMD_REFUSED("from"), SPL_CMD_REFUSED("datamodel"),
 	SPL_CMD_REFUSED("join"), SPL_CMD_REFUSED("append"),
-	SPL_CMD_REFUSED("makeresults"), SPL_CMD_REFUSED("bin"),
-	SPL_CMD_REFUSED("bucket"), SPL_CMD_REFUSED("timechart"),
+	SPL_CMD_REFUSED("makeresults"), SPL_CMD_REFUSED("timechart"),
 	SPL_CMD_REFUSED("chart"), SPL_CMD_REFUSED("eventstats"),
 	SPL_CMD_REFUSED("streamstats"), SPL_CMD_REFUSED("transaction"),
 	SPL_CMD_REFUSED("fillnull"), SPL_CMD_REFUSED("spath"),
@@ -172,7 +177,8 @@ spl_search_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 	(void)name;
 	if ((e = spl_parse_search(c)) == NULL)
 		return -1;
-	if (!c->after_stats) {
+	/* After a row-local command before stats it reads the copy. */
+	if (!c->after_stats && s->npre == 0) {
 		spl_expr_add(s->filter, e);
 		return 0;
 	}
@@ -435,6 +441,127 @@ fail:
 	return -1;
 }
 
+/*
+ * Splunk's time span: an optional positive integer (1 when absent) and
+ * a unit: s, sec, secs, second, seconds; m, min, mins, minute, minutes;
+ * h, hr, hrs, hour, hours; d, day, days.  Weeks, months, quarters and
+ * years are refused (they are not fixed lengths or need a calendar).
+ * Returns 0 with *ms, or -1.
+ */
+int
+spl_parse_span(const char *s, int64_t *ms)
+{
+	static const struct {
+		const char	*unit;
+		int64_t		 ms;
+	} units[] = {
+		{ "s", 1000 }, { "sec", 1000 }, { "secs", 1000 },
+		{ "second", 1000 }, { "seconds", 1000 },
+		{ "m", 60000 }, { "min", 60000 }, { "mins", 60000 },
+		{ "minute", 60000 }, { "minutes", 60000 },
+		{ "h", 3600000 }, { "hr", 3600000 }, { "hrs", 3600000 },
+		{ "hour", 3600000 }, { "hours", 3600000 },
+		{ "d", 86400000 }, { "day", 86400000 }, { "days", 86400000 }
+	};
+	int64_t	 n = 0;
+	size_t	 k;
+	bool	 digits = false;
+
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (n > 100000000)
+			return -1;
+		n = n * 10 + (*s - '0');
+		digits = true;
+	}
+	if (!digits)
+		n = 1;
+	if (n == 0)
+		return -1;
+	for (k = 0; k < sizeof(units) / sizeof(units[0]); k++)
+		if (strcmp(s, units[k].unit) == 0) {
+			*ms = n * units[k].ms;
+			return 0;
+		}
+	return -1;
+}
+
+/*
+ * bin|bucket [span=N[smhd]] _time [as NAME], the options in any order:
+ * the time floored to a multiple of the span (from the epoch, UTC).
+ * Only _time and span= are supported: bins=, minspan=, start=, end= and
+ * aligntime= are refused, as is a field other than _time (Splunk makes
+ * ranges such as "10-20" of those).
+ */
+static int
+spl_bin_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+    const struct spl_tok *name, struct spl_search *s)
+{
+	struct spl_post	*p;
+	struct spl_tok	*t, *v;
+	int		 id = -1, to = -1;
+
+	p = spl_post_new(cmd);
+	for (;;) {
+		t = spl_tok_cur(c);
+		if (t->type == SPL_T_PIPE || t->type == SPL_T_EOF)
+			break;
+		if (t->type != SPL_T_WORD) {
+			spl_error_pos(c, t->pos, "unexpected '%s'",
+			    spl_tok_text(t));
+			goto fail;
+		}
+		spl_tok_next(c);
+		if (spl_tok_cur(c)->type == SPL_T_EQ) {
+			spl_tok_next(c);
+			v = spl_tok_next(c);
+			if (strcmp(t->val, "span") != 0) {
+				spl_error_pos(c, t->pos, "%s option '%s' is "
+				    "not supported", name->val, t->val);
+				goto fail;
+			}
+			if (!spl_is_value(v) ||
+			    spl_parse_span(v->val, &p->span_ms) == -1) {
+				spl_error_pos(c, v->pos, "unsupported span "
+				    "'%s'", spl_tok_text(v));
+				goto fail;
+			}
+			continue;
+		}
+		if (spl_tok_is_ci(t, "as")) {
+			v = spl_tok_next(c);
+			if (id == -1 || !spl_is_value(v) ||
+			    (to = spl_intern(c, v)) == -1) {
+				spl_error_pos(c, t->pos,
+				    "expected 'FIELD as NAME'");
+				goto fail;
+			}
+			continue;
+		}
+		if (id != -1) {
+			spl_error_pos(c, t->pos, "%s takes one field",
+			    name->val);
+			goto fail;
+		}
+		if (strcmp(t->val, "_time") != 0) {
+			spl_error_pos(c, t->pos, "%s on a field other than "
+			    "_time is not supported", name->val);
+			goto fail;
+		}
+		id = EVENT_F_TIME;
+	}
+	if (id == -1 || p->span_ms == 0) {
+		spl_error_pos(c, name->pos, "%s needs span= and _time",
+		    name->val);
+		goto fail;
+	}
+	spl_post_pair_add(p, id, to == -1 ? id : to);
+	spl_post_add(s, p);
+	return 0;
+fail:
+	spl_post_free(p);
+	return -1;
+}
+
 /* fields [+|-] a, b ... and table a b ... */
 static int
 spl_parse_fields(struct spl_ctx *c, const struct spl_cmd *cmd,
@@ -584,7 +711,7 @@ spl_parse_pipeline(struct spl_ctx *c, struct spl_search *s)
 	struct spl_expr	*filter;
 	struct spl_tok	*name, *t;
 	bool		 first = true;
-	size_t		 k;
+	size_t		 k, k0;
 
 	filter = spl_expr_new(SPL_N_AND);
 	s->filter = filter;
@@ -618,7 +745,8 @@ spl_parse_pipeline(struct spl_ctx *c, struct spl_search *s)
 			    name->val);
 			return -1;
 		}
-		if (cmd->phase == SPL_PHASE_ROW && !c->after_stats) {
+		if ((cmd->phase == SPL_PHASE_ROW ||
+		    cmd->phase == SPL_PHASE_ROWSET) && !c->after_stats) {
 			spl_error_pos(c, name->pos, "'%s' before stats is not "
 			    "supported", name->val);
 			return -1;
@@ -628,8 +756,17 @@ spl_parse_pipeline(struct spl_ctx *c, struct spl_search *s)
 			    "only one %s command is supported", name->val);
 			return -1;
 		}
+		k0 = s->npost;
 		if (cmd->parse(c, cmd, name, s) == -1)
 			return -1;
+		/* A row command before stats works on the event's copy. */
+		if (!c->after_stats && s->npost > k0) {
+			s->pre = xreallocarray(s->pre, s->npre + s->npost - k0,
+			    sizeof(*s->pre));
+			for (k = k0; k < s->npost; k++)
+				s->pre[s->npre++] = s->post[k];
+			s->npost = k0;
+		}
 		if (cmd->phase == SPL_PHASE_STATS)
 			c->after_stats = true;
 	}

@@ -104,6 +104,7 @@ struct spl_post {
 	int		 field;		/* rex, regex: the field matched */
 	bool		 negate;	/* regex F!=: keep the others */
 	size_t		 max_match;	/* rex: matches kept, 0: all */
+	int64_t		 span_ms;	/* bin: the span, in ms of _time */
 };
 
 /* Where a text the expansion read came from. */
@@ -160,7 +161,11 @@ enum spl_phase {
 	SPL_PHASE_EVENT,		/* on events before stats (into the */
 					/*   filter), on rows after it */
 	SPL_PHASE_STATS,		/* the aggregation: exactly one */
-	SPL_PHASE_ROW			/* on the rows of stats: after it */
+	SPL_PHASE_ROW,			/* on the rows of stats: after it */
+	SPL_PHASE_ANY,			/* row-local: before stats on the */
+					/*   detection's own copy of each */
+					/*   event, after it on each row */
+	SPL_PHASE_ROWSET		/* on all rows of a window at once */
 };
 
 /*
@@ -239,6 +244,10 @@ bool		 spl_convert_apply(const struct spl_post *p,
 		    struct event *row);
 bool		 spl_rename_apply(const struct spl_post *p, struct event *row);
 bool		 spl_fields_apply(const struct spl_post *p, struct event *row);
+bool		 spl_bin_apply(const struct spl_post *p, struct event *row);
+
+/* spl_cmd.c: "1h", "30s", "2m", "1d" (Splunk's time units) in ms. */
+int		 spl_parse_span(const char *s, int64_t *ms);
 
 /* spl_rex.c: rex and regex */
 int		 spl_rex_parse(struct spl_ctx *c, const struct spl_cmd *cmd,

@@ -9,6 +9,8 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -67,7 +69,10 @@ spl_convert_apply(const struct spl_post *p, struct event *row)
 	return true;
 }
 
-/* rename f as g: moves the value of f to g. */
+/*
+ * rename f as g: moves the value of f to g; when f is absent, g is
+ * removed too (Splunk's rename replaces g whatever f holds).
+ */
 bool
 spl_rename_apply(const struct spl_post *p, struct event *row)
 {
@@ -75,30 +80,44 @@ spl_rename_apply(const struct spl_post *p, struct event *row)
 	size_t		 k, len;
 
 	for (k = 0; k < p->n; k++) {
-		if (p->from[k] == p->to[k] ||
-		    !event_get(row, p->from[k], &v, &len))
+		if (p->from[k] == p->to[k])
 			continue;
+		if (!event_get(row, p->from[k], &v, &len)) {
+			event_unset(row, p->to[k]);
+			continue;
+		}
 		(void)event_set_ref(row, p->to[k], v, len);
 		event_unset(row, p->from[k]);
 	}
 	return true;
 }
 
-/* fields - drops its list; fields [+] and table keep only theirs. */
+/*
+ * fields - drops its list; table keeps only its own; fields [+] keeps
+ * its own and the internal fields (a name starting with '_', such as
+ * _time), which only "fields -" removes (Splunk's fields command).
+ */
 bool
 spl_fields_apply(const struct spl_post *p, struct event *row)
 {
-	size_t	 k;
-	int	 id;
+	const char	*name;
+	size_t		 k;
+	int		 id;
+	bool		 table = strcmp(p->cmd->name, "table") == 0;
 
 	if (p->drop) {
 		for (k = 0; k < p->n; k++)
 			event_unset(row, p->from[k]);
 		return true;
 	}
-	for (id = 0; id < EVENT_MAX_FIELDS; id++)
-		if (event_has(row, id) && !spl_has_id(p->from, p->n, id))
-			event_unset(row, id);
+	for (id = 0; id < EVENT_MAX_FIELDS; id++) {
+		if (!event_has(row, id) || spl_has_id(p->from, p->n, id))
+			continue;
+		if (!table && (name = event_field_name(id)) != NULL &&
+		    name[0] == '_')
+			continue;
+		event_unset(row, id);
+	}
 	return true;
 }
 
@@ -118,6 +137,67 @@ spl_post_apply(const struct spl_search *s, struct event *row)
 	for (j = 0; j < s->npost; j++) {
 		p = s->post[j];
 		if (!p->cmd->apply(p, row))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * bin _time span=S [as g]: _time (epoch seconds) floored to a multiple
+ * of S from the epoch, as whole seconds, into g; binning _time itself
+ * also moves the record's time, which min(_time) and max(_time) read.
+ * A value that is not a number is left alone.
+ */
+bool
+spl_bin_apply(const struct spl_post *p, struct event *row)
+{
+	const char	*v;
+	size_t		 len;
+	double		 d;
+	int64_t		 ms;
+	char		 buf[32], *out;
+	int		 n;
+
+	if (!event_get(row, p->from[0], &v, &len) ||
+	    !spl_parse_num(v, len, &d) || !isfinite(d) || d < -1e15 ||
+	    d > 1e15)
+		return true;
+	ms = (int64_t)floor(d * 1000.0);
+	ms = ms / p->span_ms * p->span_ms - (ms % p->span_ms < 0 ?
+	    p->span_ms : 0);
+	n = snprintf(buf, sizeof(buf), "%lld", (long long)(ms / 1000));
+	if (n <= 0 || (size_t)n >= sizeof(buf) ||
+	    (out = event_alloc(row, (size_t)n)) == NULL)
+		return true;
+	memcpy(out, buf, (size_t)n);
+	(void)event_set_ref(row, p->to[0], out, (size_t)n);
+	if (p->to[0] == EVENT_F_TIME)
+		row->time_ms = ms;
+	return true;
+}
+
+bool
+spl_pre_apply(const struct spl_search *s, const struct event *ev,
+    struct event *out)
+{
+	const struct spl_post *p;
+	uint64_t	 w;
+	size_t		 k, j;
+	int		 id;
+
+	event_reset(out);
+	for (k = 0; k < EVENT_MAX_FIELDS / 64; k++) {
+		out->set[k] = w = ev->set[k];
+		for (; w != 0; w &= w - 1) {
+			id = (int)(k * 64) + __builtin_ctzll(w);
+			out->val[id] = ev->val[id];
+		}
+	}
+	out->time_ms = ev->time_ms;
+	out->shape = ev->shape;
+	for (j = 0; j < s->npre; j++) {
+		p = s->pre[j];
+		if (!p->cmd->apply(p, out))
 			return false;
 	}
 	return true;

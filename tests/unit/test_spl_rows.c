@@ -1,0 +1,364 @@
+/*
+ * Tests of the commands beyond SPEC 3 that shape rows: the row-local
+ * commands before stats (rename, bin, fields, table, on the detection's
+ * own copy of each event), bin after stats, and the commands over all
+ * rows of a window.  Each case runs a search through a detection runner,
+ * as the daemon does, on events given in a table, and compares the rows
+ * with the answer Splunk's documentation gives (the page is cited above
+ * each table).
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "decode/event.h"
+#include "detect/detect.h"
+#include "detect/detection.h"
+#include "detect/spl.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define MAXROWS		32
+#define MAXFIELDS	8
+
+/* An event of a table: "name=value" pairs, NULL-terminated. */
+struct tev {
+	const char	*f[MAXFIELDS];
+};
+
+/* The rows a run produced, each as "name=value ..." in column order. */
+struct trows {
+	const struct detection *d;
+	char		*row[MAXROWS];
+	size_t		 n;
+};
+
+static void
+row_cb(const struct detection *d, const struct stats_row *row, void *arg)
+{
+	struct trows	*t = arg;
+	const char	*v;
+	size_t		 k, len, off = 0;
+	char		 buf[1024];
+
+	if (!spl_post_apply(d->search, row->rec))
+		return;
+	buf[0] = '\0';
+	for (k = 0; k < d->search->ncolumns; k++) {
+		if (!event_get(row->rec, d->search->columns[k], &v, &len))
+			continue;
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s=%.*s",
+		    off > 0 ? " " : "", event_field_name(d->search->columns[k]),
+		    (int)len, v);
+	}
+	cr_assert_lt(t->n, MAXROWS);
+	t->row[t->n++] = strdup(buf);
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A detection named T with search text, compiled; NULL with err. */
+static struct detection_set *
+mkset(const char *text, struct spl_error *err)
+{
+	struct detection **dv;
+	struct spl_search *s;
+
+	if ((s = spl_compile(text, NULL, NULL, err)) == NULL)
+		return NULL;
+	dv = calloc(1, sizeof(*dv));
+	dv[0] = calloc(1, sizeof(**dv));
+	dv[0]->name = strdup("T");
+	dv[0]->id = strdup("00000000-0000-0000-0000-000000000000");
+	dv[0]->file = strdup("t.yml");
+	dv[0]->search_text = strdup(text);
+	dv[0]->search = s;
+	return detection_set_new(dv, 1);
+}
+
+/* Fills ev from a table row; "_time=S" sets the event's time too. */
+static void
+tev_load(struct event *ev, const struct tev *te)
+{
+	const char	*eq;
+	size_t		 k;
+	int		 id;
+
+	event_reset(ev);
+	for (k = 0; k < MAXFIELDS && te->f[k] != NULL; k++) {
+		eq = strchr(te->f[k], '=');
+		cr_assert_not_null(eq);
+		id = event_field_intern(te->f[k], (size_t)(eq - te->f[k]));
+		cr_assert_neq(id, -1);
+		event_set(ev, id, eq + 1, strlen(eq + 1));
+		if (id == EVENT_F_TIME)
+			ev->time_ms = strtoll(eq + 1, NULL, 10) * 1000;
+	}
+}
+
+/*
+ * Runs text over the n events in one window and checks the rows, sorted
+ * (window order is not Splunk's concern), against want[nwant].
+ */
+static void
+run(const char *text, const struct tev *evs, size_t n, const char **want,
+    size_t nwant)
+{
+	struct detection_set *set;
+	struct detect_runner *r;
+	struct stats_opts o;
+	struct spl_error err;
+	struct trows	 t;
+	struct event	 ev;
+	size_t		 k;
+
+	event_fields_init();
+	set = mkset(text, &err);
+	cr_assert_not_null(set, "%s: %s", text, err.msg);
+	memset(&o, 0, sizeof(o));
+	o.window_s = 3600;
+	o.max_keys = 1000;
+	o.max_bytes = 1 << 20;
+	o.drop_null = true;		/* Splunk's stats */
+	memset(&t, 0, sizeof(t));
+	r = detect_runner_new(set, &o, row_cb, &t);
+	detection_set_unref(set, __func__);
+	event_init(&ev, 4096);
+	for (k = 0; k < n; k++) {
+		tev_load(&ev, &evs[k]);
+		detect_run(r, &ev, 1000);
+	}
+	detect_flush(r);
+	detect_runner_free(r);
+	event_clear(&ev);
+	qsort(t.row, t.n, sizeof(t.row[0]), row_cmp);
+	for (k = 0; k < t.n || k < nwant; k++) {
+		cr_expect(k < t.n && k < nwant && strcmp(t.row[k], want[k]) == 0,
+		    "%s: row %zu is '%s', want '%s'", text, k,
+		    k < t.n ? t.row[k] : "(none)",
+		    k < nwant ? want[k] : "(none)");
+	}
+	for (k = 0; k < t.n; k++)
+		free(t.row[k]);
+}
+
+/*
+ * bin _time span=5m, then stats by _time: the seven timestamps of
+ * Splunk's bin page ("How the bin command works", 22 Aug 2024 01:56:37 to
+ * 02:12:31), each floored to its 5-minute bin.  Bins are aligned to the
+ * epoch in UTC, as SPL's span is for a search head on UTC:
+ * https://help.splunk.com/splunk-enterprise/spl-search-reference/9.4/search-commands/bin
+ */
+static const struct tev bin_events[] = {
+	{ { "a=1", "_time=1724291797" } },	/* 01:56:37 */
+	{ { "a=1", "_time=1724291901" } },	/* 01:58:21 */
+	{ { "a=1", "_time=1724291999" } },	/* 01:59:59 */
+	{ { "a=1", "_time=1724292196" } },	/* 02:03:16 */
+	{ { "a=1", "_time=1724292343" } },	/* 02:05:43 */
+	{ { "a=1", "_time=1724292578" } },	/* 02:09:38 */
+	{ { "a=1", "_time=1724292751" } },	/* 02:12:31 */
+};
+
+Test(spl_rows, bin_before_stats_floors_the_detections_time)
+{
+	static const char *by_time[] = {
+		"_time=1724291700 count=3",	/* 01:55 */
+		"_time=1724292000 count=1",	/* 02:00 */
+		"_time=1724292300 count=2",	/* 02:05 */
+		"_time=1724292600 count=1",	/* 02:10 */
+	};
+	static const char *first_last[] = {
+		"count=7 firstTime=1724291700.000 lastTime=1724292600.000",
+	};
+	static const char *bucket[] = {
+		"_time=1724291400 count=3",	/* 01:50 */
+		"_time=1724292000 count=3",	/* 02:00 */
+		"_time=1724292600 count=1",	/* 02:10 */
+	};
+
+	run("a=1 | bin _time span=5m | stats count by _time", bin_events,
+	    NELEM(bin_events), by_time, NELEM(by_time));
+	run("a=1 | bin span=5m _time | stats count by _time", bin_events,
+	    NELEM(bin_events), by_time, NELEM(by_time));
+	/* min(_time) and max(_time) read the binned time. */
+	run("a=1 | bin _time span=5m | stats count min(_time) as firstTime "
+	    "max(_time) as lastTime", bin_events, NELEM(bin_events),
+	    first_last, NELEM(first_last));
+	/* bucket is bin's other name. */
+	run("a=1 | bucket _time span=10m | stats count by _time", bin_events,
+	    NELEM(bin_events), bucket, NELEM(bucket));
+	run("a=1 | bucket _time span=600s | stats count by _time", bin_events,
+	    NELEM(bin_events), bucket, NELEM(bucket));
+}
+
+/* bin after stats floors the rows' _time (by _time of stats). */
+Test(spl_rows, bin_after_stats_floors_the_rows)
+{
+	static const char *want[] = {
+		"_time=1724291400 count=1",
+		"_time=1724291400 count=1",
+		"_time=1724291400 count=1",
+		"_time=1724292000 count=1",
+		"_time=1724292000 count=1",
+		"_time=1724292000 count=1",
+		"_time=1724292600 count=1",
+	};
+
+	run("a=1 | stats count by _time | bin _time span=10m", bin_events,
+	    NELEM(bin_events), want, NELEM(want));
+}
+
+/*
+ * rename before stats, as security_content's
+ * windows_modify_registry_delete_firewall_rules does ("rename Computer
+ * as dest | rename User as user | stats ... by ... user dest"): stats
+ * groups on the renamed values, the shared event keeps its own, and a
+ * rename of an absent field removes the target (Splunk's rename
+ * replaces the target; OpenSearch PPL, which copies SPL, documents it:
+ * https://docs.opensearch.org/latest/sql-and-ppl/ppl/commands/rename).
+ */
+Test(spl_rows, rename_before_stats)
+{
+	static const struct tev evs[] = {
+		{ { "EventCode=12", "Computer=ws1", "dest=cim-dest",
+		    "User=CORP\\bob", "user=bob" } },
+		{ { "EventCode=12", "Computer=ws1", "dest=cim-dest",
+		    "User=CORP\\bob" } },
+		{ { "EventCode=12", "Computer=ws2", "user=eve" } },
+	};
+	/* ws2 has no User: the rename removes its user, stats drops it. */
+	static const char *want[] = {
+		"dest=ws1 user=CORP\\bob count=2",
+	};
+
+	run("EventCode=12 | rename Computer as dest | rename User as user "
+	    "| stats count by dest user", evs, NELEM(evs), want, NELEM(want));
+	run("EventCode=12 | rename Computer as dest, User as user "
+	    "| stats count by dest user", evs, NELEM(evs), want, NELEM(want));
+}
+
+/*
+ * fields and table before stats keep only the fields they name (fields
+ * keeps the internal ones, such as _time, unless removed by name:
+ * https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.1.2507/search-commands/fields
+ * ), so stats sees no other field.
+ */
+Test(spl_rows, fields_and_table_before_stats)
+{
+	static const struct tev evs[] = {
+		{ { "a=1", "b=x", "c=y", "_time=1724291797" } },
+		{ { "a=1", "b=x", "_time=1724291901" } },
+	};
+	static const char *keep_b[] = { "b=x count=2" };
+	static const char *no_c[] = { "count=2" };
+	static const char *by_time[] = {
+		"_time=1724291797 count=1", "_time=1724291901 count=1"
+	};
+
+	run("a=1 | fields b | stats count by b", evs, NELEM(evs), keep_b,
+	    NELEM(keep_b));
+	run("a=1 | table b | stats count by b", evs, NELEM(evs), keep_b,
+	    NELEM(keep_b));
+	run("a=1 | fields - c | stats count by c", evs, NELEM(evs), no_c, 0);
+	run("a=1 | fields a | stats count by _time", evs, NELEM(evs),
+	    by_time, NELEM(by_time));
+	run("a=1 | fields b | search b=x | stats count", evs, NELEM(evs),
+	    no_c, NELEM(no_c));
+	run("a=1 | fields b | search a=1 | stats count", evs, NELEM(evs),
+	    no_c, 0);
+}
+
+/* What stays refused, with the reason and the position. */
+Test(spl_rows, refusals)
+{
+	static const struct {
+		const char	*text;
+		int		 col;
+		const char	*msg;
+	} tab[] = {
+		{ "a=1 | bin _time | stats count", 7,
+		    "bin needs span= and _time" },
+		{ "a=1 | bin size span=10 | stats count", 11,
+		    "bin on a field other than _time is not supported" },
+		{ "a=1 | bin _time bins=10 | stats count", 17,
+		    "bin option 'bins' is not supported" },
+		{ "a=1 | bin _time span=1mon | stats count", 22,
+		    "unsupported span '1mon'" },
+		{ "a=1 | bin _time span=0s | stats count", 22,
+		    "unsupported span '0s'" },
+		{ "a=1 | convert ctime(_time) | stats count", 7,
+		    "'convert' before stats is not supported" },
+	};
+	struct spl_search *s;
+	struct spl_error err;
+	size_t		 k;
+
+	for (k = 0; k < NELEM(tab); k++) {
+		s = spl_compile(tab[k].text, NULL, NULL, &err);
+		cr_assert_null(s, "%zu: %s compiled", k, tab[k].text);
+		cr_expect_str_eq(err.msg, tab[k].msg, "%zu: %s", k,
+		    tab[k].text);
+		cr_expect_eq(err.column, tab[k].col, "%zu: column %d", k,
+		    err.column);
+	}
+}
+
+/* Whether s reads the event field id. */
+static bool
+reads(const struct spl_search *s, int id)
+{
+	size_t	 k;
+
+	for (k = 0; k < s->nfields; k++)
+		if (s->fields[k] == id)
+			return true;
+	return false;
+}
+
+/* The commands before stats change the detection's copy, not the event. */
+Test(spl_rows, pre_commands_leave_the_shared_event_alone)
+{
+	struct spl_search *s;
+	struct spl_error err;
+	struct event	 ev, copy;
+	const char	*v;
+	size_t		 len;
+
+	event_fields_init();
+	s = spl_compile("a=1 | rename Computer as dest | bin _time span=1h "
+	    "| stats count by dest _time", NULL, NULL, &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	cr_assert_eq(s->npre, 2);
+	event_init(&ev, 1024);
+	event_init(&copy, 1024);
+	event_set(&ev, EVENT_F_COMPUTER, "ws1", 3);
+	event_set(&ev, EVENT_F_DEST, "cim", 3);
+	event_set(&ev, EVENT_F_TIME, "1724291797.250", 14);
+	ev.time_ms = 1724291797250;
+	cr_assert(spl_pre_apply(s, &ev, &copy));
+	cr_assert(event_get(&copy, EVENT_F_DEST, &v, &len));
+	cr_assert(len == 3 && memcmp(v, "ws1", 3) == 0);
+	cr_assert(!event_has(&copy, EVENT_F_COMPUTER));
+	cr_assert(event_get(&copy, EVENT_F_TIME, &v, &len));
+	cr_assert(len == 10 && memcmp(v, "1724288400", 10) == 0);
+	cr_assert_eq(copy.time_ms, 1724288400000);
+	cr_assert(event_get(&ev, EVENT_F_DEST, &v, &len));
+	cr_assert(len == 3 && memcmp(v, "cim", 3) == 0, "event unchanged");
+	cr_assert(event_has(&ev, EVENT_F_COMPUTER));
+	cr_assert_eq(ev.time_ms, 1724291797250);
+	/* Computer is read from the event; dest, made by rename, is not. */
+	cr_assert(reads(s, EVENT_F_COMPUTER));
+	cr_assert(!reads(s, EVENT_F_DEST));
+	event_clear(&ev);
+	event_clear(&copy);
+	spl_search_free(s);
+}
