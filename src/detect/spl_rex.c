@@ -224,7 +224,8 @@ spl_regex_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 		spl_re_free(re);
 		return -1;
 	}
-	if (!c->after_stats) {
+	/* After a row command before stats it reads the event's copy. */
+	if (!c->after_stats && s->npre == 0) {
 		e = spl_expr_new(SPL_N_REGEX);
 		e->field = id;
 		e->re = re;

@@ -362,3 +362,16 @@ Test(spl_rows, pre_commands_leave_the_shared_event_alone)
 	event_clear(&copy);
 	spl_search_free(s);
 }
+
+/* regex after a rename before stats reads the renamed field. */
+Test(spl_rows, regex_after_rename_reads_the_copy)
+{
+	static const struct tev evs[] = {
+		{ { "a=1", "Computer=ws1" } },
+		{ { "a=1", "Computer=srv2" } },
+	};
+	static const char *want[] = { "dest=ws1 count=1" };
+
+	run("a=1 | rename Computer as dest | regex dest=\"^ws\" "
+	    "| stats count by dest", evs, NELEM(evs), want, NELEM(want));
+}
