@@ -92,18 +92,46 @@ log_info(const char *fmt, ...)
 	errno = saved;
 }
 
+/* A debug or trace line, when -v was given at least level times. */
+static void
+log_vlevel(int level, const char *label, const char *fmt, va_list ap)
+{
+	int	 saved = errno;
+
+	if (log_verbose < level)
+		return;
+	log_vlog(7, label, NULL, fmt, ap);
+	errno = saved;
+}
+
 void
 log_debug(const char *fmt, ...)
 {
 	va_list	 ap;
-	int	 saved = errno;
 
-	if (log_verbose < 1)
-		return;
 	va_start(ap, fmt);
-	log_vlog(7, "debug: ", NULL, fmt, ap);
+	log_vlevel(LOG_V_DEBUG, "debug: ", fmt, ap);
 	va_end(ap);
-	errno = saved;
+}
+
+void
+log_debug_msg(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vlevel(LOG_V_MESSAGE, "debug: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_trace(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vlevel(LOG_V_TRACE, "trace: ", fmt, ap);
+	va_end(ap);
 }
 
 void

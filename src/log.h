@@ -33,7 +33,22 @@ void		 log_warnx(const char *, ...)
 		    __attribute__((__format__ (printf, 1, 2)));
 void		 log_info(const char *, ...)
 		    __attribute__((__format__ (printf, 1, 2)));
+/*
+ * What each -v adds (hecsentry(8)): log_debug() at -v, the daemon's own
+ * events in detail (connections, filtered detections, HEC requests);
+ * log_debug_msg() at -v -v, the reason a message was refused (callers
+ * rate-limit it); log_trace() at -v -v -v, internal state that means
+ * something to a developer only (reference counts, timer intervals).
+ */
+#define LOG_V_DEBUG		1
+#define LOG_V_MESSAGE		2
+#define LOG_V_TRACE		3
+
 void		 log_debug(const char *, ...)
+		    __attribute__((__format__ (printf, 1, 2)));
+void		 log_debug_msg(const char *, ...)
+		    __attribute__((__format__ (printf, 1, 2)));
+void		 log_trace(const char *, ...)
 		    __attribute__((__format__ (printf, 1, 2)));
 void		 fatal(const char *, ...)
 		    __attribute__((__format__ (printf, 1, 2), __noreturn__));

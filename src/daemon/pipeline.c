@@ -65,21 +65,22 @@ pipeline_free(struct pipeline *p)
 }
 
 /*
- * A debug line for a refused payload, at most one a second per pipeline
- * (issue 14.3): the decoder's reason and the payload's first bytes.
+ * A debug line (-v -v) for a refused frame, at most one a second per
+ * pipeline (issue 14.3): what was refused ("payload", "syslog header"),
+ * the reason and the first bytes of buf.
  */
 static void
-pipeline_log_refused(struct pipeline *p, const struct syslog_msg *msg,
-    int64_t now_ms)
+pipeline_log_refused(struct pipeline *p, const char *what, const char *why,
+    const char *buf, size_t len, int64_t now_ms)
 {
 	char		 head[81];
 	uint64_t	 n;
 
 	if (!log_ratelimit(&p->refused_rl, (time_t)(now_ms / 1000), &n))
 		return;
-	log_debug("payload refused: %s (%llu refused since the last line): "
-	    "%s", decode_reason(p->dc), (unsigned long long)n,
-	    log_escape(msg->msg, msg->msg_len, head, sizeof(head)));
+	log_debug_msg("%s refused: %s (%llu refused since the last line): %s",
+	    what, why, (unsigned long long)n,
+	    log_escape(buf, len, head, sizeof(head)));
 }
 
 static enum pipeline_syslog_error
@@ -109,6 +110,8 @@ pipeline_frame(struct pipeline *p, const char *buf, size_t len,
 	p->last_shape = -1;
 	if (syslog_parse(buf, len, now_ms, &msg, &reason) == -1) {
 		p->counters.syslog_errors[pipeline_syslog_reason(reason)]++;
+		pipeline_log_refused(p, "syslog header", reason != NULL ?
+		    reason : "other", buf, len, now_ms);
 		return;
 	}
 	if (prefilter_reject(detect_runner_set(p->runner), msg.msg,
@@ -122,7 +125,8 @@ pipeline_frame(struct pipeline *p, const char *buf, size_t len,
 	if (derr != DECODE_OK) {
 		if ((unsigned)derr < DECODE_NERRORS)
 			p->counters.decode_errors[derr]++;
-		pipeline_log_refused(p, &msg, now_ms);
+		pipeline_log_refused(p, "payload", decode_reason(p->dc),
+		    msg.msg, msg.msg_len, now_ms);
 		return;
 	}
 	if (msg.host != NULL && !event_has(&p->ev, EVENT_F_HOST))

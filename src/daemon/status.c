@@ -259,6 +259,6 @@ status_watchdog_start(struct status *s, struct event_base *base)
 	    s);
 	if (s->watchdog_ev == NULL || evtimer_add(s->watchdog_ev, &tv) == -1)
 		fatalx("cannot arm the watchdog timer");
-	log_debug("watchdog: pinging every %llu us",
+	log_trace("watchdog: pinging every %llu us",
 	    (unsigned long long)usec);
 }

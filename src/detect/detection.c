@@ -697,7 +697,7 @@ detection_set_unref(struct detection_set *set, const char *caller)
 {
 	if (set == NULL)
 		return;
-	log_debug("%s: detection set %p: %d references left", caller,
+	log_trace("%s: detection set %p: %d references left", caller,
 	    (void *)set, set->refcnt - 1);
 	if (--set->refcnt > 0)
 		return;

@@ -64,9 +64,12 @@ stale() {
 	    -e "s|$sbindir/hecsentry|SBINDIR|g" "$1" |
 	    grep -cE '/etc/hecsentry|/usr/sbin/hecsentry'
 }
-for f in "$unit" "$man8" "$man5" "$etc/hecsentry.conf"; do
+"$sbin" --help >"$work/help" 2>&1
+for f in "$unit" "$man8" "$man5" "$etc/hecsentry.conf" "$work/help"; do
 	check "${f##*/} names only this build's paths" 0 "$(stale "$f")"
 done
+check_eval "--help names the installed config" \
+    'grep -qF "$sysconfdir/hecsentry/hecsentry.conf" "$work/help"'
 check_eval "hecsentry(8) names the installed config" \
     'grep -qF "$sysconfdir/hecsentry/hecsentry.conf" "$man8"'
 det=$("$sbin" --help 2>&1 | sed -n 's/^  detections = \([^	]*\).*/\1/p')

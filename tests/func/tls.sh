@@ -4,7 +4,7 @@
 # 1.2 alerts; TLS 1.1 is refused; with tls_verify_client = require a
 # client without a certificate gets nothing through and one with a
 # certificate of the CA does; SIGHUP re-reads the certificate.  Then the
-# secrets: the HEC token never appears in stderr (even with -v -v) nor in
+# secrets: the HEC token never appears in stderr (even with -v -v -v) nor in
 # /metrics, a token file readable by others and hec_tls_verify = no are
 # warned about at start.  Every wait is bounded.
 set -u
@@ -144,7 +144,7 @@ TOKEN="tok-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 printf "%s\n" "$TOKEN" >"$work/token"
 chmod 644 "$work/token"
 APORT=$(random_port)
-start "$work/d3.log" -v -v --output hec \
+start "$work/d3.log" -v -v -v --output hec \
     --hec-url "https://127.0.0.1:9/services/collector/event" \
     --hec-token-file "$work/token" --set hec_tls_verify=no \
     --set hec_retry_min_ms=50 --set shutdown_timeout=1 \
@@ -185,7 +185,7 @@ kill -USR1 "$DPID"
 sleep 0.5
 stop
 grep -q "$TOKEN" "$work/d3.log" && not_ok "the token appears in stderr" ||
-    ok "the token never appears in stderr (-v -v)"
+    ok "the token never appears in stderr (-v -v -v)"
 grep -q "readable by group or others" "$work/d3.log" &&
     ok "a token file readable by others is warned about" ||
     not_ok "warning about the token file mode"

@@ -71,6 +71,35 @@ Test(log, plain_stderr_gets_level_words_and_verbose_debug)
 	    "No such file or directory\nhecsentry: debug: d\n");
 }
 
+/*
+ * hecsentry(8) -v: each -v adds a level; debug at one, per-message
+ * reasons at two, internal trace at three.
+ */
+Test(log, each_v_adds_a_level)
+{
+	static const char *want[] = {
+		"hecsentry: i\n",
+		"hecsentry: i\nhecsentry: debug: d\n",
+		"hecsentry: i\nhecsentry: debug: d\nhecsentry: debug: m\n",
+		"hecsentry: i\nhecsentry: debug: d\nhecsentry: debug: m\n"
+		    "hecsentry: trace: t\n",
+	};
+	FILE	*fp;
+	int	 v;
+
+	unsetenv("JOURNAL_STREAM");
+	for (v = 0; v < 4; v++) {
+		fp = capture();
+		log_init(v);
+		log_info("i");
+		log_debug("d");
+		log_debug_msg("m");
+		log_trace("t");
+		cr_expect_str_eq(captured(fp), want[v], "-v x %d", v);
+		fclose(fp);
+	}
+}
+
 Test(log, a_journal_stream_of_another_file_is_not_the_journal)
 {
 	FILE	*fp = capture();
