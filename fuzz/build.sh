@@ -46,7 +46,7 @@ decode="decode/event.c decode/cim.c decode/cim_eval.c decode/decode.c
     decode/decode_xml.c"
 spl="detect/spl.c detect/spl_expand.c detect/spl_lex.c detect/spl_parse.c
     detect/spl_cmd.c detect/spl_match.c detect/spl_post.c detect/spl_re.c
-    detect/spl_rex.c"
+    detect/spl_rex.c detect/spl_lookup.c detect/lookup.c"
 detect="$decode $spl detect/ht.c detect/stats.c detect/detect.c
     detect/detection.c detect/detection_yaml.c output/alert.c"
 srcs_for() {

@@ -8,7 +8,9 @@
  * a position, and that a compiled search is well formed.  The input is
  * also read as a value by spl_parse_num(), which must not take blanks,
  * hexadecimal, "inf" or "nan", give a value that is not finite, or
- * disagree with strtod().
+ * disagree with strtod().  The lookup command reads the definitions of
+ * tests/data/lookups (TESTDATA), by their names only, so that arbitrary
+ * names do not grow the lookup set.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -21,6 +23,7 @@
 #include <string.h>
 
 #include "decode/event.h"
+#include "detect/lookup.h"
 #include "detect/spl.h"
 
 #define FUZZ_MACROS_MAX	32
@@ -37,6 +40,7 @@ static struct fuzz_macro fuzz_macros[FUZZ_MACROS_MAX];
 static size_t		 fuzz_nmacros;
 static struct event	 fuzz_ev[3];	/* fixed events to match */
 static struct event	 fuzz_row;	/* a stats row, rebuilt per input */
+static struct lookup_set *fuzz_lookups;	/* tests/data/lookups */
 
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -127,6 +131,21 @@ fuzz_ev_set(struct event *ev, const char *name, const char *v)
 		abort();
 }
 
+/* spl_table_lookup_fn: the test definitions, by name. */
+static const struct lookup_table *
+fuzz_table(void *arg, const char *name, char *why, size_t whylen)
+{
+	static const char *names[] = { "wild", "exact", "kv", "nocsv",
+	    "cidr", "badtype" };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return lookup_set_get(arg, name, why, whylen);
+	snprintf(why, whylen, "not a test lookup");
+	return NULL;
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -152,6 +171,9 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	if (fuzz_nmacros == 0)
 		fprintf(stderr, "fuzz_spl: no macros in %s\n", dir);
+	snprintf(dir, sizeof(dir), "%s/lookups", getenv("TESTDATA") != NULL ?
+	    getenv("TESTDATA") : "tests/data");
+	fuzz_lookups = lookup_set_new(dir);
 	fuzz_macro_add("loop", "EventCode=1 OR `loop`", NULL);
 	fuzz_macro_add("eq(1)", "$f$=\"$f$\" | search $f$", "f");
 
@@ -221,6 +243,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct spl_search	*s;
 	struct spl_error	 err;
+	struct spl_env		 env;
 	char			*text;
 	size_t			 i;
 	int			 n = event_field_count();
@@ -231,7 +254,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	fuzz_number(text, size);
 	memset(&err, 0, sizeof(err));
-	s = spl_compile(text, fuzz_macro_lookup, NULL, &err);
+	memset(&env, 0, sizeof(env));
+	env.macro = fuzz_macro_lookup;
+	env.table = fuzz_table;
+	env.table_arg = fuzz_lookups;
+	s = spl_compile_env(text, &env, &err);
 	if (s == NULL) {
 		if (err.msg[0] == '\0' || err.line < 1 || err.column < 1 ||
 		    memchr(err.msg, '\0', sizeof(err.msg)) == NULL ||

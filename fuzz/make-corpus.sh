@@ -88,6 +88,7 @@ search Image!=*foo* | stats dc(Image) as n values(user) avg(DestinationPort) sum
 EventCode=3 | stats count by Image | convert ctime(count) | search count>0 | rename Image as "Process Image"
 EventCode=17 | regex PipeName="^\\\{[0-9a-fA-F]{8}-" | stats count by Image | rex field=Image max_match=0 "(?<dir>[^\\\\]+)\\\\" | regex dir!="(?i)^windows$"
 EventCode=3 | stats values(Image) as i by dest | rex field=i "(?P<n>\\d+)|(?<x>\\x{202E})" max_match=3
+EventCode=1 | stats count by Image, user | lookup local=true wild name AS Image path AS user OUTPUTNEW isbad AS bad desc | lookup exact user | search bad=TRUE
 SPL
 
 # Pipeline: frames separated by LF, as the TCP listener would hand them.

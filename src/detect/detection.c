@@ -60,6 +60,7 @@ struct detection_macro {
 struct detection_macros {
 	struct detection_macro **m;
 	size_t		 n;
+	struct lookup_set *lookups;	/* borrowed, or NULL */
 };
 
 /* Macros. */
@@ -267,6 +268,21 @@ detection_macro_lookup(void *arg, const char *name, size_t nargs,
 	out->nargs = m->nargs;
 	out->args = (const char **)m->args;
 	return true;
+}
+
+void
+detection_macros_use_lookups(struct detection_macros *ms,
+    struct lookup_set *ls)
+{
+	ms->lookups = ls;
+}
+
+/* spl_table_lookup_fn over a struct lookup_set. */
+static const struct lookup_table *
+detection_table_lookup(void *arg, const char *name, char *why,
+    size_t whylen)
+{
+	return lookup_set_get(arg, name, why, whylen);
 }
 
 /* Detections. */
@@ -499,12 +515,19 @@ detection_compile(struct detection *d, const struct detection_macros *ms,
     char **errstr)
 {
 	struct spl_error err;
+	struct spl_env	 env;
 	char		*text;
 
 	*errstr = NULL;
+	memset(&env, 0, sizeof(env));
+	env.macro = detection_macro_lookup;
+	env.macro_arg = (void *)ms;
+	if (ms->lookups != NULL) {
+		env.table = detection_table_lookup;
+		env.table_arg = ms->lookups;
+	}
 	text = detection_uncomment(d->search_text);
-	d->search = spl_compile(text, detection_macro_lookup, (void *)ms,
-	    &err);
+	d->search = spl_compile_env(text, &env, &err);
 	free(text);
 	if (d->search == NULL)
 		detection_spl_error(d, ms, &err, errstr);
@@ -587,7 +610,15 @@ detection_set_free(struct detection_set *set)
 		detection_free(set->d[k]);
 	free(set->d);
 	cim_map_free(set->cim);
+	lookup_set_free(set->lookups);
 	free(set);
+}
+
+void
+detection_set_use_lookups(struct detection_set *set, struct lookup_set *ls)
+{
+	lookup_set_free(set->lookups);
+	set->lookups = ls;
 }
 
 void

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "decode/cim.h"
+#include "detect/lookup.h"
 #include "detect/spl.h"
 
 struct detection {
@@ -51,6 +52,8 @@ struct detection_set {
 	size_t		 n;		/* number of detections */
 	struct detection **d;		/* sorted by name */
 	struct cim_map	*cim;		/* owned; NULL: no CIM fields */
+	struct lookup_set *lookups;	/* owned: the tables the searches */
+					/*   point into; NULL: none */
 };
 
 /*
@@ -74,6 +77,13 @@ struct detection_macros *detection_macros_new(void);
 int		 detection_macros_add_dir(struct detection_macros *ms,
 		    const char *dir, char **errstr);
 size_t		 detection_macros_count(const struct detection_macros *ms);
+/*
+ * The lookup definitions the searches compiled with ms may name
+ * (borrowed: the set must outlive ms's compilations and the searches;
+ * give it to their detection set with detection_set_use_lookups()).
+ */
+void		 detection_macros_use_lookups(struct detection_macros *ms,
+		    struct lookup_set *ls);
 void		 detection_macros_free(struct detection_macros *ms);
 
 /*
@@ -136,6 +146,10 @@ bool		 detection_same(const struct detection *a,
  */
 void		 detection_set_use_cim(struct detection_set *set,
 		    struct cim_map *m);
+
+/* Gives the set the lookup tables its searches use (takes ls). */
+void		 detection_set_use_lookups(struct detection_set *set,
+		    struct lookup_set *ls);
 
 void		 detection_set_ref(struct detection_set *set);
 void		 detection_set_unref(struct detection_set *set,

@@ -225,10 +225,17 @@ library_class(const char *reason, bool yaml)
 	return c;
 }
 
-/* Whether an SPL refusal is about macros (broken) rather than SPL. */
+/*
+ * Whether an SPL refusal is about a macro or a lookup table that is
+ * missing or does not fit (broken) rather than about SPL (skipped); a
+ * KV store collection or a match_type we lack is unsupported: skipped.
+ */
 static bool
 library_macro_error(const char *reason)
 {
+	if (strstr(reason, "lookup table '") != NULL)
+		return strstr(reason, "not a CSV lookup") == NULL &&
+		    strstr(reason, "is not supported") == NULL;
 	return strstr(reason, "macro") != NULL;
 }
 
@@ -417,15 +424,19 @@ library_load(const struct library_opts *o, char **errstr)
 	struct library_files	 fs = { NULL, 0 };
 	struct detection_macros	*ms;
 	struct detection	**dv = NULL, *d;
+	struct lookup_set	*ls;
 	size_t			 k, nd = 0;
 
 	*errstr = NULL;
 	lib = xcalloc(1, sizeof(*lib));
 	library_layout(lib, o);
 	ms = detection_macros_new();
+	ls = lookup_set_new(lib->lookups_dir);
+	detection_macros_use_lookups(ms, ls);
 	if (library_macros(lib, o, ms, errstr) == -1 ||
 	    library_walk(lib->detections_dir, 0, &fs, errstr) == -1) {
 		detection_macros_free(ms);
+		lookup_set_free(ls);
 		library_free(lib);
 		for (k = 0; k < fs.n; k++)
 			free(fs.v[k]);
@@ -447,6 +458,7 @@ library_load(const struct library_opts *o, char **errstr)
 	detection_macros_free(ms);
 	nd = library_dedup(lib, dv, nd);
 	lib->set = detection_set_new(dv, nd);
+	detection_set_use_lookups(lib->set, ls);
 	return lib;
 }
 

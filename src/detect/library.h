@@ -55,7 +55,7 @@ struct library {
 	bool		 checkout;	/* a security_content layout */
 	char		*detections_dir;/* where detections were walked */
 	char		*macros_dir;	/* the library's macros, or NULL */
-	char		*lookups_dir;	/* recorded only, or NULL */
+	char		*lookups_dir;	/* lookup definitions, or NULL */
 	size_t		 nmacros;
 	size_t		 n;		/* every detection file read */
 	struct library_entry *e;	/* sorted by file */

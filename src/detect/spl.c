@@ -70,6 +70,18 @@ struct spl_search *
 spl_compile(const char *text, spl_macro_lookup_fn lookup, void *lookup_arg,
     struct spl_error *err)
 {
+	struct spl_env	 env;
+
+	memset(&env, 0, sizeof(env));
+	env.macro = lookup;
+	env.macro_arg = lookup_arg;
+	return spl_compile_env(text, &env, err);
+}
+
+struct spl_search *
+spl_compile_env(const char *text, const struct spl_env *env,
+    struct spl_error *err)
+{
 	struct spl_ctx	 c;
 	struct spl_search *s = NULL;
 	size_t		 k;
@@ -77,8 +89,10 @@ spl_compile(const char *text, spl_macro_lookup_fn lookup, void *lookup_arg,
 	event_fields_init();
 	memset(err, 0, sizeof(*err));
 	memset(&c, 0, sizeof(c));
-	c.lookup = lookup;
-	c.lookup_arg = lookup_arg;
+	c.lookup = env->macro;
+	c.lookup_arg = env->macro_arg;
+	c.table = env->table;
+	c.table_arg = env->table_arg;
 	c.err = err;
 	spl_origin_add(&c, "search", text);
 	spl_expand(&c, text, strlen(text), NULL, 0, 0);

@@ -89,12 +89,32 @@ typedef bool	(*spl_macro_lookup_fn)(void *arg, const char *name,
 		    size_t nargs, struct spl_macro_def *out);
 
 /*
+ * Lookup tables (lookup.h) for the lookup command: returns the table of
+ * the lookup definition name, or NULL with the reason in why[whylen].
+ * The table must outlive every search compiled with it.
+ */
+struct lookup_table;
+typedef const struct lookup_table *(*spl_table_lookup_fn)(void *arg,
+		    const char *name, char *why, size_t whylen);
+
+/* What a search may refer to: macros and lookup tables. */
+struct spl_env {
+	spl_macro_lookup_fn macro;	/* NULL: no macros */
+	void		*macro_arg;
+	spl_table_lookup_fn table;	/* NULL: every lookup is refused */
+	void		*table_arg;
+};
+
+/*
  * Compiles text.  Interns every field name it sees in the event field
  * registry (load time only).  Returns a new search the caller frees with
  * spl_search_free(), or NULL with err filled in.
  */
 struct spl_search *spl_compile(const char *text, spl_macro_lookup_fn lookup,
 		    void *lookup_arg, struct spl_error *err);
+/* spl_compile() with lookup tables too. */
+struct spl_search *spl_compile_env(const char *text,
+		    const struct spl_env *env, struct spl_error *err);
 void		 spl_search_free(struct spl_search *s);
 
 /*

@@ -63,7 +63,8 @@ static const struct spl_cmd spl_cmds[] = {
 	{ "rex", SPL_PHASE_ROW, spl_rex_parse, spl_rex_apply,
 	    spl_rex_columns },
 	{ "regex", SPL_PHASE_EVENT, spl_regex_parse, spl_regex_apply, NULL },
-	SPL_CMD_REFUSED("lookup"),
+	{ "lookup", SPL_PHASE_ROW, spl_lookup_parse, spl_lookup_apply,
+	    spl_lookup_columns },
 	SPL_CMD_REFUSED("inputlookup"), SPL_CMD_REFUSED("tstats"),
 	SPL_CMD_REFUSED("dedup"), SPL_CMD_REFUSED("sort"),
 	SPL_CMD_REFUSED("head"), SPL_CMD_REFUSED("tail"),
@@ -163,6 +164,9 @@ spl_post_free(struct spl_post *p)
 	free(p->to);
 	spl_expr_free(p->expr);
 	spl_re_free(p->re);
+	free(p->incol);
+	free(p->outcol);
+	free(p->outid);
 	free(p);
 }
 

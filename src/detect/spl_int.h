@@ -105,6 +105,13 @@ struct spl_post {
 	bool		 negate;	/* regex F!=: keep the others */
 	size_t		 max_match;	/* rex: matches kept, 0: all */
 	int64_t		 span_ms;	/* bin: the span, in ms of _time */
+	const struct lookup_table *table; /* lookup: borrowed; inputs: */
+	int		*incol;		/*   table columns, row fields in */
+					/*   from (n of them) */
+	size_t		 nout;		/* lookup: outputs: table columns */
+	int		*outcol;	/*   and the row fields they set */
+	int		*outid;
+	bool		 outputnew;	/* lookup OUTPUTNEW: absent fields */
 };
 
 /* Where a text the expansion read came from. */
@@ -153,6 +160,8 @@ struct spl_ctx {
 	size_t		 ntoks;
 	size_t		 i;		/* parser position */
 	bool		 after_stats;	/* the stats command was parsed */
+	spl_table_lookup_fn table;	/* lookup tables, or NULL */
+	void		*table_arg;
 };
 
 /* Where a command may stand in the pipeline. */
@@ -260,5 +269,12 @@ void		 spl_rex_columns(const struct spl_post *p, int **cols,
 		    size_t *n);
 bool		 spl_regex_match(const struct spl_expr *e,
 		    const struct event *ev);
+
+/* spl_lookup.c: lookup */
+int		 spl_lookup_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+		    const struct spl_tok *t, struct spl_search *s);
+bool		 spl_lookup_apply(const struct spl_post *p, struct event *row);
+void		 spl_lookup_columns(const struct spl_post *p, int **cols,
+		    size_t *n);
 
 #endif /* HECSENTRY_SPL_INT_H */

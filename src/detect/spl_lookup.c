@@ -1,0 +1,286 @@
+/*
+ * The lookup command: parsing against the table of the lookup
+ * definition it names (resolved at load time through the compiler's
+ * table callback, so this file reads no files), and its apply function
+ * on the rows after stats.
+ *
+ *   lookup [local=B] [update=B] NAME FIELD [AS ROWFIELD] ...
+ *       [OUTPUT | OUTPUTNEW FIELD [AS ROWFIELD] ...]
+ *
+ * Splunk's lookup reference: without OUTPUT, every column that is not an
+ * input is an output; OUTPUT overwrites the row's fields (a row without
+ * a match loses them), OUTPUTNEW only fills fields the row lacks.
+ * Several matching rows make multivalue outputs ('\n'-joined, file
+ * order, max_matches of them); fewer than min_matches are topped up with
+ * default_match.  An absent input field matches nothing; a multivalue
+ * one matches a row when any of its values does.  local= and update= are
+ * accepted and change nothing (there is no search head and no real-time
+ * search here).  No I/O.
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode/event.h"
+#include "detect/lookup.h"
+#include "detect/spl_int.h"
+#include "xmalloc.h"
+
+#define SPL_LOOKUP_KEYS_MAX	16	/* input fields of one lookup */
+#define SPL_LOOKUP_VALUES_MAX	64	/* values of a multivalue input */
+
+/*
+ * FIELD [AS ROWFIELD]: the table column col and the row field *id.
+ * Returns 0, or -1 with the error set.
+ */
+static int
+spl_lookup_field(struct spl_ctx *c, const struct lookup_table *t,
+    const char *tname, int *col, int *id)
+{
+	const struct spl_tok *f, *as;
+
+	f = spl_tok_next(c);
+	if (!spl_is_value(f)) {
+		spl_error_pos(c, f->pos, "expected a field name, not '%s'",
+		    spl_tok_text(f));
+		return -1;
+	}
+	if ((*col = lookup_table_column(t, f->val)) == -1) {
+		spl_error_pos(c, f->pos, "lookup table '%s' has no column "
+		    "'%s'", tname, f->val);
+		return -1;
+	}
+	if (spl_tok_is_ci(spl_tok_cur(c), "as")) {
+		spl_tok_next(c);
+		as = spl_tok_next(c);
+		if (!spl_is_value(as)) {
+			spl_error_pos(c, as->pos,
+			    "expected a field name after 'as'");
+			return -1;
+		}
+		f = as;
+	}
+	return (*id = spl_intern(c, f)) == -1 ? -1 : 0;
+}
+
+/* Appends the output (table column col, row field id) to p. */
+static void
+spl_lookup_out_add(struct spl_post *p, int col, int id)
+{
+	p->outcol = xreallocarray(p->outcol, p->nout + 1,
+	    sizeof(*p->outcol));
+	p->outid = xreallocarray(p->outid, p->nout + 1, sizeof(*p->outid));
+	p->outcol[p->nout] = col;
+	p->outid[p->nout++] = id;
+}
+
+/* local=B or update=B: accepted.  Returns whether t was one. */
+static bool
+spl_lookup_option(struct spl_ctx *c, const struct spl_tok *t)
+{
+	if (!(spl_tok_is(t, "local") || spl_tok_is(t, "update")) ||
+	    c->toks[c->i + 1].type != SPL_T_EQ)
+		return false;
+	spl_tok_next(c);
+	spl_tok_next(c);
+	spl_tok_next(c);
+	return true;
+}
+
+int
+spl_lookup_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+    const struct spl_tok *name, struct spl_search *s)
+{
+	const struct lookup_table *t;
+	const struct spl_tok *tn, *cur;
+	struct spl_post	*p;
+	char		 why[512] = "";
+	size_t		 k, m;
+	int		 col, id;
+	bool		 output = false;
+
+	while (spl_lookup_option(c, spl_tok_cur(c)))
+		;
+	tn = spl_tok_next(c);
+	if (!spl_is_value(tn)) {
+		spl_error_pos(c, tn->pos, "lookup needs a lookup table name");
+		return -1;
+	}
+	if (c->table == NULL ||
+	    (t = c->table(c->table_arg, tn->val, why, sizeof(why))) == NULL) {
+		spl_error_pos(c, tn->pos, "lookup table '%s': %s", tn->val,
+		    c->table == NULL ? "no lookup definitions (set lookups)" :
+		    why);
+		return -1;
+	}
+	p = spl_post_new(cmd);
+	p->table = t;
+	for (;;) {
+		cur = spl_tok_cur(c);
+		if (cur->type == SPL_T_PIPE || cur->type == SPL_T_EOF)
+			break;
+		if (cur->type == SPL_T_COMMA) {
+			spl_tok_next(c);
+			continue;
+		}
+		if (!output && (spl_tok_is_ci(cur, "OUTPUT") ||
+		    spl_tok_is_ci(cur, "OUTPUTNEW"))) {
+			p->outputnew = spl_tok_is_ci(cur, "OUTPUTNEW");
+			output = true;
+			spl_tok_next(c);
+			continue;
+		}
+		if (spl_lookup_field(c, t, tn->val, &col, &id) == -1)
+			goto fail;
+		if (!output) {
+			if (p->n == SPL_LOOKUP_KEYS_MAX) {
+				spl_error_pos(c, cur->pos, "more than %d "
+				    "lookup fields", SPL_LOOKUP_KEYS_MAX);
+				goto fail;
+			}
+			p->incol = xreallocarray(p->incol, p->n + 1,
+			    sizeof(*p->incol));
+			p->from = xreallocarray(p->from, p->n + 1,
+			    sizeof(*p->from));
+			p->incol[p->n] = col;
+			p->from[p->n++] = id;
+			continue;
+		}
+		spl_lookup_out_add(p, col, id);
+	}
+	if (p->n == 0) {
+		spl_error_pos(c, name->pos, "lookup needs a lookup field");
+		goto fail;
+	}
+	if (output && p->nout == 0) {
+		spl_error_pos(c, name->pos, "lookup needs a field after "
+		    "OUTPUT");
+		goto fail;
+	}
+	for (k = 0; !output && k < lookup_table_ncolumns(t); k++) {
+		for (m = 0; m < p->n; m++)
+			if (p->incol[m] == (int)k)
+				break;
+		if (m < p->n)
+			continue;
+		id = event_field_intern(lookup_table_column_name(t, k),
+		    strlen(lookup_table_column_name(t, k)));
+		if (id == -1) {
+			spl_error_pos(c, name->pos, "too many field names");
+			goto fail;
+		}
+		spl_lookup_out_add(p, (int)k, id);
+	}
+	spl_post_add(s, p);
+	return 0;
+fail:
+	spl_post_free(p);
+	return -1;
+}
+
+/* Splits the row's field id into at most SPL_LOOKUP_VALUES_MAX values. */
+static size_t
+spl_lookup_values(const struct event *row, int id, const char **v,
+    size_t *len)
+{
+	const char	*s, *nl;
+	size_t		 n = 0, l;
+
+	if (!event_get(row, id, &s, &l))
+		return 0;
+	while (n < SPL_LOOKUP_VALUES_MAX) {
+		nl = memchr(s, '\n', l);
+		v[n] = s;
+		len[n] = nl != NULL ? (size_t)(nl - s) : l;
+		if (len[n] > 0)
+			n++;
+		if (nl == NULL)
+			break;
+		l -= (size_t)(nl - s) + 1;
+		s = nl + 1;
+	}
+	return n;
+}
+
+/* Appends [v, v + len) to the '\n'-joined buf[*n] (arena room cap). */
+static void
+spl_lookup_join(char *buf, size_t *n, size_t cap, const char *v, size_t len)
+{
+	if (len == 0 || *n + (*n > 0) + len > cap)
+		return;
+	if (*n > 0)
+		buf[(*n)++] = '\n';
+	memcpy(buf + *n, v, len);
+	*n += len;
+}
+
+bool
+spl_lookup_apply(const struct spl_post *p, struct event *row)
+{
+	const struct lookup_table *t = p->table;
+	struct lookup_key keys[SPL_LOOKUP_KEYS_MAX];
+	const char	*vals[SPL_LOOKUP_KEYS_MAX][SPL_LOOKUP_VALUES_MAX];
+	size_t		 lens[SPL_LOOKUP_KEYS_MAX][SPL_LOOKUP_VALUES_MAX];
+	size_t		 rows[LOOKUP_MATCHES_MAX];
+	const char	*v, *def;
+	char		*buf;
+	size_t		 k, j, nrows = 0, len, n, cap, dlen;
+
+	for (k = 0; k < p->n; k++) {
+		keys[k].col = p->incol[k];
+		keys[k].v = vals[k];
+		keys[k].len = lens[k];
+		keys[k].nv = spl_lookup_values(row, p->from[k], vals[k],
+		    lens[k]);
+		if (keys[k].nv == 0)
+			break;
+	}
+	if (k == p->n)
+		nrows = lookup_table_match(t, keys, p->n, rows,
+		    lookup_table_max_matches(t));
+	def = lookup_table_default_match(t);
+	dlen = def != NULL ? strlen(def) : 0;
+	for (k = 0; k < p->nout; k++) {
+		if (p->outputnew && event_has(row, p->outid[k]))
+			continue;
+		cap = 0;
+		for (j = 0; j < nrows; j++) {
+			(void)lookup_table_cell(t, rows[j],
+			    (size_t)p->outcol[k], &len);
+			cap += len + 1;
+		}
+		if (nrows < lookup_table_min_matches(t))
+			cap += (dlen + 1) * (lookup_table_min_matches(t) -
+			    nrows);
+		n = 0;
+		buf = cap > 0 ? event_alloc(row, cap) : NULL;
+		for (j = 0; buf != NULL && j < nrows; j++) {
+			v = lookup_table_cell(t, rows[j],
+			    (size_t)p->outcol[k], &len);
+			spl_lookup_join(buf, &n, cap, v, len);
+		}
+		for (j = nrows; buf != NULL &&
+		    j < lookup_table_min_matches(t); j++)
+			spl_lookup_join(buf, &n, cap, def, dlen);
+		if (buf != NULL)
+			event_trim(row, buf, n);
+		if (n > 0)
+			(void)event_set_ref(row, p->outid[k], buf, n);
+		else if (!p->outputnew)
+			event_unset(row, p->outid[k]);
+	}
+	return true;
+}
+
+/* lookup adds its outputs to the output columns. */
+void
+spl_lookup_columns(const struct spl_post *p, int **cols, size_t *n)
+{
+	size_t	 k;
+
+	for (k = 0; k < p->nout; k++)
+		spl_ids_add_uniq(cols, n, p->outid[k]);
+}
