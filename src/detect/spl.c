@@ -46,6 +46,19 @@ spl_pre_fields(struct spl_search *s)
 					    &s->nfields, read[j]);
 			free(read);
 		}
+		/* rex and regex read field, lookup from[]; rex makes to[], */
+		/* lookup outid[]. */
+		if (p->re != NULL && !spl_has_id(made, nmade, p->field))
+			spl_ids_add_uniq(&s->fields, &s->nfields, p->field);
+		for (j = 0; p->re != NULL &&
+		    p->cmd->apply == spl_rex_apply && j < p->n; j++)
+			spl_ids_add_uniq(&made, &nmade, p->to[j]);
+		for (j = 0; p->table != NULL && j < p->n; j++)
+			if (!spl_has_id(made, nmade, p->from[j]))
+				spl_ids_add_uniq(&s->fields, &s->nfields,
+				    p->from[j]);
+		for (j = 0; p->table != NULL && j < p->nout; j++)
+			spl_ids_add_uniq(&made, &nmade, p->outid[j]);
 		/* rename and bin read from[] and make to[]. */
 		if (p->cmd->apply != spl_rename_apply &&
 		    p->cmd->apply != spl_bin_apply)

@@ -2,7 +2,8 @@
  * The lookup command: parsing against the table of the lookup
  * definition it names (resolved at load time through the compiler's
  * table callback, so this file reads no files), and its apply function
- * on the rows after stats.
+ * on the rows after stats, or before stats on the detection's own copy
+ * of each event (spl_pre_apply()).
  *
  *   lookup [local=B] [update=B] NAME FIELD [AS ROWFIELD] ...
  *       [OUTPUT | OUTPUTNEW FIELD [AS ROWFIELD] ...]

@@ -2,9 +2,10 @@
  * The rex and regex commands: parsing (load time) and their apply
  * functions on rows (run time), with the patterns compiled once by
  * spl_re.c.  regex before stats is a term of the filter (it only reads
- * the event); after stats it keeps or drops rows.  rex adds fields, so
- * it runs on the rows after stats only: before stats it would have to
- * change the event every detection shares.
+ * the event) unless a command before it made a copy of the event;
+ * after stats it keeps or drops rows.  rex adds fields: before stats it
+ * runs on the detection's own copy of each event (spl_pre_apply()),
+ * never on the event every detection shares.
  *
  * The pattern is the quoted string as Splunk reads it: "\\" is one
  * backslash and "\"" a quote; any other backslash stays for PCRE, so

@@ -243,7 +243,7 @@ Test(detection, spl_error_position_in_yaml)
 	    "source=XmlWinEventLog:Microsoft-Windows-Sysmon/Operational\n");
 	write_file(macdir, "bad.yml", "# a macro with a bad command\n"
 	    "name: bad(1)\narguments: [f]\ndefinition: |\n  f=$f$\n"
-	    "  | rex field=f \"x\"\n");
+	    "  | transaction f\n");
 	/* Literal block: exact. */
 	write_file(detdir, "block.yml", "name: Bad\nid: 1\nversion: 1\n"
 	    "search: |\n  `sysmon` EventCode=3\n  | eval x=1\n"
@@ -265,8 +265,8 @@ Test(detection, spl_error_position_in_yaml)
 	/* In a macro: the macro file and the place in its definition. */
 	write_file(detdir, "inmacro.yml", "name: Bad\nid: 1\nsearch: "
 	    "'`bad(Image)` | stats count'\n");
-	snprintf(want, sizeof(want), "%s/bad.yml:6:5: 'rex' before stats "
-	    "is not supported (in macro bad(1), used by %s/inmacro.yml)",
+	snprintf(want, sizeof(want), "%s/bad.yml:6:5: unsupported command "
+	    "'transaction' (in macro bad(1), used by %s/inmacro.yml)",
 	    macdir, detdir);
 	{
 		char	*err = load_err("inmacro.yml");

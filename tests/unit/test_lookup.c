@@ -255,13 +255,52 @@ Test(lookup, refusals)
 		cr_expect(strstr(err.msg, cases[k].msg) != NULL,
 		    "%s: '%s', want '%s'", text, err.msg, cases[k].msg);
 	}
-	/* Before stats; and without lookup definitions at all. */
-	cr_expect_null(compile("x=1 | lookup exact user AS a | stats count",
-	    &err));
-	cr_expect(strstr(err.msg, "'lookup' before stats is not "
-	    "supported") != NULL, "%s", err.msg);
+	/* Without lookup definitions at all. */
 	cr_expect_null(spl_compile("x=1 | stats count by a | lookup exact "
 	    "user AS a", NULL, NULL, &err));
 	cr_expect(strstr(err.msg, "no lookup definitions") != NULL, "%s",
 	    err.msg);
+}
+
+/*
+ * lookup before stats runs on the detection's own copy of each event,
+ * as security_content's DLL search order hunt does ("lookup hijacklibs
+ * ... OUTPUT islibrary | search islibrary = True | stats ...").
+ */
+Test(lookup, before_stats_on_the_copy)
+{
+	static const struct {
+		const char	*a;
+		bool		 keep;
+	} cases[] = {
+		{ "C:\\x\\PsExec.exe", true },
+		{ "notepad.exe", false },
+		{ NULL, false },
+	};
+	struct spl_search *s;
+	struct spl_error err;
+	struct event	 ev, copy;
+	size_t		 k;
+
+	s = compile("x=1 | lookup wild name AS a OUTPUT isbad | search "
+	    "isbad=true | stats count by a", &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	cr_expect_eq(s->npre, 2);
+	for (k = 0; k < s->nfields; k++)
+		cr_expect_neq(s->fields[k], fid("isbad"), "isbad is made");
+	event_init(&ev, 1024);
+	event_init(&copy, 1024);
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		event_reset(&ev);
+		event_set(&ev, fid("x"), "1", 1);
+		if (cases[k].a != NULL)
+			event_set(&ev, fid("a"), cases[k].a,
+			    strlen(cases[k].a));
+		cr_expect_eq(spl_pre_apply(s, &ev, &copy), cases[k].keep,
+		    "case %zu", k);
+		cr_expect_not(event_has(&ev, fid("isbad")), "shared event");
+	}
+	event_clear(&ev);
+	event_clear(&copy);
+	spl_search_free(s);
 }

@@ -239,8 +239,6 @@ Test(spl_rex, refusals)
 		    "rex on _raw is not supported", 26 },
 		{ "x=1 | stats count by f | regex \"a\"",
 		    "regex on _raw is not supported", 32 },
-		{ "x=1 | rex field=f \"(?<a>.)\" | stats count by a",
-		    "'rex' before stats is not supported", 7 },
 		{ "x=1 | stats count by f | rex field=f mode=sed "
 		    "\"s/a/b/g\"", "rex mode is not supported", 38 },
 		{ "x=1 | stats count by f | rex field=f offset_field=o "
@@ -275,4 +273,54 @@ Test(spl_rex, refusals)
 		cr_expect_eq(err.column, cases[k].column, "%s: column %d",
 		    cases[k].text, err.column);
 	}
+}
+
+/*
+ * rex before stats runs on the detection's own copy of each event (the
+ * shared event is never changed): its fields feed stats and a later
+ * regex, and the filter's field list names what it reads, not what it
+ * makes.
+ */
+Test(spl_rex, rex_before_stats_on_the_copy)
+{
+	static const struct {
+		const char	*image, *drive;
+		bool		 keep;
+	} cases[] = {
+		{ "C:\\Windows\\a.exe", "C", true },
+		{ "D:\\a.exe", "D", false },
+		{ "a.exe", NULL, false },
+	};
+	struct spl_search *s;
+	struct spl_error err;
+	struct event	 ev, copy;
+	const char	*v;
+	size_t		 k, len;
+
+	s = spl_compile("EventCode=7 | rex field=Image \"^(?<drive>\\\\w):\" "
+	    "| regex drive=\"^[A-C]$\" | stats count by drive", no_macros,
+	    NULL, &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	cr_expect_eq(s->npre, 2);
+	cr_expect_eq(s->npost, 0);
+	for (k = 0; k < s->nfields; k++)
+		cr_expect_neq(s->fields[k], fid("drive"), "drive is made");
+	event_init(&ev, 1024);
+	event_init(&copy, 1024);
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		event_reset(&ev);
+		event_set(&ev, EVENT_F_EVENTCODE, "7", 1);
+		event_set(&ev, fid("Image"), cases[k].image,
+		    strlen(cases[k].image));
+		cr_assert(spl_match(s->filter, &ev));
+		cr_expect_eq(spl_pre_apply(s, &ev, &copy), cases[k].keep,
+		    "case %zu", k);
+		cr_expect_not(event_has(&ev, fid("drive")), "shared event");
+		if (cases[k].drive != NULL)
+			cr_expect(event_get(&copy, fid("drive"), &v, &len) &&
+			    len == 1 && v[0] == cases[k].drive[0]);
+	}
+	event_clear(&ev);
+	event_clear(&copy);
+	spl_search_free(s);
 }
