@@ -46,7 +46,8 @@ decode="decode/event.c decode/cim.c decode/cim_eval.c decode/decode.c
     decode/decode_xml.c"
 spl="detect/spl.c detect/spl_expand.c detect/spl_lex.c detect/spl_parse.c
     detect/spl_cmd.c detect/spl_match.c detect/spl_post.c detect/spl_re.c
-    detect/spl_rex.c detect/spl_lookup.c detect/lookup.c"
+    detect/spl_rex.c detect/spl_lookup.c detect/lookup.c detect/spl_eval.c
+    detect/spl_eval_run.c detect/spl_func.c detect/spl_func_num.c"
 detect="$decode $spl detect/ht.c detect/stats.c detect/detect.c
     detect/detection.c detect/detection_yaml.c output/alert.c"
 srcs_for() {
@@ -56,6 +57,7 @@ srcs_for() {
 			    $testref/decode_json_ref.c" ;;
 	fuzz_decode_xml)	echo "$decode $testref/hooks_decode.c" ;;
 	fuzz_spl)		echo "$detect" ;;
+	fuzz_eval)		echo "$decode $spl" ;;
 	fuzz_pipeline)		echo "$detect input/syslog.c detect/prefilter.c
 			    detect/prefilter_avx2.c daemon/pipeline.c" ;;
 	fuzz_framing)		echo "input/framing.c input/framing_avx2.c

@@ -18,7 +18,7 @@ conf=${CONFDIR:-$top/conf}
 otrf="$data/otrf_security_datasets_sysmon_eid3/otrf_sysmon_eid3_sample.ndjson"
 xml="$data/splunk_security_content_agenttesla_ftp_eid3/agenttesla_ftp_sysmon_eid3.xml"
 
-for t in syslog decode_json decode_xml spl pipeline framing prefilter; do
+for t in syslog decode_json decode_xml spl eval pipeline framing prefilter; do
 	rm -rf "$out/fuzz_$t"
 	mkdir -p "$out/fuzz_$t"
 done
@@ -91,6 +91,23 @@ EventCode=3 | stats values(Image) as i by dest | rex field=i "(?P<n>\\d+)|(?<x>\
 EventCode=1 | stats count by Image, user | lookup local=true wild name AS Image path AS user OUTPUTNEW isbad AS bad desc | lookup exact user | search bad=TRUE
 SPL
 
+# Eval: the expressions security_content's eval and where commands use.
+n=0
+while IFS= read -r s; do
+	n=$((n + 1))
+	printf '%s' "$s" > "$out/fuzz_eval/hand-$n"
+done <<'EVAL'
+isnotnull(registry_value_data)
+if(unique_accounts > 10 and unique_accounts >= upperBound, 1, 0)
+CASE(unique_count > upperBound_unique, 1, true(), 0)
+mvindex(split(path, "\\"), -1) . "x"
+NOT LIKE(first_cmdline,"%\\windows\\system32\\%") AND mvcount(mv) == 1
+coalesce(missing, n) + round(f / 3, 2) % 7
+mvfilter(mv != "b") IN ("a", 'n')
+tostring(strptime("2020-04-15", "%Y-%m-%d"), "duration")
+cidrmatch("10.0.0.0/8", ip) XOR len(u) > 3
+EVAL
+
 # Pipeline: frames separated by LF, as the TCP listener would hand them.
 split -l 40 -a 3 -d "$otrf" "$out/fuzz_pipeline/otrf-"
 cp "$data"/e2e/*.log "$out/fuzz_pipeline/"
@@ -111,6 +128,6 @@ printf '\002\001\001\001\001\001\001\00111 hello world5 abcde\nline\r\nnul\000x'
 printf '\004\004\004\004\004\004\004\00499999999999 x\n' \
     > "$out/fuzz_framing/badlen"
 
-for t in syslog decode_json decode_xml spl pipeline framing prefilter; do
+for t in syslog decode_json decode_xml spl eval pipeline framing prefilter; do
 	echo "fuzz/make-corpus.sh: fuzz_$t: $(ls "$out/fuzz_$t" | wc -l) seeds"
 done

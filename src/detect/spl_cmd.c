@@ -59,7 +59,9 @@ static const struct spl_cmd spl_cmds[] = {
 	    spl_convert_columns },
 	{ "bucket", SPL_PHASE_ANY, spl_bin_parse, spl_bin_apply,
 	    spl_convert_columns },
-	SPL_CMD_REFUSED("eval"), SPL_CMD_REFUSED("where"),
+	{ "eval", SPL_PHASE_EVENT, spl_eval_parse, spl_eval_apply,
+	    spl_eval_columns },
+	{ "where", SPL_PHASE_EVENT, spl_where_parse, spl_where_apply, NULL },
 	{ "rex", SPL_PHASE_ANY, spl_rex_parse, spl_rex_apply,
 	    spl_rex_columns },
 	{ "regex", SPL_PHASE_EVENT, spl_regex_parse, spl_regex_apply, NULL },
@@ -167,6 +169,7 @@ spl_post_free(struct spl_post *p)
 	free(p->incol);
 	free(p->outcol);
 	free(p->outid);
+	spl_eval_free(p->eval);
 	free(p);
 }
 

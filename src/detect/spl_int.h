@@ -36,7 +36,8 @@ enum spl_node {
 	SPL_N_OR,
 	SPL_N_NOT,
 	SPL_N_CMP,			/* field OP value(s) */
-	SPL_N_REGEX			/* regex field="..." before stats */
+	SPL_N_REGEX,			/* regex field="..." before stats */
+	SPL_N_EVAL			/* where before stats: eval */
 };
 
 enum spl_op {
@@ -82,10 +83,12 @@ struct spl_expr {
 	struct spl_value *vals;
 	struct spl_re	*re;		/* REGEX: the pattern (field: its */
 					/*   field) */
+	struct spl_eval	*eval;		/* EVAL: the where expression */
 };
 
 struct spl_cmd;
 struct spl_re;				/* spl_re.h */
+struct spl_eval;			/* spl_eval.h */
 
 /* A command after stats, compiled: one per "| name ..." of the search. */
 struct spl_post {
@@ -112,6 +115,7 @@ struct spl_post {
 	int		*outcol;	/*   and the row fields they set */
 	int		*outid;
 	bool		 outputnew;	/* lookup OUTPUTNEW: absent fields */
+	struct spl_eval	*eval;		/* eval, where */
 };
 
 /* Where a text the expansion read came from. */
@@ -276,5 +280,20 @@ int		 spl_lookup_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 bool		 spl_lookup_apply(const struct spl_post *p, struct event *row);
 void		 spl_lookup_columns(const struct spl_post *p, int **cols,
 		    size_t *n);
+
+/* spl_eval.c, spl_eval_run.c: eval and where */
+int		 spl_eval_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+		    const struct spl_tok *t, struct spl_search *s);
+int		 spl_where_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+		    const struct spl_tok *t, struct spl_search *s);
+bool		 spl_eval_apply(const struct spl_post *p, struct event *row);
+bool		 spl_where_apply(const struct spl_post *p, struct event *row);
+void		 spl_eval_columns(const struct spl_post *p, int **cols,
+		    size_t *n);
+bool		 spl_eval_test(const struct spl_eval *e,
+		    const struct event *ev);
+void		 spl_eval_fields(const struct spl_eval *e, int **ids,
+		    size_t *n);
+void		 spl_eval_free(struct spl_eval *e);
 
 #endif /* HECSENTRY_SPL_INT_H */

@@ -268,6 +268,8 @@ spl_match(const struct spl_expr *e, const struct event *ev)
 		return !spl_match(e->kids[0], ev);
 	case SPL_N_REGEX:
 		return spl_regex_match(e, ev);
+	case SPL_N_EVAL:
+		return spl_eval_test(e->eval, ev);
 	case SPL_N_CMP:
 		break;
 	}

@@ -172,6 +172,7 @@ spl_expr_free(struct spl_expr *e)
 	}
 	free(e->vals);
 	spl_re_free(e->re);
+	spl_eval_free(e->eval);
 	free(e);
 }
 
@@ -441,6 +442,8 @@ spl_expr_fields(const struct spl_expr *e, int **ids, size_t *n)
 
 	if (e->type == SPL_N_CMP || e->type == SPL_N_REGEX)
 		spl_ids_add_uniq(ids, n, e->field);
+	if (e->type == SPL_N_EVAL)
+		spl_eval_fields(e->eval, ids, n);
 	for (k = 0; k < e->nkids; k++)
 		spl_expr_fields(e->kids[k], ids, n);
 }
@@ -477,7 +480,7 @@ spl_expr_cost(const struct spl_expr *e)
 {
 	size_t		 k, c = 0;
 
-	if (e->type == SPL_N_REGEX)
+	if (e->type == SPL_N_REGEX || e->type == SPL_N_EVAL)
 		return 64;
 	if (e->type == SPL_N_CMP) {
 		for (k = 0; k < e->nvals; k++)

@@ -248,11 +248,13 @@ Test(detection, spl_error_position_in_yaml)
 	write_file(detdir, "block.yml", "name: Bad\nid: 1\nversion: 1\n"
 	    "search: |\n  `sysmon` EventCode=3\n  | eval x=1\n"
 	    "  | stats count\n");
-	expect_err("block.yml", detdir, ":6:5: unsupported command 'eval'");
+	expect_err("block.yml", detdir, ":6:5: 'eval' before stats is not "
+	    "supported (a field computed per detection on the shared event)");
 	/* Plain, folded over two lines: exact. */
 	write_file(detdir, "plain.yml", "name: Bad\nid: 1\nsearch: a=1\n"
-	    "  | stats count | where x>1\n");
-	expect_err("plain.yml", detdir, ":4:19: unsupported command 'where'");
+	    "  | stats count | where frob(x)>1\n");
+	expect_err("plain.yml", detdir, ":4:25: unknown eval function "
+	    "'frob'");
 	/* Single-quoted with '' escapes. */
 	write_file(detdir, "quoted.yml", "name: Bad\nid: 1\nsearch: 'a=''b'' "
 	    "| stats count | dedup a'\n");

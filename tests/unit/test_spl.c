@@ -177,11 +177,12 @@ Test(spl, refuses_with_line_and_column)
 		const char	*msg;
 	} tab[] = {
 		{ "a=1 | eval x=1 | stats count", "search", 1, 7,
-		    "unsupported command 'eval'" },
+		    "'eval' before stats is not supported (a field computed "
+		    "per detection on the shared event)" },
 		{ "| tstats count from datamodel=Endpoint.Processes",
 		    "search", 1, 3, "unsupported command 'tstats'" },
-		{ "a=1 | where x>1 | stats count", "search", 1, 7,
-		    "unsupported command 'where'" },
+		{ "a=1 | transaction x | stats count", "search", 1, 7,
+		    "unsupported command 'transaction'" },
 		{ "(a=1 b=2 | stats count", "search", 1, 1,
 		    "unbalanced parenthesis" },
 		{ "a=1) | stats count", "search", 1, 4,
@@ -211,10 +212,11 @@ Test(spl, refuses_with_line_and_column)
 		{ "a<x | stats count", "search", 1, 3,
 		    "expected a number after '<'" },
 		{ "`sysmon`\n  EventCode=3\n| stats count by Image\n"
-		    "| eval y=1", "search", 4, 3,
-		    "unsupported command 'eval'" },
+		    "| eval y=frob(1)", "search", 4, 10,
+		    "unknown eval function 'frob'" },
 		{ "x=1 `bad_macro`\n| stats count", "macro bad_macro", 2, 3,
-		    "unsupported command 'eval'" },
+		    "'eval' before stats is not supported (a field computed "
+		    "per detection on the shared event)" },
 		{ "`loop` | stats count", "macro loop", 1, 5,
 		    "macros nested deeper than 10 levels" },
 	};
