@@ -62,7 +62,8 @@ srcs_for() {
 			    detect/prefilter_avx2.c daemon/pipeline.c" ;;
 	fuzz_framing)		echo "input/framing.c input/framing_avx2.c
 			    input/listen.c input/listen_tls.c input/listen_udp.c" ;;
-	fuzz_prefilter)		echo "$decode $spl detect/prefilter.c
+	fuzz_prefilter)		echo "$decode $spl detect/ht.c
+			    detect/detection_yaml.c detect/prefilter.c
 			    detect/prefilter_avx2.c $testref/hooks_decode.c
 			    $testref/hooks_prefilter.c" ;;
 	*)			return 1 ;;
