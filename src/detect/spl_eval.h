@@ -6,7 +6,7 @@
  *
  * An expression is a tree of struct spl_ex compiled once at load time.
  * Evaluation allocates nothing: intermediate strings live in a scratch
- * arena on the caller's stack (struct spl_env), and only an eval's
+ * arena on the caller's stack (struct spl_eenv), and only an eval's
  * result is copied into the row.  Values follow Splunk's eval typing:
  * null, boolean, number or string; a string read from a field is taken
  * as a number where an operator wants one and it is one; a multivalue is
@@ -104,7 +104,7 @@ struct spl_val {
 };
 
 /* What an evaluation reads and where it keeps its strings. */
-struct spl_env {
+struct spl_eenv {
 	const struct event *ev;		/* the event or row */
 	bool		 rows;		/* '\n' separates values */
 	int		 cur;		/* mvfilter: the field bound to one */
@@ -130,7 +130,7 @@ struct spl_fn {
 					/*   boolean; the last one repeats; */
 					/*   NULL: check() decides */
 	int		(*check)(struct spl_ctx *c, struct spl_ex *x);
-	void		(*eval)(const struct spl_ex *x, struct spl_env *env,
+	void		(*eval)(const struct spl_ex *x, struct spl_eenv *env,
 			    struct spl_val *out);
 };
 
@@ -142,39 +142,39 @@ bool		 spl_like(const char *s, size_t slen, const char *p,
 
 /* spl_func.c: helpers for the functions */
 void		 spl_fn_arg(const struct spl_ex *x, size_t k,
-		    struct spl_env *env, struct spl_val *v);
+		    struct spl_eenv *env, struct spl_val *v);
 bool		 spl_fn_arg_text(const struct spl_ex *x, size_t k,
-		    struct spl_env *env, const char **s, size_t *len);
+		    struct spl_eenv *env, const char **s, size_t *len);
 bool		 spl_fn_arg_num(const struct spl_ex *x, size_t k,
-		    struct spl_env *env, double *d);
-void		 spl_fn_out_str(struct spl_env *env, struct spl_val *out,
+		    struct spl_eenv *env, double *d);
+void		 spl_fn_out_str(struct spl_eenv *env, struct spl_val *out,
 		    const char *s, size_t len, bool mv);
 
 /* spl_func_num.c: the functions on numbers, times, addresses */
-void		 spl_fn_tonumber(const struct spl_ex *x, struct spl_env *env,
+void		 spl_fn_tonumber(const struct spl_ex *x, struct spl_eenv *env,
 		    struct spl_val *out);
-void		 spl_fn_tostring(const struct spl_ex *x, struct spl_env *env,
+void		 spl_fn_tostring(const struct spl_ex *x, struct spl_eenv *env,
 		    struct spl_val *out);
-void		 spl_fn_math(const struct spl_ex *x, struct spl_env *env,
+void		 spl_fn_math(const struct spl_ex *x, struct spl_eenv *env,
 		    struct spl_val *out);
-void		 spl_fn_minmax(const struct spl_ex *x, struct spl_env *env,
+void		 spl_fn_minmax(const struct spl_ex *x, struct spl_eenv *env,
 		    struct spl_val *out);
-void		 spl_fn_now(const struct spl_ex *x, struct spl_env *env,
+void		 spl_fn_now(const struct spl_ex *x, struct spl_eenv *env,
 		    struct spl_val *out);
-void		 spl_fn_strftime(const struct spl_ex *x, struct spl_env *env,
+void		 spl_fn_strftime(const struct spl_ex *x, struct spl_eenv *env,
 		    struct spl_val *out);
-void		 spl_fn_strptime(const struct spl_ex *x, struct spl_env *env,
+void		 spl_fn_strptime(const struct spl_ex *x, struct spl_eenv *env,
 		    struct spl_val *out);
-void		 spl_fn_cidrmatch(const struct spl_ex *x, struct spl_env *env,
+void		 spl_fn_cidrmatch(const struct spl_ex *x, struct spl_eenv *env,
 		    struct spl_val *out);
 
 /* spl_eval_run.c: evaluation, for the functions */
-void		 spl_ex_eval(const struct spl_ex *x, struct spl_env *env,
+void		 spl_ex_eval(const struct spl_ex *x, struct spl_eenv *env,
 		    struct spl_val *out);
 bool		 spl_val_num(const struct spl_val *v, double *d);
-bool		 spl_val_text(struct spl_env *env, const struct spl_val *v,
+bool		 spl_val_text(struct spl_eenv *env, const struct spl_val *v,
 		    const char **s, size_t *len);
-char		*spl_env_alloc(struct spl_env *env, size_t len);
+char		*spl_eenv_alloc(struct spl_eenv *env, size_t len);
 void		 spl_val_null(struct spl_val *v);
 void		 spl_val_bool(struct spl_val *v, bool b);
 void		 spl_val_numv(struct spl_val *v, double d);

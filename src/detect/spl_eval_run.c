@@ -87,7 +87,7 @@ spl_fmt_num(double d, char *buf, size_t size)
 
 /* len bytes of scratch, or NULL when the arena is spent. */
 char *
-spl_env_alloc(struct spl_env *env, size_t len)
+spl_eenv_alloc(struct spl_eenv *env, size_t len)
 {
 	char	*p;
 
@@ -104,7 +104,7 @@ spl_env_alloc(struct spl_env *env, size_t len)
  * is spent.
  */
 bool
-spl_val_text(struct spl_env *env, const struct spl_val *v, const char **s,
+spl_val_text(struct spl_eenv *env, const struct spl_val *v, const char **s,
     size_t *len)
 {
 	char	 buf[64], *p;
@@ -125,7 +125,7 @@ spl_val_text(struct spl_env *env, const struct spl_val *v, const char **s,
 		break;
 	}
 	if ((n = spl_fmt_num(v->n, buf, sizeof(buf))) < 0 ||
-	    (p = spl_env_alloc(env, (size_t)n)) == NULL)
+	    (p = spl_eenv_alloc(env, (size_t)n)) == NULL)
 		return false;
 	memcpy(p, buf, (size_t)n);
 	*s = p;
@@ -180,7 +180,7 @@ spl_mv_count(const struct spl_val *v)
 
 /* The field's value; absent (or empty) is null. */
 static void
-spl_ex_field(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
+spl_ex_field(const struct spl_ex *x, struct spl_eenv *env, struct spl_val *out)
 {
 	const char	*s;
 	size_t		 len;
@@ -201,7 +201,7 @@ spl_ex_field(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
 
 /* Arithmetic: + of two strings concatenates (Splunk's rule). */
 static void
-spl_ex_arith(const struct spl_ex *x, struct spl_env *env,
+spl_ex_arith(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	struct spl_val	 a, b;
@@ -216,7 +216,7 @@ spl_ex_arith(const struct spl_ex *x, struct spl_env *env,
 	if (!spl_val_num(&a, &da) || !spl_val_num(&b, &db)) {
 		if (x->op != SPL_X_ADD || a.t != SPL_V_STR ||
 		    b.t != SPL_V_STR ||
-		    (p = spl_env_alloc(env, a.len + b.len)) == NULL)
+		    (p = spl_eenv_alloc(env, a.len + b.len)) == NULL)
 			return;
 		memcpy(p, a.s, a.len);
 		memcpy(p + a.len, b.s, b.len);
@@ -246,7 +246,7 @@ spl_ex_arith(const struct spl_ex *x, struct spl_env *env,
 
 /* a . b: the texts joined; null when either is null. */
 static void
-spl_ex_cat(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
+spl_ex_cat(const struct spl_ex *x, struct spl_eenv *env, struct spl_val *out)
 {
 	struct spl_val	 a, b;
 	const char	*sa, *sb;
@@ -258,7 +258,7 @@ spl_ex_cat(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
 	spl_val_null(out);
 	if (!spl_val_text(env, &a, &sa, &la) ||
 	    !spl_val_text(env, &b, &sb, &lb) ||
-	    (p = spl_env_alloc(env, la + lb)) == NULL)
+	    (p = spl_eenv_alloc(env, la + lb)) == NULL)
 		return;
 	memcpy(p, sa, la);
 	memcpy(p + la, sb, lb);
@@ -309,7 +309,7 @@ spl_cmp_ok(enum spl_x op, int r)
  * (a multivalue compares true when any of its values does).
  */
 static bool
-spl_cmp_any(struct spl_env *env, enum spl_x op, const struct spl_val *a,
+spl_cmp_any(struct spl_eenv *env, enum spl_x op, const struct spl_val *a,
     const struct spl_val *b)
 {
 	const char	*sa, *sb;
@@ -346,7 +346,7 @@ spl_cmp_any(struct spl_env *env, enum spl_x op, const struct spl_val *a,
 }
 
 static void
-spl_ex_cmp(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
+spl_ex_cmp(const struct spl_ex *x, struct spl_eenv *env, struct spl_val *out)
 {
 	struct spl_val	 a, b;
 	const char	*sa, *sp;
@@ -393,7 +393,7 @@ spl_ex_cmp(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
 
 /* AND, OR, XOR, NOT with null as unknown (three-valued). */
 static void
-spl_ex_logic(const struct spl_ex *x, struct spl_env *env,
+spl_ex_logic(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	struct spl_val	 a, b;
@@ -425,7 +425,7 @@ spl_ex_logic(const struct spl_ex *x, struct spl_env *env,
 }
 
 void
-spl_ex_eval(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
+spl_ex_eval(const struct spl_ex *x, struct spl_eenv *env, struct spl_val *out)
 {
 	struct spl_val	 a;
 	double		 d;
@@ -482,7 +482,7 @@ spl_ex_eval(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
 
 /* An evaluation of ev with the scratch buf[cap]. */
 static void
-spl_env_init(struct spl_env *env, const struct event *ev, bool rows,
+spl_eenv_init(struct spl_eenv *env, const struct event *ev, bool rows,
     char *buf, size_t cap)
 {
 	env->ev = ev;
@@ -500,10 +500,10 @@ bool
 spl_eval_test(const struct spl_eval *e, const struct event *ev)
 {
 	char		 scratch[SPL_EVAL_SCRATCH];
-	struct spl_env	 env;
+	struct spl_eenv	 env;
 	struct spl_val	 v;
 
-	spl_env_init(&env, ev, e->rows, scratch, sizeof(scratch));
+	spl_eenv_init(&env, ev, e->rows, scratch, sizeof(scratch));
 	spl_ex_eval(e->ex[0], &env, &v);
 	return v.t == SPL_V_BOOL && v.b;
 }
@@ -524,12 +524,12 @@ spl_eval_apply(const struct spl_post *p, struct event *row)
 {
 	const struct spl_eval *e = p->eval;
 	char		 scratch[SPL_EVAL_SCRATCH];
-	struct spl_env	 env;
+	struct spl_eenv	 env;
 	struct spl_val	 v;
 	const char	*s;
 	size_t		 k, len;
 
-	spl_env_init(&env, row, e->rows, scratch, sizeof(scratch));
+	spl_eenv_init(&env, row, e->rows, scratch, sizeof(scratch));
 	for (k = 0; k < e->n; k++) {
 		env.used = 0;
 		spl_ex_eval(e->ex[k], &env, &v);

@@ -27,7 +27,7 @@
 
 /* Evaluates argument k of x into v. */
 void
-spl_fn_arg(const struct spl_ex *x, size_t k, struct spl_env *env,
+spl_fn_arg(const struct spl_ex *x, size_t k, struct spl_eenv *env,
     struct spl_val *v)
 {
 	spl_ex_eval(x->args[k], env, v);
@@ -38,7 +38,7 @@ spl_fn_arg(const struct spl_ex *x, size_t k, struct spl_env *env,
  * for null.
  */
 bool
-spl_fn_arg_text(const struct spl_ex *x, size_t k, struct spl_env *env,
+spl_fn_arg_text(const struct spl_ex *x, size_t k, struct spl_eenv *env,
     const char **s, size_t *len)
 {
 	struct spl_val	 v;
@@ -52,7 +52,7 @@ spl_fn_arg_text(const struct spl_ex *x, size_t k, struct spl_env *env,
 
 /* Argument k as a number; false for null or text that is no number. */
 bool
-spl_fn_arg_num(const struct spl_ex *x, size_t k, struct spl_env *env,
+spl_fn_arg_num(const struct spl_ex *x, size_t k, struct spl_eenv *env,
     double *d)
 {
 	struct spl_val	 v;
@@ -65,13 +65,13 @@ spl_fn_arg_num(const struct spl_ex *x, size_t k, struct spl_env *env,
 
 /* A copy of [s, s + len) in scratch as a multivalue string, or null. */
 void
-spl_fn_out_str(struct spl_env *env, struct spl_val *out, const char *s,
+spl_fn_out_str(struct spl_eenv *env, struct spl_val *out, const char *s,
     size_t len, bool mv)
 {
 	char	*p;
 
 	spl_val_null(out);
-	if ((p = spl_env_alloc(env, len)) == NULL)
+	if ((p = spl_eenv_alloc(env, len)) == NULL)
 		return;
 	memcpy(p, s, len);
 	spl_val_str(out, p, len);
@@ -107,11 +107,11 @@ spl_utf8_off(const char *s, size_t len, size_t ch)
  * the result for [s, s + len) at dst (at most len bytes) and returns
  * its length.
  */
-typedef size_t	(*spl_map_fn)(const struct spl_ex *x, struct spl_env *env,
+typedef size_t	(*spl_map_fn)(const struct spl_ex *x, struct spl_eenv *env,
 		    const char *s, size_t len, char *dst);
 
 static void
-spl_map(const struct spl_ex *x, struct spl_env *env, struct spl_val *out,
+spl_map(const struct spl_ex *x, struct spl_eenv *env, struct spl_val *out,
     spl_map_fn one)
 {
 	struct spl_val	 v;
@@ -122,7 +122,7 @@ spl_map(const struct spl_ex *x, struct spl_env *env, struct spl_val *out,
 	spl_fn_arg(x, 0, env, &v);
 	spl_val_null(out);
 	if (!spl_val_text(env, &v, &t, &len) ||
-	    (p = spl_env_alloc(env, len)) == NULL)
+	    (p = spl_eenv_alloc(env, len)) == NULL)
 		return;
 	if (v.t != SPL_V_STR)
 		spl_val_str(&v, t, len);
@@ -138,7 +138,7 @@ spl_map(const struct spl_ex *x, struct spl_env *env, struct spl_val *out,
 /* Comparison and conditional functions. */
 
 static void
-spl_fn_if(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
+spl_fn_if(const struct spl_ex *x, struct spl_eenv *env, struct spl_val *out)
 {
 	spl_fn_arg(x, 0, env, out);
 	spl_fn_arg(x, out->t == SPL_V_BOOL && out->b ? 1 : 2, env, out);
@@ -166,7 +166,7 @@ spl_check_case(struct spl_ctx *c, struct spl_ex *x)
 }
 
 static void
-spl_fn_case(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
+spl_fn_case(const struct spl_ex *x, struct spl_eenv *env, struct spl_val *out)
 {
 	size_t	 k;
 
@@ -181,7 +181,7 @@ spl_fn_case(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
 }
 
 static void
-spl_fn_coalesce(const struct spl_ex *x, struct spl_env *env,
+spl_fn_coalesce(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	size_t	 k;
@@ -194,7 +194,7 @@ spl_fn_coalesce(const struct spl_ex *x, struct spl_env *env,
 }
 
 static void
-spl_fn_isnull(const struct spl_ex *x, struct spl_env *env,
+spl_fn_isnull(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	spl_fn_arg(x, 0, env, out);
@@ -202,7 +202,7 @@ spl_fn_isnull(const struct spl_ex *x, struct spl_env *env,
 }
 
 static void
-spl_fn_isnotnull(const struct spl_ex *x, struct spl_env *env,
+spl_fn_isnotnull(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	spl_fn_arg(x, 0, env, out);
@@ -210,7 +210,7 @@ spl_fn_isnotnull(const struct spl_ex *x, struct spl_env *env,
 }
 
 static void
-spl_fn_isnum(const struct spl_ex *x, struct spl_env *env,
+spl_fn_isnum(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	double	 d;
@@ -220,7 +220,7 @@ spl_fn_isnum(const struct spl_ex *x, struct spl_env *env,
 }
 
 static void
-spl_fn_isint(const struct spl_ex *x, struct spl_env *env,
+spl_fn_isint(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	double	 d;
@@ -230,7 +230,7 @@ spl_fn_isint(const struct spl_ex *x, struct spl_env *env,
 }
 
 static void
-spl_fn_isstr(const struct spl_ex *x, struct spl_env *env,
+spl_fn_isstr(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	double	 d;
@@ -240,7 +240,7 @@ spl_fn_isstr(const struct spl_ex *x, struct spl_env *env,
 }
 
 static void
-spl_fn_null(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
+spl_fn_null(const struct spl_ex *x, struct spl_eenv *env, struct spl_val *out)
 {
 	(void)x;
 	(void)env;
@@ -248,14 +248,14 @@ spl_fn_null(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
 }
 
 static void
-spl_fn_true(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
+spl_fn_true(const struct spl_ex *x, struct spl_eenv *env, struct spl_val *out)
 {
 	(void)env;
 	spl_val_bool(out, strcmp(x->fn->name, "true") == 0);
 }
 
 static void
-spl_fn_nullif(const struct spl_ex *x, struct spl_env *env,
+spl_fn_nullif(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	struct spl_val	 b;
@@ -302,7 +302,7 @@ spl_like(const char *s, size_t slen, const char *p, size_t plen)
 }
 
 static void
-spl_fn_like(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
+spl_fn_like(const struct spl_ex *x, struct spl_eenv *env, struct spl_val *out)
 {
 	struct spl_val	 v;
 	const char	*s, *p;
@@ -354,7 +354,7 @@ spl_check_regex(struct spl_ctx *c, struct spl_ex *x)
 /* Text functions. */
 
 static size_t
-spl_one_lower(const struct spl_ex *x, struct spl_env *env, const char *s,
+spl_one_lower(const struct spl_ex *x, struct spl_eenv *env, const char *s,
     size_t len, char *dst)
 {
 	size_t	 k;
@@ -368,7 +368,7 @@ spl_one_lower(const struct spl_ex *x, struct spl_env *env, const char *s,
 }
 
 static void
-spl_fn_lower(const struct spl_ex *x, struct spl_env *env,
+spl_fn_lower(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	spl_map(x, env, out, spl_one_lower);
@@ -376,7 +376,7 @@ spl_fn_lower(const struct spl_ex *x, struct spl_env *env,
 
 /* trim(X [, Y]): strips the characters of Y (default space and tab). */
 static size_t
-spl_one_trim(const struct spl_ex *x, struct spl_env *env, const char *s,
+spl_one_trim(const struct spl_ex *x, struct spl_eenv *env, const char *s,
     size_t len, char *dst)
 {
 	const char	*set = " \t";
@@ -395,7 +395,7 @@ spl_one_trim(const struct spl_ex *x, struct spl_env *env, const char *s,
 }
 
 static void
-spl_fn_trim(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
+spl_fn_trim(const struct spl_ex *x, struct spl_eenv *env, struct spl_val *out)
 {
 	spl_map(x, env, out, spl_one_trim);
 }
@@ -414,7 +414,7 @@ spl_hexval(char ch)
 
 /* urldecode(X): %XX sequences become their byte; the rest stays. */
 static size_t
-spl_one_urldecode(const struct spl_ex *x, struct spl_env *env,
+spl_one_urldecode(const struct spl_ex *x, struct spl_eenv *env,
     const char *s, size_t len, char *dst)
 {
 	size_t	 k, n = 0;
@@ -435,14 +435,14 @@ spl_one_urldecode(const struct spl_ex *x, struct spl_env *env,
 }
 
 static void
-spl_fn_urldecode(const struct spl_ex *x, struct spl_env *env,
+spl_fn_urldecode(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	spl_map(x, env, out, spl_one_urldecode);
 }
 
 static void
-spl_fn_len(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
+spl_fn_len(const struct spl_ex *x, struct spl_eenv *env, struct spl_val *out)
 {
 	const char	*s;
 	size_t		 len;
@@ -458,7 +458,7 @@ spl_fn_len(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
  * 1-based; a negative Y counts from the end.
  */
 static void
-spl_fn_substr(const struct spl_ex *x, struct spl_env *env,
+spl_fn_substr(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	const char	*s;
@@ -487,7 +487,7 @@ spl_fn_substr(const struct spl_ex *x, struct spl_env *env,
 
 /* split(X, D): the values between the occurrences of D. */
 static void
-spl_fn_split(const struct spl_ex *x, struct spl_env *env,
+spl_fn_split(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	const char	*s, *d;
@@ -497,7 +497,7 @@ spl_fn_split(const struct spl_ex *x, struct spl_env *env,
 	spl_val_null(out);
 	if (!spl_fn_arg_text(x, 0, env, &s, &len) ||
 	    !spl_fn_arg_text(x, 1, env, &d, &dlen) ||
-	    (p = spl_env_alloc(env, len * 2)) == NULL)
+	    (p = spl_eenv_alloc(env, len * 2)) == NULL)
 		return;
 	for (k = 0; k < len; ) {
 		if (dlen == 0) {
@@ -519,7 +519,7 @@ spl_fn_split(const struct spl_ex *x, struct spl_env *env,
 /* Multivalue functions. */
 
 static void
-spl_fn_mvcount(const struct spl_ex *x, struct spl_env *env,
+spl_fn_mvcount(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	struct spl_val	 v;
@@ -536,7 +536,7 @@ spl_fn_mvcount(const struct spl_ex *x, struct spl_env *env,
  * counts from the end), null when out of range.
  */
 static void
-spl_fn_mvindex(const struct spl_ex *x, struct spl_env *env,
+spl_fn_mvindex(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	struct spl_val	 v;
@@ -577,7 +577,7 @@ spl_fn_mvindex(const struct spl_ex *x, struct spl_env *env,
 
 /* mvjoin(X, D): the values joined by D. */
 static void
-spl_fn_mvjoin(const struct spl_ex *x, struct spl_env *env,
+spl_fn_mvjoin(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	struct spl_val	 v;
@@ -595,7 +595,7 @@ spl_fn_mvjoin(const struct spl_ex *x, struct spl_env *env,
 		return;
 	}
 	cap = v.len + spl_mv_count(&v) * dlen;
-	if ((p = spl_env_alloc(env, cap)) == NULL)
+	if ((p = spl_eenv_alloc(env, cap)) == NULL)
 		return;
 	while (spl_mv_next(&v, &pos, &s, &len)) {
 		if (n > 0) {
@@ -614,7 +614,7 @@ spl_fn_mvjoin(const struct spl_ex *x, struct spl_env *env,
  * copied after them (a few arguments: little to copy).
  */
 static void
-spl_fn_mvappend(const struct spl_ex *x, struct spl_env *env,
+spl_fn_mvappend(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	struct spl_val	 v;
@@ -627,7 +627,7 @@ spl_fn_mvappend(const struct spl_ex *x, struct spl_env *env,
 		spl_fn_arg(x, k, env, &v);
 		if (!spl_val_text(env, &v, &s, &len))
 			continue;
-		if ((p = spl_env_alloc(env, n + 1 + len)) == NULL)
+		if ((p = spl_eenv_alloc(env, n + 1 + len)) == NULL)
 			return;
 		if (n > 0)
 			memcpy(p, acc, n);
@@ -646,7 +646,7 @@ spl_fn_mvappend(const struct spl_ex *x, struct spl_env *env,
 
 /* mvdedup(X): the values without repeats, in their first order. */
 static void
-spl_fn_mvdedup(const struct spl_ex *x, struct spl_env *env,
+spl_fn_mvdedup(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	struct spl_val	 v, kept;
@@ -661,7 +661,7 @@ spl_fn_mvdedup(const struct spl_ex *x, struct spl_env *env,
 		return;
 	}
 	spl_val_null(out);
-	if ((p = spl_env_alloc(env, v.len)) == NULL)
+	if ((p = spl_eenv_alloc(env, v.len)) == NULL)
 		return;
 	while (spl_mv_next(&v, &pos, &s, &len)) {
 		spl_val_str(&kept, p, n);
@@ -708,7 +708,7 @@ spl_check_mvfilter(struct spl_ctx *c, struct spl_ex *x)
 }
 
 static void
-spl_fn_mvfilter(const struct spl_ex *x, struct spl_env *env,
+spl_fn_mvfilter(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	struct spl_ex	 f;
@@ -723,7 +723,7 @@ spl_fn_mvfilter(const struct spl_ex *x, struct spl_env *env,
 	f.field = x->field;
 	spl_val_null(out);
 	spl_ex_eval(&f, env, &v);
-	if (v.t != SPL_V_STR || (p = spl_env_alloc(env, v.len)) == NULL)
+	if (v.t != SPL_V_STR || (p = spl_eenv_alloc(env, v.len)) == NULL)
 		return;
 	while (spl_mv_next(&v, &pos, &s, &len)) {
 		env->cur = f.field;

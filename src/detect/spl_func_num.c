@@ -26,7 +26,7 @@
 
 /* tonumber(X [, base]): null when X is no number in that base. */
 void
-spl_fn_tonumber(const struct spl_ex *x, struct spl_env *env,
+spl_fn_tonumber(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	struct spl_val	 v;
@@ -90,7 +90,7 @@ spl_commas(double d, char *out, size_t size)
  * a boolean as "true" or "false", a string itself.
  */
 void
-spl_fn_tostring(const struct spl_ex *x, struct spl_env *env,
+spl_fn_tostring(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	struct spl_val	 v;
@@ -133,7 +133,7 @@ spl_fn_tostring(const struct spl_ex *x, struct spl_env *env,
 /* Mathematical functions. */
 
 void
-spl_fn_math(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
+spl_fn_math(const struct spl_ex *x, struct spl_eenv *env, struct spl_val *out)
 {
 	const char	*fn = x->fn->name;
 	double		 d, e = 0, p;
@@ -196,7 +196,7 @@ spl_minmax_cmp(const char *a, size_t la, const char *b, size_t lb)
 
 /* min(X, ...) and max(X, ...) over every value of every argument. */
 void
-spl_fn_minmax(const struct spl_ex *x, struct spl_env *env,
+spl_fn_minmax(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	struct spl_val	 v;
@@ -234,7 +234,7 @@ spl_fn_minmax(const struct spl_ex *x, struct spl_env *env,
 /* Date and time functions (UTC). */
 
 void
-spl_fn_now(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
+spl_fn_now(const struct spl_ex *x, struct spl_eenv *env, struct spl_val *out)
 {
 	struct timespec	 ts;
 
@@ -250,7 +250,7 @@ spl_fn_now(const struct spl_ex *x, struct spl_env *env, struct spl_val *out)
 
 /* strftime(X, F): the epoch seconds X formatted with F, in UTC. */
 void
-spl_fn_strftime(const struct spl_ex *x, struct spl_env *env,
+spl_fn_strftime(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	const char	*f;
@@ -280,7 +280,7 @@ spl_fn_strftime(const struct spl_ex *x, struct spl_env *env,
 
 /* strptime(S, F): the epoch seconds of S read with F, UTC unless %z. */
 void
-spl_fn_strptime(const struct spl_ex *x, struct spl_env *env,
+spl_fn_strptime(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	const char	*s, *f;
@@ -311,7 +311,7 @@ spl_fn_strptime(const struct spl_ex *x, struct spl_env *env,
 
 /* cidrmatch(CIDR, IP): whether IP (any of its values) is in CIDR. */
 void
-spl_fn_cidrmatch(const struct spl_ex *x, struct spl_env *env,
+spl_fn_cidrmatch(const struct spl_ex *x, struct spl_eenv *env,
     struct spl_val *out)
 {
 	struct spl_val	 v;
