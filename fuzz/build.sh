@@ -57,7 +57,7 @@ srcs_for() {
 			    $testref/decode_json_ref.c" ;;
 	fuzz_decode_xml)	echo "$decode $testref/hooks_decode.c" ;;
 	fuzz_spl)		echo "$detect" ;;
-	fuzz_eval)		echo "$decode $spl" ;;
+	fuzz_eval)		echo "$decode $spl detect/ht.c detect/detection_yaml.c" ;;
 	fuzz_pipeline)		echo "$detect input/syslog.c detect/prefilter.c
 			    detect/prefilter_avx2.c daemon/pipeline.c" ;;
 	fuzz_framing)		echo "input/framing.c input/framing_avx2.c
