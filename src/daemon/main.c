@@ -4,7 +4,8 @@
  * listeners (so nothing is read before it can be processed), the admin
  * port, and READY=1 to the service manager.  SIGHUP re-reads the config
  * and the detections and swaps them in only when both are valid (the
- * listeners and the sink stay as they are).  SIGUSR1 logs the counters.
+ * listeners and the sink stay as they are; reload.c, which also loads
+ * the library at start-up).  SIGUSR1 logs the counters.
  * SIGTERM and SIGINT: stop reading, close every stats window, deliver
  * what is queued for at most shutdown_timeout seconds, exit 0.
  *
@@ -43,6 +44,7 @@
 #include "log.h"
 #include "daemon/options.h"
 #include "daemon/pipeline.h"
+#include "daemon/reload.h"
 #include "daemon/status.h"
 #include "output/sink.h"
 #include "daemon/worker.h"
@@ -50,16 +52,13 @@
 
 #define MAIN_TICK_MS		250	/* window and back-pressure checks */
 #define MAIN_SUMMARY_S		60	/* drop summary period */
-#define MAIN_RESTART_KEYS_MAX	1024	/* the key names of one log line */
 
 struct main_state {
-	int			 argc;		/* saved for SIGHUP */
-	char			**argv;
 	struct config		 cfg;		/* the running configuration */
 	struct event_base	*base;
 	struct detection_set	*set;		/* one reference */
-	struct detection_set	*new_set;	/* during a swap */
 	struct library		*lib;		/* set's states, reasons */
+	struct reload_ctx	 reload;	/* what SIGHUP replaces */
 	struct sink		*sink;
 	struct worker_pool	*pool;		/* listeners and pipelines */
 	struct admin		*admin;
@@ -148,84 +147,6 @@ main_stop(struct main_state *st, const char *why)
 	sink_drain(st->sink, st->cfg.shutdown_timeout_s, main_drained_cb, st);
 }
 
-static bool
-main_str_differ(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a != b;
-	return strcmp(a, b) != 0;
-}
-
-/* Logs the refusals of lib and its one-line summary (prefix: "reload: "). */
-static void
-main_log_library(const struct library *lib, const char *prefix)
-{
-	const struct library_entry *e;
-	char		 buf[1024];
-	size_t		 k;
-
-	for (k = 0; k < lib->n; k++) {
-		e = &lib->e[k];
-		if (e->state == LIBRARY_BROKEN)
-			log_warnx("%sdetection broken: %s", prefix, e->reason);
-		else if (e->state == LIBRARY_SKIPPED ||
-		    e->state == LIBRARY_NEVER)
-			log_info("%sdetection %s: %s", prefix,
-			    library_state_name(e->state), e->reason);
-		else if (e->state == LIBRARY_FILTERED)
-			log_debug("%sdetection filtered: %s", prefix,
-			    e->reason);
-	}
-	library_summary(lib, buf, sizeof(buf));
-	log_info("%sdetections: %s", prefix, buf);
-}
-
-/* The number of lib's refusals: skipped, never matches, broken. */
-static size_t
-main_refused(const struct library *lib)
-{
-	return library_count(lib, LIBRARY_SKIPPED) +
-	    library_count(lib, LIBRARY_NEVER) +
-	    library_count(lib, LIBRARY_BROKEN);
-}
-
-/*
- * The library of cfg with its Sysmon-to-CIM mapping (cim_map), or NULL
- * with *errstr (caller frees): the detections or macros cannot be read,
- * or strict_detections is on and a detection was refused.
- */
-static struct library *
-main_load_library(const struct config *cfg, bool strict, char **errstr)
-{
-	struct library_opts	 lo;
-	struct library		*lib;
-	struct cim_map		*m;
-	const struct library_entry *e;
-	size_t			 k;
-
-	if ((m = cim_map_load(cfg->cim_map, errstr)) == NULL)
-		return NULL;
-	lib = library_load(options_library(cfg, m, &lo), errstr);
-	if (lib == NULL) {
-		cim_map_free(m);
-		return NULL;
-	}
-	detection_set_use_cim(lib->set, m);
-	if (strict && main_refused(lib) > 0) {
-		for (k = 0, e = NULL; k < lib->n && e == NULL; k++)
-			if (lib->e[k].state == LIBRARY_SKIPPED ||
-			    lib->e[k].state == LIBRARY_NEVER ||
-			    lib->e[k].state == LIBRARY_BROKEN)
-				e = &lib->e[k];
-		xasprintf(errstr, "strict_detections: %zu detection%s "
-		    "refused, the first: %s", main_refused(lib),
-		    main_refused(lib) == 1 ? "" : "s", e->reason);
-		library_free(lib);
-		return NULL;
-	}
-	return lib;
-}
-
 /*
  * --check-config: the coverage report of the library (--json: as JSON,
  * -v: every detection).  Returns the exit status: 1 when the library
@@ -238,7 +159,7 @@ main_check(const struct config *cfg)
 	char		*errstr = NULL, *json;
 	int		 rc;
 
-	if ((lib = main_load_library(cfg, false, &errstr)) == NULL) {
+	if ((lib = reload_load_library(cfg, false, &errstr)) == NULL) {
 		fprintf(stderr, "hecsentry: %s\n", errstr);
 		free(errstr);
 		return 1;
@@ -249,168 +170,15 @@ main_check(const struct config *cfg)
 		free(json);
 	} else
 		library_report(lib, stdout, cfg->verbose > 0);
-	rc = cfg->strict_detections && main_refused(lib) > 0 ? 1 : 0;
+	rc = cfg->strict_detections && reload_refused(lib) > 0 ? 1 : 0;
 	if (rc == 1)
 		fprintf(stderr, "hecsentry: strict_detections: %zu "
-		    "detection%s refused\n", main_refused(lib),
-		    main_refused(lib) == 1 ? "" : "s");
+		    "detection%s refused\n", reload_refused(lib),
+		    reload_refused(lib) == 1 ? "" : "s");
 	else if (!cfg->check_json)
 		printf("configuration OK\n");
 	library_free(lib);
 	return rc;
-}
-
-/*
- * The runnable set of main_load_library(); *libp gets the library
- * (without its set) for /detections and /metrics.
- */
-static struct detection_set *
-main_load_set(const struct config *cfg, const char *prefix,
-    struct library **libp, char **errstr)
-{
-	struct library		*lib;
-
-	if ((lib = main_load_library(cfg, cfg->strict_detections,
-	    errstr)) == NULL)
-		return NULL;
-	main_log_library(lib, prefix);
-	*libp = lib;
-	return library_take_set(lib);
-}
-
-/* config_diff_fn: names a changed key that only a restart applies. */
-static void
-main_restart_key_cb(const char *key, enum config_apply apply, void *arg)
-{
-	char	*buf = arg;
-	size_t	 len = strlen(buf);
-
-	if (apply != CONFIG_APPLY_RESTART)
-		return;
-	(void)snprintf(buf + len, MAIN_RESTART_KEYS_MAX - len, "%s%s",
-	    len > 0 ? ", " : "", key);
-}
-
-/* Logs the detections of the new set that are new or changed. */
-static void
-main_reload_log_changes(struct main_state *st)
-{
-	const struct detection	*d, *o;
-	size_t			 i, j;
-	const char		*what;
-
-	for (i = 0; i < st->new_set->n; i++) {
-		d = st->new_set->d[i];
-		what = "added";
-		for (j = 0; j < st->set->n; j++) {
-			o = st->set->d[j];
-			if (main_str_differ(o->id, d->id))
-				continue;
-			if (detection_same(o, d))
-				what = NULL;
-			else
-				what = "changed (its rows were emitted)";
-			break;
-		}
-		if (what != NULL)
-			log_info("reload: detection %s (version %d, %s) %s",
-			    d->name, d->version, d->file, what);
-	}
-	for (j = 0; j < st->set->n; j++) {
-		o = st->set->d[j];
-		for (i = 0; i < st->new_set->n; i++)
-			if (!main_str_differ(o->id, st->new_set->d[i]->id))
-				break;
-		if (i == st->new_set->n)
-			log_info("reload: detection %s removed (its rows were "
-			    "emitted)", o->name);
-	}
-}
-
-/*
- * SIGHUP: the config (file and the saved argv, which still overrides it)
- * and the detections are read into new objects; if either is broken the
- * running ones stay and the error is logged.  Otherwise the new set is
- * swapped into the pipeline (unchanged detections keep their windows),
- * the cheap keys apply, and the others are named as needing a restart.
- * Connections stay open throughout.
- */
-static void
-main_reload(struct main_state *st)
-{
-	struct config		 ncfg;
-	struct detection_set	*nset;
-	struct library		*nlib = NULL;
-	struct stats_opts	 so;
-	struct timespec		 ts;
-	char			*errstr = NULL;
-	char			 restart[MAIN_RESTART_KEYS_MAX];
-	size_t			 kept;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	status_notify(st->status, "RELOADING=1\nMONOTONIC_USEC=%llu\n"
-	    "STATUS=reloading the configuration",
-	    (unsigned long long)ts.tv_sec * 1000000ULL +
-	    (unsigned long long)ts.tv_nsec / 1000);
-	log_info("SIGHUP: reloading the configuration and the detections");
-	memset(&ncfg, 0, sizeof(ncfg));
-	if (config_from_args(st->argc, st->argv, &ncfg, &errstr) != 0) {
-		log_warnx("reload failed, the running configuration stays: "
-		    "%s", errstr != NULL ? errstr : "bad configuration");
-		goto fail;
-	}
-	nset = main_load_set(&ncfg, "reload: ", &nlib, &errstr);
-	if (nset == NULL) {
-		log_warnx("reload failed, the running detections stay: %s",
-		    errstr != NULL ? errstr : "cannot load detections");
-		goto fail;
-	}
-	if (nset->n == 0)
-		log_warnx("reload: no detections in %s: nothing will alert",
-		    ncfg.detections_dir);
-	restart[0] = '\0';
-	if (config_diff(&st->cfg, &ncfg, main_restart_key_cb, restart) > 0 &&
-	    restart[0] != '\0')
-		log_warnx("reload: changed but not applied until a restart: "
-		    "%s", restart);
-	if (worker_pool_reload_tls(st->pool, &ncfg, &errstr) == -1) {
-		log_warnx("reload: %s; the old TLS certificates stay in use",
-		    errstr);
-		free(errstr);
-		errstr = NULL;
-	}
-
-	/* Keys that apply now; listen and sink keep borrowing st->cfg. */
-	config_apply_live(&st->cfg, &ncfg);
-	st->cfg.verbose = ncfg.verbose;
-	log_set_verbose(ncfg.verbose);
-
-	st->new_set = nset;
-	main_reload_log_changes(st);
-	options_stats(&st->cfg, &so);
-	kept = worker_pool_swap_set(st->pool, nset, &so, NULL, NULL);
-	detection_set_unref(st->set, __func__);
-	st->set = nset;
-	status_set_library(st->status, nlib);
-	library_free(st->lib);
-	st->lib = nlib;
-	st->new_set = NULL;
-	status_set_detections(st->status, nset);
-	status_reloaded(st->status, true);
-	log_info("reload done: %zu detection%s, %zu unchanged (windows "
-	    "kept), window %d s", nset->n, nset->n == 1 ? "" : "s", kept,
-	    st->cfg.window_s);
-	config_free(&ncfg);
-	status_notify(st->status, "READY=1\nSTATUS=running: %zu detection%s "
-	    "(reloaded)", nset->n, nset->n == 1 ? "" : "s");
-	return;
-fail:
-	status_reloaded(st->status, false);
-	free(errstr);
-	config_free(&ncfg);
-	status_notify(st->status, "READY=1\nSTATUS=running: %zu detection%s; "
-	    "the last reload failed (see the log)", st->set->n,
-	    st->set->n == 1 ? "" : "s");
 }
 
 static void
@@ -431,7 +199,7 @@ main_signal_cb(evutil_socket_t sig, short what, void *arg)
 			log_warnx("SIGHUP ignored: shutting down");
 		else {
 			(void)sink_reopen(st->sink);
-			main_reload(st);
+			(void)reload_run(&st->reload);
 		}
 		break;
 	case SIGUSR1:
@@ -453,8 +221,6 @@ main(int argc, char **argv)
 	struct timeval		 tv;
 
 	memset(&st, 0, sizeof(st));
-	st.argc = argc;
-	st.argv = argv;
 	st.start_time = time(NULL);
 	log_init(0);
 	rc = config_from_args(argc, argv, &st.cfg, &errstr);
@@ -479,7 +245,7 @@ main(int argc, char **argv)
 		config_free(&st.cfg);
 		return rc;
 	}
-	st.set = main_load_set(&st.cfg, "", &st.lib, &errstr);
+	st.set = reload_load_set(&st.cfg, "", &st.lib, &errstr);
 	if (st.set == NULL) {
 		fprintf(stderr, "hecsentry: %s\n", errstr);
 		free(errstr);
@@ -535,6 +301,13 @@ main(int argc, char **argv)
 	}
 	st.status = status_new(st.pool, st.sink, st.set, st.start_time);
 	status_set_library(st.status, st.lib);
+	st.reload.argc = argc;
+	st.reload.argv = argv;
+	st.reload.cfg = &st.cfg;
+	st.reload.set = &st.set;
+	st.reload.lib = &st.lib;
+	st.reload.pool = st.pool;
+	st.reload.status = st.status;
 	if (st.cfg.nlisten_tcp + st.cfg.nlisten_udp == 0)
 		log_warnx("no listen_tcp or listen_udp address: "
 		    "nothing to receive");
