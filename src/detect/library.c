@@ -250,9 +250,11 @@ library_set(struct library_entry *e, enum library_state s, char *reason)
 }
 
 /*
- * Why d never matches: the first field its filter or by-fields read
- * that no event carries (a "Dataset.field" belongs to tstats and is not
- * judged here).  Returns a reason, or NULL.
+ * Why d never matches: the first field its filter, its commands before
+ * stats or its stats read from events (s->fields: a by-field that rex,
+ * lookup or rename made before stats is not one) that no event carries
+ * (a "Dataset.field" belongs to tstats and is not judged here).  Returns
+ * a reason, or NULL.
  */
 static char *
 library_never(const struct detection *d, const struct cim_map *cim)
@@ -265,9 +267,8 @@ library_never(const struct detection *d, const struct cim_map *cim)
 
 	if (cim == NULL)
 		return NULL;
-	for (k = 0; k < s->nfields + s->stats.nby; k++) {
-		id = k < s->nfields ? s->fields[k] :
-		    s->stats.by[k - s->nfields];
+	for (k = 0; k < s->nfields; k++) {
+		id = s->fields[k];
 		name = event_field_name(id);
 		if (name == NULL || strchr(name, '.') != NULL ||
 		    cim_map_produces(cim, id))

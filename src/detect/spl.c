@@ -36,10 +36,13 @@ spl_pre_fields(struct spl_search *s)
 
 	for (k = 0; k < s->npre; k++) {
 		p = s->pre[k];
-		if (p->expr != NULL) {
+		if (p->expr != NULL || p->eval != NULL) {
 			read = NULL;
 			nread = 0;
-			spl_expr_fields(p->expr, &read, &nread);
+			if (p->expr != NULL)
+				spl_expr_fields(p->expr, &read, &nread);
+			else
+				spl_eval_fields(p->eval, &read, &nread);
 			for (j = 0; j < nread; j++)
 				if (!spl_has_id(made, nmade, read[j]))
 					spl_ids_add_uniq(&s->fields,

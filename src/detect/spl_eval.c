@@ -807,7 +807,11 @@ spl_eval_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 	return 0;
 }
 
-/* where EXPR: before stats a term of the filter, after it a row command. */
+/*
+ * where EXPR: before stats a term of the filter (or, after a command
+ * that works on the detection's copy of the event, such as rex, a
+ * command on that copy); after stats a row command.
+ */
 int
 spl_where_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
     const struct spl_tok *name, struct spl_search *s)
@@ -818,7 +822,8 @@ spl_where_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 
 	if ((e = spl_eval_parse_text(c, name, true)) == NULL)
 		return -1;
-	if (!c->after_stats) {
+	/* After a row command before stats it reads the event's copy. */
+	if (!c->after_stats && s->npre == 0) {
 		x = spl_expr_new(SPL_N_EVAL);
 		x->eval = e;
 		spl_expr_add(s->filter, x);

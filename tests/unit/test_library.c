@@ -18,6 +18,7 @@
 #include "decode/cim.h"
 #include "decode/event.h"
 #include "detect/library.h"
+#include "detect/lookup.h"
 
 static char		 tree[512];	/* TESTDATA/library/tree */
 static char		 checkout[512];
@@ -289,5 +290,33 @@ Test(library, report_text_and_json)
 	cr_expect(found);
 	json_object_put(root);
 	free(json);
+	library_free(lib);
+}
+
+/*
+ * Lookups in a checkout: a definition with its CSV runs (and is loaded
+ * once, into the set); a missing definition is broken, a KV store
+ * collection skipped, each with its reason; a by-field that rex makes
+ * before stats is not judged as an event field.
+ */
+Test(library, lookups_and_made_fields)
+{
+	struct library_opts o = { 0 };
+	struct library	*lib;
+	char		 dir[512];
+
+	snprintf(dir, sizeof(dir), "%s/library/lookup", getenv("TESTDATA"));
+	lib = load(dir, &o);
+	expect(lib, "/uses_lookup.yml", LIBRARY_RUNS, NULL);
+	expect(lib, "/rex_by_field.yml", LIBRARY_RUNS, NULL);
+	expect(lib, "/missing_lookup.yml", LIBRARY_BROKEN,
+	    "missing_lookup.yml:8:66: lookup table 'nope': no lookup "
+	    "definition nope.yml in ");
+	expect(lib, "/kv_lookup.yml", LIBRARY_SKIPPED,
+	    "kv_lookup.yml:8:66: lookup table 'kv': ");
+	cr_assert_not_null(lib->set);
+	cr_expect_eq(lib->set->n, 2);
+	cr_assert_not_null(lib->set->lookups);
+	cr_expect_eq(lookup_set_count(lib->set->lookups), 1, "tools only");
 	library_free(lib);
 }

@@ -324,3 +324,53 @@ Test(spl_rex, rex_before_stats_on_the_copy)
 	event_clear(&copy);
 	spl_search_free(s);
 }
+
+/*
+ * security_content's side-loading detections: two rex and a where
+ * comparing what they made, before stats.  The where must run on the
+ * copy after the rex (not in the filter, where the fields do not exist
+ * yet), and the fields it reads that rex made are not event fields.
+ */
+Test(spl_rex, where_after_rex_before_stats)
+{
+	static const struct {
+		const char	*image, *loaded;
+		bool		 keep;
+	} cases[] = {
+		{ "C:\\Users\\a\\x.exe", "C:\\Users\\a\\y.dll", true },
+		{ "C:\\Users\\a\\x.exe", "C:\\Windows\\y.dll", false },
+		{ "x.exe", "y.dll", false },
+	};
+	struct spl_search *s;
+	struct spl_error err;
+	struct event	 ev, copy;
+	size_t		 k;
+
+	s = spl_compile("EventCode=7 | rex field=Image "
+	    "\"(?<ImageFolderPath>.+\\\\\\)\" | rex field=ImageLoaded "
+	    "\"(?<ImageLoadedFolderPath>.+\\\\\\)\" | where ImageFolderPath "
+	    "= ImageLoadedFolderPath | stats count by ImageFolderPath",
+	    no_macros, NULL, &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	cr_expect_eq(s->npre, 3);
+	for (k = 0; k < s->nfields; k++)
+		cr_expect(s->fields[k] != fid("ImageFolderPath") &&
+		    s->fields[k] != fid("ImageLoadedFolderPath"),
+		    "%s is made, not read", event_field_name(s->fields[k]));
+	event_init(&ev, 1024);
+	event_init(&copy, 1024);
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		event_reset(&ev);
+		event_set(&ev, EVENT_F_EVENTCODE, "7", 1);
+		event_set(&ev, fid("Image"), cases[k].image,
+		    strlen(cases[k].image));
+		event_set(&ev, fid("ImageLoaded"), cases[k].loaded,
+		    strlen(cases[k].loaded));
+		cr_assert(spl_match(s->filter, &ev), "case %zu", k);
+		cr_expect_eq(spl_pre_apply(s, &ev, &copy), cases[k].keep,
+		    "case %zu", k);
+	}
+	event_clear(&ev);
+	event_clear(&copy);
+	spl_search_free(s);
+}
