@@ -25,7 +25,8 @@
 /*
  * The event fields s reads: the filter's (already in s->fields), those
  * the commands before stats read, and those stats reads that no command
- * before it made (rename's and bin's targets are not event fields).
+ * before it made (the targets of rename, bin, rex, lookup and eval are
+ * not event fields).
  */
 static void
 spl_pre_fields(struct spl_search *s)
@@ -36,13 +37,10 @@ spl_pre_fields(struct spl_search *s)
 
 	for (k = 0; k < s->npre; k++) {
 		p = s->pre[k];
-		if (p->expr != NULL || p->eval != NULL) {
+		if (p->expr != NULL) {
 			read = NULL;
 			nread = 0;
-			if (p->expr != NULL)
-				spl_expr_fields(p->expr, &read, &nread);
-			else
-				spl_eval_fields(p->eval, &read, &nread);
+			spl_expr_fields(p->expr, &read, &nread);
 			for (j = 0; j < nread; j++)
 				if (!spl_has_id(made, nmade, read[j]))
 					spl_ids_add_uniq(&s->fields,
@@ -62,6 +60,10 @@ spl_pre_fields(struct spl_search *s)
 				    p->from[j]);
 		for (j = 0; p->table != NULL && j < p->nout; j++)
 			spl_ids_add_uniq(&made, &nmade, p->outid[j]);
+		/* eval and where read and make fields in their order. */
+		if (p->eval != NULL)
+			spl_eval_pre_fields(p->eval, &s->fields, &s->nfields,
+			    &made, &nmade);
 		/* rename and bin read from[] and make to[]. */
 		if (p->cmd->apply != spl_rename_apply &&
 		    p->cmd->apply != spl_bin_apply)

@@ -59,7 +59,7 @@ static const struct spl_cmd spl_cmds[] = {
 	    spl_convert_columns },
 	{ "bucket", SPL_PHASE_ANY, spl_bin_parse, spl_bin_apply,
 	    spl_convert_columns },
-	{ "eval", SPL_PHASE_EVENT, spl_eval_parse, spl_eval_apply,
+	{ "eval", SPL_PHASE_ANY, spl_eval_parse, spl_eval_apply,
 	    spl_eval_columns },
 	{ "where", SPL_PHASE_EVENT, spl_where_parse, spl_where_apply, NULL },
 	{ "rex", SPL_PHASE_ANY, spl_rex_parse, spl_rex_apply,

@@ -679,6 +679,30 @@ spl_eval_free(struct spl_eval *e)
 	free(e);
 }
 
+/*
+ * Adds to fields[*nfields] what e reads from the event that no command
+ * before it made (made[*nmade]), then adds what it makes to made.
+ */
+void
+spl_eval_pre_fields(const struct spl_eval *e, int **fields,
+    size_t *nfields, int **made, size_t *nmade)
+{
+	int	*read;
+	size_t	 k, j, nread;
+
+	for (k = 0; k < e->n; k++) {
+		read = NULL;
+		nread = 0;
+		spl_ex_fields(e->ex[k], &read, &nread);
+		for (j = 0; j < nread; j++)
+			if (!spl_has_id(*made, *nmade, read[j]))
+				spl_ids_add_uniq(fields, nfields, read[j]);
+		free(read);
+		if (!e->where)
+			spl_ids_add_uniq(made, nmade, e->to[k]);
+	}
+}
+
 void
 spl_eval_fields(const struct spl_eval *e, int **ids, size_t *n)
 {
@@ -783,8 +807,8 @@ fail:
 }
 
 /*
- * eval F=EXPR [, G=EXPR ...]: after stats a row command.  Before stats
- * it would have to change the event that every detection shares.
+ * eval F=EXPR [, G=EXPR ...]: a row command; before stats the pipeline
+ * moves it to the commands on the detection's own copy of each event.
  */
 int
 spl_eval_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
@@ -793,12 +817,6 @@ spl_eval_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 	struct spl_eval	*e;
 	struct spl_post	*p;
 
-	if (!c->after_stats) {
-		spl_error_pos(c, name->pos, "'eval' before stats is not "
-		    "supported (a field computed per detection on the shared "
-		    "event)");
-		return -1;
-	}
 	if ((e = spl_eval_parse_text(c, name, false)) == NULL)
 		return -1;
 	p = spl_post_new(cmd);

@@ -145,6 +145,8 @@ void		 spl_fn_arg(const struct spl_ex *x, size_t k,
 		    struct spl_eenv *env, struct spl_val *v);
 bool		 spl_fn_arg_text(const struct spl_ex *x, size_t k,
 		    struct spl_eenv *env, const char **s, size_t *len);
+bool		 spl_fn_arg_values(const struct spl_ex *x, size_t k,
+		    struct spl_eenv *env, struct spl_val *v);
 bool		 spl_fn_arg_num(const struct spl_ex *x, size_t k,
 		    struct spl_eenv *env, double *d);
 void		 spl_fn_out_str(struct spl_eenv *env, struct spl_val *out,
@@ -166,6 +168,15 @@ void		 spl_fn_strftime(const struct spl_ex *x, struct spl_eenv *env,
 void		 spl_fn_strptime(const struct spl_ex *x, struct spl_eenv *env,
 		    struct spl_val *out);
 void		 spl_fn_cidrmatch(const struct spl_ex *x, struct spl_eenv *env,
+		    struct spl_val *out);
+
+/* spl_func_re.c: the functions on regular expressions */
+int		 spl_check_regex(struct spl_ctx *c, struct spl_ex *x);
+void		 spl_fn_match(const struct spl_ex *x, struct spl_eenv *env,
+		    struct spl_val *out);
+void		 spl_fn_mvfind(const struct spl_ex *x, struct spl_eenv *env,
+		    struct spl_val *out);
+void		 spl_fn_replace(const struct spl_ex *x, struct spl_eenv *env,
 		    struct spl_val *out);
 
 /* spl_eval_run.c: evaluation, for the functions */

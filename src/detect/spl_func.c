@@ -50,6 +50,26 @@ spl_fn_arg_text(const struct spl_ex *x, size_t k, struct spl_eenv *env,
 	return spl_val_text(env, &v, s, len);
 }
 
+/*
+ * Argument k as a string whose values spl_mv_next() walks (a number or
+ * boolean as its text).  False for null.
+ */
+bool
+spl_fn_arg_values(const struct spl_ex *x, size_t k, struct spl_eenv *env,
+    struct spl_val *v)
+{
+	const char	*s;
+	size_t		 len;
+
+	spl_fn_arg(x, k, env, v);
+	if (v->t == SPL_V_STR)
+		return true;
+	if (!spl_val_text(env, v, &s, &len))
+		return false;
+	spl_val_str(v, s, len);
+	return true;
+}
+
 /* Argument k as a number; false for null or text that is no number. */
 bool
 spl_fn_arg_num(const struct spl_ex *x, size_t k, struct spl_eenv *env,
@@ -340,14 +360,6 @@ spl_check_refused(struct spl_ctx *c, struct spl_ex *x)
 	spl_error_pos(c, x->pos, "eval function %s() is not supported%s",
 	    x->fn->name, strcmp(x->fn->name, "searchmatch") == 0 ?
 	    " (it runs the search language on the raw event)" : "");
-	return -1;
-}
-
-static int
-spl_check_regex(struct spl_ctx *c, struct spl_ex *x)
-{
-	spl_error_pos(c, x->pos, "eval function %s() is not supported yet "
-	    "(it needs PCRE2)", x->fn->name);
 	return -1;
 }
 
@@ -776,7 +788,7 @@ static const struct spl_fn spl_fns[] = {
 	{ "log", 1, 2, SPL_V, "v", NULL, spl_fn_math },
 	{ "lower", 1, 1, SPL_V, "v", NULL, spl_fn_lower },
 	{ "ltrim", 1, 2, SPL_V, "v", NULL, spl_fn_trim },
-	{ "match", 2, 2, SPL_B, "v", spl_check_regex, NULL },
+	{ "match", 2, 2, SPL_B, "v", spl_check_regex, spl_fn_match },
 	{ "max", 1, SPL_ANY, SPL_V, "v", NULL, spl_fn_minmax },
 	{ "min", 1, SPL_ANY, SPL_V, "v", NULL, spl_fn_minmax },
 	{ "mvappend", 1, SPL_ANY, SPL_V, "v", NULL, spl_fn_mvappend },
@@ -784,7 +796,7 @@ static const struct spl_fn spl_fns[] = {
 	{ "mvdedup", 1, 1, SPL_V, "v", NULL, spl_fn_mvdedup },
 	{ "mvfilter", 1, 1, SPL_V, "b", spl_check_mvfilter,
 	    spl_fn_mvfilter },
-	{ "mvfind", 2, 2, SPL_V, "v", spl_check_regex, NULL },
+	{ "mvfind", 2, 2, SPL_V, "v", spl_check_regex, spl_fn_mvfind },
 	{ "mvindex", 2, 3, SPL_V, "v", NULL, spl_fn_mvindex },
 	{ "mvjoin", 2, 2, SPL_V, "v", NULL, spl_fn_mvjoin },
 	{ "now", 0, 0, SPL_V, NULL, NULL, spl_fn_now },
@@ -792,7 +804,7 @@ static const struct spl_fn spl_fns[] = {
 	{ "nullif", 2, 2, SPL_V, "v", NULL, spl_fn_nullif },
 	{ "pi", 0, 0, SPL_V, NULL, NULL, spl_fn_math },
 	{ "pow", 2, 2, SPL_V, "v", NULL, spl_fn_math },
-	{ "replace", 3, 3, SPL_V, "v", spl_check_regex, NULL },
+	{ "replace", 3, 3, SPL_V, "v", spl_check_regex, spl_fn_replace },
 	{ "round", 1, 2, SPL_V, "v", NULL, spl_fn_math },
 	{ "rtrim", 1, 2, SPL_V, "v", NULL, spl_fn_trim },
 	{ "searchmatch", 1, 1, SPL_B, "v", spl_check_refused, NULL },
@@ -834,11 +846,4 @@ spl_fn_find(const char *name, size_t len)
 			lo = mid + 1;
 	}
 	return NULL;
-}
-
-/* Frees what a function's check compiled; nothing yet needs it. */
-void
-spl_fn_free_aux(struct spl_ex *x)
-{
-	x->aux = NULL;
 }

@@ -294,6 +294,8 @@ bool		 spl_eval_test(const struct spl_eval *e,
 		    const struct event *ev);
 void		 spl_eval_fields(const struct spl_eval *e, int **ids,
 		    size_t *n);
+void		 spl_eval_pre_fields(const struct spl_eval *e, int **fields,
+		    size_t *nfields, int **made, size_t *nmade);
 void		 spl_eval_free(struct spl_eval *e);
 
 #endif /* HECSENTRY_SPL_INT_H */

@@ -246,10 +246,10 @@ Test(detection, spl_error_position_in_yaml)
 	    "  | transaction f\n");
 	/* Literal block: exact. */
 	write_file(detdir, "block.yml", "name: Bad\nid: 1\nversion: 1\n"
-	    "search: |\n  `sysmon` EventCode=3\n  | eval x=1\n"
+	    "search: |\n  `sysmon` EventCode=3\n  | eval x=frob(1)\n"
 	    "  | stats count\n");
-	expect_err("block.yml", detdir, ":6:5: 'eval' before stats is not "
-	    "supported (a field computed per detection on the shared event)");
+	expect_err("block.yml", detdir, ":6:12: unknown eval function "
+	    "'frob'");
 	/* Plain, folded over two lines: exact. */
 	write_file(detdir, "plain.yml", "name: Bad\nid: 1\nsearch: a=1\n"
 	    "  | stats count | where frob(x)>1\n");

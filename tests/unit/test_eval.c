@@ -52,7 +52,8 @@ static const struct {
 	{ "status", "404" },
 	{ "t", "1586956800" },
 	{ "email", "a@example.net\nb@example.com\nc@example.org" },
-	{ "1field", "first" }
+	{ "1field", "first" },
+	{ "date", "1/14/2017" }
 };
 
 static void
@@ -261,6 +262,13 @@ Test(eval, conditional_functions)
 		{ "if(cidrmatch(\"10.0.0.0/8\", s), 1, 0)", "0", DOC_COND },
 		{ "if(in(status, \"404\", \"500\"), 1, 0)", "1", DOC_COND },
 		{ "tostring(1 == 1)", "True", DOC_CONV },
+		{ "if(match(ip, \"^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\."
+		    "\\d{1,3}$\"), 1, 0)", "1", DOC_COND },
+		{ "if(match(s, \"^\\d\"), 1, 0)", "0", DOC_COND },
+		{ "if(match(s, \"(?i)WORLD\"), 1, 0)", "1", DOC_COND },
+		{ "if(match(s, \"WORLD\"), 1, 0)", "0", DOC_COND },
+		{ "if(match(mv, \"^b$\"), 1, 0)", "1", DOC_COND },
+		{ "if(match(missing, \"x\"), 1, 0)", "0", DOC_COND },
 	};
 
 	run_eval_cases(tab, NCASES(tab));
@@ -284,6 +292,15 @@ Test(eval, text_functions)
 		{ "ltrim(\"   ZZZZabcZZ \", \" Z\")", "abcZZ ", DOC_TEXT },
 		{ "rtrim(\"   ZZZZabcZZ \", \" Z\")", "   ZZZZabc", DOC_TEXT },
 		{ "trim(\"  x \")", "x", DOC_TEXT },
+		{ "replace(date, \"^(\\d{1,2})/(\\d{1,2})/\", \"\\2/\\1/\")",
+		    "14/1/2017", DOC_TEXT },
+		{ "replace(s, \"o\", \"0\")", "Hell0 W0rld", DOC_TEXT },
+		{ "replace(path, \"\\\\\\\\\", \"/\")",
+		    "C:/Windows/System32/cmd.exe", DOC_TEXT },
+		{ "replace(mv, \"^\", \"-\")", "-a\n-b\n-c", DOC_TEXT },
+		{ "replace(user, \"x*\", \"-\")", "-b-u-t-t-e-r-c-u-p-",
+		    DOC_TEXT },
+		{ "replace(missing, \"a\", \"b\")", NULL, DOC_TEXT },
 		{ "urldecode(\"http%3A%2F%2Fwww.splunk.com%2Fdownload%3Fr%3D"
 		    "header\")", "http://www.splunk.com/download?r=header",
 		    DOC_TEXT },
@@ -322,6 +339,12 @@ Test(eval, multivalue_functions)
 		    "a@example.net\nc@example.org", DOC_MV },
 		{ "mvfilter(mv == \"q\")", NULL, DOC_MV },
 		{ "max(nums)", "10", DOC_STAT },
+		{ "mvfilter(match(email, \"\\.net$\") OR match(email, "
+		    "\"\\.org$\"))", "a@example.net\nc@example.org",
+		    DOC_MV },
+		{ "mvfind(mv, \"c\")", "2", DOC_MV },
+		{ "mvfind(email, \"example\\.com\")", "1", DOC_MV },
+		{ "mvfind(mv, \"z\")", NULL, DOC_MV },
 	};
 
 	run_eval_cases(tab, NCASES(tab));
@@ -415,6 +438,44 @@ Test(eval, where_before_stats)
 	event_clear(&ev);
 }
 
+/*
+ * eval before stats works on the detection's own copy of the event:
+ * the shared event is left alone, and a where after it filters the copy.
+ */
+Test(eval, eval_before_stats)
+{
+	struct spl_search *s;
+	struct event	 ev, copy;
+	const char	*v;
+	size_t		 len, k;
+	int		 u, user;
+	bool		 reads_user = false;
+
+	s = compile_ok("user=* | eval u=upper(user), l=len(u) | where l > 8 "
+	    "| stats count by u");
+	cr_assert_eq(s->npre, 2, "eval and where work on the copy");
+	row_fill(&ev);
+	event_init(&copy, 4096);
+	u = event_field_lookup("u", 1);
+	user = event_field_lookup("user", 4);
+	cr_assert(spl_pre_apply(s, &ev, &copy));
+	cr_assert(event_get(&copy, u, &v, &len));
+	cr_assert(len == 9 && memcmp(v, "BUTTERCUP", 9) == 0);
+	cr_assert(!event_has(&ev, u), "the shared event is unchanged");
+	for (k = 0; k < s->nfields; k++) {
+		cr_assert_neq(s->fields[k], u, "u is made, not read");
+		reads_user |= s->fields[k] == user;
+	}
+	cr_assert(reads_user);
+	spl_search_free(s);
+	s = compile_ok("user=* | eval u=upper(user) | where len(u) > 9 "
+	    "| stats count by u");
+	cr_assert(!spl_pre_apply(s, &ev, &copy), "where drops the copy");
+	spl_search_free(s);
+	event_clear(&copy);
+	event_clear(&ev);
+}
+
 /* Refusals: the reason, with the line and column of the culprit. */
 Test(eval, refusals)
 {
@@ -450,10 +511,12 @@ Test(eval, refusals)
 		{ "x=1 | stats count | eval r 1", 1, 28, "expected '='" },
 		{ "x=1 | stats count | eval", 1, 21, "needs an expression" },
 		{ "x=1 | stats count | eval r=1 ; 2", 1, 30, "unexpected" },
-		{ "x=1 | eval r=1 | stats count", 1, 7,
-		    "'eval' before stats is not supported" },
 		{ "x=1 | stats count | eval r=mvfilter(a = b)", 1, 28,
 		    "exactly one field" },
+		{ "x=1 | stats count | where match(a, \"(?i)\" . b)", 1, 36,
+		    "takes a regular expression in a string literal" },
+		{ "x=1 | stats count | where match(a, \"(x\")", 1, 36,
+		    "bad regular expression" },
 	};
 	struct spl_search *s;
 	struct spl_error err;

@@ -124,6 +124,23 @@ Test(library, tree_states)
 	library_free(lib);
 }
 
+/*
+ * A by-field that a command before stats makes (eval, rex, rename) is no
+ * event field: the detection runs, it is not "never matches".
+ */
+Test(library, made_by_field_runs)
+{
+	struct library_opts o = { 0 };
+	struct library	*lib;
+	char		 dir[600];
+
+	snprintf(dir, sizeof(dir), "%s/library/made", getenv("TESTDATA"));
+	lib = load(dir, &o);
+	cr_expect_eq(lib->n, 1);
+	expect(lib, "/made.yml", LIBRARY_RUNS, NULL);
+	library_free(lib);
+}
+
 /* Float risk scores truncate (56.0 -> 56); the rba block is read. */
 Test(library, risk_both_schemas)
 {

@@ -61,7 +61,7 @@ test_lookup(void *arg, const char *name, size_t nargs,
 		    "Sysmon/Operational" },
 		{ "security_content_ctime", 1, "convert timeformat="
 		    "\"%Y-%m-%dT%H:%M:%S\" ctime($field$)" },
-		{ "bad_macro", 0, "a=1\n| eval x=1" },
+		{ "bad_macro", 0, "a=1\n| eval x=frob(1)" },
 		{ "loop", 0, "a=1 `loop`" },
 		{ "acme_filter", 0,
 		    "search NOT Image=\"*\\\\Acme\\\\mailer.exe\"" },
@@ -176,9 +176,8 @@ Test(spl, refuses_with_line_and_column)
 		int		 line, col;
 		const char	*msg;
 	} tab[] = {
-		{ "a=1 | eval x=1 | stats count", "search", 1, 7,
-		    "'eval' before stats is not supported (a field computed "
-		    "per detection on the shared event)" },
+		{ "a=1 | eval x=frob(1) | stats count", "search", 1, 14,
+		    "unknown eval function 'frob'" },
 		{ "| tstats count from datamodel=Endpoint.Processes",
 		    "search", 1, 3, "unsupported command 'tstats'" },
 		{ "a=1 | transaction x | stats count", "search", 1, 7,
@@ -214,9 +213,8 @@ Test(spl, refuses_with_line_and_column)
 		{ "`sysmon`\n  EventCode=3\n| stats count by Image\n"
 		    "| eval y=frob(1)", "search", 4, 10,
 		    "unknown eval function 'frob'" },
-		{ "x=1 `bad_macro`\n| stats count", "macro bad_macro", 2, 3,
-		    "'eval' before stats is not supported (a field computed "
-		    "per detection on the shared event)" },
+		{ "x=1 `bad_macro`\n| stats count", "macro bad_macro", 2, 10,
+		    "unknown eval function 'frob'" },
 		{ "`loop` | stats count", "macro loop", 1, 5,
 		    "macros nested deeper than 10 levels" },
 	};
