@@ -8,7 +8,9 @@
  * field values modelled on the records in tests/data/.  A share of the
  * messages ("hits") are SMTP or FTP connections from user-writable paths
  * that the two shipped detections match; --keys bounds how many distinct
- * stats keys they use.  The output depends only on the options and the
+ * stats keys they use, --hit-hosts over how many sending hosts (key k
+ * on host k % N, so that a balancer hashing the sender spreads them).
+ * The output depends only on the options and the
  * seed.  It does not send anything: hecsentry-send does.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
@@ -95,6 +97,7 @@ struct gen_summary {
 
 static uint64_t gen_rng;		/* splitmix64 state */
 static int gen_short;			/* retrying a too-long event */
+static unsigned gen_hit_hosts = 1;	/* hosts the hit keys are on */
 
 static const char *const gen_shape_names[] = {
 	"winlogbeat", "ecs", "nxlog", "flat", "xml", "mix"
@@ -554,7 +557,8 @@ gen_net(struct gen_event *ev, const char *user, const char *domuser,
 		/* One of nkeys keys: every by-field follows from k. */
 		k = (unsigned)(hitno % nkeys);
 		h = gen_hash(k);
-		ev->hostno = k / GEN_KEYS_PER_HOST;
+		ev->hostno = gen_hit_hosts > 1 ? k % gen_hit_hosts :
+		    k / GEN_KEYS_PER_HOST;
 		snprintf(ev->computer, sizeof(ev->computer),
 		    "ws-%04u.corp.example", ev->hostno);
 		user = gen_users[h % GEN_NITEMS(gen_users)];
@@ -574,7 +578,7 @@ gen_net(struct gen_event *ev, const char *user, const char *domuser,
 		    gen_tlds[(h >> 44) % GEN_NITEMS(gen_tlds)]);
 		snprintf(dip, sizeof(dip), "41.77.%u.%u",
 		    (unsigned)(h >> 48) & 0xff, 1 + (unsigned)(h >> 56) % 254);
-		sport = 49152 + k % GEN_KEYS_PER_HOST;
+		sport = 49152 + k / gen_hit_hosts % GEN_KEYS_PER_HOST;
 		if (ev->hit == 2) {
 			dport = 21;
 			pname = "ftp";
@@ -1385,7 +1389,8 @@ usage(void)
 	fprintf(stderr, "usage: hecsentry-gen [-n EVENTS] [--shape "
 	    "winlogbeat|ecs|nxlog|flat|xml|mix]\n"
 	    "    [--framing lf|octet|mix] [--hits SHARE] [--keys N] "
-	    "[--seed N] [-o FILE]\n");
+	    "[--seed N] [-o FILE]\n"
+	    "    [--hit-hosts N]\n");
 	exit(1);
 }
 
@@ -1414,6 +1419,7 @@ main(int argc, char **argv)
 		{ "keys", required_argument, NULL, 'k' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "hit-hosts", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct gen_opts		 o;
@@ -1469,6 +1475,10 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			o.out = optarg;
+			break;
+		case 'H':
+			gen_hit_hosts = (unsigned)gen_parse_ulong(optarg,
+			    "--hit-hosts", 1, GEN_NHOSTS);
 			break;
 		default:
 			usage();

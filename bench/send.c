@@ -12,7 +12,9 @@
  * (hecsentry, hecsentry-baseline) has then read and handled every byte,
  * so the seconds printed are the receiver's wall-clock time for the
  * stream, without polling it.  Otherwise it measures nothing about the
- * receiver.
+ * receiver.  --bind ADDR gives every TCP connection that source address
+ * (any 127.0.0.x is local on Linux), so that a load balancer hashing the
+ * client address sees several clients.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -50,6 +52,7 @@ struct send_file {
 /* One TCP connection's share. */
 struct send_part {
 	const struct addrinfo *ai;
+	const struct addrinfo *src;	/* source address to bind, or NULL */
 	const char	*buf;
 	size_t		 len;
 	unsigned long	 repeat;
@@ -213,6 +216,12 @@ send_tcp_thread(void *arg)
 	int			 fd;
 
 	fd = socket(p->ai->ai_family, SOCK_STREAM, 0);
+	if (fd != -1 && p->src != NULL &&
+	    bind(fd, p->src->ai_addr, p->src->ai_addrlen) == -1) {
+		warn("bind");
+		p->failed = 1;
+		goto out_close;
+	}
 	if (fd == -1 || connect(fd, p->ai->ai_addr, p->ai->ai_addrlen) == -1) {
 		warn("connect");
 		p->failed = 1;
@@ -246,8 +255,8 @@ out_close:
  * Returns 0 or -1.
  */
 static int
-send_tcp(const struct send_file *f, const struct addrinfo *ai, int nconn,
-    unsigned long repeat, double wait)
+send_tcp(const struct send_file *f, const struct addrinfo *ai,
+    const struct addrinfo *src, int nconn, unsigned long repeat, double wait)
 {
 	struct send_part	 part[SEND_MAX_CONNS];
 	pthread_t		 tid[SEND_MAX_CONNS];
@@ -263,6 +272,7 @@ send_tcp(const struct send_file *f, const struct addrinfo *ai, int nconn,
 			while (fr < f->nframes && f->off[fr] < want)
 				fr++;
 		part[i].ai = ai;
+		part[i].src = src;
 		part[i].buf = f->buf + start;
 		part[i].len = f->off[fr] - start;
 		part[i].repeat = repeat;
@@ -378,7 +388,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: hecsentry-send [-u] [-c CONNS] [--repeat K] "
 	    "[--pps N] [--wait SECS]\n"
-	    "                      [-H HOST] -p PORT FILE\n");
+	    "                      [--bind ADDR] [-H HOST] -p PORT FILE\n");
 	exit(1);
 }
 
@@ -407,11 +417,13 @@ main(int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "pps", required_argument, NULL, 'P' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "bind", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct addrinfo		 hints, *ai;
+	struct addrinfo		 hints, *ai, *src = NULL;
 	struct send_file	 f;
 	const char		*host = "127.0.0.1", *port = NULL;
+	const char		*bindaddr = NULL;
 	unsigned long		 repeat = 1, pps = 0;
 	unsigned long long	 bytes = 0;
 	double			 t0, secs, cpu0, wait = 0;
@@ -440,6 +452,9 @@ main(int argc, char **argv)
 		case 'P':
 			pps = send_parse_ulong(optarg, "--pps", 0, 100000000);
 			break;
+		case 'b':
+			bindaddr = optarg;
+			break;
 		case 'w':
 			wait = (double)send_parse_ulong(optarg, "--wait", 1,
 			    3600);
@@ -456,6 +471,9 @@ main(int argc, char **argv)
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
 	if ((e = getaddrinfo(host, port, &hints, &ai)) != 0)
 		errx(1, "%s port %s: %s", host, port, gai_strerror(e));
+	if (bindaddr != NULL && (e = getaddrinfo(bindaddr, "0", &hints,
+	    &src)) != 0)
+		errx(1, "--bind %s: %s", bindaddr, gai_strerror(e));
 	if (send_file_load(&f, argv[optind]) == -1)
 		return 1;
 	if (f.nframes > 0 && (size_t)nconn > f.nframes)
@@ -465,7 +483,7 @@ main(int argc, char **argv)
 	if (udp)
 		rc = send_udp(&f, ai, repeat, pps, &bytes);
 	else {
-		rc = send_tcp(&f, ai, nconn, repeat, wait);
+		rc = send_tcp(&f, ai, src, nconn, repeat, wait);
 		bytes = (unsigned long long)f.len * repeat;
 	}
 	secs = send_now() - t0;
@@ -475,5 +493,7 @@ main(int argc, char **argv)
 	    (send_cpu() - cpu0) * 1e6);
 	send_file_clear(&f);
 	freeaddrinfo(ai);
+	if (src != NULL)
+		freeaddrinfo(src);
 	return rc == 0 ? 0 : 1;
 }

@@ -5,7 +5,7 @@ set -eu
 PKGS="build-essential autoconf automake pkg-config libevent-dev libjson-c-dev
 libcurl4-openssl-dev libyaml-dev libexpat1-dev zlib1g-dev libcriterion-dev
 libpcre2-dev
-bsdutils jq procps libssl-dev openssl curl clang libclang-rt-14-dev"
+bsdutils jq procps haproxy libssl-dev openssl curl clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
