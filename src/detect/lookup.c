@@ -321,7 +321,10 @@ lookup_index(struct lookup_table *t)
 
 /* Definitions. */
 
-/* Parses match_type: "WILDCARD(f), WILDCARD(g)" (CIDR is refused). */
+/*
+ * Parses match_type: "WILDCARD(f), WILDCARD(g)" (CIDR is refused; a
+ * column the CSV lacks is ignored).
+ */
 static int
 lookup_match_type(struct lookup_table *t, const char *mt, char *why,
     size_t whylen)
@@ -356,11 +359,13 @@ lookup_match_type(struct lookup_table *t, const char *mt, char *why,
 				t->cols[k].wild = true;
 				found = true;
 			}
-		if (!found) {
-			snprintf(why, whylen, "match_type names '%s', which "
-			    "its CSV does not have", name);
-			return -1;
-		}
+		/*
+		 * security_content's char_conversion_matrix names a column
+		 * its CSV lacks; Splunk loads it, so do we.
+		 */
+		if (!found)
+			log_debug("lookup %s: match_type names '%s', which "
+			    "its CSV does not have", t->name, name);
 		p = close + 1;
 	}
 	return 0;

@@ -13,14 +13,17 @@
  * a match loses them), OUTPUTNEW only fills fields the row lacks.
  * Several matching rows make multivalue outputs ('\n'-joined, file
  * order, max_matches of them); fewer than min_matches are topped up with
- * default_match.  An absent input field matches nothing; a multivalue
- * one matches a row when any of its values does.  local= and update= are
- * accepted and change nothing (there is no search head and no real-time
- * search here).  No I/O.
+ * default_match.  An absent input field matches nothing.  A multivalue
+ * input is looked up value by value, the outputs in the order of its
+ * values (security_content's base64decode macro relies on it); the
+ * other inputs match when any of their values does.  local= and update=
+ * are accepted and change nothing (there is no search head and no
+ * real-time search here).  No I/O.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +34,8 @@
 #include "xmalloc.h"
 
 #define SPL_LOOKUP_KEYS_MAX	16	/* input fields of one lookup */
-#define SPL_LOOKUP_VALUES_MAX	64	/* values of a multivalue input */
+#define SPL_LOOKUP_VALUES_MAX	4096	/* values of a multivalue input */
+#define SPL_LOOKUP_ITEMS_MAX	8192	/* output values of one field */
 
 /*
  * FIELD [AS ROWFIELD]: the table column col and the row field *id.
@@ -182,17 +186,17 @@ fail:
 	return -1;
 }
 
-/* Splits the row's field id into at most SPL_LOOKUP_VALUES_MAX values. */
+/* Splits the row's field id into at most max non-empty values. */
 static size_t
 spl_lookup_values(const struct event *row, int id, const char **v,
-    size_t *len)
+    size_t *len, size_t max)
 {
 	const char	*s, *nl;
 	size_t		 n = 0, l;
 
 	if (!event_get(row, id, &s, &l))
 		return 0;
-	while (n < SPL_LOOKUP_VALUES_MAX) {
+	while (n < max) {
 		nl = memchr(s, '\n', l);
 		v[n] = s;
 		len[n] = nl != NULL ? (size_t)(nl - s) : l;
@@ -203,6 +207,48 @@ spl_lookup_values(const struct event *row, int id, const char **v,
 		l -= (size_t)(nl - s) + 1;
 		s = nl + 1;
 	}
+	return n;
+}
+
+/*
+ * The matches of one lookup of the row, in output order, into items[]
+ * (a row number, or SPL_LOOKUP_DEFAULT for default_match): the rows of
+ * each value of the first multivalue input in turn, as Splunk outputs
+ * one value per input value, each topped up to min_matches.  Returns
+ * how many (at most cap).
+ */
+#define SPL_LOOKUP_DEFAULT	SIZE_MAX
+static size_t
+spl_lookup_items(const struct lookup_table *t, struct lookup_key *keys,
+    size_t nkeys, size_t *items, size_t cap)
+{
+	struct lookup_key one;
+	size_t		 rows[LOOKUP_MATCHES_MAX];
+	size_t		 k, m, j, r, n = 0, nrows, min;
+
+	min = lookup_table_min_matches(t);
+	for (m = 0; m < nkeys && keys[m].nv <= 1; m++)
+		;
+	one = m < nkeys ? keys[m] : keys[0];
+	for (j = 0; j < one.nv || (j == 0 && one.nv == 0); j++) {
+		nrows = 0;
+		if (m < nkeys) {
+			keys[m].v = one.v + j;
+			keys[m].len = one.len + j;
+			keys[m].nv = 1;
+		}
+		for (k = 0; k < nkeys && keys[k].nv > 0; k++)
+			;
+		if (k == nkeys)
+			nrows = lookup_table_match(t, keys, nkeys, rows,
+			    lookup_table_max_matches(t));
+		for (r = 0; r < nrows && n < cap; r++)
+			items[n++] = rows[r];
+		for (r = nrows; r < min && n < cap; r++)
+			items[n++] = SPL_LOOKUP_DEFAULT;
+	}
+	if (m < nkeys)
+		keys[m] = one;
 	return n;
 }
 
@@ -223,49 +269,46 @@ spl_lookup_apply(const struct spl_post *p, struct event *row)
 {
 	const struct lookup_table *t = p->table;
 	struct lookup_key keys[SPL_LOOKUP_KEYS_MAX];
-	const char	*vals[SPL_LOOKUP_KEYS_MAX][SPL_LOOKUP_VALUES_MAX];
-	size_t		 lens[SPL_LOOKUP_KEYS_MAX][SPL_LOOKUP_VALUES_MAX];
-	size_t		 rows[LOOKUP_MATCHES_MAX];
-	const char	*v, *def;
+	const char	**vals, *v, *def;
+	size_t		*lens, *items, k, j, nitems, len, n, cap, dlen;
 	char		*buf;
-	size_t		 k, j, nrows = 0, len, n, cap, dlen;
 
+	vals = xcalloc(p->n * SPL_LOOKUP_VALUES_MAX, sizeof(*vals));
+	lens = xcalloc(p->n * SPL_LOOKUP_VALUES_MAX, sizeof(*lens));
+	items = xcalloc(SPL_LOOKUP_ITEMS_MAX, sizeof(*items));
 	for (k = 0; k < p->n; k++) {
 		keys[k].col = p->incol[k];
-		keys[k].v = vals[k];
-		keys[k].len = lens[k];
-		keys[k].nv = spl_lookup_values(row, p->from[k], vals[k],
-		    lens[k]);
-		if (keys[k].nv == 0)
-			break;
+		keys[k].v = vals + k * SPL_LOOKUP_VALUES_MAX;
+		keys[k].len = lens + k * SPL_LOOKUP_VALUES_MAX;
+		keys[k].nv = spl_lookup_values(row, p->from[k],
+		    vals + k * SPL_LOOKUP_VALUES_MAX,
+		    lens + k * SPL_LOOKUP_VALUES_MAX, SPL_LOOKUP_VALUES_MAX);
 	}
-	if (k == p->n)
-		nrows = lookup_table_match(t, keys, p->n, rows,
-		    lookup_table_max_matches(t));
+	nitems = spl_lookup_items(t, keys, p->n, items, SPL_LOOKUP_ITEMS_MAX);
 	def = lookup_table_default_match(t);
 	dlen = def != NULL ? strlen(def) : 0;
 	for (k = 0; k < p->nout; k++) {
 		if (p->outputnew && event_has(row, p->outid[k]))
 			continue;
-		cap = 0;
-		for (j = 0; j < nrows; j++) {
-			(void)lookup_table_cell(t, rows[j],
-			    (size_t)p->outcol[k], &len);
+		for (cap = 0, j = 0; j < nitems; j++) {
+			if (items[j] == SPL_LOOKUP_DEFAULT)
+				len = dlen;
+			else
+				(void)lookup_table_cell(t, items[j],
+				    (size_t)p->outcol[k], &len);
 			cap += len + 1;
 		}
-		if (nrows < lookup_table_min_matches(t))
-			cap += (dlen + 1) * (lookup_table_min_matches(t) -
-			    nrows);
 		n = 0;
 		buf = cap > 0 ? event_alloc(row, cap) : NULL;
-		for (j = 0; buf != NULL && j < nrows; j++) {
-			v = lookup_table_cell(t, rows[j],
-			    (size_t)p->outcol[k], &len);
+		for (j = 0; buf != NULL && j < nitems; j++) {
+			if (items[j] == SPL_LOOKUP_DEFAULT) {
+				v = def;
+				len = dlen;
+			} else
+				v = lookup_table_cell(t, items[j],
+				    (size_t)p->outcol[k], &len);
 			spl_lookup_join(buf, &n, cap, v, len);
 		}
-		for (j = nrows; buf != NULL &&
-		    j < lookup_table_min_matches(t); j++)
-			spl_lookup_join(buf, &n, cap, def, dlen);
 		if (buf != NULL)
 			event_trim(row, buf, n);
 		if (n > 0)
@@ -273,6 +316,9 @@ spl_lookup_apply(const struct spl_post *p, struct event *row)
 		else if (!p->outputnew)
 			event_unset(row, p->outid[k]);
 	}
+	free(vals);
+	free(lens);
+	free(items);
 	return true;
 }
 
