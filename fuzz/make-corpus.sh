@@ -106,6 +106,7 @@ coalesce(missing, n) + round(f / 3, 2) % 7
 mvfilter(mv != "b") IN ("a", 'n')
 tostring(strptime("2020-04-15", "%Y-%m-%d"), "duration")
 cidrmatch("10.0.0.0/8", ip) XOR len(u) > 3
+replace(a, "(" . n, "x") . mvfind(mv, "" . "b") . replace(mv, "^", "\\0-")
 EVAL
 
 # Pipeline: frames separated by LF, as the TCP listener would hand them.

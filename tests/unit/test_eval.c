@@ -269,6 +269,14 @@ Test(eval, conditional_functions)
 		{ "if(match(s, \"WORLD\"), 1, 0)", "0", DOC_COND },
 		{ "if(match(mv, \"^b$\"), 1, 0)", "1", DOC_COND },
 		{ "if(match(missing, \"x\"), 1, 0)", "0", DOC_COND },
+		/* A pattern computed per row (after stats only). */
+		{ "if(match(path, \"(?i)\" . \"CMD\\.EXE$\"), 1, 0)", "1",
+		    DOC_COND },
+		{ "if(match(path, \"(\" . user), 1, 0)", "0", DOC_COND },
+		{ "if(match(path, missing), 1, 0)", "0", DOC_COND },
+		{ "replace(s, \"(\" . \"o)\", \"[\\1]\")", "Hell[o] W[o]rld",
+		    DOC_TEXT },
+		{ "mvfind(mv, \"\" . \"b\")", "1", DOC_MV },
 	};
 
 	run_eval_cases(tab, NCASES(tab));
@@ -513,8 +521,9 @@ Test(eval, refusals)
 		{ "x=1 | stats count | eval r=1 ; 2", 1, 30, "unexpected" },
 		{ "x=1 | stats count | eval r=mvfilter(a = b)", 1, 28,
 		    "exactly one field" },
-		{ "x=1 | stats count | where match(a, \"(?i)\" . b)", 1, 36,
-		    "takes a regular expression in a string literal" },
+		{ "x=1 | where match(a, \"(?i)\" . b) | stats count", 1, 22,
+		    "match() before stats takes a regular expression in a "
+		    "string literal" },
 		{ "x=1 | stats count | where match(a, \"(x\")", 1, 36,
 		    "bad regular expression" },
 	};
