@@ -166,6 +166,7 @@ spl_post_free(struct spl_post *p)
 	free(p->to);
 	spl_expr_free(p->expr);
 	spl_re_free(p->re);
+	free(p->sed);
 	free(p->incol);
 	free(p->outcol);
 	free(p->outid);

@@ -107,6 +107,9 @@ struct spl_post {
 	int		 field;		/* rex, regex: the field matched */
 	bool		 negate;	/* regex F!=: keep the others */
 	size_t		 max_match;	/* rex: matches kept, 0: all */
+	char		*sed;		/* rex mode=sed: the replacement */
+	size_t		 sedlen;
+	size_t		 sednth;	/* its match to replace, 0: all */
 	int64_t		 span_ms;	/* bin: the span, in ms of _time */
 	const struct lookup_table *table; /* lookup: borrowed; inputs: */
 	int		*incol;		/*   table columns, row fields in */

@@ -15,6 +15,7 @@
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,36 +37,149 @@ struct spl_rex_buf {
 };
 
 /*
- * Compiles the quoted string t with Splunk's unescaping, from the
- * expanded text (the lexer also undoes "\(" and "\)", which PCRE needs).
- * Returns the pattern, or NULL with the error set.
+ * The quoted string t with Splunk's unescaping, from the expanded text
+ * (the lexer also undoes "\(" and "\)", which PCRE needs): a copy the
+ * caller frees, NUL-terminated, its length in *len.
  */
-static struct spl_re *
-spl_rex_compile(struct spl_ctx *c, const char *cmd, const struct spl_tok *t)
+static char *
+spl_rex_raw(struct spl_ctx *c, const struct spl_tok *t, size_t *len)
 {
-	struct spl_re	*re;
 	const char	*s = c->text;
-	char		*pat, err[160];
-	size_t		 k, n = 0, off;
+	char		*pat;
+	size_t		 k, n = 0;
 
-	if (t->type != SPL_T_STRING) {
-		spl_error_pos(c, t->pos, "%s needs a quoted regular "
-		    "expression, not '%s'", cmd, spl_tok_text(t));
-		return NULL;
-	}
-	pat = xmalloc(c->len - t->pos);
+	pat = xmalloc(c->len - t->pos + 1);
 	for (k = t->pos + 1; k < c->len && s[k] != '"'; k++) {
 		if (s[k] == '\\' && k + 1 < c->len &&
 		    (s[k + 1] == '\\' || s[k + 1] == '"'))
 			k++;
 		pat[n++] = s[k];
 	}
+	pat[n] = '\0';
+	*len = n;
+	return pat;
+}
+
+/* Compiles [pat, pat + n) of t.  NULL with the error set. */
+static struct spl_re *
+spl_rex_compile_text(struct spl_ctx *c, const char *cmd,
+    const struct spl_tok *t, const char *pat, size_t n)
+{
+	struct spl_re	*re;
+	char		 err[160];
+	size_t		 off;
+
 	re = spl_re_new(pat, n, err, sizeof(err), &off);
-	free(pat);
 	if (re == NULL)
 		spl_error_pos(c, t->pos, "%s: bad regular expression: %s "
 		    "(at offset %zu)", cmd, err, off);
 	return re;
+}
+
+/*
+ * Compiles the quoted string t as a pattern.  Returns it, or NULL with
+ * the error set.
+ */
+static struct spl_re *
+spl_rex_compile(struct spl_ctx *c, const char *cmd, const struct spl_tok *t)
+{
+	struct spl_re	*re;
+	char		*pat;
+	size_t		 n;
+
+	if (t->type != SPL_T_STRING) {
+		spl_error_pos(c, t->pos, "%s needs a quoted regular "
+		    "expression, not '%s'", cmd, spl_tok_text(t));
+		return NULL;
+	}
+	pat = spl_rex_raw(c, t, &n);
+	re = spl_rex_compile_text(c, cmd, t, pat, n);
+	free(pat);
+	return re;
+}
+
+/*
+ * rex mode=sed "s/REGEX/REPLACEMENT/FLAGS" (Splunk's rex reference: a
+ * replacement may name groups as \1 to \9; FLAGS is g for every match or
+ * a number N for the Nth, default the first).  Any delimiter after the
+ * s; "\/" stands for it.  y/// (transliteration) and '&' in the
+ * replacement are refused.  Fills p (re, sed, sednth).  0, or -1 with
+ * the error set.
+ */
+static int
+spl_rex_sed_parse(struct spl_ctx *c, struct spl_post *p,
+    const struct spl_tok *t)
+{
+	char		*raw, *part[3], *end, d;
+	size_t		 n, k, i, np = 0, len[3] = { 0, 0, 0 };
+	unsigned long	 nth = 1;
+	int		 rc = -1;
+
+	if (t->type != SPL_T_STRING) {
+		spl_error_pos(c, t->pos, "rex mode=sed needs a quoted sed "
+		    "expression");
+		return -1;
+	}
+	raw = spl_rex_raw(c, t, &n);
+	for (k = 0; k < 3; k++)
+		part[k] = xmalloc(n + 1);
+	if (n >= 1 && raw[0] == 'y') {
+		spl_error_pos(c, t->pos, "rex mode=sed: y/// is not "
+		    "supported");
+		goto out;
+	}
+	if (n < 4 || raw[0] != 's' || raw[1] == '\\' || raw[1] == '\0' ||
+	    isalnum((unsigned char)raw[1])) {
+		spl_error_pos(c, t->pos, "rex mode=sed: expected "
+		    "s/REGEX/REPLACEMENT/FLAGS");
+		goto out;
+	}
+	d = raw[1];
+	for (i = 2; i < n && np < 3; i++) {
+		if (raw[i] == '\\' && i + 1 < n && raw[i + 1] == d) {
+			part[np][len[np]++] = raw[++i];
+			continue;
+		}
+		if (raw[i] == d && np < 2) {
+			np++;
+			continue;
+		}
+		part[np][len[np]++] = raw[i];
+	}
+	for (k = 0; k < 3; k++)
+		part[k][len[k]] = '\0';
+	if (np != 2) {
+		spl_error_pos(c, t->pos, "rex mode=sed: expected "
+		    "s/REGEX/REPLACEMENT/FLAGS");
+		goto out;
+	}
+	if (strcmp(part[2], "g") == 0)
+		nth = 0;
+	else if (len[2] > 0) {
+		nth = strtoul(part[2], &end, 10);
+		if (*end != '\0' || nth == 0 || nth > SPL_REX_MAX_MATCH) {
+			spl_error_pos(c, t->pos, "rex mode=sed: flags '%s' "
+			    "are not supported (g or a number)", part[2]);
+			goto out;
+		}
+	}
+	if (memchr(part[1], '&', len[1]) != NULL) {
+		spl_error_pos(c, t->pos, "rex mode=sed: '&' in the "
+		    "replacement is not supported");
+		goto out;
+	}
+	if ((p->re = spl_rex_compile_text(c, "rex", t, part[0], len[0])) ==
+	    NULL)
+		goto out;
+	p->sed = xstrndup(part[1], len[1]);
+	p->sedlen = len[1];
+	p->sednth = nth;
+	rc = 0;
+out:
+	for (k = 0; k < 3; k++)
+		free(part[k]);
+	free(raw);
+	return rc;
 }
 
 /* The value after "name=": a word or a quoted string, or NULL. */
@@ -92,8 +206,9 @@ spl_rex_option(struct spl_ctx *c, const struct spl_tok *name)
 /*
  * rex [field=F] [max_match=N] "REGEX": each named group of the first N
  * matches (1 by default, 0 for all) becomes a field of the row; with
- * several matches the field is multivalue.  mode=sed and offset_field
- * are refused, as is the default field _raw (events keep no _raw).
+ * several matches the field is multivalue.  mode=sed edits the field
+ * instead (spl_rex_sed_parse()).  offset_field is refused, as is the
+ * default field _raw (events keep no _raw).
  */
 int
 spl_rex_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
@@ -106,6 +221,7 @@ spl_rex_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 	unsigned long	 n;
 	size_t		 k;
 	int		 g, id;
+	bool		 sed = false;
 
 	p = spl_post_new(cmd);
 	p->field = -1;
@@ -140,8 +256,16 @@ spl_rex_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 				goto fail;
 			}
 			p->max_match = n;
-		} else if (strcmp(t->val, "mode") == 0 ||
-		    strcmp(t->val, "offset_field") == 0) {
+		} else if (strcmp(t->val, "mode") == 0) {
+			if ((v = spl_rex_option(c, t)) == NULL)
+				goto fail;
+			if (strcmp(v->val, "sed") != 0) {
+				spl_error_pos(c, v->pos, "rex mode must be "
+				    "sed");
+				goto fail;
+			}
+			sed = true;
+		} else if (strcmp(t->val, "offset_field") == 0) {
 			spl_error_pos(c, t->pos, "rex %s is not supported",
 			    t->val);
 			goto fail;
@@ -160,6 +284,12 @@ spl_rex_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 		spl_error_pos(c, name->pos, "rex on _raw is not supported "
 		    "(events keep no _raw): name the field with field=");
 		goto fail;
+	}
+	if (sed) {
+		if (spl_rex_sed_parse(c, p, pat) == -1)
+			goto fail;
+		spl_post_add(s, p);
+		return 0;
 	}
 	if ((p->re = spl_rex_compile(c, "rex", pat)) == NULL)
 		goto fail;
@@ -263,6 +393,18 @@ spl_rex_buf_add(struct spl_rex_buf *b, const char *v, size_t len)
 	b->len += len;
 }
 
+/* Appends [v, v + len) to b as it is. */
+static void
+spl_rex_buf_cat(struct spl_rex_buf *b, const char *v, size_t len)
+{
+	if (b->len + len + 1 > b->cap) {
+		b->cap = (b->len + len + 1) * 2;
+		b->p = xreallocarray(b->p, b->cap, 1);
+	}
+	memcpy(b->p + b->len, v, len);
+	b->len += len;
+}
+
 /*
  * The next match position after an empty match at off: one character
  * on, never into the middle of a UTF-8 sequence.
@@ -315,6 +457,103 @@ spl_rex_value(const struct spl_post *p, const char *v, size_t len,
  * does not match is left alone, as is a field whose group captured
  * nothing.  Always keeps the row.
  */
+/*
+ * Appends to b the sed replacement of p for a match of v whose offsets
+ * are ov[0 .. 2 * rc): \N is group N (nothing when it took no part),
+ * \\ a backslash, \ before another byte that byte.
+ */
+static void
+spl_rex_sed_repl(const struct spl_post *p, const char *v, const size_t *ov,
+    int rc, struct spl_rex_buf *b)
+{
+	const char	*r = p->sed;
+	size_t		 k, g;
+
+	for (k = 0; k < p->sedlen; k++) {
+		if (r[k] != '\\' || k + 1 == p->sedlen) {
+			spl_rex_buf_cat(b, r + k, 1);
+			continue;
+		}
+		k++;
+		if (r[k] < '0' || r[k] > '9') {
+			spl_rex_buf_cat(b, r + k, 1);
+			continue;
+		}
+		g = (size_t)(r[k] - '0');
+		if (g < (size_t)rc && ov[2 * g] != SPL_RE_UNSET)
+			spl_rex_buf_cat(b, v + ov[2 * g],
+			    ov[2 * g + 1] - ov[2 * g]);
+	}
+}
+
+/*
+ * rex mode=sed on one value [v, v + len): appends the edited value to
+ * b.  Returns whether anything was replaced.
+ */
+static bool
+spl_rex_sed_value(const struct spl_post *p, const char *v, size_t len,
+    struct spl_rex_buf *b)
+{
+	const size_t	*ov;
+	size_t		 off = 0, last = 0, nmatch = 0, next, o0, o1;
+	int		 rc;
+	bool		 any = false;
+
+	while (off <= len) {
+		if ((rc = spl_re_exec(p->re, v, len, off, &ov)) <= 0)
+			break;
+		nmatch++;
+		o0 = ov[0];
+		o1 = ov[1];
+		spl_rex_buf_cat(b, v + last, o0 - last);
+		if (p->sednth == 0 || nmatch == p->sednth) {
+			spl_rex_sed_repl(p, v, ov, rc, b);
+			any = true;
+		} else
+			spl_rex_buf_cat(b, v + o0, o1 - o0);
+		last = o1;
+		if (o1 == o0) {
+			if (o1 >= len)
+				break;
+			next = spl_rex_step(v, len, o1);
+			spl_rex_buf_cat(b, v + o1, next - o1);
+			last = off = next;
+		} else
+			off = o1;
+		if (p->sednth != 0 && nmatch == p->sednth)
+			break;
+	}
+	spl_rex_buf_cat(b, v + last, len - last);
+	return any;
+}
+
+/* rex mode=sed: edits each value of the field in place. */
+static bool
+spl_rex_sed_apply(const struct spl_post *p, struct event *row)
+{
+	struct spl_rex_buf b = { NULL, 0, 0 };
+	const char	*v, *nl;
+	size_t		 len, vlen;
+	bool		 any = false;
+
+	if (!event_get(row, p->field, &v, &len))
+		return true;
+	for (;;) {
+		nl = memchr(v, '\n', len);
+		vlen = nl != NULL ? (size_t)(nl - v) : len;
+		any |= spl_rex_sed_value(p, v, vlen, &b);
+		if (nl == NULL)
+			break;
+		spl_rex_buf_cat(&b, "\n", 1);
+		len -= vlen + 1;
+		v = nl + 1;
+	}
+	if (any)
+		(void)event_set(row, p->field, b.p, b.len);
+	free(b.p);
+	return true;
+}
+
 bool
 spl_rex_apply(const struct spl_post *p, struct event *row)
 {
@@ -322,6 +561,8 @@ spl_rex_apply(const struct spl_post *p, struct event *row)
 	const char	*v, *nl;
 	size_t		 k, len, vlen, left;
 
+	if (p->sed != NULL)
+		return spl_rex_sed_apply(p, row);
 	if (!event_get(row, p->field, &v, &len))
 		return true;
 	bufs = xcalloc(p->n, sizeof(*bufs));

@@ -122,6 +122,30 @@ Test(spl_rex, rows_after_stats)
 		/* Empty captures are not values. */
 		{ "rex field=f max_match=0 \"(?<e>z*)\"",
 		    { "f", "abz", NULL }, true, { "e", "z", NULL } },
+		/* rex page, mode=sed: mask a credit card number. */
+		{ "rex field=f mode=sed \"s/(\\\\d{4}-){3}/XXXX-XXXX-XXXX-/g\"",
+		    { "f", "1234-5678-9012-3456", NULL }, true,
+		    { "f", "XXXX-XXXX-XXXX-3456", NULL } },
+		/* The first match by default, the Nth with N. */
+		{ "rex field=f mode=sed \"s/a/b/\"", { "f", "aaa", NULL },
+		    true, { "f", "baa", NULL } },
+		{ "rex field=f mode=sed \"s/a/b/2\"", { "f", "aaa", NULL },
+		    true, { "f", "aba", NULL } },
+		/* \N names a group; another delimiter; \| for it. */
+		{ "rex field=f mode=sed \"s|(\\\\w+)@(\\\\w+)|\\\\2\\\\|\\\\1|\"",
+		    { "f", "bob@corp", NULL }, true,
+		    { "f", "corp|bob", NULL } },
+		/* base64decode's "s/\x00//g" compiles; \001 is no NUL. */
+		{ "rex field=f mode=sed \"s/\\x00//g\"",
+		    { "f", "a\001b", NULL }, true, { "f", "a\001b", NULL } },
+		/* Each value of a multivalue field; all removed: absent. */
+		{ "rex field=f mode=sed \"s/^x//g\"",
+		    { "f", "xa\nxb", NULL }, true, { "f", "a\nb", NULL } },
+		{ "rex field=f mode=sed \"s/.*//\"",
+		    { "f", "abc", NULL }, true, { "f", NULL, NULL } },
+		/* Empty matches advance: x* on "ab" (global). */
+		{ "rex field=f mode=sed \"s/x*/-/g\"",
+		    { "f", "ab", NULL }, true, { "f", "-a-b-", NULL } },
 		/* regex page: F= keeps matches, F!= the others. */
 		{ "regex f=\"(?i)(rundll32\\.exe.{0,4}$)\"",
 		    { "f", "C:\\RUNDLL32.EXE", NULL }, true, { NULL } },
@@ -240,7 +264,15 @@ Test(spl_rex, refusals)
 		{ "x=1 | stats count by f | regex \"a\"",
 		    "regex on _raw is not supported", 32 },
 		{ "x=1 | stats count by f | rex field=f mode=sed "
-		    "\"s/a/b/g\"", "rex mode is not supported", 38 },
+		    "\"y/ab/cd/\"", "y/// is not supported", 47 },
+		{ "x=1 | stats count by f | rex field=f mode=sed "
+		    "\"s/a/&&/\"", "'&' in the replacement", 47 },
+		{ "x=1 | stats count by f | rex field=f mode=sed "
+		    "\"s/a/b/i\"", "flags 'i' are not supported", 47 },
+		{ "x=1 | stats count by f | rex field=f mode=sed "
+		    "\"s/a/b\"", "expected s/REGEX/REPLACEMENT/FLAGS", 47 },
+		{ "x=1 | stats count by f | rex field=f mode=x "
+		    "\"s/a/b/\"", "rex mode must be sed", 43 },
 		{ "x=1 | stats count by f | rex field=f offset_field=o "
 		    "\"(?<a>.)\"", "rex offset_field is not supported", 38 },
 		{ "x=1 | stats count by f | rex field=f \"(a)\"",
