@@ -174,14 +174,38 @@ detect_runner_swap(struct detect_runner *r, struct detection_set *set,
 	return kept;
 }
 
+/*
+ * The datasets of the set that ev belongs to, as a bit set by index,
+ * with each one's fields set on ev (once per event and dataset).  An
+ * event whose fields do not fit its arena is in none of them.
+ */
+static uint64_t
+detect_datasets(const struct detection_set *set, struct event *ev)
+{
+	uint64_t	 in = 0;
+	size_t		 i;
+
+	for (i = 0; i < set->ndatasets; i++)
+		if (cim_dataset_has(set->datasets[i], ev) &&
+		    cim_dataset_apply(set->datasets[i], ev) == 0)
+			in |= (uint64_t)1 << i;
+	return in;
+}
+
 void
-detect_run(struct detect_runner *r, const struct event *ev, int64_t now_ms)
+detect_run(struct detect_runner *r, struct event *ev, int64_t now_ms)
 {
 	struct detect_slot	*slot;
+	uint64_t		 in;
 	size_t			 i;
+	int			 ds;
 
+	in = r->set->ndatasets > 0 ? detect_datasets(r->set, ev) : 0;
 	for (i = 0; i < r->nslots; i++) {
 		slot = r->slots[i];
+		if ((ds = slot->det->dataset) != DETECTION_RAW &&
+		    (ds < 0 || ((in >> (ds - 1)) & 1) == 0))
+			continue;
 		if (!spl_match(slot->det->search->filter, ev))
 			continue;
 		if (slot->copy != NULL) {

@@ -42,8 +42,13 @@ struct detect_runner *detect_runner_new(struct detection_set *set,
 /* Frees without emitting; call detect_flush() first to emit. */
 void		 detect_runner_free(struct detect_runner *r);
 
-/* Runs every detection on ev; now_ms is the loop's cached time. */
-void		 detect_run(struct detect_runner *r, const struct event *ev,
+/*
+ * Runs every detection on ev; now_ms is the loop's cached time.  First
+ * sets on ev the fields of each dataset of the set (those tstats
+ * searches read) that ev belongs to (cim_dataset_apply()): a tstats
+ * detection runs only on the events of its dataset.
+ */
+void		 detect_run(struct detect_runner *r, struct event *ev,
 		    int64_t now_ms);
 /* Closes windows that ended by now_ms. */
 void		 detect_tick(struct detect_runner *r, int64_t now_ms);

@@ -437,6 +437,7 @@ detection_parse(const char *path, char **errstr)
 
 	*errstr = NULL;
 	d = xcalloc(1, sizeof(*d));
+	d->dataset = DETECTION_RAW;
 	d->file = xstrdup(path);
 	if ((root = detection_yaml_load(&y, path, errstr)) == NULL)
 		goto fail;
@@ -531,8 +532,11 @@ detection_compile(struct detection *d, const struct detection_macros *ms,
 	free(text);
 	if (d->search == NULL)
 		detection_spl_error(d, ms, &err, errstr);
-	else
+	else {
 		d->fingerprint = detection_fingerprint(d);
+		d->dataset = d->search->datamodel != NULL ?
+		    DETECTION_NO_DATASET : DETECTION_RAW;
+	}
 	return d->search != NULL ? 0 : -1;
 }
 
@@ -614,6 +618,59 @@ detection_set_free(struct detection_set *set)
 	free(set);
 }
 
+const struct cim_dataset *
+detection_dataset_find(const struct cim_map *m, const char *datamodel)
+{
+	const struct cim_dataset *ds, *found = NULL;
+	const char	*name;
+	size_t		 i, len = strlen(datamodel);
+
+	if (m == NULL)
+		return NULL;
+	if (strchr(datamodel, '.') != NULL)
+		return cim_dataset_find(m, datamodel, len);
+	for (i = 0; i < cim_map_ndatasets(m); i++) {
+		ds = cim_map_dataset(m, i);
+		name = cim_dataset_name(ds);
+		if (strncmp(name, datamodel, len) != 0 || name[len] != '.')
+			continue;
+		if (found != NULL)
+			return NULL;
+		found = ds;
+	}
+	return found;
+}
+
+/* Resolves d's dataset against set->cim into set->datasets[]. */
+static void
+detection_set_dataset(struct detection_set *set, struct detection *d)
+{
+	const struct cim_dataset *ds;
+	size_t		 i;
+
+	if (d->search->datamodel == NULL) {
+		d->dataset = DETECTION_RAW;
+		return;
+	}
+	d->dataset = DETECTION_NO_DATASET;
+	if ((ds = detection_dataset_find(set->cim,
+	    d->search->datamodel)) == NULL)
+		return;
+	for (i = 0; i < set->ndatasets; i++)
+		if (set->datasets[i] == ds)
+			break;
+	if (i == set->ndatasets) {
+		if (i == DETECTION_MAX_DATASETS) {
+			log_warnx("%s: more than %d data model datasets in "
+			    "one set: it never matches", d->file,
+			    DETECTION_MAX_DATASETS);
+			return;
+		}
+		set->datasets[set->ndatasets++] = ds;
+	}
+	d->dataset = (int)i + 1;
+}
+
 void
 detection_set_use_lookups(struct detection_set *set, struct lookup_set *ls)
 {
@@ -639,6 +696,9 @@ detection_set_use_cim(struct detection_set *set, struct cim_map *m)
 		cim_map_prepare(m, need);
 	cim_map_free(set->cim);
 	set->cim = m;
+	set->ndatasets = 0;
+	for (k = 0; k < set->n; k++)
+		detection_set_dataset(set, set->d[k]);
 }
 
 static int

@@ -17,6 +17,10 @@
 #include "detect/lookup.h"
 #include "detect/spl.h"
 
+#define DETECTION_RAW		0	/* detection.dataset: a raw search */
+#define DETECTION_NO_DATASET	(-1)	/* its dataset is not in the map */
+#define DETECTION_MAX_DATASETS	64	/* datasets one set may read */
+
 struct detection {
 	char		*file;		/* path it was loaded from */
 	char		*name;		/* name: */
@@ -42,6 +46,11 @@ struct detection {
 	size_t		 ylen;		/*   yet compiled (error positions) */
 	size_t		 search_index;	/* search: scalar's start in ybuf */
 	int		 search_style;	/* and its yaml_scalar_style_t */
+	int		 dataset;	/* tstats: 1 + the index of its */
+					/*   dataset in the set's datasets[], */
+					/*   or DETECTION_NO_DATASET (it */
+					/*   never matches); DETECTION_RAW */
+					/*   (0) for a raw search */
 };
 
 /* Macros by key ("name" or "name(N)"), loaded once for many detections. */
@@ -54,6 +63,10 @@ struct detection_set {
 	struct cim_map	*cim;		/* owned; NULL: no CIM fields */
 	struct lookup_set *lookups;	/* owned: the tables the searches */
 					/*   point into; NULL: none */
+	const struct cim_dataset *datasets[DETECTION_MAX_DATASETS];
+					/* those some detection reads */
+					/*   (borrowed from cim) */
+	size_t		 ndatasets;
 };
 
 /*
@@ -142,7 +155,10 @@ bool		 detection_same(const struct detection *a,
 /*
  * Gives the set its Sysmon-to-CIM mapping (takes ownership of m; a
  * mapping it had is freed), restricted to the fields its detections read
- * (cim_map_prepare()).  Call before the set is shared.
+ * (cim_map_prepare()), and resolves the dataset of each tstats search
+ * (detection_dataset_find()) into the set's datasets[]; a detection
+ * whose dataset m lacks (or every one, when m is NULL) never matches.
+ * Call before the set is shared.
  */
 void		 detection_set_use_cim(struct detection_set *set,
 		    struct cim_map *m);
@@ -150,6 +166,14 @@ void		 detection_set_use_cim(struct detection_set *set,
 /* Gives the set the lookup tables its searches use (takes ls). */
 void		 detection_set_use_lookups(struct detection_set *set,
 		    struct lookup_set *ls);
+/*
+ * The dataset a tstats search names (spl_search.datamodel): the dataset
+ * "Model.Dataset" of m, or for "Model" alone the one dataset of that
+ * model (the data model's root, as Splunk searches it); NULL when m has
+ * none, or several for "Model" alone.  Borrowed from m.
+ */
+const struct cim_dataset *detection_dataset_find(const struct cim_map *m,
+		    const char *datamodel);
 
 void		 detection_set_ref(struct detection_set *set);
 void		 detection_set_unref(struct detection_set *set,

@@ -250,16 +250,39 @@ library_set(struct library_entry *e, enum library_state s, char *reason)
 }
 
 /*
- * Why d never matches: the first field its filter, its commands before
- * stats or its stats read from events (s->fields: a by-field that rex,
- * lookup or rename made before stats is not one) that no event carries
- * (a "Dataset.field" belongs to tstats and is not judged here).  Returns
- * a reason, or NULL.
+ * Whether field id (named name) can be carried by the events d reads:
+ * a "Dataset.field" of d's tstats dataset ds when ds defines it; any
+ * other name with a dot is not judged; the rest when some event
+ * carries it (cim_map_produces()).
+ */
+static bool
+library_produced(const struct cim_map *cim, const struct cim_dataset *ds,
+    const char *name, int id)
+{
+	const char	*obj;
+	size_t		 olen;
+
+	if (ds != NULL) {
+		obj = cim_dataset_object(ds);
+		olen = strlen(obj);
+		if (strncmp(name, obj, olen) == 0 && name[olen] == '.')
+			return cim_dataset_field(ds, name, strlen(name)) != -1;
+	}
+	return strchr(name, '.') != NULL || cim_map_produces(cim, id);
+}
+
+/*
+ * Why d never matches: its tstats dataset is not in the mapping, or the
+ * first field its filter, its commands before stats or its stats read
+ * from events (s->fields: a by-field that rex, lookup or rename made
+ * before stats is not one) is one no event carries.  Returns a reason,
+ * or NULL.
  */
 static char *
 library_never(const struct detection *d, const struct cim_map *cim)
 {
 	const struct spl_search *s = d->search;
+	const struct cim_dataset *ds = NULL;
 	const char	*name;
 	char		*r;
 	size_t		 k, line, col;
@@ -267,11 +290,18 @@ library_never(const struct detection *d, const struct cim_map *cim)
 
 	if (cim == NULL)
 		return NULL;
+	if (s->datamodel != NULL &&
+	    (ds = detection_dataset_find(cim, s->datamodel)) == NULL) {
+		detection_locate(d, "datamodel", &line, &col);
+		xasprintf(&r, "%s:%zu:%zu: never matches: data model dataset "
+		    "'%s' is not in the mapping", d->file, line, col,
+		    s->datamodel);
+		return r;
+	}
 	for (k = 0; k < s->nfields; k++) {
 		id = s->fields[k];
 		name = event_field_name(id);
-		if (name == NULL || strchr(name, '.') != NULL ||
-		    cim_map_produces(cim, id))
+		if (name == NULL || library_produced(cim, ds, name, id))
 			continue;
 		detection_locate(d, name, &line, &col);
 		xasprintf(&r, "%s:%zu:%zu: never matches: field '%s' is not "

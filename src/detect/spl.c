@@ -161,6 +161,8 @@ spl_search_free(struct spl_search *s)
 	spl_expr_free(s->filter);
 	free(s->stats.agg);
 	free(s->stats.by);
+	free(s->stats.fill);
+	free(s->datamodel);
 	for (k = 0; k < s->npost; k++)
 		spl_post_free(s->post[k]);
 	free(s->post);

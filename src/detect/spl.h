@@ -10,6 +10,10 @@
  *    and a search after one of them), run by spl_pre_apply() on the
  *    detection's own copy of an event that passed the filter;
  *  - stats: the aggregates and by-fields, run by stats.c;
+ *    "| tstats ... from datamodel=M.D where PRED by ..." is both: its
+ *    PRED is the filter and the rest the stats, and datamodel names the
+ *    dataset an event must belong to, which the caller resolves against
+ *    its CIM mapping (detection.c); the dataset's fields are "D.field";
  *  - post: the commands after stats (convert, rename, fields, table,
  *    search), applied by spl_post_apply() to each row, itself a struct
  *    event whose fields are the by-fields and the aggregates.
@@ -34,7 +38,16 @@ enum spl_agg_func {
 	SPL_AGG_SUM,			/* sum(field) */
 	SPL_AGG_AVG,			/* avg(field) */
 	SPL_AGG_VALUES,			/* values(field): distinct, sorted */
-	SPL_AGG_DC			/* dc(field): distinct count */
+	SPL_AGG_DC,			/* dc(field): distinct count */
+	SPL_AGG_LATEST,			/* latest(field): value at max _time */
+	SPL_AGG_EARLIEST		/* earliest(field): value at min _time */
+};
+
+/* What a by-field that is null does to the event. */
+enum spl_null {
+	SPL_NULL_OPTION = 0,		/* stats: null_by_fields says (SPEC 4) */
+	SPL_NULL_DROP,			/* tstats: the event is dropped */
+	SPL_NULL_FILL			/* tstats fillnull_value=: takes fill */
 };
 
 struct spl_agg {
@@ -48,6 +61,11 @@ struct spl_stats {
 	struct spl_agg	*agg;		/* in the order the search gives them */
 	size_t		 nby;		/* number of by-fields */
 	int		*by;		/* by-field ids, in order */
+	int64_t		 span_ms;	/* by _time span=: _time floored to */
+					/*   a multiple of it, 0: no span */
+	enum spl_null	 null_by;	/* a null by-field */
+	char		*fill;		/* SPL_NULL_FILL: the value, and */
+	size_t		 fill_len;	/*   its length (> 0) */
 };
 
 struct spl_search {
@@ -66,6 +84,8 @@ struct spl_search {
 					/*   fields, a search after them), */
 					/*   on the detection's own copy of */
 					/*   each event: spl_pre_apply() */
+	char		*datamodel;	/* tstats: "Model.Dataset", or "Model" */
+					/*   alone; NULL for a raw search */
 };
 
 struct spl_error {

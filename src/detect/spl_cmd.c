@@ -59,6 +59,7 @@ static const struct spl_cmd spl_cmds[] = {
 	    spl_convert_columns },
 	{ "bucket", SPL_PHASE_ANY, spl_bin_parse, spl_bin_apply,
 	    spl_convert_columns },
+	{ "tstats", SPL_PHASE_STATS, spl_tstats_parse, NULL, NULL },
 	{ "eval", SPL_PHASE_ANY, spl_eval_parse, spl_eval_apply,
 	    spl_eval_columns },
 	{ "where", SPL_PHASE_EVENT, spl_where_parse, spl_where_apply, NULL },
@@ -67,7 +68,7 @@ static const struct spl_cmd spl_cmds[] = {
 	{ "regex", SPL_PHASE_EVENT, spl_regex_parse, spl_regex_apply, NULL },
 	{ "lookup", SPL_PHASE_ANY, spl_lookup_parse, spl_lookup_apply,
 	    spl_lookup_columns },
-	SPL_CMD_REFUSED("inputlookup"), SPL_CMD_REFUSED("tstats"),
+	SPL_CMD_REFUSED("inputlookup"),
 	SPL_CMD_REFUSED("dedup"), SPL_CMD_REFUSED("sort"),
 	SPL_CMD_REFUSED("head"), SPL_CMD_REFUSED("tail"),
 	SPL_CMD_REFUSED("from"), SPL_CMD_REFUSED("datamodel"),
@@ -200,19 +201,86 @@ spl_search_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 	return 0;
 }
 
-static const char *spl_agg_names[] = {
-	"count", "min", "max", "sum", "avg", "values", "dc"
+/* The aggregate functions by name; distinct_count is dc. */
+static const struct {
+	const char	*name;
+	enum spl_agg_func func;
+} spl_agg_names[] = {
+	{ "count", SPL_AGG_COUNT }, { "min", SPL_AGG_MIN },
+	{ "max", SPL_AGG_MAX }, { "sum", SPL_AGG_SUM },
+	{ "avg", SPL_AGG_AVG }, { "values", SPL_AGG_VALUES },
+	{ "dc", SPL_AGG_DC }, { "distinct_count", SPL_AGG_DC },
+	{ "latest", SPL_AGG_LATEST }, { "earliest", SPL_AGG_EARLIEST }
 };
 
-/* stats AGG[(f)] [as g] ... [by f ...] into st. */
-static int
-spl_parse_stats(struct spl_ctx *c, struct spl_stats *st)
+int
+spl_parse_agg(struct spl_ctx *c, struct spl_stats *st, const char *unknown)
 {
 	struct spl_tok	*t, *f, *as;
 	struct spl_agg	*a;
 	char		 name[512];
 	size_t		 k;
-	int		 id;
+
+	t = spl_tok_cur(c);
+	for (k = 0; k < sizeof(spl_agg_names) / sizeof(spl_agg_names[0]);
+	    k++)
+		if (strcmp(t->val, spl_agg_names[k].name) == 0)
+			break;
+	if (k == sizeof(spl_agg_names) / sizeof(spl_agg_names[0])) {
+		spl_error_pos(c, t->pos, "%s '%s'", unknown, t->val);
+		return -1;
+	}
+	spl_tok_next(c);
+	st->agg = xreallocarray(st->agg, st->nagg + 1, sizeof(*st->agg));
+	a = &st->agg[st->nagg++];
+	a->func = spl_agg_names[k].func;
+	a->field = -1;
+	a->as = -1;
+	if (spl_tok_cur(c)->type == SPL_T_LPAREN) {
+		spl_tok_next(c);
+		f = spl_tok_next(c);
+		if (f->type != SPL_T_WORD) {
+			spl_error_pos(c, f->pos, "expected a field name in "
+			    "%s()", t->val);
+			return -1;
+		}
+		if (spl_tok_cur(c)->type != SPL_T_RPAREN) {
+			spl_error_pos(c, spl_tok_cur(c)->pos,
+			    "expected ')' after %s(%s", t->val, f->val);
+			return -1;
+		}
+		spl_tok_next(c);
+		if ((a->field = spl_intern(c, f)) == -1)
+			return -1;
+		snprintf(name, sizeof(name), "%s(%s)", t->val, f->val);
+	} else if (a->func != SPL_AGG_COUNT) {
+		spl_error_pos(c, spl_tok_cur(c)->pos,
+		    "expected '(' after '%s'", t->val);
+		return -1;
+	} else
+		snprintf(name, sizeof(name), "count");
+	if (spl_tok_is_ci(spl_tok_cur(c), "as")) {
+		spl_tok_next(c);
+		as = spl_tok_next(c);
+		if (!spl_is_value(as)) {
+			spl_error_pos(c, as->pos,
+			    "expected a field name after 'as'");
+			return -1;
+		}
+		snprintf(name, sizeof(name), "%s", as->val);
+	}
+	if ((a->as = event_field_intern(name, strlen(name))) == -1) {
+		spl_error_pos(c, t->pos, "too many field names");
+		return -1;
+	}
+	return 0;
+}
+
+int
+spl_parse_aggs(struct spl_ctx *c, struct spl_stats *st, const char *cmd,
+    const char *unknown, int (*opt)(struct spl_ctx *, struct spl_stats *))
+{
+	struct spl_tok	*t;
 
 	for (;;) {
 		t = spl_tok_cur(c);
@@ -220,69 +288,36 @@ spl_parse_stats(struct spl_ctx *c, struct spl_stats *st)
 			spl_tok_next(c);
 			continue;
 		}
-		if (t->type != SPL_T_WORD || spl_tok_is_ci(t, "by"))
+		if (t->type != SPL_T_WORD || spl_tok_is_ci(t, "by") ||
+		    spl_tok_is_ci(t, "from") || spl_tok_is_ci(t, "where"))
 			break;
-		for (k = 0; k < sizeof(spl_agg_names) /
-		    sizeof(spl_agg_names[0]); k++)
-			if (strcmp(t->val, spl_agg_names[k]) == 0)
-				break;
-		if (k == sizeof(spl_agg_names) / sizeof(spl_agg_names[0])) {
-			spl_error_pos(c, t->pos,
-			    "unknown stats function '%s'", t->val);
-			return -1;
+		if (opt != NULL && c->toks[c->i + 1].type == SPL_T_EQ) {
+			if (opt(c, st) == -1)
+				return -1;
+			continue;
 		}
-		spl_tok_next(c);
-		st->agg = xreallocarray(st->agg, st->nagg + 1,
-		    sizeof(*st->agg));
-		a = &st->agg[st->nagg++];
-		a->func = (enum spl_agg_func)k;
-		a->field = -1;
-		a->as = -1;
-		if (spl_tok_cur(c)->type == SPL_T_LPAREN) {
-			spl_tok_next(c);
-			f = spl_tok_next(c);
-			if (f->type != SPL_T_WORD) {
-				spl_error_pos(c, f->pos, "expected a field "
-				    "name in %s()", t->val);
-				return -1;
-			}
-			if (spl_tok_cur(c)->type != SPL_T_RPAREN) {
-				spl_error_pos(c, spl_tok_cur(c)->pos,
-				    "expected ')' after %s(%s", t->val,
-				    f->val);
-				return -1;
-			}
-			spl_tok_next(c);
-			if ((a->field = spl_intern(c, f)) == -1)
-				return -1;
-			snprintf(name, sizeof(name), "%s(%s)", t->val,
-			    f->val);
-		} else if (a->func != SPL_AGG_COUNT) {
-			spl_error_pos(c, spl_tok_cur(c)->pos,
-			    "expected '(' after '%s'", t->val);
+		if (spl_parse_agg(c, st, unknown) == -1)
 			return -1;
-		} else
-			snprintf(name, sizeof(name), "count");
-		if (spl_tok_is_ci(spl_tok_cur(c), "as")) {
-			spl_tok_next(c);
-			as = spl_tok_next(c);
-			if (!spl_is_value(as)) {
-				spl_error_pos(c, as->pos,
-				    "expected a field name after 'as'");
-				return -1;
-			}
-			snprintf(name, sizeof(name), "%s", as->val);
-		}
-		if ((a->as = event_field_intern(name, strlen(name))) == -1) {
-			spl_error_pos(c, t->pos, "too many field names");
-			return -1;
-		}
 	}
 	if (st->nagg == 0) {
-		spl_error_pos(c, t->pos, "stats needs an aggregate such as "
-		    "count");
+		spl_error_pos(c, t->pos, "%s needs an aggregate such as "
+		    "count", cmd);
 		return -1;
 	}
+	return 0;
+}
+
+/* stats AGG[(f)] [as g] ... [by f ...] into st. */
+static int
+spl_parse_stats(struct spl_ctx *c, struct spl_stats *st)
+{
+	struct spl_tok	*t;
+	int		 id;
+
+	if (spl_parse_aggs(c, st, "stats", "unknown stats function",
+	    NULL) == -1)
+		return -1;
+	t = spl_tok_cur(c);
 	if (!spl_tok_is_ci(t, "by"))
 		return 0;
 	spl_tok_next(c);
@@ -397,13 +432,90 @@ fail:
 	return -1;
 }
 
-/* rename a as b [, c as d] ... */
+/*
+ * A field name at the current token, as rename reads it: a word or a
+ * quoted string, joined with a word written right after the string's
+ * closing quote ("All_Traffic".* is All_Traffic.*, as a macro argument
+ * in quotes gives it).  Returns a copy (caller frees), or NULL when the
+ * token is no name.
+ */
+static char *
+spl_rename_name(struct spl_ctx *c)
+{
+	struct spl_tok	*t, *n;
+	char		*name;
+
+	t = spl_tok_cur(c);
+	if (!spl_is_value(t))
+		return NULL;
+	spl_tok_next(c);
+	n = spl_tok_cur(c);
+	if (t->type == SPL_T_STRING && n->type == SPL_T_WORD &&
+	    n->pos > 0 && c->text[n->pos - 1] == '"') {
+		spl_tok_next(c);
+		xasprintf(&name, "%s%s", t->val, n->val);
+		return name;
+	}
+	return xstrdup(t->val);
+}
+
+/*
+ * rename with wildcards, "A*B as C*D" (one '*' each): every column the
+ * row has at this point (spl_columns_get()) whose name is A, anything,
+ * B is renamed to C, the same thing, D.  Splunk's rename; resolved now,
+ * since field names are interned at load time only.  Returns 0, or -1
+ * with the error set.
+ */
+static int
+spl_rename_wild(struct spl_ctx *c, struct spl_search *s, struct spl_post *p,
+    const struct spl_tok *at, const char *from, const char *to)
+{
+	const char	*fs, *ts, *name;
+	char		*nn;
+	size_t		 k, n = 0, nlen, flen = strlen(from);
+	int		*cols = NULL, id;
+
+	fs = strchr(from, '*');
+	ts = strchr(to, '*');
+	if (fs == NULL || ts == NULL || strchr(fs + 1, '*') != NULL ||
+	    strchr(ts + 1, '*') != NULL) {
+		spl_error_pos(c, at->pos, "unsupported rename '%s as %s': "
+		    "wildcards need one '*' on each side", from, to);
+		return -1;
+	}
+	spl_columns_get(s, &cols, &n);
+	for (k = 0; k < n; k++) {
+		if ((name = event_field_name(cols[k])) == NULL)
+			continue;
+		nlen = strlen(name);
+		if (nlen < flen - 1 || strncmp(name, from, (size_t)(fs -
+		    from)) != 0 || strcmp(name + nlen - (flen - 1 - (size_t)(fs -
+		    from)), fs + 1) != 0)
+			continue;
+		xasprintf(&nn, "%.*s%.*s%s", (int)(ts - to), to,
+		    (int)(nlen - (flen - 1)), name + (fs - from), ts + 1);
+		id = event_field_intern(nn, strlen(nn));
+		free(nn);
+		if (id == -1) {
+			spl_error_pos(c, at->pos, "too many field names");
+			free(cols);
+			return -1;
+		}
+		spl_post_pair_add(p, cols[k], id);
+	}
+	free(cols);
+	return 0;
+}
+
+/* rename a as b [, c as d] ...; a and b may have one '*' each. */
 static int
 spl_rename_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
     const struct spl_tok *name, struct spl_search *s)
 {
 	struct spl_post	*p;
 	struct spl_tok	*a, *b;
+	char		*from = NULL, *to = NULL;
+	size_t		 nclauses = 0;
 	int		 ida, idb;
 
 	p = spl_post_new(cmd);
@@ -415,36 +527,55 @@ spl_rename_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 			spl_tok_next(c);
 			continue;
 		}
-		spl_tok_next(c);
-		if (!spl_is_value(a) || !spl_tok_is_ci(spl_tok_cur(c), "as")) {
+		if ((from = spl_rename_name(c)) == NULL) {
+			spl_tok_next(c);
+			spl_error_pos(c, a->pos, "expected 'FIELD as NAME'");
+			goto fail;
+		}
+		if (!spl_tok_is_ci(spl_tok_cur(c), "as")) {
 			spl_error_pos(c, a->pos, "expected 'FIELD as NAME'");
 			goto fail;
 		}
 		spl_tok_next(c);
-		b = spl_tok_next(c);
-		if (!spl_is_value(b)) {
+		b = spl_tok_cur(c);
+		if ((to = spl_rename_name(c)) == NULL) {
 			spl_error_pos(c, b->pos,
 			    "expected a field name after 'as'");
 			goto fail;
 		}
-		if (strchr(a->val, '*') != NULL ||
-		    strchr(b->val, '*') != NULL) {
-			spl_error_pos(c, a->pos,
-			    "wildcards in rename are not supported");
+		nclauses++;
+		if ((strchr(from, '*') != NULL || strchr(to, '*') != NULL) &&
+		    !c->after_stats) {
+			spl_error_pos(c, a->pos, "wildcards in rename before "
+			    "stats are not supported");
 			goto fail;
 		}
-		if ((ida = spl_intern(c, a)) == -1 ||
-		    (idb = spl_intern(c, b)) == -1)
-			goto fail;
-		spl_post_pair_add(p, ida, idb);
+		if (strchr(from, '*') != NULL || strchr(to, '*') != NULL) {
+			if (spl_rename_wild(c, s, p, a, from, to) == -1)
+				goto fail;
+		} else {
+			if ((ida = event_field_intern(from,
+			    strlen(from))) == -1 ||
+			    (idb = event_field_intern(to, strlen(to))) == -1) {
+				spl_error_pos(c, a->pos,
+				    "too many field names");
+				goto fail;
+			}
+			spl_post_pair_add(p, ida, idb);
+		}
+		free(from);
+		free(to);
+		from = to = NULL;
 	}
-	if (p->n == 0) {
+	if (nclauses == 0) {
 		spl_error_pos(c, name->pos, "rename needs 'FIELD as NAME'");
 		goto fail;
 	}
 	spl_post_add(s, p);
 	return 0;
 fail:
+	free(from);
+	free(to);
 	spl_post_free(p);
 	return -1;
 }
@@ -686,25 +817,33 @@ spl_fields_columns(const struct spl_post *p, int **cols, size_t *n)
 	*n = m;
 }
 
-/* Output columns: by-fields, aggregates, then each row command's. */
+/*
+ * The output columns of s as parsed so far into *cols[*n] (caller
+ * frees): by-fields, aggregates, then each row command's.
+ */
 void
-spl_columns(struct spl_search *s)
+spl_columns_get(const struct spl_search *s, int **cols, size_t *n)
 {
 	const struct spl_post *p;
-	size_t		 k, n = 0;
-	int		*cols = NULL;
+	size_t		 k;
 
+	*cols = NULL;
+	*n = 0;
 	for (k = 0; k < s->stats.nby; k++)
-		spl_ids_add_uniq(&cols, &n, s->stats.by[k]);
+		spl_ids_add_uniq(cols, n, s->stats.by[k]);
 	for (k = 0; k < s->stats.nagg; k++)
-		spl_ids_add_uniq(&cols, &n, s->stats.agg[k].as);
+		spl_ids_add_uniq(cols, n, s->stats.agg[k].as);
 	for (k = 0; k < s->npost; k++) {
 		p = s->post[k];
 		if (p->cmd->columns != NULL)
-			p->cmd->columns(p, &cols, &n);
+			p->cmd->columns(p, cols, n);
 	}
-	s->columns = cols;
-	s->ncolumns = n;
+}
+
+void
+spl_columns(struct spl_search *s)
+{
+	spl_columns_get(s, &s->columns, &s->ncolumns);
 }
 
 /*

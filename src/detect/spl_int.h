@@ -13,6 +13,7 @@
  *   spl_parse.c   search expressions and compiled values (load time)
  *   spl_cmd.c     the command table {name, phase, parse, apply} and the
  *                 pipeline
+ *   spl_tstats.c  tstats: the data model search, its filter and stats
  *   spl.c         spl_compile(): the stages in order, then the ordering
  *                 of terms by cost
  *   spl_match.c   numbers and matching (run time, the hot path)
@@ -244,12 +245,32 @@ void		 spl_expr_code_first(struct spl_expr *e, int code);
 
 /* spl_cmd.c */
 int		 spl_parse_pipeline(struct spl_ctx *c, struct spl_search *s);
+/*
+ * One aggregate "AGG[(f)] [as g]" at the current word, appended to st;
+ * an unknown function is refused as "<unknown> 'name'".  0 or -1.
+ */
+int		 spl_parse_agg(struct spl_ctx *c, struct spl_stats *st,
+		    const char *unknown);
+/*
+ * The aggregates of cmd (stats, tstats) up to "by", "from", "where" or
+ * the end of the command, at least one; a word followed by '=' is an
+ * option for opt (NULL: none), which reads it into st.  0 or -1.
+ */
+int		 spl_parse_aggs(struct spl_ctx *c, struct spl_stats *st,
+		    const char *cmd, const char *unknown,
+		    int (*opt)(struct spl_ctx *, struct spl_stats *));
 void		 spl_columns(struct spl_search *s);
+void		 spl_columns_get(const struct spl_search *s, int **cols,
+		    size_t *n);
 void		 spl_post_free(struct spl_post *p);
 struct spl_post	*spl_post_new(const struct spl_cmd *cmd);
 void		 spl_post_add(struct spl_search *s, struct spl_post *p);
 bool		 spl_has_id(const int *ids, size_t n, int id);
 void		 spl_ids_add_uniq(int **ids, size_t *n, int id);
+
+/* spl_tstats.c: the tstats command (a row of the command table) */
+int		 spl_tstats_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+		    const struct spl_tok *name, struct spl_search *s);
 
 /* spl_match.c */
 extern const unsigned char spl_lc[256];	/* ASCII lowercase of each byte */

@@ -352,8 +352,11 @@ stats_acc_add(struct stats_table *t, struct stats_ent *ent,
 		return;
 	}
 	if (agg->field == EVENT_F_TIME) {
-		if ((agg->func == SPL_AGG_MIN || agg->func == SPL_AGG_MAX)) {
-			if (a->n == 0 || (agg->func == SPL_AGG_MIN ?
+		if (agg->func == SPL_AGG_MIN || agg->func == SPL_AGG_MAX ||
+		    agg->func == SPL_AGG_EARLIEST ||
+		    agg->func == SPL_AGG_LATEST) {
+			if (a->n == 0 || (agg->func == SPL_AGG_MIN ||
+			    agg->func == SPL_AGG_EARLIEST ?
 			    ev->time_ms < a->tbest : ev->time_ms > a->tbest))
 				a->tbest = ev->time_ms;
 			a->n++;
@@ -400,6 +403,15 @@ stats_acc_add(struct stats_table *t, struct stats_ent *ent,
 	case SPL_AGG_DC:
 		(void)stats_set_add(t, ent, a, v, len, 0);
 		break;
+	case SPL_AGG_LATEST:
+	case SPL_AGG_EARLIEST:
+		/* Ties: earliest keeps the first seen, latest the last. */
+		if (a->n == 1 || (agg->func == SPL_AGG_LATEST ?
+		    ev->time_ms >= a->tbest : ev->time_ms < a->tbest)) {
+			a->tbest = ev->time_ms;
+			stats_str_set(t, ent, &a->sbest, v, len);
+		}
+		break;
 	}
 }
 
@@ -437,13 +449,16 @@ stats_rec_agg(struct stats_table *t, const struct stats_ent *ent,
 		break;
 	case SPL_AGG_MIN:
 	case SPL_AGG_MAX:
+	case SPL_AGG_LATEST:
+	case SPL_AGG_EARLIEST:
 		if (a->n == 0)
 			return;
 		if (agg->field == EVENT_F_TIME) {
 			n = stats_fmt_time(a->tbest, buf, sizeof(buf));
 			break;
 		}
-		s = a->nnum == a->n ? &a->nbest_s : &a->sbest;
+		s = a->nnum == a->n && (agg->func == SPL_AGG_MIN ||
+		    agg->func == SPL_AGG_MAX) ? &a->nbest_s : &a->sbest;
 		(void)event_set(rec, agg->as, s->p, s->len);
 		return;
 	case SPL_AGG_SUM:
@@ -575,8 +590,45 @@ stats_flush(struct stats_table *t)
 }
 
 /*
+ * The value of by-field i of ev: its text; _time under span= is the
+ * bucket's start in epoch seconds, formatted into tbuf (24 bytes); a
+ * null field is fillnull_value's value when the search has one.
+ * Returns false when the field stays null.
+ */
+static bool
+stats_by_value(const struct stats_table *t, const struct event *ev,
+    size_t i, char *tbuf, const char **v, size_t *len)
+{
+	const struct spl_stats	*spec = t->spec;
+	int64_t			 b;
+	int			 n = 0;
+
+	if (spec->by[i] == EVENT_F_TIME && spec->span_ms > 0) {
+		b = ev->time_ms / spec->span_ms;
+		if (ev->time_ms % spec->span_ms < 0)
+			b--;
+		b = b * (spec->span_ms / 1000);
+		if (b < 0) {
+			tbuf[n++] = '-';
+			n += stats_fmt_u64((uint64_t)-(b + 1) + 1, tbuf + n);
+		} else
+			n = stats_fmt_u64((uint64_t)b, tbuf);
+		*v = tbuf;
+		*len = (size_t)n;
+		return true;
+	}
+	if (event_get(ev, spec->by[i], v, len))
+		return true;
+	if (spec->null_by != SPL_NULL_FILL)
+		return false;
+	*v = spec->fill;
+	*len = spec->fill_len;
+	return true;
+}
+
+/*
  * Serialises the by-tuple of ev into t->scratch and hashes it.  Returns
- * true when some by-field is null.
+ * true when some by-field is null (filled or not).
  */
 static bool
 stats_key_build(struct stats_table *t, const struct event *ev)
@@ -584,12 +636,13 @@ stats_key_build(struct stats_table *t, const struct event *ev)
 	const struct spl_stats	*spec = t->spec;
 	const char		*v;
 	unsigned char		*p;
+	char			 tbuf[24];
 	size_t			 i, need = 0, len;
 	bool			 null = false;
 
 	for (i = 0; i < spec->nby; i++) {
 		need++;
-		if (event_get(ev, spec->by[i], &v, &len))
+		if (stats_by_value(t, ev, i, tbuf, &v, &len))
 			need += 4 + len;
 	}
 	if (need > t->scratch_cap) {
@@ -599,9 +652,11 @@ stats_key_build(struct stats_table *t, const struct event *ev)
 	}
 	p = t->scratch->data;
 	for (i = 0; i < spec->nby; i++) {
-		if (!event_get(ev, spec->by[i], &v, &len)) {
-			*p++ = STATS_KEY_NULL;
+		if (!event_has(ev, spec->by[i]) &&
+		    !(spec->by[i] == EVENT_F_TIME && spec->span_ms > 0))
 			null = true;
+		if (!stats_by_value(t, ev, i, tbuf, &v, &len)) {
+			*p++ = STATS_KEY_NULL;
 			continue;
 		}
 		*p++ = STATS_KEY_VALUE;
@@ -615,6 +670,14 @@ stats_key_build(struct stats_table *t, const struct event *ev)
 	t->scratch->len = need;
 	t->scratch->hash = ht_siphash(t->opts.seed, t->scratch->data, need);
 	return null;
+}
+
+/* Whether an event with a null by-field is dropped (not filled). */
+static bool
+stats_drops_null(const struct stats_table *t)
+{
+	return t->spec->null_by == SPL_NULL_DROP ||
+	    (t->spec->null_by == SPL_NULL_OPTION && t->opts.drop_null);
 }
 
 /* Upper bound of the bytes ev adds to a row, beyond its key and host. */
@@ -631,8 +694,8 @@ stats_event_bytes(const struct stats_table *t, const struct event *ev)
 		    agg->func == SPL_AGG_SUM || agg->func == SPL_AGG_AVG)
 			continue;
 		if (agg->field == EVENT_F_TIME) {
-			if (agg->func != SPL_AGG_MIN &&
-			    agg->func != SPL_AGG_MAX)
+			if (agg->func == SPL_AGG_VALUES ||
+			    agg->func == SPL_AGG_DC)
 				need += 32;
 		} else if (event_get(ev, agg->field, &v, &len))
 			need += agg->func == SPL_AGG_MIN ||
@@ -695,7 +758,7 @@ stats_add(struct stats_table *t, const struct event *ev, int64_t now_ms)
 	stats_advance(t, now_ms);
 	if (stats_key_build(t, ev)) {
 		t->c.null_by++;
-		if (t->opts.drop_null) {
+		if (stats_drops_null(t)) {
 			t->c.null_dropped++;
 			return 1;
 		}

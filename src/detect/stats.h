@@ -36,7 +36,9 @@ struct stats_opts {
 					   bounds their sum (a table evicts
 					   its own oldest rows; each keeps at
 					   least the row being added) */
-	bool		 drop_null;	/* null_by_fields = drop (Splunk) */
+	bool		 drop_null;	/* null_by_fields = drop (Splunk), */
+					/*   for stats; tstats follows its */
+					/*   spec (spl_stats.null_by) */
 	uint64_t	 seed[2];	/* hash key, random at start-up */
 };
 
@@ -84,7 +86,7 @@ void		 stats_free(struct stats_table *t);
 /*
  * Adds one matching event, whose window is the one holding now_ms (the
  * loop's cached time).  Returns 0 when counted, 1 when dropped for a null
- * by-field in drop mode.
+ * by-field (drop mode; tstats without fillnull_value).
  */
 int		 stats_add(struct stats_table *t, const struct event *ev,
 		    int64_t now_ms);

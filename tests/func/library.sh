@@ -21,9 +21,9 @@ check "exit 0 with refusals, not strict" 0 "$rc"
 check_eval "summary: runnable 3 of 8" \
     'printf "%s\n" "$out" |
     grep -q "^detections: runnable 3 of 8 (library "'
-check_eval "the table counts the tstats refusal" \
+check_eval "the table counts the transaction refusal" \
     'printf "%s\n" "$out" |
-    grep -qE "^ +1  skipped +unsupported command .tstats.$"'
+    grep -qE "^ +1  skipped +unsupported command .transaction.$"'
 check_eval "the table counts the unknown macro as broken" \
     'printf "%s\n" "$out" | grep -qE "^ +1  broken +unknown macro"'
 check_eval "no per-detection list without -v" \

@@ -109,7 +109,7 @@ Test(library, tree_states)
 	expect(lib, "/hunting.yml", LIBRARY_RUNS, NULL);
 	expect(lib, "/broken.yml", LIBRARY_BROKEN, "broken.yml:4:1: ");
 	expect(lib, "/unsupported.yml", LIBRARY_SKIPPED,
-	    "unsupported.yml:8:12: unsupported command 'tstats'");
+	    "unsupported.yml:8:12: unsupported command 'transaction'");
 	expect(lib, "/missing_macro.yml", LIBRARY_BROKEN,
 	    "missing_macro.yml:8:19: unknown macro 'no_such_macro'");
 	expect(lib, "/experimental.yml", LIBRARY_FILTERED,
@@ -270,7 +270,7 @@ Test(library, report_text_and_json)
 	cr_expect(strstr(buf, "detections: runnable 3 of 8 (library ") !=
 	    NULL, "%s", buf);
 	cr_expect(strstr(buf, "1  skipped        unsupported command "
-	    "'tstats'") != NULL, "%s", buf);
+	    "'transaction'") != NULL, "%s", buf);
 	cr_expect(strstr(buf, "1  broken         unknown macro '...'") !=
 	    NULL, "%s", buf);
 	cr_expect(strstr(buf, "YAML: did not find expected") != NULL);
@@ -298,7 +298,7 @@ Test(library, report_text_and_json)
 		r = json_object_array_get_idx(arr, k);
 		json_object_object_get_ex(r, "reason", &v);
 		if (strcmp(json_object_get_string(v),
-		    "unsupported command 'tstats'") == 0) {
+		    "unsupported command 'transaction'") == 0) {
 			json_object_object_get_ex(r, "count", &v);
 			cr_expect_eq(json_object_get_int(v), 1);
 			found = true;

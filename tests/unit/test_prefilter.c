@@ -184,7 +184,7 @@ Test(prefilter, reject_follows_the_set)
 {
 	struct detection	 d[2];
 	struct detection	*dp[2] = { &d[0], &d[1] };
-	struct detection_set	 set = { 1, 2, dp, NULL, NULL };
+	struct detection_set	 set = { .refcnt = 1, .n = 2, .d = dp };
 	struct spl_search	*any;
 	struct spl_error	 err;
 	const char		*e7 = "{\"winlog\":{\"event_id\":\"7\"}}";
@@ -769,7 +769,7 @@ Test(prefilter, every_id_of_a_payload_counts)
 	};
 	struct detection	 d;
 	struct detection	*dp = &d;
-	struct detection_set	 set = { 1, 1, &dp, NULL, NULL };
+	struct detection_set	 set = { .refcnt = 1, .n = 1, .d = &dp };
 	uint32_t		 ids[PREFILTER_MAX_IDS];
 	size_t			 i;
 

@@ -178,8 +178,9 @@ Test(spl, refuses_with_line_and_column)
 	} tab[] = {
 		{ "a=1 | eval x=frob(1) | stats count", "search", 1, 14,
 		    "unknown eval function 'frob'" },
-		{ "| tstats count from datamodel=Endpoint.Processes",
-		    "search", 1, 3, "unsupported command 'tstats'" },
+		{ "a=1 | tstats count from datamodel=Endpoint.Processes",
+		    "search", 1, 7,
+		    "tstats must be the first command of the search" },
 		{ "a=1 | transaction x | stats count", "search", 1, 7,
 		    "unsupported command 'transaction'" },
 		{ "(a=1 b=2 | stats count", "search", 1, 1,
