@@ -89,6 +89,7 @@ EventCode=3 | stats count by Image | convert ctime(count) | search count>0 | ren
 EventCode=17 | regex PipeName="^\\\{[0-9a-fA-F]{8}-" | stats count by Image | rex field=Image max_match=0 "(?<dir>[^\\\\]+)\\\\" | regex dir!="(?i)^windows$"
 EventCode=3 | stats values(Image) as i by dest | rex field=i "(?P<n>\\d+)|(?<x>\\x{202E})" max_match=3
 EventCode=1 | stats count by Image, user | lookup local=true wild name AS Image path AS user OUTPUTNEW isbad AS bad desc | lookup exact user | search bad=TRUE
+EventCode=1 | rex field=Image mode=sed "s/(\\w+)x*/<\\1>/g" | stats values(Image) as i by dest | rex field=i mode=sed "s|a||2" | lookup exact user AS i
 SPL
 
 # Eval: the expressions security_content's eval and where commands use.
