@@ -188,7 +188,7 @@ static int
 lookup_csv_parse(struct lookup_table *t, size_t len, char *why,
     size_t whylen)
 {
-	char		*b = t->buf, *out;
+	char		*b = t->buf, *out, *e;
 	size_t		 i = 0, col = 0, ncells = 0, cap = 0, start;
 	bool		 header = true, q;
 
@@ -219,11 +219,22 @@ lookup_csv_parse(struct lookup_table *t, size_t len, char *why,
 			    b[i] != '\r')
 				*out++ = b[i++];
 		if (header) {
+			/*
+			 * Blanks around a column name go: security_content's
+			 * ransomware_notes CSV has "ransomware_notes, status"
+			 * and its macro reads "status".
+			 */
+			for (e = b + start; e < out && (*e == ' ' ||
+			    *e == '\t'); e++)
+				;
+			for (; out > e && (out[-1] == ' ' || out[-1] == '\t');
+			    out--)
+				;
 			t->cols = xreallocarray(t->cols, t->ncols + 1,
 			    sizeof(*t->cols));
 			memset(&t->cols[t->ncols], 0, sizeof(*t->cols));
-			t->cols[t->ncols++].name = xstrndup(b + start,
-			    (size_t)(out - b - start));
+			t->cols[t->ncols++].name = xstrndup(e,
+			    (size_t)(out - e));
 		} else if (col < t->ncols) {
 			if (ncells == cap) {
 				cap = cap == 0 ? 1024 : cap * 2;
