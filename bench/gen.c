@@ -10,8 +10,9 @@
  * that the two shipped detections match; --keys bounds how many distinct
  * stats keys they use, --hit-hosts over how many sending hosts (key k
  * on host k % N, so that a balancer hashing the sender spreads them).
- * The output depends only on the options and the
- * seed.  It does not send anything: hecsentry-send does.
+ * --mix library (gen_library.c) gives the mix of issue 13
+ * instead, with hits that library detections match.  The output depends
+ * only on the options and the seed.  It does not send anything: hecsentry-send does.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -25,8 +26,8 @@
 #include <string.h>
 #include <time.h>
 
-#define GEN_MAX_KV	40		/* EventData fields per event */
-#define GEN_STORE	8192		/* bytes of values per event */
+#include "bench/gen.h"
+
 #define GEN_MIN_SIZE	600		/* smallest frame we aim for */
 #define GEN_MAX_SIZE	1900		/* largest frame we aim for */
 #define GEN_NHOSTS	200		/* workstations sending non-hits */
@@ -57,24 +58,6 @@ struct gen_buf {
 	size_t		 cap;
 };
 
-/* One Sysmon event before it is rendered in a shape. */
-struct gen_event {
-	int		 id;		/* Sysmon event id */
-	int		 hit;		/* 0, or 1 mail, 2 ftp */
-	int64_t		 ms;		/* event time, epoch ms */
-	unsigned	 record;	/* EventRecordID */
-	unsigned	 exec_pid;	/* Sysmon's own process id */
-	unsigned	 exec_tid;	/* and thread id */
-	char		 computer[64];	/* FQDN */
-	char		 host[32];	/* short name, for the header */
-	unsigned	 hostno;	/* ws-NNNN */
-	int		 nkv;
-	const char	*k[GEN_MAX_KV];	/* EventData names, static */
-	char		*v[GEN_MAX_KV];	/* values, in store */
-	char		 store[GEN_STORE];
-	size_t		 used;		/* bytes of store in use */
-};
-
 struct gen_opts {
 	unsigned long	 n;		/* events */
 	enum gen_shape	 shape;
@@ -92,6 +75,7 @@ struct gen_summary {
 	unsigned long	 by_id[32];
 	unsigned long	 by_shape[GEN_NSHAPES];
 	unsigned long	 hits_mail, hits_ftp;
+	unsigned long	 hits_lib[32];	/* per library hit template */
 	unsigned long	 out_of_range;	/* frames outside min..max size */
 };
 
@@ -104,10 +88,7 @@ static const char *const gen_shape_names[] = {
 };
 
 /* Event ids and their weight in percent: 26% network as issue 4 found. */
-static const struct {
-	int	id;
-	int	weight;
-} gen_mix[] = {
+static const struct gen_weight gen_mix[] = {
 	{ 1, 12 }, { 3, 26 }, { 5, 8 }, { 7, 14 }, { 10, 10 }, { 11, 10 },
 	{ 12, 7 }, { 13, 8 }, { 22, 5 }
 };
@@ -234,24 +215,28 @@ static const char *const gen_titles[32] = {
 	[11] = "File created",
 	[12] = "Registry object added or deleted",
 	[13] = "Registry value set",
-	[22] = "Dns query"
+	[22] = "Dns query",
+	[8] = "CreateRemoteThread detected",
+	[17] = "Pipe Created",
+	[18] = "Pipe Connected"
 };
 
 static const char *const gen_rules[32] = {
 	[1] = "ProcessCreate", [3] = "NetworkConnect",
 	[5] = "ProcessTerminate", [7] = "ImageLoad", [10] = "ProcessAccess",
 	[11] = "FileCreate", [12] = "RegistryEvent", [13] = "RegistryEvent",
-	[22] = "DnsQuery"
+	[22] = "DnsQuery", [8] = "CreateRemoteThread", [17] = "PipeEvent",
+	[18] = "PipeEvent"
 };
 
 static const int gen_versions[32] = {
 	[1] = 5, [3] = 5, [5] = 3, [7] = 3, [10] = 3, [11] = 2, [12] = 2,
-	[13] = 2, [22] = 5
+	[13] = 2, [22] = 5, [8] = 2, [17] = 1, [18] = 1
 };
 
 static void	usage(void) __attribute__((__noreturn__));
 
-static uint64_t
+uint64_t
 gen_rand(void)
 {
 	uint64_t	 z;
@@ -272,14 +257,12 @@ gen_hash(uint64_t v)
 	return v ^ (v >> 31);
 }
 
-static unsigned
+unsigned
 gen_below(unsigned n)
 {
 	return (unsigned)(gen_rand() % n);
 }
 
-#define GEN_PICK(a)	((a)[gen_below(sizeof(a) / sizeof((a)[0]))])
-#define GEN_NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
 static void
 buf_grow(struct gen_buf *b, size_t need)
@@ -410,7 +393,7 @@ buf_add_jraw(struct gen_buf *b, int *first, const char *k, const char *raw)
 }
 
 /* Adds an EventData field; the value is formatted into the event. */
-static void __attribute__((__format__ (printf, 3, 4)))
+void
 ev_add(struct gen_event *ev, const char *k, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -443,7 +426,7 @@ ev_get(const struct gen_event *ev, const char *k)
 }
 
 /* Formats epoch ms as "2026-11-28 08:00:00.123" or ISO 8601 with Z. */
-static void
+void
 gen_time(int64_t ms, int iso, char *out, size_t outsz)
 {
 	struct tm	 tm;
@@ -456,7 +439,7 @@ gen_time(int64_t ms, int iso, char *out, size_t outsz)
 	snprintf(out, outsz, "%s.%03d%s", s, (int)(ms % 1000), iso ? "Z" : "");
 }
 
-static void
+void
 gen_guid(char *out, size_t outsz)
 {
 	uint64_t	 a = gen_rand(), c = gen_rand();
@@ -483,7 +466,7 @@ gen_hex(char *out, size_t nhex)
 	out[nhex] = '\0';
 }
 
-static void
+void
 gen_hashes(struct gen_event *ev)
 {
 	char	 sha[65], imp[33];
@@ -497,7 +480,7 @@ gen_hashes(struct gen_event *ev)
 }
 
 /* A non-hit image, with %USERPROFILE% expanded for user. */
-static void
+void
 gen_image(const char *user, char *out, size_t outsz)
 {
 	unsigned	 i = gen_below(GEN_NITEMS(gen_images));
@@ -509,7 +492,7 @@ gen_image(const char *user, char *out, size_t outsz)
 		snprintf(out, outsz, "%s", gen_images[i].path);
 }
 
-static void
+void
 gen_public_ip(char *out, size_t outsz)
 {
 	static const char *const pfx[] = {
@@ -522,7 +505,7 @@ gen_public_ip(char *out, size_t outsz)
 }
 
 /* The fields every event starts with. */
-static void
+void
 gen_common(struct gen_event *ev, const char *image, const char *user,
     char *pguid, size_t pguidsz, unsigned *pid)
 {
@@ -716,6 +699,8 @@ gen_image_load(struct gen_event *ev, const char *domuser, const char *user)
 	unsigned	 pid;
 
 	gen_image(user, image, sizeof(image));
+	if (gen_library)
+		snprintf(image, sizeof(image), "%s", gen_lib_system_image());
 	gen_common(ev, image, user, pguid, sizeof(pguid), &pid);
 	dll = GEN_PICK(gen_dlls);
 	ev_add(ev, "ImageLoaded", "%s", dll);
@@ -755,8 +740,10 @@ gen_proc_access(struct gen_event *ev, const char *domuser, const char *user)
 	ev_add(ev, "SourceImage", "%s", image);
 	ev_add(ev, "TargetProcessGUID", "%s", tguid);
 	ev_add(ev, "TargetProcessId", "%u", 200 + 4 * gen_below(4000));
-	ev_add(ev, "TargetImage", "C:\\Windows\\system32\\lsass.exe");
-	ev_add(ev, "GrantedAccess", "%s", GEN_PICK(access));
+	ev_add(ev, "TargetImage", "%s", gen_library ?
+	    gen_lib_access_target() : "C:\\Windows\\system32\\lsass.exe");
+	ev_add(ev, "GrantedAccess", "%s", gen_library ?
+	    gen_lib_access_rights() : GEN_PICK(access));
 	n = gen_short ? 2 : 3 + gen_below(3);
 	for (i = 0; i < n; i++)
 		buf_addf(&trace, "%s%s+%x", i ? "|" : "",
@@ -908,6 +895,11 @@ gen_event_fill(struct gen_event *ev, int id, int hit, unsigned long nkeys,
 		break;
 	case 22:
 		gen_dns(ev, domuser, user);
+		break;
+	case 8:
+	case 17:
+	case 18:
+		gen_lib_fill(ev, domuser, user);
 		break;
 	}
 	snprintf(ev->host, sizeof(ev->host), "%.*s",
@@ -1249,18 +1241,36 @@ render_frame(struct gen_buf *b, struct gen_buf *msg,
 		buf_add(b, "\n", 1);
 }
 
+int
+gen_pick_weighted(const struct gen_weight *mix, size_t n, unsigned total)
+{
+	unsigned	 r = gen_below(total), acc = 0;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		acc += (unsigned)mix[i].weight;
+		if (r < acc)
+			return mix[i].id;
+	}
+	return mix[n - 1].id;
+}
+
 static int
 gen_pick_id(void)
 {
-	unsigned	 r = gen_below(100), acc = 0;
-	size_t		 i;
+	return gen_pick_weighted(gen_mix, GEN_NITEMS(gen_mix), 100);
+}
 
-	for (i = 0; i < GEN_NITEMS(gen_mix); i++) {
-		acc += (unsigned)gen_mix[i].weight;
-		if (r < acc)
-			return gen_mix[i].id;
-	}
-	return 3;
+/* Is event id in the default mix? */
+static int
+gen_in_mix(int id)
+{
+	size_t	 i;
+
+	for (i = 0; i < GEN_NITEMS(gen_mix); i++)
+		if (gen_mix[i].id == id)
+			return 1;
+	return 0;
 }
 
 static enum gen_shape
@@ -1296,6 +1306,7 @@ gen_write(const struct gen_opts *o, FILE *f, struct gen_summary *s)
 	uint64_t		 save;
 	int64_t			 ms = GEN_BASE_TIME * 1000;
 	int			 id, hit, octet, shorter, rc = -1;
+	size_t			 tpl = 0;
 
 	if ((ev = calloc(1, sizeof(*ev))) == NULL)
 		err(1, "calloc");
@@ -1306,8 +1317,15 @@ gen_write(const struct gen_opts *o, FILE *f, struct gen_summary *s)
 		hit = 0;
 		if ((unsigned long)((double)(i + 1) * o->hits) >
 		    (unsigned long)((double)i * o->hits))
-			hit = hitno % o->keys % 4 == 3 ? 2 : 1;
-		id = hit ? 3 : gen_pick_id();
+			hit = gen_library ? GEN_HIT_LIBRARY :
+			    hitno % o->keys % 4 == 3 ? 2 : 1;
+		if (hit == GEN_HIT_LIBRARY) {
+			tpl = hitno % gen_lib_nhits();
+			id = gen_lib_hit_id(tpl);
+		} else if (hit)
+			id = 3;
+		else
+			id = gen_library ? gen_lib_pick_id() : gen_pick_id();
 		shape = gen_pick_shape(o->shape);
 		octet = o->framing == GEN_FRAMING_OCTET ||
 		    (o->framing == GEN_FRAMING_MIX && gen_below(2));
@@ -1320,7 +1338,10 @@ gen_write(const struct gen_opts *o, FILE *f, struct gen_summary *s)
 		for (shorter = 0; shorter < 3; shorter++) {
 			gen_rng = save;
 			gen_short = shorter;
-			gen_event_fill(ev, id, hit, o->keys, hitno, shorter);
+			gen_event_fill(ev, id, hit == GEN_HIT_LIBRARY ? 0 : hit,
+			    o->keys, hitno, shorter);
+			if (hit == GEN_HIT_LIBRARY)
+				gen_lib_hit(ev, tpl);
 			render_frame(&frame, &msg, ev, shape, octet);
 			if (frame.len <= GEN_MAX_SIZE)
 				break;
@@ -1345,6 +1366,8 @@ gen_write(const struct gen_opts *o, FILE *f, struct gen_summary *s)
 			s->hits_mail++;
 		else if (hit == 2)
 			s->hits_ftp++;
+		else if (hit == GEN_HIT_LIBRARY)
+			s->hits_lib[tpl]++;
 	}
 	rc = 0;
 out_free:
@@ -1370,15 +1393,27 @@ gen_print_summary(const struct gen_opts *o, const struct gen_summary *s)
 	    s->events ? s->min : 0, s->max, GEN_MIN_SIZE, GEN_MAX_SIZE,
 	    s->out_of_range);
 	fprintf(stderr, "by id:");
-	for (i = 0; i < GEN_NITEMS(gen_mix); i++)
-		fprintf(stderr, " %d %.1f%%", gen_mix[i].id, s->events ?
-		    100.0 * (double)s->by_id[gen_mix[i].id] /
-		    (double)s->events : 0.0);
+	for (k = 0; k < 32; k++)
+		if (s->by_id[k] != 0 || (!gen_library && gen_in_mix(k)))
+			fprintf(stderr, " %d %.1f%%", k, s->events ?
+			    100.0 * (double)s->by_id[k] /
+			    (double)s->events : 0.0);
 	fprintf(stderr, "\nby shape:");
 	for (k = 0; k < GEN_NSHAPES; k++)
 		if (s->by_shape[k])
 			fprintf(stderr, " %s %lu", gen_shape_names[k],
 			    s->by_shape[k]);
+	if (gen_library) {
+		keys = 0;
+		for (i = 0; i < gen_lib_nhits(); i++)
+			keys += s->hits_lib[i];
+		fprintf(stderr, "\nhits %lu (library)\n", keys);
+		for (i = 0; i < gen_lib_nhits(); i++)
+			fprintf(stderr, "  hit %zu (id %d): %lu, %s\n", i,
+			    gen_lib_hit_id(i), s->hits_lib[i],
+			    gen_lib_hit_name(i));
+		return;
+	}
 	fprintf(stderr, "\nhits %lu (mail %lu, ftp %lu), distinct keys %lu\n",
 	    s->hits_mail + s->hits_ftp, s->hits_mail, s->hits_ftp, keys);
 }
@@ -1390,7 +1425,7 @@ usage(void)
 	    "winlogbeat|ecs|nxlog|flat|xml|mix]\n"
 	    "    [--framing lf|octet|mix] [--hits SHARE] [--keys N] "
 	    "[--seed N] [-o FILE]\n"
-	    "    [--hit-hosts N]\n");
+	    "    [--hit-hosts N] [--mix default|library]\n");
 	exit(1);
 }
 
@@ -1420,6 +1455,7 @@ main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 'S' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "hit-hosts", required_argument, NULL, 'H' },
+		{ "mix", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct gen_opts		 o;
@@ -1475,6 +1511,12 @@ main(int argc, char **argv)
 			break;
 		case 'o':
 			o.out = optarg;
+			break;
+		case 'm':
+			if (strcmp(optarg, "library") == 0)
+				gen_library = 1;
+			else if (strcmp(optarg, "default") != 0)
+				errx(1, "--mix: default or library");
 			break;
 		case 'H':
 			gen_hit_hosts = (unsigned)gen_parse_ulong(optarg,

@@ -13,15 +13,16 @@
 # hecsentry with workers = 1 and workers = 2 in turn on the default mix
 # over FLEET_CONNS connections, and reads the CPU time of each thread
 # (hs-worker-N) and the wall-clock time of the stream (hecsentry-send
-# --wait: until the daemon has closed every connection).  Medians go into
+# --wait: until the daemon has closed every connection).  The "library"
+# scenario (bench/library.sh) runs every detection of a library.  Medians go into
 # the results section of docs/PERFORMANCE.md.  Every wait is bounded;
 # every process it starts is stopped on exit.
 #
 # Environment: RUNS (3), EVENTS (74000), REPEAT (3),
 # PORT (30000 + PID % 20000), HECSENTRY (./hecsentry), BENCHBIN (bench),
 # CONF (conf/hecsentry.conf), OUT (docs/PERFORMANCE.md),
-# SCENARIOS ("tcp1 mix4 udp fleet keys"), UDP_PPS (100000), FLEET_CONNS (16),
-# FLEET_REPEAT (5), KEYS (10000).
+# SCENARIOS ("tcp1 mix4 udp fleet keys library"), UDP_PPS (100000),
+# FLEET_CONNS (16), FLEET_REPEAT (5), KEYS (10000), LIBRARY (../shared/escu).
 # Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC
 
 set -eu
@@ -35,7 +36,7 @@ HECSENTRY=${HECSENTRY:-./hecsentry}
 BENCHBIN=${BENCHBIN:-bench}
 CONF=${CONF:-conf/hecsentry.conf}
 OUT=${OUT:-docs/PERFORMANCE.md}
-SCENARIOS=${SCENARIOS:-"tcp1 mix4 udp fleet keys"}
+SCENARIOS=${SCENARIOS:-"tcp1 mix4 udp fleet keys library"}
 UDP_PPS=${UDP_PPS:-100000}
 FLEET_CONNS=${FLEET_CONNS:-16}
 FLEET_REPEAT=${FLEET_REPEAT:-5}
@@ -357,7 +358,13 @@ cat "$WORK/default.summary" "$WORK/mix.summary" >&2
 : >"$WORK/results"
 : >"$WORK/fleet"
 : >"$WORK/keys"
+: >"$WORK/library"
+. bench/library.sh
 for scen in $SCENARIOS; do
+	if [ "$scen" = library ]; then
+		lib_runs
+		continue
+	fi
 	if [ "$scen" = keys ]; then
 		"$BENCHBIN/hecsentry-gen" -n "$EVENTS" --shape winlogbeat \
 		    --framing lf --hits 0.3 --keys "$KEYS" --seed 3 \
@@ -566,6 +573,10 @@ cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 			printf "met (%.1f MiB with %s keys).\n", r, k
 		    else
 			printf "NOT met (%.1f MiB with %s keys).\n", r, k }'
+	fi
+	if [ -s "$WORK/library" ]; then
+		echo
+		lib_table
 	fi
 } >"$WORK/results.md"
 

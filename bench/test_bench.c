@@ -234,6 +234,74 @@ Test(bench, gen_frames_are_sized_framed_and_well_formed)
 }
 
 /*
+ * --mix library: the shares of issue 13 item 1 by event id (1 25%, 3 20%,
+ * 7 15%, 10 10%, 11 10%, 12/13 10%, 22 5%, the rest 5%), frames of
+ * 0.6-1.9 KB, 0.1% hits spread over the templates, and no benign process
+ * access or remote thread targeting lsass.exe: only the lsass hits do.
+ */
+/* Within 1.5 percentage points. */
+static int
+bench_near(double got, double want)
+{
+	return got - want < 1.5 && want - got < 1.5;
+}
+
+Test(bench, gen_library_mix_has_the_shares_of_issue_13)
+{
+	static const struct {
+		int	 lo, hi;	/* event ids */
+		double	 want;		/* percent */
+	} share[] = {
+		{ 1, 1, 25 }, { 3, 3, 20 }, { 7, 7, 15 }, { 10, 10, 10 },
+		{ 11, 11, 10 }, { 12, 13, 10 }, { 22, 22, 5 }
+	};
+	const char	*msg, *p;
+	char		 path[128];
+	char		*buf, *sum;
+	size_t		 len, pos, mlen, i, frames = 0, lsass = 0;
+	size_t		 n[32] = { 0 }, in = 0;
+	int		 id;
+
+	snprintf(path, sizeof(path), "%s/lib", tdir);
+	sum = bench_gen("-n 20000 --mix library --shape winlogbeat "
+	    "--hits 0.001", path);
+	cr_assert(strstr(sum, "outside 600..1900: 0") != NULL, "%s", sum);
+	cr_assert(strstr(sum, "hits 20 (library)") != NULL, "%s", sum);
+	free(sum);
+	buf = bench_slurp(path, &len);
+	pos = 0;
+	while (bench_next(buf, len, &pos, &msg, &mlen) != -1) {
+		frames++;
+		p = strstr(msg, "\"event_id\":\"");
+		cr_assert(p != NULL && p < msg + mlen);
+		id = atoi(p + 12);
+		cr_assert(id > 0 && id < 32, "event id %d", id);
+		n[id]++;
+		p = strstr(msg, "\"TargetImage\":"
+		    "\"C:\\\\Windows\\\\system32\\\\lsass.exe\"");
+		if (p != NULL && p < msg + mlen)
+			lsass++;
+	}
+	free(buf);
+	cr_assert_eq(frames, 20000);
+	for (i = 0; i < sizeof(share) / sizeof(share[0]); i++) {
+		size_t	 c = 0;
+
+		for (id = share[i].lo; id <= share[i].hi; id++)
+			c += n[id];
+		in += c;
+		cr_assert(bench_near(100.0 * (double)c / 20000,
+		    share[i].want), "ids %d-%d: %zu of 20000, want %.0f%%", share[i].lo,
+		    share[i].hi, c, share[i].want);
+	}
+	cr_assert(bench_near(100.0 * (double)(20000 - in) / 20000, 5),
+	    "the rest: %zu", 20000 - in);
+	/* 20 hits over 10 templates: 2 reach lsass by process access
+	 * and 2 by a remote thread. */
+	cr_assert_eq(lsass, 4, "%zu events target lsass.exe", lsass);
+}
+
+/*
  * The generator's hits are the events the two shipped detections match
  * (SPEC 1, evaluated here on the Winlogbeat fields), and they use
  * exactly --keys distinct by-field tuples.
