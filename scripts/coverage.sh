@@ -4,7 +4,9 @@
 # ../shared/escu beside the source tree, when present) with a throwaway
 # config (the shipped macros and cim.conf, output to stdout), prints the
 # report and writes it to docs/COVERAGE.md with the date and the
-# library's commit (git HEAD, or the one its README names).  Not part of make check.
+# library's commit (git HEAD, or the one its README names); then runs
+# the SPL differential test (tests/diff/spl-diff) on the library and
+# fails on a mismatch.  Not part of make check.
 # Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC
 set -eu
 
@@ -58,3 +60,6 @@ commit=$(git -C "$lib" rev-parse HEAD 2>/dev/null ||
 	echo '```'
 } >"$src/docs/COVERAGE.md"
 echo "coverage: wrote $src/docs/COVERAGE.md"
+# The compiled matcher and stats against the plain interpreter.
+"${top_builddir:-.}/tests/diff/spl-diff" -m "$src/conf/macros" \
+    -c "$src/conf/cim.conf" "$lib"
