@@ -38,6 +38,8 @@ struct detect_runner {
 						   moves whole on a swap, as
 						   its table points to it */
 	size_t			 nslots;
+	size_t			 ndatasets;	/* set->ndatasets: 0 takes
+						   the raw-only loop */
 	detect_row_fn		 cb;
 	void			*arg;
 };
@@ -99,6 +101,7 @@ detect_runner_new(struct detection_set *set, const struct stats_opts *opts,
 	r->cb = cb;
 	r->arg = arg;
 	r->nslots = set->n;
+	r->ndatasets = set->ndatasets;
 	r->slots = xcalloc(set->n, sizeof(*r->slots));
 	for (i = 0; i < set->n; i++)
 		r->slots[i] = detect_slot_new(r, set, i, opts);
@@ -171,6 +174,7 @@ detect_runner_swap(struct detect_runner *r, struct detection_set *set,
 	r->set = set;
 	r->slots = slots;
 	r->nslots = set->n;
+	r->ndatasets = set->ndatasets;
 	return kept;
 }
 
@@ -192,32 +196,53 @@ detect_datasets(const struct detection_set *set, struct event *ev)
 	return in;
 }
 
+/* One detection on ev: its filter, its commands before stats, stats. */
+static inline void
+detect_slot_run(struct detect_slot *slot, struct event *ev, int64_t now_ms)
+{
+	if (!spl_match(slot->det->search->filter, ev))
+		return;
+	if (slot->copy != NULL) {
+		if (!spl_pre_apply(slot->det->search, ev, slot->copy))
+			return;
+		slot->counters.matches++;
+		(void)stats_add(slot->table, slot->copy, now_ms);
+		return;
+	}
+	slot->counters.matches++;
+	(void)stats_add(slot->table, ev, now_ms);
+}
+
+/* detect_run() on a set with tstats searches. */
+__attribute__((noinline))
+static void
+detect_run_datasets(struct detect_runner *r, struct event *ev,
+    int64_t now_ms)
+{
+	uint64_t	 in;
+	size_t		 i;
+	int		 ds;
+
+	in = detect_datasets(r->set, ev);
+	for (i = 0; i < r->nslots; i++) {
+		if ((ds = r->slots[i]->det->dataset) != DETECTION_RAW &&
+		    (ds < 0 || ((in >> (ds - 1)) & 1) == 0))
+			continue;
+		detect_slot_run(r->slots[i], ev, now_ms);
+	}
+}
+
 void
 detect_run(struct detect_runner *r, struct event *ev, int64_t now_ms)
 {
-	struct detect_slot	*slot;
-	uint64_t		 in;
-	size_t			 i;
-	int			 ds;
+	size_t	 i;
 
-	in = r->set->ndatasets > 0 ? detect_datasets(r->set, ev) : 0;
-	for (i = 0; i < r->nslots; i++) {
-		slot = r->slots[i];
-		if ((ds = slot->det->dataset) != DETECTION_RAW &&
-		    (ds < 0 || ((in >> (ds - 1)) & 1) == 0))
-			continue;
-		if (!spl_match(slot->det->search->filter, ev))
-			continue;
-		if (slot->copy != NULL) {
-			if (!spl_pre_apply(slot->det->search, ev, slot->copy))
-				continue;
-			slot->counters.matches++;
-			(void)stats_add(slot->table, slot->copy, now_ms);
-			continue;
-		}
-		slot->counters.matches++;
-		(void)stats_add(slot->table, ev, now_ms);
+	if (r->ndatasets > 0) {
+		detect_run_datasets(r, ev, now_ms);
+		return;
 	}
+	for (i = 0; i < r->nslots; i++)
+		detect_slot_run(r->slots[i], ev, now_ms);
 }
 
 void

@@ -590,20 +590,20 @@ stats_flush(struct stats_table *t)
 }
 
 /*
- * The value of by-field i of ev: its text; _time under span= is the
- * bucket's start in epoch seconds, formatted into tbuf (24 bytes); a
- * null field is fillnull_value's value when the search has one.
- * Returns false when the field stays null.
+ * The value of by-field i of ev into *v, *len: its text; _time under
+ * span= is the bucket's start in epoch seconds, formatted into tbuf (24
+ * bytes); a null field is fillnull_value's value when the search has
+ * one.  Returns 0 for a value of the event, 1 for a filled null, -1 for
+ * a null that stays null.
  */
-static bool
-stats_by_value(const struct stats_table *t, const struct event *ev,
+static inline int
+stats_by_value(const struct spl_stats *spec, const struct event *ev,
     size_t i, char *tbuf, const char **v, size_t *len)
 {
-	const struct spl_stats	*spec = t->spec;
-	int64_t			 b;
-	int			 n = 0;
+	int64_t		 b;
+	int		 n = 0;
 
-	if (spec->by[i] == EVENT_F_TIME && spec->span_ms > 0) {
+	if (spec->span_ms > 0 && spec->by[i] == EVENT_F_TIME) {
 		b = ev->time_ms / spec->span_ms;
 		if (ev->time_ms % spec->span_ms < 0)
 			b--;
@@ -615,15 +615,15 @@ stats_by_value(const struct stats_table *t, const struct event *ev,
 			n = stats_fmt_u64((uint64_t)b, tbuf);
 		*v = tbuf;
 		*len = (size_t)n;
-		return true;
+		return 0;
 	}
 	if (event_get(ev, spec->by[i], v, len))
-		return true;
+		return 0;
 	if (spec->null_by != SPL_NULL_FILL)
-		return false;
+		return -1;
 	*v = spec->fill;
 	*len = spec->fill_len;
-	return true;
+	return 1;
 }
 
 /*
@@ -639,10 +639,11 @@ stats_key_build(struct stats_table *t, const struct event *ev)
 	char			 tbuf[24];
 	size_t			 i, need = 0, len;
 	bool			 null = false;
+	int			 r;
 
 	for (i = 0; i < spec->nby; i++) {
 		need++;
-		if (stats_by_value(t, ev, i, tbuf, &v, &len))
+		if (stats_by_value(spec, ev, i, tbuf, &v, &len) >= 0)
 			need += 4 + len;
 	}
 	if (need > t->scratch_cap) {
@@ -652,10 +653,9 @@ stats_key_build(struct stats_table *t, const struct event *ev)
 	}
 	p = t->scratch->data;
 	for (i = 0; i < spec->nby; i++) {
-		if (!event_has(ev, spec->by[i]) &&
-		    !(spec->by[i] == EVENT_F_TIME && spec->span_ms > 0))
+		if ((r = stats_by_value(spec, ev, i, tbuf, &v, &len)) != 0)
 			null = true;
-		if (!stats_by_value(t, ev, i, tbuf, &v, &len)) {
+		if (r < 0) {
 			*p++ = STATS_KEY_NULL;
 			continue;
 		}
