@@ -272,6 +272,23 @@ library_produced(const struct cim_map *cim, const struct cim_dataset *ds,
 }
 
 /*
+ * Whether id is a by-field that tstats' fillnull_value fills when null:
+ * its rows exist whether or not an event carries it (Splunk's tstats).
+ */
+static bool
+library_filled(const struct spl_search *s, int id)
+{
+	size_t	 k;
+
+	if (s->stats.null_by != SPL_NULL_FILL)
+		return false;
+	for (k = 0; k < s->stats.nby; k++)
+		if (s->stats.by[k] == id)
+			return true;
+	return false;
+}
+
+/*
  * Why d never matches: its tstats dataset is not in the mapping, or the
  * first field its filter, its commands before stats or its stats read
  * from events (s->fields: a by-field that rex, lookup or rename made
@@ -301,7 +318,8 @@ library_never(const struct detection *d, const struct cim_map *cim)
 	for (k = 0; k < s->nfields; k++) {
 		id = s->fields[k];
 		name = event_field_name(id);
-		if (name == NULL || library_produced(cim, ds, name, id))
+		if (name == NULL || library_produced(cim, ds, name, id) ||
+		    library_filled(s, id))
 			continue;
 		detection_locate(d, name, &line, &col);
 		xasprintf(&r, "%s:%zu:%zu: never matches: field '%s' is not "

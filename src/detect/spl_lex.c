@@ -64,6 +64,29 @@ spl_lex_string(struct spl_ctx *c, size_t i)
 	return c->len;
 }
 
+/*
+ * The word text[i, j): "\\" in it is one backslash, as in a quoted
+ * string (Splunk's Search Manual, "Search command primer": the path
+ * D:\Digital\RTFM is searched as D:\\Digital\\RTFM, unquoted); any
+ * other backslash stays, so "\*" is a backslash and a wildcard.
+ */
+static void
+spl_lex_word(struct spl_ctx *c, size_t i, size_t j)
+{
+	const char	*s = c->text;
+	char		*v;
+	size_t		 k, n = 0;
+
+	v = xmalloc(j - i + 1);
+	for (k = i; k < j; k++) {
+		if (s[k] == '\\' && k + 1 < j && s[k + 1] == '\\')
+			k++;
+		v[n++] = s[k];
+	}
+	v[n] = '\0';
+	spl_tok_add(c, SPL_T_WORD, i, v, n);
+}
+
 /* Splits c->text into c->toks, ending with SPL_T_EOF. */
 void
 spl_lex(struct spl_ctx *c)
@@ -117,7 +140,7 @@ spl_lex(struct spl_ctx *c)
 		}
 		for (j = i + 1; j < c->len && !spl_is_word_end(s, j); j++)
 			;
-		spl_tok_add(c, SPL_T_WORD, i, xstrndup(s + i, j - i), j - i);
+		spl_lex_word(c, i, j);
 		i = j;
 	}
 	spl_tok_add(c, SPL_T_EOF, c->len, NULL, 0);

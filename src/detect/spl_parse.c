@@ -207,12 +207,16 @@ spl_parse_term(struct spl_ctx *c)
 	enum spl_op	 o;
 
 	f = spl_tok_next(c);
-	if (f->type == SPL_T_STRING) {
+	op = spl_tok_cur(c);
+	/* "field name"=value: a quoted field name, as Splunk reads it. */
+	if (f->type == SPL_T_STRING && (f->len == 0 || !(spl_tok_is(op,
+	    "IN") || op->type == SPL_T_EQ || op->type == SPL_T_NE ||
+	    op->type == SPL_T_LT || op->type == SPL_T_LE ||
+	    op->type == SPL_T_GT || op->type == SPL_T_GE))) {
 		spl_error_pos(c, f->pos, "free-text search term \"%s\" is "
 		    "not supported", f->val);
 		return NULL;
 	}
-	op = spl_tok_cur(c);
 	if (spl_tok_is(op, "IN")) {
 		spl_tok_next(c);
 		lp = spl_tok_next(c);

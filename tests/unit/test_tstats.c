@@ -26,6 +26,7 @@
 #include "daemon/pipeline.h"
 #include "decode/event.h"
 #include "detect/detection.h"
+#include "detect/library.h"
 #include "detect/spl.h"
 #include "detect/stats.h"
 #include "testref.h"
@@ -78,6 +79,14 @@ tt_lookup(void *arg, const char *name, size_t nargs,
 	else
 		return false;
 	return true;
+}
+
+static const char *
+tt_data(void)
+{
+	const char	*v = getenv("TESTDATA");
+
+	return v != NULL ? v : "tests/data";
 }
 
 static struct spl_search *
@@ -285,6 +294,129 @@ Test(tstats, where_filters_on_dataset_fields)
 	    "Processes.process", "cmd.exe /k whoami", NULL);
 	cr_expect_not(spl_match(s->filter, ev));
 	spl_search_free(s);
+}
+
+/*
+ * Backslashes in unquoted values, as 20 library detections write them
+ * (Processes.process=*HKLM\\SAM*): "\\" is one backslash, as the
+ * Search Manual's search primer says ("To search for a file path, such
+ * as D:\Digital\RTFM, you must escape the backslash characters in the
+ * path, for example D:\\Digital\\RTFM"); a lone one stays.
+ */
+Test(tstats, unquoted_double_backslash_is_one)
+{
+	static const struct {
+		const char	*where;		/* SPL text */
+		const char	*value;		/* Processes.process */
+		bool		 match;
+	} tab[] = {
+		{ "Processes.process=*HKLM\\\\SAM*",
+		    "reg save HKLM\\sam x", true },
+		{ "Processes.process=*HKLM\\\\SAM*",
+		    "reg save HKLM\\\\sam x", false },
+		{ "Processes.process=*HKLM\\\\\\\\SAM*",
+		    "reg save HKLM\\\\sam x", true },
+		{ "Processes.process=C:\\\\Windows\\\\*",
+		    "C:\\Windows\\notepad.exe", true },
+		{ "Processes.process=\"C:\\\\Windows\\\\*\"",
+		    "C:\\Windows\\notepad.exe", true },
+		{ "Processes.process=*\\*", "a\\b", true },
+		{ "Processes.process=*\\*", "ab", false },
+	};
+	struct spl_search *s;
+	char		 text[256];
+	size_t		 k;
+
+	for (k = 0; k < NELEM(tab); k++) {
+		snprintf(text, sizeof(text), "| tstats count from "
+		    "datamodel=Endpoint.Processes where %s", tab[k].where);
+		s = tt_compile(text);
+		tt_event(&evs[0], 0, "Processes.process", tab[k].value, NULL);
+		cr_expect_eq(spl_match(s->filter, &evs[0]), tab[k].match,
+		    "%zu: %s on %s", k, tab[k].where, tab[k].value);
+		spl_search_free(s);
+	}
+}
+
+/*
+ * "Filesystem.file_path"=C:\\*Ryuk*: a quoted field name before a
+ * comparison is the field (Splunk's search; ryuk_test_files_detected
+ * writes it so); a quoted string alone is free text, still refused.
+ */
+Test(tstats, quoted_field_names_compare)
+{
+	struct spl_search *s;
+	struct spl_error err;
+
+	s = tt_compile("| tstats count from datamodel=Endpoint.Filesystem "
+	    "WHERE \"Filesystem.file_path\"=C:\\\\*Ryuk* BY "
+	    "\"Filesystem.dest\", \"Filesystem.file_path\"");
+	tt_event(&evs[0], 0, "Filesystem.file_path", "C:\\Users\\RyukReadMe.txt",
+	    NULL);
+	cr_expect(spl_match(s->filter, &evs[0]));
+	tt_event(&evs[0], 0, "Filesystem.file_path", "D:\\RyukReadMe.txt",
+	    NULL);
+	cr_expect_not(spl_match(s->filter, &evs[0]));
+	cr_expect_str_eq(event_field_name(s->stats.by[0]), "Filesystem.dest");
+	spl_search_free(s);
+	s = tt_compile("| tstats count from datamodel=Endpoint.Processes "
+	    "where \"Processes.process_name\" IN (sc.exe, net.exe)");
+	tt_event(&evs[0], 0, "Processes.process_name", "NET.exe", NULL);
+	cr_expect(spl_match(s->filter, &evs[0]));
+	spl_search_free(s);
+	cr_expect_null(spl_compile("| tstats count from datamodel=E.P "
+	    "where \"hello\"", tt_lookup, NULL, &err));
+	cr_expect_str_eq(err.msg, "free-text search term \"hello\" is not "
+	    "supported");
+	cr_expect_null(spl_compile("| tstats count from datamodel=E.P "
+	    "where \"\"=x", tt_lookup, NULL, &err));
+}
+
+/* How the library judges tstats detections (tests/data/tstats_library). */
+Test(tstats, library_judges_datasets_and_filled_by_fields)
+{
+	static const struct {
+		const char	*file;
+		enum library_state state;
+		const char	*reason;
+	} tab[] = {
+		{ "filled.yml", LIBRARY_RUNS, NULL },
+		{ "dropped.yml", LIBRARY_NEVER,
+		    "never matches: field 'temp' is not produced" },
+		{ "no_dataset.yml", LIBRARY_NEVER, "never matches: data model "
+		    "dataset 'Risk.All_Risk' is not in the mapping" },
+		{ "no_field.yml", LIBRARY_NEVER, "never matches: field "
+		    "'Processes.no_such_field' is not produced" },
+	};
+	struct library_opts o;
+	struct library	*lib;
+	struct cim_map	*cim = testref_cim_load();
+	char		 det[512], mac[512], *err = NULL;
+	size_t		 k, i;
+
+	snprintf(det, sizeof(det), "%s/tstats_library/detections", tt_data());
+	snprintf(mac, sizeof(mac), "%s/tstats_library/macros", tt_data());
+	memset(&o, 0, sizeof(o));
+	o.detections = det;
+	o.macros = mac;
+	o.cim = cim;
+	lib = library_load(&o, &err);
+	cr_assert_not_null(lib, "%s", err != NULL ? err : "?");
+	cr_assert_eq(lib->n, NELEM(tab));
+	for (k = 0; k < NELEM(tab); k++) {
+		for (i = 0; i < lib->n; i++)
+			if (strstr(lib->e[i].file, tab[k].file) != NULL)
+				break;
+		cr_assert_lt(i, lib->n, "%s", tab[k].file);
+		cr_expect_eq(lib->e[i].state, tab[k].state, "%s: %s",
+		    tab[k].file, lib->e[i].reason);
+		if (tab[k].reason != NULL)
+			cr_expect(lib->e[i].reason != NULL &&
+			    strstr(lib->e[i].reason, tab[k].reason) != NULL,
+			    "%s: %s", tab[k].file, lib->e[i].reason);
+	}
+	library_free(lib);
+	cim_map_free(cim);
 }
 
 /* Rows of a stats table, flattened "by1|by2|...|agg=...". */
@@ -500,13 +632,6 @@ tt_ev_str(json_object *alert, const char *key)
 	return json_object_get_string(v);
 }
 
-static const char *
-tt_data(void)
-{
-	const char	*v = getenv("TESTDATA");
-
-	return v != NULL ? v : "tests/data";
-}
 
 /* Feeds the example event of file in the data sources directory. */
 static void
