@@ -7,7 +7,10 @@
  * equal.  Every detection sees every event of the run, so each filter
  * meets the others' matches too.
  *
- * usage: spl-diff [-n events] [-s seed] [-m macros] [-c cim.conf] library
+ * usage: spl-diff [-v] [-n events] [-s seed] [-m macros] [-c cim.conf]
+ *     library
+ * (-v: also names each detection that gave no row either way, whose
+ * comparison says little.)
  * Prints each detection whose rows differ with the first differing row,
  * then "diff: N detections, M events, K mismatches"; exits 1 on any.
  */
@@ -214,8 +217,8 @@ diff_compare(const struct detection *d, struct diff_rows *real,
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: spl-diff [-n events] [-s seed] [-m macros] "
-	    "[-c cim.conf] library\n");
+	fprintf(stderr, "usage: spl-diff [-v] [-n events] [-s seed] "
+	    "[-m macros] [-c cim.conf] library\n");
 	exit(2);
 }
 
@@ -232,14 +235,17 @@ main(int argc, char **argv)
 	const struct detection	*d;
 	const char		*macros = "conf/macros", *cimf = "conf/cim.conf";
 	char			*err = NULL;
-	int			*codes, ch;
+	int			*codes, ch, verbose = 0;
 	size_t			 nper = 30, ncodes, nev, i, j, bad = 0;
 	size_t			 nrows = 0, nrowdet = 0;
 	uint64_t		 seed = 1, st;
 	int64_t			 now_ms = DIFF_BASE_MS + 3000000;
 
-	while ((ch = getopt(argc, argv, "n:s:m:c:")) != -1) {
+	while ((ch = getopt(argc, argv, "vn:s:m:c:")) != -1) {
 		switch (ch) {
+		case 'v':
+			verbose = 1;
+			break;
 		case 'n':
 			nper = strtoul(optarg, NULL, 10);
 			break;
@@ -307,6 +313,8 @@ main(int argc, char **argv)
 		diff_ref(&df, d, evs, nev, &so);
 		if (!diff_compare(d, &df.real[i], &df.ref))
 			bad++;
+		if (verbose && df.real[i].n == 0 && df.ref.n == 0)
+			printf("no rows: %s (%s)\n", d->name, d->file);
 		nrows += df.real[i].n;
 		nrowdet += df.real[i].n > 0;
 		diff_rows_free(&df.real[i]);

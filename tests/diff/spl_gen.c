@@ -89,6 +89,24 @@ gen_miss_text(uint64_t *st, const struct spl_value *v, char *buf,
 	}
 }
 
+/*
+ * A pattern that opens with '*' after another term set the field: the
+ * old value goes in front, so that "f=*a* f=*b*" can both hold.
+ */
+static void
+gen_join(uint64_t *st, const struct spl_value *v, struct event *ev, int id,
+    char *buf, size_t size)
+{
+	const char	*old;
+	size_t		 len, n = strlen(buf);
+
+	if (!v->wild || v->text[0] != '*' || !event_get(ev, id, &old, &len) ||
+	    len + n + 1 > size || gen_pick(st, 4) == 0)
+		return;
+	memmove(buf + len, buf, n + 1);
+	memcpy(buf, old, len);
+}
+
 /* Sets e's field so that the comparison is (want) true. */
 static void
 gen_cmp(uint64_t *st, const struct spl_expr *e, bool want, struct event *ev)
@@ -104,10 +122,15 @@ gen_cmp(uint64_t *st, const struct spl_expr *e, bool want, struct event *ev)
 		eq = (e->op == SPL_OP_NE) != want;
 		if (!eq && gen_pick(st, 5) == 0)
 			return;		/* absent */
-		if (eq)
+		if (eq && v->numeric && gen_pick(st, 3) == 0)
+			/* The same number written otherwise. */
+			snprintf(buf, sizeof(buf), gen_pick(st, 2) == 0 ?
+			    "0%.*s" : "%.*s.0", (int)v->len, v->text);
+		else if (eq)
 			gen_match_text(st, v, buf, sizeof(buf));
 		else
 			gen_miss_text(st, v, buf, sizeof(buf));
+		gen_join(st, v, ev, e->field, buf, sizeof(buf));
 		gen_set(ev, e->field, buf);
 		return;
 	default:
@@ -182,7 +205,8 @@ gen_event(const struct spl_search *s, const int *codes, size_t ncodes,
     uint64_t *st, size_t k, int64_t base_ms, struct event *ev)
 {
 	static const char *keys[] = { "alpha", "Beta", "gamma" };
-	static const char *vals[] = { "7", "12.5", "-3", "cmd.exe", "Z", "b" };
+	static const char *vals[] = { "7", "12.5", "-3", "cmd.exe", "Z", "b",
+	    "07", "7.0", "1e1", " 5", "+2", "0x1F" };
 	const struct spl_expr **leaves = NULL;
 	const struct spl_agg *a;
 	char		 buf[64];
@@ -211,7 +235,7 @@ gen_event(const struct spl_search *s, const int *codes, size_t ncodes,
 	for (i = 0; i < s->stats.nagg; i++) {
 		a = &s->stats.agg[i];
 		if (a->field > EVENT_F_TIME && gen_pick(st, 8) != 0)
-			gen_set(ev, a->field, vals[gen_pick(st, 6)]);
+			gen_set(ev, a->field, vals[gen_pick(st, 12)]);
 	}
 	switch (k % 3) {
 	case 0:				/* matches */
