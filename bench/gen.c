@@ -1273,6 +1273,32 @@ gen_in_mix(int id)
 	return 0;
 }
 
+/*
+ * Renders ev in shape into frame and returns the length that decides
+ * whether ev must be made shorter: with --mix library the longest of
+ * every shape's frame, so that a seed gives the same events in every
+ * shape (the library scenario compares the shapes' alerts); frame then
+ * holds the last shape's and the caller renders shape again.
+ */
+static size_t
+gen_frame_max(struct gen_buf *frame, struct gen_buf *msg,
+    const struct gen_event *ev, enum gen_shape shape, int octet)
+{
+	size_t	 max = 0;
+	int	 k;
+
+	if (!gen_library) {
+		render_frame(frame, msg, ev, shape, octet);
+		return frame->len;
+	}
+	for (k = 0; k < GEN_NSHAPES; k++) {
+		render_frame(frame, msg, ev, (enum gen_shape)k, octet);
+		if (frame->len > max)
+			max = frame->len;
+	}
+	return max;
+}
+
 static enum gen_shape
 gen_pick_shape(enum gen_shape want)
 {
@@ -1342,10 +1368,12 @@ gen_write(const struct gen_opts *o, FILE *f, struct gen_summary *s)
 			    o->keys, hitno, shorter);
 			if (hit == GEN_HIT_LIBRARY)
 				gen_lib_hit(ev, tpl);
-			render_frame(&frame, &msg, ev, shape, octet);
-			if (frame.len <= GEN_MAX_SIZE)
+			if (gen_frame_max(&frame, &msg, ev, shape, octet) <=
+			    GEN_MAX_SIZE)
 				break;
 		}
+		if (gen_library)
+			render_frame(&frame, &msg, ev, shape, octet);
 		if (hit)
 			hitno++;
 		if (fwrite(frame.p, 1, frame.len, f) != frame.len) {

@@ -55,7 +55,7 @@ lib_setup() {
 	    --shape winlogbeat --framing lf --hits 0.001 --seed 4 \
 	    -o "$WORK/lib-json.log" 2>"$WORK/lib-json.summary"
 	"$BENCHBIN/hecsentry-gen" -n "$EVENTS" --mix library --shape xml \
-	    --framing lf --hits 0.001 --seed 5 \
+	    --framing lf --hits 0.001 --seed 4 \
 	    -o "$WORK/lib-xml.log" 2>"$WORK/lib-xml.summary"
 	cat "$WORK/lib-json.summary" >&2
 	: >"$WORK/library"

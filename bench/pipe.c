@@ -7,9 +7,9 @@
  * of the alerts, and the live stats keys with the heap bytes they hold
  * before the final flush.
  *
- *	hecsentry-pipe [-P] [-w WINDOW_S] [-d CONFDIR] FILE
+ *	hecsentry-pipe [-Pa] [-w WINDOW_S] [-d CONFDIR] FILE
  *
- * -P switches the prefilter off; CONFDIR (default conf) holds
+ * -P switches the prefilter off; -a writes each alert to stderr; CONFDIR (default conf) holds
  * detections/ and macros/.  Frames are 1 ms apart from a fixed time.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
@@ -34,6 +34,8 @@ struct pipe_sink {
 	uint64_t	 hash;		/* FNV-1a over their bytes */
 };
 
+static FILE *pipe_out;		/* -a: the alerts, or NULL */
+
 static void
 pipe_alert_cb(const char *json, size_t len, const struct detection *d,
     void *arg)
@@ -42,6 +44,8 @@ pipe_alert_cb(const char *json, size_t len, const struct detection *d,
 	size_t			 i;
 
 	(void)d;
+	if (pipe_out != NULL)
+		fprintf(pipe_out, "%.*s\n", (int)len, json);
 	k->n++;
 	for (i = 0; i < len; i++)
 		k->hash = (k->hash ^ (unsigned char)json[i]) *
@@ -78,7 +82,7 @@ out:
 static void
 pipe_usage(void)
 {
-	fprintf(stderr, "usage: hecsentry-pipe [-P] [-w WINDOW_S] "
+	fprintf(stderr, "usage: hecsentry-pipe [-Pa] [-w WINDOW_S] "
 	    "[-d CONFDIR] FILE\n");
 	exit(2);
 }
@@ -101,7 +105,7 @@ main(int argc, char **argv)
 	int64_t			 now = 1795852800000LL;
 	int			 ch, window = 60;
 
-	while ((ch = getopt(argc, argv, "Pw:d:")) != -1) {
+	while ((ch = getopt(argc, argv, "Pw:d:a")) != -1) {
 		switch (ch) {
 		case 'P':
 			prefilter_set_enabled(false);
@@ -111,6 +115,9 @@ main(int argc, char **argv)
 			break;
 		case 'd':
 			confdir = optarg;
+			break;
+		case 'a':
+			pipe_out = stderr;
 			break;
 		default:
 			pipe_usage();

@@ -178,6 +178,47 @@ Test(bench, gen_is_deterministic_for_a_seed)
 	cr_assert_neq(system(cmd), 0, "different seeds, same output");
 }
 
+/* Count of needle in the n bytes of buf. */
+static size_t
+bench_count(const char *buf, size_t n, const char *needle)
+{
+	const char	*p = buf, *e = buf + n;
+	size_t		 k = 0, len = strlen(needle);
+
+	while ((p = memmem(p, (size_t)(e - p), needle, len)) != NULL) {
+		k++;
+		p += len;
+	}
+	return k;
+}
+
+/*
+ * --mix library, one seed: the same events in Winlogbeat JSON and in
+ * XmlWinEventLog (the scenario compares their alerts).  An event too long
+ * in XML is made shorter in every shape: its short command line is
+ * "ipconfig /all" (10x as many in XML as in JSON before).
+ */
+Test(bench, gen_library_gives_the_same_events_in_every_shape)
+{
+	char	 a[128], b[128];
+	char	*ja, *xa;
+	size_t	 jn, xn;
+
+	snprintf(a, sizeof(a), "%s/j", tdir);
+	snprintf(b, sizeof(b), "%s/x", tdir);
+	free(bench_gen("-n 3000 --mix library --shape winlogbeat "
+	    "--framing lf --hits 0.01 --seed 4", a));
+	free(bench_gen("-n 3000 --mix library --shape xml "
+	    "--framing lf --hits 0.01 --seed 4", b));
+	ja = bench_slurp(a, &jn);
+	xa = bench_slurp(b, &xn);
+	cr_assert_gt(bench_count(xa, xn, "ipconfig /all"), 0);
+	cr_assert_eq(bench_count(ja, jn, "ipconfig /all"),
+	    bench_count(xa, xn, "ipconfig /all"));
+	free(ja);
+	free(xa);
+}
+
 Test(bench, gen_frames_are_sized_framed_and_well_formed)
 {
 	static const char *const shapes[] = {
