@@ -702,6 +702,11 @@ admin_detections(struct evhttp_request *req, const struct admin_snapshot *s)
 		    json_object_new_uint64(d->sc.early));
 		json_object_object_add(o, "state",
 		    json_object_new_string("runs"));
+		json_object_object_add(o, "window_s",
+		    json_object_new_int(d->det->window_s));
+		json_object_object_add(o, "window",
+		    json_object_new_string(d->det->window != NULL ?
+		    d->det->window : ""));
 		json_object_array_add(arr, o);
 	}
 	admin_detections_refused(arr, s->library);

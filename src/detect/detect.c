@@ -59,13 +59,19 @@ detect_slot_new(struct detect_runner *r, struct detection_set *set,
     size_t i, const struct stats_opts *opts)
 {
 	struct detect_slot	*slot;
+	struct stats_opts	 o = *opts;
 
 	slot = xcalloc(1, sizeof(*slot));
 	slot->runner = r;
 	slot->det = set->d[i];
 	detection_set_ref(set);
 	slot->spec_set = set;
-	slot->table = stats_new(&set->d[i]->search->stats, opts,
+	/* A detection windowed on its schedule: its period and phase. */
+	if (set->d[i]->window_s > 0) {
+		o.window_s = set->d[i]->window_s;
+		o.window_offset_s = set->d[i]->window_offset_s;
+	}
+	slot->table = stats_new(&set->d[i]->search->stats, &o,
 	    detect_emit_cb, slot);
 	if (set->d[i]->search->npre > 0) {
 		slot->copy = xmalloc(sizeof(*slot->copy));

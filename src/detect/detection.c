@@ -298,6 +298,7 @@ detection_free(struct detection *d)
 	free(d->description);
 	free(d->known_false_positives);
 	free(d->search_text);
+	free(d->window);
 	detection_strv_free(d->mitre, d->nmitre);
 	detection_strv_free(d->stories, d->nstories);
 	free(d->risk_message);
@@ -322,7 +323,8 @@ detection_same(const struct detection *a, const struct detection *b)
 {
 	return detection_str_eq(a->id, b->id) && a->version == b->version &&
 	    detection_str_eq(a->search_text, b->search_text) &&
-	    a->fingerprint == b->fingerprint;
+	    a->fingerprint == b->fingerprint && a->window_s == b->window_s &&
+	    a->window_offset_s == b->window_offset_s;
 }
 
 /*

@@ -51,6 +51,10 @@ struct detection {
 					/*   or DETECTION_NO_DATASET (it */
 					/*   never matches); DETECTION_RAW */
 					/*   (0) for a raw search */
+	int		 window_s;	/* 0: the `window` key; else its */
+	int		 window_offset_s; /* schedule's period and phase */
+	char		*window;	/* how the window was chosen, or NULL */
+					/*   (schedule_choose()) */
 };
 
 /* Macros by key ("name" or "name(N)"), loaded once for many detections. */
@@ -147,7 +151,8 @@ void		 detection_free(struct detection *d);
 
 /*
  * Whether b (of a new set) is a, unchanged: the same id, version,
- * search text and fingerprint, so that it may take over a's windows.
+ * search text, fingerprint and window, so that it may take over a's
+ * windows.
  */
 bool		 detection_same(const struct detection *a,
 		    const struct detection *b);

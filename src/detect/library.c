@@ -27,6 +27,7 @@
 
 #include "decode/event.h"
 #include "detect/library.h"
+#include "detect/schedule.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -360,6 +361,11 @@ library_layout(struct library *lib, const struct library_opts *o)
 			lib->macros_dir = p;
 		else
 			free(p);
+		xasprintf(&p, "%s/deployments", o->detections);
+		if (library_is_dir(p))
+			lib->deployments_dir = p;
+		else
+			free(p);
 		xasprintf(&p, "%s/lookups", o->detections);
 		if (o->lookups == NULL && library_is_dir(p))
 			lib->lookups_dir = p;
@@ -474,6 +480,7 @@ library_load(const struct library_opts *o, char **errstr)
 	struct detection_macros	*ms;
 	struct detection	**dv = NULL, *d;
 	struct lookup_set	*ls;
+	struct schedule_set	 ss;
 	size_t			 k, nd = 0;
 
 	*errstr = NULL;
@@ -494,15 +501,25 @@ library_load(const struct library_opts *o, char **errstr)
 	}
 	if (fs.n > 1)
 		qsort(fs.v, fs.n, sizeof(*fs.v), library_path_cmp);
+	memset(&ss, 0, sizeof(ss));
+	if (lib->deployments_dir != NULL)
+		schedule_set_load_dir(&ss, lib->deployments_dir);
+	lib->ndeployments = ss.n;
+	if (ss.error != NULL)
+		lib->deployments_error = xstrdup(ss.error);
 	lib->e = xcalloc(fs.n > 0 ? fs.n : 1, sizeof(*lib->e));
 	for (k = 0; k < fs.n; k++) {
 		lib->e[k].file = fs.v[k];
 		lib->n++;
 		if ((d = library_judge(&lib->e[k], o, ms)) != NULL) {
+			schedule_choose(d, &ss);
+			lib->e[k].window = xstrdup(d->window);
+			lib->e[k].scheduled = d->window_s > 0;
 			dv = xreallocarray(dv, nd + 1, sizeof(*dv));
 			dv[nd++] = d;
 		}
 	}
+	schedule_set_clear(&ss);
 	free(fs.v);
 	detection_macros_free(ms);
 	nd = library_dedup(lib, dv, nd);
@@ -533,12 +550,15 @@ library_free(struct library *lib)
 		free(lib->e[k].id);
 		free(lib->e[k].reason);
 		free(lib->e[k].class);
+		free(lib->e[k].window);
 	}
 	free(lib->e);
 	free(lib->path);
 	free(lib->detections_dir);
 	free(lib->macros_dir);
 	free(lib->lookups_dir);
+	free(lib->deployments_dir);
+	free(lib->deployments_error);
 	detection_set_unref(lib->set, __func__);
 	free(lib);
 }

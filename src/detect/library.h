@@ -33,6 +33,8 @@ struct library_entry {
 	enum library_state state;
 	char		*reason;	/* "FILE:LINE:COL: why", or NULL */
 	char		*class;		/* the reason without its specifics */
+	char		*window;	/* runs: how its window was chosen */
+	bool		 scheduled;	/* runs on its schedule's period */
 };
 
 struct library_opts {
@@ -60,6 +62,9 @@ struct library {
 	size_t		 n;		/* every detection file read */
 	struct library_entry *e;	/* sorted by file */
 	struct detection_set *set;	/* the runnable ones (one reference) */
+	char		*deployments_dir;/* the schedules read, or NULL */
+	size_t		 ndeployments;
+	char		*deployments_error; /* the first one not read */
 };
 
 /*

@@ -64,13 +64,29 @@ library_rows(const struct library *lib, size_t *n)
 	return r;
 }
 
+/* How many runnable detections keep the short window, and the others. */
+static void
+library_windows(const struct library *lib, size_t *nshort, size_t *nsched)
+{
+	size_t	 k;
+
+	*nshort = *nsched = 0;
+	for (k = 0; k < lib->n; k++)
+		if (lib->e[k].state == LIBRARY_RUNS) {
+			if (lib->e[k].scheduled)
+				(*nsched)++;
+			else
+				(*nshort)++;
+		}
+}
+
 void
 library_report(const struct library *lib, FILE *f, bool verbose)
 {
 	struct library_row *r;
 	const struct library_entry *e;
 	char		 buf[1024];
-	size_t		 n, k;
+	size_t		 n, k, nshort, nsched;
 	int		 s;
 
 	library_summary(lib, buf, sizeof(buf));
@@ -85,6 +101,11 @@ library_report(const struct library *lib, FILE *f, bool verbose)
 		fprintf(f, "%s %s %zu", s > 0 ? "," : "",
 		    library_state_name(s), library_count(lib, s));
 	fprintf(f, "\n");
+	library_windows(lib, &nshort, &nsched);
+	fprintf(f, "  windows: short %zu, schedule %zu (deployments: %zu%s%s)"
+	    "\n", nshort, nsched, lib->ndeployments,
+	    lib->deployments_error != NULL ? "; not read: " : "",
+	    lib->deployments_error != NULL ? lib->deployments_error : "");
 	r = library_rows(lib, &n);
 	if (n > 0)
 		fprintf(f, "  %6s  %-14s %s\n", "count", "state", "reason");
@@ -99,6 +120,10 @@ library_report(const struct library *lib, FILE *f, bool verbose)
 		if (e->reason != NULL)
 			fprintf(f, "%s: %s\n", library_state_name(e->state),
 			    e->reason);
+		else if (e->state == LIBRARY_RUNS && e->window != NULL)
+			fprintf(f, "%s: %s: %s: window %s\n",
+			    library_state_name(e->state), e->file,
+			    e->name != NULL ? e->name : "?", e->window);
 		else
 			fprintf(f, "%s: %s: %s\n",
 			    library_state_name(e->state), e->file,
@@ -118,7 +143,7 @@ library_report_json(const struct library *lib)
 	json_object	*root, *o, *arr;
 	struct library_row *r;
 	const struct library_entry *e;
-	size_t		 n, k;
+	size_t		 n, k, nshort, nsched;
 	int		 s;
 	char		*out;
 
@@ -139,6 +164,13 @@ library_report_json(const struct library *lib)
 		json_object_object_add(o, library_state_name(s),
 		    json_object_new_int64((int64_t)library_count(lib, s)));
 	json_object_object_add(root, "states", o);
+	library_windows(lib, &nshort, &nsched);
+	o = json_object_new_object();
+	json_object_object_add(o, "short",
+	    json_object_new_int64((int64_t)nshort));
+	json_object_object_add(o, "schedule",
+	    json_object_new_int64((int64_t)nsched));
+	json_object_object_add(root, "windows", o);
 	arr = json_object_new_array();
 	r = library_rows(lib, &n);
 	for (k = 0; k < n; k++) {
@@ -164,6 +196,9 @@ library_report_json(const struct library *lib)
 		    library_state_name(e->state)));
 		json_object_object_add(o, "reason",
 		    library_json_str(e->reason));
+		if (e->state == LIBRARY_RUNS)
+			json_object_object_add(o, "window",
+			    library_json_str(e->window));
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(root, "detections", arr);

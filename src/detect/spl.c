@@ -140,6 +140,7 @@ spl_compile_env(const char *text, const struct spl_env *env,
 	spl_expr_code_first(s->filter, s->event_code);
 	spl_expr_fields(s->filter, &s->fields, &s->nfields);
 	spl_pre_fields(s);
+	spl_window_classify(s);
 out:
 	for (k = 0; k < c.ntoks; k++)
 		free(c.toks[k].val);
@@ -169,6 +170,7 @@ spl_search_free(struct spl_search *s)
 	for (k = 0; k < s->npre; k++)
 		spl_post_free(s->pre[k]);
 	free(s->pre);
+	free(s->window_why);
 	free(s->columns);
 	free(s->fields);
 	free(s->text);

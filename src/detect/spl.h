@@ -79,6 +79,10 @@ struct spl_search {
 	size_t		 nfields;	/* every event field the filter and */
 	int		*fields;	/*   the stats read (for extractors) */
 	char		*text;		/* the search after macro expansion */
+	char		*window_why;	/* NULL: its rows merge, a short */
+					/*   window gives Splunk's answer; */
+					/*   else why it needs its schedule's */
+					/*   period (spl_window.c) */
 	size_t		 npre;		/* row-local commands between the */
 	struct spl_post	**pre;		/*   filter and stats (rename, bin, */
 					/*   fields, a search after them), */

@@ -213,6 +213,18 @@ static const struct {
 	{ "latest", SPL_AGG_LATEST }, { "earliest", SPL_AGG_EARLIEST }
 };
 
+/* The name of an aggregate function, or NULL. */
+const char *
+spl_agg_name(enum spl_agg_func f)
+{
+	size_t	 k;
+
+	for (k = 0; k < sizeof(spl_agg_names) / sizeof(spl_agg_names[0]); k++)
+		if (spl_agg_names[k].func == f)
+			return spl_agg_names[k].name;
+	return NULL;
+}
+
 int
 spl_parse_agg(struct spl_ctx *c, struct spl_stats *st, const char *unknown)
 {

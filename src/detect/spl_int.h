@@ -283,6 +283,10 @@ bool		 spl_rename_apply(const struct spl_post *p, struct event *row);
 bool		 spl_fields_apply(const struct spl_post *p, struct event *row);
 bool		 spl_bin_apply(const struct spl_post *p, struct event *row);
 
+/* spl_window.c */
+void		 spl_window_classify(struct spl_search *s);
+const char	*spl_agg_name(enum spl_agg_func f);
+
 /* spl_cmd.c: "1h", "30s", "2m", "1d" (Splunk's time units) in ms. */
 int		 spl_parse_span(const char *s, int64_t *ms);
 

@@ -137,6 +137,7 @@ stats_new(const struct spl_stats *spec, const struct stats_opts *opts,
 	t->opts = *opts;
 	if (t->opts.window_s < 1)
 		t->opts.window_s = 1;
+	t->opts.window_offset_s %= t->opts.window_s;
 	t->emit = emit;
 	t->arg = arg;
 	t->ht = ht_new(&stats_ht_type, t);
@@ -166,12 +167,15 @@ stats_get_counters(const struct stats_table *t, struct stats_counters *c)
 	*c = t->c;
 }
 
-/* The index of the window holding ms: floor(ms / window). */
+/* The index of the window holding ms: floor((ms - offset) / window). */
 static int64_t
 stats_window(const struct stats_table *t, int64_t ms)
 {
 	int64_t	 w = (int64_t)t->opts.window_s * 1000;
-	int64_t	 q = ms / w;
+	int64_t	 q;
+
+	ms -= (int64_t)t->opts.window_offset_s * 1000;
+	q = ms / w;
 
 	if (ms % w < 0)
 		q--;
@@ -531,7 +535,8 @@ stats_emit_ent(struct stats_table *t, struct stats_ent *ent,
 	t->rec.time_ms = ent->last_ms;
 
 	memset(&row, 0, sizeof(row));
-	row.win_start_ms = t->win * wms;
+	row.win_start_ms = t->win * wms +
+	    (int64_t)t->opts.window_offset_s * 1000;
 	row.win_end_ms = row.win_start_ms + wms;
 	row.first_ms = ent->first_ms;
 	row.last_ms = ent->last_ms;

@@ -40,6 +40,9 @@ struct stats_opts {
 					/*   for stats; tstats follows its */
 					/*   spec (spl_stats.null_by) */
 	uint64_t	 seed[2];	/* hash key, random at start-up */
+	int		 window_offset_s; /* windows start at this offset
+					   modulo window_s (a schedule's
+					   phase); 0: on multiples */
 };
 
 struct stats_row {
