@@ -35,6 +35,23 @@ spl_search_reads(const struct spl_post *p, int **ids, size_t *n)
 	spl_expr_fields(p->expr, ids, n);
 }
 
+/* eval and where read the fields of their expressions. */
+static void
+spl_eval_reads(const struct spl_post *p, int **ids, size_t *n)
+{
+	spl_eval_fields(p->eval, ids, n);
+}
+
+/* lookup reads its input fields. */
+static void
+spl_lookup_reads(const struct spl_post *p, int **ids, size_t *n)
+{
+	size_t	 k;
+
+	for (k = 0; k < p->n; k++)
+		spl_ids_add_uniq(ids, n, p->from[k]);
+}
+
 /*
  * The fields a row command reads, by its apply function: add a row for
  * a new command that filters or computes; a command after stats that is
@@ -48,6 +65,9 @@ static const struct {
 	{ spl_search_apply, spl_search_reads },
 	{ spl_rex_apply, spl_field_reads },
 	{ spl_regex_apply, spl_field_reads },
+	{ spl_eval_apply, spl_eval_reads },
+	{ spl_where_apply, spl_eval_reads },
+	{ spl_lookup_apply, spl_lookup_reads },
 };
 
 /* Aggregates whose rows merge (by name: tstats adds functions). */

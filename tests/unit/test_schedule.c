@@ -43,6 +43,7 @@ Test(schedule, window_per_kind_of_tail)
 		{ "a=1 | stats count by _time b | bin _time span=1h", NULL },
 		{ "a=1 | stats sum(c) as s max(c) as m by b | search b!=x",
 		    NULL },
+		{ ROWS "| where isnotnull(b) | eval d=lower(b)", NULL },
 		/* A rename moves the aggregate: the filter is on a by-field. */
 		{ ROWS "| rename count as n, b as count | search count=x",
 		    NULL },
@@ -54,6 +55,9 @@ Test(schedule, window_per_kind_of_tail)
 		{ ROWS "| convert ctime(firstTime) as ft | search ft=x*",
 		    "'search' reads the aggregate 'ft'" },
 		{ ROWS "| regex v=\"x\"", "'regex' reads the aggregate 'v'" },
+		{ ROWS "| where count >= 15",
+		    "'where' reads the aggregate 'count'" },
+		{ ROWS "| eval n=mvcount(v)", "'eval' reads the aggregate 'v'" },
 		{ ROWS "| rex field=v \"(?<x>y)\"",
 		    "'rex' reads the aggregate 'v'" },
 		/* Aggregates that do not merge. */

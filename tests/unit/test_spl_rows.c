@@ -374,4 +374,7 @@ Test(spl_rows, regex_after_rename_reads_the_copy)
 
 	run("a=1 | rename Computer as dest | regex dest=\"^ws\" "
 	    "| stats count by dest", evs, NELEM(evs), want, NELEM(want));
+	/* where too. */
+	run("a=1 | rename Computer as dest | where like(dest, \"ws%\") "
+	    "| stats count by dest", evs, NELEM(evs), want, NELEM(want));
 }
