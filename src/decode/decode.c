@@ -483,7 +483,7 @@ decode_jctx_store(struct decode_jctx *c, const struct decode_jname *n,
  * shape (SPEC 2): winlog present is Winlogbeat, or ECS when an ECS name
  * was used; EventCode is flat Splunk JSON (which may carry EventID and
  * SourceName too, as Splunk extracts them; NXLog never writes
- * EventCode); EventID with SourceName or SourceModuleType is NXLog.  Returns DECODE_OK or DECODE_ERR_SHAPE.
+ * EventCode), and gets EventID from EventCode when it lacks one; EventID with SourceName or SourceModuleType is NXLog.  Returns DECODE_OK or DECODE_ERR_SHAPE.
  */
 enum decode_error
 decode_jctx_finish(struct decode_jctx *c)
@@ -506,9 +506,15 @@ decode_jctx_finish(struct decode_jctx *c)
 	if (c->seen & DECODE_SEEN_WINLOG)
 		ev->shape = (c->seen & DECODE_SEEN_ECS) ? EVENT_SHAPE_ECS :
 		    EVENT_SHAPE_WINLOGBEAT;
-	else if (c->seen & DECODE_SEEN_EVENTCODE)
+	else if (c->seen & DECODE_SEEN_EVENTCODE) {
 		ev->shape = EVENT_SHAPE_SPLUNK_FLAT;
-	else if ((c->seen & DECODE_SEEN_EVENTID) &&
+		/* Splunk has both: EventCode is the alias of EventID. */
+		if ((id = c->sys[DECODE_SYS_EVENTID]) != -1 &&
+		    !event_has(ev, id) && event_has(ev, EVENT_F_EVENTCODE))
+			(void)event_set_ref(ev, id,
+			    ev->val[EVENT_F_EVENTCODE].ptr,
+			    ev->val[EVENT_F_EVENTCODE].len);
+	} else if ((c->seen & DECODE_SEEN_EVENTID) &&
 	    (c->seen & DECODE_SEEN_NXSOURCE))
 		ev->shape = EVENT_SHAPE_NXLOG;
 	else

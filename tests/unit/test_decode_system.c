@@ -354,6 +354,25 @@ Test(decode_system, every_shape_gives_the_system_fields)
 	}
 }
 
+/*
+ * Flat Splunk JSON with EventCode alone still has EventID: Splunk
+ * indexes a Sysmon event with both (EventCode is the TA's alias of the
+ * <EventID>, as every other shape gives here).  ESCU searches such as
+ * "Cobalt Strike Named Pipes" and "Create Remote Thread into LSASS" test
+ * EventID, and matched nothing of hecsentry-gen --shape flat.
+ */
+Test(decode_system, flat_eventcode_alone_gives_eventid)
+{
+	register_system();
+	cr_assert_eq(decode_str("{\"EventCode\":17,\"Computer\":\"ws1\","
+	    "\"PipeName\":\"\\\\MSSE-1-server\"}", &ev), DECODE_OK);
+	expect_field(&ev, "EventCode", "17", "flat");
+	expect_field(&ev, "EventID", "17", "flat");
+	cr_assert_eq(decode_str("{\"EventCode\":17,\"EventID\":\"18\"}",
+	    &ev), DECODE_OK);
+	expect_field(&ev, "EventID", "18", "its own EventID wins");
+}
+
 /* A field the event carries under its own name wins over an alias. */
 Test(decode_system, own_name_wins_over_alias)
 {
