@@ -84,6 +84,8 @@ struct decode_map {
 	{ p, sizeof(p) - 1, id, -1, DECODE_MAP_ECS, 0 }
 #define DECODE_ECS_DIR(p, id) \
 	{ p, sizeof(p) - 1, id, -1, DECODE_MAP_ECS, 1 }
+#define DECODE_ECS_SYS(p, s) \
+	{ p, sizeof(p) - 1, -1, s, DECODE_MAP_ECS, 0 }
 
 static const struct decode_map decode_map[] = {
 	DECODE_SYS("winlog.event_id", EVENT_F_EVENTCODE, DECODE_SYS_EVENTID),
@@ -119,12 +121,16 @@ static const struct decode_map decode_map[] = {
 	DECODE_ECS_DIR("network.direction", EVENT_F_INITIATED),
 	DECODE_ECS("user.domain", EVENT_F_USER_DOMAIN),
 	DECODE_ECS("user.name", EVENT_F_USER_NAME),
+	DECODE_ECS_SYS("process.command_line", DECODE_SYS_COMMANDLINE),
+	DECODE_ECS_SYS("process.parent.executable", DECODE_SYS_PARENTIMAGE),
+	DECODE_ECS_SYS("process.parent.pid", DECODE_SYS_PARENTPROCESSID),
+	DECODE_ECS_SYS("dns.question.name", DECODE_SYS_QUERYNAME),
 };
 #define DECODE_NMAP	(int)(sizeof(decode_map) / sizeof(decode_map[0]))
 
 _Static_assert(sizeof(decode_map) / sizeof(decode_map[0]) <= DECODE_MAP_MAX,
     "decode_map larger than DECODE_MAP_MAX");
-_Static_assert(DECODE_MAP_MAX <= 32, "decode_jctx.set too narrow");
+_Static_assert(DECODE_MAP_MAX <= 64, "decode_jctx.set too narrow");
 
 static const char *decode_error_names[DECODE_NERRORS] = {
 	"ok", "empty", "not_document", "json_syntax", "json_depth",
@@ -142,7 +148,7 @@ decode_error_name(enum decode_error err)
 static const char *const decode_sys_names[DECODE_SYS_N] = {
 	"Name", "Guid", "EventID", "Version", "Level", "Task", "Opcode",
 	"Keywords", "EventRecordID", "TimeCreated", "ProcessID", "ThreadID",
-	"UserID"
+	"UserID", "CommandLine", "ParentImage", "ParentProcessId", "QueryName"
 };
 
 const char *
@@ -470,9 +476,9 @@ decode_jctx_store(struct decode_jctx *c, const struct decode_jname *n,
 	c->slot[n->map].ptr = v;
 	c->slot[n->map].len = (uint32_t)len;
 	if (len > 0)
-		c->set |= (uint32_t)1 << n->map;
+		c->set |= (uint64_t)1 << n->map;
 	else
-		c->set &= ~((uint32_t)1 << n->map);
+		c->set &= ~((uint64_t)1 << n->map);
 	if (m->class == DECODE_MAP_ECS && len > 0)
 		c->seen |= DECODE_SEEN_ECS;
 	return 0;
@@ -489,11 +495,11 @@ enum decode_error
 decode_jctx_finish(struct decode_jctx *c)
 {
 	struct event	*ev = c->ev;
-	uint32_t	 set;
+	uint64_t	 set;
 	int		 i, id;
 
 	for (set = c->set; set != 0; set &= set - 1) {
-		i = __builtin_ctz(set);
+		i = __builtin_ctzll(set);
 		if ((id = decode_map[i].id) != -1 && !event_has(ev, id))
 			(void)event_set_ref(ev, id, c->slot[i].ptr,
 			    c->slot[i].len);

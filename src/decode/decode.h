@@ -90,7 +90,7 @@ const char	*decode_error_name(enum decode_error err);
  * Sysmon field wins over Winlogbeat/NXLog aliases and ECS names).
  */
 #define DECODE_PATH_MAX		256
-#define DECODE_MAP_MAX		32
+#define DECODE_MAP_MAX		64
 
 struct decode_jname {
 	int		 id;		/* registry id stored as is, or -1 */
@@ -123,6 +123,11 @@ enum decode_sys {
 	DECODE_SYS_PROCESSID,		/* ProcessID: Execution/@ProcessID */
 	DECODE_SYS_THREADID,		/* ThreadID: Execution/@ThreadID */
 	DECODE_SYS_USERID,		/* UserID: Security/@UserID */
+	/* EventData names that only ECS renames reach this way. */
+	DECODE_SYS_COMMANDLINE,		/* CommandLine */
+	DECODE_SYS_PARENTIMAGE,		/* ParentImage */
+	DECODE_SYS_PARENTPROCESSID,	/* ParentProcessId */
+	DECODE_SYS_QUERYNAME,		/* QueryName */
 	DECODE_SYS_N
 };
 
@@ -174,7 +179,7 @@ struct decode_jctx {
 	int		 nfields;	/* registry size sys is for */
 	struct event	*ev;		/* being filled */
 	unsigned	 seen;		/* DECODE_SEEN_* of the shape rules */
-	uint32_t	 set;		/* bit i: slot[i] holds a value */
+	uint64_t	 set;		/* bit i: slot[i] holds a value */
 	struct event_str slot[DECODE_MAP_MAX];	/* alias values, where set */
 };
 

@@ -373,6 +373,37 @@ Test(decode_system, flat_eventcode_alone_gives_eventid)
 	expect_field(&ev, "EventID", "18", "its own EventID wins");
 }
 
+/*
+ * The Winlogbeat sysmon module renames these EventData fields to ECS
+ * (winlogbeat-sysmon.js, mode "rename"; Sigma's windows_sysmon ECS
+ * mapping): the event must still have the Sysmon names, as the XML and
+ * plain Winlogbeat shapes give.  ESCU's "Suspicious Process With Discord
+ * DNS Query" (QueryName) matched no ECS-shaped hit before.
+ */
+Test(decode_system, ecs_renamed_eventdata_fields)
+{
+	static const char *names[] = { "CommandLine", "ParentImage",
+	    "ParentProcessId", "QueryName" };
+	size_t	 i;
+
+	for (i = 0; i < 4; i++)
+		cr_assert_neq(event_field_intern(names[i], strlen(names[i])),
+		    -1);
+	cr_assert_eq(decode_str("{\"winlog\":{\"event_id\":22},"
+	    "\"dns\":{\"question\":{\"name\":\"cdn.discordapp.com\"}},"
+	    "\"process\":{\"command_line\":\"x.exe /c y\",\"parent\":"
+	    "{\"executable\":\"C:\\\\p.exe\",\"pid\":7}}}", &ev),
+	    DECODE_OK, "%s", decode_reason(testref_dc()));
+	expect_field(&ev, "QueryName", "cdn.discordapp.com", "ecs");
+	expect_field(&ev, "CommandLine", "x.exe /c y", "ecs");
+	expect_field(&ev, "ParentImage", "C:\\p.exe", "ecs");
+	expect_field(&ev, "ParentProcessId", "7", "ecs");
+	cr_assert_eq(decode_str("{\"winlog\":{\"event_id\":22,"
+	    "\"event_data\":{\"QueryName\":\"own\"}},\"dns\":"
+	    "{\"question\":{\"name\":\"ecs\"}}}", &ev), DECODE_OK);
+	expect_field(&ev, "QueryName", "own", "own name wins");
+}
+
 /* A field the event carries under its own name wins over an alias. */
 Test(decode_system, own_name_wins_over_alias)
 {
