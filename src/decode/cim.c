@@ -585,7 +585,8 @@ cim_map_parse(const char *text, size_t len, const char *name, char **errstr)
 		cim_map_free(m);
 		return NULL;
 	}
-	qsort(m->raw, m->nraw, sizeof(*m->raw), cim_name_cmp);
+	if (m->nraw > 0)		/* qsort(NULL, 0, ...) is undefined */
+		qsort(m->raw, m->nraw, sizeof(*m->raw), cim_name_cmp);
 	cim_map_index(m);
 	return m;
 }

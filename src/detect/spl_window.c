@@ -129,6 +129,7 @@ spl_window_classify(struct spl_search *s)
 		if (!spl_window_agg_merges(s->stats.agg[k].func)) {
 			xasprintf(&s->window_why, "%s() does not merge across "
 			    "windows", spl_agg_name(s->stats.agg[k].func));
+			free(agg);
 			return;
 		}
 		spl_ids_add_uniq(&agg, &nagg, s->stats.agg[k].as);
