@@ -142,5 +142,21 @@ if [ "${HECSENTRY_DISTCHECK:-yes}" != no ]; then
 		[ "$rc" -eq 0 ] && rc=1
 	fi
 fi
+# The failures of every pass again, last, so that the end of the output
+# (all a CI page may show) names them and their failing checks.
+if [ "$rc" -ne 0 ]; then
+	echo "==== failures ===="
+	for out in check.out check-san.out check-dist.out; do
+		[ -f "$out" ] || continue
+		grep -E '^(FAIL|ERROR): ' "$out" | sed "s|^|$out: |"
+	done
+	for t in $(grep -lE '^:test-result: (FAIL|ERROR)' \
+	    tests/unit/*.trs tests/func/*.trs build-san/tests/unit/*.trs \
+	    build-san/tests/func/*.trs hecsentry-*/_build/sub/tests/*/*.trs \
+	    2>/dev/null); do
+		echo "-- ${t%.trs}.log:"
+		grep -E '^not ok|[Ff]ailed|FAIL' "${t%.trs}.log" | head -n 8
+	done
+fi
 echo "$p passed, $f failed"
 exit $rc
