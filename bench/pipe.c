@@ -7,10 +7,13 @@
  * of the alerts, and the live stats keys with the heap bytes they hold
  * before the final flush.
  *
- *	hecsentry-pipe [-Pa] [-w WINDOW_S] [-d CONFDIR] FILE
+ *	hecsentry-pipe [-Pa] [-w WINDOW_S] [-d CONFDIR] [-l LIBRARY] FILE
  *
  * -P switches the prefilter off; -a writes each alert to stderr; CONFDIR (default conf) holds
- * detections/ and macros/.  Frames are 1 ms apart from a fixed time.
+ * detections/ and macros/.  -l runs every detection of LIBRARY (a tree or
+ * a security_content checkout, with its macros and lookups) of status
+ * production or experimental, as `make bench` scenario library does,
+ * instead of CONFDIR/detections.  Frames are 1 ms apart from a fixed time.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -25,6 +28,7 @@
 #include "decode/decode.h"
 #include "detect/detect.h"
 #include "detect/detection.h"
+#include "detect/library.h"
 #include "daemon/pipeline.h"
 #include "detect/prefilter.h"
 #include "testref.h"
@@ -79,11 +83,38 @@ out:
 	return buf;
 }
 
+/*
+ * The runnable detections of the library at path (status production or
+ * experimental), with the macros of mac first, judged against cim; NULL
+ * with *err when the library cannot be read.
+ */
+static struct detection_set *
+pipe_library(const char *path, const char *mac, const struct cim_map *cim,
+    char **err)
+{
+	struct library_opts	 lo;
+	struct library		*lib;
+	struct detection_set	*set;
+	char			*status[] = { "production", "experimental" };
+
+	memset(&lo, 0, sizeof(lo));
+	lo.detections = path;
+	lo.macros = mac;
+	lo.status = status;
+	lo.nstatus = 2;
+	lo.cim = cim;
+	if ((lib = library_load(&lo, err)) == NULL)
+		return NULL;
+	set = library_take_set(lib);
+	library_free(lib);
+	return set;
+}
+
 static void
 pipe_usage(void)
 {
 	fprintf(stderr, "usage: hecsentry-pipe [-Pa] [-w WINDOW_S] "
-	    "[-d CONFDIR] FILE\n");
+	    "[-d CONFDIR] [-l LIBRARY] FILE\n");
 	exit(2);
 }
 
@@ -98,14 +129,14 @@ main(int argc, char **argv)
 	struct stats_counters	 sc;
 	struct pipeline		*p;
 	struct pipe_sink	 sink = { 0, 14695981039346656037ULL };
-	const char		*confdir = "conf";
+	const char		*confdir = "conf", *library = NULL;
 	char			 det[1024], mac[1024];
 	char			*err = NULL, *buf, *q, *e;
 	size_t			 len, i, keys = 0, heap0, heap1;
 	int64_t			 now = 1795852800000LL;
 	int			 ch, window = 60;
 
-	while ((ch = getopt(argc, argv, "Pw:d:a")) != -1) {
+	while ((ch = getopt(argc, argv, "Pw:d:l:a")) != -1) {
 		switch (ch) {
 		case 'P':
 			prefilter_set_enabled(false);
@@ -115,6 +146,9 @@ main(int argc, char **argv)
 			break;
 		case 'd':
 			confdir = optarg;
+			break;
+		case 'l':
+			library = optarg;
 			break;
 		case 'a':
 			pipe_out = stderr;
@@ -130,20 +164,24 @@ main(int argc, char **argv)
 		return 1;
 	}
 	event_fields_init();
-	snprintf(det, sizeof(det), "%s/detections", confdir);
-	snprintf(mac, sizeof(mac), "%s/macros", confdir);
-	if ((set = detection_set_load(det, mac, &err)) == NULL) {
-		fprintf(stderr, "hecsentry-pipe: %s\n", err);
-		free(err);
-		free(buf);
-		return 1;
-	}
 	snprintf(det, sizeof(det), "%s/cim.conf", confdir);
 	if ((cim = cim_map_load(det, &err)) == NULL) {
 		fprintf(stderr, "hecsentry-pipe: %s\n", err);
 		free(err);
 		free(buf);
-		detection_set_unref(set, __func__);
+		return 1;
+	}
+	snprintf(det, sizeof(det), "%s/detections", confdir);
+	snprintf(mac, sizeof(mac), "%s/macros", confdir);
+	if (library != NULL)
+		set = pipe_library(library, mac, cim, &err);
+	else
+		set = detection_set_load(det, mac, &err);
+	if (set == NULL) {
+		fprintf(stderr, "hecsentry-pipe: %s\n", err);
+		free(err);
+		free(buf);
+		cim_map_free(cim);
 		return 1;
 	}
 	detection_set_use_cim(set, cim);

@@ -52,7 +52,7 @@ spl="detect/spl.c detect/spl_expand.c detect/spl_lex.c detect/spl_parse.c
     detect/spl_tstats.c detect/spl_window.c"
 # (lookup.c indexes with ht.c and reads definitions with detection_yaml.c.)
 detect="$decode $spl detect/stats.c detect/detect.c detect/detection.c
-    output/alert.c"
+    detect/match_set.c output/alert.c"
 srcs_for() {
 	case "$1" in
 	fuzz_syslog)		echo "decode/event.c input/syslog.c" ;;

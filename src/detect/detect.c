@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "detect/detect.h"
+#include "detect/match_set.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -42,6 +43,9 @@ struct detect_runner {
 						   the raw-only loop */
 	detect_row_fn		 cb;
 	void			*arg;
+	struct match_set	*match;		/* the terms of set, shared by */
+					/*   its filters; NULL: each filter */
+					/*   alone (match_set_enabled) */
 };
 
 static void
@@ -111,6 +115,8 @@ detect_runner_new(struct detection_set *set, const struct stats_opts *opts,
 	r->slots = xcalloc(set->n, sizeof(*r->slots));
 	for (i = 0; i < set->n; i++)
 		r->slots[i] = detect_slot_new(r, set, i, opts);
+	if (match_set_enabled)
+		r->match = match_set_new(set);
 	return r;
 }
 
@@ -124,6 +130,7 @@ detect_runner_free(struct detect_runner *r)
 	for (i = 0; i < r->nslots; i++)
 		detect_slot_free(r->slots[i]);
 	free(r->slots);
+	match_set_free(r->match);
 	detection_set_unref(r->set, __func__);
 	free(r);
 }
@@ -175,6 +182,8 @@ detect_runner_swap(struct detect_runner *r, struct detection_set *set,
 		else
 			slots[j] = detect_slot_new(r, set, j, opts);
 	}
+	match_set_free(r->match);
+	r->match = match_set_enabled ? match_set_new(set) : NULL;
 	detection_set_ref(set);
 	detection_set_unref(r->set, __func__);
 	r->set = set;
@@ -202,11 +211,18 @@ detect_datasets(const struct detection_set *set, struct event *ev)
 	return in;
 }
 
-/* One detection on ev: its filter, its commands before stats, stats. */
+/*
+ * Detection i on ev: its filter (from the shared terms, or alone), its
+ * commands before stats, stats.
+ */
 static inline void
-detect_slot_run(struct detect_slot *slot, struct event *ev, int64_t now_ms)
+detect_slot_run(struct detect_runner *r, size_t i, struct event *ev,
+    int64_t now_ms)
 {
-	if (!spl_match(slot->det->search->filter, ev))
+	struct detect_slot	*slot = r->slots[i];
+
+	if (r->match != NULL ? !match_set_filter(r->match, i, ev) :
+	    !spl_match(slot->det->search->filter, ev))
 		return;
 	if (slot->copy != NULL) {
 		if (!spl_pre_apply(slot->det->search, ev, slot->copy))
@@ -230,11 +246,13 @@ detect_run_datasets(struct detect_runner *r, struct event *ev,
 	int		 ds;
 
 	in = detect_datasets(r->set, ev);
+	if (r->match != NULL)
+		match_set_event(r->match);
 	for (i = 0; i < r->nslots; i++) {
 		if ((ds = r->slots[i]->det->dataset) != DETECTION_RAW &&
 		    (ds < 0 || ((in >> (ds - 1)) & 1) == 0))
 			continue;
-		detect_slot_run(r->slots[i], ev, now_ms);
+		detect_slot_run(r, i, ev, now_ms);
 	}
 }
 
@@ -247,8 +265,10 @@ detect_run(struct detect_runner *r, struct event *ev, int64_t now_ms)
 		detect_run_datasets(r, ev, now_ms);
 		return;
 	}
+	if (r->match != NULL)
+		match_set_event(r->match);
 	for (i = 0; i < r->nslots; i++)
-		detect_slot_run(r->slots[i], ev, now_ms);
+		detect_slot_run(r, i, ev, now_ms);
 }
 
 void

@@ -274,6 +274,12 @@ int		 spl_tstats_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 
 /* spl_match.c */
 extern const unsigned char spl_lc[256];	/* ASCII lowercase of each byte */
+/*
+ * Whether the field value s matches v, as a term field=v does: a number
+ * numerically, else case-insensitively with '*' a wildcard.
+ */
+bool		 spl_value_match(const struct spl_value *v, const char *s,
+		    size_t len);
 
 /* spl_post.c: the apply functions of the command table */
 bool		 spl_search_apply(const struct spl_post *p, struct event *row);

@@ -205,6 +205,12 @@ spl_value_eq(const struct spl_value *v, const char *s, size_t len)
 	return spl_value_eq_num(v, s, len);
 }
 
+bool
+spl_value_match(const struct spl_value *v, const char *s, size_t len)
+{
+	return spl_value_eq(v, s, len);
+}
+
 /* A comparison node: false when the field is absent. */
 static bool
 spl_match_cmp(const struct spl_expr *e, const struct event *ev)

@@ -5,7 +5,9 @@
  * dataset fields, compiled filter, stats, spl_post_apply()) and through
  * the plain interpreter of tests/lib/splref.c; the row sets must be
  * equal.  Every detection sees every event of the run, so each filter
- * meets the others' matches too.
+ * meets the others' matches too.  The daemon's path runs twice: with the
+ * shared term matcher of the set (match_set.c) and with each filter
+ * evaluated alone (spl_match()); their rows must be equal too.
  *
  * usage: spl-diff [-v] [-n events] [-s seed] [-m macros] [-c cim.conf]
  *     library
@@ -24,6 +26,7 @@
 #include "decode/cim.h"
 #include "detect/detect.h"
 #include "detect/library.h"
+#include "detect/match_set.h"
 #include "detect/spl_int.h"
 #include "spl_gen.h"
 #include "splref.h"
@@ -40,6 +43,8 @@ struct diff_rows {
 struct diff {
 	const struct detection_set *set;
 	struct diff_rows *real;		/* per detection */
+	struct diff_rows *alone;	/* per detection: filters alone */
+	struct diff_rows *into;		/* real or alone: the run's */
 	struct diff_rows  ref;		/* those of cur, interpreted */
 	const struct detection *cur;
 };
@@ -115,7 +120,7 @@ diff_real_cb(const struct detection *d, const struct stats_row *row,
 		if (df->set->d[i] == d)
 			break;
 	if (i < df->set->n)
-		diff_rows_add(&df->real[i], row->rec);
+		diff_rows_add(&df->into[i], row->rec);
 }
 
 static void
@@ -193,10 +198,13 @@ diff_ref(struct diff *df, const struct detection *d, struct event **evs,
 	free(keep);
 }
 
-/* Whether the sorted row sets are equal; prints the first difference. */
+/*
+ * Whether the sorted row sets are equal; prints the first difference,
+ * with what ref is called.
+ */
 static bool
 diff_compare(const struct detection *d, struct diff_rows *real,
-    struct diff_rows *ref)
+    struct diff_rows *ref, const char *what)
 {
 	size_t	 i;
 
@@ -207,11 +215,33 @@ diff_compare(const struct detection *d, struct diff_rows *real,
 			break;
 	if (i == real->n && i == ref->n)
 		return true;
-	printf("MISMATCH %s (%s): %zu rows compiled, %zu rows plain\n",
-	    d->name, d->file, real->n, ref->n);
+	printf("MISMATCH %s (%s): %zu rows compiled, %zu rows %s\n",
+	    d->name, d->file, real->n, ref->n, what);
 	printf("  compiled: %s\n", i < real->n ? real->v[i] : "(none)");
-	printf("  plain:    %s\n", i < ref->n ? ref->v[i] : "(none)");
+	printf("  %-9s %s\n", what, i < ref->n ? ref->v[i] : "(none)");
 	return false;
+}
+
+/*
+ * The daemon's rows of every detection over evs (with their add-on
+ * fields) into rows[]: with the shared term matcher, or each filter alone.
+ */
+static void
+diff_run(struct diff *df, struct detection_set *set, struct stats_opts *so,
+    struct event **evs, size_t nev, int64_t now_ms, struct diff_rows *rows,
+    bool shared)
+{
+	struct detect_runner	*r;
+	size_t			 i;
+
+	match_set_enabled = shared;
+	df->into = rows;
+	r = detect_runner_new(set, so, diff_real_cb, df);
+	for (i = 0; i < nev; i++)
+		detect_run(r, evs[i], now_ms);
+	detect_flush(r);
+	detect_runner_free(r);
+	match_set_enabled = true;
 }
 
 static void
@@ -228,7 +258,6 @@ main(int argc, char **argv)
 	struct library_opts	 lo;
 	struct library		*lib;
 	struct cim_map		*m;
-	struct detect_runner	*r;
 	struct stats_opts	 so;
 	struct diff		 df;
 	struct event		**evs;
@@ -287,6 +316,7 @@ main(int argc, char **argv)
 	memset(&df, 0, sizeof(df));
 	df.set = lib->set;
 	df.real = xcalloc(lib->set->n + 1, sizeof(*df.real));
+	df.alone = xcalloc(lib->set->n + 1, sizeof(*df.alone));
 	nev = lib->set->n * nper;
 	evs = xcalloc(nev + 1, sizeof(*evs));
 	codes = xcalloc(256, sizeof(*codes));
@@ -302,29 +332,28 @@ main(int argc, char **argv)
 			    DIFF_BASE_MS, evs[i * nper + j]);
 		}
 	}
-	r = detect_runner_new(lib->set, &so, diff_real_cb, &df);
-	for (i = 0; i < nev; i++) {
+	for (i = 0; i < nev; i++)
 		(void)cim_addon_apply(lib->set->cim, evs[i]);
-		detect_run(r, evs[i], now_ms);
-	}
-	detect_flush(r);
+	diff_run(&df, lib->set, &so, evs, nev, now_ms, df.real, true);
+	diff_run(&df, lib->set, &so, evs, nev, now_ms, df.alone, false);
 	for (i = 0; i < lib->set->n; i++) {
 		d = lib->set->d[i];
 		diff_ref(&df, d, evs, nev, &so);
-		if (!diff_compare(d, &df.real[i], &df.ref))
+		if (!diff_compare(d, &df.real[i], &df.ref, "plain:") ||
+		    !diff_compare(d, &df.real[i], &df.alone[i], "alone:"))
 			bad++;
 		if (verbose && df.real[i].n == 0 && df.ref.n == 0)
 			printf("no rows: %s (%s)\n", d->name, d->file);
 		nrows += df.real[i].n;
 		nrowdet += df.real[i].n > 0;
 		diff_rows_free(&df.real[i]);
+		diff_rows_free(&df.alone[i]);
 		diff_rows_free(&df.ref);
 	}
 	printf("diff: %zu rows compared; %zu detections gave rows\n", nrows,
 	    nrowdet);
 	printf("diff: %zu detections, %zu events, %zu mismatches\n",
 	    lib->set->n, nev, bad);
-	detect_runner_free(r);
 	for (i = 0; i < nev; i++) {
 		event_clear(evs[i]);
 		free(evs[i]);
@@ -332,6 +361,7 @@ main(int argc, char **argv)
 	free(evs);
 	free(codes);
 	free(df.real);
+	free(df.alone);
 	library_free(lib);
 	return bad > 0;
 }
