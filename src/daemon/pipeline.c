@@ -146,26 +146,14 @@ pipeline_frame(struct pipeline *p, const char *buf, size_t len,
 	detect_run(p->runner, &p->ev, now_ms);
 }
 
-/*
- * A row closed: the alert id is computed from the row as stats made it,
- * then the post-stats commands run (convert, rename, the filter macro),
- * and a surviving row is formatted and handed on.
- */
+/* A row out of the commands after stats: formatted and handed on. */
 static void
-pipeline_row_cb(const struct detection *d, const struct stats_row *row,
-    void *arg)
+pipeline_alert(struct pipeline *p, const struct detection *d,
+    const struct stats_row *row, const char *id)
 {
-	struct pipeline	*p = arg;
-	char		 id[33];
 	char		*json;
 	size_t		 len;
 
-	p->counters.rows++;
-	alert_id(d, row, p->opts.alert.worker, id);
-	if (!spl_post_apply(d->search, row->rec)) {
-		p->counters.rows_filtered++;
-		return;
-	}
 	if ((json = alert_format(d, row, &p->opts.alert, id, &len)) == NULL) {
 		p->counters.alert_errors++;
 		return;
@@ -173,6 +161,62 @@ pipeline_row_cb(const struct detection *d, const struct stats_row *row,
 	p->counters.alerts++;
 	p->cb(json, len, d, p->arg);
 	free(json);
+}
+
+/* A row a search with joins gave, for spl_post_run(). */
+struct pipeline_joined {
+	struct pipeline		*p;
+	const struct detection	*d;
+	const struct stats_row	*row;	/* the row stats made */
+	const char		*id;	/* its alert id */
+};
+
+static void
+pipeline_joined_cb(struct event *rec, size_t nth, void *arg)
+{
+	struct pipeline_joined	*j = arg;
+	struct stats_row	 row = *j->row;
+	char			 id[33];
+
+	/* One row made several: each its own id. */
+	memcpy(id, j->id, sizeof(id));
+	if (nth > 0)
+		alert_id_nth(id, nth);
+	row.rec = rec;
+	pipeline_alert(j->p, j->d, &row, id);
+}
+
+/*
+ * A row closed: the alert id is computed from the row as stats made it,
+ * then the post-stats commands run (convert, rename, the filter macro,
+ * a join, which may drop the row or make several of it), and each
+ * surviving row is formatted and handed on.
+ */
+static void
+pipeline_row_cb(const struct detection *d, const struct stats_row *row,
+    void *arg)
+{
+	struct pipeline	*p = arg;
+	struct pipeline_joined j;
+	char		 id[33];
+
+	p->counters.rows++;
+	alert_id(d, row, p->opts.alert.worker, id);
+	if (d->search->nsubs > 0) {
+		j.p = p;
+		j.d = d;
+		j.row = row;
+		j.id = id;
+		if (spl_post_run(d->search, row->sides, row->rec,
+		    pipeline_joined_cb, &j) == 0)
+			p->counters.rows_filtered++;
+		return;
+	}
+	if (!spl_post_apply(d->search, row->rec)) {
+		p->counters.rows_filtered++;
+		return;
+	}
+	pipeline_alert(p, d, row, id);
 }
 
 void

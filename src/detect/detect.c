@@ -4,7 +4,11 @@
  * neither parses nor formats: a match goes to stats.c, a row to the
  * caller's callback.  A swap (reload) moves the table of every
  * detection that did not change into the new runner state, so its
- * windows carry on, and emits the rows of the others first.
+ * windows carry on, and emits the rows of the others first.  A detection
+ * with joins has a table per subsearch too, with its window: every event
+ * goes to the subsearches of the datasets it is in, and their windows
+ * close before the detection's, so that its rows (stats_row.sides) meet
+ * every right row of their window (spl_join.c).
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -20,6 +24,22 @@
 #define DETECT_COPY_ARENA	4096	/* bytes the commands before stats
 					   may add to an event's copy */
 
+/*
+ * A join subsearch of a slot's detection (spl_join.c): its own stats
+ * table, with the detection's window, whose rows of a window go to rows
+ * before the detection's own rows of that window are emitted.
+ */
+struct detect_sub {
+	struct detect_slot	*slot;		/* back pointer for the cb */
+	size_t			 k;		/* search->subs[k] */
+	struct stats_table	*table;		/* owned */
+	struct event		*copy;		/* owned, as the slot's */
+	struct spl_rows		*rows;		/* owned: its rows of the */
+						/*   window win_ms */
+	int64_t			 win_ms;	/* start of that window */
+	bool			 has_win;	/* rows holds a window's rows */
+};
+
 struct detect_slot {
 	struct detect_runner	*runner;	/* back pointer for the cb */
 	const struct detection	*det;		/* borrowed from runner's set */
@@ -31,6 +51,11 @@ struct detect_slot {
 	struct event		*copy;		/* owned: the detection's copy
 						   of an event for the commands
 						   before stats; NULL without */
+	size_t			 nsubs;		/* its join subsearches */
+	struct detect_sub	*subs;		/* owned, nsubs of them */
+	struct spl_rows		**sides;	/* owned array: the rows of
+						   each sub for the row being
+						   emitted (NULL: none) */
 };
 
 struct detect_runner {
@@ -52,9 +77,108 @@ static void
 detect_emit_cb(const struct stats_row *row, void *arg)
 {
 	struct detect_slot	*slot = arg;
+	struct stats_row	 r;
+	size_t			 k;
 
 	slot->counters.rows++;
-	slot->runner->cb(slot->det, row, slot->runner->arg);
+	if (slot->nsubs == 0) {
+		slot->runner->cb(slot->det, row, slot->runner->arg);
+		return;
+	}
+	/* The right rows of the same window only. */
+	for (k = 0; k < slot->nsubs; k++)
+		slot->sides[k] = slot->subs[k].has_win &&
+		    slot->subs[k].win_ms == row->win_start_ms ?
+		    slot->subs[k].rows : NULL;
+	r = *row;
+	r.sides = slot->sides;
+	slot->runner->cb(slot->det, &r, slot->runner->arg);
+}
+
+/* A subsearch's row: through its own commands into its window's rows. */
+static void
+detect_sub_emit_cb(const struct stats_row *row, void *arg)
+{
+	struct detect_sub	*sub = arg;
+	struct event		*rec;
+
+	if (!sub->has_win || sub->win_ms != row->win_start_ms) {
+		spl_rows_clear(sub->rows);
+		sub->win_ms = row->win_start_ms;
+		sub->has_win = true;
+	}
+	rec = spl_rows_add(sub->rows, row->rec, row->by, row->nby);
+	if (!spl_post_apply(sub->slot->det->search->subs[sub->k], rec))
+		spl_rows_drop_last(sub->rows);
+}
+
+/* The join subsearches of slot's detection, with the slot's window. */
+static void
+detect_subs_new(struct detect_slot *slot, const struct stats_opts *o)
+{
+	const struct spl_search	*s = slot->det->search;
+	struct detect_sub	*sub;
+	size_t			 k;
+
+	slot->nsubs = s->nsubs;
+	if (s->nsubs == 0)
+		return;
+	slot->subs = xcalloc(s->nsubs, sizeof(*slot->subs));
+	slot->sides = xcalloc(s->nsubs, sizeof(*slot->sides));
+	for (k = 0; k < s->nsubs; k++) {
+		sub = &slot->subs[k];
+		sub->slot = slot;
+		sub->k = k;
+		sub->table = stats_new(&s->subs[k]->stats, o,
+		    detect_sub_emit_cb, sub);
+		sub->rows = spl_rows_new();
+		if (s->subs[k]->npre > 0) {
+			sub->copy = xmalloc(sizeof(*sub->copy));
+			event_init(sub->copy, DETECT_COPY_ARENA);
+		}
+	}
+}
+
+static void
+detect_subs_free(struct detect_slot *slot)
+{
+	size_t	 k;
+
+	for (k = 0; k < slot->nsubs; k++) {
+		stats_free(slot->subs[k].table);
+		spl_rows_free(slot->subs[k].rows);
+		if (slot->subs[k].copy != NULL) {
+			event_clear(slot->subs[k].copy);
+			free(slot->subs[k].copy);
+		}
+	}
+	free(slot->subs);
+	free(slot->sides);
+}
+
+/*
+ * Closes the windows that ended by now_ms: the subsearches' first, so
+ * that the detection's rows of a window meet every right row of it.
+ */
+static void
+detect_slot_tick(struct detect_slot *slot, int64_t now_ms)
+{
+	size_t	 k;
+
+	for (k = 0; k < slot->nsubs; k++)
+		stats_tick(slot->subs[k].table, now_ms);
+	stats_tick(slot->table, now_ms);
+}
+
+/* Emits every row now, the subsearches' first. */
+static void
+detect_slot_flush(struct detect_slot *slot)
+{
+	size_t	 k;
+
+	for (k = 0; k < slot->nsubs; k++)
+		stats_flush(slot->subs[k].table);
+	stats_flush(slot->table);
 }
 
 /* A slot for detection i of set, with a fresh table. */
@@ -77,6 +201,7 @@ detect_slot_new(struct detect_runner *r, struct detection_set *set,
 	}
 	slot->table = stats_new(&set->d[i]->search->stats, &o,
 	    detect_emit_cb, slot);
+	detect_subs_new(slot, &o);
 	if (set->d[i]->search->npre > 0) {
 		slot->copy = xmalloc(sizeof(*slot->copy));
 		event_init(slot->copy, DETECT_COPY_ARENA);
@@ -89,6 +214,7 @@ detect_slot_free(struct detect_slot *slot)
 {
 	if (slot == NULL)
 		return;
+	detect_subs_free(slot);
 	stats_free(slot->table);
 	if (slot->copy != NULL) {
 		event_clear(slot->copy);
@@ -172,7 +298,7 @@ detect_runner_swap(struct detect_runner *r, struct detection_set *set,
 	for (i = 0; i < r->nslots; i++) {
 		if (r->slots[i] == NULL)
 			continue;
-		stats_flush(r->slots[i]->table);
+		detect_slot_flush(r->slots[i]);
 		detect_slot_free(r->slots[i]);
 	}
 	free(r->slots);
@@ -235,6 +361,40 @@ detect_slot_run(struct detect_runner *r, size_t i, struct event *ev,
 	(void)stats_add(slot->table, ev, now_ms);
 }
 
+/*
+ * The join subsearches of slot's detection on ev, in the datasets in
+ * (a bit set by index).  The slot's windows are closed first, so that an
+ * event of a new window never closes the detection's window before its
+ * subsearches'.
+ */
+__attribute__((noinline))
+static void
+detect_slot_run_subs(struct detect_slot *slot, struct event *ev,
+    uint64_t in, int64_t now_ms)
+{
+	const struct spl_search	*sub;
+	struct detect_sub	*ds;
+	size_t			 k;
+	int			 d;
+
+	detect_slot_tick(slot, now_ms);
+	for (k = 0; k < slot->nsubs; k++) {
+		ds = &slot->subs[k];
+		sub = slot->det->search->subs[k];
+		d = detection_sub_dataset(slot->det, k);
+		if (d != DETECTION_RAW && (d < 0 || ((in >> (d - 1)) & 1) == 0))
+			continue;
+		if (!spl_match(sub->filter, ev))
+			continue;
+		if (ds->copy != NULL) {
+			if (spl_pre_apply(sub, ev, ds->copy))
+				(void)stats_add(ds->table, ds->copy, now_ms);
+			continue;
+		}
+		(void)stats_add(ds->table, ev, now_ms);
+	}
+}
+
 /* detect_run() on a set with tstats searches. */
 __attribute__((noinline))
 static void
@@ -249,6 +409,8 @@ detect_run_datasets(struct detect_runner *r, struct event *ev,
 	if (r->match != NULL)
 		match_set_event(r->match);
 	for (i = 0; i < r->nslots; i++) {
+		if (r->slots[i]->nsubs > 0)
+			detect_slot_run_subs(r->slots[i], ev, in, now_ms);
 		if ((ds = r->slots[i]->det->dataset) != DETECTION_RAW &&
 		    (ds < 0 || ((in >> (ds - 1)) & 1) == 0))
 			continue;
@@ -267,8 +429,11 @@ detect_run(struct detect_runner *r, struct event *ev, int64_t now_ms)
 	}
 	if (r->match != NULL)
 		match_set_event(r->match);
-	for (i = 0; i < r->nslots; i++)
+	for (i = 0; i < r->nslots; i++) {
+		if (r->slots[i]->nsubs > 0)
+			detect_slot_run_subs(r->slots[i], ev, 0, now_ms);
 		detect_slot_run(r, i, ev, now_ms);
+	}
 }
 
 void
@@ -277,7 +442,7 @@ detect_tick(struct detect_runner *r, int64_t now_ms)
 	size_t	 i;
 
 	for (i = 0; i < r->nslots; i++)
-		stats_tick(r->slots[i]->table, now_ms);
+		detect_slot_tick(r->slots[i], now_ms);
 }
 
 void
@@ -286,7 +451,7 @@ detect_flush(struct detect_runner *r)
 	size_t	 i;
 
 	for (i = 0; i < r->nslots; i++)
-		stats_flush(r->slots[i]->table);
+		detect_slot_flush(r->slots[i]);
 }
 
 const struct detection_set *

@@ -299,6 +299,7 @@ detection_free(struct detection *d)
 	free(d->known_false_positives);
 	free(d->search_text);
 	free(d->window);
+	free(d->sub_dataset);
 	detection_strv_free(d->mitre, d->nmitre);
 	detection_strv_free(d->stories, d->nstories);
 	free(d->risk_message);
@@ -643,34 +644,63 @@ detection_dataset_find(const struct cim_map *m, const char *datamodel)
 	return found;
 }
 
-/* Resolves d's dataset against set->cim into set->datasets[]. */
-static void
-detection_set_dataset(struct detection_set *set, struct detection *d)
+/*
+ * The dataset datamodel names, resolved against set->cim into
+ * set->datasets[]: DETECTION_RAW for NULL (a raw search), 1 + its index,
+ * or DETECTION_NO_DATASET.
+ */
+static int
+detection_set_resolve(struct detection_set *set, const char *file,
+    const char *datamodel)
 {
 	const struct cim_dataset *ds;
 	size_t		 i;
 
-	if (d->search->datamodel == NULL) {
-		d->dataset = DETECTION_RAW;
-		return;
-	}
-	d->dataset = DETECTION_NO_DATASET;
-	if ((ds = detection_dataset_find(set->cim,
-	    d->search->datamodel)) == NULL)
-		return;
+	if (datamodel == NULL)
+		return DETECTION_RAW;
+	if ((ds = detection_dataset_find(set->cim, datamodel)) == NULL)
+		return DETECTION_NO_DATASET;
 	for (i = 0; i < set->ndatasets; i++)
 		if (set->datasets[i] == ds)
 			break;
 	if (i == set->ndatasets) {
 		if (i == DETECTION_MAX_DATASETS) {
 			log_warnx("%s: more than %d data model datasets in "
-			    "one set: it never matches", d->file,
+			    "one set: it never matches", file,
 			    DETECTION_MAX_DATASETS);
-			return;
+			return DETECTION_NO_DATASET;
 		}
 		set->datasets[set->ndatasets++] = ds;
 	}
-	d->dataset = (int)i + 1;
+	return (int)i + 1;
+}
+
+/*
+ * Resolves d's dataset, and each join subsearch's, against set->cim into
+ * set->datasets[].
+ */
+static void
+detection_set_dataset(struct detection_set *set, struct detection *d)
+{
+	size_t	 k;
+
+	d->dataset = detection_set_resolve(set, d->file,
+	    d->search->datamodel);
+	free(d->sub_dataset);
+	d->sub_dataset = xcalloc(d->search->nsubs + 1,
+	    sizeof(*d->sub_dataset));
+	for (k = 0; k < d->search->nsubs; k++)
+		d->sub_dataset[k] = detection_set_resolve(set, d->file,
+		    d->search->subs[k]->datamodel);
+}
+
+int
+detection_sub_dataset(const struct detection *d, size_t k)
+{
+	if (d->sub_dataset != NULL)
+		return d->sub_dataset[k];
+	return d->search->subs[k]->datamodel == NULL ? DETECTION_RAW :
+	    DETECTION_NO_DATASET;
 }
 
 void
@@ -680,19 +710,30 @@ detection_set_use_lookups(struct detection_set *set, struct lookup_set *ls)
 	set->lookups = ls;
 }
 
+/* The fields s and its join subsearches read, into the bit set need. */
+static void
+detection_need_fields(const struct spl_search *s, uint64_t *need)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nfields; i++)
+		need[(unsigned)s->fields[i] >> 6] |=
+		    (uint64_t)1 << (s->fields[i] & 63);
+	for (i = 0; i < s->nsubs; i++)
+		detection_need_fields(s->subs[i], need);
+}
+
 void
 detection_set_use_cim(struct detection_set *set, struct cim_map *m)
 {
 	uint64_t			 need[EVENT_MAX_FIELDS / 64];
 	const struct spl_search		*s;
-	size_t				 k, i;
+	size_t				 k;
 
 	memset(need, 0, sizeof(need));
 	for (k = 0; k < set->n; k++) {
 		s = set->d[k]->search;
-		for (i = 0; i < s->nfields; i++)
-			need[(unsigned)s->fields[i] >> 6] |=
-			    (uint64_t)1 << (s->fields[i] & 63);
+		detection_need_fields(s, need);
 	}
 	if (m != NULL)
 		cim_map_prepare(m, need);

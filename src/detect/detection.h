@@ -55,6 +55,9 @@ struct detection {
 	int		 window_offset_s; /* schedule's period and phase */
 	char		*window;	/* how the window was chosen, or NULL */
 					/*   (schedule_choose()) */
+	int		*sub_dataset;	/* per join subsearch (search->subs): */
+					/*   its dataset, as dataset above; */
+					/*   NULL before the set has a map */
 };
 
 /* Macros by key ("name" or "name(N)"), loaded once for many detections. */
@@ -179,6 +182,12 @@ void		 detection_set_use_lookups(struct detection_set *set,
  */
 const struct cim_dataset *detection_dataset_find(const struct cim_map *m,
 		    const char *datamodel);
+/*
+ * The dataset of d's k-th join subsearch (d->search->subs[k]), as
+ * d->dataset is d's: DETECTION_RAW, 1 + an index into the set's
+ * datasets[], or DETECTION_NO_DATASET.
+ */
+int		 detection_sub_dataset(const struct detection *d, size_t k);
 
 void		 detection_set_ref(struct detection_set *set);
 void		 detection_set_unref(struct detection_set *set,

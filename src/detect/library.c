@@ -297,17 +297,15 @@ library_filled(const struct spl_search *s, int id)
  * or NULL.
  */
 static char *
-library_never(const struct detection *d, const struct cim_map *cim)
+library_never_search(const struct detection *d, const struct cim_map *cim,
+    const struct spl_search *s)
 {
-	const struct spl_search *s = d->search;
 	const struct cim_dataset *ds = NULL;
 	const char	*name;
 	char		*r;
 	size_t		 k, line, col;
 	int		 id;
 
-	if (cim == NULL)
-		return NULL;
 	if (s->datamodel != NULL &&
 	    (ds = detection_dataset_find(cim, s->datamodel)) == NULL) {
 		detection_locate(d, "datamodel", &line, &col);
@@ -327,6 +325,26 @@ library_never(const struct detection *d, const struct cim_map *cim)
 		    "produced", d->file, line, col, name);
 		return r;
 	}
+	return NULL;
+}
+
+/* library_never_search() on d's search, then on each subsearch of an */
+/* inner join (an outer join's rows need none of the right side). */
+static char *
+library_never(const struct detection *d, const struct cim_map *cim)
+{
+	char	*r;
+	size_t	 k;
+
+	if (cim == NULL)
+		return NULL;
+	if ((r = library_never_search(d, cim, d->search)) != NULL)
+		return r;
+	for (k = 0; k < d->search->nsubs; k++)
+		if (!d->search->subs[k]->optional &&
+		    (r = library_never_search(d, cim,
+		    d->search->subs[k])) != NULL)
+			return r;
 	return NULL;
 }
 

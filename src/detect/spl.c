@@ -84,6 +84,31 @@ spl_pre_fields(struct spl_search *s)
 	free(made);
 }
 
+void
+spl_search_finish(struct spl_ctx *c, struct spl_search *s)
+{
+	size_t	 k;
+
+	(void)c;
+	spl_columns(s);
+	spl_expr_order(s->filter);
+	for (k = 0; k < s->npost; k++)
+		if (s->post[k]->expr != NULL)
+			spl_expr_order(s->post[k]->expr);
+	for (k = 0; k < s->npre; k++)
+		if (s->pre[k]->expr != NULL)
+			spl_expr_order(s->pre[k]->expr);
+	s->event_code = spl_expr_event_code(s->filter);
+	spl_expr_code_first(s->filter, s->event_code);
+	/* The prefilter may skip an event only when every side skips it. */
+	for (k = 0; k < s->nsubs; k++)
+		if (s->subs[k]->event_code != s->event_code)
+			s->event_code = -1;
+	spl_expr_fields(s->filter, &s->fields, &s->nfields);
+	spl_pre_fields(s);
+	spl_window_classify(s);
+}
+
 struct spl_search *
 spl_compile(const char *text, spl_macro_lookup_fn lookup, void *lookup_arg,
     struct spl_error *err)
@@ -128,19 +153,7 @@ spl_compile_env(const char *text, const struct spl_env *env,
 		goto out;
 	}
 	s->text = xstrdup(c.text);
-	spl_columns(s);
-	spl_expr_order(s->filter);
-	for (k = 0; k < s->npost; k++)
-		if (s->post[k]->expr != NULL)
-			spl_expr_order(s->post[k]->expr);
-	for (k = 0; k < s->npre; k++)
-		if (s->pre[k]->expr != NULL)
-			spl_expr_order(s->pre[k]->expr);
-	s->event_code = spl_expr_event_code(s->filter);
-	spl_expr_code_first(s->filter, s->event_code);
-	spl_expr_fields(s->filter, &s->fields, &s->nfields);
-	spl_pre_fields(s);
-	spl_window_classify(s);
+	spl_search_finish(&c, s);
 out:
 	for (k = 0; k < c.ntoks; k++)
 		free(c.toks[k].val);
@@ -170,6 +183,9 @@ spl_search_free(struct spl_search *s)
 	for (k = 0; k < s->npre; k++)
 		spl_post_free(s->pre[k]);
 	free(s->pre);
+	for (k = 0; k < s->nsubs; k++)
+		spl_search_free(s->subs[k]);
+	free(s->subs);
 	free(s->window_why);
 	free(s->columns);
 	free(s->fields);

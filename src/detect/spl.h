@@ -16,7 +16,9 @@
  *    its CIM mapping (detection.c); the dataset's fields are "D.field";
  *  - post: the commands after stats (convert, rename, fields, table,
  *    search), applied by spl_post_apply() to each row, itself a struct
- *    event whose fields are the by-fields and the aggregates.
+ *    event whose fields are the by-fields and the aggregates;
+ *  - subs: the subsearch of each "join", compiled as searches of their
+ *    own; spl_post_run() joins a row with their rows.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -90,6 +92,13 @@ struct spl_search {
 					/*   each event: spl_pre_apply() */
 	char		*datamodel;	/* tstats: "Model.Dataset", or "Model" */
 					/*   alone; NULL for a raw search */
+	size_t		 nsubs;		/* join subsearches, in the order of */
+	struct spl_search **subs;	/*   their joins (owned): each is a */
+					/*   search of its own, run on the */
+					/*   same events and window */
+	bool		 optional;	/* a subsearch of join type=outer: */
+					/*   the left rows need none of its */
+					/*   rows */
 };
 
 struct spl_error {
@@ -180,5 +189,45 @@ bool		 spl_post_apply(const struct spl_search *s, struct event *row);
  */
 bool		 spl_pre_apply(const struct spl_search *s,
 		    const struct event *ev, struct event *out);
+
+/*
+ * The rows of a join's right side in one window (spl_join.c): copies of
+ * the subsearch's rows, after its own commands, in the order they were
+ * added.  The runner (detect.c) fills one per subsearch as the
+ * subsearch's window closes, before the main search's rows of that
+ * window are emitted, and empties it for the next window.
+ */
+struct spl_rows;
+
+struct spl_rows	*spl_rows_new(void);
+void		 spl_rows_free(struct spl_rows *r);
+/*
+ * Adds a copy of row (a row of the subsearch's stats, before its own
+ * commands) to r, ordered among r's rows by its values of the by-fields
+ * by[nby], as Splunk's stats orders its rows.  Returns the copy, which
+ * the caller may change with the subsearch's commands (its arena has
+ * room), or take back with spl_rows_drop_last().
+ */
+struct event	*spl_rows_add(struct spl_rows *r, const struct event *row,
+		    const int *by, size_t nby);
+void		 spl_rows_drop_last(struct spl_rows *r);
+void		 spl_rows_clear(struct spl_rows *r);
+size_t		 spl_rows_count(const struct spl_rows *r);
+
+/* Called once per row that comes out of spl_post_run(); borrowed. */
+typedef void	(*spl_row_fn)(struct event *row, size_t nth, void *arg);
+
+/*
+ * spl_post_apply() with joins: runs the commands after stats on row;
+ * the k-th join reads sides[k] (the right rows of s->subs[k] in row's
+ * window; sides NULL or sides[k] NULL: no right rows).  A join may drop
+ * row (type=inner, no match) or make several of it (max=0 or > 1): each
+ * row that survives every command goes to fn with its rank nth (0, 1,
+ * ...).  row is changed in place and may be the first one out.  Returns
+ * the number of rows given to fn.
+ */
+size_t		 spl_post_run(const struct spl_search *s,
+		    struct spl_rows *const *sides, struct event *row,
+		    spl_row_fn fn, void *arg);
 
 #endif /* HECSENTRY_SPL_H */

@@ -14,6 +14,8 @@
  *   spl_cmd.c     the command table {name, phase, parse, apply} and the
  *                 pipeline
  *   spl_tstats.c  tstats: the data model search, its filter and stats
+ *   spl_join.c    join: the subsearch, a search of its own; the join
+ *                 of the rows at run time
  *   spl.c         spl_compile(): the stages in order, then the ordering
  *                 of terms by cost
  *   spl_match.c   numbers and matching (run time, the hot path)
@@ -120,6 +122,13 @@ struct spl_post {
 	int		*outid;
 	bool		 outputnew;	/* lookup OUTPUTNEW: absent fields */
 	struct spl_eval	*eval;		/* eval, where */
+	size_t		 sub;		/* join: its subsearch, s->subs[sub] */
+	const struct spl_search *right;	/*   (borrowed); the join fields */
+					/*   are in from */
+	bool		 outer;		/* join type=outer|left */
+	size_t		 max;		/* join max=: right rows per left */
+					/*   row, 0: all */
+	bool		 keep_left;	/* join overwrite=false */
 };
 
 /* Where a text the expansion read came from. */
@@ -141,7 +150,9 @@ enum spl_tok_type {
 	SPL_T_LT,
 	SPL_T_LE,
 	SPL_T_GT,
-	SPL_T_GE
+	SPL_T_GE,
+	SPL_T_LBRACKET,			/* '[': a subsearch opens */
+	SPL_T_RBRACKET
 };
 
 struct spl_tok {
@@ -170,6 +181,8 @@ struct spl_ctx {
 	bool		 after_stats;	/* the stats command was parsed */
 	spl_table_lookup_fn table;	/* lookup tables, or NULL */
 	void		*table_arg;
+	size_t		 start;		/* first token of the pipeline being */
+					/*   parsed: 0, or a subsearch's */
 };
 
 /* Where a command may stand in the pipeline. */
@@ -288,6 +301,17 @@ bool		 spl_convert_apply(const struct spl_post *p,
 bool		 spl_rename_apply(const struct spl_post *p, struct event *row);
 bool		 spl_fields_apply(const struct spl_post *p, struct event *row);
 bool		 spl_bin_apply(const struct spl_post *p, struct event *row);
+
+/* spl_join.c: join [options] field-list [subsearch] */
+int		 spl_join_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+		    const struct spl_tok *t, struct spl_search *s);
+bool		 spl_join_apply(const struct spl_post *p, struct event *row);
+void		 spl_join_columns(const struct spl_post *p, int **cols,
+		    size_t *n);
+
+/* spl.c: what compilation does after the pipeline is parsed (orders */
+/* the filter, the output columns, the fields read, the window). */
+void		 spl_search_finish(struct spl_ctx *c, struct spl_search *s);
 
 /* spl_window.c */
 void		 spl_window_classify(struct spl_search *s);

@@ -20,7 +20,7 @@ spl_is_word_end(const char *s, size_t i)
 
 	if (ch == '\0' || spl_is_space(ch))
 		return true;
-	if (strchr("()|,\"=<>", ch) != NULL)
+	if (strchr("()|,\"=<>[]", ch) != NULL)
 		return true;
 	return ch == '!' && s[i + 1] == '=';
 }
@@ -111,6 +111,12 @@ spl_lex(struct spl_ctx *c)
 			continue;
 		case ',':
 			spl_tok_add(c, SPL_T_COMMA, i++, NULL, 0);
+			continue;
+		case '[':
+			spl_tok_add(c, SPL_T_LBRACKET, i++, NULL, 0);
+			continue;
+		case ']':
+			spl_tok_add(c, SPL_T_RBRACKET, i++, NULL, 0);
 			continue;
 		case '=':
 			spl_tok_add(c, SPL_T_EQ, i++, NULL, 0);
@@ -210,6 +216,10 @@ spl_tok_text(const struct spl_tok *t)
 		return ">";
 	case SPL_T_GE:
 		return ">=";
+	case SPL_T_LBRACKET:
+		return "[";
+	case SPL_T_RBRACKET:
+		return "]";
 	}
 	return "?";
 }

@@ -331,6 +331,9 @@ spl_parse_primary(struct spl_ctx *c)
 		return spl_parse_term(c);
 	if (t->type == SPL_T_RPAREN)
 		spl_error_pos(c, t->pos, "unbalanced parenthesis");
+	else if (t->type == SPL_T_LBRACKET)
+		spl_error_pos(c, t->pos, "a subsearch as search terms is "
+		    "not supported");
 	else
 		spl_error_pos(c, t->pos, "expected a search term, not '%s'",
 		    spl_tok_text(t));

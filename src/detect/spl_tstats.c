@@ -337,8 +337,8 @@ spl_tstats_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 	int		 rc;
 
 	(void)cmd;
-	if (name != &c->toks[0] && (name != &c->toks[1] ||
-	    c->toks[0].type != SPL_T_PIPE)) {
+	if (name != &c->toks[c->start] && (name != &c->toks[c->start + 1] ||
+	    c->toks[c->start].type != SPL_T_PIPE)) {
 		spl_error_pos(c, name->pos, "tstats must be the first command "
 		    "of the search");
 		return -1;

@@ -138,7 +138,11 @@ spl_window_classify(struct spl_search *s)
 		p = s->post[k];
 		ids = NULL;
 		nids = 0;
-		if (p->cmd->phase == SPL_PHASE_ROWSET) {
+		if (p->cmd->apply == spl_join_apply) {
+			/* Both sides of every pair: the whole period. */
+			xasprintf(&s->window_why, "'join' pairs rows of the "
+			    "whole period");
+		} else if (p->cmd->phase == SPL_PHASE_ROWSET) {
 			xasprintf(&s->window_why, "'%s' needs every row of "
 			    "the period", p->cmd->name);
 		} else if (p->cmd->apply == spl_rename_apply) {

@@ -61,6 +61,10 @@ struct stats_row {
 					   may modify it (spl_post_apply) */
 	const int	*by;		/* by-field ids (from the spec) */
 	size_t		 nby;
+	struct spl_rows	*const *sides;	/* the right rows of each join of */
+					/*   the search in the row's window, */
+					/*   for spl_post_run() (detect.c */
+					/*   sets them); NULL: no join */
 };
 
 /* Called once per emitted row; row is borrowed until it returns. */

@@ -99,6 +99,27 @@ alert_fmix(uint64_t k)
 	return k;
 }
 
+static void
+alert_hash_init(struct alert_hash *h)
+{
+	h->h1 = UINT64_C(0xcbf29ce484222325);
+	h->h2 = UINT64_C(0x6a09e667f3bcc908);
+	h->n = 0;
+}
+
+/* The 128-bit digest of h as 32 hex digits and a NUL. */
+static void
+alert_hash_hex(struct alert_hash *h, char out[33])
+{
+	uint64_t	 a, b;
+
+	a = alert_fmix(h->h1 ^ h->n);
+	b = alert_fmix(h->h2 ^ a);
+	a = alert_fmix(a ^ b);
+	snprintf(out, 33, "%016llx%016llx", (unsigned long long)a,
+	    (unsigned long long)b);
+}
+
 void
 alert_id(const struct detection *d, const struct stats_row *row, int worker,
     char out[33])
@@ -106,11 +127,8 @@ alert_id(const struct detection *d, const struct stats_row *row, int worker,
 	struct alert_hash	 h;
 	const char		*v;
 	size_t			 i, len;
-	uint64_t		 a, b;
 
-	h.h1 = UINT64_C(0xcbf29ce484222325);
-	h.h2 = UINT64_C(0x6a09e667f3bcc908);
-	h.n = 0;
+	alert_hash_init(&h);
 	alert_hash_str(&h, d->id, d->id != NULL ? strlen(d->id) : 0);
 	alert_hash_u64(&h, (uint64_t)(int64_t)d->version);
 	alert_hash_u64(&h, row->nby);
@@ -123,12 +141,18 @@ alert_id(const struct detection *d, const struct stats_row *row, int worker,
 	alert_hash_u64(&h, (uint64_t)row->win_start_ms);
 	if (worker > 0)
 		alert_hash_u64(&h, (uint64_t)worker);
+	alert_hash_hex(&h, out);
+}
 
-	a = alert_fmix(h.h1 ^ h.n);
-	b = alert_fmix(h.h2 ^ a);
-	a = alert_fmix(a ^ b);
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)a,
-	    (unsigned long long)b);
+void
+alert_id_nth(char id[33], size_t nth)
+{
+	struct alert_hash	 h;
+
+	alert_hash_init(&h);
+	alert_hash_str(&h, id, strlen(id));
+	alert_hash_u64(&h, (uint64_t)nth);
+	alert_hash_hex(&h, id);
 }
 
 /* Makes room for len more bytes and the NUL (the slow path of alert_put). */

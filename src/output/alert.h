@@ -39,6 +39,11 @@ struct alert_opts {
  */
 void		 alert_id(const struct detection *d,
 		    const struct stats_row *row, int worker, char out[33]);
+/*
+ * The id of the nth (> 0) row a join made of one row (spl_post_run()):
+ * id, alert_id()'s, rehashed with nth, in place.  Stable likewise.
+ */
+void		 alert_id_nth(char id[33], size_t nth);
 
 /*
  * Formats row (already through spl_post_apply()) for detection d, with

@@ -47,6 +47,10 @@ struct diff {
 	struct diff_rows *into;		/* real or alone: the run's */
 	struct diff_rows  ref;		/* those of cur, interpreted */
 	const struct detection *cur;
+	struct diff_rows *real_cur;	/* real[] of the row being joined */
+	const struct spl_search *sub;	/* the subsearch being interpreted */
+	struct splref_rows *side;	/*   and its rows */
+	struct splref_rows *sides;	/* cur's, per subsearch */
 };
 
 /* "name=value" of every field of row, in id order, on one line. */
@@ -106,6 +110,16 @@ diff_strp_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A row out of a search with joins (spl_post_run()). */
+static void
+diff_joined_cb(struct event *row, size_t nth, void *arg)
+{
+	struct diff	*df = arg;
+
+	(void)nth;
+	diff_rows_add(df->real_cur, row);
+}
+
 /* The daemon's row callback, as pipeline.c has it. */
 static void
 diff_real_cb(const struct detection *d, const struct stats_row *row,
@@ -114,13 +128,29 @@ diff_real_cb(const struct detection *d, const struct stats_row *row,
 	struct diff	*df = arg;
 	size_t		 i;
 
-	if (!spl_post_apply(d->search, row->rec))
-		return;
 	for (i = 0; i < df->set->n; i++)
 		if (df->set->d[i] == d)
 			break;
+	if (d->search->nsubs > 0) {
+		if (i == df->set->n)
+			return;
+		df->real_cur = &df->into[i];
+		(void)spl_post_run(d->search, row->sides, row->rec,
+		    diff_joined_cb, df);
+		return;
+	}
+	if (!spl_post_apply(d->search, row->rec))
+		return;
 	if (i < df->set->n)
 		diff_rows_add(&df->into[i], row->rec);
+}
+
+static void
+diff_ref_out_cb(struct event *row, void *arg)
+{
+	struct diff	*df = arg;
+
+	diff_rows_add(&df->ref, row);
 }
 
 static void
@@ -128,9 +158,19 @@ diff_ref_cb(struct event *row, void *arg)
 {
 	struct diff	*df = arg;
 
-	/* The post-stats commands are production code, not compared. */
-	if (spl_post_apply(df->cur->search, row))
-		diff_rows_add(&df->ref, row);
+	/* The row commands are production code, not compared; joins are */
+	/* the interpreter's. */
+	splref_post(df->cur->search, df->sides, row, diff_ref_out_cb, df);
+}
+
+/* A row of a subsearch: through its own commands into its side. */
+static void
+diff_ref_sub_cb(struct event *row, void *arg)
+{
+	struct diff	*df = arg;
+
+	if (spl_post_apply(df->sub, row))
+		splref_rows_add(df->side, row);
 }
 
 /* The event codes (1..255) a dataset takes, into codes[255]. */
@@ -156,21 +196,23 @@ diff_codes(const struct cim_dataset *ds, int *codes)
 	return n;
 }
 
-/* The interpreter's rows of detection d over every event. */
+/*
+ * The interpreter's rows of search s (of dataset ds: DETECTION_RAW, or
+ * 1 + an index into the set's datasets) over every event, to fn.
+ */
 static void
-diff_ref(struct diff *df, const struct detection *d, struct event **evs,
-    size_t nev, struct stats_opts *so)
+diff_ref_search(struct diff *df, const struct spl_search *s, int dsi,
+    struct event **evs, size_t nev, struct stats_opts *so, splref_row_fn fn)
 {
-	const struct spl_search *s = d->search;
 	const struct cim_dataset *ds = NULL;
 	struct event	**keep, **copies;
 	struct event	*row;
 	size_t		 i, nkeep = 0, ncopies = 0;
 
-	if (d->dataset < 0)
+	if (dsi < 0)
 		return;
-	if (d->dataset > 0)
-		ds = df->set->datasets[d->dataset - 1];
+	if (dsi > 0)
+		ds = df->set->datasets[dsi - 1];
 	keep = xcalloc(nev + 1, sizeof(*keep));
 	copies = xcalloc(nev + 1, sizeof(*copies));
 	for (i = 0; i < nev; i++) {
@@ -188,14 +230,36 @@ diff_ref(struct diff *df, const struct detection *d, struct event **evs,
 		if (spl_pre_apply(s, evs[i], row))
 			keep[nkeep++] = row;
 	}
-	df->cur = d;
-	splref_stats(&s->stats, keep, nkeep, so->drop_null, diff_ref_cb, df);
+	splref_stats(&s->stats, keep, nkeep, so->drop_null, fn, df);
 	for (i = 0; i < ncopies; i++) {
 		event_clear(copies[i]);
 		free(copies[i]);
 	}
 	free(copies);
 	free(keep);
+}
+
+/* The interpreter's rows of detection d over every event. */
+static void
+diff_ref(struct diff *df, const struct detection *d, struct event **evs,
+    size_t nev, struct stats_opts *so)
+{
+	const struct spl_search *s = d->search;
+	size_t		 k;
+
+	df->cur = d;
+	df->sides = xcalloc(s->nsubs + 1, sizeof(*df->sides));
+	for (k = 0; k < s->nsubs; k++) {
+		df->sub = s->subs[k];
+		df->side = &df->sides[k];
+		diff_ref_search(df, s->subs[k], detection_sub_dataset(d, k),
+		    evs, nev, so, diff_ref_sub_cb);
+	}
+	diff_ref_search(df, s, d->dataset, evs, nev, so, diff_ref_cb);
+	for (k = 0; k < s->nsubs; k++)
+		splref_rows_free(&df->sides[k]);
+	free(df->sides);
+	df->sides = NULL;
 }
 
 /*
@@ -262,10 +326,12 @@ main(int argc, char **argv)
 	struct diff		 df;
 	struct event		**evs;
 	const struct detection	*d;
+	const struct spl_search	*s;
 	const char		*macros = "conf/macros", *cimf = "conf/cim.conf";
 	char			*err = NULL;
 	int			*codes, ch, verbose = 0;
-	size_t			 nper = 30, ncodes, nev, i, j, bad = 0;
+	size_t			 nper = 30, ncodes, nev, i, j, k, bad = 0;
+	int			 dsi;
 	size_t			 nrows = 0, nrowdet = 0;
 	uint64_t		 seed = 1, st;
 	int64_t			 now_ms = DIFF_BASE_MS + 3000000;
@@ -317,19 +383,28 @@ main(int argc, char **argv)
 	df.set = lib->set;
 	df.real = xcalloc(lib->set->n + 1, sizeof(*df.real));
 	df.alone = xcalloc(lib->set->n + 1, sizeof(*df.alone));
-	nev = lib->set->n * nper;
+	nev = 0;
+	for (i = 0; i < lib->set->n; i++)
+		nev += nper * (1 + lib->set->d[i]->search->nsubs);
 	evs = xcalloc(nev + 1, sizeof(*evs));
 	codes = xcalloc(256, sizeof(*codes));
+	nev = 0;
 	for (i = 0; i < lib->set->n; i++) {
 		d = lib->set->d[i];
-		ncodes = d->dataset > 0 ? diff_codes(
-		    lib->set->datasets[d->dataset - 1], codes) : 0;
 		st = (seed + 1) * 0x9e3779b97f4a7c15ULL ^ (i + 1);
-		for (j = 0; j < nper; j++) {
-			evs[i * nper + j] = xcalloc(1, sizeof(**evs));
-			event_init(evs[i * nper + j], DIFF_ARENA);
-			gen_event(d->search, codes, ncodes, &st, j,
-			    DIFF_BASE_MS, evs[i * nper + j]);
+		/* The detection's events, then each subsearch's. */
+		for (k = 0; k <= d->search->nsubs; k++) {
+			s = k == 0 ? d->search : d->search->subs[k - 1];
+			dsi = k == 0 ? d->dataset :
+			    detection_sub_dataset(d, k - 1);
+			ncodes = dsi > 0 ? diff_codes(
+			    lib->set->datasets[dsi - 1], codes) : 0;
+			for (j = 0; j < nper; j++) {
+				evs[nev] = xcalloc(1, sizeof(**evs));
+				event_init(evs[nev], DIFF_ARENA);
+				gen_event(s, codes, ncodes, &st, j,
+				    DIFF_BASE_MS, evs[nev++]);
+			}
 		}
 	}
 	for (i = 0; i < nev; i++)

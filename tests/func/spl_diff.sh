@@ -28,6 +28,7 @@ diff_lib() {
 
 diff_lib tree "$data/library/macros" "$data/library/tree"
 diff_lib checkout "$data/library/macros" "$data/library/checkout"
+diff_lib join "$data/library/macros" "$data/library/join"
 diff_lib tstats "$conf/macros" "$data/splunk_security_content_tstats"
 
 summary spl_diff

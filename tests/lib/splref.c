@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "detect/spl_int.h"
+#include "detect/stats.h"
 #include "splref.h"
 #include "xmalloc.h"
 
@@ -237,7 +238,7 @@ splref_agg(const struct spl_agg *agg, struct splref_item *g, size_t n,
 {
 	char		**v, *out = NULL, *best = NULL;
 	int64_t		 tbest = 0;
-	size_t		 i, nv = 0, nnum = 0, len, k;
+	size_t		 i, j, nv = 0, nnum = 0, len, k;
 	double		 d, sum = 0, nb = 0;
 	bool		 time = agg->field == EVENT_F_TIME;
 
@@ -296,6 +297,19 @@ splref_agg(const struct spl_agg *agg, struct splref_item *g, size_t n,
 		break;
 	case SPL_AGG_VALUES:
 	case SPL_AGG_DC:
+		/* stats.h: a row keeps its first STATS_MAX_VALUES distinct */
+		/* values() items (in arrival order: g is). */
+		for (i = 0, k = 0; agg->func == SPL_AGG_VALUES && i < nv;
+		    i++) {
+			for (j = 0; j < k && strcmp(v[j], v[i]) != 0; j++)
+				;
+			if (j < k || k == STATS_MAX_VALUES)
+				free(v[i]);
+			else
+				v[k++] = v[i];
+		}
+		if (agg->func == SPL_AGG_VALUES)
+			nv = k;
 		qsort(v, nv, sizeof(*v), splref_strp_cmp);
 		for (i = 0, k = 0; i < nv; i++)
 			if (k == 0 || strcmp(v[i], v[k - 1]) != 0)
@@ -420,4 +434,105 @@ splref_stats(const struct spl_stats *st, struct event *const *evs,
 		free(it[i].key);
 	}
 	free(it);
+}
+
+/* Joins: written from Splunk's join page, not from spl_join.c. */
+
+void
+splref_rows_add(struct splref_rows *r, const struct event *row)
+{
+	struct event	*e;
+	const char	*v;
+	size_t		 len;
+	int		 id;
+
+	e = xcalloc(1, sizeof(*e));
+	event_init(e, 1 << 16);
+	for (id = 0; id < event_field_count(); id++)
+		if (event_get(row, id, &v, &len))
+			(void)event_set(e, id, v, len);
+	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
+	r->v[r->n++] = e;
+}
+
+void
+splref_rows_free(struct splref_rows *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->n; i++) {
+		event_clear(r->v[i]);
+		free(r->v[i]);
+	}
+	free(r->v);
+	r->v = NULL;
+	r->n = 0;
+}
+
+/* Whether every join field is in both rows with the same bytes. */
+static bool
+splref_join_pair(const struct spl_post *p, const struct event *l,
+    const struct event *r)
+{
+	const char	*a, *b;
+	size_t		 i, la, lb;
+
+	for (i = 0; i < p->n; i++) {
+		if (!event_get(l, p->from[i], &a, &la) ||
+		    !event_get(r, p->from[i], &b, &lb) || la != lb ||
+		    memcmp(a, b, la) != 0)
+			return false;
+	}
+	return true;
+}
+
+static void
+splref_post_at(const struct spl_search *s, const struct splref_rows *sides,
+    size_t j, struct event *row, splref_row_fn fn, void *arg)
+{
+	const struct spl_post *p;
+	const struct splref_rows *r;
+	struct event	 out;
+	const char	*v;
+	size_t		 i, len, matched;
+	int		 id;
+
+	while (j < s->npost) {
+		p = s->post[j++];
+		if (strcmp(p->cmd->name, "join") != 0) {
+			if (!p->cmd->apply(p, row))
+				return;
+			continue;
+		}
+		r = &sides[p->sub];
+		matched = 0;
+		for (i = 0; i < r->n; i++) {
+			if (p->max > 0 && matched == p->max)
+				break;
+			if (!splref_join_pair(p, row, r->v[i]))
+				continue;
+			matched++;
+			event_init(&out, 1 << 17);
+			for (id = 0; id < event_field_count(); id++)
+				if (event_get(row, id, &v, &len))
+					(void)event_set(&out, id, v, len);
+			for (id = 0; id < event_field_count(); id++)
+				if (event_get(r->v[i], id, &v, &len) &&
+				    !(p->keep_left && event_has(&out, id)))
+					(void)event_set(&out, id, v, len);
+			out.time_ms = row->time_ms;
+			splref_post_at(s, sides, j, &out, fn, arg);
+			event_clear(&out);
+		}
+		if (matched > 0 || !p->outer)
+			return;
+	}
+	fn(row, arg);
+}
+
+void
+splref_post(const struct spl_search *s, const struct splref_rows *sides,
+    struct event *row, splref_row_fn fn, void *arg)
+{
+	splref_post_at(s, sides, 0, row, fn, arg);
 }

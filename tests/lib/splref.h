@@ -11,7 +11,8 @@
  * spl_parse_num(), regex and where nodes of the filter (spl_regex_match(),
  * spl_eval_test(): the expression engine has its own table tests), and
  * the row-local commands before and after stats (spl_pre_apply(),
- * spl_post_apply()), which the caller applies.
+ * spl_post_apply(), each command's apply), which the caller applies.
+ * join is the interpreter's own (splref_post()).
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -37,6 +38,32 @@ typedef void	(*splref_row_fn)(struct event *row, void *arg);
  */
 void		 splref_stats(const struct spl_stats *st,
 		    struct event *const *evs, size_t n, bool drop_null,
+		    splref_row_fn fn, void *arg);
+
+/*
+ * The right side of a join: copies of the subsearch's rows in the order
+ * the interpreter gave them (splref_stats() gives a stats' rows sorted by
+ * their by-values, as Splunk's stats does).
+ */
+struct splref_rows {
+	struct event	**v;
+	size_t		 n;
+};
+
+void		 splref_rows_add(struct splref_rows *r, const struct event *row);
+void		 splref_rows_free(struct splref_rows *r);
+
+/*
+ * The commands after stats of s on row: the row commands through their
+ * own apply functions (production, not compared), each join by Splunk's
+ * join documentation against sides[k] for s->subs[k]: the right rows
+ * whose join fields all hold row's values, first max of them in their
+ * order (max=0: all), one row out each, with the right row's fields
+ * (overwrite=false: only those row lacks); none: type=inner drops row,
+ * outer keeps it.  Each row out goes to fn.
+ */
+void		 splref_post(const struct spl_search *s,
+		    const struct splref_rows *sides, struct event *row,
 		    splref_row_fn fn, void *arg);
 
 #endif /* HECSENTRY_SPLREF_H */

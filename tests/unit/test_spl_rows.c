@@ -21,6 +21,7 @@
 #include "detect/detect.h"
 #include "detect/detection.h"
 #include "detect/spl.h"
+#include "test_rows.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAXROWS		32
@@ -58,31 +59,6 @@ row_cb(const struct detection *d, const struct stats_row *row, void *arg)
 	}
 	cr_assert_lt(t->n, MAXROWS);
 	t->row[t->n++] = strdup(buf);
-}
-
-static int
-row_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A detection named T with search text, compiled; NULL with err. */
-static struct detection_set *
-mkset(const char *text, struct spl_error *err)
-{
-	struct detection **dv;
-	struct spl_search *s;
-
-	if ((s = spl_compile(text, NULL, NULL, err)) == NULL)
-		return NULL;
-	dv = calloc(1, sizeof(*dv));
-	dv[0] = calloc(1, sizeof(**dv));
-	dv[0]->name = strdup("T");
-	dv[0]->id = strdup("00000000-0000-0000-0000-000000000000");
-	dv[0]->file = strdup("t.yml");
-	dv[0]->search_text = strdup(text);
-	dv[0]->search = s;
-	return detection_set_new(dv, 1);
 }
 
 /* Fills ev from a table row; "_time=S" sets the event's time too. */

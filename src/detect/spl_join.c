@@ -1,0 +1,605 @@
+/*
+ * join: "join [type=inner|outer|left] [max=N] [overwrite=BOOL]
+ * [usetime=false] FIELD[, FIELD ...] [SUBSEARCH]", as security_content
+ * uses it (Splunk's join, search reference: https://help.splunk.com/
+ * splunk-enterprise/spl-search-reference/9.4/search-commands/join).
+ *
+ * Load time: the subsearch between the brackets is compiled as a search
+ * of its own (its filter, its commands before stats, its stats or
+ * tstats, its row commands) into s->subs; the join keeps its index.
+ * Run time: the runner (detect.c) feeds every event to the subsearch too,
+ * with the same window as the main search (a join is windowed on the
+ * schedule's period: spl_window.c), and collects the subsearch's rows of
+ * a window into a struct spl_rows before the main search's rows of that
+ * window are emitted.  spl_post_run() then joins each main row with the
+ * right rows whose join fields equal its own, byte for byte:
+ *  - type=inner (the default) drops a row without a match; type=outer
+ *    and type=left (the same in Splunk) keep it as it is;
+ *  - max=N (default 1) joins with the first N matching right rows, one
+ *    row out per match; max=0 with all of them;
+ *  - overwrite=true (the default): a right field replaces the main row's
+ *    field of the same name; overwrite=false keeps the main row's value.
+ * "First" is the subsearch's row order.  Splunk's stats and tstats give
+ * their rows sorted by their by-field values (lexicographically); the
+ * right rows keep the by-values stats gave them (before the subsearch's
+ * own commands) and are ordered by those, byte by byte, null first.
+ * Refused, with the reason: a join before stats, without a field list
+ * (Splunk joins on every common field), with left=/right= aliases and
+ * where, usetime=true, a join inside a subsearch, and a subsearch with a
+ * command over all its rows (dedup, eventstats, a second stats).
+ * Splunk's subsearch limits (50,000 rows, 60 s) are not emulated: every
+ * right row of the window is joined.  No I/O.
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "decode/event.h"
+#include "detect/spl_int.h"
+#include "xmalloc.h"
+
+#define SPL_JOIN_ARENA	4096	/* bytes the commands after a join may */
+				/*   add to a row it made */
+
+/* A right row. */
+struct spl_row {
+	struct event	*ev;		/* the row, owned */
+	char		*key;		/* its by-values, in an encoding */
+	size_t		 keylen;	/*   whose memcmp() order is theirs */
+	size_t		 k;		/* its rank in the order added */
+};
+
+/* A right row in the order of a join's index. */
+struct spl_join_ent {
+	const struct spl_post *p;	/* the join (for the comparison) */
+	const struct spl_row *row;
+};
+
+struct spl_rows {
+	struct spl_row	*v;		/* the rows, in the order added */
+	size_t		 n;
+	size_t		 cap;
+	struct spl_join_ent *idx;	/* v sorted for idx_post, or NULL */
+	const struct spl_post *idx_post; /* the join idx is sorted for */
+};
+
+/* A boolean option value: true/false, t/f, 1/0, yes/no. */
+static int
+spl_join_bool(const char *v, bool *out)
+{
+	if (strcasecmp(v, "true") == 0 || strcasecmp(v, "t") == 0 ||
+	    strcmp(v, "1") == 0 || strcasecmp(v, "yes") == 0)
+		*out = true;
+	else if (strcasecmp(v, "false") == 0 || strcasecmp(v, "f") == 0 ||
+	    strcmp(v, "0") == 0 || strcasecmp(v, "no") == 0)
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
+/* One option "name=value" at the current token into p.  0 or -1. */
+static int
+spl_join_option(struct spl_ctx *c, struct spl_post *p)
+{
+	struct spl_tok	*t, *v;
+	char		*end;
+	unsigned long	 n;
+	bool		 b;
+
+	t = spl_tok_next(c);
+	spl_tok_next(c);
+	v = spl_tok_next(c);
+	if (!spl_is_value(v)) {
+		spl_error_pos(c, v->pos, "expected a value after '%s='",
+		    t->val);
+		return -1;
+	}
+	if (strcmp(t->val, "type") == 0) {
+		if (strcasecmp(v->val, "inner") == 0)
+			p->outer = false;
+		else if (strcasecmp(v->val, "outer") == 0 ||
+		    strcasecmp(v->val, "left") == 0)
+			p->outer = true;
+		else {
+			spl_error_pos(c, v->pos, "unknown join type '%s'",
+			    v->val);
+			return -1;
+		}
+	} else if (strcmp(t->val, "max") == 0) {
+		n = strtoul(v->val, &end, 10);
+		if (v->val[0] < '0' || v->val[0] > '9' || *end != '\0' ||
+		    n > 1000000) {
+			spl_error_pos(c, v->pos, "join max= needs a number "
+			    "from 0 to 1000000");
+			return -1;
+		}
+		p->max = n;
+	} else if (strcmp(t->val, "overwrite") == 0) {
+		if (spl_join_bool(v->val, &b) == -1) {
+			spl_error_pos(c, v->pos, "expected true or false");
+			return -1;
+		}
+		p->keep_left = !b;
+	} else if (strcmp(t->val, "usetime") == 0 ||
+	    strcmp(t->val, "earlier") == 0) {
+		if (spl_join_bool(v->val, &b) == -1) {
+			spl_error_pos(c, v->pos, "expected true or false");
+			return -1;
+		}
+		if (b && strcmp(t->val, "usetime") == 0) {
+			spl_error_pos(c, t->pos, "join usetime=true is not "
+			    "supported");
+			return -1;
+		}
+	} else {
+		spl_error_pos(c, t->pos, "join option '%s' is not supported",
+		    t->val);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The subsearch from the '[' at the current token to its ']', compiled
+ * into a new search.  Returns it, or NULL with the error set.
+ */
+static struct spl_search *
+spl_join_sub(struct spl_ctx *c, const struct spl_tok *name)
+{
+	struct spl_search *sub;
+	struct spl_tok	*lb = spl_tok_cur(c);
+	size_t		 m, depth = 0, k, start;
+	bool		 after;
+	int		 rc;
+
+	for (m = c->i; c->toks[m].type != SPL_T_EOF; m++) {
+		if (c->toks[m].type == SPL_T_LBRACKET)
+			depth++;
+		else if (c->toks[m].type == SPL_T_RBRACKET && --depth == 0)
+			break;
+	}
+	if (c->toks[m].type == SPL_T_EOF) {
+		spl_error_pos(c, lb->pos, "expected ']' closing the "
+		    "subsearch");
+		return NULL;
+	}
+	spl_tok_next(c);
+	/* The subsearch ends at its ']', as a search ends at its end. */
+	after = c->after_stats;
+	start = c->start;
+	c->after_stats = false;
+	c->start = c->i;
+	c->toks[m].type = SPL_T_EOF;
+	sub = xcalloc(1, sizeof(*sub));
+	rc = spl_parse_pipeline(c, sub);
+	c->toks[m].type = SPL_T_RBRACKET;
+	c->after_stats = after;
+	c->start = start;
+	if (rc == -1)
+		goto fail;
+	c->i = m + 1;
+	sub->text = xstrndup(c->text + lb->pos + 1, c->toks[m].pos -
+	    lb->pos - 1);
+	spl_search_finish(c, sub);
+	for (k = 0; k < sub->npost; k++)
+		if (sub->post[k]->cmd->phase != SPL_PHASE_ROW &&
+		    sub->post[k]->cmd->phase != SPL_PHASE_ANY &&
+		    sub->post[k]->cmd->phase != SPL_PHASE_EVENT) {
+			spl_error_pos(c, name->pos, "'%s' in a join subsearch "
+			    "is not supported", sub->post[k]->cmd->name);
+			goto fail;
+		}
+	if (sub->nsubs > 0) {
+		spl_error_pos(c, name->pos, "a join inside a join subsearch "
+		    "is not supported");
+		goto fail;
+	}
+	return sub;
+fail:
+	spl_search_free(sub);
+	return NULL;
+}
+
+int
+spl_join_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+    const struct spl_tok *name, struct spl_search *s)
+{
+	struct spl_post	*p;
+	struct spl_search *sub;
+	struct spl_tok	*t;
+	int		 id;
+
+	p = spl_post_new(cmd);
+	p->max = 1;
+	for (;;) {
+		t = spl_tok_cur(c);
+		if (t->type == SPL_T_COMMA) {
+			spl_tok_next(c);
+			continue;
+		}
+		if (t->type != SPL_T_WORD)
+			break;
+		if (c->toks[c->i + 1].type == SPL_T_EQ) {
+			if (strcmp(t->val, "left") == 0 ||
+			    strcmp(t->val, "right") == 0) {
+				spl_error_pos(c, t->pos, "join with left=, "
+				    "right= and where is not supported");
+				goto fail;
+			}
+			if (p->n > 0) {
+				spl_error_pos(c, t->pos, "join options go "
+				    "before the fields");
+				goto fail;
+			}
+			if (spl_join_option(c, p) == -1)
+				goto fail;
+			continue;
+		}
+		spl_tok_next(c);
+		if (strchr(t->val, '*') != NULL) {
+			spl_error_pos(c, t->pos, "wildcard join fields are "
+			    "not supported");
+			goto fail;
+		}
+		if ((id = spl_intern(c, t)) == -1)
+			goto fail;
+		spl_ids_add_uniq(&p->from, &p->n, id);
+	}
+	if (t->type != SPL_T_LBRACKET) {
+		spl_error_pos(c, t->pos, "join needs a subsearch in '[ ]'");
+		goto fail;
+	}
+	if (p->n == 0) {
+		spl_error_pos(c, name->pos, "join without a field list (on "
+		    "every common field) is not supported");
+		goto fail;
+	}
+	if ((sub = spl_join_sub(c, name)) == NULL)
+		goto fail;
+	sub->optional = p->outer;
+	s->subs = xreallocarray(s->subs, s->nsubs + 1, sizeof(*s->subs));
+	p->sub = s->nsubs;
+	p->right = sub;
+	s->subs[s->nsubs++] = sub;
+	spl_post_add(s, p);
+	return 0;
+fail:
+	spl_post_free(p);
+	return -1;
+}
+
+/* Without the right rows: an inner join has no match. */
+bool
+spl_join_apply(const struct spl_post *p, struct event *row)
+{
+	(void)row;
+	return p->outer;
+}
+
+/* The subsearch's columns join the row's (Splunk appends new ones). */
+void
+spl_join_columns(const struct spl_post *p, int **cols, size_t *n)
+{
+	size_t	 k;
+
+	for (k = 0; k < p->right->ncolumns; k++)
+		spl_ids_add_uniq(cols, n, p->right->columns[k]);
+}
+
+/* The rows of a right side. */
+
+struct spl_rows *
+spl_rows_new(void)
+{
+	return xcalloc(1, sizeof(struct spl_rows));
+}
+
+static void
+spl_row_clear(struct spl_row *r)
+{
+	event_clear(r->ev);
+	free(r->ev);
+	free(r->key);
+}
+
+void
+spl_rows_clear(struct spl_rows *r)
+{
+	size_t	 k;
+
+	for (k = 0; k < r->n; k++)
+		spl_row_clear(&r->v[k]);
+	r->n = 0;
+	free(r->idx);
+	r->idx = NULL;
+	r->idx_post = NULL;
+}
+
+void
+spl_rows_free(struct spl_rows *r)
+{
+	if (r == NULL)
+		return;
+	spl_rows_clear(r);
+	free(r->v);
+	free(r);
+}
+
+size_t
+spl_rows_count(const struct spl_rows *r)
+{
+	return r->n;
+}
+
+/*
+ * The by-values of row: per field 0x00 when null, else 0x01, its bytes
+ * (0x00 as 0x00 0xff) and 0x00 0x01, so that memcmp() orders the tuples
+ * as their values compare byte by byte, null first, a prefix first.
+ */
+static char *
+spl_rows_key(const struct event *row, const int *by, size_t nby,
+    size_t *len)
+{
+	const struct event_str *v;
+	size_t		 need = 1, k, i, n = 0;
+	char		*key;
+
+	for (k = 0; k < nby; k++)
+		if (event_has(row, by[k]))
+			need += 3 + 2 * (size_t)row->val[by[k]].len;
+	key = xmalloc(need);
+	for (k = 0; k < nby; k++) {
+		if (!event_has(row, by[k])) {
+			key[n++] = 0x00;
+			continue;
+		}
+		v = &row->val[by[k]];
+		key[n++] = 0x01;
+		for (i = 0; i < v->len; i++) {
+			key[n++] = v->ptr[i];
+			if (v->ptr[i] == 0x00)
+				key[n++] = (char)0xff;
+		}
+		key[n++] = 0x00;
+		key[n++] = 0x01;
+	}
+	*len = n;
+	return key;
+}
+
+struct event *
+spl_rows_add(struct spl_rows *r, const struct event *row, const int *by,
+    size_t nby)
+{
+	struct spl_row	*sr;
+	struct event	*e;
+	size_t		 need = SPL_JOIN_ARENA;
+	int		 id;
+
+	for (id = 0; id < EVENT_MAX_FIELDS; id++)
+		if (event_has(row, id))
+			need += row->val[id].len;
+	e = xmalloc(sizeof(*e));
+	event_init(e, need);
+	for (id = 0; id < EVENT_MAX_FIELDS; id++)
+		if (event_has(row, id))
+			(void)event_set(e, id, row->val[id].ptr,
+			    row->val[id].len);
+	e->time_ms = row->time_ms;
+	if (r->n == r->cap) {
+		r->cap = r->cap == 0 ? 16 : r->cap * 2;
+		r->v = xreallocarray(r->v, r->cap, sizeof(*r->v));
+	}
+	sr = &r->v[r->n];
+	sr->ev = e;
+	sr->key = spl_rows_key(row, by, nby, &sr->keylen);
+	sr->k = r->n++;
+	free(r->idx);
+	r->idx = NULL;
+	r->idx_post = NULL;
+	return e;
+}
+
+void
+spl_rows_drop_last(struct spl_rows *r)
+{
+	if (r->n > 0)
+		spl_row_clear(&r->v[--r->n]);
+}
+
+/* Field id of a and b: absent first, then bytes, then length. */
+static int
+spl_join_field_cmp(const struct event *a, const struct event *b, int id)
+{
+	const struct event_str *x, *y;
+	int		 r;
+
+	if (!event_has(a, id) || !event_has(b, id))
+		return (int)event_has(a, id) - (int)event_has(b, id);
+	x = &a->val[id];
+	y = &b->val[id];
+	r = memcmp(x->ptr, y->ptr, x->len < y->len ? x->len : y->len);
+	if (r != 0)
+		return r;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* The join fields of p on a and b. */
+static int
+spl_join_key_cmp(const struct spl_post *p, const struct event *a,
+    const struct event *b)
+{
+	size_t	 k;
+	int	 r;
+
+	for (k = 0; k < p->n; k++)
+		if ((r = spl_join_field_cmp(a, b, p->from[k])) != 0)
+			return r;
+	return 0;
+}
+
+/* The join key, then the subsearch's row order (see the top). */
+static int
+spl_join_idx_cmp(const void *pa, const void *pb)
+{
+	const struct spl_join_ent *ea = pa, *eb = pb;
+	const struct spl_row *a = ea->row, *b = eb->row;
+	int		 r;
+
+	if ((r = spl_join_key_cmp(ea->p, a->ev, b->ev)) != 0)
+		return r;
+	r = memcmp(a->key, b->key, a->keylen < b->keylen ? a->keylen :
+	    b->keylen);
+	if (r != 0)
+		return r;
+	if (a->keylen != b->keylen)
+		return a->keylen < b->keylen ? -1 : 1;
+	return a->k < b->k ? -1 : a->k > b->k;
+}
+
+/* Sorts r's rows for join p, once per window and join. */
+static void
+spl_join_index(struct spl_rows *r, const struct spl_post *p)
+{
+	size_t	 k;
+
+	if (r->idx != NULL && r->idx_post == p)
+		return;
+	free(r->idx);
+	r->idx = xcalloc(r->n + 1, sizeof(*r->idx));
+	for (k = 0; k < r->n; k++) {
+		r->idx[k].p = p;
+		r->idx[k].row = &r->v[k];
+	}
+	qsort(r->idx, r->n, sizeof(*r->idx), spl_join_idx_cmp);
+	r->idx_post = p;
+}
+
+/* The first of r's sorted rows whose key is row's, or r->n. */
+static size_t
+spl_join_find(const struct spl_rows *r, const struct spl_post *p,
+    const struct event *row)
+{
+	size_t	 lo = 0, hi = r->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (spl_join_key_cmp(p, r->idx[mid].row->ev, row) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < r->n && spl_join_key_cmp(p, r->idx[lo].row->ev, row) == 0)
+		return lo;
+	return r->n;
+}
+
+/* The right row's fields into row, by reference (right outlives it). */
+static void
+spl_join_merge(const struct spl_post *p, struct event *row,
+    const struct event *right)
+{
+	int	 id;
+
+	for (id = 0; id < EVENT_MAX_FIELDS; id++) {
+		if (!event_has(right, id) ||
+		    (p->keep_left && event_has(row, id)))
+			continue;
+		(void)event_set_ref(row, id, right->val[id].ptr,
+		    right->val[id].len);
+	}
+}
+
+struct spl_run {
+	const struct spl_search *s;
+	struct spl_rows	*const *sides;
+	spl_row_fn	 fn;
+	void		*arg;
+	size_t		 nout;
+};
+
+static void	spl_run_from(struct spl_run *, size_t, struct event *);
+
+/* Join j on row: each match goes on with the commands after j. */
+static void
+spl_run_join(struct spl_run *run, size_t j, struct event *row)
+{
+	const struct spl_post *p = run->s->post[j];
+	struct spl_rows	*r;
+	struct event	*cp;
+	size_t		 first, last, k;
+	int		 id;
+
+	r = run->sides != NULL ? run->sides[p->sub] : NULL;
+	for (k = 0; k < p->n; k++)
+		if (!event_has(row, p->from[k]))
+			r = NULL;
+	first = last = 0;
+	if (r != NULL && r->n > 0) {
+		spl_join_index(r, p);
+		first = last = spl_join_find(r, p, row);
+		while (last < r->n && (p->max == 0 || last - first < p->max) &&
+		    spl_join_key_cmp(p, r->idx[last].row->ev, row) == 0)
+			last++;
+	}
+	if (first == last) {
+		if (p->outer)
+			spl_run_from(run, j + 1, row);
+		return;
+	}
+	/* Every match but the last on a copy; the last on row itself. */
+	for (k = first; k + 1 < last; k++) {
+		cp = xmalloc(sizeof(*cp));
+		event_init(cp, SPL_JOIN_ARENA);
+		for (id = 0; id < EVENT_MAX_FIELDS; id++)
+			if (event_has(row, id))
+				(void)event_set_ref(cp, id, row->val[id].ptr,
+				    row->val[id].len);
+		cp->time_ms = row->time_ms;
+		cp->shape = row->shape;
+		spl_join_merge(p, cp, r->idx[k].row->ev);
+		spl_run_from(run, j + 1, cp);
+		event_clear(cp);
+		free(cp);
+	}
+	spl_join_merge(p, row, r->idx[last - 1].row->ev);
+	spl_run_from(run, j + 1, row);
+}
+
+/* The commands from the j-th on, for row. */
+static void
+spl_run_from(struct spl_run *run, size_t j, struct event *row)
+{
+	const struct spl_post *p;
+
+	for (; j < run->s->npost; j++) {
+		p = run->s->post[j];
+		if (p->cmd->apply == spl_join_apply) {
+			spl_run_join(run, j, row);
+			return;
+		}
+		if (!p->cmd->apply(p, row))
+			return;
+	}
+	run->fn(row, run->nout++, run->arg);
+}
+
+size_t
+spl_post_run(const struct spl_search *s, struct spl_rows *const *sides,
+    struct event *row, spl_row_fn fn, void *arg)
+{
+	struct spl_run	 run;
+
+	run.s = s;
+	run.sides = sides;
+	run.fn = fn;
+	run.arg = arg;
+	run.nout = 0;
+	spl_run_from(&run, 0, row);
+	return run.nout;
+}
