@@ -90,6 +90,7 @@ EventCode=17 | regex PipeName="^\\\{[0-9a-fA-F]{8}-" | stats count by Image | re
 EventCode=3 | stats values(Image) as i by dest | rex field=i "(?P<n>\\d+)|(?<x>\\x{202E})" max_match=3
 EventCode=1 | stats count by Image, user | lookup local=true wild name AS Image path AS user OUTPUTNEW isbad AS bad desc | lookup exact user | search bad=TRUE
 EventCode=1 | rex field=Image mode=sed "s/(\\w+)x*/<\\1>/g" | stats values(Image) as i by dest | rex field=i mode=sed "s|a||2" | lookup exact user AS i
+EventCode=1 | stats count by g, dest | join type=outer max=0 overwrite=f g dest [search EventCode=11 | rename x as g | stats count as n by g dest | where n > 1] | join g [| tstats count from datamodel=Endpoint.Processes by Processes.process_guid | rename Processes.process_guid as g]
 SPL
 
 # Eval: the expressions security_content's eval and where commands use.

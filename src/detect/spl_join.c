@@ -28,7 +28,9 @@
  * where, usetime=true, a join inside a subsearch, and a subsearch with a
  * command over all its rows (dedup, eventstats, a second stats).
  * Splunk's subsearch limits (50,000 rows, 60 s) are not emulated: every
- * right row of the window is joined.  No I/O.
+ * right row of the window is joined.  A main row emitted before its
+ * window closes (the key limit or the byte budget, stats.h) joins the
+ * right rows collected so far, which may be fewer.  No I/O.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
