@@ -1,0 +1,44 @@
+/*
+ * Helpers of the tests that run searches through a detection runner
+ * (test_spl_rows.c, test_spl_join.c): a one-detection set compiled from
+ * a search text, and the order of rows written as text.  Static: each
+ * test program has its copy.
+ */
+/* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
+
+#ifndef HECSENTRY_TEST_ROWS_H
+#define HECSENTRY_TEST_ROWS_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "detect/detection.h"
+#include "detect/spl.h"
+
+/* Rows as "name=value ..." strings, for qsort(). */
+static int
+row_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A detection named T with search text, compiled; NULL with err. */
+static struct detection_set *
+mkset(const char *text, struct spl_error *err)
+{
+	struct detection **dv;
+	struct spl_search *s;
+
+	if ((s = spl_compile(text, NULL, NULL, err)) == NULL)
+		return NULL;
+	dv = calloc(1, sizeof(*dv));
+	dv[0] = calloc(1, sizeof(**dv));
+	dv[0]->name = strdup("T");
+	dv[0]->id = strdup("00000000-0000-0000-0000-000000000000");
+	dv[0]->file = strdup("t.yml");
+	dv[0]->search_text = strdup(text);
+	dv[0]->search = s;
+	return detection_set_new(dv, 1);
+}
+
+#endif /* HECSENTRY_TEST_ROWS_H */
