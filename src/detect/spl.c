@@ -89,7 +89,8 @@ spl_search_finish(struct spl_ctx *c, struct spl_search *s)
 {
 	size_t	 k;
 
-	(void)c;
+	if (spl_join_check(c, s) == -1)
+		return;
 	spl_columns(s);
 	spl_expr_order(s->filter);
 	for (k = 0; k < s->npost; k++)
@@ -154,6 +155,10 @@ spl_compile_env(const char *text, const struct spl_env *env,
 	}
 	s->text = xstrdup(c.text);
 	spl_search_finish(&c, s);
+	if (c.failed) {
+		spl_search_free(s);
+		s = NULL;
+	}
 out:
 	for (k = 0; k < c.ntoks; k++)
 		free(c.toks[k].val);

@@ -309,8 +309,16 @@ bool		 spl_join_apply(const struct spl_post *p, struct event *row);
 void		 spl_join_columns(const struct spl_post *p, int **cols,
 		    size_t *n);
 
-/* spl.c: what compilation does after the pipeline is parsed (orders */
-/* the filter, the output columns, the fields read, the window). */
+/*
+ * Refuses, with the error set, a search with joins and a command over
+ * all the rows of a window (those run on row sets, not on joined rows
+ * yet).  0 or -1.
+ */
+int		 spl_join_check(struct spl_ctx *c, const struct spl_search *s);
+
+/* spl.c: what compilation does after the pipeline is parsed (checks */
+/* the joins, orders the filter, the output columns, the fields read, */
+/* the window); c->failed tells an error. */
 void		 spl_search_finish(struct spl_ctx *c, struct spl_search *s);
 
 /* spl_window.c */

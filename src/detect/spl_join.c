@@ -188,6 +188,8 @@ spl_join_sub(struct spl_ctx *c, const struct spl_tok *name)
 	sub->text = xstrndup(c->text + lb->pos + 1, c->toks[m].pos -
 	    lb->pos - 1);
 	spl_search_finish(c, sub);
+	if (c->failed)
+		goto fail;
 	for (k = 0; k < sub->npost; k++)
 		if (sub->post[k]->cmd->phase != SPL_PHASE_ROW &&
 		    sub->post[k]->cmd->phase != SPL_PHASE_ANY &&
@@ -205,6 +207,29 @@ spl_join_sub(struct spl_ctx *c, const struct spl_tok *name)
 fail:
 	spl_search_free(sub);
 	return NULL;
+}
+
+int
+spl_join_check(struct spl_ctx *c, const struct spl_search *s)
+{
+	const struct spl_post *p;
+	size_t		 k, i;
+
+	for (k = 0; k < s->npost && s->nsubs > 0; k++) {
+		p = s->post[k];
+		if (p->cmd->phase != SPL_PHASE_ROWSET)
+			continue;
+		/* Its name after a pipe, for the position. */
+		for (i = c->start; c->toks[i].type != SPL_T_EOF; i++)
+			if (c->toks[i].type == SPL_T_PIPE &&
+			    spl_tok_is(&c->toks[i + 1], p->cmd->name))
+				break;
+		spl_error_pos(c, c->toks[i].type == SPL_T_EOF ? 0 :
+		    c->toks[i + 1].pos, "'%s' in a search with join is not "
+		    "supported yet", p->cmd->name);
+		return -1;
+	}
+	return 0;
 }
 
 int

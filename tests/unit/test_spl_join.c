@@ -315,6 +315,33 @@ Test(spl_join, refusals)
 	}
 }
 
+/*
+ * A command over all the rows of a window (dedup, eventstats, a second
+ * stats) runs on row sets, not on joined rows yet: with a join, before
+ * or after it or in its subsearch, the search is refused (whether the
+ * command itself is supported or not).
+ */
+Test(spl_join, refused_with_commands_over_all_rows)
+{
+	static const char *tab[] = {
+		MAIN "| join process_guid " SUB " | dedup file_name",
+		MAIN "| dedup count | join process_guid " SUB,
+		MAIN "| join process_guid [search EventCode=11 | stats count "
+		    "by process_guid | dedup count]",
+		MAIN "| join process_guid " SUB " | eventstats count",
+		MAIN "| join process_guid " SUB " | stats count by file_name",
+	};
+	struct spl_error err;
+	struct spl_search *s;
+	size_t		 k;
+
+	for (k = 0; k < NELEM(tab); k++) {
+		s = spl_compile(tab[k], NULL, NULL, &err);
+		cr_expect_null(s, "%zu: %s: compiled", k, tab[k]);
+		spl_search_free(s);
+	}
+}
+
 /* The subsearch is a search of its own: its dataset, event code, text. */
 Test(spl_join, subsearch_is_compiled_on_its_own)
 {
