@@ -37,7 +37,7 @@ struct detect_sub {
 	struct spl_rows		*rows;		/* owned: its rows of the */
 						/*   window win_ms */
 	int64_t			 win_ms;	/* start of that window */
-	bool			 has_win;	/* rows holds a window's rows */
+	bool			 has_win;	/* rows holds a window's */
 };
 
 struct detect_slot {
@@ -382,7 +382,8 @@ detect_slot_run_subs(struct detect_slot *slot, struct event *ev,
 		ds = &slot->subs[k];
 		sub = slot->det->search->subs[k];
 		d = detection_sub_dataset(slot->det, k);
-		if (d != DETECTION_RAW && (d < 0 || ((in >> (d - 1)) & 1) == 0))
+		if (d != DETECTION_RAW &&
+		    (d < 0 || ((in >> (d - 1)) & 1) == 0))
 			continue;
 		if (!spl_match(sub->filter, ev))
 			continue;

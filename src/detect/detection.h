@@ -55,7 +55,7 @@ struct detection {
 	int		 window_offset_s; /* schedule's period and phase */
 	char		*window;	/* how the window was chosen, or NULL */
 					/*   (schedule_choose()) */
-	int		*sub_dataset;	/* per join subsearch (search->subs): */
+	int		*sub_dataset;	/* per join subsearch (search->subs) */
 					/*   its dataset, as dataset above; */
 					/*   NULL before the set has a map */
 };

@@ -50,7 +50,8 @@ struct splref_rows {
 	size_t		 n;
 };
 
-void		 splref_rows_add(struct splref_rows *r, const struct event *row);
+void		 splref_rows_add(struct splref_rows *r,
+		    const struct event *row);
 void		 splref_rows_free(struct splref_rows *r);
 
 /*

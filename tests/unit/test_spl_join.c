@@ -277,8 +277,8 @@ Test(spl_join, refusals)
 		const char	*text;
 		const char	*msg;
 	} tab[] = {
-		{ "EventCode=1 | join process_guid [search EventCode=11 | stats "
-		    "count by process_guid] | stats count",
+		{ "EventCode=1 | join process_guid [search EventCode=11 | "
+		    "stats count by process_guid] | stats count",
 		    "'join' before stats is not supported" },
 		{ MAIN "| join " SUB,
 		    "join without a field list (on every common field) is not "
@@ -289,13 +289,14 @@ Test(spl_join, refusals)
 		    "join with left=, right= and where is not supported" },
 		{ MAIN "| join type=full process_guid " SUB,
 		    "unknown join type 'full'" },
-		{ MAIN "| join process_guid [search EventCode=11 | stats count "
-		    "by process_guid", "expected ']' closing the subsearch" },
+		{ MAIN "| join process_guid [search EventCode=11 | stats "
+		    "count by process_guid",
+		    "expected ']' closing the subsearch" },
 		{ MAIN "| join process_guid",
 		    "join needs a subsearch in '[ ]'" },
-		{ MAIN "| join process_guid [search EventCode=11 | stats count "
-		    "by process_guid | join process_guid [search EventCode=3 | "
-		    "stats count by process_guid]]",
+		{ MAIN "| join process_guid [search EventCode=11 | stats "
+		    "count by process_guid | join process_guid [search "
+		    "EventCode=3 | stats count by process_guid]]",
 		    "a join inside a join subsearch is not supported" },
 		{ MAIN "| join process_guid [search EventCode=11]",
 		    "the search has no stats command" },
