@@ -8,7 +8,10 @@
  * with joins has a table per subsearch too, with its window: every event
  * goes to the subsearches of the datasets it is in, and their windows
  * close before the detection's, so that its rows (stats_row.sides) meet
- * every right row of their window (spl_join.c).
+ * every right row of their window (spl_join.c).  A detection with
+ * commands over all the rows of a window (dedup, eventstats, a second
+ * stats) holds its rows in a row set (rowset.c) until the window closes,
+ * then hands on what those commands leave.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -18,6 +21,7 @@
 
 #include "detect/detect.h"
 #include "detect/match_set.h"
+#include "detect/rowset.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -56,6 +60,10 @@ struct detect_slot {
 	struct spl_rows		**sides;	/* owned array: the rows of
 						   each sub for the row being
 						   emitted (NULL: none) */
+	struct rowset		*rows;		/* owned: the rows of the open
+						   window, when the search has
+						   commands over all of them;
+						   else NULL */
 };
 
 struct detect_runner {
@@ -73,8 +81,10 @@ struct detect_runner {
 					/*   alone (match_set_enabled) */
 };
 
+static void	detect_rows_run(struct detect_slot *);
+
 static void
-detect_emit_cb(const struct stats_row *row, void *arg)
+detect_row_cb(const struct stats_row *row, void *arg)
 {
 	struct detect_slot	*slot = arg;
 	struct stats_row	 r;
@@ -168,6 +178,9 @@ detect_slot_tick(struct detect_slot *slot, int64_t now_ms)
 	for (k = 0; k < slot->nsubs; k++)
 		stats_tick(slot->subs[k].table, now_ms);
 	stats_tick(slot->table, now_ms);
+	if (slot->rows != NULL && rowset_count(slot->rows) > 0 &&
+	    rowset_win_end(slot->rows) <= now_ms)
+		detect_rows_run(slot);
 }
 
 /* Emits every row now, the subsearches' first. */
@@ -179,6 +192,38 @@ detect_slot_flush(struct detect_slot *slot)
 	for (k = 0; k < slot->nsubs; k++)
 		stats_flush(slot->subs[k].table);
 	stats_flush(slot->table);
+	detect_rows_run(slot);
+}
+
+/* The commands over the rows held, and what they leave goes on. */
+static void
+detect_rows_run(struct detect_slot *slot)
+{
+	if (slot->rows != NULL && rowset_count(slot->rows) > 0)
+		rowset_run(slot->rows, detect_row_cb, slot);
+}
+
+/*
+ * A row of stats: on, or into the row set.  A row of a later window
+ * first closes the rows held; a full set is run early, as stats emits
+ * rows early at its key limit.
+ */
+static void
+detect_emit_cb(const struct stats_row *row, void *arg)
+{
+	struct detect_slot	*slot = arg;
+
+	if (slot->rows == NULL) {
+		detect_row_cb(row, arg);
+		return;
+	}
+	if (rowset_count(slot->rows) > 0 &&
+	    rowset_win_end(slot->rows) != row->win_end_ms)
+		detect_rows_run(slot);
+	if (!rowset_add(slot->rows, row)) {
+		detect_rows_run(slot);
+		(void)rowset_add(slot->rows, row);
+	}
 }
 
 /* A slot for detection i of set, with a fresh table. */
@@ -206,6 +251,8 @@ detect_slot_new(struct detect_runner *r, struct detection_set *set,
 		slot->copy = xmalloc(sizeof(*slot->copy));
 		event_init(slot->copy, DETECT_COPY_ARENA);
 	}
+	if (set->d[i]->search->nrowset > 0)
+		slot->rows = rowset_new(set->d[i]->search, &o);
 	return slot;
 }
 
@@ -216,6 +263,7 @@ detect_slot_free(struct detect_slot *slot)
 		return;
 	detect_subs_free(slot);
 	stats_free(slot->table);
+	rowset_free(slot->rows);
 	if (slot->copy != NULL) {
 		event_clear(slot->copy);
 		free(slot->copy);

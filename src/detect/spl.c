@@ -92,6 +92,7 @@ spl_search_finish(struct spl_ctx *c, struct spl_search *s)
 	if (spl_join_check(c, s) == -1)
 		return;
 	spl_columns(s);
+	spl_rowset_mark(s);
 	spl_expr_order(s->filter);
 	for (k = 0; k < s->npost; k++)
 		if (s->post[k]->expr != NULL)

@@ -99,6 +99,12 @@ struct spl_search {
 	bool		 optional;	/* a subsearch of join type=outer: */
 					/*   the left rows need none of its */
 					/*   rows */
+	size_t		 nrowset;	/* post[0, nrowset) run over all the */
+					/*   rows of a window at once */
+					/*   (rowset.c): up to the last dedup, */
+					/*   eventstats or second stats; */
+					/*   spl_post_apply() runs the rest; */
+					/*   0: none */
 };
 
 struct spl_error {
@@ -174,7 +180,8 @@ bool		 spl_parse_num(const char *s, size_t len, double *out);
 
 /*
  * Applies the post-stats commands to a row, in place (convert rewrites
- * values, rename moves them; strings it makes live in row's arena).
+ * values, rename moves them; strings it makes live in row's arena), from
+ * post[nrowset] on: those before ran over the window's rows (rowset.h).
  * Returns true to keep the row, false when a "search" command drops it.
  */
 bool		 spl_post_apply(const struct spl_search *s, struct event *row);

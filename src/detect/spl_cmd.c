@@ -71,7 +71,8 @@ static const struct spl_cmd spl_cmds[] = {
 	{ "join", SPL_PHASE_ROW, spl_join_parse, spl_join_apply,
 	    spl_join_columns },
 	SPL_CMD_REFUSED("inputlookup"),
-	SPL_CMD_REFUSED("dedup"), SPL_CMD_REFUSED("sort"),
+	{ "dedup", SPL_PHASE_ROWSET, spl_dedup_parse, NULL, NULL },
+	SPL_CMD_REFUSED("sort"),
 	SPL_CMD_REFUSED("head"), SPL_CMD_REFUSED("tail"),
 	SPL_CMD_REFUSED("from"), SPL_CMD_REFUSED("datamodel"),
 	SPL_CMD_REFUSED("append"),
@@ -174,6 +175,7 @@ spl_post_free(struct spl_post *p)
 	free(p->outcol);
 	free(p->outid);
 	spl_eval_free(p->eval);
+	spl_rowset_free(p);
 	free(p);
 }
 
@@ -321,8 +323,7 @@ spl_parse_aggs(struct spl_ctx *c, struct spl_stats *st, const char *cmd,
 	return 0;
 }
 
-/* stats AGG[(f)] [as g] ... [by f ...] into st. */
-static int
+int
 spl_parse_stats(struct spl_ctx *c, struct spl_stats *st)
 {
 	struct spl_tok	*t;

@@ -129,6 +129,8 @@ struct spl_post {
 	size_t		 max;		/* join max=: right rows per left */
 					/*   row, 0: all */
 	bool		 keep_left;	/* join overwrite=false */
+	size_t		 keep;		/* dedup: rows kept per combination */
+	struct spl_stats *stats;	/* eventstats, a second stats */
 };
 
 /* Where a text the expansion read came from. */
@@ -273,6 +275,8 @@ int		 spl_parse_aggs(struct spl_ctx *c, struct spl_stats *st,
 		    const char *cmd, const char *unknown,
 		    int (*opt)(struct spl_ctx *, struct spl_stats *));
 void		 spl_columns(struct spl_search *s);
+/* stats AGG[(f)] [as g] ... [by f ...] into st.  0 or -1. */
+int		 spl_parse_stats(struct spl_ctx *c, struct spl_stats *st);
 void		 spl_columns_get(const struct spl_search *s, int **cols,
 		    size_t *n);
 void		 spl_post_free(struct spl_post *p);
@@ -320,6 +324,18 @@ int		 spl_join_check(struct spl_ctx *c, const struct spl_search *s);
 /* the joins, orders the filter, the output columns, the fields read, */
 /* the window); c->failed tells an error. */
 void		 spl_search_finish(struct spl_ctx *c, struct spl_search *s);
+/* spl_rowset.c: dedup, eventstats, a second stats (SPL_PHASE_ROWSET) */
+extern const struct spl_cmd spl_cmd_stats_rows;
+int		 spl_dedup_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
+		    const struct spl_tok *t, struct spl_search *s);
+int		 spl_eventstats_parse(struct spl_ctx *c,
+		    const struct spl_cmd *cmd, const struct spl_tok *t,
+		    struct spl_search *s);
+int		 spl_stats_rows_parse(struct spl_ctx *c, struct spl_search *s);
+void		 spl_eventstats_columns(const struct spl_post *p, int **cols,
+		    size_t *n);
+void		 spl_rowset_free(struct spl_post *p);
+void		 spl_rowset_mark(struct spl_search *s);
 
 /* spl_window.c */
 void		 spl_window_classify(struct spl_search *s);

@@ -627,6 +627,6 @@ spl_post_run(const struct spl_search *s, struct spl_rows *const *sides,
 	run.fn = fn;
 	run.arg = arg;
 	run.nout = 0;
-	spl_run_from(&run, 0, row);
+	spl_run_from(&run, s->nrowset, row);
 	return run.nout;
 }

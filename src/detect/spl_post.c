@@ -134,7 +134,7 @@ spl_post_apply(const struct spl_search *s, struct event *row)
 	const struct spl_post *p;
 	size_t		 j;
 
-	for (j = 0; j < s->npost; j++) {
+	for (j = s->nrowset; j < s->npost; j++) {
 		p = s->post[j];
 		if (!p->cmd->apply(p, row))
 			return false;

@@ -230,7 +230,10 @@ diff_ref_search(struct diff *df, const struct spl_search *s, int dsi,
 		if (spl_pre_apply(s, evs[i], row))
 			keep[nkeep++] = row;
 	}
-	splref_stats(&s->stats, keep, nkeep, so->drop_null, fn, df);
+	if (s->nrowset > 0)
+		splref_window(s, keep, nkeep, so->drop_null, fn, df);
+	else
+		splref_stats(&s->stats, keep, nkeep, so->drop_null, fn, df);
 	for (i = 0; i < ncopies; i++) {
 		event_clear(copies[i]);
 		free(copies[i]);

@@ -30,5 +30,6 @@ diff_lib tree "$data/library/macros" "$data/library/tree"
 diff_lib checkout "$data/library/macros" "$data/library/checkout"
 diff_lib join "$data/library/macros" "$data/library/join"
 diff_lib tstats "$conf/macros" "$data/splunk_security_content_tstats"
+diff_lib rowset "$data/library/macros" "$data/library/rowset"
 
 summary spl_diff

@@ -534,5 +534,5 @@ void
 splref_post(const struct spl_search *s, const struct splref_rows *sides,
     struct event *row, splref_row_fn fn, void *arg)
 {
-	splref_post_at(s, sides, 0, row, fn, arg);
+	splref_post_at(s, sides, s->nrowset, row, fn, arg);
 }

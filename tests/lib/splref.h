@@ -55,7 +55,8 @@ void		 splref_rows_add(struct splref_rows *r,
 void		 splref_rows_free(struct splref_rows *r);
 
 /*
- * The commands after stats of s on row: the row commands through their
+ * The commands after stats of s on row (from post[nrowset]): the row
+ * commands through their
  * own apply functions (production, not compared), each join by Splunk's
  * join documentation against sides[k] for s->subs[k]: the right rows
  * whose join fields all hold row's values, first max of them in their
@@ -65,6 +66,16 @@ void		 splref_rows_free(struct splref_rows *r);
  */
 void		 splref_post(const struct spl_search *s,
 		    const struct splref_rows *sides, struct event *row,
+		    splref_row_fn fn, void *arg);
+
+/*
+ * splref_stats() of s, then the commands s->post[0, s->nrowset) over its
+ * rows (splref_rows.c: dedup, eventstats, a second stats; the row-local
+ * commands between them are production code); fn gets each row left, in
+ * the rows' order.  The rest (from s->nrowset) is splref_post()'s.
+ */
+void		 splref_window(const struct spl_search *s,
+		    struct event *const *evs, size_t n, bool drop_null,
 		    splref_row_fn fn, void *arg);
 
 #endif /* HECSENTRY_SPLREF_H */

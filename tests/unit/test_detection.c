@@ -257,9 +257,9 @@ Test(detection, spl_error_position_in_yaml)
 	    "'frob'");
 	/* Single-quoted with '' escapes. */
 	write_file(detdir, "quoted.yml", "name: Bad\nid: 1\nsearch: 'a=''b'' "
-	    "| stats count | dedup a'\n");
+	    "| stats count | sort a'\n");
 	expect_err("quoted.yml", detdir, ":3:34: unsupported command "
-	    "'dedup'");
+	    "'sort'");
 	/* Double-quoted with \" escapes. */
 	write_file(detdir, "dquoted.yml", "name: Bad\nid: 1\nsearch: \"a=\\\"b"
 	    "\\\" (c=1 | stats count\"\n");

@@ -81,21 +81,14 @@ tev_load(struct event *ev, const struct tev *te)
 	}
 }
 
-/*
- * Runs text over the n events in one window and checks the rows, sorted
- * (window order is not Splunk's concern), against want[nwant].
- */
-static void
-run(const char *text, const struct tev *evs, size_t n, const char **want,
-    size_t nwant)
+/* A runner of text (one hour windows, Splunk's null rule) into t. */
+static struct detect_runner *
+start(const char *text, struct trows *t)
 {
 	struct detection_set *set;
 	struct detect_runner *r;
 	struct stats_opts o;
 	struct spl_error err;
-	struct trows	 t;
-	struct event	 ev;
-	size_t		 k;
 
 	event_fields_init();
 	set = mkset(text, &err);
@@ -105,9 +98,26 @@ run(const char *text, const struct tev *evs, size_t n, const char **want,
 	o.max_keys = 1000;
 	o.max_bytes = 1 << 20;
 	o.drop_null = true;		/* Splunk's stats */
-	memset(&t, 0, sizeof(t));
-	r = detect_runner_new(set, &o, row_cb, &t);
+	memset(t, 0, sizeof(*t));
+	r = detect_runner_new(set, &o, row_cb, t);
 	detection_set_unref(set, __func__);
+	return r;
+}
+
+/*
+ * Runs text over the n events in one window and checks the rows, sorted
+ * (window order is not Splunk's concern), against want[nwant].
+ */
+static void
+run(const char *text, const struct tev *evs, size_t n, const char **want,
+    size_t nwant)
+{
+	struct detect_runner *r;
+	struct trows	 t;
+	struct event	 ev;
+	size_t		 k;
+
+	r = start(text, &t);
 	event_init(&ev, 4096);
 	for (k = 0; k < n; k++) {
 		tev_load(&ev, &evs[k]);
@@ -273,6 +283,27 @@ Test(spl_rows, refusals)
 		    "unsupported span '0s'" },
 		{ "a=1 | convert ctime(_time) | stats count", 7,
 		    "'convert' before stats is not supported" },
+		{ "a=1 | dedup host | stats count", 7,
+		    "'dedup' before stats is not supported" },
+		{ "a=1 | stats count by host | dedup keepempty=true host", 35,
+		    "dedup keepempty=true is not supported" },
+		{ "a=1 | stats count by host | dedup host consecutive=t", 40,
+		    "dedup consecutive=t is not supported" },
+		{ "a=1 | stats count by host | dedup host keepevents=1", 40,
+		    "dedup keepevents=1 is not supported" },
+		{ "a=1 | stats count by host | dedup host sortby -count", 40,
+		    "dedup sortby is not supported" },
+		{ "a=1 | stats count by host | dedup host max=2", 40,
+		    "unknown dedup option 'max'" },
+		{ "a=1 | stats count by host | dedup 0 host", 35,
+		    "unsupported dedup count '0'" },
+		{ "a=1 | stats count by host | dedup", 29,
+		    "dedup needs a field name" },
+		{ "a=1 | stats count by host | dedup h*", 35,
+		    "expected a field name, not 'h*'" },
+		{ "a=1 | stats count by h | join h [search b=1 | stats count "
+		    "by h] | dedup h", 67, "'dedup' in a search with join is "
+		    "not supported yet" },
 	};
 	struct spl_search *s;
 	struct spl_error err;
@@ -353,4 +384,148 @@ Test(spl_rows, regex_after_rename_reads_the_copy)
 	/* where too. */
 	run("a=1 | rename Computer as dest | where like(dest, \"ws%\") "
 	    "| stats count by dest", evs, NELEM(evs), want, NELEM(want));
+}
+
+/*
+ * The events of Splunk's dedup page ("How the SPL2 dedup command
+ * works": host, action, client_ip):
+ * https://help.splunk.com/en/splunk-enterprise/search/spl2-search-reference/dedup-command
+ * Here dedup runs on the rows of stats, which come sorted by their
+ * by-fields ("stats ... by host action": www1 addtocart, www1 purchase,
+ * www1 view, www2 addtocart, ...), so "the first" is the first in that
+ * order.
+ */
+static const struct tev web_events[] = {
+	{ { "a=1", "host=www1", "action=view", "client_ip=211.166.11.101" } },
+	{ { "a=1", "host=www2", "action=addtocart",
+	    "client_ip=194.215.205.19" } },
+	{ { "a=1", "host=www3", "action=view", "client_ip=74.53.23.135" } },
+	{ { "a=1", "host=www1", "action=addtocart",
+	    "client_ip=128.241.220.82" } },
+	{ { "a=1", "host=www1", "action=purchase", "client_ip=64.66.0.20" } },
+	{ { "a=1", "host=www3", "action=view", "client_ip=107.3.146.207" } },
+	{ { "a=1", "host=www2", "action=remove",
+	    "client_ip=194.215.205.19" } },
+};
+
+Test(spl_rows, dedup_keeps_the_first_rows_of_each_value)
+{
+	static const char *one[] = {
+		"host=www1 action=addtocart count=1",
+		"host=www2 action=addtocart count=1",
+		"host=www3 action=view count=2",
+	};
+	static const char *two[] = {
+		"host=www1 action=addtocart count=1",
+		"host=www1 action=purchase count=1",
+		"host=www2 action=addtocart count=1",
+		"host=www2 action=remove count=1",
+		"host=www3 action=view count=2",
+	};
+	/* host and action: www3 view keeps its first client_ip only. */
+	static const char *pair[] = {
+		"host=www1 action=addtocart client_ip=128.241.220.82 count=1",
+		"host=www1 action=purchase client_ip=64.66.0.20 count=1",
+		"host=www1 action=view client_ip=211.166.11.101 count=1",
+		"host=www2 action=addtocart client_ip=194.215.205.19 count=1",
+		"host=www2 action=remove client_ip=194.215.205.19 count=1",
+		"host=www3 action=view client_ip=107.3.146.207 count=1",
+	};
+	/* count: the first row of each count, www1 addtocart's 1 first. */
+	static const char *by_count[] = {
+		"host=www1 action=addtocart count=1",
+		"host=www3 action=view count=2",
+	};
+
+	run("a=1 | stats count by host action | dedup host", web_events,
+	    NELEM(web_events), one, NELEM(one));
+	run("a=1 | stats count by host action | dedup 2 host", web_events,
+	    NELEM(web_events), two, NELEM(two));
+	run("a=1 | stats count by host action client_ip "
+	    "| dedup host, action", web_events, NELEM(web_events), pair,
+	    NELEM(pair));
+	run("a=1 | stats count by host action client_ip "
+	    "| dedup host action keepempty=false consecutive=false",
+	    web_events, NELEM(web_events), pair, NELEM(pair));
+	run("a=1 | stats count by host action | dedup count", web_events,
+	    NELEM(web_events), by_count, NELEM(by_count));
+	/* Commands after dedup run on the rows it keeps. */
+	run("a=1 | stats count by host action | dedup host "
+	    "| search count=1", web_events, NELEM(web_events), one, 2);
+	/* Before it, on every row: rename, then dedup on the new name. */
+	run("a=1 | stats count by host action | rename host as h "
+	    "| dedup h | rename h as host", web_events, NELEM(web_events),
+	    one, NELEM(one));
+}
+
+/*
+ * dedup drops every row where one of its fields is null (keepempty
+ * defaults to false: Search Reference, dedup,
+ * https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/search-commands/dedup
+ * ): www2's row has no act, as none of its events has an action.
+ */
+Test(spl_rows, dedup_drops_rows_with_a_null_field)
+{
+	static const struct tev evs[] = {
+		{ { "a=1", "host=www1", "action=view" } },
+		{ { "a=1", "host=www2" } },
+		{ { "a=1", "host=www3", "action=view" } },
+	};
+	static const char *want[] = { "host=www1 count=1 act=view" };
+
+	run("a=1 | stats count values(action) as act by host | dedup act",
+	    evs, NELEM(evs), want, NELEM(want));
+	run("a=1 | stats count values(action) as act by host "
+	    "| dedup count act", evs, NELEM(evs), want, NELEM(want));
+}
+
+/*
+ * The rows' order is stats' order: by-field values ascending, numbers
+ * numerically (9 before 10 before 100), so dedup count keeps n=9.
+ */
+Test(spl_rows, dedup_first_is_in_numeric_order)
+{
+	static const struct tev evs[] = {
+		{ { "a=1", "n=100" } }, { { "a=1", "n=10" } },
+		{ { "a=1", "n=9" } }, { { "a=1", "n=100" } },
+		{ { "a=1", "n=abc" } },
+	};
+	static const char *want[] = { "n=100 count=2", "n=9 count=1" };
+
+	run("a=1 | stats count by n | dedup count", evs, NELEM(evs), want,
+	    NELEM(want));
+}
+
+/* Each window's rows are deduplicated on their own, when it closes. */
+Test(spl_rows, dedup_runs_per_window)
+{
+	struct detect_runner *r;
+	struct trows	 t;
+	struct event	 ev;
+	size_t		 k;
+
+	r = start("a=1 | stats count by host action | dedup host", &t);
+	cr_expect_str_eq(detect_runner_set(r)->d[0]->search->window_why,
+	    "'dedup' needs every row of the period");
+	event_init(&ev, 4096);
+	for (k = 0; k < 3; k++) {
+		tev_load(&ev, &web_events[k]);
+		detect_run(r, &ev, 1000);
+	}
+	detect_tick(r, 3599999);
+	cr_expect_eq(t.n, 0, "the window is open");
+	detect_tick(r, 3600000);
+	cr_expect_eq(t.n, 3, "its three hosts when it closes");
+	for (k = 3; k < NELEM(web_events); k++) {
+		tev_load(&ev, &web_events[k]);
+		detect_run(r, &ev, 3601000);
+	}
+	detect_tick(r, 7200000);
+	cr_expect_eq(t.n, 6, "three more from the next window");
+	detect_flush(r);
+	cr_expect_eq(t.n, 6);
+	detect_runner_free(r);
+	event_clear(&ev);
+	for (k = 0; k < t.n; k++)
+		free(t.row[k]);
 }
