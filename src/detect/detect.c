@@ -456,7 +456,7 @@ detect_run_datasets(struct detect_runner *r, struct event *ev,
 
 	in = detect_datasets(r->set, ev);
 	if (r->match != NULL)
-		match_set_event(r->match);
+		match_set_event(r->match, ev);
 	for (i = 0; i < r->nslots; i++) {
 		if (r->slots[i]->nsubs > 0)
 			detect_slot_run_subs(r->slots[i], ev, in, now_ms);
@@ -477,7 +477,7 @@ detect_run(struct detect_runner *r, struct event *ev, int64_t now_ms)
 		return;
 	}
 	if (r->match != NULL)
-		match_set_event(r->match);
+		match_set_event(r->match, ev);
 	for (i = 0; i < r->nslots; i++) {
 		if (r->slots[i]->nsubs > 0)
 			detect_slot_run_subs(r->slots[i], ev, 0, now_ms);

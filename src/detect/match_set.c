@@ -23,6 +23,15 @@
  * calls spl_match() on the original node, after the cheaper siblings
  * of an AND or OR (which have no side effects).  So the results are
  * spl_match()'s.
+ *
+ * Most filters are never walked: a filter's guard is a set of patterns
+ * one of which must hit for it to match (a term: its patterns; AND: the
+ * most selective guard of a kid; OR: the union of its kids' guards, when
+ * each has one; NOT, !=, regex and where have none).  The fields of all
+ * guards are scanned as each event starts, and each hit marks the
+ * detections its pattern guards; a guarded filter not marked is false
+ * without a look.  Guards prefer literals, then long anchors, and avoid
+ * EventCode, source and sourcetype, which most events share.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -135,6 +144,14 @@ struct match_set {
 	size_t		 nprog;
 	unsigned char	*hit;		/* per pattern: MATCH_NO, ... */
 	uint32_t	 epoch;		/* the current event */
+	bool		*guarded;	/* per detection: it has a guard */
+	uint32_t	*cand;		/* per detection: the last event in */
+					/*   which a pattern of its guard hit */
+	uint32_t	*gfirst;	/* per pattern p: the detections it */
+	uint32_t	*gdet;		/*   guards, gdet[gfirst[p] ... */
+					/*   gfirst[p + 1]) */
+	uint32_t	*gfields;	/* the fields of every guard (index */
+	size_t		 ngfields;	/*   in fields[]), scanned first */
 };
 
 /*
@@ -477,6 +494,125 @@ match_node_free(struct match_node *n)
 	free(n);
 }
 
+/* What a guard of pattern p costs: the events it lets through. */
+static size_t
+match_pat_cost(const struct match_pat *p)
+{
+	if (p->field == EVENT_F_EVENTCODE || p->field == EVENT_F_SOURCE ||
+	    p->field == EVENT_F_SOURCETYPE || p->kind == MATCH_K_ANY)
+		return 64;
+	if (p->kind == MATCH_K_ANCHOR)
+		return p->alen >= 4 ? 2 : 16;
+	return 1;
+}
+
+/* A list of patterns. */
+struct match_list {
+	uint32_t	*v;
+	size_t		 n;
+};
+
+static void
+match_list_add(struct match_list *l, const uint32_t *v, size_t n)
+{
+	l->v = xreallocarray(l->v, l->n + n + 1, sizeof(*l->v));
+	memcpy(l->v + l->n, v, n * sizeof(*v));
+	l->n += n;
+}
+
+/*
+ * Adds the guard of node n to g, returning its cost, or SIZE_MAX when n
+ * has none (g then holds some patterns still: the caller drops them).
+ */
+static size_t
+match_guard(const struct match_set *ms, const struct match_node *n,
+    struct match_list *g)
+{
+	struct match_list kid, best = { NULL, 0 };
+	size_t		 k, c, cost = SIZE_MAX;
+
+	switch (n->type) {
+	case MATCH_N_TERM:
+		match_list_add(g, n->pats, n->n);
+		for (cost = 0, k = 0; k < n->n; k++)
+			cost += match_pat_cost(&ms->pats[n->pats[k]]);
+		return cost;
+	case MATCH_N_AND:
+		for (k = 0; k < n->n; k++) {
+			memset(&kid, 0, sizeof(kid));
+			if ((c = match_guard(ms, n->kids[k], &kid)) < cost) {
+				free(best.v);
+				best = kid;
+				cost = c;
+			} else
+				free(kid.v);
+		}
+		/* g may hold the guards of an OR's earlier kids. */
+		if (cost != SIZE_MAX)
+			match_list_add(g, best.v, best.n);
+		free(best.v);
+		return cost;
+	case MATCH_N_OR:
+		for (cost = 0, k = 0; k < n->n; k++) {
+			if ((c = match_guard(ms, n->kids[k], g)) == SIZE_MAX)
+				return SIZE_MAX;
+			cost += c;
+		}
+		return cost;
+	default:
+		return SIZE_MAX;
+	}
+}
+
+/* The guards of the filters, and the fields they read. */
+static void
+match_guards_build(struct match_set *ms)
+{
+	struct match_list *g;
+	bool		*gf;
+	size_t		 i, k, n = 0;
+	uint32_t	 p;
+
+	g = xcalloc(ms->nprog + 1, sizeof(*g));
+	ms->guarded = xcalloc(ms->nprog + 1, sizeof(*ms->guarded));
+	ms->cand = xcalloc(ms->nprog + 1, sizeof(*ms->cand));
+	ms->gfirst = xcalloc(ms->npats + 2, sizeof(*ms->gfirst));
+	for (i = 0; i < ms->nprog; i++) {
+		if (match_guard(ms, ms->prog[i], &g[i]) == SIZE_MAX) {
+			free(g[i].v);
+			g[i].v = NULL;
+			g[i].n = 0;
+			continue;
+		}
+		ms->guarded[i] = true;
+		for (k = 0; k < g[i].n; k++)
+			ms->gfirst[g[i].v[k] + 1]++;
+		n += g[i].n;
+	}
+	for (p = 0; p < ms->npats; p++)
+		ms->gfirst[p + 1] += ms->gfirst[p];
+	ms->gdet = xcalloc(n + 1, sizeof(*ms->gdet));
+	gf = xcalloc(ms->nfields + 1, sizeof(*gf));
+	for (i = 0; i < ms->nprog; i++) {
+		for (k = 0; k < g[i].n; k++) {
+			p = g[i].v[k];
+			/* gfirst[p] counts up to its end as it fills. */
+			ms->gdet[ms->gfirst[p]++] = (uint32_t)i;
+			gf[match_field_index(ms, ms->pats[p].field)] = true;
+		}
+		free(g[i].v);
+	}
+	free(g);
+	for (p = (uint32_t)ms->npats; p > 0; p--)
+		ms->gfirst[p] = ms->gfirst[p - 1];
+	ms->gfirst[0] = 0;
+	ms->gfields = xcalloc(ms->nfields + 1, sizeof(*ms->gfields));
+	for (i = 0; i < ms->nfields; i++)
+		if (gf[i])
+			ms->gfields[ms->ngfields++] = (uint32_t)i;
+	free(gf);
+}
+
 struct match_set *
 match_set_new(const struct detection_set *set)
 {
@@ -511,6 +647,7 @@ match_set_new(const struct detection_set *set)
 	ms->prog = xcalloc(set->n + 1, sizeof(*ms->prog));
 	for (i = 0; i < set->n; i++)
 		ms->prog[i] = match_compile(ms, set->d[i]->search->filter);
+	match_guards_build(ms);
 	ms->epoch = 1;
 	return ms;
 }
@@ -535,6 +672,11 @@ match_set_free(struct match_set *ms)
 	free(ms->keys);
 	free(ms->pats);
 	free(ms->hit);
+	free(ms->guarded);
+	free(ms->cand);
+	free(ms->gfirst);
+	free(ms->gdet);
+	free(ms->gfields);
 	free(ms);
 }
 
@@ -552,16 +694,15 @@ match_set_fields(const struct match_set *ms)
 
 /* Run time. */
 
-void
-match_set_event(struct match_set *ms)
+/* Pattern p hits: the detections it guards are candidates. */
+static inline void
+match_hit(struct match_set *ms, uint32_t p)
 {
-	size_t	 i;
+	uint32_t	 k;
 
-	if (++ms->epoch != 0)
-		return;
-	for (i = 0; i < ms->nfields; i++)
-		ms->fields[i].epoch = 0;
-	ms->epoch = 1;
+	ms->hit[p] = MATCH_HIT;
+	for (k = ms->gfirst[p]; k < ms->gfirst[p + 1]; k++)
+		ms->cand[ms->gdet[k]] = ms->epoch;
 }
 
 /* The anchors in s: each pattern found decided or checked whole. */
@@ -587,7 +728,7 @@ match_ac_scan(struct match_set *ms, const struct match_field *f,
 				if (ms->pats[o->pat].decisive ||
 				    spl_value_match(ms->pats[o->pat].v, s,
 				    len))
-					ms->hit[o->pat] = MATCH_HIT;
+					match_hit(ms, o->pat);
 				else
 					ms->hit[o->pat] = MATCH_REFUSED;
 			}
@@ -620,7 +761,7 @@ match_lit_scan(struct match_set *ms, const struct match_field *f,
 				hi = mid;
 		}
 		for (; lo < f->nnums && f->nums[lo].num == d; lo++)
-			ms->hit[f->nums[lo].pat] = MATCH_HIT;
+			match_hit(ms, f->nums[lo].pat);
 	}
 	if (len > f->maxlit)
 		return;
@@ -633,7 +774,7 @@ match_lit_scan(struct match_set *ms, const struct match_field *f,
 		return;
 	p = val;
 	if (p->kind == MATCH_K_LIT || (p->kind == MATCH_K_NUM && !num))
-		ms->hit[p - ms->pats] = MATCH_HIT;
+		match_hit(ms, (uint32_t)(p - ms->pats));
 }
 
 /* Field f of ev against all its patterns, once per event. */
@@ -649,7 +790,7 @@ match_field_scan(struct match_set *ms, struct match_field *f,
 	if (!(f->present = event_get(ev, f->id, &s, &len)))
 		return;
 	for (k = 0; k < f->nany; k++)
-		ms->hit[f->any[k]] = MATCH_HIT;
+		match_hit(ms, f->any[k]);
 	if (f->maxlit > 0 || f->nnums > 0)
 		match_lit_scan(ms, f, s, len);
 	if (f->ac.ncls > 0)
@@ -695,8 +836,26 @@ match_eval(struct match_set *ms, const struct match_node *n,
 	return false;
 }
 
+void
+match_set_event(struct match_set *ms, const struct event *ev)
+{
+	size_t	 i;
+
+	if (++ms->epoch == 0) {
+		for (i = 0; i < ms->nfields; i++)
+			ms->fields[i].epoch = 0;
+		for (i = 0; i < ms->nprog; i++)
+			ms->cand[i] = 0;
+		ms->epoch = 1;
+	}
+	for (i = 0; i < ms->ngfields; i++)
+		match_field_scan(ms, &ms->fields[ms->gfields[i]], ev);
+}
+
 bool
 match_set_filter(struct match_set *ms, size_t i, const struct event *ev)
 {
+	if (ms->guarded[i] && ms->cand[i] != ms->epoch)
+		return false;
 	return match_eval(ms, ms->prog[i], ev);
 }

@@ -38,12 +38,13 @@ struct match_set *match_set_new(const struct detection_set *set);
 void		 match_set_free(struct match_set *ms);
 
 /*
- * Starts a new event: the hits of the last one are forgotten.  Call it
- * once the event's fields are all set (the dataset fields too), before
- * the first match_set_filter() on it; the fields must not change until
- * the next call.
+ * Starts the event ev: the hits of the last one are forgotten, and the
+ * fields that decide which filters may match are scanned.  Call it once
+ * ev's fields are all set (the dataset fields too), before the first
+ * match_set_filter() on it; they must not change until the next call.
  */
-void		 match_set_event(struct match_set *ms);
+void		 match_set_event(struct match_set *ms,
+		    const struct event *ev);
 
 /*
  * Whether the filter of detection i of the set matches ev, as

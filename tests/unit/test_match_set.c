@@ -171,7 +171,7 @@ Test(match_set, splunk_semantics)
 	for (i = 0; i < NELEM(cases); i++) {
 		event_reset(&ev);
 		ev_set(&ev, "F", cases[i].value);
-		match_set_event(ms);
+		match_set_event(ms, &ev);
 		for (k = 0; k < NELEM(cases); k++) {
 			got = match_set_filter(ms, k, &ev);
 			cr_assert_eq(got, spl_match(set->d[k]->search->filter,
@@ -210,12 +210,12 @@ Test(match_set, long_literal)
 	event_init(&ev, 4096);
 	memset(val, 'A', 300);
 	ev_set(&ev, "F", val);
-	match_set_event(ms);
+	match_set_event(ms, &ev);
 	cr_assert(match_set_filter(ms, 0, &ev));
 	event_reset(&ev);
 	strcat(val, "x");
 	ev_set(&ev, "F", val);
-	match_set_event(ms);
+	match_set_event(ms, &ev);
 	cr_assert_not(match_set_filter(ms, 0, &ev));
 	event_clear(&ev);
 	match_set_free(ms);
@@ -294,9 +294,14 @@ Test(match_set, generated_against_alone)
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < 3; k++)
 			rnd_term(&st, t[k], sizeof(t[k]));
-		snprintf(buf[i], sizeof(buf[i]), "search %s %s %s %s | "
-		    "stats count", t[0], rnd(&st, 2) ? "OR" : "", t[1],
-		    rnd(&st, 3) == 0 ? t[2] : "");
+		/* a [OR] b [c], or (a b) OR c: ANDs inside ORs too. */
+		if (rnd(&st, 3) == 0)
+			snprintf(buf[i], sizeof(buf[i]), "search (%s %s) OR "
+			    "%s | stats count", t[0], t[1], t[2]);
+		else
+			snprintf(buf[i], sizeof(buf[i]), "search %s %s %s %s "
+			    "| stats count", t[0], rnd(&st, 2) ? "OR" : "",
+			    t[1], rnd(&st, 3) == 0 ? t[2] : "");
 		texts[i] = buf[i];
 	}
 	set = mkset(texts, n);
@@ -312,7 +317,7 @@ Test(match_set, generated_against_alone)
 			rnd_word(&st, v, false);
 			ev_set(&ev, "G", v);
 		}
-		match_set_event(ms);
+		match_set_event(ms, &ev);
 		for (k = 0; k < n; k++) {
 			got = match_set_filter(ms, k, &ev);
 			cr_assert_eq(got, spl_match(set->d[k]->search->filter,
