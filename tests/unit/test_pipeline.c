@@ -47,16 +47,14 @@ collect_cb(const char *json, size_t len, const struct detection *d,
 	nalerts++;
 }
 
+/* A pipeline on the detections and macros of directories det and mac. */
 static void
-start(bool drop_null)
+start_dirs(const char *det, const char *mac, bool drop_null)
 {
 	struct pipeline_opts	 po;
-	char			 det[512], mac[512];
 	char			*err = NULL;
 
 	event_fields_init();
-	snprintf(det, sizeof(det), "%s/detections", env_or("CONFDIR", "conf"));
-	snprintf(mac, sizeof(mac), "%s/macros", env_or("CONFDIR", "conf"));
 	set = detection_set_load(det, mac, &err);
 	cr_assert_not_null(set, "%s", err ? err : "?");
 	detection_set_use_cim(set, testref_cim_load());
@@ -69,6 +67,17 @@ start(bool drop_null)
 	po.max_frame = 65536;
 	pl = pipeline_new(set, &po, collect_cb, NULL);
 	nalerts = 0;
+}
+
+/* A pipeline on the shipped detections. */
+static void
+start(bool drop_null)
+{
+	char	 det[512], mac[512];
+
+	snprintf(det, sizeof(det), "%s/detections", env_or("CONFDIR", "conf"));
+	snprintf(mac, sizeof(mac), "%s/macros", env_or("CONFDIR", "conf"));
+	start_dirs(det, mac, drop_null);
 }
 
 static void
@@ -301,4 +310,101 @@ Test(pipeline, malformed_input_is_counted_and_skipped)
 	cr_assert_eq(c.decode_errors[DECODE_ERR_SHAPE], 1);
 	cr_assert_eq(c.events, 1);
 	cr_assert_eq(nalerts, 1, "the good event after the bad ones alerts");
+}
+
+/* The pipeline on the join detections of tests/data/library/join. */
+static void
+start_join(void)
+{
+	char	 det[512], mac[512];
+
+	teardown();
+	snprintf(det, sizeof(det), "%s/library/join",
+	    env_or("TESTDATA", "tests/data"));
+	snprintf(mac, sizeof(mac), "%s/library/macros",
+	    env_or("TESTDATA", "tests/data"));
+	start_dirs(det, mac, false);
+}
+
+/* A flat Sysmon event of id eid on ws1 with the members more. */
+static void
+feed_sysmon(int eid, const char *more)
+{
+	char	 frame[2048];
+
+	snprintf(frame, sizeof(frame),
+	    "{\"EventID\":%d,\"SourceName\":\"Microsoft-Windows-Sysmon\","
+	    "\"Channel\":\"Microsoft-Windows-Sysmon/Operational\","
+	    "\"Hostname\":\"ws1\",\"UtcTime\":\"2026-11-28 07:59:00.000\","
+	    "%s}", eid, more);
+	feed(frame);
+}
+
+/*
+ * Splunk's join (search reference, join): max=0 joins every matching
+ * subsearch row, one row out each; here a registry write of process G
+ * meets G's two process rows (two users), so two alerts, each with its
+ * own alert id; an inner join (max=1) of a Word process with the
+ * executable it wrote gives one alert with fields of both sides.
+ */
+Test(pipeline, join_rows_alert_with_both_sides)
+{
+	const char	*a, *b, *user0, *user1;
+	size_t		 i, nreg = 0, nword = 0;
+
+	start_join();
+	feed_sysmon(1, "\"ProcessGuid\":\"{G}\",\"ProcessId\":\"7\","
+	    "\"Image\":\"C:\\\\x\\\\a.exe\",\"User\":\"CORP\\\\u1\","
+	    "\"CommandLine\":\"a\"");
+	feed_sysmon(1, "\"ProcessGuid\":\"{G}\",\"ProcessId\":\"7\","
+	    "\"Image\":\"C:\\\\x\\\\a.exe\",\"User\":\"CORP\\\\u2\","
+	    "\"CommandLine\":\"a\"");
+	feed_sysmon(13, "\"ProcessGuid\":\"{G}\",\"ProcessId\":\"7\","
+	    "\"Image\":\"C:\\\\x\\\\a.exe\",\"EventType\":\"SetValue\","
+	    "\"TargetObject\":\"HKLM\\\\Software\\\\Microsoft\\\\Windows\\\\"
+	    "CurrentVersion\\\\Run\\\\evil\",\"Details\":\"c:\\\\e.exe\"");
+	feed_sysmon(1, "\"ProcessGuid\":\"{W}\",\"ProcessId\":\"8\","
+	    "\"Image\":\"C:\\\\Office\\\\WINWORD.EXE\",\"User\":\"CORP\\\\u1\","
+	    "\"CommandLine\":\"winword\"");
+	feed_sysmon(11, "\"ProcessGuid\":\"{W}\",\"ProcessId\":\"8\","
+	    "\"Image\":\"C:\\\\Office\\\\WINWORD.EXE\","
+	    "\"TargetFilename\":\"C:\\\\Users\\\\u1\\\\drop.exe\"");
+	pipeline_flush(pl);
+	user0 = user1 = NULL;
+	for (i = 0; i < nalerts; i++) {
+		if (strcmp(ev_str(alerts[i], "detection"),
+		    "Test Join Registry Outer All") == 0) {
+			cr_assert_str_eq(ev_str(alerts[i], "guid"), "{G}");
+			cr_assert_str_eq(ev_str(alerts[i], "registry_value_name"),
+			    "evil");
+			if (nreg++ == 0)
+				user0 = ev_str(alerts[i], "user");
+			else
+				user1 = ev_str(alerts[i], "user");
+			continue;
+		}
+		nword++;
+		cr_assert_str_eq(ev_str(alerts[i], "process_guid"), "{W}");
+		cr_assert_str_eq(ev_str(alerts[i], "file_name"), "drop.exe");
+		cr_assert_str_eq(ev_str(alerts[i], "process_name"),
+		    "WINWORD.EXE");
+	}
+	cr_assert_eq(nreg, 2, "max=0: one alert per process row");
+	cr_assert_eq(nword, 1);
+	cr_assert_not_null(user0);
+	cr_assert_not_null(user1);
+	cr_assert_str_neq(user0, user1);
+	a = b = NULL;
+	for (i = 0; i < nalerts; i++) {
+		if (strcmp(ev_str(alerts[i], "detection"),
+		    "Test Join Registry Outer All") != 0)
+			continue;
+		if (a == NULL)
+			a = ev_str(alerts[i], "alert_id");
+		else
+			b = ev_str(alerts[i], "alert_id");
+	}
+	cr_assert_not_null(a);
+	cr_assert_not_null(b);
+	cr_assert_str_neq(a, b, "each row of a join its own alert id");
 }
