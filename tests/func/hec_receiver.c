@@ -21,6 +21,8 @@
  *   --token-ok-after S the token is refused (403) for the first S seconds
  *   --down A:B         from second A to second B nothing listens and
  *                      open connections are cut
+ *   SIGUSR1            goes down the same way, or up again when down (for
+ *                      tests that wait on a condition, not a clock)
  *   --acks             indexer acknowledgement: a channel is required,
  *                      answers carry "ackId", POST /services/collector/ack
  *                      reports them; --ack-delay-ms MS before an ack
@@ -605,6 +607,13 @@ recv_down_cb(evutil_socket_t fd, short what, void *arg)
 	    " (bind failed)" : "");
 }
 
+/* SIGUSR1: down when up, up again when down. */
+static void
+recv_toggle_cb(evutil_socket_t fd, short what, void *arg)
+{
+	recv_down_cb(fd, what, recv_down ? NULL : arg);
+}
+
 /* Writes the port to path, atomically (tmp file, then rename). */
 static int
 recv_write_port(const char *path, unsigned int port)
@@ -701,7 +710,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sockaddr_storage		 ss;
-	struct event			*sigterm, *sigint, *timer;
+	struct event			*sigterm, *sigint, *sigusr1, *timer;
 	struct timeval			 tv;
 	socklen_t			 slen = sizeof(ss);
 	const char			*port_file = NULL, *out = NULL;
@@ -830,6 +839,12 @@ main(int argc, char **argv)
 	recv_port = ntohs(ss.ss_family == AF_INET6 ?
 	    ((struct sockaddr_in6 *)&ss)->sin6_port :
 	    ((struct sockaddr_in *)&ss)->sin_port);
+	/* before the port file: a test may signal as soon as it sees it */
+	sigusr1 = evsignal_new(recv_base, SIGUSR1, recv_toggle_cb, recv_base);
+	if (sigusr1 == NULL || evsignal_add(sigusr1, NULL) == -1) {
+		fprintf(stderr, "hec_receiver: libevent setup failed\n");
+		return 1;
+	}
 	if (port_file != NULL && recv_write_port(port_file, recv_port) == -1) {
 		fprintf(stderr, "hec_receiver: %s: %s\n", port_file,
 		    strerror(errno));
@@ -861,6 +876,7 @@ main(int argc, char **argv)
 	    recv_ack_polls);
 	event_free(sigterm);
 	event_free(sigint);
+	event_free(sigusr1);
 	event_free(timer);
 	evhttp_free(recv_http);
 	event_base_free(recv_base);

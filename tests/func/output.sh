@@ -41,14 +41,25 @@ launch() {
 	    "$@" 2>"$work/daemon.log" &
 }
 
-# daemon [OPTION...]: starts it (bounded tries for a free port pair);
-# ready once it runs and its admin port answers (the daemon only warns
-# when that port is taken: then another pair is tried).
+# ready: the daemon runs and its admin port answers.  The daemon only
+# warns when that port is taken: it is killed then, so that start_daemon
+# tries another pair at once.
+ready() {
+	if grep -q "without the admin port" "$work/daemon.log" 2>/dev/null
+	then
+		kill -9 "$DPID" 2>/dev/null
+		return 1
+	fi
+	grep -q running "$work/daemon.log" 2>/dev/null &&
+	    [ "$(http_get "http://127.0.0.1:$((PORT + 1))/health" \
+	    /dev/null)" != 000 ]
+}
+
+# daemon [OPTION...]: starts it (bounded tries for a free port pair, 30 s
+# each at most).
 daemon() {
 	: >"$work/daemon.log"
-	if start_daemon 50 'grep -q running "$work/daemon.log" 2>/dev/null &&
-	    [ "$(http_get "http://127.0.0.1:$((PORT + 1))/health" \
-	    /dev/null)" != 000 ]' launch "$@"; then
+	if start_daemon 300 ready launch "$@"; then
 		track "$DPID"
 		return 0
 	fi
@@ -69,7 +80,7 @@ eject() {
 	daemon --output hec --hec-url \
 	    "http://127.0.0.1:$HECPORT/splunk/services/collector/event"
 	send 0 1
-	wait_more "$work/$name.out" . 0 150 || true
+	wait_more "$work/$name.out" . 0 300 || true
 	check "$name: the alert arrives after the ejection" 1 \
 	    "$(alerts "$work/$name.out")"
 	check_eval "$name: the log names the health URL, under the prefix" \
@@ -87,7 +98,7 @@ check "prefix: no request outside the prefix" 0 \
     "$(grep -c " 404$" "$work/prefix.log")"
 check_eval "prefix: the endpoint is healthy again" \
     'grep -q "is healthy again" "$work/daemon.log"'
-stop_daemon "prefix" 100
+stop_daemon "prefix" 200
 kill "$RPID" 2>/dev/null
 
 # A proxy that passes only the event endpoint: the health URL answers
@@ -98,7 +109,7 @@ check_eval "nohealth: the failed check is logged with its status" \
     "$work/daemon.log"'
 check_eval "nohealth: the trial POST is logged" \
     'grep -q "is back: a trial POST got HTTP 200" "$work/daemon.log"'
-stop_daemon "nohealth" 100
+stop_daemon "nohealth" 200
 kill "$RPID" 2>/dev/null
 
 # Trial POSTs that keep failing (every POST 503): the endpoint goes back
@@ -110,12 +121,12 @@ start_receiver trials --prefix /splunk --no-health --fail-rate 1:503 \
 daemon --output hec --hec-url \
     "http://127.0.0.1:$HECPORT/splunk/services/collector/event"
 send 0 1
-wait_more "$work/trials.log" "^GET .*/health 404" 2 100 || true
-check_eval "trials: several health checks and trial rounds in 10 s" \
+wait_more "$work/trials.log" "^GET .*/health 404" 2 300 || true
+check_eval "trials: several health checks and trial rounds in 30 s" \
     '[ "$(grep -c "^GET .*/health 404" "$work/trials.log")" -ge 3 ]'
 check "trials: the 404 check is logged once" 1 \
     "$(grep -c "health check .*: HTTP 404" "$work/daemon.log")"
-stop_daemon "trials" 100
+stop_daemon "trials" 200
 kill "$RPID" 2>/dev/null
 
 # --- issue 14.2: /health and hecsentry_up when alerts are lost ---
@@ -145,23 +156,27 @@ wait_health() {
 daemon --output file:/dev/full
 check "file:/dev/full: healthy before any alert" "200 1" "$(health full0)"
 send 0 1
-wait_health full "503 0" 100 || true
+wait_health full "503 0" 300 || true
 check "file:/dev/full: /health 503 and hecsentry_up 0" "503 0" \
     "$(health full)"
 check_eval "file:/dev/full: the reason names the file" \
     'jq -e ".reason | test(\"/dev/full\")" "$work/full.health" >/dev/null'
 check_eval "file:/dev/full: hecsentry_alerts_dropped_total counts it" \
     '[ "$(metric "$work/full.metrics" hecsentry_alerts_dropped_total)" -ge 1 ]'
-stop_daemon "file:/dev/full" 100
+stop_daemon "file:/dev/full" 200
 
-# HEC away for the first 5 s and a 64k queue (the least hec_queue_bytes
-# takes): alerts are dropped, /health fails; once HEC is back and alerts
-# are delivered, /health is 200 and hecsentry_up 1 again.
-start_receiver drops --down 0:5
+# HEC away (the receiver down on SIGUSR1) and a 64k queue (the least
+# hec_queue_bytes takes): alerts are dropped, /health fails; once HEC is
+# back (SIGUSR1 again, only after the drops were seen, however slow the
+# machine) and alerts are delivered, /health is 200 and hecsentry_up 1.
+start_receiver drops
+kill -USR1 "$RPID"
+wait_line "$work/drops.log" "hec_receiver: down" 100 ||
+    not_ok "drops: the receiver goes down on SIGUSR1"
 daemon --output hec --hec-url "http://127.0.0.1:$HECPORT" \
     --set hec_queue_bytes=64k
 send 0 300
-wait_health drops "503 0" 100 || true
+wait_health drops "503 0" 300 || true
 check "drops: /health 503 and hecsentry_up 0 while alerts are lost" \
     "503 0" "$(health drops)"
 check_eval "drops: the reason says alerts were dropped" \
@@ -169,11 +184,14 @@ check_eval "drops: the reason says alerts were dropped" \
 check_eval "drops: hecsentry_alerts_dropped_total counts them" \
     '[ "$(metric "$work/drops.metrics" hecsentry_alerts_dropped_total)" \
     -ge 1 ]'
-wait_health drops "200 1" 200 || true
+kill -USR1 "$RPID"
+wait_for "$work/drops.log" "hec_receiver: up again" 100 ||
+    not_ok "drops: the receiver comes back on SIGUSR1"
+wait_health drops "200 1" 300 || true
 check "drops: /health 200 and hecsentry_up 1 once HEC takes alerts" \
     "200 1" "$(health drops)"
 check_eval "drops: alerts arrived" '[ "$(alerts "$work/drops.out")" -ge 1 ]'
-stop_daemon "drops" 100
+stop_daemon "drops" 200
 kill "$RPID" 2>/dev/null
 
 # --- issue 14.6: file: reopened on SIGHUP (logrotate) ---
@@ -185,21 +203,21 @@ images() {
 }
 daemon --output "file:$work/alerts.json"
 send 0 5
-wait_more "$work/alerts.json" . 4 100 || true
+wait_more "$work/alerts.json" . 4 300 || true
 mv "$work/alerts.json" "$work/alerts.json.1"
 send 5 10
-wait_more "$work/alerts.json.1" . 9 100 || true
+wait_more "$work/alerts.json.1" . 9 300 || true
 kill -HUP "$DPID"
-wait_for "$work/daemon.log" "reload done" 100 || true
+wait_for "$work/daemon.log" "reload done" 300 || true
 check_eval "SIGHUP: the log says the file was reopened" \
     'grep -q "output file:$work/alerts.json: reopened" "$work/daemon.log"'
 send 10 15
-wait_more "$work/alerts.json" . 4 100 || true
+wait_more "$work/alerts.json" . 4 300 || true
 check "SIGHUP: alerts before it went to the renamed file" \
     "0 1 2 3 4 5 6 7 8 9 " "$(images "$work/alerts.json.1")"
 check "SIGHUP: alerts after it go to a new file at the path" \
     "10 11 12 13 14 " "$(images "$work/alerts.json")"
-stop_daemon "SIGHUP reopen" 100
+stop_daemon "SIGHUP reopen" 200
 check "SIGHUP: none lost, none twice, after the stop" \
     "0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 " \
     "$(cat "$work/alerts.json.1" "$work/alerts.json" >"$work/all.json";
@@ -211,22 +229,22 @@ start_receiver empty
 daemon --output hec --hec-url "http://127.0.0.1:$HECPORT" \
     --set hec_index= --set hec_sourcetype=
 send 0 1
-wait_more "$work/empty.out" . 0 100 || true
+wait_more "$work/empty.out" . 0 300 || true
 check "empty values: the alert arrives" 1 "$(alerts "$work/empty.out")"
 check "empty values: neither index nor sourcetype is sent" "false false" \
     "$(jq -r '[has("index"), has("sourcetype")] | map(tostring) | join(" ")' \
     "$work/empty.out")"
-stop_daemon "empty values" 100
+stop_daemon "empty values" 200
 kill "$RPID" 2>/dev/null
 start_receiver set
 daemon --output hec --hec-url "http://127.0.0.1:$HECPORT" \
     --set hec_index=security
 send 0 1
-wait_more "$work/set.out" . 0 100 || true
+wait_more "$work/set.out" . 0 300 || true
 check "set values: index and the default sourcetype are sent" \
     "security hecsentry:alert" \
     "$(jq -r '"\(.index) \(.sourcetype)"' "$work/set.out")"
-stop_daemon "set values" 100
+stop_daemon "set values" 200
 kill "$RPID" 2>/dev/null
 
 # --- issue 14.5: what cannot work is refused at config check time ---
