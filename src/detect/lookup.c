@@ -30,6 +30,7 @@
 #include "detect/detection_int.h"
 #include "detect/ht.h"
 #include "detect/lookup.h"
+#include "detect/spl_value.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -382,14 +383,6 @@ lookup_match_type(struct lookup_table *t, const char *mt, char *why,
 	return 0;
 }
 
-/* Whether a YAML boolean string says false. */
-static bool
-lookup_false(const char *s)
-{
-	return strcasecmp(s, "false") == 0 || strcmp(s, "0") == 0 ||
-	    strcasecmp(s, "no") == 0 || strcasecmp(s, "f") == 0;
-}
-
 static void
 lookup_table_free(struct lookup_table *t)
 {
@@ -499,7 +492,7 @@ lookup_load(const char *dir, const char *name, char *why, size_t whylen)
 	}
 	t->min_matches = (size_t)minm;
 	t->max_matches = (size_t)maxm;
-	t->fold = cs != NULL && lookup_false(cs);
+	t->fold = cs != NULL && spl_parse_bool(cs) == 0;
 	free(path);
 	xasprintf(&path, "%s/%s", dir, file);
 	if (lookup_csv_read(t, path, file, &len, why, whylen) == -1 ||

@@ -17,6 +17,7 @@
 
 #include "decode/event.h"
 #include "detect/spl_int.h"
+#include "detect/spl_value.h"
 #include "detect/spl_re.h"
 #include "xmalloc.h"
 
@@ -592,50 +593,6 @@ fail:
 	free(from);
 	free(to);
 	spl_post_free(p);
-	return -1;
-}
-
-/*
- * Splunk's time span: an optional positive integer (1 when absent) and
- * a unit: s, sec, secs, second, seconds; m, min, mins, minute, minutes;
- * h, hr, hrs, hour, hours; d, day, days.  Weeks, months, quarters and
- * years are refused (they are not fixed lengths or need a calendar).
- * Returns 0 with *ms, or -1.
- */
-int
-spl_parse_span(const char *s, int64_t *ms)
-{
-	static const struct {
-		const char	*unit;
-		int64_t		 ms;
-	} units[] = {
-		{ "s", 1000 }, { "sec", 1000 }, { "secs", 1000 },
-		{ "second", 1000 }, { "seconds", 1000 },
-		{ "m", 60000 }, { "min", 60000 }, { "mins", 60000 },
-		{ "minute", 60000 }, { "minutes", 60000 },
-		{ "h", 3600000 }, { "hr", 3600000 }, { "hrs", 3600000 },
-		{ "hour", 3600000 }, { "hours", 3600000 },
-		{ "d", 86400000 }, { "day", 86400000 }, { "days", 86400000 }
-	};
-	int64_t	 n = 0;
-	size_t	 k;
-	bool	 digits = false;
-
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (n > 100000000)
-			return -1;
-		n = n * 10 + (*s - '0');
-		digits = true;
-	}
-	if (!digits)
-		n = 1;
-	if (n == 0)
-		return -1;
-	for (k = 0; k < sizeof(units) / sizeof(units[0]); k++)
-		if (strcmp(s, units[k].unit) == 0) {
-			*ms = n * units[k].ms;
-			return 0;
-		}
 	return -1;
 }
 

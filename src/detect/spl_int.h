@@ -341,9 +341,6 @@ void		 spl_rowset_mark(struct spl_search *s);
 void		 spl_window_classify(struct spl_search *s);
 const char	*spl_agg_name(enum spl_agg_func f);
 
-/* spl_cmd.c: "1h", "30s", "2m", "1d" (Splunk's time units) in ms. */
-int		 spl_parse_span(const char *s, int64_t *ms);
-
 /* spl_rex.c: rex and regex */
 int		 spl_rex_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 		    const struct spl_tok *t, struct spl_search *s);

@@ -20,13 +20,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "decode/event.h"
 #include "detect/spl_int.h"
+#include "detect/spl_value.h"
 #include "xmalloc.h"
-
-#define SPL_SPAN_MAX_S	(366LL * 86400)	/* longest span= taken */
 
 /* What an option does. */
 enum spl_tstats_opt {
@@ -51,31 +49,6 @@ static const struct {
 	{ "chunk_size", SPL_TSTATS_UINT },
 	{ "fillnull_value", SPL_TSTATS_FILL }
 };
-
-/* Span units and their seconds; months and years have no fixed length. */
-static const struct {
-	const char	*unit;
-	int64_t		 s;
-} spl_span_units[] = {
-	{ "", 1 }, { "s", 1 }, { "sec", 1 }, { "secs", 1 }, { "second", 1 },
-	{ "seconds", 1 }, { "m", 60 }, { "min", 60 }, { "mins", 60 },
-	{ "minute", 60 }, { "minutes", 60 }, { "h", 3600 }, { "hr", 3600 },
-	{ "hrs", 3600 }, { "hour", 3600 }, { "hours", 3600 },
-	{ "d", 86400 }, { "day", 86400 }, { "days", 86400 }
-};
-
-/* Splunk's booleans: true, false, t, f, 1, 0 (any case); -1 otherwise. */
-static int
-spl_tstats_bool(const char *v)
-{
-	if (strcasecmp(v, "true") == 0 || strcasecmp(v, "t") == 0 ||
-	    strcmp(v, "1") == 0)
-		return 1;
-	if (strcasecmp(v, "false") == 0 || strcasecmp(v, "f") == 0 ||
-	    strcmp(v, "0") == 0)
-		return 0;
-	return -1;
-}
 
 /*
  * NAME=VALUE at the current token, an option of tstats_opts[]; fills
@@ -109,7 +82,7 @@ spl_tstats_option(struct spl_ctx *c, struct spl_stats *st)
 	switch (spl_tstats_opts[k].kind) {
 	case SPL_TSTATS_BOOL:
 	case SPL_TSTATS_FALSE:
-		if ((b = spl_tstats_bool(v->val)) == -1) {
+		if ((b = spl_parse_bool(v->val)) == -1) {
 			spl_error_pos(c, v->pos, "expected true or false "
 			    "after '%s='", n->val);
 			return -1;
@@ -144,40 +117,19 @@ spl_tstats_option(struct spl_ctx *c, struct spl_stats *st)
 }
 
 /*
- * span=N[unit] into st->span_ms: s, m, h, d (and their long names);
- * a bare number is seconds.  Returns 0, or -1 with the error set.
+ * span=<timespan> into st->span_ms (spl_value.h).  Returns 0, or -1 with
+ * the error set.
  */
 static int
 spl_tstats_span(struct spl_ctx *c, const struct spl_tok *v,
     struct spl_stats *st)
 {
-	const char	*p = v->val;
-	int64_t		 n = 0;
-	size_t		 k;
-
-	if (!spl_is_value(v) || *p < '0' || *p > '9')
-		goto bad;
-	for (; *p >= '0' && *p <= '9'; p++)
-		if ((n = n * 10 + (*p - '0')) > SPL_SPAN_MAX_S)
-			goto bad;
-	for (k = 0; k < sizeof(spl_span_units) / sizeof(spl_span_units[0]);
-	    k++)
-		if (strcasecmp(p, spl_span_units[k].unit) == 0)
-			break;
-	if (k == sizeof(spl_span_units) / sizeof(spl_span_units[0])) {
-		spl_error_pos(c, v->pos, "unsupported span '%s' (seconds, "
-		    "minutes, hours or days)", v->val);
+	if (!spl_is_value(v) || spl_parse_span(v->val, &st->span_ms) == -1) {
+		spl_error_pos(c, v->pos, "unsupported span '%s'",
+		    spl_tok_text(v));
 		return -1;
 	}
-	n *= spl_span_units[k].s;
-	if (n == 0 || n > SPL_SPAN_MAX_S)
-		goto bad;
-	st->span_ms = n * 1000;
 	return 0;
-bad:
-	spl_error_pos(c, v->pos, "expected a time span such as 1h after "
-	    "'span='");
-	return -1;
 }
 
 /*

@@ -217,10 +217,9 @@ Test(tstats, refusals_point_at_the_cause)
 		{ "| tstats count from datamodel=E.P by P.dest span=1h", 35,
 		    "span= needs _time in the by clause" },
 		{ "| tstats count from datamodel=E.P by _time span=1mon", 49,
-		    "unsupported span '1mon' (seconds, minutes, hours or "
-		    "days)" },
+		    "unsupported span '1mon'" },
 		{ "| tstats count from datamodel=E.P by _time span=h", 49,
-		    "expected a time span such as 1h after 'span='" },
+		    "unsupported span 'h'" },
 		{ "| tstats count from datamodel=E.P by PREFIX(x)", 38,
 		    "unsupported tstats by clause 'PREFIX()'" },
 		{ "| tstats count from datamodel=E.P by", 35,
