@@ -1,7 +1,7 @@
 /*
- * Helpers of the decoder tests (test_decode.c, test_decode_system.c):
- * reading a file of tests/data and comparing decoded fields, with
- * Criterion's expectations.  Static: each test program has its copy.
+ * Helpers of the decoder tests (test_decode.c, test_decode_fast.c,
+ * test_decode_system.c): reading a file of tests/data and comparing
+ * decoded fields, with Criterion's expectations.  Static: each test program has its copy.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -16,7 +16,9 @@
 
 #include "decode/event.h"
 
-/* Reads tests/data/<name> whole; caller frees. */
+/* Reads tests/data/<name> whole; caller frees.  Not every test needs it. */
+static char	*read_data(const char *, size_t *) __attribute__((__unused__));
+
 static char *
 read_data(const char *name, size_t *len)
 {
