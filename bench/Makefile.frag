@@ -6,7 +6,8 @@
 
 BENCH_PROGS = bench/hecsentry-gen bench/hecsentry-send bench/hecsentry-baseline
 noinst_PROGRAMS = $(BENCH_PROGS)
-bench_hecsentry_gen_SOURCES = bench/gen.c bench/gen_library.c bench/gen.h
+bench_hecsentry_gen_SOURCES = bench/gen.c bench/gen_event.c bench/gen_render.c \
+	bench/gen_library.c bench/gen.h
 bench_hecsentry_send_SOURCES = bench/send.c
 bench_hecsentry_send_LDADD = -lpthread
 bench_hecsentry_baseline_SOURCES = bench/baseline.c
