@@ -131,29 +131,26 @@ hec_droplog_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (h->drop_unlogged == 0)
+	if (h->droplogged.unlogged == 0)
 		return;
 	log_warnx("dropped %llu alerts: HEC queue full (hec_queue_bytes "
-	    "%zu)", (unsigned long long)h->drop_unlogged,
+	    "%zu)", (unsigned long long)h->droplogged.unlogged,
 	    h->o.queue_bytes);
-	h->drop_unlogged = 0;
-	h->drop_logged = hec_now_ms();
+	sink_ratelog_done(&h->droplogged, hec_now_ms());
 }
 
 /* Counts n dropped alerts; the log summary is rate-limited. */
 void
 hec_note_drop(struct hec *h, size_t n)
 {
-	uint64_t	 now = hec_now_ms();
+	uint64_t	 wait;
 
 	h->c.dropped += n;
-	h->drop_unlogged += n;
-	if (evtimer_pending(h->droplog, NULL))
-		return;
-	if (h->drop_logged == 0 || now - h->drop_logged >= HEC_DROP_LOG_MS)
+	if (sink_ratelog_note(&h->droplogged, n, hec_now_ms(),
+	    HEC_DROP_LOG_MS, &wait))
 		hec_droplog_cb(-1, 0, h);
-	else
-		hec_arm(h->droplog, h->drop_logged + HEC_DROP_LOG_MS - now);
+	else if (!evtimer_pending(h->droplog, NULL))
+		hec_arm(h->droplog, wait);
 }
 
 /* Puts the alerts of req back at the head of the queue, in order. */
@@ -547,7 +544,7 @@ hec_free(void *t)
 	if (h->multi != NULL)
 		hec_cancel_all(h, true);
 	hec_multi_teardown(h);
-	if (h->drop_unlogged > 0)
+	if (h->droplogged.unlogged > 0)
 		hec_droplog_cb(-1, 0, h);
 	if (h->c.requests > 0)
 		hec_log_summary(h);

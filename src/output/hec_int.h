@@ -117,8 +117,7 @@ struct hec {
 	int			 ninflight;	/* HEC_REQ_EVENTS in reqs */
 	LIST_HEAD(, hec_sock)	 socks;		/* sockets libcurl watches */
 	uint64_t		 auth_logged;	/* last 401/403 log (ms) */
-	uint64_t		 drop_unlogged;	/* drops since last summary */
-	uint64_t		 drop_logged;	/* last summary (ms) */
+	struct sink_ratelog	 droplogged;	/* drop summaries */
 	uint64_t		 summary_at;	/* next summary (ms) */
 	struct sink_counters	 logged;	/* counters at the last one */
 	bool			 draining;

@@ -59,8 +59,7 @@ struct sink_file {
 	struct event		*done_ev;	/* calls done() */
 	void			(*done)(void *);
 	void			*done_arg;
-	time_t			 err_logged;	/* last error log */
-	uint64_t		 err_unlogged;	/* errors since then */
+	struct sink_ratelog	 errlogged;	/* write error summaries */
 	struct sink_counters	 c;
 };
 
@@ -68,18 +67,17 @@ struct sink_file {
 static void
 sink_file_note_error(struct sink_file *f, int err)
 {
-	time_t	 now = time(NULL);
+	uint64_t	 now = (uint64_t)time(NULL) * 1000, wait;
 
 	f->c.write_errors++;
-	f->err_unlogged++;
-	if (f->err_logged != 0 && now - f->err_logged < SINK_FILE_ERR_LOG_S)
+	if (!sink_ratelog_note(&f->errlogged, 1, now,
+	    SINK_FILE_ERR_LOG_S * 1000, &wait))
 		return;
 	errno = err;
 	log_warn("output %s: %llu write errors, %llu alerts lost so far",
-	    f->name, (unsigned long long)f->err_unlogged,
+	    f->name, (unsigned long long)f->errlogged.unlogged,
 	    (unsigned long long)f->c.dropped);
-	f->err_unlogged = 0;
-	f->err_logged = now;
+	sink_ratelog_done(&f->errlogged, now);
 }
 
 /* Alerts in the buffer. */

@@ -28,6 +28,22 @@ extern const uint64_t sink_latency_bounds_ms[SINK_LATENCY_NBOUNDS];
 size_t		 sink_latency_bucket(uint64_t ms);
 
 /*
+ * A loss logged at most once per period (sink_ratelog.c): a transport
+ * counts each loss with sink_ratelog_note(), which says whether a line is
+ * due now; the caller then logs r->unlogged and calls
+ * sink_ratelog_done().  When none is due, *wait_ms is how long until one
+ * is, for a timer that logs the tail of a burst.
+ */
+struct sink_ratelog {
+	uint64_t	 unlogged;	/* losses since the last line */
+	uint64_t	 logged_ms;	/* time of the last line, 0: never */
+};
+
+bool		 sink_ratelog_note(struct sink_ratelog *r, uint64_t n,
+		    uint64_t now_ms, uint64_t period_ms, uint64_t *wait_ms);
+void		 sink_ratelog_done(struct sink_ratelog *r, uint64_t now_ms);
+
+/*
  * What a sink reports, one /metrics series per field (daemon/admin.c's
  * table).  The first block applies to every transport; a transport
  * leaves the fields of the others' blocks at zero.  Every field is 8

@@ -34,6 +34,7 @@
 #include "daemon/options.h"
 #include "output/hec_url.h"
 #include "output/sink.h"
+#include "output/sink_ops.h"
 #include "xmalloc.h"
 
 #define TOKEN		"11111111-2222-3333-4444-555555555555"
@@ -911,4 +912,43 @@ Test(sink, file_write_error_is_unhealthy_until_a_write_succeeds)
 	sink_free(s);
 	unlink(path);
 	rmdir(dir);
+}
+
+/*
+ * The transports' loss summaries (HEC drops, file write errors): a line
+ * at the first loss, then at most one per period, each with the losses
+ * since the last one (STYLE 3: summaries, never a line per message).
+ */
+Test(sink, ratelog_one_line_per_period)
+{
+	static const struct {
+		uint64_t	 n, now;	/* losses, at now ms */
+		bool		 due;		/* a line is due */
+		uint64_t	 wait, unlogged;
+	} step[] = {
+		{ 1, 5000, true, 0, 1 },	/* the first: at once */
+		{ 2, 5001, false, 9999, 2 },
+		{ 3, 14999, false, 1, 5 },
+		{ 1, 15000, true, 0, 6 },	/* a period later */
+		{ 4, 15000, false, 10000, 4 },
+		{ 1, 40000, true, 0, 5 },	/* long after */
+	};
+	struct sink_ratelog r = { 0, 0 };
+	uint64_t	 wait;
+	size_t		 k;
+	bool		 due;
+
+	for (k = 0; k < sizeof(step) / sizeof(step[0]); k++) {
+		wait = 7;
+		due = sink_ratelog_note(&r, step[k].n, step[k].now, 10000,
+		    &wait);
+		cr_expect_eq(due, step[k].due, "step %zu", k);
+		cr_expect_eq(wait, step[k].wait, "step %zu: wait %llu", k,
+		    (unsigned long long)wait);
+		cr_expect_eq(r.unlogged, step[k].unlogged, "step %zu", k);
+		if (due)
+			sink_ratelog_done(&r, step[k].now);
+	}
+	cr_expect_eq(r.unlogged, 0);
+	cr_expect_eq(r.logged_ms, 40000);
 }
