@@ -300,12 +300,8 @@ spl_parse_aggs(struct spl_ctx *c, struct spl_stats *st, const char *cmd,
 	struct spl_tok	*t;
 
 	for (;;) {
-		t = spl_tok_cur(c);
-		if (t->type == SPL_T_COMMA) {
-			spl_tok_next(c);
-			continue;
-		}
-		if (t->type != SPL_T_WORD || spl_tok_is_ci(t, "by") ||
+		if ((t = spl_tok_arg(c)) == NULL ||
+		    t->type != SPL_T_WORD || spl_tok_is_ci(t, "by") ||
 		    spl_tok_is_ci(t, "from") || spl_tok_is_ci(t, "where"))
 			break;
 		if (opt != NULL && c->toks[c->i + 1].type == SPL_T_EQ) {
@@ -337,14 +333,7 @@ spl_parse_stats(struct spl_ctx *c, struct spl_stats *st)
 	if (!spl_tok_is_ci(t, "by"))
 		return 0;
 	spl_tok_next(c);
-	for (;;) {
-		t = spl_tok_cur(c);
-		if (t->type == SPL_T_COMMA) {
-			spl_tok_next(c);
-			continue;
-		}
-		if (t->type != SPL_T_WORD)
-			break;
+	while ((t = spl_tok_arg(c)) != NULL && t->type == SPL_T_WORD) {
 		spl_tok_next(c);
 		if ((id = spl_intern(c, t)) == -1)
 			return -1;
@@ -378,14 +367,7 @@ spl_convert_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 	int		 id, idto;
 
 	p = spl_post_new(cmd);
-	for (;;) {
-		t = spl_tok_cur(c);
-		if (t->type == SPL_T_PIPE || t->type == SPL_T_EOF)
-			break;
-		if (t->type == SPL_T_COMMA) {
-			spl_tok_next(c);
-			continue;
-		}
+	while ((t = spl_tok_arg(c)) != NULL) {
 		if (t->type != SPL_T_WORD) {
 			spl_error_pos(c, t->pos, "unexpected '%s'",
 			    spl_tok_text(t));
@@ -535,14 +517,7 @@ spl_rename_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 	int		 ida, idb;
 
 	p = spl_post_new(cmd);
-	for (;;) {
-		a = spl_tok_cur(c);
-		if (a->type == SPL_T_PIPE || a->type == SPL_T_EOF)
-			break;
-		if (a->type == SPL_T_COMMA) {
-			spl_tok_next(c);
-			continue;
-		}
+	while ((a = spl_tok_arg(c)) != NULL) {
 		if ((from = spl_rename_name(c)) == NULL) {
 			spl_tok_next(c);
 			spl_error_pos(c, a->pos, "expected 'FIELD as NAME'");

@@ -241,6 +241,7 @@ void		 spl_expand(struct spl_ctx *c, const char *s, size_t len,
 void		 spl_lex(struct spl_ctx *c);
 struct spl_tok	*spl_tok_cur(struct spl_ctx *c);
 struct spl_tok	*spl_tok_next(struct spl_ctx *c);
+struct spl_tok	*spl_tok_arg(struct spl_ctx *c);
 bool		 spl_tok_is(const struct spl_tok *t, const char *word);
 bool		 spl_tok_is_ci(const struct spl_tok *t, const char *word);
 const char	*spl_tok_text(const struct spl_tok *t);

@@ -172,6 +172,21 @@ spl_tok_next(struct spl_ctx *c)
 	return t;
 }
 
+/*
+ * The next argument of the command being parsed (borrowed, not consumed):
+ * commas between arguments are skipped, NULL at '|' or the end of the
+ * search.  For the loops of the command parsers.
+ */
+struct spl_tok *
+spl_tok_arg(struct spl_ctx *c)
+{
+	struct spl_tok	*t;
+
+	while ((t = spl_tok_cur(c))->type == SPL_T_COMMA)
+		spl_tok_next(c);
+	return t->type == SPL_T_PIPE || t->type == SPL_T_EOF ? NULL : t;
+}
+
 /* Whether t is the word word (case-sensitive: AND, OR, NOT, IN). */
 bool
 spl_tok_is(const struct spl_tok *t, const char *word)

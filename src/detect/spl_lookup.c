@@ -123,14 +123,7 @@ spl_lookup_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 	}
 	p = spl_post_new(cmd);
 	p->table = t;
-	for (;;) {
-		cur = spl_tok_cur(c);
-		if (cur->type == SPL_T_PIPE || cur->type == SPL_T_EOF)
-			break;
-		if (cur->type == SPL_T_COMMA) {
-			spl_tok_next(c);
-			continue;
-		}
+	while ((cur = spl_tok_arg(c)) != NULL) {
 		if (!output && (spl_tok_is_ci(cur, "OUTPUT") ||
 		    spl_tok_is_ci(cur, "OUTPUTNEW"))) {
 			p->outputnew = spl_tok_is_ci(cur, "OUTPUTNEW");

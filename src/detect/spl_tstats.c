@@ -229,14 +229,7 @@ spl_tstats_by(struct spl_ctx *c, struct spl_stats *st)
 	int		 id;
 
 	by = spl_tok_next(c);
-	for (;;) {
-		t = spl_tok_cur(c);
-		if (t->type == SPL_T_PIPE || t->type == SPL_T_EOF)
-			break;
-		if (t->type == SPL_T_COMMA) {
-			spl_tok_next(c);
-			continue;
-		}
+	while ((t = spl_tok_arg(c)) != NULL) {
 		if (spl_tok_is(t, "span") &&
 		    c->toks[c->i + 1].type == SPL_T_EQ) {
 			spl_tok_next(c);
