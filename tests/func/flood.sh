@@ -105,6 +105,9 @@ ADMIN="http://127.0.0.1:$APORT"
 ok "daemon on 127.0.0.1:$PORT, admin port $APORT"
 
 ## Samplers: RSS every 0.2 s, the admin port every second, bounded.
+# The admin port gets 30 s to answer, not 5: under ASan at load 25 an
+# answer took over 5 s 1 to 2 times in 7 to 11 (000); an admin port
+# starved or dead still fails.
 (
 	i=0
 	while [ $i -lt 400 ] && [ ! -e "$work/stop" ]; do
@@ -120,8 +123,8 @@ track $rss_pid
 	i=0
 	while [ $i -lt 60 ] && [ ! -e "$work/stop" ]; do
 		printf 'health %s metrics %s\n' \
-		    "$(http_get "$ADMIN/health" "$work/h.json")" \
-		    "$(http_get "$ADMIN/metrics" "$work/m.txt")"
+		    "$(http_get "$ADMIN/health" "$work/h.json" 30)" \
+		    "$(http_get "$ADMIN/metrics" "$work/m.txt" 30)"
 		# the largest stats table now
 		awk '/^hecsentry_detection_keys\{/ { if ($NF > m) m = $NF }
 		    END { print "keys", m + 0 }' "$work/m.txt" >&3

@@ -239,11 +239,12 @@ stop_quietly() {
 	DPID=""
 }
 
-# http_get URL FILE: the body of GET URL into FILE (5 s at most); prints
-# the HTTP status ("000" when there was no answer).
+# http_get URL FILE [SECONDS]: the body of GET URL into FILE (SECONDS, 5
+# by default, at most); prints the HTTP status ("000" when there was no
+# answer).
 http_get() {
-	curl -s --max-time 5 -o "$2" -w "%{http_code}" "$1" 2>/dev/null ||
-	    true
+	curl -s --max-time "${3:-5}" -o "$2" -w "%{http_code}" "$1" \
+	    2>/dev/null || true
 }
 
 # metric FILE NAME: the sum of the samples of NAME (a name, or a name
