@@ -280,7 +280,8 @@ tr -d '\r\n' <"$AGENTTESLA" >&"$fd"
 printf '\n' >&"$fd"
 exec {fd}>&-
 # a bad octet count closes its connection, counted (the flood's own may
-# all have met full slots too)
+# all have met full connection slots: twice 0 under make -j2 check at
+# load 13 to 17, 3 times in 5 under ASan at load 19)
 exec {fd}<>"/dev/tcp/127.0.0.1/$PORT" ||
     { not_ok "connect after the flood"; exit 1; }
 printf '99999999999 x\n' >&"$fd"
@@ -311,25 +312,6 @@ while [ $i -lt 300 ]; do
 done
 positive "oversize frames counted" \
     'hecsentry_drops_total{reason="oversize_frame"'
-positive "the bad length prefix counted" \
-    'hecsentry_drops_total{reason="bad_length_prefix"'
-
-## A bad octet count after the flood too, on a connection certain to be
-## read (the flood's own may all have met full connection slots: twice 0
-## under make -j2 check at load 13 to 17).
-exec {fd}<>"/dev/tcp/127.0.0.1/$PORT" ||
-    { not_ok "connect for the bad length prefix"; exit 1; }
-printf '99999999999 x\n' >&"$fd"
-exec {fd}>&-
-i=0
-while [ $i -lt 50 ]; do
-	http_get "$ADMIN/metrics" "$work/metrics" >/dev/null
-	[ "$(metric "$work/metrics" \
-	    'hecsentry_drops_total{reason="bad_length_prefix"')" -gt 0 ] &&
-	    break
-	sleep 0.1
-	i=$((i + 1))
-done
 positive "the bad length prefix counted" \
     'hecsentry_drops_total{reason="bad_length_prefix"'
 
