@@ -430,6 +430,12 @@ admin_metrics_detections(struct admin_out *o, const struct admin_snapshot *s)
 	    s->pipeline.rows_filtered);
 	admin_single(o, "hecsentry_alerts_total", "counter",
 	    "Alerts formatted and handed to the output.", s->pipeline.alerts);
+	admin_single(o, "hecsentry_risk_events_total", "counter",
+	    "Of the alerts, risk events (alert_format risk).",
+	    s->pipeline.risk_events);
+	admin_single(o, "hecsentry_risk_rows_without_object_total", "counter",
+	    "Rows in the risk format with no risk object value, sent as rows.",
+	    s->pipeline.risk_as_row);
 }
 
 /* ms as decimal seconds, no trailing zeros: 5 "0.005", 2500 "2.5". */

@@ -93,6 +93,14 @@ struct config {
 	char		*hec_token;	/* resolved: file, else env */
 	char		*hec_sourcetype;/* default hecsentry:alert */
 	char		*hec_index;	/* NULL = token default */
+	bool		 alert_risk;	/* alert_format = risk */
+	char		**alert_risk_list; /* alert_format_risk */
+	size_t		 nalert_risk_list;
+	char		**alert_row_list; /* alert_format_row */
+	size_t		 nalert_row_list;
+	char		*risk_sourcetype; /* default stash */
+	char		*risk_index;	/* NULL = token default */
+	char		*risk_source;	/* NULL = the search name */
 	char		*hec_ca_file;
 	char		*hec_ca_path;
 	bool		 hec_tls_verify;

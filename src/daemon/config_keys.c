@@ -145,6 +145,26 @@ const struct config_key config_keys[] = {
 	{ "hec_index", NULL, CONFIG_T_STRING, RESTART, OFF(hec_index), 0,
 	    0, 0, 0, NULL, "INDEX",
 	    "index of alerts (unset: the token's default index)" },
+	{ "alert_format", NULL, CONFIG_T_CHOICE, RESTART, OFF(alert_risk), 0,
+	    0, 0, 0, "row", "row|risk",
+	    "an alert per row, or a risk event per risk object (ES)" },
+	{ "alert_format_risk", NULL, CONFIG_T_LIST, RESTART,
+	    OFF(alert_risk_list), OFF(nalert_risk_list), 0, 0, 0, NULL,
+	    "NAME|ID|GLOB",
+	    "send as risk events whatever alert_format says (repeatable)" },
+	{ "alert_format_row", NULL, CONFIG_T_LIST, RESTART,
+	    OFF(alert_row_list), OFF(nalert_row_list), 0, 0, 0, NULL,
+	    "NAME|ID|GLOB",
+	    "send as rows (repeatable; wins over alert_format_risk)" },
+	{ "risk_sourcetype", NULL, CONFIG_T_STRING, RESTART,
+	    OFF(risk_sourcetype), 0, 0, 0, 0, ALERT_RISK_SOURCETYPE, "ST",
+	    "sourcetype of risk events" },
+	{ "risk_index", NULL, CONFIG_T_STRING, RESTART, OFF(risk_index), 0,
+	    0, 0, 0, NULL, "INDEX",
+	    "index of risk events (unset: the token's default index)" },
+	{ "risk_source", NULL, CONFIG_T_STRING, RESTART, OFF(risk_source), 0,
+	    0, 0, 0, NULL, "SOURCE",
+	    "source of risk events (unset: ESCU - <name> - Rule)" },
 	{ "hec_ca_file", NULL, CONFIG_T_PATH, RESTART, OFF(hec_ca_file), 0,
 	    0, 0, 0, NULL, "FILE",
 	    "CA bundle to verify HEC's certificate" },
@@ -522,6 +542,11 @@ config_free(struct config *cfg)
 	}
 	free(cfg->hec_sourcetype);
 	free(cfg->hec_index);
+	config_list_clear(&cfg->alert_risk_list, &cfg->nalert_risk_list);
+	config_list_clear(&cfg->alert_row_list, &cfg->nalert_row_list);
+	free(cfg->risk_sourcetype);
+	free(cfg->risk_index);
+	free(cfg->risk_source);
 	free(cfg->hec_ca_file);
 	free(cfg->hec_ca_path);
 	free(cfg->spool_dir);

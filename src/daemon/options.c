@@ -160,6 +160,15 @@ options_pipeline(const struct config *cfg, struct pipeline_opts *o)
 	o->max_frame = cfg->max_frame;
 	o->alert.sourcetype = cfg->hec_sourcetype;
 	o->alert.index = cfg->hec_index;
+	o->alert.format = cfg->alert_risk ? ALERT_FORMAT_RISK :
+	    ALERT_FORMAT_ROW;
+	o->alert.risk_list = cfg->alert_risk_list;
+	o->alert.nrisk_list = cfg->nalert_risk_list;
+	o->alert.row_list = cfg->alert_row_list;
+	o->alert.nrow_list = cfg->nalert_row_list;
+	o->alert.risk_sourcetype = cfg->risk_sourcetype;
+	o->alert.risk_index = cfg->risk_index;
+	o->alert.risk_source = cfg->risk_source;
 }
 
 void

@@ -146,21 +146,42 @@ pipeline_frame(struct pipeline *p, const char *buf, size_t len,
 	detect_run(p->runner, &p->ev, now_ms);
 }
 
-/* A row out of the commands after stats: formatted and handed on. */
+/* An alert_emit() callback's context: where the events go. */
+struct pipeline_emit {
+	struct pipeline		*p;
+	const struct detection	*d;
+};
+
+static void
+pipeline_emit_cb(const char *json, size_t len, void *arg)
+{
+	struct pipeline_emit	*e = arg;
+
+	e->p->cb(json, len, e->d, e->p->arg);
+}
+
+/*
+ * A row out of the commands after stats: formatted (one event, or one
+ * per risk object value in the risk format) and handed on.
+ */
 static void
 pipeline_alert(struct pipeline *p, const struct detection *d,
     const struct stats_row *row, const char *id)
 {
-	char		*json;
-	size_t		 len;
+	struct pipeline_emit	 e = { p, d };
+	enum alert_emitted	 how;
+	int			 n;
 
-	if ((json = alert_format(d, row, &p->opts.alert, id, &len)) == NULL) {
+	if ((n = alert_emit(d, row, &p->opts.alert, id, pipeline_emit_cb, &e,
+	    &how)) == -1) {
 		p->counters.alert_errors++;
 		return;
 	}
-	p->counters.alerts++;
-	p->cb(json, len, d, p->arg);
-	free(json);
+	p->counters.alerts += (uint64_t)n;
+	if (how == ALERT_EMITTED_RISK)
+		p->counters.risk_events += (uint64_t)n;
+	else if (how == ALERT_EMITTED_RISK_AS_ROW)
+		p->counters.risk_as_row++;
 }
 
 /* A row a search with joins gave, for spl_post_run(). */

@@ -39,6 +39,10 @@ struct pipeline_counters {
 	uint64_t	 rows_filtered;		/* dropped by post search */
 	uint64_t	 alerts;		/* alerts handed on */
 	uint64_t	 alert_errors;		/* formatting failed */
+	uint64_t	 risk_events;		/* of the alerts, risk events */
+	uint64_t	 risk_as_row;		/* rows in the risk format with */
+						/*   no risk object value: sent */
+						/*   in the row format */
 };
 
 struct pipeline_opts {

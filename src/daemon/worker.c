@@ -822,6 +822,8 @@ worker_add_pipeline(struct pipeline_counters *s,
 	s->rows_filtered += c->rows_filtered;
 	s->alerts += c->alerts;
 	s->alert_errors += c->alert_errors;
+	s->risk_events += c->risk_events;
+	s->risk_as_row += c->risk_as_row;
 }
 
 static void

@@ -302,7 +302,7 @@ detection_free(struct detection *d)
 	free(d->sub_dataset);
 	detection_strv_free(d->mitre, d->nmitre);
 	detection_strv_free(d->stories, d->nstories);
-	free(d->risk_message);
+	detection_risk_free(d);
 	free(d->status);
 	free(d->type);
 	detection_strv_free(d->data_sources, d->ndata_sources);
@@ -368,47 +368,6 @@ detection_spl_error(const struct detection *d,
 	sc.value = d->search_text;
 	detection_scalar_pos(&sc, err->line, err->column, &line, &col);
 	xasprintf(errstr, "%s:%zu:%zu: %s", d->file, line, col, err->msg);
-}
-
-/* Reads the risk fields: tags.risk_score, else the top rba score. */
-static int
-detection_load_risk(struct detection *d, struct detection_yaml *y,
-    yaml_node_t *tags, yaml_node_t *rba, char **errstr)
-{
-	yaml_node_t	*objs, *o;
-	yaml_node_item_t *i;
-	int		 score, conf = 0, impact = 0, rc;
-
-	if (detection_get_str(y, tags, "message", &d->risk_message, NULL,
-	    errstr) == -1)
-		return -1;
-	if (d->risk_message == NULL && detection_get_str(y, rba, "message",
-	    &d->risk_message, NULL, errstr) == -1)
-		return -1;
-	if ((rc = detection_get_int(y, tags, "risk_score", true,
-	    &d->risk_score, errstr)) != 0)
-		return rc == -1 ? -1 : 0;
-	objs = detection_yaml_get(&y->doc, rba, "risk_objects");
-	if (objs != NULL && objs->type == YAML_SEQUENCE_NODE) {
-		for (i = objs->data.sequence.items.start;
-		    i < objs->data.sequence.items.top; i++) {
-			o = yaml_document_get_node(&y->doc, *i);
-			if ((rc = detection_get_int(y, o, "score", true,
-			    &score, errstr)) == -1)
-				return -1;
-			if (rc == 1 && score > d->risk_score)
-				d->risk_score = score;
-		}
-		return 0;
-	}
-	/* Old files without risk_score: Splunk's confidence x impact. */
-	if (detection_get_int(y, tags, "confidence", true, &conf,
-	    errstr) == -1 ||
-	    detection_get_int(y, tags, "impact", true, &impact,
-	    errstr) == -1)
-		return -1;
-	d->risk_score = conf * impact / 100;
-	return 0;
 }
 
 /*

@@ -21,6 +21,20 @@
 #define DETECTION_NO_DATASET	(-1)	/* its dataset is not in the map */
 #define DETECTION_MAX_DATASETS	64	/* datasets one set may read */
 
+/*
+ * A risk object (a row's field whose values get risk) or a threat object
+ * (a field that says what acted) of a detection: from rba.risk_objects
+ * and rba.threat_objects, or from a 2024 file's tags.observable mapped
+ * as contentctl 4 mapped it (detection_risk.c).
+ */
+struct detection_object {
+	char		*field;		/* the row's field */
+	char		*type;		/* risk: "user", "system", "other"; */
+					/*   threat: "process", "file_name"... */
+	int		 score;		/* risk: its score; threat: 0 */
+	bool		 threat;	/* a threat object */
+};
+
 struct detection {
 	char		*file;		/* path it was loaded from */
 	char		*name;		/* name: */
@@ -39,6 +53,10 @@ struct detection {
 	size_t		 nstories;
 	int		 risk_score;	/* tags.risk_score or rba score */
 	char		*risk_message;	/* tags.message or rba.message */
+	struct detection_object *objects; /* risk objects, then threat */
+	size_t		 nobjects;	/*   objects, as the file lists them */
+	char		**kill_chain;	/* tags.kill_chain_phases */
+	size_t		 nkill_chain;
 	struct spl_search *search;	/* compiled */
 	uint64_t	 fingerprint;	/* of what its rows depend on: see */
 					/*   detection_load_file() */

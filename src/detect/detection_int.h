@@ -66,4 +66,16 @@ int		 detection_name_cmp(const void *a, const void *b);
 int		 detection_list_dir(const char *dir, char ***out, size_t *n,
 		    char **errstr);
 
+/*
+ * Reads d's risk metadata (detection_risk.c): the message, the score,
+ * the risk and threat objects and the kill chain phases, from rba or
+ * from tags.  Returns 0, or -1 with *errstr set.
+ */
+struct detection;
+int		 detection_load_risk(struct detection *d,
+		    struct detection_yaml *y, yaml_node_t *tags,
+		    yaml_node_t *rba, char **errstr);
+/* Frees what detection_load_risk() set. */
+void		 detection_risk_free(struct detection *d);
+
 #endif /* HECSENTRY_DETECTION_INT_H */

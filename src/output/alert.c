@@ -18,21 +18,13 @@
 #include <time.h>
 
 #include "output/alert.h"
+#include "output/alert_int.h"
 #include "detect/detection.h"
 #include "decode/event.h"
 #include "log.h"
 #include "detect/spl.h"
 #include "detect/stats.h"
 #include "xmalloc.h"
-
-#define ALERT_BUF_INIT		4096	/* most alerts fit in one */
-
-/* A growing output buffer, always NUL-terminated. */
-struct alert_buf {
-	char		*p;
-	size_t		 len;
-	size_t		 cap;
-};
 
 /* The 128-bit alert id hash: two independent 64-bit lanes. */
 struct alert_hash {
@@ -42,7 +34,7 @@ struct alert_hash {
 };
 
 /* Keys of the "event" object that a column may not reuse. */
-static const char *alert_reserved[] = {
+static const char *const alert_reserved[] = {
 	"detection", "detection_id", "detection_version", "mitre_attack_id",
 	"analytic_story", "risk_score", "risk_message", "window_start",
 	"window_end", "emit_reason", "alert_id", NULL
@@ -155,8 +147,7 @@ alert_id_nth(char id[33], size_t nth)
 	alert_hash_hex(&h, id);
 }
 
-/* Makes room for len more bytes and the NUL (the slow path of alert_put). */
-static void
+void
 alert_grow(struct alert_buf *b, size_t len)
 {
 	size_t	 need;
@@ -172,18 +163,7 @@ alert_grow(struct alert_buf *b, size_t len)
 	}
 }
 
-/* Inline, so that the many short literals are a few stores. */
-static inline void
-alert_put(struct alert_buf *b, const char *s, size_t len)
-{
-	if (len >= b->cap - b->len)
-		alert_grow(b, len);
-	memcpy(b->p + b->len, s, len);
-	b->len += len;
-	b->p[b->len] = '\0';
-}
-
-static void
+void
 alert_puts(struct alert_buf *b, const char *s)
 {
 	alert_put(b, s, strlen(s));
@@ -261,7 +241,7 @@ alert_plain_run(const unsigned char *s, size_t len)
 }
 
 /* Writes s as a JSON string: escaped, invalid UTF-8 as U+FFFD. */
-static void
+void
 alert_put_str(struct alert_buf *b, const char *s, size_t len)
 {
 	const unsigned char	*u = (const unsigned char *)s;
@@ -325,7 +305,7 @@ alert_put_str(struct alert_buf *b, const char *s, size_t len)
 }
 
 /* Writes a NUL-terminated string, or null for NULL. */
-static void
+void
 alert_put_cstr(struct alert_buf *b, const char *s)
 {
 	if (s == NULL)
@@ -335,7 +315,7 @@ alert_put_cstr(struct alert_buf *b, const char *s)
 }
 
 /* Writes ,"key": (or "key": for the first member when first). */
-static void
+void
 alert_put_key(struct alert_buf *b, const char *key, bool first)
 {
 	if (!first)
@@ -344,7 +324,7 @@ alert_put_key(struct alert_buf *b, const char *key, bool first)
 	alert_put(b, ":", 1);
 }
 
-static void
+void
 alert_put_strv(struct alert_buf *b, char **v, size_t n)
 {
 	size_t	 i;
@@ -394,7 +374,7 @@ alert_is_number(const char *s, size_t len)
 }
 
 /* Writes v in decimal, as "%lld" does, without snprintf(). */
-static void
+void
 alert_put_int(struct alert_buf *b, int64_t v)
 {
 	char		 tmp[24];
@@ -412,7 +392,7 @@ alert_put_int(struct alert_buf *b, int64_t v)
 }
 
 /* Writes ms since the epoch as seconds with 3 decimals. */
-static void
+void
 alert_put_time(struct alert_buf *b, int64_t ms)
 {
 	char	 buf[4];
@@ -437,7 +417,7 @@ alert_put_time(struct alert_buf *b, int64_t ms)
  * Hinnant's civil_from_days); others, which %Y writes with fewer or more
  * digits, go through the library.
  */
-static void
+void
 alert_put_iso(struct alert_buf *b, int64_t ms)
 {
 	struct tm	 tm;
@@ -496,53 +476,8 @@ alert_put_iso(struct alert_buf *b, int64_t ms)
 	alert_put_str(b, buf, strlen(buf));
 }
 
-/* True for the bytes of a $name$: letters, digits and "_.-@:". */
-static inline bool
-alert_is_name_char(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' ||
-	    c == '@' || c == ':';
-}
-
-/*
- * The risk message with every $field$ replaced by the row's value (empty
- * when absent).  A '$' that does not open a $name$ token stays as it is.
- */
-static void
-alert_put_message(struct alert_buf *b, const char *msg,
-    const struct event *rec)
-{
-	struct alert_buf	 m = { NULL, 0, 0 };
-	const char		*p, *end, *v;
-	size_t			 len;
-	int			 id;
-
-	if (msg == NULL) {
-		alert_puts(b, "null");
-		return;
-	}
-	alert_put(&m, "", 0);
-	for (p = msg; *p != '\0'; p = end + 1) {
-		end = p + 1;
-		if (*p == '$')
-			while (alert_is_name_char(*end))
-				end++;
-		if (*p != '$' || *end != '$' || end == p + 1) {
-			alert_put(&m, p, 1);
-			end = p;
-			continue;
-		}
-		id = event_field_lookup(p + 1, (size_t)(end - p - 1));
-		if (id >= 0 && event_get(rec, id, &v, &len))
-			alert_put(&m, v, len);
-	}
-	alert_put_str(b, m.p, m.len);
-	free(m.p);
-}
-
 /* The aggregate of the search whose output is field id, or NULL. */
-static const struct spl_agg *
+const struct spl_agg *
 alert_find_agg(const struct detection *d, int id)
 {
 	const struct spl_stats	*st;
@@ -600,13 +535,13 @@ alert_put_column(struct alert_buf *b, const struct detection *d,
 }
 
 static bool
-alert_is_reserved(const char *name)
+alert_is_reserved(const char *const *reserved, const char *name)
 {
 	size_t	 i;
 
-	for (i = 0; alert_reserved[i] != NULL; i++)
-		if (alert_reserved[i][0] == name[0] &&
-		    strcmp(alert_reserved[i], name) == 0)
+	for (i = 0; reserved[i] != NULL; i++)
+		if (reserved[i][0] == name[0] &&
+		    strcmp(reserved[i], name) == 0)
 			return true;
 	return false;
 }
@@ -615,9 +550,9 @@ alert_is_reserved(const char *name)
  * The output columns: the search's, or when it names none, the by-fields
  * and then the aggregates.
  */
-static void
+void
 alert_put_columns(struct alert_buf *b, const struct detection *d,
-    const struct stats_row *row, bool worker)
+    const struct stats_row *row, bool worker, const char *const *reserved)
 {
 	const struct spl_search	*s = d->search;
 	const char		*name;
@@ -626,7 +561,8 @@ alert_put_columns(struct alert_buf *b, const struct detection *d,
 	if (s != NULL && s->ncolumns > 0) {
 		for (i = 0; i < s->ncolumns; i++) {
 			name = event_field_name(s->columns[i]);
-			if (name != NULL && !alert_is_reserved(name) &&
+			if (name != NULL &&
+			    !alert_is_reserved(reserved, name) &&
 			    !(worker && strcmp(name, "worker") == 0))
 				alert_put_column(b, d, row->rec,
 				    s->columns[i], name);
@@ -635,7 +571,7 @@ alert_put_columns(struct alert_buf *b, const struct detection *d,
 	}
 	for (i = 0; i < row->nby; i++) {
 		name = event_field_name(row->by[i]);
-		if (name != NULL && !alert_is_reserved(name) &&
+		if (name != NULL && !alert_is_reserved(reserved, name) &&
 		    !(worker && strcmp(name, "worker") == 0))
 			alert_put_column(b, d, row->rec, row->by[i], name);
 	}
@@ -643,14 +579,14 @@ alert_put_columns(struct alert_buf *b, const struct detection *d,
 		return;
 	for (i = 0; i < s->stats.nagg; i++) {
 		name = event_field_name(s->stats.agg[i].as);
-		if (name != NULL && !alert_is_reserved(name) &&
+		if (name != NULL && !alert_is_reserved(reserved, name) &&
 		    !(worker && strcmp(name, "worker") == 0))
 			alert_put_column(b, d, row->rec, s->stats.agg[i].as,
 			    name);
 	}
 }
 
-static const char *
+const char *
 alert_reason_name(enum stats_emit_reason r)
 {
 	switch (r) {
@@ -712,7 +648,7 @@ alert_format(const struct detection *d, const struct stats_row *row,
 	alert_put_key(&b, "risk_score", false);
 	alert_put_int(&b, d->risk_score);
 	alert_put_key(&b, "risk_message", false);
-	alert_put_message(&b, d->risk_message, row->rec);
+	alert_put_message(&b, d, d->risk_message, row->rec);
 	alert_put_key(&b, "window_start", false);
 	alert_put_iso(&b, row->win_start_ms);
 	alert_put_key(&b, "window_end", false);
@@ -721,7 +657,7 @@ alert_format(const struct detection *d, const struct stats_row *row,
 	alert_puts(&b, "\"");
 	alert_puts(&b, alert_reason_name(row->reason));
 	alert_puts(&b, "\"");
-	alert_put_columns(&b, d, row, worker > 0);
+	alert_put_columns(&b, d, row, worker > 0, alert_reserved);
 	if (worker > 0) {
 		alert_put_key(&b, "worker", false);
 		alert_put_int(&b, worker);

@@ -17,6 +17,15 @@
 
 /* The sourcetype of alerts when the configuration names none. */
 #define ALERT_SOURCETYPE	"hecsentry:alert"
+/* The sourcetype of risk events: that of the events ES's risk action */
+/* writes. */
+#define ALERT_RISK_SOURCETYPE	"stash"
+
+/* What a row becomes (alert_format, alert_format_risk, alert_format_row). */
+enum alert_format_kind {
+	ALERT_FORMAT_ROW = 0,		/* one event: the row */
+	ALERT_FORMAT_RISK		/* one event per risk object value */
+};
 
 struct alert_opts {
 	const char	*sourcetype;	/* NULL: ALERT_SOURCETYPE; "": not
@@ -27,7 +36,27 @@ struct alert_opts {
 					   event gets a "worker" field (and a
 					   column of that name is left out);
 					   0: single-threaded, no field */
+	enum alert_format_kind format;	/* of every detection but those */
+	char *const	*risk_list;	/* names, ids or fnmatch globs of */
+	size_t		 nrisk_list;	/*   detections in risk format */
+	char *const	*row_list;	/* and in row format (wins over */
+	size_t		 nrow_list;	/*   risk_list and format) */
+	const char	*risk_sourcetype; /* NULL: ALERT_RISK_SOURCETYPE; */
+					/*   "": not sent */
+	const char	*risk_index;	/* NULL or "": not sent */
+	const char	*risk_source;	/* NULL or "": the search name */
 };
+
+/* What alert_emit() made of a row. */
+enum alert_emitted {
+	ALERT_EMITTED_ROW = 0,		/* the row format */
+	ALERT_EMITTED_RISK,		/* risk events */
+	ALERT_EMITTED_RISK_AS_ROW	/* risk format, but the row has no */
+					/*   risk object value: the row */
+};
+
+/* One formatted event (no newline); borrowed until it returns. */
+typedef void	(*alert_emit_fn)(const char *json, size_t len, void *arg);
 
 /*
  * The alert id: 32 hex digits and a NUL, a hash of the detection id and
@@ -53,5 +82,30 @@ void		 alert_id_nth(char id[33], size_t nth);
 char		*alert_format(const struct detection *d,
 		    const struct stats_row *row, const struct alert_opts *o,
 		    const char *id, size_t *len);
+
+/* The format o gives detection d. */
+enum alert_format_kind alert_format_of(const struct detection *d,
+		    const struct alert_opts *o);
+
+/*
+ * The search name ES gives a security_content detection's saved search,
+ * "ESCU - <name> - Rule" (contentctl), in buf; the length it needs.
+ */
+size_t		 alert_search_name(const struct detection *d, char *buf,
+		    size_t size);
+
+/*
+ * Formats row (already through spl_post_apply()) for detection d in the
+ * format o gives it, calling fn once per event: the row format makes one
+ * (alert_format()); the risk format one per value of each risk object
+ * of d that the row has, in the order d lists them (a values() column
+ * gives one event per value; an absent or empty field none).  A row with
+ * no risk object value goes out in the row format, as *how says.
+ * Returns the number of events, or -1 (nothing sent) on failure.
+ */
+int		 alert_emit(const struct detection *d,
+		    const struct stats_row *row, const struct alert_opts *o,
+		    const char *id, alert_emit_fn fn, void *arg,
+		    enum alert_emitted *how);
 
 #endif /* HECSENTRY_ALERT_H */

@@ -185,7 +185,8 @@ ta_expect_strv(struct json_object *o, const char *key, const char *want)
 
 Test(alert, full_alert_has_every_key_and_type)
 {
-	struct alert_opts	 o = { NULL, NULL, 0 };
+	struct alert_opts	 o = { .sourcetype = NULL, .index = NULL,
+	    .worker = 0 };
 	struct json_object	*root, *ev, *f;
 	char			*text, id[33];
 	size_t			 i;
@@ -245,7 +246,8 @@ Test(alert, full_alert_has_every_key_and_type)
 
 Test(alert, options_index_sourcetype_and_no_host)
 {
-	struct alert_opts	 o = { "my:alerts", "security", 0 };
+	struct alert_opts	 o = { .sourcetype = "my:alerts", .index = "security",
+	    .worker = 0 };
 	struct json_object	*root, *ev;
 
 	ta_row.host = NULL;
@@ -274,7 +276,8 @@ Test(alert, options_index_sourcetype_and_no_host)
  */
 Test(alert, empty_index_and_sourcetype_are_not_sent)
 {
-	struct alert_opts	 o = { "", "", 0 };
+	struct alert_opts	 o = { .sourcetype = "", .index = "",
+	    .worker = 0 };
 	struct json_object	*root;
 
 	root = ta_format(&o, NULL);
@@ -290,17 +293,17 @@ Test(alert, risk_message_substitution)
 
 	root = ta_format(NULL, NULL);
 	ev = ta_get(root, "event", json_type_object);
-	/* DestinationHostname is null: it becomes empty. */
+	/* DestinationHostname is null: its token stays visible. */
 	cr_expect_str_eq(ta_str(ev, "risk_message"),
 	    "a process C:\\Users\\bob\\mailer.exe is having a SMTP "
-	    "connection to  in smtp.example.com");
+	    "connection to $DestinationHostname$ in smtp.example.com");
 	json_object_put(root);
 
 	ta_d.risk_message = "cost $5 for $count$ events, $unknown$, $$, $x";
 	root = ta_format(NULL, NULL);
 	ev = ta_get(root, "event", json_type_object);
 	cr_expect_str_eq(ta_str(ev, "risk_message"),
-	    "cost $5 for 3 events, , $$, $x");
+	    "cost $5 for 3 events, $unknown$, $$, $x");
 	json_object_put(root);
 }
 
@@ -438,7 +441,8 @@ Test(alert, id_with_worker_index)
 /* A worker's alerts carry "worker"; single-threaded ones do not. */
 Test(alert, worker_field_only_with_workers)
 {
-	struct alert_opts	 o = { NULL, NULL, 0 };
+	struct alert_opts	 o = { .sourcetype = NULL, .index = NULL,
+	    .worker = 0 };
 	struct json_object	*root, *ev, *f;
 	char			 id[33];
 
@@ -465,7 +469,8 @@ Test(alert, worker_field_only_with_workers)
 /* A column named "worker" gives way to the worker index. */
 Test(alert, worker_column_left_out)
 {
-	struct alert_opts	 o = { NULL, NULL, 3 };
+	struct alert_opts	 o = { .sourcetype = NULL, .index = NULL,
+	    .worker = 3 };
 	struct json_object	*root, *ev;
 	int			 w = ta_id("worker");
 

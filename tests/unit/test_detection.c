@@ -146,6 +146,14 @@ Test(detection, metadata_v3)
 	cr_assert_eq(d->risk_score, 9);
 	cr_assert_str_eq(d->risk_message, "a process $Image$ is having a SMTP "
 	    "connection to $DestinationHostname$ in $dest$");
+	/* tags.observable: dest, a Victim Hostname, is a system risk */
+	/* object scoring tags.risk_score (contentctl 4's mapping). */
+	cr_assert_eq(d->nobjects, 1);
+	cr_assert_str_eq(d->objects[0].field, "dest");
+	cr_assert_str_eq(d->objects[0].type, "system");
+	cr_assert_eq(d->objects[0].score, 9);
+	cr_assert_not(d->objects[0].threat);
+	cr_assert_eq(d->nkill_chain, 0);
 	cr_assert_not_null(strstr(d->description, "SMTP connection"));
 	cr_assert_str_eq(d->known_false_positives, "third party application "
 	    "may use this network protocol as part of its feature. Filter is "
@@ -190,6 +198,43 @@ Test(detection, metadata_2026_rba)
 	cr_assert_eq(d->risk_score, 20);
 	cr_assert_str_eq(d->risk_message, "a process $process_name$ is having "
 	    "a FTP connection to $dest$ in $dest_ip$");
+	/* rba.risk_objects as written; threat_objects: [] */
+	cr_assert_eq(d->nobjects, 1);
+	cr_assert_str_eq(d->objects[0].field, "dest");
+	cr_assert_str_eq(d->objects[0].type, "system");
+	cr_assert_eq(d->objects[0].score, 20);
+	cr_assert_not(d->objects[0].threat);
+	detection_free(d);
+}
+
+Test(detection, observables_become_risk_and_threat_objects)
+{
+	struct detection *d;
+	char		 path[512];
+	char		*err = NULL;
+	static const char *const want[][4] = {
+		{ "user", "user", "90", "risk" },
+		{ "dest", "system", "90", "risk" },
+		{ "parent_process_name", "process", "0", "threat" },
+		{ "process_name", "process", "0", "threat" }
+	};
+	size_t		 i;
+
+	snprintf(path, sizeof(path), "%s/splunk_security_content_risk/"
+	    "detections/attempted_credential_dump_from_registry_via_reg_exe"
+	    ".yml", getenv("TESTDATA") != NULL ? getenv("TESTDATA") :
+	    "tests/data");
+	d = detection_parse(path, &err);
+	cr_assert_not_null(d, "%s", err != NULL ? err : "?");
+	cr_assert_eq(d->risk_score, 90);
+	cr_assert_eq(d->nobjects, 4);
+	for (i = 0; i < 4; i++) {
+		cr_expect_str_eq(d->objects[i].field, want[i][0]);
+		cr_expect_str_eq(d->objects[i].type, want[i][1]);
+		cr_expect_eq(d->objects[i].score, atoi(want[i][2]));
+		cr_expect_eq(d->objects[i].threat,
+		    strcmp(want[i][3], "threat") == 0);
+	}
 	detection_free(d);
 }
 
@@ -494,4 +539,59 @@ Test(detection, reload_keeps_the_windows_of_unchanged_detections)
 	cr_assert_eq(rows, 3, "C's row, from before both reloads");
 	detect_runner_free(r);
 	event_clear(&ev);
+}
+
+/*
+ * contentctl 4's observable mapping (detection_abstract.py, "risk"),
+ * row by row: Victim User/Username/Email Address -> user, Victim
+ * Device/Endpoint/Hostname/IP Address -> system, Attacker Process
+ * (Name) -> process, File (Name, Hash) -> file_name, IP Address ->
+ * ip_address, URL (String) -> url, any other Attacker -> its type in
+ * lower case, everything else -> an "other" risk object.
+ */
+Test(detection, observable_mapping_table)
+{
+	struct detection *d;
+	char		 path[256];
+	char		*err = NULL;
+	static const char *const want[][3] = {
+		{ "a", "user", "risk" },	/* Victim Email Address */
+		{ "b", "system", "risk" },	/* Victim IP Address */
+		{ "c", "other", "risk" },	/* Victim Process */
+		{ "d", "file_name", "threat" },	/* Attacker File Hash */
+		{ "e", "ip_address", "threat" },	/* Attacker IP */
+		{ "f", "url", "threat" },	/* Attacker URL String */
+		{ "g", "hostname", "threat" },	/* Attacker Hostname */
+		{ "h", "other", "risk" },	/* Parent Process role */
+		{ "i", "system", "risk" }	/* Victim and Attacker */
+	};
+	size_t		 i;
+
+	write_file(detdir, "obs.yml", "name: Obs\nid: o-1\nsearch: x\n"
+	    "tags:\n  confidence: 50\n  impact: 80\n  observable:\n"
+	    "  - {name: a, type: Email Address, role: [Victim]}\n"
+	    "  - {name: b, type: IP Address, role: [Victim]}\n"
+	    "  - {name: c, type: Process, role: [Victim]}\n"
+	    "  - {name: d, type: File Hash, role: [Attacker]}\n"
+	    "  - {name: e, type: IP Address, role: [Attacker]}\n"
+	    "  - {name: f, type: URL String, role: [Attacker]}\n"
+	    "  - {name: g, type: Hostname, role: [Attacker]}\n"
+	    "  - {name: h, type: Process, role: [Parent Process]}\n"
+	    "  - {name: i, type: Hostname, role: [Attacker, Victim]}\n");
+	snprintf(path, sizeof(path), "%s/obs.yml", detdir);
+	d = detection_parse(path, &err);
+	cr_assert_not_null(d, "%s", err != NULL ? err : "?");
+	/* No risk_score: confidence x impact / 100. */
+	cr_assert_eq(d->risk_score, 40);
+	cr_assert_eq(d->nobjects, 9);
+	for (i = 0; i < 9; i++) {
+		cr_expect_str_eq(d->objects[i].field, want[i][0]);
+		cr_expect_str_eq(d->objects[i].type, want[i][1], "%s",
+		    want[i][0]);
+		cr_expect_eq(d->objects[i].threat,
+		    strcmp(want[i][2], "threat") == 0, "%s", want[i][0]);
+		cr_expect_eq(d->objects[i].score,
+		    d->objects[i].threat ? 0 : 40, "%s", want[i][0]);
+	}
+	detection_free(d);
 }
