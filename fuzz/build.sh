@@ -54,7 +54,8 @@ spl="detect/spl.c detect/spl_expand.c detect/spl_lex.c detect/spl_parse.c
 # (lookup.c indexes with ht.c and reads definitions with detection_yaml.c.)
 detect="$decode $spl detect/stats.c detect/rowset.c detect/detect.c
     detect/detection.c detect/match_set.c detect/detection_risk.c
-    output/alert.c output/alert_field.c output/alert_risk.c"
+    output/alert.c output/alert_field.c output/alert_risk.c
+    output/alert_drill.c"
 srcs_for() {
 	case "$1" in
 	fuzz_syslog)		echo "decode/event.c input/syslog.c" ;;

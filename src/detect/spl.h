@@ -187,6 +187,14 @@ bool		 spl_parse_num(const char *s, size_t len, double *out);
 bool		 spl_post_apply(const struct spl_search *s, struct event *row);
 
 /*
+ * The field that holds field id's value once the post-stats commands ran
+ * (a drilldown's filter at the end of the search): id followed through
+ * each rename ("rename a as b" moves a to b); -1 when a rename replaced
+ * it with another field's value.
+ */
+int		 spl_post_field(const struct spl_search *s, int id);
+
+/*
  * The commands between the filter and stats, for one event that passed
  * the filter: copies ev into out (values by reference: ev must outlive
  * out's use; out's arena, event_init()ed by the caller, holds what the

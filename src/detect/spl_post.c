@@ -128,6 +128,28 @@ spl_search_apply(const struct spl_post *p, struct event *row)
 	return spl_match(p->expr, row);
 }
 
+int
+spl_post_field(const struct spl_search *s, int id)
+{
+	const struct spl_post	*p;
+	size_t			 k, j;
+
+	for (k = 0; k < s->npost && id >= 0; k++) {
+		p = s->post[k];
+		if (p->cmd->apply != spl_rename_apply)
+			continue;
+		for (j = 0; j < p->n; j++)
+			if (p->from[j] == id) {
+				id = p->to[j];
+				break;
+			} else if (p->to[j] == id) {
+				id = -1;
+				break;
+			}
+	}
+	return id;
+}
+
 bool
 spl_post_apply(const struct spl_search *s, struct event *row)
 {

@@ -37,7 +37,8 @@ struct alert_hash {
 static const char *const alert_reserved[] = {
 	"detection", "detection_id", "detection_version", "mitre_attack_id",
 	"analytic_story", "risk_score", "risk_message", "window_start",
-	"window_end", "emit_reason", "alert_id", NULL
+	"window_end", "emit_reason", "alert_id", "drilldown_search",
+	"drilldown_earliest", "drilldown_latest", NULL
 };
 
 static void
@@ -657,6 +658,7 @@ alert_format(const struct detection *d, const struct stats_row *row,
 	alert_puts(&b, "\"");
 	alert_puts(&b, alert_reason_name(row->reason));
 	alert_puts(&b, "\"");
+	alert_put_drilldown(&b, d, row);
 	alert_put_columns(&b, d, row, worker > 0, alert_reserved);
 	if (worker > 0) {
 		alert_put_key(&b, "worker", false);

@@ -1,7 +1,8 @@
 /*
  * Internals shared by the alert formats (alert.c: the buffer, JSON
  * writers, the row format; alert_risk.c: risk events; alert_field.c:
- * the row's fields and the $field$ message).  Pure: no I/O.
+ * the row's fields and the $field$ message; alert_drill.c: the
+ * drilldown).  Pure: no I/O.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -81,4 +82,12 @@ bool		 alert_field_get(const struct detection *d,
 void		 alert_put_message(struct alert_buf *b,
 		    const struct detection *d, const char *msg,
 		    const struct event *rec);
+/*
+ * The drilldown members of an alert (alert_drill.c): ,"drilldown_search":
+ * the detection's search narrowed to the row's by-field values,
+ * "drilldown_earliest" and "drilldown_latest": the row's window.
+ */
+void		 alert_put_drilldown(struct alert_buf *b,
+		    const struct detection *d, const struct stats_row *row);
+
 #endif /* HECSENTRY_ALERT_INT_H */

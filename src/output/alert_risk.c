@@ -32,7 +32,8 @@ static const char *const alert_risk_reserved[] = {
 	"risk_score", "risk_message", "threat_object", "threat_object_type",
 	"threat_object_field", "annotations", "analyticstories", "detection",
 	"detection_id", "detection_version", "window_start", "window_end",
-	"emit_reason", "alert_id", NULL
+	"emit_reason", "alert_id", "drilldown_search", "drilldown_earliest",
+	"drilldown_latest", NULL
 };
 
 /* One value of a risk or threat object of the row (borrowed). */
@@ -167,8 +168,8 @@ alert_put_threats(struct alert_buf *b, const struct alert_obj_vals *t,
 
 /*
  * The members every risk event of the row shares, after the risk
- * object's: annotations, the detection, the window, the columns, the
- * alert id, and the closing brace of "event".
+ * object's: annotations, the detection, the window, the drilldown, the
+ * columns, the alert id, and the closing brace of "event".
  */
 static void
 alert_risk_tail(struct alert_buf *b, const struct detection *d,
@@ -199,6 +200,7 @@ alert_risk_tail(struct alert_buf *b, const struct detection *d,
 	alert_puts(b, "\"");
 	alert_puts(b, alert_reason_name(row->reason));
 	alert_puts(b, "\"");
+	alert_put_drilldown(b, d, row);
 	alert_put_columns(b, d, row, worker > 0, alert_risk_reserved);
 	if (worker > 0) {
 		alert_put_key(b, "worker", false);

@@ -5,7 +5,8 @@
 # 2024 file) with ES's risk fields, sourcetype stash, source and
 # search_name "ESCU - <name> - Rule", risk_index as its index, and the
 # risk fields as HEC indexed fields; /metrics counts the risk events.
-# alert_format_row puts a detection back in the row format.  Expected
+# alert_format_row puts a detection back in the row format.  Every alert
+# carries a drilldown (issue 15.2).  Expected
 # values: README "Using hecsentry with Splunk Enterprise Security" and
 # hecsentry.conf(5).  Every wait is bounded.
 set -u
@@ -55,6 +56,12 @@ check "risk: annotations" "T1071.003 T1071|AgentTesla" \
     "$(jq -r '.event.annotations | [(.mitre_attack | join(" ")),
     (.analytic_story | join(" "))] | join("|")' "$work/risk.out" |
     sort -u)"
+# issue 15.2: the drilldown narrows the detection's search to the row.
+check "risk: drilldown search of the row" "2 2" \
+    "$(jq -r 'select(.event.drilldown_search | startswith("`sysmon`") and
+    contains("_filter` | search Image=\"C:\\\\Users\\\\risk\\\\m")) |
+    .event.drilldown_earliest < .event.drilldown_latest' "$work/risk.out" |
+    grep -c true) $(alerts "$work/risk.out")"
 # The counters are published, not read live: poll, bounded.
 i=0
 while [ $i -lt 50 ]; do
@@ -82,6 +89,9 @@ check "row override: one alert" 1 "$(alerts "$work/row.out")"
 check "row override: the row format" \
     "hecsentry:alert|Windows Mail Protocol In Non-Common Process Path|null" \
     "$(jq -r '"\(.sourcetype)|\(.event.detection)|\(.event.risk_object)"' \
+    "$work/row.out")"
+check "row override: the drilldown too" true \
+    "$(jq -r '.event.drilldown_search | contains(" | search Image=")' \
     "$work/row.out")"
 stop_daemon "row override" 100
 kill "$RPID" 2>/dev/null

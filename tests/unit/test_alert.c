@@ -232,8 +232,11 @@ Test(alert, full_alert_has_every_key_and_type)
 	cr_expect_eq(strlen(id), 32);
 	for (i = 0; i < 32; i++)
 		cr_expect(strchr("0123456789abcdef", id[i]) != NULL);
-	/* 10 metadata keys, 11 columns, alert_id. */
-	cr_expect_eq(json_object_object_length(ev), 22);
+	/* 10 metadata keys, 3 drilldown keys, 11 columns, alert_id. */
+	ta_get(ev, "drilldown_search", json_type_string);
+	ta_get(ev, "drilldown_earliest", json_type_double);
+	ta_get(ev, "drilldown_latest", json_type_double);
+	cr_expect_eq(json_object_object_length(ev), 25);
 
 	f = ta_get(root, "fields", json_type_object);
 	cr_expect_str_eq(ta_str(f, "alert_id"), id);
@@ -449,7 +452,7 @@ Test(alert, worker_field_only_with_workers)
 	root = ta_format(&o, NULL);
 	ev = ta_get(root, "event", json_type_object);
 	cr_expect_not(json_object_object_get_ex(ev, "worker", NULL));
-	cr_expect_eq(json_object_object_length(ev), 22);
+	cr_expect_eq(json_object_object_length(ev), 25);
 	json_object_put(root);
 
 	o.worker = 2;
@@ -457,7 +460,7 @@ Test(alert, worker_field_only_with_workers)
 	ev = ta_get(root, "event", json_type_object);
 	cr_expect_eq(json_object_get_int(ta_get(ev, "worker",
 	    json_type_int)), 2);
-	cr_expect_eq(json_object_object_length(ev), 23);
+	cr_expect_eq(json_object_object_length(ev), 26);
 	alert_id(&ta_d, &ta_row, 2, id);
 	cr_expect_str_eq(ta_str(ev, "alert_id"), id);
 	f = ta_get(root, "fields", json_type_object);

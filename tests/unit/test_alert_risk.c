@@ -1,6 +1,7 @@
 /*
- * Tests of the risk format (alert_risk.c) and of the $field$ message
- * (alert_field.c) on a hand-made detection and row.  Expected values:
+ * Tests of the risk format (alert_risk.c), of the $field$ message
+ * (alert_field.c) and of the drilldown (alert_drill.c) on a hand-made
+ * detection and row.  Expected values:
  * the risk event fields of Splunk ES's risk action as contentctl's
  * RiskEvent model checks them (search_name "ESCU - <name> - Rule",
  * risk_object, risk_object_type, risk_score, risk_message,
@@ -423,4 +424,98 @@ Test(alert_risk, search_name_length)
 	cr_expect_eq(need, strlen("ESCU -  - Rule") + strlen(tr_d.name) + 1);
 	cr_expect_eq(alert_search_name(&tr_d, buf, sizeof(buf)), need);
 	cr_expect_str_eq(buf, "ESCU - ");
+}
+
+/* The drilldown of a row (alert_drill.c), from the row format's event. */
+static json_object *
+tr_drill_event(void)
+{
+	struct alert_opts	 o;
+	enum alert_emitted	 how;
+
+	memset(&o, 0, sizeof(o));
+	cr_assert_eq(tr_emit(&o, &how), 1);
+	return tr_get(tr_ev[tr_n - 1], "event", json_type_object);
+}
+
+/*
+ * Expected: the search as the file writes it (trailing white space cut),
+ * then "| search" with each by-field's value quoted as SPL needs
+ * (Splunk Search Manual, "Backslashes": "\\" for a backslash, "\"" for
+ * a quote); '*' cannot be escaped in search, so such a value goes to
+ * where; a null by-field is NOT f=*.
+ */
+Test(alert_risk, drilldown_search_quotes_the_by_values)
+{
+	json_object	*ev;
+
+	tr_d.search_text = "`sysmon` EventCode=1\n| stats count by dest "
+	    "process_name parent_process_name\n";
+	tr_set("process_name", "C:\\Temp\\a \"b\".exe");
+	tr_set("parent_process_name", "x*y");
+	ev = tr_drill_event();
+	cr_expect_str_eq(tr_str(ev, "drilldown_search"),
+	    "`sysmon` EventCode=1\n| stats count by dest process_name "
+	    "parent_process_name | search dest=\"WIN-DC-1\" "
+	    "process_name=\"C:\\\\Temp\\\\a \\\"b\\\".exe\" | where "
+	    "'parent_process_name'==\"x*y\"");
+	/* The row's window, in epoch seconds. */
+	cr_expect_str_eq(json_object_to_json_string(tr_get(ev,
+	    "drilldown_earliest", json_type_double)), "1663246560.000");
+	cr_expect_str_eq(json_object_to_json_string(tr_get(ev,
+	    "drilldown_latest", json_type_double)), "1663246620.000");
+
+	event_unset(&tr_rec, tr_id("process_name"));
+	ev = tr_drill_event();
+	cr_expect_str_eq(tr_str(ev, "drilldown_search"),
+	    "`sysmon` EventCode=1\n| stats count by dest process_name "
+	    "parent_process_name | search dest=\"WIN-DC-1\" NOT "
+	    "process_name=* | where 'parent_process_name'==\"x*y\"");
+}
+
+/* A by-field renamed after stats is filtered under its new name. */
+Test(alert_risk, drilldown_follows_renames)
+{
+	struct spl_search	*s;
+	struct spl_error	 err;
+	json_object		*ev;
+	const char		*text = "| tstats count from "
+	    "datamodel=Endpoint.Processes by Processes.dest _time span=1h "
+	    "| rename Processes.dest as dest";
+	int			 by[2];
+
+	s = spl_compile(text, NULL, NULL, &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	tr_d.search = s;
+	tr_d.search_text = (char *)text;
+	by[0] = s->stats.by[0];
+	by[1] = s->stats.by[1];
+	cr_assert_str_eq(event_field_name(by[0]), "Processes.dest");
+	tr_row.by = by;
+	tr_row.nby = 2;
+	event_unset(&tr_rec, tr_id("dest"));
+	tr_set("Processes.dest", "WIN-DC-1");
+	tr_set("_time", "1663246800");
+	cr_assert(spl_post_apply(s, &tr_rec));
+	ev = tr_drill_event();
+	cr_expect_str_eq(tr_str(ev, "drilldown_search"),
+	    "| tstats count from datamodel=Endpoint.Processes by "
+	    "Processes.dest _time span=1h | rename Processes.dest as dest "
+	    "| search dest=\"WIN-DC-1\"");
+	tr_d.search = &tr_search;
+	spl_search_free(s);
+}
+
+/* Events older than the window (late, replayed): the range holds them. */
+Test(alert_risk, drilldown_range_holds_the_events)
+{
+	json_object	*ev;
+
+	tr_row.first_ms = 1663000000250LL;
+	tr_row.last_ms = 1663246620000LL;	/* at the window's end */
+	ev = tr_drill_event();
+	cr_expect_str_eq(json_object_to_json_string(tr_get(ev,
+	    "drilldown_earliest", json_type_double)), "1663000000.250");
+	cr_expect_str_eq(json_object_to_json_string(tr_get(ev,
+	    "drilldown_latest", json_type_double)), "1663246620.001");
 }
