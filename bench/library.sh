@@ -35,7 +35,9 @@ lib_setup() {
 	} >"$WORK/lib-head.conf"
 	"$HECSENTRY" -c "$WORK/lib-head.conf" --output file:/dev/null \
 	    --check-config -v >"$WORK/lib.check" 2>/dev/null || true
-	sed -n 's/^runs: [^:]*\.yml: //p' "$WORK/lib.check" >"$WORK/lib.names"
+	# "runs: FILE: NAME" or "runs: FILE: NAME: window HOW".
+	sed -n 's/^runs: [^:]*\.yml: //p' "$WORK/lib.check" |
+	    sed 's/: window .*//' >"$WORK/lib.names"
 	LIB_ALL=$(wc -l <"$WORK/lib.names" | tr -d ' ')
 	if [ "$LIB_ALL" -eq 0 ]; then
 		echo "bench: library: nothing runs from $LIBRARY" >&2

@@ -7,10 +7,11 @@
  * of the alerts, and the live stats keys with the heap bytes they hold
  * before the final flush.
  *
- *	hecsentry-pipe [-Pa] [-w WINDOW_S] [-d CONFDIR] [-l LIBRARY] FILE
+ *	hecsentry-pipe [-DPa] [-w WINDOW_S] [-d CONFDIR] [-l LIBRARY] FILE
  *
- * -P switches the prefilter off; -a writes each alert to stderr; CONFDIR (default conf) holds
- * detections/ and macros/.  -l runs every detection of LIBRARY (a tree or
+ * -P switches the prefilter off; -D the dispatch by event code; -a
+ * writes each alert to stderr; CONFDIR (default conf) holds detections/
+ * and macros/.  -l runs every detection of LIBRARY (a tree or
  * a security_content checkout, with its macros and lookups) of status
  * production or experimental, as `make bench` scenario library does,
  * instead of CONFDIR/detections.  Frames are 1 ms apart from a fixed time.
@@ -113,7 +114,7 @@ pipe_library(const char *path, const char *mac, const struct cim_map *cim,
 static void
 pipe_usage(void)
 {
-	fprintf(stderr, "usage: hecsentry-pipe [-Pa] [-w WINDOW_S] "
+	fprintf(stderr, "usage: hecsentry-pipe [-DPa] [-w WINDOW_S] "
 	    "[-d CONFDIR] [-l LIBRARY] FILE\n");
 	exit(2);
 }
@@ -136,8 +137,11 @@ main(int argc, char **argv)
 	int64_t			 now = 1795852800000LL;
 	int			 ch, window = 60;
 
-	while ((ch = getopt(argc, argv, "Pw:d:l:a")) != -1) {
+	while ((ch = getopt(argc, argv, "DPw:d:l:a")) != -1) {
 		switch (ch) {
+		case 'D':
+			dispatch_set_enabled(false);
+			break;
 		case 'P':
 			prefilter_set_enabled(false);
 			break;

@@ -53,9 +53,9 @@ spl="detect/spl.c detect/spl_expand.c detect/spl_lex.c detect/spl_parse.c
     detect/spl_join.c detect/spl_value.c"
 # (lookup.c indexes with ht.c and reads definitions with detection_yaml.c.)
 detect="$decode $spl detect/stats.c detect/rowset.c detect/detect.c
-    detect/detection.c detect/match_set.c detect/detection_risk.c
-    output/alert.c output/alert_field.c output/alert_risk.c
-    output/alert_drill.c"
+    detect/dispatch.c detect/detection.c detect/match_set.c
+    detect/detection_risk.c output/alert.c output/alert_field.c
+    output/alert_risk.c output/alert_drill.c"
 srcs_for() {
 	case "$1" in
 	fuzz_syslog)		echo "decode/event.c input/syslog.c" ;;
@@ -69,7 +69,8 @@ srcs_for() {
 	fuzz_framing)		echo "input/framing.c input/framing_avx2.c
 			    input/listen.c input/listen_tls.c input/listen_udp.c" ;;
 	fuzz_prefilter)		echo "$decode $spl detect/prefilter.c
-			    detect/prefilter_avx2.c $testref/hooks_decode.c
+			    detect/prefilter_avx2.c detect/dispatch.c
+			    $testref/hooks_decode.c
 			    $testref/hooks_prefilter.c" ;;
 	*)			return 1 ;;
 	esac

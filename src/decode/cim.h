@@ -70,6 +70,10 @@ const char	*cim_dataset_object(const struct cim_dataset *ds);
 bool		 cim_dataset_has(const struct cim_dataset *ds,
 		    const struct event *ev);
 
+/* True when events of Sysmon event id code may belong to the dataset. */
+bool		 cim_dataset_lists(const struct cim_dataset *ds,
+		    size_t code);
+
 /*
  * Sets the dataset's fields ("Processes.dest", ...) on an event that
  * belongs to it.  Returns 0, or -1 when the arena is full.

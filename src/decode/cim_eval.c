@@ -385,6 +385,12 @@ cim_dataset_has(const struct cim_dataset *ds, const struct event *ev)
 	return code != CIM_OTHER && cim_code_in(ds->codes, code);
 }
 
+bool
+cim_dataset_lists(const struct cim_dataset *ds, size_t code)
+{
+	return code <= CIM_MAX_EVENT_CODE && cim_code_in(ds->codes, code);
+}
+
 int
 cim_dataset_apply(const struct cim_dataset *ds, struct event *ev)
 {

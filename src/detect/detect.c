@@ -20,10 +20,13 @@
 #include <string.h>
 
 #include "detect/detect.h"
+#include "detect/dispatch.h"
 #include "detect/match_set.h"
 #include "detect/rowset.h"
 #include "log.h"
 #include "xmalloc.h"
+
+bool		 detect_dispatch = true;	/* off only in tests */
 
 #define DETECT_COPY_ARENA	4096	/* bytes the commands before stats
 					   may add to an event's copy */
@@ -368,18 +371,21 @@ detect_runner_swap(struct detect_runner *r, struct detection_set *set,
 }
 
 /*
- * The datasets of the set that ev belongs to, as a bit set by index,
- * with each one's fields set on ev (once per event and dataset).  An
- * event whose fields do not fit its arena is in none of them.
+ * The datasets of the set among those of mask (bit i: set->datasets[i])
+ * that ev belongs to, as a bit set by index, with each one's fields set
+ * on ev (once per event and dataset).  An event whose fields do not fit
+ * its arena is in none of them.
  */
 static uint64_t
-detect_datasets(const struct detection_set *set, struct event *ev)
+detect_datasets(const struct detection_set *set, struct event *ev,
+    uint64_t mask)
 {
 	uint64_t	 in = 0;
 	size_t		 i;
 
 	for (i = 0; i < set->ndatasets; i++)
-		if (cim_dataset_has(set->datasets[i], ev) &&
+		if (((mask >> i) & 1) != 0 &&
+		    cim_dataset_has(set->datasets[i], ev) &&
 		    cim_dataset_apply(set->datasets[i], ev) == 0)
 			in |= (uint64_t)1 << i;
 	return in;
@@ -444,7 +450,48 @@ detect_slot_run_subs(struct detect_slot *slot, struct event *ev,
 	}
 }
 
-/* detect_run() on a set with tstats searches. */
+/*
+ * Whether a detection may match an event of datasets in: a raw one, or
+ * a tstats one whose dataset is among them.
+ */
+static inline bool
+detect_slot_in(const struct detect_slot *slot, uint64_t in)
+{
+	int	 ds = slot->det->dataset;
+
+	return ds == DETECTION_RAW || (ds > 0 && ((in >> (ds - 1)) & 1) != 0);
+}
+
+/*
+ * detect_run() through the set's dispatch: only the detections of the
+ * event's code, and only the datasets of that code.
+ */
+static void
+detect_run_dispatch(struct detect_runner *r, struct event *ev,
+    int64_t now_ms)
+{
+	const struct dispatch	*dp = r->set->dispatch;
+	const uint32_t		*idx;
+	struct detect_slot	*slot;
+	uint64_t		 in = 0;
+	size_t			 c, n, i;
+
+	c = dispatch_code(ev);
+	idx = dispatch_list(dp, c, &n);
+	if (c < DISPATCH_NCODES && dp->datasets[c] != 0)
+		in = detect_datasets(r->set, ev, dp->datasets[c]);
+	if (r->match != NULL)
+		match_set_event(r->match, ev);
+	for (i = 0; i < n; i++) {
+		slot = r->slots[idx[i]];
+		if (slot->nsubs > 0)
+			detect_slot_run_subs(slot, ev, in, now_ms);
+		if (detect_slot_in(slot, in))
+			detect_slot_run(r, idx[i], ev, now_ms);
+	}
+}
+
+/* detect_run() on a set with tstats searches and no dispatch. */
 __attribute__((noinline))
 static void
 detect_run_datasets(struct detect_runner *r, struct event *ev,
@@ -452,18 +499,15 @@ detect_run_datasets(struct detect_runner *r, struct event *ev,
 {
 	uint64_t	 in;
 	size_t		 i;
-	int		 ds;
 
-	in = detect_datasets(r->set, ev);
+	in = detect_datasets(r->set, ev, UINT64_MAX);
 	if (r->match != NULL)
 		match_set_event(r->match, ev);
 	for (i = 0; i < r->nslots; i++) {
 		if (r->slots[i]->nsubs > 0)
 			detect_slot_run_subs(r->slots[i], ev, in, now_ms);
-		if ((ds = r->slots[i]->det->dataset) != DETECTION_RAW &&
-		    (ds < 0 || ((in >> (ds - 1)) & 1) == 0))
-			continue;
-		detect_slot_run(r, i, ev, now_ms);
+		if (detect_slot_in(r->slots[i], in))
+			detect_slot_run(r, i, ev, now_ms);
 	}
 }
 
@@ -472,6 +516,10 @@ detect_run(struct detect_runner *r, struct event *ev, int64_t now_ms)
 {
 	size_t	 i;
 
+	if (r->set->dispatch != NULL && detect_dispatch) {
+		detect_run_dispatch(r, ev, now_ms);
+		return;
+	}
 	if (r->ndatasets > 0) {
 		detect_run_datasets(r, ev, now_ms);
 		return;

@@ -35,6 +35,13 @@ struct detect_runner;
 typedef bool	(*detect_same_fn)(const struct detection *old,
 		    const struct detection *new, void *arg);
 
+/*
+ * Whether detect_run() uses the set's dispatch (true, the default).  Only
+ * test hooks (tests/lib/hooks_dispatch.c) clear it, to compare with every
+ * detection run on every event, before any worker starts.
+ */
+extern bool	 detect_dispatch;
+
 /* Takes a reference on set.  opts is copied. */
 struct detect_runner *detect_runner_new(struct detection_set *set,
 		    const struct stats_opts *opts, detect_row_fn cb,
@@ -46,7 +53,9 @@ void		 detect_runner_free(struct detect_runner *r);
  * Runs every detection on ev; now_ms is the loop's cached time.  First
  * sets on ev the fields of each dataset of the set (those tstats
  * searches read) that ev belongs to (cim_dataset_apply()): a tstats
- * detection runs only on the events of its dataset.
+ * detection runs only on the events of its dataset.  With the set's
+ * dispatch (dispatch.h), only the detections and datasets of ev's
+ * event code are looked at; the others could not match.
  */
 void		 detect_run(struct detect_runner *r, struct event *ev,
 		    int64_t now_ms);

@@ -29,6 +29,7 @@
 #include <yaml.h>
 
 #include "detect/detection.h"
+#include "detect/dispatch.h"
 #include "detect/detection_int.h"
 #include "detect/ht.h"
 #include "log.h"
@@ -577,6 +578,7 @@ detection_set_free(struct detection_set *set)
 	free(set->d);
 	cim_map_free(set->cim);
 	lookup_set_free(set->lookups);
+	dispatch_free(set->dispatch);
 	free(set);
 }
 
@@ -701,6 +703,8 @@ detection_set_use_cim(struct detection_set *set, struct cim_map *m)
 	set->ndatasets = 0;
 	for (k = 0; k < set->n; k++)
 		detection_set_dataset(set, set->d[k]);
+	dispatch_free(set->dispatch);
+	set->dispatch = dispatch_new(set);
 }
 
 static int
@@ -728,6 +732,7 @@ detection_set_new(struct detection **d, size_t n)
 	}
 	if (set->n > 1)
 		qsort(set->d, set->n, sizeof(*set->d), detection_cmp);
+	set->dispatch = dispatch_new(set);
 	return set;
 }
 
@@ -767,6 +772,7 @@ detection_set_load(const char *det_dir, const char *macro_dir,
 		}
 	detection_strv_free(files, nfiles);
 	detection_macros_clear(&ms);
+	set->dispatch = dispatch_new(set);
 	return set;
 fail:
 	detection_strv_free(files, nfiles);

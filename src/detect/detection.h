@@ -78,6 +78,8 @@ struct detection {
 					/*   NULL before the set has a map */
 };
 
+struct dispatch;
+
 /* Macros by key ("name" or "name(N)"), loaded once for many detections. */
 struct detection_macros;
 
@@ -92,6 +94,9 @@ struct detection_set {
 					/* those some detection reads */
 					/*   (borrowed from cim) */
 	size_t		 ndatasets;
+	struct dispatch	*dispatch;	/* owned: the detections each event */
+					/*   code reaches (dispatch.h); */
+					/*   NULL: every one, every event */
 };
 
 /*

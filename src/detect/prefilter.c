@@ -56,10 +56,17 @@
  * often DECODE_ERR_SHAPE), which operators want to see.
  *
  * The prefilter keeps no state: it reads the codes of the running set on
- * each call, so a reload needs nothing, and a set in which any detection
- * has no EventCode switches it off.  That loop costs at most what
- * detect_run() would spend on the same set, and happens after the cheap
- * scan.
+ * each call, so a reload needs nothing.  A set built by detection.c has
+ * its dispatch (dispatch.h), whose bit set says which ids some detection
+ * can match: a raw search those its EventCode conjunct allows (every id
+ * without one, which switches the prefilter off), a tstats search those
+ * of its dataset.  The dataset bound is exact too: cim_dataset_has()
+ * takes an event only when its EventCode is 1 to 3 digits whose value is
+ * one of the dataset's ids, and an event whose ids the scan found are all
+ * outside that list has no such EventCode.  A set without a dispatch (a
+ * test's) is read detection by detection: one without an EventCode
+ * switches it off; that loop costs at most what detect_run() would spend
+ * on the same set, and happens after the cheap scan.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -67,6 +74,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "detect/dispatch.h"
 #include "detect/prefilter.h"
 #include "detect/prefilter_avx2.h"
 #include "detect/spl.h"
@@ -365,8 +373,12 @@ prefilter_reject(const struct detection_set *set, const char *buf,
 
 	if (!prefilter_enabled || set == NULL || set->n == 0)
 		return false;
+	if (set->dispatch != NULL && set->dispatch->any)
+		return false;
 	if ((n = prefilter_scan(buf, len, ids, PREFILTER_MAX_IDS)) <= 0)
 		return false;
+	if (set->dispatch != NULL)
+		return !dispatch_may_match(set->dispatch, ids, (size_t)n);
 	for (i = 0; i < set->n; i++) {
 		/* ids[0] first: most events have one id. */
 		if ((code = set->d[i]->search->event_code) < 0 ||

@@ -164,6 +164,20 @@ void		 spl_search_free(struct spl_search *s);
  */
 bool		 spl_match(const struct spl_expr *e, const struct event *ev);
 
+#define SPL_NCODES	65536		/* EventCodes spl_search_codes() lists */
+
+/*
+ * The EventCodes an event matching s can have: when a top-level
+ * conjunct of s's filter is "EventCode=N", "EventCode IN (N, ...)" or an
+ * OR of such terms (N integers in 0..SPL_NCODES - 1), fills codes
+ * (SPL_NCODES bits) with the bit of each N and returns true.
+ * An event whose EventCode is plain digits (leading zeros allowed) of
+ * another value then never matches: EventCode=N compares numerically.
+ * Returns false, codes untouched, when the filter allows any EventCode.
+ */
+bool		 spl_search_codes(const struct spl_search *s,
+		    uint64_t *codes);
+
 #define SPL_NUM_MAX	64		/* longest text taken as a number */
 
 /*

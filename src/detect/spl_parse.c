@@ -479,6 +479,60 @@ spl_expr_event_code(const struct spl_expr *e)
 }
 
 /*
+ * Whether t allows only EventCodes it can list: "EventCode=N", "EventCode
+ * IN (N, ...)" with integers N in 0..65535, or an OR of such terms; then
+ * their bits are set in codes.
+ */
+static bool
+spl_expr_codes(const struct spl_expr *t, uint64_t *codes)
+{
+	size_t		 k;
+	double		 v;
+
+	if (t->type == SPL_N_OR) {
+		for (k = 0; k < t->nkids; k++)
+			if (!spl_expr_codes(t->kids[k], codes))
+				return false;
+		return t->nkids > 0;
+	}
+	if (t->type != SPL_N_CMP || t->field != EVENT_F_EVENTCODE ||
+	    (t->op != SPL_OP_EQ && t->op != SPL_OP_IN))
+		return false;
+	for (k = 0; k < t->nvals; k++) {
+		v = t->vals[k].num;
+		if (!t->vals[k].numeric || v < 0 || v > 65535 || v != floor(v))
+			return false;
+	}
+	for (k = 0; k < t->nvals; k++) {
+		v = t->vals[k].num;
+		codes[(unsigned)v >> 6] |= (uint64_t)1 << ((unsigned)v & 63);
+	}
+	return t->nvals > 0;
+}
+
+bool
+spl_search_codes(const struct spl_search *s, uint64_t *codes)
+{
+	uint64_t	 tmp[SPL_NCODES / 64];
+	const struct spl_expr *e = s->filter;
+	const struct spl_expr *const *kids = &e;
+	size_t		 k, n = 1;
+
+	if (e->type == SPL_N_AND) {
+		n = e->nkids;
+		kids = (const struct spl_expr *const *)e->kids;
+	}
+	for (k = 0; k < n; k++) {
+		memset(tmp, 0, sizeof(tmp));
+		if (spl_expr_codes(kids[k], tmp)) {
+			memcpy(codes, tmp, sizeof(tmp));
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
  * A rough cost of evaluating e on an event: a few units per plain value,
  * more per wildcard pattern and per segment to be searched for.
  */

@@ -33,6 +33,12 @@ void		 prefilter_set_simd(bool on);
 void		 prefilter_set_enabled(bool on);
 
 /*
+ * Switches detect_run()'s dispatch by event code on (the default) or off
+ * (every detection on every event): for the differential tests.
+ */
+void		 dispatch_set_enabled(bool on);
+
+/*
  * Days since 1970-01-01 of the proleptic Gregorian date y-m-d (month
  * 1-12, day valid for it), counted another way than event.c does.
  */
