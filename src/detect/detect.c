@@ -30,6 +30,8 @@ bool		 detect_dispatch = true;	/* off only in tests */
 
 #define DETECT_COPY_ARENA	4096	/* bytes the commands before stats
 					   may add to an event's copy */
+#define DETECT_REC_ARENA	4096	/* a row record's first arena (stats
+					   grows it as rows need) */
 
 /*
  * A join subsearch of a slot's detection (spl_join.c): its own stats
@@ -55,9 +57,9 @@ struct detect_slot {
 						   spec the table borrows */
 	struct stats_table	*table;		/* owned */
 	struct detect_counters	 counters;
-	struct event		*copy;		/* owned: the detection's copy
-						   of an event for the commands
-						   before stats; NULL without */
+	struct event		*copy;		/* runner's copy, for the
+						   commands before stats; NULL
+						   without such commands */
 	size_t			 nsubs;		/* its join subsearches */
 	struct detect_sub	*subs;		/* owned, nsubs of them */
 	struct spl_rows		**sides;	/* owned array: the rows of
@@ -82,6 +84,11 @@ struct detect_runner {
 	struct match_set	*match;		/* the terms of set, shared by */
 					/*   its filters; NULL: each filter */
 					/*   alone (match_set_enabled) */
+	struct event		 rec;		/* the row record every table
+						   of the runner emits in */
+	struct event		 copy;		/* the copy of an event the
+						   commands before stats of
+						   any detection work on */
 };
 
 static void	detect_rows_run(struct detect_slot *);
@@ -242,6 +249,7 @@ detect_slot_new(struct detect_runner *r, struct detection_set *set,
 	slot->det = set->d[i];
 	detection_set_ref(set);
 	slot->spec_set = set;
+	o.rec = &r->rec;
 	/* A detection windowed on its schedule: its period and phase. */
 	if (set->d[i]->window_s > 0) {
 		o.window_s = set->d[i]->window_s;
@@ -250,10 +258,8 @@ detect_slot_new(struct detect_runner *r, struct detection_set *set,
 	slot->table = stats_new(&set->d[i]->search->stats, &o,
 	    detect_emit_cb, slot);
 	detect_subs_new(slot, &o);
-	if (set->d[i]->search->npre > 0) {
-		slot->copy = xmalloc(sizeof(*slot->copy));
-		event_init(slot->copy, DETECT_COPY_ARENA);
-	}
+	if (set->d[i]->search->npre > 0)
+		slot->copy = &r->copy;
 	if (set->d[i]->search->nrowset > 0)
 		slot->rows = rowset_new(set->d[i]->search, &o);
 	return slot;
@@ -267,10 +273,6 @@ detect_slot_free(struct detect_slot *slot)
 	detect_subs_free(slot);
 	stats_free(slot->table);
 	rowset_free(slot->rows);
-	if (slot->copy != NULL) {
-		event_clear(slot->copy);
-		free(slot->copy);
-	}
 	detection_set_unref(slot->spec_set, __func__);
 	free(slot);
 }
@@ -287,6 +289,8 @@ detect_runner_new(struct detection_set *set, const struct stats_opts *opts,
 	r->set = set;
 	r->cb = cb;
 	r->arg = arg;
+	event_init(&r->rec, DETECT_REC_ARENA);
+	event_init(&r->copy, DETECT_COPY_ARENA);
 	r->nslots = set->n;
 	r->ndatasets = set->ndatasets;
 	r->slots = xcalloc(set->n, sizeof(*r->slots));
@@ -308,6 +312,8 @@ detect_runner_free(struct detect_runner *r)
 		detect_slot_free(r->slots[i]);
 	free(r->slots);
 	match_set_free(r->match);
+	event_clear(&r->rec);
+	event_clear(&r->copy);
 	detection_set_unref(r->set, __func__);
 	free(r);
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <yaml.h>
 
@@ -32,6 +33,12 @@ struct detection_scalar {
 	const char	*value;		/* the parsed value */
 };
 
+/*
+ * Reads f to its end into a new buffer (caller frees) of *len bytes and a
+ * NUL, allocating about the file's size.  NULL with errno set on a read
+ * error, or EFBIG when f holds more than max bytes.
+ */
+char		*detection_read_all(FILE *f, size_t max, size_t *len);
 /*
  * Reads and parses the YAML file path: its root mapping, or NULL with
  * *errstr set.  The caller clears y with detection_yaml_clear().

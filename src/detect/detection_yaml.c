@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +23,45 @@
 #include "log.h"
 #include "xmalloc.h"
 
+char *
+detection_read_all(FILE *f, size_t max, size_t *len)
+{
+	struct stat	 st;
+	char		*buf;
+	size_t		 cap = 4096, n = 0;
+
+	/* The file's size, so that nothing larger is allocated. */
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size >= 0)
+		cap = (uintmax_t)st.st_size < max ? (size_t)st.st_size : max;
+	buf = xmalloc(cap + 2);
+	for (;;) {
+		n += fread(buf + n, 1, cap + 1 - n, f);
+		if (n <= cap)
+			break;
+		if (cap == max) {
+			free(buf);
+			errno = EFBIG;
+			return NULL;
+		}
+		cap = cap > max / 2 ? max : cap * 2;
+		buf = xreallocarray(buf, cap + 2, 1);
+	}
+	if (ferror(f)) {
+		free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
 /* Reads path into y->buf.  Returns 0, or -1 with *errstr set. */
 static int
 detection_read(struct detection_yaml *y, const char *path, char **errstr)
 {
 	FILE		*f;
-	size_t		 n;
 
 	memset(y, 0, sizeof(*y));
 	y->path = path;
@@ -35,26 +69,18 @@ detection_read(struct detection_yaml *y, const char *path, char **errstr)
 		xasprintf(errstr, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	y->buf = xmalloc(DETECTION_FILE_MAX + 1);
-	n = fread(y->buf, 1, DETECTION_FILE_MAX + 1, f);
-	if (ferror(f)) {
-		xasprintf(errstr, "%s: %s", path, strerror(errno));
-		goto out_free;
-	}
-	if (n > DETECTION_FILE_MAX) {
-		xasprintf(errstr, "%s: larger than %d bytes", path,
-		    DETECTION_FILE_MAX);
-		goto out_free;
+	if ((y->buf = detection_read_all(f, DETECTION_FILE_MAX,
+	    &y->len)) == NULL) {
+		if (errno == EFBIG)
+			xasprintf(errstr, "%s: larger than %d bytes", path,
+			    DETECTION_FILE_MAX);
+		else
+			xasprintf(errstr, "%s: %s", path, strerror(errno));
+		fclose(f);
+		return -1;
 	}
 	fclose(f);
-	y->buf[n] = '\0';
-	y->len = n;
 	return 0;
-out_free:
-	fclose(f);
-	free(y->buf);
-	y->buf = NULL;
-	return -1;
 }
 
 /*

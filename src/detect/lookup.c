@@ -410,23 +410,18 @@ lookup_csv_read(struct lookup_table *t, const char *path, const char *file,
     size_t *len, char *why, size_t whylen)
 {
 	FILE	*f;
-	size_t	 n;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		snprintf(why, whylen, "file %s: %s", file, strerror(errno));
 		return -1;
 	}
-	t->buf = xmalloc(LOOKUP_FILE_MAX + 1);
-	n = fread(t->buf, 1, LOOKUP_FILE_MAX + 1, f);
-	if (ferror(f) || n > LOOKUP_FILE_MAX) {
-		snprintf(why, whylen, "file %s: %s", file, ferror(f) ?
-		    strerror(errno) : "larger than " "16 MiB");
+	if ((t->buf = detection_read_all(f, LOOKUP_FILE_MAX, len)) == NULL) {
+		snprintf(why, whylen, "file %s: %s", file, errno == EFBIG ?
+		    "larger than " "16 MiB" : strerror(errno));
 		fclose(f);
 		return -1;
 	}
 	fclose(f);
-	t->buf[n] = '\0';
-	*len = n;
 	return 0;
 }
 

@@ -82,7 +82,9 @@ struct stats_table {
 	int64_t		 win;		/* index of the current window */
 	bool		 has_win;	/* win is valid */
 	struct stats_counters c;	/* keys and bytes kept current */
-	struct event	 rec;		/* the emitted row record */
+	struct event	*rec;		/* the emitted row record: */
+					/*   opts.rec, or owned; NULL */
+					/*   until the first row */
 	struct stats_key *scratch;	/* lookup key */
 	size_t		 scratch_cap;	/* bytes of scratch->data */
 };
@@ -142,7 +144,7 @@ stats_new(const struct spl_stats *spec, const struct stats_opts *opts,
 	t->arg = arg;
 	t->ht = ht_new(&stats_ht_type, t);
 	TAILQ_INIT(&t->order);
-	event_init(&t->rec, STATS_REC_SLACK);
+	t->rec = opts->rec;
 	t->scratch_cap = 256;
 	t->scratch = xmalloc(sizeof(*t->scratch) + t->scratch_cap);
 	return t;
@@ -156,7 +158,10 @@ stats_free(struct stats_table *t)
 	if (t->opts.shared_bytes != NULL)
 		*t->opts.shared_bytes -= t->c.bytes;
 	ht_free(t->ht);
-	event_clear(&t->rec);
+	if (t->rec != NULL && t->rec != t->opts.rec) {
+		event_clear(t->rec);
+		free(t->rec);
+	}
 	free(t->scratch);
 	free(t);
 }
@@ -441,7 +446,7 @@ static void
 stats_rec_agg(struct stats_table *t, const struct stats_ent *ent,
     const struct spl_agg *agg, const struct stats_acc *a)
 {
-	struct event	*rec = &t->rec;
+	struct event	*rec = t->rec;
 	const struct stats_str *s;
 	char		 buf[400], *p;
 	size_t		 j, len;
@@ -514,11 +519,14 @@ stats_emit_ent(struct stats_table *t, struct stats_ent *ent,
 	int64_t			 wms = (int64_t)t->opts.window_s * 1000;
 
 	need = stats_rec_size(t, ent);
-	if (t->rec.arena_cap < need) {
-		event_clear(&t->rec);
-		event_init(&t->rec, need);
+	if (t->rec == NULL) {
+		t->rec = xmalloc(sizeof(*t->rec));
+		event_init(t->rec, need);
+	} else if (t->rec->arena_cap < need) {
+		event_clear(t->rec);
+		event_init(t->rec, need);
 	}
-	event_reset(&t->rec);
+	event_reset(t->rec);
 	p = ent->key->data;
 	end = p + ent->key->len;
 	for (i = 0; i < t->spec->nby && p < end; i++) {
@@ -527,12 +535,12 @@ stats_emit_ent(struct stats_table *t, struct stats_ent *ent,
 		len = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
 		    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 		p += 4;
-		(void)event_set(&t->rec, t->spec->by[i], (const char *)p, len);
+		(void)event_set(t->rec, t->spec->by[i], (const char *)p, len);
 		p += len;
 	}
 	for (i = 0; i < ent->nacc; i++)
 		stats_rec_agg(t, ent, &t->spec->agg[i], &ent->acc[i]);
-	t->rec.time_ms = ent->last_ms;
+	t->rec->time_ms = ent->last_ms;
 
 	memset(&row, 0, sizeof(row));
 	row.win_start_ms = t->win * wms +
@@ -544,7 +552,7 @@ stats_emit_ent(struct stats_table *t, struct stats_ent *ent,
 	row.host = ent->host;
 	row.host_len = ent->host_len;
 	row.reason = reason;
-	row.rec = &t->rec;
+	row.rec = t->rec;
 	row.by = t->spec->by;
 	row.nby = t->spec->nby;
 	t->emit(&row, t->arg);

@@ -43,6 +43,14 @@ struct stats_opts {
 	int		 window_offset_s; /* windows start at this offset
 					   modulo window_s (a schedule's
 					   phase); 0: on multiples */
+	struct event	*rec;		/* borrowed, or NULL: the record of
+					   an emitted row (stats_row.rec),
+					   shared by the tables that one
+					   thread runs (they emit one row at
+					   a time); event_init()ed by the
+					   owner, grown here as rows need.
+					   NULL: each table allocates its
+					   own at its first row */
 };
 
 struct stats_row {

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 
 #include "detect/detect.h"
 #include "detect/detection.h"
+#include "detect/detection_int.h"
 #include "decode/event.h"
 #include "detect/spl.h"
 
@@ -594,4 +596,53 @@ Test(detection, observable_mapping_table)
 		    d->objects[i].threat ? 0 : 40, "%s", want[i][0]);
 	}
 	detection_free(d);
+}
+
+/*
+ * Issue 13: a file is read into a buffer of its size (no longer a fixed
+ * 1 MiB per detection file, 16 MiB per lookup CSV, which the library's
+ * thousand files paid for in start-up time and heap); a stream whose
+ * size fstat() cannot give grows as it is read; max bytes is the limit.
+ */
+Test(detection, read_all_sizes_the_buffer_and_keeps_the_limit)
+{
+	char		 path[] = "/tmp/hs-readallXXXXXX", *buf, *text;
+	size_t		 len, i;
+	FILE		*f;
+	int		 fd;
+
+	text = malloc(10001);
+	cr_assert_not_null(text);
+	for (i = 0; i < 10000; i++)
+		text[i] = (char)('a' + i % 26);
+	text[10000] = '\0';
+	cr_assert_neq(fd = mkstemp(path), -1);
+	cr_assert_eq(write(fd, text, 10000), 10000);
+	close(fd);
+	cr_assert_not_null(f = fopen(path, "r"));
+	buf = detection_read_all(f, 10000, &len);
+	fclose(f);
+	cr_assert_not_null(buf, "exactly max bytes");
+	cr_assert_eq(len, 10000);
+	cr_assert_str_eq(buf, text);
+	free(buf);
+	cr_assert_not_null(f = fopen(path, "r"));
+	errno = 0;
+	cr_assert_null(detection_read_all(f, 9999, &len), "max + 1 bytes");
+	cr_assert_eq(errno, EFBIG);
+	fclose(f);
+	unlink(path);
+	/* No size from fstat(): grown from its first guess. */
+	cr_assert_not_null(f = fmemopen(text, 10000, "r"));
+	buf = detection_read_all(f, 1 << 20, &len);
+	fclose(f);
+	cr_assert_not_null(buf);
+	cr_assert_eq(len, 10000);
+	cr_assert_str_eq(buf, text);
+	free(buf);
+	cr_assert_not_null(f = fmemopen(text, 10000, "r"));
+	cr_assert_null(detection_read_all(f, 5000, &len));
+	cr_assert_eq(errno, EFBIG);
+	fclose(f);
+	free(text);
 }
