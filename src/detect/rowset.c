@@ -21,6 +21,7 @@
 #include "detect/spl.h"
 #include "detect/spl_int.h"
 #include "detect/stats.h"
+#include "log.h"
 #include "xmalloc.h"
 
 #define ROWSET_ARENA	(1024 * 1024)	/* scratch record's arena */
@@ -332,6 +333,17 @@ struct rowset_ent {
 	size_t		 idx;		/* a position in the rows */
 };
 
+/* By key alone. */
+static int
+rowset_key_cmp(const void *a, const void *b)
+{
+	const struct rowset_ent *ea = a, *eb = b;
+
+	if (ea->len != eb->len)
+		return ea->len < eb->len ? -1 : 1;
+	return memcmp(ea->key, eb->key, ea->len);
+}
+
 /* By key, then by position. */
 static int
 rowset_ent_cmp(const void *a, const void *b)
@@ -339,9 +351,7 @@ rowset_ent_cmp(const void *a, const void *b)
 	const struct rowset_ent *ea = a, *eb = b;
 	int		 c;
 
-	if (ea->len != eb->len)
-		return ea->len < eb->len ? -1 : 1;
-	if ((c = memcmp(ea->key, eb->key, ea->len)) != 0)
+	if ((c = rowset_key_cmp(a, b)) != 0)
 		return c;
 	return ea->idx < eb->idx ? -1 : ea->idx > eb->idx;
 }
@@ -386,6 +396,131 @@ rowset_dedup(struct rowset *r, const struct spl_post *p)
 	free(e);
 }
 
+static void
+rowset_grp_cb(const struct stats_row *row, void *arg)
+{
+	struct rowset	*r = arg;
+
+	r->grp = xreallocarray(r->grp, r->ngrp + 1, sizeof(*r->grp));
+	rowset_row_copy(&r->grp[r->ngrp++], row);
+}
+
+/*
+ * Feeds the rows, as events, to a stats table for st (one window, no
+ * limit but the rows' own number: they were bounded when they came in);
+ * a row with a null by-field joins no group, as in Splunk's stats.  The
+ * table's rows land in r->grp.
+ */
+static void
+rowset_group(struct rowset *r, const struct spl_stats *st)
+{
+	struct stats_table *t;
+	struct stats_opts o = r->opts;
+	size_t		 k;
+
+	o.window_s = 1;
+	o.window_offset_s = 0;
+	o.max_keys = r->n + 1;
+	o.max_bytes = SIZE_MAX / 2;
+	o.shared_bytes = NULL;
+	o.drop_null = true;
+	t = stats_new(st, &o, rowset_grp_cb, r);
+	for (k = 0; k < r->n; k++)
+		(void)stats_add(t, rowset_row_load(r, &r->rows[k]), 0);
+	stats_flush(t);
+	stats_free(t);
+}
+
+static void
+rowset_grp_clear(struct rowset *r)
+{
+	size_t	 k;
+
+	for (k = 0; k < r->ngrp; k++)
+		rowset_row_clear(&r->grp[k]);
+	free(r->grp);
+	r->grp = NULL;
+	r->ngrp = 0;
+}
+
+/*
+ * eventstats: each row gets the aggregates of its group, found by its
+ * by-values among the groups' (sorted); a null aggregate removes the
+ * field, a row with a null by-field is left as it is.
+ */
+static void
+rowset_eventstats(struct rowset *r, const struct spl_post *p)
+{
+	const struct spl_stats *st = p->stats;
+	struct rowset_ent *g, key, *hit;
+	struct event	*ev;
+	const char	*v;
+	size_t		 k, j, len;
+
+	rowset_group(r, st);
+	g = xcalloc(r->ngrp > 0 ? r->ngrp : 1, sizeof(*g));
+	for (k = 0; k < r->ngrp; k++) {
+		g[k].key = rowset_key(&r->grp[k], st->by, st->nby, &g[k].len);
+		if (g[k].key == NULL)
+			fatalx("%s: a group with a null by-field", __func__);
+		g[k].idx = k;
+	}
+	/* The groups' keys are distinct: keys alone order them. */
+	qsort(g, r->ngrp, sizeof(*g), rowset_key_cmp);
+	for (k = 0; k < r->n; k++) {
+		key.key = rowset_key(&r->rows[k], st->by, st->nby, &key.len);
+		if (key.key == NULL)
+			continue;
+		hit = bsearch(&key, g, r->ngrp, sizeof(*g), rowset_key_cmp);
+		free(key.key);
+		if (hit == NULL)
+			fatalx("%s: a row without its group", __func__);
+		ev = rowset_row_load(r, &r->rows[k]);
+		for (j = 0; j < st->nagg; j++) {
+			if (rowset_row_get(&r->grp[hit->idx], st->agg[j].as,
+			    &v, &len))
+				(void)event_set(ev, st->agg[j].as, v, len);
+			else
+				event_unset(ev, st->agg[j].as);
+		}
+		rowset_row_store(&r->rows[k], ev);
+	}
+	for (k = 0; k < r->ngrp; k++)
+		free(g[k].key);
+	free(g);
+	rowset_grp_clear(r);
+}
+
+/*
+ * A second stats: its rows replace the rows, in the same window, in its
+ * by-fields' order.
+ */
+static void
+rowset_stats(struct rowset *r, const struct spl_post *p)
+{
+	struct stats_row meta;
+	size_t		 k;
+
+	if (r->n == 0)
+		return;
+	meta = r->rows[0].meta;
+	rowset_group(r, p->stats);
+	rowset_clear(r);
+	free(r->rows);
+	r->rows = r->grp;
+	r->n = r->cap = r->ngrp;
+	r->grp = NULL;
+	r->ngrp = 0;
+	for (k = 0; k < r->n; k++) {
+		r->rows[k].meta.win_start_ms = meta.win_start_ms;
+		r->rows[k].meta.win_end_ms = meta.win_end_ms;
+		r->rows[k].meta.reason = meta.reason;
+		r->rows[k].meta.by = p->stats->by;
+		r->rows[k].meta.nby = p->stats->nby;
+	}
+	rowset_sort(r, p->stats->by, p->stats->nby);
+}
+
 void
 rowset_run(struct rowset *r, stats_emit_fn emit, void *arg)
 {
@@ -398,6 +533,10 @@ rowset_run(struct rowset *r, stats_emit_fn emit, void *arg)
 		p = r->s->post[k];
 		if (p->cmd->phase != SPL_PHASE_ROWSET)
 			rowset_apply_rows(r, p);
+		else if (p->cmd == &spl_cmd_stats_rows)
+			rowset_stats(r, p);
+		else if (p->stats != NULL)
+			rowset_eventstats(r, p);
 		else
 			rowset_dedup(r, p);
 	}

@@ -42,7 +42,10 @@ enum spl_agg_func {
 	SPL_AGG_VALUES,			/* values(field): distinct, sorted */
 	SPL_AGG_DC,			/* dc(field): distinct count */
 	SPL_AGG_LATEST,			/* latest(field): value at max _time */
-	SPL_AGG_EARLIEST		/* earliest(field): value at min _time */
+	SPL_AGG_EARLIEST,		/* earliest(field): value at min _time */
+	SPL_AGG_STDEV,			/* stdev(field): sample standard */
+					/*   deviation of the numbers */
+	SPL_AGG_STDEVP			/* stdevp(field): population one */
 };
 
 /* What a by-field that is null does to the event. */

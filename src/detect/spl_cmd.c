@@ -78,7 +78,9 @@ static const struct spl_cmd spl_cmds[] = {
 	SPL_CMD_REFUSED("from"), SPL_CMD_REFUSED("datamodel"),
 	SPL_CMD_REFUSED("append"),
 	SPL_CMD_REFUSED("makeresults"), SPL_CMD_REFUSED("timechart"),
-	SPL_CMD_REFUSED("chart"), SPL_CMD_REFUSED("eventstats"),
+	SPL_CMD_REFUSED("chart"),
+	{ "eventstats", SPL_PHASE_ROWSET, spl_eventstats_parse, NULL,
+	    spl_eventstats_columns },
 	SPL_CMD_REFUSED("streamstats"), SPL_CMD_REFUSED("transaction"),
 	SPL_CMD_REFUSED("fillnull"), SPL_CMD_REFUSED("spath"),
 	SPL_CMD_REFUSED("top"), SPL_CMD_REFUSED("rare"),
@@ -215,7 +217,8 @@ static const struct {
 	{ "max", SPL_AGG_MAX }, { "sum", SPL_AGG_SUM },
 	{ "avg", SPL_AGG_AVG }, { "values", SPL_AGG_VALUES },
 	{ "dc", SPL_AGG_DC }, { "distinct_count", SPL_AGG_DC },
-	{ "latest", SPL_AGG_LATEST }, { "earliest", SPL_AGG_EARLIEST }
+	{ "latest", SPL_AGG_LATEST }, { "earliest", SPL_AGG_EARLIEST },
+	{ "stdev", SPL_AGG_STDEV }, { "stdevp", SPL_AGG_STDEVP }
 };
 
 /* The name of an aggregate function, or NULL. */
@@ -354,6 +357,8 @@ spl_stats_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 {
 	(void)cmd;
 	(void)name;
+	if (c->after_stats)
+		return spl_stats_rows_parse(c, s);
 	return spl_parse_stats(c, &s->stats);
 }
 
@@ -845,7 +850,8 @@ spl_parse_pipeline(struct spl_ctx *c, struct spl_search *s)
 			    "supported", name->val);
 			return -1;
 		}
-		if (cmd->phase == SPL_PHASE_STATS && c->after_stats) {
+		if (cmd->phase == SPL_PHASE_STATS && c->after_stats &&
+		    cmd->parse != spl_stats_parse) {
 			spl_error_pos(c, name->pos,
 			    "only one %s command is supported", name->val);
 			return -1;

@@ -47,6 +47,8 @@ struct stats_acc {
 	uint64_t	 n;		/* events where the field is set */
 	uint64_t	 nnum;		/* of those, numeric */
 	double		 sum;		/* of the numeric values */
+	double		 mean;		/* stdev: their running mean and */
+	double		 m2;		/*   sum of squared deviations */
 	double		 nbest;		/* numeric min or max */
 	struct stats_str nbest_s;	/* its text */
 	struct stats_str sbest;		/* lexicographic min or max */
@@ -352,7 +354,7 @@ stats_acc_add(struct stats_table *t, struct stats_ent *ent,
 	const char	*v;
 	size_t		 len;
 	char		 tbuf[32];
-	double		 d;
+	double		 d, delta;
 	bool		 isnum, better;
 	int		 n, sign;
 
@@ -403,6 +405,16 @@ stats_acc_add(struct stats_table *t, struct stats_ent *ent,
 		if (spl_parse_num(v, len, &d)) {
 			a->nnum++;
 			a->sum += d;
+		}
+		break;
+	case SPL_AGG_STDEV:
+	case SPL_AGG_STDEVP:
+		/* Welford's update: no cancellation on large values. */
+		if (spl_parse_num(v, len, &d)) {
+			a->nnum++;
+			delta = d - a->mean;
+			a->mean += delta / (double)a->nnum;
+			a->m2 += delta * (d - a->mean);
 		}
 		break;
 	case SPL_AGG_VALUES:
@@ -498,6 +510,15 @@ stats_rec_agg(struct stats_table *t, const struct stats_ent *ent,
 		return;
 	case SPL_AGG_DC:
 		n = stats_fmt_u64(a->nvals, buf);
+		break;
+	case SPL_AGG_STDEV:
+	case SPL_AGG_STDEVP:
+		/* One number: no spread, 0 (stdev's n - 1 would be 0). */
+		if (a->nnum == 0)
+			return;
+		n = stats_fmt_num(a->nnum < 2 ? 0 : sqrt(a->m2 /
+		    (double)(agg->func == SPL_AGG_STDEV ? a->nnum - 1 :
+		    a->nnum)), buf, sizeof(buf));
 		break;
 	}
 	if (n > 0 && (size_t)n < sizeof(buf))
@@ -704,7 +725,8 @@ stats_event_bytes(const struct stats_table *t, const struct event *ev)
 	for (i = 0; i < t->spec->nagg; i++) {
 		agg = &t->spec->agg[i];
 		if (agg->field < 0 || agg->func == SPL_AGG_COUNT ||
-		    agg->func == SPL_AGG_SUM || agg->func == SPL_AGG_AVG)
+		    agg->func == SPL_AGG_SUM || agg->func == SPL_AGG_AVG ||
+		    agg->func == SPL_AGG_STDEV || agg->func == SPL_AGG_STDEVP)
 			continue;
 		if (agg->field == EVENT_F_TIME) {
 			if (agg->func == SPL_AGG_VALUES ||

@@ -528,7 +528,8 @@ alert_put_column(struct alert_buf *b, const struct detection *d,
 	}
 	if (agg != NULL && (agg->func == SPL_AGG_COUNT ||
 	    agg->func == SPL_AGG_DC || agg->func == SPL_AGG_SUM ||
-	    agg->func == SPL_AGG_AVG) && alert_is_number(v, len)) {
+	    agg->func == SPL_AGG_AVG || agg->func == SPL_AGG_STDEV ||
+	    agg->func == SPL_AGG_STDEVP) && alert_is_number(v, len)) {
 		alert_put(b, v, len);
 		return;
 	}

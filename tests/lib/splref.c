@@ -295,6 +295,27 @@ splref_agg(const struct spl_agg *agg, struct splref_item *g, size_t n,
 			out = splref_num(agg->func == SPL_AGG_SUM ? sum :
 			    sum / (double)nnum);
 		break;
+	case SPL_AGG_STDEV:
+	case SPL_AGG_STDEVP:
+		/* Two passes: the mean, then the squared deviations. */
+		for (i = 0; i < nv; i++)
+			if (spl_parse_num(v[i], strlen(v[i]), &d)) {
+				sum += d;
+				nnum++;
+			}
+		if (nnum == 0)
+			break;
+		nb = 0;
+		for (i = 0; i < nv; i++)
+			if (spl_parse_num(v[i], strlen(v[i]), &d))
+				nb += (d - sum / (double)nnum) *
+				    (d - sum / (double)nnum);
+		if (nnum == 1)
+			out = splref_num(0);
+		else
+			out = splref_num(sqrt(nb / (double)(agg->func ==
+			    SPL_AGG_STDEV ? nnum - 1 : nnum)));
+		break;
 	case SPL_AGG_VALUES:
 	case SPL_AGG_DC:
 		/* stats.h: a row keeps its first STATS_MAX_VALUES distinct */

@@ -165,6 +165,118 @@ splref_dedup(struct splref_rows *r, const struct spl_post *p)
 	r->n = out;
 }
 
+/* Takes the aggregates of the one row splref_stats() gives. */
+static void
+splref_aggs_cb(struct event *row, void *arg)
+{
+	struct event	**out = arg;
+
+	*out = splref_row_dup(row);
+}
+
+/*
+ * The aggregates of st over the rows g[ng] (one group), as a new row
+ * (caller frees): splref_stats() without the by-clause.
+ */
+static struct event *
+splref_aggs(const struct spl_stats *st, struct event **g, size_t ng)
+{
+	struct spl_stats st0 = *st;
+	struct event	*out = NULL;
+
+	st0.nby = 0;
+	st0.by = NULL;
+	splref_stats(&st0, g, ng, true, splref_aggs_cb, &out);
+	if (out == NULL)
+		abort();
+	return out;
+}
+
+/* The rows with the same by-values as row i, none null, into g. */
+static size_t
+splref_group(const struct splref_rows *r, size_t i, const int *by,
+    size_t nby, struct event **g)
+{
+	size_t	 j, ng = 0;
+
+	for (j = 0; j < r->n; j++)
+		if (splref_same(r->v[i], r->v[j], by, nby))
+			g[ng++] = r->v[j];
+	return ng;
+}
+
+/*
+ * eventstats: a row whose by-values are all set gets the aggregates of
+ * every row with the same ones (a null aggregate unsets its field); the
+ * others stay as they are.  All rows are judged before any changes.
+ */
+static void
+splref_eventstats(struct splref_rows *r, const struct spl_post *p)
+{
+	const struct spl_stats *st = p->stats;
+	struct event	**g, **res;
+	const char	*v;
+	size_t		 i, k, ng, len;
+
+	g = xcalloc(r->n + 1, sizeof(*g));
+	res = xcalloc(r->n + 1, sizeof(*res));
+	for (i = 0; i < r->n; i++)
+		if ((ng = splref_group(r, i, st->by, st->nby, g)) > 0)
+			res[i] = splref_aggs(st, g, ng);
+	for (i = 0; i < r->n; i++) {
+		if (res[i] == NULL)
+			continue;
+		for (k = 0; k < st->nagg; k++) {
+			if (event_get(res[i], st->agg[k].as, &v, &len))
+				(void)event_set(r->v[i], st->agg[k].as, v,
+				    len);
+			else
+				event_unset(r->v[i], st->agg[k].as);
+		}
+		splref_row_free(res[i]);
+	}
+	free(res);
+	free(g);
+}
+
+/*
+ * A second stats: one row per distinct set of by-values (rows with a
+ * null one join none), the by-values then the aggregates; in stats'
+ * order.
+ */
+static void
+splref_restats(struct splref_rows *r, const struct spl_post *p)
+{
+	const struct spl_stats *st = p->stats;
+	struct splref_rows out;
+	struct event	**g, *row;
+	const char	*v;
+	size_t		 i, j, k, ng, len;
+
+	memset(&out, 0, sizeof(out));
+	g = xcalloc(r->n + 1, sizeof(*g));
+	for (i = 0; i < r->n; i++) {
+		for (j = 0; j < i; j++)
+			if (splref_same(r->v[j], r->v[i], st->by, st->nby))
+				break;
+		if (j < i || (ng = splref_group(r, i, st->by, st->nby,
+		    g)) == 0)
+			continue;
+		row = splref_aggs(st, g, ng);
+		for (k = 0; k < st->nby; k++)
+			if (event_get(r->v[i], st->by[k], &v, &len))
+				(void)event_set(row, st->by[k], v, len);
+		out.v = xreallocarray(out.v, out.n + 1, sizeof(*out.v));
+		out.v[out.n++] = row;
+	}
+	for (i = 0; i < r->n; i++)
+		splref_row_free(r->v[i]);
+	free(r->v);
+	free(g);
+	*r = out;
+	splref_rows_sort(r, st->by, st->nby);
+}
+
 /* A row-local command (production code) on each row. */
 static void
 splref_apply(struct splref_rows *r, const struct spl_post *p)
@@ -197,6 +309,10 @@ splref_window(const struct spl_search *s, struct event *const *evs,
 			splref_apply(&r, p);
 		else if (strcmp(p->cmd->name, "dedup") == 0)
 			splref_dedup(&r, p);
+		else if (strcmp(p->cmd->name, "eventstats") == 0)
+			splref_eventstats(&r, p);
+		else if (strcmp(p->cmd->name, "stats") == 0)
+			splref_restats(&r, p);
 		else {
 			fprintf(stderr, "splref: no '%s'\n", p->cmd->name);
 			abort();

@@ -304,6 +304,15 @@ Test(spl_rows, refusals)
 		{ "a=1 | stats count by h | join h [search b=1 | stats count "
 		    "by h] | dedup h", 67, "'dedup' in a search with join is "
 		    "not supported yet" },
+		{ "a=1 | stats count by h | eventstats max(_time) as t", 37,
+		    "eventstats of _time over the rows of stats is not "
+		    "supported" },
+		{ "a=1 | stats count by h | stats min(_time)", 32,
+		    "stats of _time over the rows of stats is not supported" },
+		{ "a=1 | stats count by h | eventstats allnum=true avg(x)",
+		    37, "eventstats option 'allnum' is not supported" },
+		{ "a=1 | eventstats count | stats count", 7,
+		    "'eventstats' before stats is not supported" },
 	};
 	struct spl_search *s;
 	struct spl_error err;
@@ -528,4 +537,177 @@ Test(spl_rows, dedup_runs_per_window)
 	event_clear(&ev);
 	for (k = 0; k < t.n; k++)
 		free(t.row[k]);
+}
+
+/*
+ * The four events of Splunk's eventstats page ("How the SPL2 eventstats
+ * command works": age and city, the last Seattle one without age):
+ * https://help.splunk.com/splunk-enterprise/search/spl2-search-reference/eventstats-command/eventstats-command-overview-syntax-and-usage
+ * one row each (by id), and a fifth row without a city.  eventstats adds
+ * the aggregate over the rows of each city to every row of it, the row
+ * without age included; the row without a city is in no group and stays
+ * as it is (Search Reference, eventstats: "Only those events that have
+ * fields pertinent to the aggregation are used").
+ */
+static const struct tev city_events[] = {
+	{ { "a=1", "id=1", "age=25", "city=San Francisco" } },
+	{ { "a=1", "id=2", "age=39", "city=Seattle" } },
+	{ { "a=1", "id=3", "age=31", "city=San Francisco" } },
+	{ { "a=1", "id=4", "city=Seattle" } },
+	{ { "a=1", "id=5", "age=50" } },
+};
+
+Test(spl_rows, eventstats_adds_the_groups_aggregates)
+{
+	static const char *by_city[] = {
+		"id=1 city=San Francisco age=25 avg_age=28",
+		"id=2 city=Seattle age=39 avg_age=39",
+		"id=3 city=San Francisco age=31 avg_age=28",
+		"id=4 city=Seattle avg_age=39",
+		"id=5 age=50",
+	};
+	/* No by-clause: one group, (25 + 39 + 31 + 50) / 4. */
+	static const char *all[] = {
+		"id=1 city=San Francisco age=25 avg_age=36.25",
+		"id=2 city=Seattle age=39 avg_age=36.25",
+		"id=3 city=San Francisco age=31 avg_age=36.25",
+		"id=4 city=Seattle avg_age=36.25",
+		"id=5 age=50 avg_age=36.25",
+	};
+	/* count counts rows, count(age) the rows with an age. */
+	static const char *counts[] = {
+		"id=1 city=San Francisco age=25 n=2 nage=2",
+		"id=2 city=Seattle age=39 n=2 nage=1",
+		"id=3 city=San Francisco age=31 n=2 nage=2",
+		"id=4 city=Seattle n=2 nage=1",
+		"id=5 age=50",
+	};
+	/* A later command reads what eventstats added. */
+	static const char *above[] = {
+		"id=3 city=San Francisco age=31 avg_age=28",
+	};
+
+	run("a=1 | stats values(city) as city values(age) as age by id "
+	    "| eventstats avg(age) as avg_age by city", city_events,
+	    NELEM(city_events), by_city, NELEM(by_city));
+	run("a=1 | stats values(city) as city values(age) as age by id "
+	    "| eventstats avg(age) as avg_age", city_events,
+	    NELEM(city_events), all, NELEM(all));
+	run("a=1 | stats values(city) as city values(age) as age by id "
+	    "| eventstats count as n, count(age) as nage by city",
+	    city_events, NELEM(city_events), counts, NELEM(counts));
+	run("a=1 | stats values(city) as city values(age) as age by id "
+	    "| eventstats avg(age) as avg_age by city | where age > avg_age",
+	    city_events, NELEM(city_events), above, NELEM(above));
+}
+
+/*
+ * stdev and stdevp (Search Reference, statistical functions: the sample
+ * and the population standard deviation) on the textbook set 2, 4, 4,
+ * 4, 5, 5, 7, 9: mean 5, squared deviations 32, so stdevp = sqrt(32 / 8)
+ * = 2 and stdev = sqrt(32 / 7) = 2.13809 (6 decimals, as every number
+ * stats makes).  A value that is not a number is left out; one number
+ * has no spread (0).
+ */
+static const struct tev spread_events[] = {
+	{ { "a=1", "id=1", "x=2", "g=a" } },
+	{ { "a=1", "id=2", "x=4", "g=a" } },
+	{ { "a=1", "id=3", "x=4", "g=a" } },
+	{ { "a=1", "id=4", "x=4", "g=a" } },
+	{ { "a=1", "id=5", "x=5", "g=a" } },
+	{ { "a=1", "id=6", "x=5", "g=a" } },
+	{ { "a=1", "id=7", "x=7", "g=a" } },
+	{ { "a=1", "id=8", "x=9", "g=a" } },
+	{ { "a=1", "id=9", "x=abc", "g=a" } },
+	{ { "a=1", "id=10", "x=3", "g=b" } },
+};
+
+Test(spl_rows, stdev_and_stdevp)
+{
+	static const char *first[] = {
+		"g=a s=2.13809 sp=2", "g=b s=0 sp=0",
+	};
+	static const char *rows[] = {
+		"g=a s=2.13809", "g=b s=0",
+	};
+
+	run("a=1 | stats stdev(x) as s stdevp(x) as sp by g", spread_events,
+	    NELEM(spread_events), first, NELEM(first));
+	run("a=1 | stats values(x) as x values(g) as g by id "
+	    "| eventstats stdev(x) as s by g | stats max(s) as s by g",
+	    spread_events, NELEM(spread_events), rows, NELEM(rows));
+}
+
+/*
+ * A second stats groups the rows of the first (Search Reference, stats:
+ * "calculates aggregate statistics over the results set"): on the rows
+ * of "stats count by host action" of the dedup page's events, sum(count)
+ * is each host's events, count its rows.
+ */
+Test(spl_rows, second_stats_over_the_rows)
+{
+	static const char *per_host[] = {
+		"host=www1 total=3 actions=3",
+		"host=www2 total=2 actions=2",
+		"host=www3 total=2 actions=1",
+	};
+	static const char *one[] = { "rows=7 hosts=3" };
+	/* Its rows come in its own order: addtocart, purchase, ... */
+	static const char *dedup[] = {
+		"action=addtocart n=2", "action=purchase n=1",
+		"action=view n=3",
+	};
+	static const struct tev evs[] = {
+		{ { "a=1", "_time=1724291797", "host=h1" } },
+		{ { "a=1", "_time=1724291901", "host=h2" } },
+		{ { "a=1", "_time=1724292196", "host=h1" } },
+		{ { "a=1", "_time=1724292700" } },
+	};
+	/* by _time reads the rows' _time (10-minute bins, 01:50, 02:00). */
+	static const char *by_time[] = {
+		"_time=1724291400 hosts=2", "_time=1724292000 hosts=1",
+	};
+	/* latest(host): 01:50 h2, 02:00 h1, 02:10 none (no group). */
+	static const char *second_null[] = { "h=h1 n=1", "h=h2 n=1" };
+
+	run("a=1 | stats count by host action "
+	    "| stats sum(count) as total count as actions by host",
+	    web_events, NELEM(web_events), per_host, NELEM(per_host));
+	run("a=1 | stats count by host action client_ip "
+	    "| stats count as rows dc(host) as hosts", web_events,
+	    NELEM(web_events), one, NELEM(one));
+	run("a=1 | stats count by host action client_ip "
+	    "| stats count as n by action | dedup n", web_events,
+	    NELEM(web_events), dedup, NELEM(dedup));
+	run("a=1 | bin _time span=10m | stats count by _time, host "
+	    "| stats dc(host) as hosts by _time", evs, NELEM(evs), by_time,
+	    NELEM(by_time));
+	/* The 02:10 row has no h (latest() of none): no group. */
+	run("a=1 | bin _time span=10m | stats latest(host) as h by _time "
+	    "| stats count as n by h", evs, NELEM(evs), second_null,
+	    NELEM(second_null));
+}
+
+/* Both need every row of the period: windowed on the schedule. */
+Test(spl_rows, eventstats_and_second_stats_windows)
+{
+	static const struct {
+		const char	*text;
+		const char	*why;
+	} tab[] = {
+		{ "a=1 | stats count by h | eventstats avg(count) as m",
+		    "'eventstats' needs every row of the period" },
+		{ "a=1 | stats count by h | stats count",
+		    "'stats' needs every row of the period" },
+	};
+	struct spl_search *s;
+	struct spl_error err;
+	size_t		 k;
+
+	for (k = 0; k < NELEM(tab); k++) {
+		s = spl_compile(tab[k].text, NULL, NULL, &err);
+		cr_assert_not_null(s, "%s: %s", tab[k].text, err.msg);
+		cr_expect_str_eq(s->window_why, tab[k].why);
+		spl_search_free(s);
+	}
 }

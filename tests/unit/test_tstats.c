@@ -190,8 +190,8 @@ Test(tstats, refusals_point_at_the_cause)
 	} tab[] = {
 		{ "a=1 | tstats count from datamodel=Endpoint.Processes", 7,
 		    "tstats must be the first command of the search" },
-		{ "| tstats stdev(x) from datamodel=Endpoint.Processes", 10,
-		    "unsupported tstats function 'stdev'" },
+		{ "| tstats median(x) from datamodel=Endpoint.Processes", 10,
+		    "unsupported tstats function 'median'" },
 		{ "| tstats prestats=true count from datamodel=E.P", 10,
 		    "unsupported tstats option 'prestats=true'" },
 		{ "| tstats append=t count from datamodel=E.P", 10,
