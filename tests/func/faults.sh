@@ -40,7 +40,8 @@ wait_ids() {
 receiver() { start_receiver "$@"; }
 
 # daemon LOG [OPTIONS...]: starts hecsentry with a spool, quick retries
-# and 1 s windows; sets DPID and PORT.  Bounded tries for a free port.
+# and 1 s windows; sets DPID and PORT.  Bounded tries for a free port,
+# each given 30 s to say it runs (start-up under ASan and load is slow).
 launch() {
 	HECSENTRY_HEC_TOKEN=$TOKEN "$top_builddir/hecsentry" \
 	    -c "$top_srcdir/conf/hecsentry.conf" \
@@ -57,7 +58,7 @@ daemon() {
 	shift
 	started=$(grep -c "running" "$log" 2>/dev/null)
 	started=${started:-0}
-	if start_daemon 50 \
+	if start_daemon 300 \
 	    '[ "$(grep -c running "$log" 2>/dev/null)" -gt "$started" ]' \
 	    launch "$@"; then
 		track "$DPID"
@@ -165,7 +166,7 @@ spooled_or_sent() {
 # process is killed was never an alert), and notes whether at least two
 # batches (1 s of the slow receiver) were still undelivered: each such
 # kill must be followed by a replay at the next start (a kill with less
-# undelivered may or may not be, so it counts on neither side).
+# undelivered may or may not be).
 scenario_kill9() {
 	reset
 	receiver slow --delay-ms 500
@@ -189,8 +190,11 @@ scenario_kill9() {
 	done
 	daemon "$work/d3.log" --hec-url "http://127.0.0.1:$HECPORT" \
 	    --set hec_max_inflight=1 --set hec_batch_events=10
+	# At least one replay line per kill that held alerts; more when a
+	# start was tried again (a port taken, or not running within the
+	# bounded wait): each try opens the spool and says what it holds.
 	replays=$(grep -c "alerts to send again" "$work/d3.log")
-	[ "$replays" -ge "$held" ] && [ "$replays" -le 3 ] &&
+	[ "$replays" -ge "$held" ] &&
 	    ok "kill9: each restart replays what the spool held" ||
 	    not_ok "kill9: $replays replays for $held kills holding alerts"
 	[ "$held" -gt 0 ] && ok "kill9: a kill found undelivered alerts" ||
