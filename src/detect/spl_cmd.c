@@ -668,13 +668,8 @@ spl_parse_fields(struct spl_ctx *c, const struct spl_cmd *cmd,
 		p->drop = t->val[0] == '-';
 		spl_tok_next(c);
 	}
-	for (;;) {
-		t = spl_tok_cur(c);
-		if (t->type == SPL_T_PIPE || t->type == SPL_T_EOF)
-			break;
+	while ((t = spl_tok_arg(c)) != NULL) {
 		spl_tok_next(c);
-		if (t->type == SPL_T_COMMA)
-			continue;
 		if (!spl_is_value(t)) {
 			spl_error_pos(c, t->pos, "expected a field name, not "
 			    "'%s'", spl_tok_text(t));

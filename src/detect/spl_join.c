@@ -42,6 +42,7 @@
 
 #include "decode/event.h"
 #include "detect/spl_int.h"
+#include "detect/spl_value.h"
 #include "xmalloc.h"
 
 #define SPL_JOIN_ARENA	4096	/* bytes the commands after a join may */
@@ -69,21 +70,6 @@ struct spl_rows {
 	const struct spl_post *idx_post; /* the join idx is sorted for */
 };
 
-/* A boolean option value: true/false, t/f, 1/0, yes/no. */
-static int
-spl_join_bool(const char *v, bool *out)
-{
-	if (strcasecmp(v, "true") == 0 || strcasecmp(v, "t") == 0 ||
-	    strcmp(v, "1") == 0 || strcasecmp(v, "yes") == 0)
-		*out = true;
-	else if (strcasecmp(v, "false") == 0 || strcasecmp(v, "f") == 0 ||
-	    strcmp(v, "0") == 0 || strcasecmp(v, "no") == 0)
-		*out = false;
-	else
-		return -1;
-	return 0;
-}
-
 /* One option "name=value" at the current token into p.  0 or -1. */
 static int
 spl_join_option(struct spl_ctx *c, struct spl_post *p)
@@ -91,7 +77,7 @@ spl_join_option(struct spl_ctx *c, struct spl_post *p)
 	struct spl_tok	*t, *v;
 	char		*end;
 	unsigned long	 n;
-	bool		 b;
+	int		 b;
 
 	t = spl_tok_next(c);
 	spl_tok_next(c);
@@ -122,14 +108,14 @@ spl_join_option(struct spl_ctx *c, struct spl_post *p)
 		}
 		p->max = n;
 	} else if (strcmp(t->val, "overwrite") == 0) {
-		if (spl_join_bool(v->val, &b) == -1) {
+		if ((b = spl_parse_bool(v->val)) == -1) {
 			spl_error_pos(c, v->pos, "expected true or false");
 			return -1;
 		}
 		p->keep_left = !b;
 	} else if (strcmp(t->val, "usetime") == 0 ||
 	    strcmp(t->val, "earlier") == 0) {
-		if (spl_join_bool(v->val, &b) == -1) {
+		if ((b = spl_parse_bool(v->val)) == -1) {
 			spl_error_pos(c, v->pos, "expected true or false");
 			return -1;
 		}

@@ -14,6 +14,7 @@
 
 #include "decode/event.h"
 #include "detect/spl_int.h"
+#include "detect/spl_value.h"
 #include "xmalloc.h"
 
 #define SPL_DEDUP_MAX	1000000		/* largest dedup count */
@@ -25,19 +26,6 @@ static void	spl_stats_rows_columns(const struct spl_post *, int **,
 const struct spl_cmd spl_cmd_stats_rows = {
 	"stats", SPL_PHASE_ROWSET, NULL, NULL, spl_stats_rows_columns
 };
-
-/* A Splunk boolean that means false (the default of dedup's options). */
-static bool
-spl_bool_false(const struct spl_tok *t)
-{
-	static const char *no[] = { "false", "f", "0", "no" };
-	size_t	 k;
-
-	for (k = 0; k < sizeof(no) / sizeof(no[0]); k++)
-		if (spl_tok_is_ci(t, no[k]))
-			return true;
-	return false;
-}
 
 /*
  * dedup [N] FIELD [,] FIELD ... [OPTION=false]: keeps the first N rows (1
@@ -70,13 +58,8 @@ spl_dedup_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 		p->keep = (size_t)n;
 		spl_tok_next(c);
 	}
-	for (;;) {
-		t = spl_tok_cur(c);
-		if (t->type == SPL_T_PIPE || t->type == SPL_T_EOF)
-			break;
+	while ((t = spl_tok_arg(c)) != NULL) {
 		spl_tok_next(c);
-		if (t->type == SPL_T_COMMA)
-			continue;
 		if (spl_tok_is_ci(t, "sortby")) {
 			spl_error_pos(c, t->pos, "dedup sortby is not "
 			    "supported");
@@ -92,7 +75,7 @@ spl_dedup_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
 				    "'%s'", t->val);
 				goto fail;
 			}
-			if (!spl_bool_false(v)) {
+			if (spl_parse_bool(v->val) != 0) {
 				spl_error_pos(c, t->pos, "dedup %s=%s is not "
 				    "supported", t->val, spl_tok_text(v));
 				goto fail;

@@ -209,6 +209,11 @@ Test(spl_join, overwrite_false_keeps_the_main_value)
 
 	run(MAIN "| join max=0 overwrite=false process_guid " SUB,
 	    procs_files, NELEM(procs_files), 0, want, NELEM(want));
+	/* Every spelling of Splunk's boolean reader (spl_value.h). */
+	run(MAIN "| join max=0 overwrite=off process_guid " SUB,
+	    procs_files, NELEM(procs_files), 0, want, NELEM(want));
+	run(MAIN "| join max=0 overwrite=N process_guid " SUB,
+	    procs_files, NELEM(procs_files), 0, want, NELEM(want));
 }
 
 Test(spl_join, commands_on_both_sides)

@@ -456,6 +456,9 @@ Test(spl_rows, dedup_keeps_the_first_rows_of_each_value)
 	run("a=1 | stats count by host action client_ip "
 	    "| dedup host action keepempty=false consecutive=false",
 	    web_events, NELEM(web_events), pair, NELEM(pair));
+	run("a=1 | stats count by host action client_ip "
+	    "| dedup host action keepempty=off consecutive=N keepevents=no",
+	    web_events, NELEM(web_events), pair, NELEM(pair));
 	run("a=1 | stats count by host action | dedup count", web_events,
 	    NELEM(web_events), by_count, NELEM(by_count));
 	/* Commands after dedup run on the rows it keeps. */
