@@ -77,17 +77,27 @@ void
 buf_addf(struct gen_buf *b, const char *fmt, ...)
 {
 	va_list	 ap;
+	size_t	 room;
 	int	 n;
 
+	/*
+	 * Formatted into the buffer's room, grown and formatted again when
+	 * short; not vsnprintf(NULL, 0, ...) first: GCC 12 with UBSan warns
+	 * of a null format there (the sanitizer build has -Werror).
+	 */
+	buf_grow(b, 256);
+	room = b->cap - b->len;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->p + b->len, room, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		errx(1, "vsnprintf");
-	buf_grow(b, (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= room) {
+		buf_grow(b, (size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 
