@@ -316,8 +316,9 @@ spl_parse_aggs(struct spl_ctx *c, struct spl_stats *st, const char *cmd,
 			return -1;
 	}
 	if (st->nagg == 0) {
-		spl_error_pos(c, t->pos, "%s needs an aggregate such as "
-		    "count", cmd);
+		/* t is NULL at the end of the search: the current token. */
+		spl_error_pos(c, spl_tok_cur(c)->pos, "%s needs an aggregate "
+		    "such as count", cmd);
 		return -1;
 	}
 	return 0;
@@ -343,7 +344,8 @@ spl_parse_stats(struct spl_ctx *c, struct spl_stats *st)
 		spl_ids_add(&st->by, &st->nby, id);
 	}
 	if (st->nby == 0) {
-		spl_error_pos(c, t->pos, "expected a field after 'by'");
+		spl_error_pos(c, spl_tok_cur(c)->pos,
+		    "expected a field after 'by'");
 		return -1;
 	}
 	return 0;

@@ -299,6 +299,9 @@ Test(spl_rows, refusals)
 		    "unsupported dedup count '0'" },
 		{ "a=1 | stats count by host | dedup", 29,
 		    "dedup needs a field name" },
+		/* Regressions (fuzz_spl, UBSan): the search ends there. */
+		{ "a=1 | stats", 12, "stats needs an aggregate such as count" },
+		{ "a=1 | stats count by", 21, "expected a field after 'by'" },
 		{ "a=1 | stats count by host | dedup h*", 35,
 		    "expected a field name, not 'h*'" },
 		{ "a=1 | stats count by h | join h [search b=1 | stats count "

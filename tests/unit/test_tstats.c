@@ -206,6 +206,8 @@ Test(tstats, refusals_point_at_the_cause)
 		    "an empty fillnull_value is not supported" },
 		{ "| tstats from datamodel=E.P", 10,
 		    "tstats needs an aggregate such as count" },
+		/* Regression (fuzz_spl, UBSan): nothing after the command. */
+		{ "| tstats", 9, "tstats needs an aggregate such as count" },
 		{ "| tstats count where index=main by host", 16,
 		    "unsupported tstats without 'from datamodel=' (indexed "
 		    "fields)" },
