@@ -5,7 +5,10 @@
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
+#include <regex.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -475,24 +478,27 @@ Test(event, time_text_matches_printf)
 }
 
 /*
- * The time parser as it was before the fixed-place fast path: digit runs
- * read one at a time, the fraction scaled by division, the date counted
- * by testref_days() (tests/lib/civil.c), which shares no code with
- * civil_days().  The tests below require the same answers
- * from event_parse_time() on every input.
+ * The reference time parser: the accepted syntax as one POSIX extended
+ * regular expression (RFC 3339 with ' ' or 't' for 'T', an optional
+ * fraction of which milliseconds count, 'Z', '+hh:mm' or '+hhmm'), the
+ * ranges checked after it and the date counted by testref_days()
+ * (tests/lib/civil.c), which shares no code with civil_days().  The
+ * tests below require the same answers from event_parse_time() on every
+ * input.
  */
+static const char ref_time_re[] =
+    "^([0-9]{4})-([0-9]{2})-([0-9]{2})[ Tt]([0-9]{2}):([0-9]{2}):"
+    "([0-9]{2})(\\.([0-9]+))?([Zz]|([-+])([0-9]{2}):?([0-9]{2}))?$";
+
+/* Group g of m in s as a number (0 if it did not take part). */
 static int
-ref_digits(const char *s, size_t len, size_t *i, int n)
+ref_group(const char *s, const regmatch_t *m, int g)
 {
 	int	 v = 0;
+	regoff_t k;
 
-	if (len - *i < (size_t)n)
-		return -1;
-	while (n-- > 0) {
-		if (s[*i] < '0' || s[*i] > '9')
-			return -1;
-		v = v * 10 + (s[(*i)++] - '0');
-	}
+	for (k = m[g].rm_so; k >= 0 && k < m[g].rm_eo; k++)
+		v = v * 10 + (s[k] - '0');
 	return v;
 }
 
@@ -502,50 +508,45 @@ ref_parse_time(const char *s, size_t len, int64_t *ms)
 	static const int mdays[] = {
 		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
 	};
-	size_t	 i = 0;
-	int	 y, mo, d, h, mi, sec, frac = 0, scale = 100, off = 0;
-	int	 oh, om, sign;
+	static regex_t	 re;
+	static bool	 compiled;
+	regmatch_t	 m[13];
+	char		 buf[64];
+	int		 y, mo, d, h, mi, sec, frac = 0, off = 0, k;
 
-	if ((y = ref_digits(s, len, &i, 4)) == -1 || i >= len ||
-	    s[i++] != '-' ||
-	    (mo = ref_digits(s, len, &i, 2)) == -1 || i >= len ||
-	    s[i++] != '-' ||
-	    (d = ref_digits(s, len, &i, 2)) == -1 || i >= len ||
-	    (s[i] != ' ' && s[i] != 'T' && s[i] != 't') || ++i >= len ||
-	    (h = ref_digits(s, len, &i, 2)) == -1 || i >= len ||
-	    s[i++] != ':' ||
-	    (mi = ref_digits(s, len, &i, 2)) == -1 || i >= len ||
-	    s[i++] != ':' ||
-	    (sec = ref_digits(s, len, &i, 2)) == -1)
+	if (!compiled) {
+		cr_assert_eq(regcomp(&re, ref_time_re, REG_EXTENDED), 0);
+		compiled = true;
+	}
+	if (len >= sizeof(buf) || memchr(s, '\0', len) != NULL)
 		return -1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (regexec(&re, buf, 13, m, 0) != 0)
+		return -1;
+	y = ref_group(buf, m, 1);
+	mo = ref_group(buf, m, 2);
+	d = ref_group(buf, m, 3);
+	h = ref_group(buf, m, 4);
+	mi = ref_group(buf, m, 5);
+	sec = ref_group(buf, m, 6);
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
 	    (mo == 2 && d == 29 && (y % 4 != 0 ||
 	    (y % 100 == 0 && y % 400 != 0))) ||
 	    h > 23 || mi > 59 || sec > 60)
 		return -1;
-	if (i < len && s[i] == '.') {
-		if (++i >= len || s[i] < '0' || s[i] > '9')
-			return -1;
-		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
-			frac += (s[i] - '0') * scale;
-			scale /= 10;
-		}
+	for (k = 0; k < 3; k++) {	/* milliseconds: 3 places, padded */
+		frac *= 10;
+		if (m[8].rm_so >= 0 && m[8].rm_so + k < m[8].rm_eo)
+			frac += buf[m[8].rm_so + k] - '0';
 	}
-	if (i < len && (s[i] == 'Z' || s[i] == 'z'))
-		i++;
-	else if (i < len && (s[i] == '+' || s[i] == '-')) {
-		sign = s[i++] == '-' ? -1 : 1;
-		if ((oh = ref_digits(s, len, &i, 2)) == -1)
+	if (m[10].rm_so >= 0) {
+		if (ref_group(buf, m, 11) > 23 || ref_group(buf, m, 12) > 59)
 			return -1;
-		if (i < len && s[i] == ':')
-			i++;
-		if ((om = ref_digits(s, len, &i, 2)) == -1 ||
-		    oh > 23 || om > 59)
-			return -1;
-		off = sign * (oh * 60 + om);
+		off = ref_group(buf, m, 11) * 60 + ref_group(buf, m, 12);
+		if (buf[m[10].rm_so] == '-')
+			off = -off;
 	}
-	if (i != len)
-		return -1;
 	*ms = ((testref_days(y, mo, d) * 86400 + h * 3600 +
 	    mi * 60 + sec - (int64_t)off * 60) * 1000) + frac;
 	return 0;
