@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "decode/cim.h"
 #include "decode/decode.h"
@@ -70,5 +71,14 @@ enum decode_error decode_json_ref(struct decode_ctx *dc, const char *buf,
  * decoders' caches, as a pipeline would own them.
  */
 struct decode_ctx *testref_dc(void);
+
+/*
+ * The rest of a stream, a file, or $TESTDATA/rel (tests/data/rel by
+ * default) in memory, NUL-terminated (*len excludes the NUL); the caller
+ * frees.  NULL (errno set) when it cannot be opened or read.
+ */
+char		*testref_read_stream(FILE *f, size_t *len);
+char		*testref_read_file(const char *path, size_t *len);
+char		*testref_read_data(const char *rel, size_t *len);
 
 #endif /* HECSENTRY_TESTREF_H */

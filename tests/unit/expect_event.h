@@ -15,6 +15,7 @@
 #include <criterion/criterion.h>
 
 #include "decode/event.h"
+#include "testref.h"
 
 /* Reads tests/data/<name> whole; caller frees.  Not every test needs it. */
 static char	*read_data(const char *, size_t *) __attribute__((__unused__));
@@ -22,26 +23,10 @@ static char	*read_data(const char *, size_t *) __attribute__((__unused__));
 static char *
 read_data(const char *name, size_t *len)
 {
-	const char	*dir;
-	char		 path[1024];
-	char		*buf;
-	FILE		*f;
-	long		 n;
+	char	*buf;
 
-	if ((dir = getenv("TESTDATA")) == NULL)
-		dir = "tests/data";
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	cr_assert_not_null(f = fopen(path, "rb"), "cannot open %s", path);
-	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	cr_assert_geq(n, 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	cr_assert_not_null(buf);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
+	buf = testref_read_data(name, len);
+	cr_assert_not_null(buf, "cannot read tests/data/%s", name);
 	return buf;
 }
 

@@ -266,24 +266,13 @@ shipped_map(void)
 static char *
 read_data(const char *name, size_t *len)
 {
-	const char	*dir;
-	char		 path[1024];
-	char		*buf;
-	FILE		*f;
-	long		 n;
+	char	 rel[512];
+	char	*buf;
 
-	if ((dir = getenv("TESTDATA")) == NULL)
-		dir = "tests/data";
-	snprintf(path, sizeof(path),
-	    "%s/splunk_security_content_data_sources/%s", dir, name);
-	cr_assert_not_null(f = fopen(path, "rb"), "cannot open %s", path);
-	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	rewind(f);
-	cr_assert_not_null(buf = malloc((size_t)n + 1));
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
+	snprintf(rel, sizeof(rel), "splunk_security_content_data_sources/%s",
+	    name);
+	buf = testref_read_data(rel, len);
+	cr_assert_not_null(buf, "cannot read tests/data/%s", rel);
 	return buf;
 }
 

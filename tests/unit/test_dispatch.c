@@ -235,39 +235,14 @@ Test(dispatch, prefilter_rejects_codes_no_detection_reaches)
 	detection_set_unref(set, __func__);
 }
 
-/* Reads f to its end; caller frees. */
-static char *
-read_all(FILE *f, size_t *len)
-{
-	char		*buf = NULL;
-	size_t		 cap = 0, n;
-
-	*len = 0;
-	do {
-		if (*len == cap) {
-			cap = cap > 0 ? cap * 2 : 1 << 16;
-			cr_assert_not_null(buf = realloc(buf, cap));
-		}
-		n = fread(buf + *len, 1, cap - *len, f);
-		*len += n;
-	} while (n > 0);
-	return buf;
-}
-
 /* Reads tests/data/<name> whole; caller frees. */
 static char *
 read_data(const char *name, size_t *len)
 {
-	const char	*dir = getenv("TESTDATA");
-	char		 path[1024];
-	char		*buf;
-	FILE		*f;
+	char	*buf;
 
-	snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir :
-	    "tests/data", name);
-	cr_assert_not_null(f = fopen(path, "rb"), "cannot open %s", path);
-	buf = read_all(f, len);
-	fclose(f);
+	buf = testref_read_data(name, len);
+	cr_assert_not_null(buf, "cannot read tests/data/%s", name);
 	return buf;
 }
 
@@ -291,7 +266,8 @@ gen_stream(const char *shape, int seed, size_t *len)
 	    "--framing lf --hits 0.01 --seed %d 2>/dev/null", gen, shape,
 	    seed);
 	cr_assert_not_null(f = popen(cmd, "r"), "%s", cmd);
-	buf = read_all(f, len);
+	buf = testref_read_stream(f, len);
+	cr_assert_not_null(buf, "%s", cmd);
 	cr_assert_eq(pclose(f), 0, "%s", cmd);
 	return buf;
 }

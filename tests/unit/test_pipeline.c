@@ -113,23 +113,10 @@ ev_str(json_object *alert, const char *key)
 static char *
 read_file(const char *rel, size_t *len)
 {
-	char	 path[512];
-	FILE	*fp;
 	char	*buf;
-	long	 n;
 
-	snprintf(path, sizeof(path), "%s/%s", env_or("TESTDATA", "tests/data"),
-	    rel);
-	fp = fopen(path, "rb");
-	cr_assert_not_null(fp, "cannot open %s", path);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
+	buf = testref_read_data(rel, len);
+	cr_assert_not_null(buf, "cannot read tests/data/%s", rel);
 	return buf;
 }
 

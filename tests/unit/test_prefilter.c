@@ -492,37 +492,12 @@ check_with_mutations(const char *buf, size_t len, int nmut)
 }
 
 static char *
-read_file(const char *path, size_t *len)
-{
-	FILE	*f;
-	char	*buf;
-	long	 n;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return NULL;
-	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	cr_assert_not_null(buf);
-	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
-static char *
 read_data(const char *name, size_t *len)
 {
-	const char	*dir = getenv("TESTDATA");
-	char		 path[1024];
-	char		*buf;
+	char	*buf;
 
-	snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir :
-	    "tests/data", name);
-	buf = read_file(path, len);
-	cr_assert_not_null(buf, "cannot read %s", path);
+	buf = testref_read_data(name, len);
+	cr_assert_not_null(buf, "cannot read tests/data/%s", name);
 	return buf;
 }
 
@@ -596,7 +571,7 @@ gen_stream(int n, const char *shape, double hits, int seed, size_t *len)
 	    "--hits %g --keys 20 --seed %d -o '%s' 2>/dev/null", gen, n,
 	    shape, hits, seed, out);
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
-	buf = read_file(out, len);
+	buf = testref_read_file(out, len);
 	unlink(out);
 	cr_assert_not_null(buf);
 	return buf;
