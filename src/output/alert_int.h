@@ -64,6 +64,9 @@ void		 alert_put_columns(struct alert_buf *b,
 		    const struct detection *d, const struct stats_row *row,
 		    bool worker, const char *const *reserved);
 const char	*alert_reason_name(enum stats_emit_reason r);
+/* Whether a name, id or glob of v[0..n) names d (case-insensitive). */
+bool		 alert_listed(char *const *v, size_t n,
+		    const struct detection *d);
 /* The aggregate of d's search whose output is field id, or NULL. */
 const struct spl_agg *alert_find_agg(const struct detection *d, int id);
 

@@ -49,8 +49,7 @@ struct alert_obj_vals {
 	size_t		 n;
 };
 
-/* Whether a name, id or glob of v[0..n) names d. */
-static bool
+bool
 alert_listed(char *const *v, size_t n, const struct detection *d)
 {
 	size_t	 k;
