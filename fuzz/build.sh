@@ -65,7 +65,8 @@ srcs_for() {
 	fuzz_spl)		echo "$detect" ;;
 	fuzz_eval)		echo "$decode $spl" ;;
 	fuzz_pipeline)		echo "$detect input/syslog.c detect/prefilter.c
-			    detect/prefilter_avx2.c daemon/pipeline.c" ;;
+			    detect/prefilter_avx2.c daemon/pipeline.c
+			    output/suppress.c" ;;
 	fuzz_framing)		echo "input/framing.c input/framing_avx2.c
 			    input/listen.c input/listen_tls.c input/listen_udp.c" ;;
 	fuzz_prefilter)		echo "$decode $spl detect/prefilter.c

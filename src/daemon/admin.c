@@ -366,6 +366,16 @@ admin_metrics_library(struct admin_out *o, const struct admin_snapshot *s)
 	}
 }
 
+/* The labels of a per-detection sample: detection (name) and id. */
+static void
+admin_detection_labels(const char *l[4], const struct detection *det)
+{
+	l[0] = "detection";
+	l[1] = det->name != NULL ? det->name : "";
+	l[2] = "id";
+	l[3] = det->id != NULL ? det->id : "";
+}
+
 static void
 admin_metrics_detections(struct admin_out *o, const struct admin_snapshot *s)
 {
@@ -416,10 +426,7 @@ admin_metrics_detections(struct admin_out *o, const struct admin_snapshot *s)
 				v = d->sc.bytes;
 				break;
 			}
-			l[0] = "detection";
-			l[1] = d->det->name != NULL ? d->det->name : "";
-			l[2] = "id";
-			l[3] = d->det->id != NULL ? d->det->id : "";
+			admin_detection_labels(l, d->det);
 			admin_sample(o, fam[f].name, l, 2, v);
 		}
 	}
@@ -556,6 +563,44 @@ admin_metrics_drops(struct admin_out *o, const struct admin_snapshot *s)
 	}
 }
 
+/* Suppression (issue 15.3): rows not sent, by detection; the table. */
+static void
+admin_metrics_suppress(struct admin_out *o, const struct admin_snapshot *s)
+{
+	const char	*name = "hecsentry_detection_suppressed_total";
+	const char	*l[4];
+	size_t		 i;
+
+	admin_single(o, "hecsentry_alerts_suppressed_total", "counter",
+	    "Rows not sent: their suppression key alerted within the "
+	    "period (suppress).", s->suppress.suppressed);
+	admin_family(o, name, "counter",
+	    "Rows of the detection not sent: suppressed.");
+	for (i = 0; i < s->ndetections; i++) {
+		admin_detection_labels(l, s->detections[i].det);
+		admin_sample(o, name, l, 2, s->detections[i].suppressed);
+	}
+	if (!s->suppressing)
+		return;
+	admin_single(o, "hecsentry_suppress_keys", "gauge",
+	    "Suppression keys held (suppress_max_keys at most).",
+	    s->suppress.keys);
+	admin_single(o, "hecsentry_suppress_evicted_total", "counter",
+	    "Suppression keys dropped before their period ended: the table "
+	    "was full.", s->suppress.evicted);
+	admin_single(o, "hecsentry_suppress_expired_total", "counter",
+	    "Suppression keys dropped at the end of their period.",
+	    s->suppress.expired);
+	admin_single(o, "hecsentry_suppress_file_bytes", "gauge",
+	    "Bytes of the suppression state file.", s->suppress.file_bytes);
+	admin_single(o, "hecsentry_suppress_file_errors_total", "counter",
+	    "Failed writes and syncs of the suppression state file.",
+	    s->suppress.write_errors);
+	admin_single(o, "hecsentry_suppress_corrupt_records_total", "counter",
+	    "Damaged records of the suppression state file skipped at start.",
+	    s->suppress.corrupt_records);
+}
+
 int
 admin_format_metrics(const struct admin_snapshot *s, struct evbuffer *out)
 {
@@ -573,6 +618,7 @@ admin_format_metrics(const struct admin_snapshot *s, struct evbuffer *out)
 	    s->reload_errors);
 	admin_metrics_input(&o, s);
 	admin_metrics_detections(&o, s);
+	admin_metrics_suppress(&o, s);
 	admin_metrics_library(&o, s);
 	admin_metrics_output(&o, s);
 	admin_metrics_drops(&o, s);

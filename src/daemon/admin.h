@@ -25,6 +25,7 @@
 #include "input/listen.h"
 #include "daemon/pipeline.h"
 #include "output/sink.h"
+#include "output/suppress.h"
 #include "detect/stats.h"
 
 /* Frames and events that came in through one listener. */
@@ -49,6 +50,7 @@ struct admin_detection {
 	const struct detection	*det;	/* name, id, version, file */
 	struct detect_counters	 dc;	/* matches, rows */
 	struct stats_counters	 sc;	/* keys, early emissions... */
+	uint64_t		 suppressed;	/* rows not sent (suppress) */
 };
 
 /*
@@ -65,6 +67,8 @@ struct admin_snapshot {
 	struct pipeline_counters pipeline;
 	struct listen_counters listen;
 	struct sink_counters sink;
+	struct suppress_counters suppress; /* with suppressing */
+	bool		 suppressing;	/* a suppress rule is set */
 	uint64_t	 reloads;	/* successful SIGHUP reloads */
 	uint64_t	 reload_errors;	/* refused new configs */
 	int64_t		 start_time_s;	/* process start, epoch seconds */

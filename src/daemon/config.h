@@ -101,6 +101,9 @@ struct config {
 	char		*risk_sourcetype; /* default stash */
 	char		*risk_index;	/* NULL = token default */
 	char		*risk_source;	/* NULL = the search name */
+	char		**suppress;	/* suppress rules, repeatable */
+	size_t		 nsuppress;
+	size_t		 suppress_max_keys;
 	char		*hec_ca_file;
 	char		*hec_ca_path;
 	bool		 hec_tls_verify;

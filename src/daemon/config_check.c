@@ -2,9 +2,10 @@
  * The checks of a value beyond its type, so that --check-config refuses
  * what would stop the daemon: listen and admin addresses (ADDR:PORT,
  * [V6ADDR]:PORT, port 0..65535), HEC URLs (hec_url_event() for the
- * layout, then the port), spool_fsync; and, apart, the paths the daemon
- * opens (detections, macros, cim_map, the output file, spool_dir).  No
- * socket is opened; messages say what is wrong and what to do.
+ * layout, then the port), spool_fsync, suppress rules
+ * (suppress_rule_parse()); and, apart, the paths the daemon opens
+ * (detections, macros, cim_map, the output file, spool_dir).  No socket
+ * is opened; messages say what is wrong and what to do.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -20,6 +21,7 @@
 #include "daemon/config.h"
 #include "daemon/config_keys.h"
 #include "output/hec_url.h"
+#include "output/suppress.h"
 #include "xmalloc.h"
 
 #define CONFIG_ADDR_HINT	"write ADDR:PORT, or [V6ADDR]:PORT for IPv6"
@@ -156,12 +158,19 @@ config_check_url(const char *url)
 char *
 config_check_value(const struct config_key *k, const char *value)
 {
-	char	*s;
+	struct suppress_rule	 rule;
+	char			*s;
 
 	if (k->type == CONFIG_T_LIST && value[0] == '\0')
 		return NULL;
 	if (k->type == CONFIG_T_LIST && strcmp(k->name, "hec_url") == 0)
 		return config_check_url(value);
+	if (k->type == CONFIG_T_LIST && strcmp(k->name, "suppress") == 0) {
+		if (suppress_rule_parse(value, &rule, &s) == -1)
+			return s;
+		suppress_rule_clear(&rule);
+		return NULL;
+	}
 	if (strncmp(k->name, "listen_", 7) == 0 ||
 	    (strcmp(k->name, "admin_listen") == 0 && value[0] != '\0'))
 		return config_check_hostport(value, strlen(value), true, 0);

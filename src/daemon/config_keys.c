@@ -165,6 +165,14 @@ const struct config_key config_keys[] = {
 	{ "risk_source", NULL, CONFIG_T_STRING, RESTART, OFF(risk_source), 0,
 	    0, 0, 0, NULL, "SOURCE",
 	    "source of risk events (unset: ESCU - <name> - Rule)" },
+	{ "suppress", NULL, CONFIG_T_LIST, RESTART, OFF(suppress),
+	    OFF(nsuppress), 0, 0, 0, NULL,
+	    "NAME|ID|GLOB fields=F1,F2 period=N[smhd]",
+	    "no alert for a row whose fields' values alerted within the "
+	    "period (repeatable)" },
+	{ "suppress_max_keys", NULL, CONFIG_T_SIZE, RESTART,
+	    OFF(suppress_max_keys), 0, 16, 100000000, 0, "100000", "N",
+	    "suppression keys kept; the oldest goes first" },
 	{ "hec_ca_file", NULL, CONFIG_T_PATH, RESTART, OFF(hec_ca_file), 0,
 	    0, 0, 0, NULL, "FILE",
 	    "CA bundle to verify HEC's certificate" },
@@ -544,6 +552,7 @@ config_free(struct config *cfg)
 	free(cfg->hec_index);
 	config_list_clear(&cfg->alert_risk_list, &cfg->nalert_risk_list);
 	config_list_clear(&cfg->alert_row_list, &cfg->nalert_row_list);
+	config_list_clear(&cfg->suppress, &cfg->nsuppress);
 	free(cfg->risk_sourcetype);
 	free(cfg->risk_index);
 	free(cfg->risk_source);

@@ -47,6 +47,7 @@
 #include "daemon/reload.h"
 #include "daemon/status.h"
 #include "output/sink.h"
+#include "output/suppress.h"
 #include "daemon/worker.h"
 #include "xmalloc.h"
 
@@ -60,6 +61,7 @@ struct main_state {
 	struct library		*lib;		/* set's states, reasons */
 	struct reload_ctx	 reload;	/* what SIGHUP replaces */
 	struct sink		*sink;
+	struct suppress		*suppress;	/* NULL: no suppress rule */
 	struct worker_pool	*pool;		/* listeners and pipelines */
 	struct admin		*admin;
 	struct event		*tick_ev;	/* MAIN_TICK_MS timer */
@@ -100,6 +102,8 @@ main_tick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	status_tick(st->status, now);
+	if (st->suppress != NULL)
+		(void)suppress_sync(st->suppress, now);
 	if (st->stopping)
 		return;
 	backlogged = sink_backlogged(st->sink);
@@ -215,6 +219,8 @@ main(int argc, char **argv)
 	struct pipeline_opts	 po;
 	struct sink_options	 so;
 	struct admin_options	 ao;
+	struct suppress_options	 supo;
+	struct suppress_counters sc;
 	char			*errstr = NULL;
 	int			 rc, i;
 	const int		 sigs[4] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1 };
@@ -273,6 +279,22 @@ main(int argc, char **argv)
 		return 1;
 	}
 	options_pipeline(&st.cfg, &po);
+	options_suppress(&st.cfg, &supo);
+	if (supo.nrules > 0) {
+		st.suppress = suppress_open(&supo, main_now_ms(st.base),
+		    &errstr);
+		if (st.suppress == NULL) {
+			fprintf(stderr, "hecsentry: %s\n", errstr);
+			return 1;
+		}
+		suppress_get_counters(st.suppress, &sc);
+		log_info("suppression: %zu rule%s, %llu key%s read back%s%s",
+		    supo.nrules, supo.nrules == 1 ? "" : "s",
+		    (unsigned long long)sc.loaded, sc.loaded == 1 ? "" : "s",
+		    supo.dir != NULL ? " from " : " (no spool_dir: ",
+		    supo.dir != NULL ? supo.dir : "kept in memory only)");
+	}
+	po.suppress = st.suppress;
 
 	for (i = 0; i < 4; i++) {
 		st.sig_ev[i] = evsignal_new(st.base, sigs[i], main_signal_cb,
@@ -301,6 +323,7 @@ main(int argc, char **argv)
 	}
 	st.status = status_new(st.pool, st.sink, st.set, st.start_time);
 	status_set_library(st.status, st.lib);
+	status_set_suppress(st.status, st.suppress);
 	st.reload.argc = argc;
 	st.reload.argv = argv;
 	st.reload.cfg = &st.cfg;
@@ -340,6 +363,7 @@ main(int argc, char **argv)
 	admin_free(st.admin);
 	status_free(st.status);
 	worker_pool_free(st.pool);
+	suppress_free(st.suppress);
 	sink_free(st.sink);
 	for (i = 0; i < 4; i++)
 		if (st.sig_ev[i] != NULL)

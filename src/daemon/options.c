@@ -109,6 +109,19 @@ options_sink(const struct config *cfg, struct sink_options *o)
 	options_hec(cfg, &o->hec);
 }
 
+void
+options_suppress(const struct config *cfg, struct suppress_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->dir = cfg->spool_dir;
+	o->max_keys = cfg->suppress_max_keys;
+	if (spool_parse_fsync(cfg->spool_fsync, &o->fsync) == -1)
+		fatalx("%s: spool_fsync %s not checked", __func__,
+		    cfg->spool_fsync);
+	o->rules = cfg->suppress;
+	o->nrules = cfg->nsuppress;
+}
+
 /* detect: library */
 
 struct library_opts *

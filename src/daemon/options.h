@@ -15,6 +15,7 @@
 #include "detect/stats.h"
 #include "input/listen.h"
 #include "output/sink.h"
+#include "output/suppress.h"
 
 /* input: listen */
 
@@ -49,6 +50,13 @@ struct library_opts *options_library(const struct config *cfg,
  */
 void		 options_sink(const struct config *cfg,
 		    struct sink_options *o);
+
+/*
+ * Fills o (the suppress rules, the key bound, the spool dir and its fsync
+ * policy) from cfg, whose rules config_check_value() checked.
+ */
+void		 options_suppress(const struct config *cfg,
+		    struct suppress_options *o);
 
 /* daemon: pipeline and stats, admin */
 

@@ -27,6 +27,7 @@ struct pipeline {
 	struct pipeline_counters counters;
 	int			 last_shape;	/* of the last frame, or -1 */
 	struct log_ratelimit	 refused_rl;	/* debug lines of refusals */
+	int64_t			 now_ms;	/* of the last frame or tick */
 };
 
 static void	pipeline_row_cb(const struct detection *, const struct stats_row *,
@@ -108,6 +109,7 @@ pipeline_frame(struct pipeline *p, const char *buf, size_t len,
 
 	p->counters.frames++;
 	p->last_shape = -1;
+	p->now_ms = now_ms;
 	if (syslog_parse(buf, len, now_ms, &msg, &reason) == -1) {
 		p->counters.syslog_errors[pipeline_syslog_reason(reason)]++;
 		pipeline_log_refused(p, "syslog header", reason != NULL ?
@@ -161,8 +163,9 @@ pipeline_emit_cb(const char *json, size_t len, void *arg)
 }
 
 /*
- * A row out of the commands after stats: formatted (one event, or one
- * per risk object value in the risk format) and handed on.
+ * A row out of the commands after stats: unless suppressed (every event
+ * it would make, in either format), formatted (one event, or one per
+ * risk object value in the risk format) and handed on.
  */
 static void
 pipeline_alert(struct pipeline *p, const struct detection *d,
@@ -172,6 +175,9 @@ pipeline_alert(struct pipeline *p, const struct detection *d,
 	enum alert_emitted	 how;
 	int			 n;
 
+	if (suppress_check(p->opts.suppress, d, row->rec, id, p->now_ms) ==
+	    SUPPRESS_DROP)
+		return;
 	if ((n = alert_emit(d, row, &p->opts.alert, id, pipeline_emit_cb, &e,
 	    &how)) == -1) {
 		p->counters.alert_errors++;
@@ -243,6 +249,7 @@ pipeline_row_cb(const struct detection *d, const struct stats_row *row,
 void
 pipeline_tick(struct pipeline *p, int64_t now_ms)
 {
+	p->now_ms = now_ms;
 	detect_tick(p->runner, now_ms);
 }
 

@@ -18,6 +18,7 @@
 #include "detect/detection.h"
 #include "decode/event.h"
 #include "detect/stats.h"
+#include "output/suppress.h"
 
 enum pipeline_syslog_error {
 	PIPELINE_SYSLOG_BAD_PRI = 0,
@@ -51,6 +52,8 @@ struct pipeline_opts {
 	enum event_time_source	 time_source;	/* what _time is */
 	size_t			 max_frame;	/* sizes the event arena */
 	struct alert_opts	 alert;		/* strings borrowed */
+	struct suppress		*suppress;	/* borrowed, shared by the */
+						/*   workers; NULL: none */
 };
 
 /* An alert as HEC JSON (no newline); borrowed until it returns. */

@@ -22,6 +22,7 @@ struct status {
 	struct sink		*sink;		/* borrowed */
 	const struct detection_set *set;	/* borrowed, the running one */
 	const struct library *lib;	/* borrowed: its states, or NULL */
+	struct suppress		*suppress;	/* borrowed, or NULL */
 	uint64_t		 last_drops;	/* drops at the last summary */
 	struct admin_detection	*adet;		/* snapshot scratch */
 	size_t			 nadet;
@@ -71,6 +72,12 @@ void
 status_set_library(struct status *s, const struct library *lib)
 {
 	s->lib = lib;
+}
+
+void
+status_set_suppress(struct status *s, struct suppress *sup)
+{
+	s->suppress = sup;
 }
 
 void
@@ -197,6 +204,12 @@ status_snapshot_cb(struct admin_snapshot *snap, void *arg)
 		s->adet[i].det = s->set->d[i];
 		worker_pool_get_detect_counters(s->wp, i, &s->adet[i].dc,
 		    &s->adet[i].sc);
+		s->adet[i].suppressed = suppress_count_of(s->suppress,
+		    s->set->d[i]);
+	}
+	if (s->suppress != NULL) {
+		suppress_get_counters(s->suppress, &snap->suppress);
+		snap->suppressing = true;
 	}
 	snap->detections = s->adet;
 	snap->ndetections = s->set->n;

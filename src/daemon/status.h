@@ -22,6 +22,7 @@
 #include "detect/detection.h"
 #include "detect/library.h"
 #include "output/sink.h"
+#include "output/suppress.h"
 
 struct status;
 
@@ -42,6 +43,9 @@ void		 status_set_detections(struct status *s,
 /* The library the set came from (states, reasons); borrowed, or NULL. */
 void		 status_set_library(struct status *s,
 		    const struct library *lib);
+
+/* The suppression table, for /metrics; borrowed, or NULL (no rule). */
+void		 status_set_suppress(struct status *s, struct suppress *sup);
 
 /* Counts a reload: ok, or refused (the running config stayed). */
 void		 status_reloaded(struct status *s, bool ok);
