@@ -293,6 +293,7 @@ main(int argc, char **argv)
 		    (unsigned long long)sc.loaded, sc.loaded == 1 ? "" : "s",
 		    supo.dir != NULL ? " from " : " (no spool_dir: ",
 		    supo.dir != NULL ? supo.dir : "kept in memory only)");
+		(void)suppress_warn_rules(st.suppress, st.set->d, st.set->n);
 	}
 	po.suppress = st.suppress;
 
@@ -331,6 +332,7 @@ main(int argc, char **argv)
 	st.reload.lib = &st.lib;
 	st.reload.pool = st.pool;
 	st.reload.status = st.status;
+	st.reload.suppress = st.suppress;
 	if (st.cfg.nlisten_tcp + st.cfg.nlisten_udp == 0)
 		log_warnx("no listen_tcp or listen_udp address: "
 		    "nothing to receive");

@@ -234,6 +234,7 @@ reload_run(const struct reload_ctx *rc)
 	library_free(*rc->lib);
 	*rc->lib = nlib;
 	status_set_detections(rc->status, nset);
+	(void)suppress_warn_rules(rc->suppress, nset->d, nset->n);
 	status_reloaded(rc->status, true);
 	log_info("reload done: %zu detection%s, %zu unchanged (windows "
 	    "kept), window %d s", nset->n, nset->n == 1 ? "" : "s", kept,

@@ -18,6 +18,7 @@
 
 #include "daemon/config.h"
 #include "daemon/status.h"
+#include "output/suppress.h"
 #include "daemon/worker.h"
 #include "detect/detection.h"
 #include "detect/library.h"
@@ -34,6 +35,8 @@ struct reload_ctx {
 						   reasons: replaced */
 	struct worker_pool	*pool;
 	struct status		*status;	/* told, and sd_notify */
+	struct suppress		*suppress;	/* its rules checked against
+						   the new set; or NULL */
 };
 
 /* The number of lib's refusals: skipped, never matches, broken. */

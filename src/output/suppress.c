@@ -633,6 +633,52 @@ suppress_rule_of(const struct suppress *s, const struct detection *d)
 	return NULL;
 }
 
+/* True when field name is an output column of d's search. */
+static bool
+suppress_is_column(const struct detection *d, const char *name)
+{
+	int	 id;
+	size_t	 i;
+
+	if ((id = event_field_lookup(name, strlen(name))) < 0)
+		return false;
+	for (i = 0; i < d->search->ncolumns; i++)
+		if (d->search->columns[i] == id)
+			return true;
+	return false;
+}
+
+size_t
+suppress_warn_rules(const struct suppress *s, struct detection *const *d,
+    size_t n)
+{
+	const struct suppress_rule	*r;
+	size_t				 i, j, k, named, warned = 0;
+
+	for (i = 0; s != NULL && i < s->nrules; i++) {
+		r = &s->rules[i];
+		for (j = 0, named = 0; j < n; j++) {
+			if (suppress_rule_of(s, d[j]) != r)
+				continue;
+			named++;
+			for (k = 0; k < r->nfields; k++) {
+				if (suppress_is_column(d[j], r->fields[k]))
+					continue;
+				log_warnx("suppress %s: %s is not a column of "
+				    "%s: its rows all have it empty",
+				    r->pattern, r->fields[k], d[j]->name);
+				warned++;
+			}
+		}
+		if (named == 0) {
+			log_warnx("suppress %s: names no loaded detection "
+			    "(or an earlier rule does)", r->pattern);
+			warned++;
+		}
+	}
+	return warned;
+}
+
 /* Appends a length-prefixed string to b. */
 static void
 suppress_put_lp(struct alert_buf *b, const char *v, size_t len)

@@ -111,6 +111,15 @@ enum suppress_verdict suppress_check(struct suppress *s,
  */
 int		 suppress_sync(struct suppress *s, int64_t now_ms);
 
+/*
+ * Logs a warning for each rule that names none of the n detections d,
+ * and for each field of a rule that is not an output column of a
+ * detection it names (every row of it would have the empty value
+ * there, so it would alert once per period).  Returns the warnings.
+ */
+size_t		 suppress_warn_rules(const struct suppress *s,
+		    struct detection *const *d, size_t n);
+
 void		 suppress_get_counters(struct suppress *s,
 		    struct suppress_counters *c);
 /* Rows of detection d suppressed since start. */

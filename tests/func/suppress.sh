@@ -7,7 +7,8 @@
 # go out); that still holds after a restart and after kill -9 (a key
 # recorded just before the kill included); a row of a new Image is sent.
 # With period=2s the same row is sent again once the key expired.  A bad
-# rule is refused by --check-config.  Expected values: README "Using
+# rule is refused by --check-config; a rule naming no detection is
+# logged.  Expected values: README "Using
 # hecsentry with Splunk Enterprise Security" and hecsentry.conf(5).
 # Every wait is on a condition, bounded.
 set -u
@@ -123,7 +124,13 @@ kill "$RPID" 2>/dev/null
 rm -rf "$work/spool"
 start_receiver sup2
 OUT=$work/sup2.out
-daemon --set "suppress=windows mail protocol* fields=Image period=2s"
+daemon --set "suppress=windows mail protocol* fields=Image period=2s" \
+    --set "suppress=no such detection fields=Image period=1h"
+check_eval "a rule naming no detection is logged" \
+    'grep -q "suppress no such detection: names no loaded detection" \
+    "$work/daemon.log"'
+check "no warning about a field that is a column" 0 \
+    "$(grep -c "is not a column" "$work/daemon.log")"
 round 0 1 1 0
 check "short period: first row sent" 1 "$(grep -c . "$work/sup2.out")"
 # The key's period ends 2 s after the row; the sweep then drops it.

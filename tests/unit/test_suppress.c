@@ -251,6 +251,28 @@ Test(suppress, rule_names_detections)
 	suppress_free(s);
 }
 
+/* Fields that are not columns, and rules that name nothing, are told. */
+Test(suppress, rule_warnings)
+{
+	struct detection	*set[2] = { &ts_mail, &ts_other };
+	struct suppress		*s;
+	int			 cols[1];
+
+	cols[0] = event_field_intern("dest", 4);
+	ts_search.columns = cols;
+	ts_search.ncolumns = 1;
+	s = ts_open("Windows Mail* fields=dest period=1h", 0, false, T0);
+	cr_assert_eq(suppress_warn_rules(s, set, 2), 0);
+	suppress_free(s);
+	/* user is no column of either: one line per detection named. */
+	s = ts_open("* fields=dest,user period=1h", 0, false, T0);
+	cr_assert_eq(suppress_warn_rules(s, set, 2), 2);
+	suppress_free(s);
+	s = ts_open("No Such Detection fields=dest period=1h", 0, false, T0);
+	cr_assert_eq(suppress_warn_rules(s, set, 2), 1);
+	suppress_free(s);
+}
+
 /* The period, on the test's clock. */
 Test(suppress, period)
 {
