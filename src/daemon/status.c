@@ -139,6 +139,7 @@ status_log(struct status *s, bool always)
 	struct sink_counters	 sc;
 	struct detect_counters	 dc;
 	struct stats_counters	 stc;
+	struct suppress_counters spc;
 	uint64_t		 drops;
 	size_t			 i;
 
@@ -177,6 +178,17 @@ status_log(struct status *s, bool always)
 	    (unsigned long long)lc.udp_kernel_drops,
 	    (unsigned long long)lc.conns_refused,
 	    (unsigned long long)sc.dropped);
+	if (s->suppress != NULL) {
+		suppress_get_counters(s->suppress, &spc);
+		log_info("suppressed rows %llu; suppression keys %llu "
+		    "(evicted %llu, expired %llu), file %llu bytes, file "
+		    "errors %llu", (unsigned long long)spc.suppressed,
+		    (unsigned long long)spc.keys,
+		    (unsigned long long)spc.evicted,
+		    (unsigned long long)spc.expired,
+		    (unsigned long long)spc.file_bytes,
+		    (unsigned long long)spc.write_errors);
+	}
 	if (!always)
 		return;
 	for (i = 0; i < s->set->n; i++) {

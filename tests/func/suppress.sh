@@ -89,6 +89,9 @@ check "same rows again: counted for the detection" 2 \
 check "same rows again: no risk event of theirs" 3 \
     "$(metric "$work/metrics" hecsentry_risk_events_total)"
 check "keys held" 3 "$(metric "$work/metrics" hecsentry_suppress_keys)"
+kill -USR1 "$DPID"
+check_eval "SIGUSR1 logs the suppressed rows and keys" \
+    'wait_for "$work/daemon.log" "suppressed rows 2; suppression keys 3 " 100'
 check_eval "the state file is in the spool directory" \
     '[ -s "$work/spool/suppress.state" ]'
 stop_daemon "first run" 200
