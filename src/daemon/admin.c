@@ -435,6 +435,12 @@ admin_metrics_detections(struct admin_out *o, const struct admin_snapshot *s)
 	admin_single(o, "hecsentry_rows_filtered_total", "counter",
 	    "Rows dropped by a post-stats search (the filter macros).",
 	    s->pipeline.rows_filtered);
+	admin_single(o, "hecsentry_first_rows_total", "counter",
+	    "First-seen rows out of stats (emit first+close), not in "
+	    "hecsentry_rows_total.", s->pipeline.first_rows);
+	admin_single(o, "hecsentry_first_rows_filtered_total", "counter",
+	    "First-seen rows dropped by the commands after stats.",
+	    s->pipeline.first_filtered);
 	admin_single(o, "hecsentry_alerts_total", "counter",
 	    "Alerts formatted and handed to the output.", s->pipeline.alerts);
 	admin_single(o, "hecsentry_risk_events_total", "counter",
@@ -462,24 +468,25 @@ admin_format_seconds(char *buf, size_t bufsz, uint64_t ms)
 }
 
 /*
- * hecsentry_delivery_latency_seconds, a histogram: cumulative buckets
- * up to +Inf (which equals _count when the sink counted consistently),
- * _sum in seconds (exact: milliseconds with three decimals).
+ * The samples of histogram family name over the latency buckets
+ * (sink_ops.h): cumulative buckets up to +Inf (which equals _count when
+ * the sink counted consistently), _sum in seconds (exact: milliseconds
+ * with three decimals), _count; with label (not NULL) every sample also
+ * carries label="value".
  */
 static void
-admin_metrics_latency(struct admin_out *o, const struct sink_counters *c)
+admin_histogram(struct admin_out *o, const char *name,
+    const uint64_t *buckets, uint64_t sum_ms, uint64_t count,
+    const char *label, const char *value)
 {
-	const char	*name = "hecsentry_delivery_latency_seconds";
-	const char	*l[2];
-	char		 le[32];
+	const char	*l[4];
+	char		 le[32], sname[128];
 	uint64_t	 cum = 0;
-	size_t		 i;
+	size_t		 i, nl = label != NULL ? 1 : 0;
 
-	admin_family(o, name, "histogram", "Seconds from an alert's "
-	    "queueing to its acceptance by HEC (and acknowledgement, when "
-	    "indexer acknowledgements are on).");
+	snprintf(sname, sizeof(sname), "%s_bucket", name);
 	for (i = 0; i < SINK_LATENCY_NBUCKETS; i++) {
-		cum += c->latency_buckets[i];
+		cum += buckets[i];
 		if (i < SINK_LATENCY_NBOUNDS)
 			admin_format_seconds(le, sizeof(le),
 			    sink_latency_bounds_ms[i]);
@@ -487,14 +494,58 @@ admin_metrics_latency(struct admin_out *o, const struct sink_counters *c)
 			snprintf(le, sizeof(le), "+Inf");
 		l[0] = "le";
 		l[1] = le;
-		admin_sample(o, "hecsentry_delivery_latency_seconds_bucket",
-		    l, 1, cum);
+		l[2] = label;
+		l[3] = value;
+		admin_sample(o, sname, l, 1 + nl, cum);
 	}
-	admin_printf(o, "%s_sum %llu.%03u\n", name,
-	    (unsigned long long)(c->latency_ms_sum / 1000),
-	    (unsigned)(c->latency_ms_sum % 1000));
-	admin_sample(o, "hecsentry_delivery_latency_seconds_count", NULL, 0,
-	    c->latency_measured);
+	if (label != NULL)
+		admin_printf(o, "%s_sum{%s=\"%s\"} %llu.%03u\n", name, label,
+		    value, (unsigned long long)(sum_ms / 1000),
+		    (unsigned)(sum_ms % 1000));
+	else
+		admin_printf(o, "%s_sum %llu.%03u\n", name,
+		    (unsigned long long)(sum_ms / 1000),
+		    (unsigned)(sum_ms % 1000));
+	snprintf(sname, sizeof(sname), "%s_count", name);
+	l[0] = label;
+	l[1] = value;
+	admin_sample(o, sname, l, nl, count);
+}
+
+/* hecsentry_delivery_latency_seconds, from queueing to acceptance. */
+static void
+admin_metrics_latency(struct admin_out *o, const struct sink_counters *c)
+{
+	const char	*name = "hecsentry_delivery_latency_seconds";
+
+	admin_family(o, name, "histogram", "Seconds from an alert's "
+	    "queueing to its acceptance by HEC (and acknowledgement, when "
+	    "indexer acknowledgements are on).");
+	admin_histogram(o, name, c->latency_buckets, c->latency_ms_sum,
+	    c->latency_measured, NULL, NULL);
+}
+
+/*
+ * hecsentry_alert_latency_seconds{emit_reason="first|close"}, a
+ * histogram: from the arrival of the frame of an alert's row's first
+ * event to the alert's acceptance by HEC (issue 15.4).
+ */
+static void
+admin_metrics_alert_latency(struct admin_out *o,
+    const struct sink_alert_latency *a)
+{
+	static const char *const kinds[SINK_ALERT_NKINDS] = { "first",
+	    "close" };
+	const char	*name = "hecsentry_alert_latency_seconds";
+	size_t		 k;
+
+	admin_family(o, name, "histogram", "Seconds from the arrival of the "
+	    "frame of an alert's first event to the alert's acceptance by "
+	    "HEC, by emit_reason (first: first-seen alerts; close: rows at "
+	    "window close, early or at shutdown).");
+	for (k = 0; k < SINK_ALERT_NKINDS; k++)
+		admin_histogram(o, name, a->buckets[k], a->ms_sum[k],
+		    a->measured[k], "emit_reason", kinds[k]);
 }
 
 static void
@@ -526,6 +577,7 @@ admin_metrics_output(struct admin_out *o, const struct admin_snapshot *s)
 		    admin_field_value(f, &s->sink));
 	}
 	admin_metrics_latency(o, &s->sink);
+	admin_metrics_alert_latency(o, &s->alert_latency);
 }
 
 static void

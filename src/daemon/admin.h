@@ -69,6 +69,7 @@ struct admin_snapshot {
 	struct sink_counters sink;
 	struct suppress_counters suppress; /* with suppressing */
 	bool		 suppressing;	/* a suppress rule is set */
+	struct sink_alert_latency alert_latency; /* by emit_reason */
 	uint64_t	 reloads;	/* successful SIGHUP reloads */
 	uint64_t	 reload_errors;	/* refused new configs */
 	int64_t		 start_time_s;	/* process start, epoch seconds */

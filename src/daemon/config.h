@@ -98,6 +98,11 @@ struct config {
 	size_t		 nalert_risk_list;
 	char		**alert_row_list; /* alert_format_row */
 	size_t		 nalert_row_list;
+	bool		 emit_first;	/* emit = first+close */
+	char		**emit_first_list; /* emit_first */
+	size_t		 nemit_first_list;
+	char		**emit_close_list; /* emit_close */
+	size_t		 nemit_close_list;
 	char		*risk_sourcetype; /* default stash */
 	char		*risk_index;	/* NULL = token default */
 	char		*risk_source;	/* NULL = the search name */

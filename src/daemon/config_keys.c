@@ -156,6 +156,17 @@ const struct config_key config_keys[] = {
 	    OFF(alert_row_list), OFF(nalert_row_list), 0, 0, 0, NULL,
 	    "NAME|ID|GLOB",
 	    "send as rows (repeatable; wins over alert_format_risk)" },
+	{ "emit", NULL, CONFIG_T_CHOICE, RESTART, OFF(emit_first), 0,
+	    0, 0, 0, "close", "close|first+close",
+	    "rows at window close, or also a key's first event at once" },
+	{ "emit_first", NULL, CONFIG_T_LIST, RESTART,
+	    OFF(emit_first_list), OFF(nemit_first_list), 0, 0, 0, NULL,
+	    "NAME|ID|GLOB",
+	    "emit first+close whatever emit says (repeatable)" },
+	{ "emit_close", NULL, CONFIG_T_LIST, RESTART,
+	    OFF(emit_close_list), OFF(nemit_close_list), 0, 0, 0, NULL,
+	    "NAME|ID|GLOB",
+	    "emit close only (repeatable; wins over emit_first)" },
 	{ "risk_sourcetype", NULL, CONFIG_T_STRING, RESTART,
 	    OFF(risk_sourcetype), 0, 0, 0, 0, ALERT_RISK_SOURCETYPE, "ST",
 	    "sourcetype of risk events" },
@@ -553,6 +564,8 @@ config_free(struct config *cfg)
 	config_list_clear(&cfg->alert_risk_list, &cfg->nalert_risk_list);
 	config_list_clear(&cfg->alert_row_list, &cfg->nalert_row_list);
 	config_list_clear(&cfg->suppress, &cfg->nsuppress);
+	config_list_clear(&cfg->emit_first_list, &cfg->nemit_first_list);
+	config_list_clear(&cfg->emit_close_list, &cfg->nemit_close_list);
 	free(cfg->risk_sourcetype);
 	free(cfg->risk_index);
 	free(cfg->risk_source);

@@ -182,6 +182,11 @@ options_pipeline(const struct config *cfg, struct pipeline_opts *o)
 	o->alert.risk_sourcetype = cfg->risk_sourcetype;
 	o->alert.risk_index = cfg->risk_index;
 	o->alert.risk_source = cfg->risk_source;
+	o->first.all = cfg->emit_first;
+	o->first.first = cfg->emit_first_list;
+	o->first.nfirst = cfg->nemit_first_list;
+	o->first.close = cfg->emit_close_list;
+	o->first.nclose = cfg->nemit_close_list;
 }
 
 void

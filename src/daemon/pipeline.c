@@ -49,6 +49,7 @@ pipeline_new(struct detection_set *set, const struct pipeline_opts *opts,
 	event_init(&p->ev, opts->max_frame + 1024);
 	p->dc = decode_ctx_new();
 	p->runner = detect_runner_new(set, &opts->stats, pipeline_row_cb, p);
+	detect_runner_first(p->runner, &opts->first);
 	p->last_shape = -1;
 	p->refused_rl.interval_s = 1;
 	return p;
@@ -214,7 +215,9 @@ pipeline_joined_cb(struct event *rec, size_t nth, void *arg)
 }
 
 /*
- * A row closed: the alert id is computed from the row as stats made it,
+ * A row closed, or a key's first-seen row (the same id as its closed
+ * row: alert_id() reads neither the reason nor the aggregates): the
+ * alert id is computed from the row as stats made it,
  * then the post-stats commands run (convert, rename, the filter macro,
  * a join, which may drop the row or make several of it), and each
  * surviving row is formatted and handed on.
@@ -227,7 +230,10 @@ pipeline_row_cb(const struct detection *d, const struct stats_row *row,
 	struct pipeline_joined j;
 	char		 id[33];
 
-	p->counters.rows++;
+	if (row->reason == STATS_EMIT_FIRST)
+		p->counters.first_rows++;
+	else
+		p->counters.rows++;
 	alert_id(d, row, p->opts.alert.worker, id);
 	if (d->search->nsubs > 0) {
 		j.p = p;
@@ -240,7 +246,10 @@ pipeline_row_cb(const struct detection *d, const struct stats_row *row,
 		return;
 	}
 	if (!spl_post_apply(d->search, row->rec)) {
-		p->counters.rows_filtered++;
+		if (row->reason == STATS_EMIT_FIRST)
+			p->counters.first_filtered++;
+		else
+			p->counters.rows_filtered++;
 		return;
 	}
 	pipeline_alert(p, d, row, id);

@@ -44,6 +44,10 @@ struct pipeline_counters {
 	uint64_t	 risk_as_row;		/* rows in the risk format with */
 						/*   no risk object value: sent */
 						/*   in the row format */
+	uint64_t	 first_rows;		/* first-seen rows out of stats */
+						/*   (not in rows) */
+	uint64_t	 first_filtered;	/* of those, dropped by the */
+						/*   commands after stats */
 };
 
 struct pipeline_opts {
@@ -54,6 +58,8 @@ struct pipeline_opts {
 	struct alert_opts	 alert;		/* strings borrowed */
 	struct suppress		*suppress;	/* borrowed, shared by the */
 						/*   workers; NULL: none */
+	struct detect_first	 first;		/* first-seen rows (emit); */
+						/*   lists borrowed */
 };
 
 /* An alert as HEC JSON (no newline); borrowed until it returns. */

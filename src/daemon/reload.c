@@ -50,6 +50,36 @@ reload_log_library(const struct library *lib, const char *prefix)
 	log_info("%sdetections: %s", prefix, buf);
 }
 
+/*
+ * emit first+close (issue 15.4): logs each selected detection whose
+ * search makes its first-seen rows inexact, which then sends its rows at
+ * window close only, and one count.
+ */
+static void
+reload_log_first(const struct config *cfg, const struct detection_set *set,
+    const char *prefix)
+{
+	struct pipeline_opts	 po;
+	const char		*why;
+	size_t			 k, n = 0, closed = 0;
+
+	options_pipeline(cfg, &po);
+	for (k = 0; k < set->n; k++) {
+		if (!detect_first_wanted(&po.first, set->d[k], &why))
+			continue;
+		n++;
+		if (why == NULL)
+			continue;
+		closed++;
+		log_info("%sdetection %s: emit first+close: at window close "
+		    "only, %s", prefix, set->d[k]->name, why);
+	}
+	if (n > 0)
+		log_info("%sfirst-seen alerts: %zu detection%s, %zu of %zu "
+		    "selected at window close only", prefix, n - closed,
+		    n - closed == 1 ? "" : "s", closed, n);
+}
+
 /* The number of lib's refusals: skipped, never matches, broken. */
 size_t
 reload_refused(const struct library *lib)
@@ -110,6 +140,7 @@ reload_load_set(const struct config *cfg, const char *prefix,
 	    errstr)) == NULL)
 		return NULL;
 	reload_log_library(lib, prefix);
+	reload_log_first(cfg, lib->set, prefix);
 	*libp = lib;
 	return library_take_set(lib);
 }

@@ -229,6 +229,7 @@ status_snapshot_cb(struct admin_snapshot *snap, void *arg)
 	worker_pool_get_counters(s->wp, &snap->pipeline, &snap->listen);
 	snap->listeners = worker_pool_listeners(s->wp, &snap->nlisteners);
 	sink_get_counters(s->sink, &snap->sink);
+	sink_get_alert_latency(s->sink, &snap->alert_latency);
 	snap->reloads = s->reloads;
 	snap->reload_errors = s->reload_errors;
 	snap->start_time_s = s->start_time;

@@ -824,6 +824,8 @@ worker_add_pipeline(struct pipeline_counters *s,
 	s->alert_errors += c->alert_errors;
 	s->risk_events += c->risk_events;
 	s->risk_as_row += c->risk_as_row;
+	s->first_rows += c->first_rows;
+	s->first_filtered += c->first_filtered;
 }
 
 static void

@@ -11,7 +11,9 @@
  * every right row of their window (spl_join.c).  A detection with
  * commands over all the rows of a window (dedup, eventstats, a second
  * stats) holds its rows in a row set (rowset.c) until the window closes,
- * then hands on what those commands leave.
+ * then hands on what those commands leave.  A detection selected for
+ * first-seen alerts also hands on a key's row at its first event in a
+ * window (detect_runner_first()).
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -89,6 +91,7 @@ struct detect_runner {
 	struct event		 copy;		/* the copy of an event the
 						   commands before stats of
 						   any detection work on */
+	struct detect_first	 first;		/* who emits first-seen rows */
 };
 
 static void	detect_rows_run(struct detect_slot *);
@@ -113,6 +116,40 @@ detect_row_cb(const struct stats_row *row, void *arg)
 	r = *row;
 	r.sides = slot->sides;
 	slot->runner->cb(slot->det, &r, slot->runner->arg);
+}
+
+/* A key's first event: its row so far goes on, the row stays open. */
+static void
+detect_first_cb(const struct stats_row *row, void *arg)
+{
+	struct detect_slot	*slot = arg;
+
+	slot->counters.firsts++;
+	slot->runner->cb(slot->det, row, slot->runner->arg);
+}
+
+bool
+detect_first_wanted(const struct detect_first *f, const struct detection *d,
+    const char **why)
+{
+	*why = NULL;
+	if (f == NULL || detection_listed(d, f->close, f->nclose) ||
+	    (!f->all && !detection_listed(d, f->first, f->nfirst)))
+		return false;
+	if (d->search != NULL)
+		*why = d->search->first_why;
+	return true;
+}
+
+/* Whether slot's detection emits first-seen rows under r->first. */
+static void
+detect_slot_first(struct detect_runner *r, struct detect_slot *slot)
+{
+	const char	*why;
+	bool		 on;
+
+	on = detect_first_wanted(&r->first, slot->det, &why) && why == NULL;
+	stats_on_first(slot->table, on ? detect_first_cb : NULL);
 }
 
 /* A subsearch's row: through its own commands into its window's rows. */
@@ -262,6 +299,7 @@ detect_slot_new(struct detect_runner *r, struct detection_set *set,
 		slot->copy = &r->copy;
 	if (set->d[i]->search->nrowset > 0)
 		slot->rows = rowset_new(set->d[i]->search, &o);
+	detect_slot_first(r, slot);
 	return slot;
 }
 
@@ -299,6 +337,16 @@ detect_runner_new(struct detection_set *set, const struct stats_opts *opts,
 	if (match_set_enabled)
 		r->match = match_set_new(set);
 	return r;
+}
+
+void
+detect_runner_first(struct detect_runner *r, const struct detect_first *f)
+{
+	size_t	 i;
+
+	r->first = *f;
+	for (i = 0; i < r->nslots; i++)
+		detect_slot_first(r, r->slots[i]);
 }
 
 void
@@ -360,9 +408,10 @@ detect_runner_swap(struct detect_runner *r, struct detection_set *set,
 	}
 	free(r->slots);
 	for (j = 0; j < set->n; j++) {
-		if (slots[j] != NULL)
+		if (slots[j] != NULL) {
 			slots[j]->det = set->d[j];
-		else
+			detect_slot_first(r, slots[j]);
+		} else
 			slots[j] = detect_slot_new(r, set, j, opts);
 	}
 	match_set_free(r->match);

@@ -24,6 +24,22 @@ typedef void	(*detect_row_fn)(const struct detection *d,
 struct detect_counters {
 	uint64_t	 matches;	/* events that matched */
 	uint64_t	 rows;		/* rows emitted */
+	uint64_t	 firsts;	/* first-seen rows emitted */
+};
+
+/*
+ * Which detections emit first-seen rows (emit = first+close, issue 15.4):
+ * those of all, or named in first, unless named in close; and of those
+ * only the ones whose search allows it (spl_search.first_why NULL).  The
+ * lists (names, ids or globs: detection_listed()) are borrowed and must
+ * outlive the runner.
+ */
+struct detect_first {
+	bool		 all;		/* emit = first+close */
+	char *const	*first;		/* emit_first */
+	size_t		 nfirst;
+	char *const	*close;		/* emit_close: wins over the others */
+	size_t		 nclose;
 };
 
 struct detect_runner;
@@ -46,6 +62,21 @@ extern bool	 detect_dispatch;
 struct detect_runner *detect_runner_new(struct detection_set *set,
 		    const struct stats_opts *opts, detect_row_fn cb,
 		    void *arg);
+/*
+ * Makes the detections f selects emit, besides their rows at window
+ * close, a first-seen row (reason STATS_EMIT_FIRST, through the same
+ * callback) at the first event of each key in a window; f is copied
+ * and also applies to the detections a later swap brings.
+ */
+void		 detect_runner_first(struct detect_runner *r,
+		    const struct detect_first *f);
+/*
+ * Whether f selects d for first-seen rows (whatever d's search allows),
+ * and, when it does, whether d's search allows them (*why: NULL, or the
+ * reason it does not, borrowed from d).
+ */
+bool		 detect_first_wanted(const struct detect_first *f,
+		    const struct detection *d, const char **why);
 /* Frees without emitting; call detect_flush() first to emit. */
 void		 detect_runner_free(struct detect_runner *r);
 

@@ -21,6 +21,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,6 +319,19 @@ detection_str_eq(const char *a, const char *b)
 	if (a == NULL || b == NULL)
 		return a == b;
 	return strcmp(a, b) == 0;
+}
+
+bool
+detection_listed(const struct detection *d, char *const *v, size_t n)
+{
+	size_t	 k;
+
+	for (k = 0; k < n; k++)
+		if ((d->name != NULL &&
+		    fnmatch(v[k], d->name, FNM_CASEFOLD) == 0) ||
+		    (d->id != NULL && fnmatch(v[k], d->id, FNM_CASEFOLD) == 0))
+			return true;
+	return false;
 }
 
 bool

@@ -184,6 +184,13 @@ bool		 detection_same(const struct detection *a,
 		    const struct detection *b);
 
 /*
+ * Whether one of v[0..n) (names, ids or fnmatch(3) globs, case folded)
+ * names d: a configuration list of detections.
+ */
+bool		 detection_listed(const struct detection *d, char *const *v,
+		    size_t n);
+
+/*
  * Gives the set its Sysmon-to-CIM mapping (takes ownership of m; a
  * mapping it had is freed), restricted to the fields its detections read
  * (cim_map_prepare()), and resolves the dataset of each tstats search

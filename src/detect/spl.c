@@ -109,6 +109,7 @@ spl_search_finish(struct spl_ctx *c, struct spl_search *s)
 	spl_expr_fields(s->filter, &s->fields, &s->nfields);
 	spl_pre_fields(s);
 	spl_window_classify(s);
+	spl_first_classify(s);
 }
 
 struct spl_search *
@@ -193,6 +194,7 @@ spl_search_free(struct spl_search *s)
 		spl_search_free(s->subs[k]);
 	free(s->subs);
 	free(s->window_why);
+	free(s->first_why);
 	free(s->columns);
 	free(s->fields);
 	free(s->text);

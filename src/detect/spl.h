@@ -108,6 +108,11 @@ struct spl_search {
 					/*   eventstats or second stats; */
 					/*   spl_post_apply() runs the rest; */
 					/*   0: none */
+	char		*first_why;	/* NULL: the row right after a key's */
+					/*   first event passes the commands */
+					/*   after stats as the closed row */
+					/*   will (first-seen alerts); else */
+					/*   why not (spl_first.c) */
 };
 
 struct spl_error {

@@ -124,6 +124,19 @@ spl_has_id(const int *ids, size_t n, int id)
 	return false;
 }
 
+/* Takes id out of ids[*n] (the order is not kept). */
+void
+spl_ids_remove(int *ids, size_t *n, int id)
+{
+	size_t	 k;
+
+	for (k = 0; k < *n; k++)
+		if (ids[k] == id) {
+			ids[k] = ids[--(*n)];
+			return;
+		}
+}
+
 /* Appends id to *ids unless it is there already. */
 void
 spl_ids_add_uniq(int **ids, size_t *n, int id)

@@ -285,6 +285,7 @@ struct spl_post	*spl_post_new(const struct spl_cmd *cmd);
 void		 spl_post_add(struct spl_search *s, struct spl_post *p);
 bool		 spl_has_id(const int *ids, size_t n, int id);
 void		 spl_ids_add_uniq(int **ids, size_t *n, int id);
+void		 spl_ids_remove(int *ids, size_t *n, int id);
 
 /* spl_tstats.c: the tstats command (a row of the command table) */
 int		 spl_tstats_parse(struct spl_ctx *c, const struct spl_cmd *cmd,
@@ -340,6 +341,8 @@ void		 spl_rowset_mark(struct spl_search *s);
 
 /* spl_window.c */
 void		 spl_window_classify(struct spl_search *s);
+/* spl_first.c: sets s->first_why */
+void		 spl_first_classify(struct spl_search *s);
 const char	*spl_agg_name(enum spl_agg_func f);
 
 /* spl_rex.c: rex and regex */

@@ -88,18 +88,6 @@ spl_window_agg_merges(enum spl_agg_func f)
 	return false;
 }
 
-static void
-spl_window_remove(int *ids, size_t *n, int id)
-{
-	size_t	 k;
-
-	for (k = 0; k < *n; k++)
-		if (ids[k] == id) {
-			ids[k] = ids[--(*n)];
-			return;
-		}
-}
-
 /* The first of ids[n] that is in agg[nagg], or -1. */
 static int
 spl_window_first(const int *ids, size_t n, const int *agg, size_t nagg)
@@ -149,9 +137,9 @@ spl_window_classify(struct spl_search *s)
 			for (j = 0; j < p->n; j++) {
 				if (p->from[j] == p->to[j])
 					continue;
-				spl_window_remove(agg, &nagg, p->to[j]);
+				spl_ids_remove(agg, &nagg, p->to[j]);
 				if (spl_has_id(agg, nagg, p->from[j])) {
-					spl_window_remove(agg, &nagg,
+					spl_ids_remove(agg, &nagg,
 					    p->from[j]);
 					spl_ids_add_uniq(&agg, &nagg,
 					    p->to[j]);

@@ -65,6 +65,7 @@ struct stats_ent {
 	int64_t		 first_ms;	/* min(ev->time_ms) */
 	int64_t		 last_ms;	/* max(ev->time_ms) */
 	uint64_t	 count;		/* events */
+	int64_t		 arrival_ms;	/* now_ms at its creation */
 	char		*host;		/* owned, NULL when none */
 	size_t		 host_len;
 	size_t		 bytes;		/* accounted to the table */
@@ -78,7 +79,8 @@ struct stats_table {
 	const struct spl_stats *spec;	/* borrowed */
 	struct stats_opts opts;		/* copied */
 	stats_emit_fn	 emit;		/* row callback */
-	void		*arg;		/* its argument */
+	stats_emit_fn	 first;		/* first-seen row callback, or NULL */
+	void		*arg;		/* their argument */
 	struct ht	*ht;		/* stats_key -> stats_ent */
 	struct stats_list order;	/* live rows, oldest first */
 	int64_t		 win;		/* index of the current window */
@@ -526,14 +528,13 @@ stats_rec_agg(struct stats_table *t, const struct stats_ent *ent,
 }
 
 /*
- * Emits ent with reason, then unlinks and frees it.  The row record is
- * rebuilt from the key (the by-fields) and the aggregates.
+ * Builds the row of ent into row, its record rebuilt in t->rec from the
+ * key (the by-fields) and the aggregates.
  */
 static void
-stats_emit_ent(struct stats_table *t, struct stats_ent *ent,
-    enum stats_emit_reason reason)
+stats_row_make(struct stats_table *t, const struct stats_ent *ent,
+    enum stats_emit_reason reason, struct stats_row *row)
 {
-	struct stats_row	 row;
 	const unsigned char	*p, *end;
 	size_t			 i, need;
 	uint32_t		 len;
@@ -563,19 +564,30 @@ stats_emit_ent(struct stats_table *t, struct stats_ent *ent,
 		stats_rec_agg(t, ent, &t->spec->agg[i], &ent->acc[i]);
 	t->rec->time_ms = ent->last_ms;
 
-	memset(&row, 0, sizeof(row));
-	row.win_start_ms = t->win * wms +
+	memset(row, 0, sizeof(*row));
+	row->win_start_ms = t->win * wms +
 	    (int64_t)t->opts.window_offset_s * 1000;
-	row.win_end_ms = row.win_start_ms + wms;
-	row.first_ms = ent->first_ms;
-	row.last_ms = ent->last_ms;
-	row.count = ent->count;
-	row.host = ent->host;
-	row.host_len = ent->host_len;
-	row.reason = reason;
-	row.rec = t->rec;
-	row.by = t->spec->by;
-	row.nby = t->spec->nby;
+	row->win_end_ms = row->win_start_ms + wms;
+	row->first_ms = ent->first_ms;
+	row->last_ms = ent->last_ms;
+	row->count = ent->count;
+	row->arrival_ms = ent->arrival_ms;
+	row->host = ent->host;
+	row->host_len = ent->host_len;
+	row->reason = reason;
+	row->rec = t->rec;
+	row->by = t->spec->by;
+	row->nby = t->spec->nby;
+}
+
+/* Emits ent with reason, then unlinks and frees it. */
+static void
+stats_emit_ent(struct stats_table *t, struct stats_ent *ent,
+    enum stats_emit_reason reason)
+{
+	struct stats_row	 row;
+
+	stats_row_make(t, ent, reason, &row);
 	t->emit(&row, t->arg);
 
 	t->c.rows++;
@@ -609,6 +621,12 @@ stats_advance(struct stats_table *t, int64_t now_ms)
 		stats_emit_all(t, STATS_EMIT_WINDOW);
 	t->win = w;
 	t->has_win = true;
+}
+
+void
+stats_on_first(struct stats_table *t, stats_emit_fn fn)
+{
+	t->first = fn;
 }
 
 void
@@ -748,9 +766,9 @@ stats_event_host(const struct event *ev, const char **v, size_t *len)
 	    event_get(ev, EVENT_F_HOST, v, len);
 }
 
-/* Creates the row of the key in t->scratch, for ev. */
+/* Creates the row of the key in t->scratch, for ev, at now_ms. */
 static struct stats_ent *
-stats_ent_new(struct stats_table *t, const struct event *ev)
+stats_ent_new(struct stats_table *t, const struct event *ev, int64_t now_ms)
 {
 	struct stats_ent	*ent;
 	struct stats_key	*key;
@@ -765,6 +783,7 @@ stats_ent_new(struct stats_table *t, const struct event *ev)
 	memcpy(key->data, t->scratch->data, key->len);
 	ent->key = key;
 	ent->first_ms = ent->last_ms = ev->time_ms;
+	ent->arrival_ms = now_ms;
 	ent->bytes = key->len;
 	if (stats_event_host(ev, &v, &len)) {
 		/* The bytes as they are: a NUL would end xstrndup(). */
@@ -786,9 +805,11 @@ int
 stats_add(struct stats_table *t, const struct event *ev, int64_t now_ms)
 {
 	struct stats_ent	*ent = NULL, *old;
+	struct stats_row	 row;
 	const char		*v;
 	size_t			 i, need, len;
 	void			*p;
+	bool			 created = false;
 
 	stats_advance(t, now_ms);
 	if (stats_key_build(t, ev)) {
@@ -823,7 +844,8 @@ stats_add(struct stats_table *t, const struct event *ev, int64_t now_ms)
 		while (t->c.keys > 0 && t->c.keys >= t->opts.max_keys)
 			stats_emit_ent(t, TAILQ_FIRST(&t->order),
 			    STATS_EMIT_EARLY);
-		ent = stats_ent_new(t, ev);
+		ent = stats_ent_new(t, ev, now_ms);
+		created = true;
 	}
 
 	ent->count++;
@@ -834,5 +856,9 @@ stats_add(struct stats_table *t, const struct event *ev, int64_t now_ms)
 	for (i = 0; i < t->spec->nagg; i++)
 		stats_acc_add(t, ent, &t->spec->agg[i], &ent->acc[i], ev);
 	t->c.events++;
+	if (created && t->first != NULL) {
+		stats_row_make(t, ent, STATS_EMIT_FIRST, &row);
+		t->first(&row, t->arg);
+	}
 	return 0;
 }

@@ -22,7 +22,9 @@
 enum stats_emit_reason {
 	STATS_EMIT_WINDOW = 0,		/* its window closed */
 	STATS_EMIT_EARLY,		/* key limit or byte budget reached */
-	STATS_EMIT_FLUSH		/* shutdown or detection removed */
+	STATS_EMIT_FLUSH,		/* shutdown or detection removed */
+	STATS_EMIT_FIRST		/* a new key's first event: the row so */
+					/*   far, which stays open */
 };
 
 #define STATS_MAX_VALUES	100	/* distinct values() items per row */
@@ -59,6 +61,9 @@ struct stats_row {
 	int64_t		 first_ms;	/* min(_time) over the row's events */
 	int64_t		 last_ms;	/* max(_time) */
 	uint64_t	 count;		/* events in the row */
+	int64_t		 arrival_ms;	/* now_ms of the stats_add() that
+					   made the row: when its first
+					   event's frame was read */
 	const char	*host;		/* reporting host of the row's first
 					   event: Computer, else dvc, else the
 					   syslog host; NULL when none */
@@ -105,6 +110,16 @@ void		 stats_free(struct stats_table *t);
  */
 int		 stats_add(struct stats_table *t, const struct event *ev,
 		    int64_t now_ms);
+
+/*
+ * First-seen rows: from now on, when stats_add() makes a new row (the
+ * first event of a key in its window), fn (NULL: none) gets that row as
+ * it stands after the event, with reason STATS_EMIT_FIRST and the
+ * table's callback argument; the row stays open and is emitted again as
+ * usual.  A key emitted early and seen again in the same window makes a
+ * new row, and so a new first-seen row.
+ */
+void		 stats_on_first(struct stats_table *t, stats_emit_fn fn);
 
 /* Emits the rows of every window that ended at or before now_ms. */
 void		 stats_tick(struct stats_table *t, int64_t now_ms);

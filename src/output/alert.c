@@ -38,7 +38,7 @@ static const char *const alert_reserved[] = {
 	"detection", "detection_id", "detection_version", "mitre_attack_id",
 	"analytic_story", "risk_score", "risk_message", "window_start",
 	"window_end", "emit_reason", "alert_id", "drilldown_search",
-	"drilldown_earliest", "drilldown_latest", NULL
+	"drilldown_earliest", "drilldown_latest", "arrival_time", NULL
 };
 
 static void
@@ -598,8 +598,21 @@ alert_reason_name(enum stats_emit_reason r)
 		return "early";
 	case STATS_EMIT_FLUSH:
 		return "flush";
+	case STATS_EMIT_FIRST:
+		return "first";
 	}
 	return "unknown";
+}
+
+void
+alert_put_reason(struct alert_buf *b, const struct stats_row *row)
+{
+	alert_put_key(b, "emit_reason", false);
+	alert_puts(b, "\"");
+	alert_puts(b, alert_reason_name(row->reason));
+	alert_puts(b, "\"");
+	alert_put_key(b, "arrival_time", false);
+	alert_put_time(b, row->arrival_ms);
 }
 
 char *
@@ -655,10 +668,7 @@ alert_format(const struct detection *d, const struct stats_row *row,
 	alert_put_iso(&b, row->win_start_ms);
 	alert_put_key(&b, "window_end", false);
 	alert_put_iso(&b, row->win_end_ms);
-	alert_put_key(&b, "emit_reason", false);
-	alert_puts(&b, "\"");
-	alert_puts(&b, alert_reason_name(row->reason));
-	alert_puts(&b, "\"");
+	alert_put_reason(&b, row);
 	alert_put_drilldown(&b, d, row);
 	alert_put_columns(&b, d, row, worker > 0, alert_reserved);
 	if (worker > 0) {

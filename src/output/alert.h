@@ -65,6 +65,8 @@ typedef void	(*alert_emit_fn)(const char *json, size_t len, void *arg);
  * emit their own row for a key, and their ids must differ; worker 0,
  * single-threaded, gives the ids of earlier versions).  Stable across
  * runs and hosts.  Call it before spl_post_apply() changes the row.
+ * A key's first-seen row (STATS_EMIT_FIRST) and its closed row get the
+ * same id: neither the reason nor the aggregates are hashed.
  */
 void		 alert_id(const struct detection *d,
 		    const struct stats_row *row, int worker, char out[33]);

@@ -67,6 +67,13 @@ const char	*alert_reason_name(enum stats_emit_reason r);
 /* Whether a name, id or glob of v[0..n) names d (case-insensitive). */
 bool		 alert_listed(char *const *v, size_t n,
 		    const struct detection *d);
+/*
+ * ,"emit_reason":"window|early|flush|first","arrival_time":SECONDS (when
+ * the frame of the row's first event was read, stats_row.arrival_ms);
+ * sink_latency.c reads both back for the alert latency histogram.
+ */
+void		 alert_put_reason(struct alert_buf *b,
+		    const struct stats_row *row);
 /* The aggregate of d's search whose output is field id, or NULL. */
 const struct spl_agg *alert_find_agg(const struct detection *d, int id);
 

@@ -12,7 +12,6 @@
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
-#include <fnmatch.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,7 +32,7 @@ static const char *const alert_risk_reserved[] = {
 	"threat_object_field", "annotations", "analyticstories", "detection",
 	"detection_id", "detection_version", "window_start", "window_end",
 	"emit_reason", "alert_id", "drilldown_search", "drilldown_earliest",
-	"drilldown_latest", NULL
+	"drilldown_latest", "arrival_time", NULL
 };
 
 /* One value of a risk or threat object of the row (borrowed). */
@@ -52,14 +51,7 @@ struct alert_obj_vals {
 bool
 alert_listed(char *const *v, size_t n, const struct detection *d)
 {
-	size_t	 k;
-
-	for (k = 0; k < n; k++)
-		if ((d->name != NULL &&
-		    fnmatch(v[k], d->name, FNM_CASEFOLD) == 0) ||
-		    (d->id != NULL && fnmatch(v[k], d->id, FNM_CASEFOLD) == 0))
-			return true;
-	return false;
+	return detection_listed(d, v, n);
 }
 
 enum alert_format_kind
@@ -195,10 +187,7 @@ alert_risk_tail(struct alert_buf *b, const struct detection *d,
 	alert_put_iso(b, row->win_start_ms);
 	alert_put_key(b, "window_end", false);
 	alert_put_iso(b, row->win_end_ms);
-	alert_put_key(b, "emit_reason", false);
-	alert_puts(b, "\"");
-	alert_puts(b, alert_reason_name(row->reason));
-	alert_puts(b, "\"");
+	alert_put_reason(b, row);
 	alert_put_drilldown(b, d, row);
 	alert_put_columns(b, d, row, worker > 0, alert_risk_reserved);
 	if (worker > 0) {

@@ -13,7 +13,8 @@
  *
  * hec_pump() cuts batches off the head of the queue (at most
  * hec_batch_events alerts and hec_batch_bytes bytes, or fewer once the
- * oldest alert has waited hec_batch_ms), gzips them and posts each to
+ * oldest alert has waited hec_batch_ms, or at once while a first-seen
+ * alert, emit_reason "first", is queued), gzips them and posts each to
  * the next usable endpoint, round-robin, at most hec_max_inflight at
  * once.  Answers:
  *   2xx          done (with acks: waits for its ackId to turn true);
@@ -73,6 +74,8 @@
 
 static void	hec_free(void *);
 static void	hec_get_counters(const void *, struct sink_counters *);
+static void	hec_get_alert_latency(const void *,
+		    struct sink_alert_latency *);
 
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -163,6 +166,8 @@ hec_requeue(struct hec *h, struct hec_req *req)
 		TAILQ_REMOVE(&req->alerts, a, entry);
 		TAILQ_INSERT_HEAD(&h->queue, a, entry);
 		h->nqueue++;
+		if (a->kind == SINK_ALERT_FIRST)
+			h->nqueue_first++;
 		h->queue_bytes += a->len;
 	}
 	req->nalerts = 0;
@@ -218,6 +223,8 @@ hec_send(struct hec *h, struct hec_ep *ep)
 		TAILQ_REMOVE(&h->queue, a, entry);
 		TAILQ_INSERT_TAIL(&req->alerts, a, entry);
 		h->nqueue--;
+		if (a->kind == SINK_ALERT_FIRST)
+			h->nqueue_first--;
 		h->queue_bytes -= a->len;
 		req->nalerts++;
 		req->bytes += a->len;
@@ -262,12 +269,15 @@ hec_enqueue(struct hec *h, const char *json, size_t len, uint64_t seq)
 
 	a = xmalloc(sizeof(*a) + len + 1);
 	a->t_ms = hec_now_ms();
+	a->kind = sink_latency_parse(json, len, &a->arrival_ms);
 	a->seq = seq;
 	a->len = len + 1;
 	memcpy(a->data, json, len);
 	a->data[len] = '\n';
 	TAILQ_INSERT_TAIL(&h->queue, a, entry);
 	h->nqueue++;
+	if (a->kind == SINK_ALERT_FIRST)
+		h->nqueue_first++;
 	h->queue_bytes += a->len;
 	h->held_bytes += a->len;
 	h->held_alerts++;
@@ -320,7 +330,7 @@ hec_pump(struct hec *h)
 	now = hec_now_ms();
 	while (h->ninflight < o->max_inflight && h->nqueue > 0) {
 		full = more || h->nqueue >= h->cap_events ||
-		    h->queue_bytes >= h->cap_bytes;
+		    h->queue_bytes >= h->cap_bytes || h->nqueue_first > 0;
 		if (!full && !h->draining) {
 			age = now - TAILQ_FIRST(&h->queue)->t_ms;
 			if (age < (uint64_t)o->batch_ms) {
@@ -593,6 +603,8 @@ hec_submit(void *t, const char *json, size_t len, uint64_t seq)
 	    (a = TAILQ_FIRST(&h->queue)) != NULL && !h->up.spooled) {
 		TAILQ_REMOVE(&h->queue, a, entry);
 		h->nqueue--;
+		if (a->kind == SINK_ALERT_FIRST)
+			h->nqueue_first--;
 		h->queue_bytes -= a->len;
 		hec_alert_free(h, a);
 		hec_note_drop(h, 1);
@@ -667,6 +679,15 @@ hec_wake(void *t)
 	hec_kick(t);
 }
 
+/* sink_ops.alert_latency */
+static void
+hec_get_alert_latency(const void *t, struct sink_alert_latency *l)
+{
+	const struct hec	*h = t;
+
+	*l = h->alat;
+}
+
 const struct sink_ops hec_sink_ops = {
 	.submit = hec_submit,
 	.want = hec_want,
@@ -676,4 +697,5 @@ const struct sink_ops hec_sink_ops = {
 	.healthy = hec_healthy,
 	.counters = hec_get_counters,
 	.free = hec_free,
+	.alert_latency = hec_get_alert_latency,
 };

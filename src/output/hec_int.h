@@ -32,6 +32,9 @@ enum hec_kind {
 struct hec_alert {
 	TAILQ_ENTRY(hec_alert)	 entry;
 	uint64_t		 t_ms;		/* queued at (monotonic) */
+	int64_t			 arrival_ms;	/* its arrival_time (wall) */
+	int			 kind;		/* enum sink_alert_kind, or */
+						/*   -1: not measured */
 	uint64_t		 seq;		/* spool record, 0 = none */
 	size_t			 len;		/* bytes of data, with '\n' */
 	char			 data[];	/* JSON object and '\n' */
@@ -108,6 +111,8 @@ struct hec {
 	int			 dlq_fd;
 	struct hec_alertq	 queue;		/* not yet sent */
 	size_t			 nqueue;
+	size_t			 nqueue_first;	/* of those, first-seen: their
+						   batch leaves at once */
 	size_t			 queue_bytes;	/* in queue */
 	size_t			 held_bytes;	/* queue, in flight, waiting */
 	size_t			 held_alerts;	/* the same, in alerts */
@@ -124,6 +129,7 @@ struct hec {
 	void			(*done)(void *);
 	void			*done_arg;
 	struct sink_counters	 c;
+	struct sink_alert_latency alat;		/* arrival to acceptance */
 };
 
 /* hec.c: time, the queue */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -31,11 +32,31 @@ hec_settle(struct hec *h, struct hec_alert *a)
 	hec_alert_free(h, a);
 }
 
-/* Alert a was accepted (and acknowledged) now: its delivery latency. */
+/* The wall clock in ms since the epoch (arrival_time's clock). */
+static int64_t
+hec_wall_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Alert a was accepted (and acknowledged) now (monotonic; wall: the wall
+ * clock): its delivery latency and, for an alert of ours, its latency
+ * from the arrival of its row's first event.
+ */
 static void
-hec_latency(struct hec *h, const struct hec_alert *a, uint64_t now)
+hec_latency(struct hec *h, const struct hec_alert *a, uint64_t now,
+    int64_t wall)
 {
 	uint64_t	 ms = now > a->t_ms ? now - a->t_ms : 0;
+
+	if (a->kind >= 0 && a->kind < SINK_ALERT_NKINDS)
+		sink_latency_add(&h->alat, (enum sink_alert_kind)a->kind,
+		    wall > a->arrival_ms ? (uint64_t)(wall - a->arrival_ms) :
+		    0);
 
 	h->c.latency_ms_sum += ms;
 	h->c.latency_measured++;
@@ -50,10 +71,11 @@ hec_complete(struct hec *h, struct hec_req *req)
 {
 	struct hec_alert	*a;
 	uint64_t		 now = hec_now_ms();
+	int64_t			 wall = hec_wall_ms();
 
 	while ((a = TAILQ_FIRST(&req->alerts)) != NULL) {
 		TAILQ_REMOVE(&req->alerts, a, entry);
-		hec_latency(h, a, now);
+		hec_latency(h, a, now, wall);
 		hec_settle(h, a);
 	}
 	h->c.delivered += req->nalerts;
@@ -166,7 +188,7 @@ hec_refused_400(struct hec *h, struct hec_req *req, long invalid)
 	for (i = 0; i < invalid; i++) {
 		a = TAILQ_FIRST(&req->alerts);
 		TAILQ_REMOVE(&req->alerts, a, entry);
-		hec_latency(h, a, hec_now_ms());
+		hec_latency(h, a, hec_now_ms(), hec_wall_ms());
 		hec_settle(h, a);
 		h->c.delivered++;
 	}

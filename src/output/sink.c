@@ -302,6 +302,14 @@ sink_reopen(struct sink *s)
 }
 
 void
+sink_get_alert_latency(const struct sink *s, struct sink_alert_latency *l)
+{
+	memset(l, 0, sizeof(*l));
+	if (s->ops->alert_latency != NULL)
+		s->ops->alert_latency(s->t, l);
+}
+
+void
 sink_get_counters(const struct sink *s, struct sink_counters *c)
 {
 	struct spool_counters	 sc;

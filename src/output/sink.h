@@ -85,5 +85,8 @@ int		 sink_reopen(struct sink *s);
 
 void		 sink_get_counters(const struct sink *s,
 		    struct sink_counters *c);
+/* Fills l with the transport's alert latency (zero when unmeasured). */
+void		 sink_get_alert_latency(const struct sink *s,
+		    struct sink_alert_latency *l);
 
 #endif /* HECSENTRY_SINK_H */

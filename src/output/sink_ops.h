@@ -28,6 +28,37 @@ extern const uint64_t sink_latency_bounds_ms[SINK_LATENCY_NBOUNDS];
 size_t		 sink_latency_bucket(uint64_t ms);
 
 /*
+ * Alert latency (issue 15.4): from the arrival of the frame of a row's
+ * first event (the alert's "arrival_time", alert.c) to the alert's
+ * acceptance by HEC, by the alert's emit_reason: "first" (first-seen
+ * alerts) or any other ("close": window, early, flush).  Wall clock on
+ * both ends; buckets as the delivery latency's (not cumulative).
+ */
+enum sink_alert_kind {
+	SINK_ALERT_FIRST = 0,		/* emit_reason "first" */
+	SINK_ALERT_CLOSE,		/* every other emit_reason */
+	SINK_ALERT_NKINDS
+};
+
+struct sink_alert_latency {
+	uint64_t	 buckets[SINK_ALERT_NKINDS][SINK_LATENCY_NBUCKETS];
+	uint64_t	 ms_sum[SINK_ALERT_NKINDS];
+	uint64_t	 measured[SINK_ALERT_NKINDS];
+};
+
+/*
+ * Reads back from an alert's JSON what alert.c wrote: the kind of its
+ * emit_reason and its arrival_time, in ms since the epoch, into
+ * *arrival_ms.  Returns the kind, or -1 when json carries neither (not
+ * an alert of ours).  Reads at most len bytes.
+ */
+int		 sink_latency_parse(const char *json, size_t len,
+		    int64_t *arrival_ms);
+/* Adds one alert of kind with latency ms to l. */
+void		 sink_latency_add(struct sink_alert_latency *l,
+		    enum sink_alert_kind kind, uint64_t ms);
+
+/*
  * A loss logged at most once per period (sink_ratelog.c): a transport
  * counts each loss with sink_ratelog_note(), which says whether a line is
  * due now; the caller then logs r->unlogged and calls
@@ -155,6 +186,12 @@ struct sink_ops {
 	void		(*counters)(const void *t, struct sink_counters *c);
 	/* Frees t and everything it holds; t may be NULL. */
 	void		(*free)(void *t);
+	/*
+	 * Fills l (zeroed by the caller) with the alert latency histogram;
+	 * NULL for a transport that does not measure it.
+	 */
+	void		(*alert_latency)(const void *t,
+			    struct sink_alert_latency *l);
 };
 
 #endif /* HECSENTRY_SINK_OPS_H */

@@ -145,20 +145,20 @@ merge() {
 	jq -s -S -c 'unique_by(.fields.alert_id) | map(.event)
 	    | group_by([.detection, (del(.count, .firstTime, .lastTime,
 	        .window_start, .window_end, .emit_reason, .alert_id,
-	        .drilldown_earliest, .drilldown_latest)
+	        .drilldown_earliest, .drilldown_latest, .arrival_time)
 	        | tostring)])
 	    | map(.[0] + {count: (map(.count) | add),
 	        firstTime: (map(.firstTime) | min),
 	        lastTime: (map(.lastTime) | max)}
 	        | del(.window_start, .window_end, .emit_reason, .alert_id,
-	        .drilldown_earliest, .drilldown_latest))
+	        .drilldown_earliest, .drilldown_latest, .arrival_time))
 	    | sort_by(tostring)' "$@"
 }
 # keys FILE: the sorted keys (detection and by-fields) of FILE's rows.
 keys() {
 	jq -r '.event | del(.count, .firstTime, .lastTime, .window_start,
 	    .window_end, .emit_reason, .alert_id, .drilldown_earliest,
-	    .drilldown_latest) | tostring' "$1" | sort -u
+	    .drilldown_latest, .arrival_time) | tostring' "$1" | sort -u
 }
 touch "$work/rx-a.out" "$work/rx-b.out" "$work/rx-one.out"
 merge "$work/rx-a.out" "$work/rx-b.out" >"$work/pair.json"

@@ -186,7 +186,8 @@ start_daemon() {
 
 # launch_hec [OPTION...]: for start_daemon: the daemon with the shipped
 # configuration and OPTIONs on 127.0.0.1:$PORT (TCP and UDP), HEC output
-# to the receiver on $HECPORT with token $TOKEN, 1 s windows, fast
+# to the receiver on $HECPORT with token $TOKEN, $WINDOW s windows (1 by
+# default), fast
 # batches and retries, the admin port on $PORT + 1, $WRAPPER (valgrind)
 # when set; its log in $work/daemon.log.
 launch_hec() {
@@ -194,10 +195,29 @@ launch_hec() {
 	HECSENTRY_HEC_TOKEN=$TOKEN $WRAPPER "$top_builddir/hecsentry" \
 	    -c "$top_srcdir/conf/hecsentry.conf" "$@" \
 	    --listen-tcp "127.0.0.1:$PORT" --listen-udp "127.0.0.1:$PORT" \
-	    --output hec --hec-url "http://127.0.0.1:$HECPORT" --window 1 \
+	    --output hec --hec-url "http://127.0.0.1:$HECPORT" \
+	    --window "${WINDOW:-1}" \
 	    --set hec_batch_ms=100 --set hec_retry_min_ms=100 \
 	    --admin-listen "127.0.0.1:$((PORT + 1))" \
 	    2>"$work/daemon.log" &
+}
+
+# hec_daemon NAME [OPTION...]: start_daemon with launch_hec OPTIONs,
+# ready once it logs "running" and its admin port answers; tracked.
+# Exits 1 (with the daemon log) when it does not start.
+hec_daemon() {
+	hd_name=$1
+	shift
+	: >"$work/daemon.log"
+	if start_daemon 50 'grep -q running "$work/daemon.log" 2>/dev/null &&
+	    [ "$(http_get "http://127.0.0.1:$((PORT + 1))/health" \
+	    /dev/null)" != 000 ]' launch_hec "$@"; then
+		track "$DPID"
+		return 0
+	fi
+	cat "$work/daemon.log"
+	echo "$hd_name: the daemon did not start"
+	exit 1
 }
 
 # term_wait TENTHS: SIGTERM to $DPID, then waits up to TENTHS tenths of

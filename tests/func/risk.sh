@@ -19,18 +19,7 @@ need_tools risk logger jq curl
 
 alerts() { grep -c . "$1" 2>/dev/null || true; }
 
-daemon() {
-	: >"$work/daemon.log"
-	if start_daemon 50 'grep -q running "$work/daemon.log" 2>/dev/null &&
-	    [ "$(http_get "http://127.0.0.1:$((PORT + 1))/health" \
-	    /dev/null)" != 000 ]' launch_hec "$@"; then
-		track "$DPID"
-		return 0
-	fi
-	cat "$work/daemon.log"
-	echo "risk: the daemon did not start"
-	exit 1
-}
+daemon() { hec_daemon risk "$@"; }
 
 # --- alert_format = risk ---
 start_receiver risk

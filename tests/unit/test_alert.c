@@ -105,6 +105,7 @@ ta_setup(void)
 	ta_row.first_ms = 1663246570001LL;
 	ta_row.last_ms = 1663246579679LL;
 	ta_row.count = 3;
+	ta_row.arrival_ms = 1663246570250LL;
 	ta_row.host = "WS01.corp";
 	ta_row.host_len = 9;
 	ta_row.reason = STATS_EMIT_WINDOW;
@@ -215,6 +216,8 @@ Test(alert, full_alert_has_every_key_and_type)
 	cr_expect_str_eq(ta_str(ev, "window_start"), "2022-09-15T12:56:00Z");
 	cr_expect_str_eq(ta_str(ev, "window_end"), "2022-09-15T12:57:00Z");
 	cr_expect_str_eq(ta_str(ev, "emit_reason"), "window");
+	cr_expect(fabs(json_object_get_double(ta_get(ev, "arrival_time",
+	    json_type_double)) - 1663246570.25) < 1e-6);
 	cr_expect_str_eq(ta_str(ev, "Image"), "C:\\Users\\bob\\mailer.exe");
 	cr_expect_str_eq(ta_str(ev, "DestinationPort"), "25");
 	cr_expect_str_eq(ta_str(ev, "dest"), "smtp.example.com");
@@ -232,11 +235,11 @@ Test(alert, full_alert_has_every_key_and_type)
 	cr_expect_eq(strlen(id), 32);
 	for (i = 0; i < 32; i++)
 		cr_expect(strchr("0123456789abcdef", id[i]) != NULL);
-	/* 10 metadata keys, 3 drilldown keys, 11 columns, alert_id. */
+	/* 11 metadata keys, 3 drilldown keys, 11 columns, alert_id. */
 	ta_get(ev, "drilldown_search", json_type_string);
 	ta_get(ev, "drilldown_earliest", json_type_double);
 	ta_get(ev, "drilldown_latest", json_type_double);
-	cr_expect_eq(json_object_object_length(ev), 25);
+	cr_expect_eq(json_object_object_length(ev), 26);
 
 	f = ta_get(root, "fields", json_type_object);
 	cr_expect_str_eq(ta_str(f, "alert_id"), id);
@@ -452,7 +455,7 @@ Test(alert, worker_field_only_with_workers)
 	root = ta_format(&o, NULL);
 	ev = ta_get(root, "event", json_type_object);
 	cr_expect_not(json_object_object_get_ex(ev, "worker", NULL));
-	cr_expect_eq(json_object_object_length(ev), 25);
+	cr_expect_eq(json_object_object_length(ev), 26);
 	json_object_put(root);
 
 	o.worker = 2;
@@ -460,7 +463,7 @@ Test(alert, worker_field_only_with_workers)
 	ev = ta_get(root, "event", json_type_object);
 	cr_expect_eq(json_object_get_int(ta_get(ev, "worker",
 	    json_type_int)), 2);
-	cr_expect_eq(json_object_object_length(ev), 26);
+	cr_expect_eq(json_object_object_length(ev), 27);
 	alert_id(&ta_d, &ta_row, 2, id);
 	cr_expect_str_eq(ta_str(ev, "alert_id"), id);
 	f = ta_get(root, "fields", json_type_object);
