@@ -25,9 +25,11 @@ bench_hecsentry_pipe_LDADD = libtestref.a $(CORE_LIBS)
 bench_test_bench_SOURCES = bench/test_bench.c
 bench_test_bench_LDADD = $(JSONC_LIBS) $(CRITERION_LIBS)
 
-bench: hecsentry$(EXEEXT) $(BENCH_PROGS) bench/hecsentry-pipe$(EXEEXT)
+bench: hecsentry$(EXEEXT) $(BENCH_PROGS) bench/hecsentry-pipe$(EXEEXT) \
+    tests/func/hec_receiver$(EXEEXT)
 	HECSENTRY='$(abs_top_builddir)/hecsentry$(EXEEXT)' \
 	BENCHBIN='$(abs_top_builddir)/bench' \
+	RECEIVER='$(abs_top_builddir)/tests/func/hec_receiver$(EXEEXT)' \
 	CONF='$(abs_top_srcdir)/conf/hecsentry.conf' \
 	sh $(srcdir)/bench/run.sh
 

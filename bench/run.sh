@@ -14,15 +14,18 @@
 # over FLEET_CONNS connections, and reads the CPU time of each thread
 # (hs-worker-N) and the wall-clock time of the stream (hecsentry-send
 # --wait: until the daemon has closed every connection).  The "library"
-# scenario (bench/library.sh) runs every detection of a library.  Medians go into
+# scenario (bench/library.sh) runs every detection of a library.  The
+# "first" scenario (bench/first.sh) measures first-seen alerts through
+# HEC (issue 15.4).  Medians go into
 # the results section of docs/PERFORMANCE.md.  Every wait is bounded;
 # every process it starts is stopped on exit.
 #
 # Environment: RUNS (3), EVENTS (74000), REPEAT (3),
 # PORT (30000 + PID % 20000), HECSENTRY (./hecsentry), BENCHBIN (bench),
 # CONF (conf/hecsentry.conf), OUT (docs/PERFORMANCE.md),
-# SCENARIOS ("tcp1 mix4 udp fleet keys library"), UDP_PPS (100000),
-# FLEET_CONNS (16), FLEET_REPEAT (5), KEYS (10000), LIBRARY (../shared/escu).
+# SCENARIOS ("tcp1 mix4 udp fleet keys library first"), UDP_PPS (100000),
+# FLEET_CONNS (16), FLEET_REPEAT (5), KEYS (10000), LIBRARY (../shared/escu),
+# RECEIVER (tests/func/hec_receiver).
 # Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC
 
 set -eu
@@ -36,7 +39,7 @@ HECSENTRY=${HECSENTRY:-./hecsentry}
 BENCHBIN=${BENCHBIN:-bench}
 CONF=${CONF:-conf/hecsentry.conf}
 OUT=${OUT:-docs/PERFORMANCE.md}
-SCENARIOS=${SCENARIOS:-"tcp1 mix4 udp fleet keys library"}
+SCENARIOS=${SCENARIOS:-"tcp1 mix4 udp fleet keys library first"}
 UDP_PPS=${UDP_PPS:-100000}
 FLEET_CONNS=${FLEET_CONNS:-16}
 FLEET_REPEAT=${FLEET_REPEAT:-5}
@@ -359,10 +362,16 @@ cat "$WORK/default.summary" "$WORK/mix.summary" >&2
 : >"$WORK/fleet"
 : >"$WORK/keys"
 : >"$WORK/library"
+: >"$WORK/first"
 . bench/library.sh
+. bench/first.sh
 for scen in $SCENARIOS; do
 	if [ "$scen" = library ]; then
 		lib_runs
+		continue
+	fi
+	if [ "$scen" = first ]; then
+		first_runs
 		continue
 	fi
 	if [ "$scen" = keys ]; then
@@ -577,6 +586,10 @@ cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 	if [ -s "$WORK/library" ]; then
 		echo
 		lib_table
+	fi
+	if [ -s "$WORK/first" ]; then
+		echo
+		first_table
 	fi
 } >"$WORK/results.md"
 

@@ -5,7 +5,8 @@
 # marker as it was, count every frame it sent over TCP, give a row for
 # each scenario and subject, and state the three targets of issue 4.
 # Then the library scenario on the one-detection checkout of
-# tests/data/library: a row per stream with every column filled.
+# tests/data/library: a row per stream with every column filled; then the
+# first scenario: a row, the target line and the histogram.
 # Whether a target is met is not checked: a run this small on a shared
 # CI machine says nothing about speed (make bench is the measurement).
 # About 15 s; every wait inside run.sh is bounded.
@@ -71,8 +72,25 @@ for s in json xml; do
 	    'grep -qE "^[|] $s [|] 1 [|]( [0-9.]+ [|]){4} [0-9]+ [(][0-9]+[)] [|] [0-9]+ [|] [0-9]+ / [0-9]+ [|]$" "$work/perf.md"'
 done
 
+# The first scenario (issue 15.4), through the test HEC receiver.
+wait_built bench.sh "$top_builddir/tests/func/hec_receiver"
+EVENTS=2000 RUNS=1 REPEAT=1 SCENARIOS=first PORT=$(random_port) \
+    HECSENTRY="$bld/hecsentry" BENCHBIN="$bld/bench" \
+    RECEIVER="$bld/tests/func/hec_receiver" \
+    CONF="$src/conf/hecsentry.conf" OUT="$work/perf.md" \
+    TMPDIR="$work" sh "$src/bench/run.sh" >"$work/run3.out" 2>&1
+check "bench/run.sh (first) exits 0" 0 "$?"
+check_eval "a first-seen row with its count, p99 and mean" \
+    'grep -qE "^[|] first[+]close [|] [1-9][0-9]* [|] [0-9.+Inf]+ [|] [0-9.+Inf]+ [|] [0-9.]+ [|]$" "$work/perf.md"'
+check_eval "a target line: first-seen alerts within 1 s" \
+    'grep -q "^Target (issue 15.4): first-seen alerts reach HEC within 1 s at p99: \(met\|NOT met\)" "$work/perf.md"'
+check "the histogram of the last run" 1 \
+    "$(grep -c '^hecsentry_alert_latency_seconds_count{emit_reason="first"} [1-9]' \
+    "$work/perf.md")"
+
 if ! summary bench; then
-	echo "---- run.sh ----"; cat "$work/run.out" "$work/run2.out"
+	echo "---- run.sh ----"
+	cat "$work/run.out" "$work/run2.out" "$work/run3.out"
 	echo "---- results ----"; sed -n '/^## Results/,$p' "$work/perf.md"
 	exit 1
 fi
