@@ -152,21 +152,29 @@ detect_slot_first(struct detect_runner *r, struct detect_slot *slot)
 	stats_on_first(slot->table, on ? detect_first_cb : NULL);
 }
 
-/* A subsearch's row: through its own commands into its window's rows. */
+/*
+ * A subsearch's row: through its own commands (on the row record, which
+ * has room for them) into its window's rows, keyed by its by-values as
+ * stats gave them.
+ */
 static void
 detect_sub_emit_cb(const struct stats_row *row, void *arg)
 {
 	struct detect_sub	*sub = arg;
-	struct event		*rec;
+	char			*key;
+	size_t			 keylen;
 
 	if (!sub->has_win || sub->win_ms != row->win_start_ms) {
 		spl_rows_clear(sub->rows);
 		sub->win_ms = row->win_start_ms;
 		sub->has_win = true;
 	}
-	rec = spl_rows_add(sub->rows, row->rec, row->by, row->nby);
-	if (!spl_post_apply(sub->slot->det->search->subs[sub->k], rec))
-		spl_rows_drop_last(sub->rows);
+	key = spl_rows_key(row->rec, row->by, row->nby, &keylen);
+	if (!spl_post_apply(sub->slot->det->search->subs[sub->k], row->rec)) {
+		free(key);
+		return;
+	}
+	spl_rows_add(sub->rows, row->rec, key, keylen);
 }
 
 /* The join subsearches of slot's detection, with the slot's window. */

@@ -239,15 +239,20 @@ struct spl_rows;
 struct spl_rows	*spl_rows_new(void);
 void		 spl_rows_free(struct spl_rows *r);
 /*
- * Adds a copy of row (a row of the subsearch's stats, before its own
- * commands) to r, ordered among r's rows by its values of the by-fields
- * by[nby], as Splunk's stats orders its rows.  Returns the copy, which
- * the caller may change with the subsearch's commands (its arena has
- * room), or take back with spl_rows_drop_last().
+ * The by-values by[nby] of row (a row of the subsearch's stats, before
+ * its own commands) in an encoding whose memcmp() order is Splunk's
+ * stats row order; *len bytes.  Caller frees.
  */
-struct event	*spl_rows_add(struct spl_rows *r, const struct event *row,
-		    const int *by, size_t nby);
-void		 spl_rows_drop_last(struct spl_rows *r);
+char		*spl_rows_key(const struct event *row, const int *by,
+		    size_t nby, size_t *len);
+/*
+ * Adds a copy of row (a row of the subsearch, after its own commands) to
+ * r, ordered among r's rows by key (from spl_rows_key() on the row as
+ * stats gave it; taken over), as Splunk's stats orders its rows.  The
+ * copy holds only the fields row has, in one block.
+ */
+void		 spl_rows_add(struct spl_rows *r, const struct event *row,
+		    char *key, size_t keylen);
 void		 spl_rows_clear(struct spl_rows *r);
 size_t		 spl_rows_count(const struct spl_rows *r);
 

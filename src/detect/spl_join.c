@@ -48,12 +48,23 @@
 #define SPL_JOIN_ARENA	4096	/* bytes the commands after a join may */
 				/*   add to a row it made */
 
-/* A right row. */
+/* A field of a right row. */
+struct spl_row_field {
+	int		 id;
+	uint32_t	 len;
+	const char	*ptr;		/* in the row's block */
+};
+
+/*
+ * A right row: its fields by ascending id, then their bytes, in one
+ * block; no struct event (8 KB) per row.
+ */
 struct spl_row {
-	struct event	*ev;		/* the row, owned */
 	char		*key;		/* its by-values, in an encoding */
 	size_t		 keylen;	/*   whose memcmp() order is theirs */
 	size_t		 k;		/* its rank in the order added */
+	size_t		 nf;
+	struct spl_row_field f[];	/* nf of them, then their bytes */
 };
 
 /* A right row in the order of a join's index. */
@@ -63,11 +74,13 @@ struct spl_join_ent {
 };
 
 struct spl_rows {
-	struct spl_row	*v;		/* the rows, in the order added */
+	struct spl_row	**v;		/* owned: the rows, in the order */
+					/*   added */
 	size_t		 n;
 	size_t		 cap;
-	struct spl_join_ent *idx;	/* v sorted for idx_post, or NULL */
-	const struct spl_post *idx_post; /* the join idx is sorted for */
+	struct spl_join_ent *idx;	/* v sorted for idx_post, or NULL; */
+	const struct spl_post *idx_post; /*   rows added later are */
+	size_t		 idx_cap;	/*   inserted in place */
 };
 
 /* One option "name=value" at the current token into p.  0 or -1. */
@@ -313,11 +326,10 @@ spl_rows_new(void)
 }
 
 static void
-spl_row_clear(struct spl_row *r)
+spl_row_free(struct spl_row *r)
 {
-	event_clear(r->ev);
-	free(r->ev);
 	free(r->key);
+	free(r);
 }
 
 void
@@ -326,11 +338,12 @@ spl_rows_clear(struct spl_rows *r)
 	size_t	 k;
 
 	for (k = 0; k < r->n; k++)
-		spl_row_clear(&r->v[k]);
+		spl_row_free(r->v[k]);
 	r->n = 0;
 	free(r->idx);
 	r->idx = NULL;
 	r->idx_post = NULL;
+	r->idx_cap = 0;
 }
 
 void
@@ -349,12 +362,7 @@ spl_rows_count(const struct spl_rows *r)
 	return r->n;
 }
 
-/*
- * The by-values of row: per field 0x00 when null, else 0x01, its bytes
- * (0x00 as 0x00 0xff) and 0x00 0x01, so that memcmp() orders the tuples
- * as their values compare byte by byte, null first, a prefix first.
- */
-static char *
+char *
 spl_rows_key(const struct event *row, const int *by, size_t nby,
     size_t *len)
 {
@@ -385,74 +393,136 @@ spl_rows_key(const struct event *row, const int *by, size_t nby,
 	return key;
 }
 
-struct event *
-spl_rows_add(struct spl_rows *r, const struct event *row, const int *by,
-    size_t nby)
+/* The value of field id of a right row, by binary search; false: null. */
+static bool
+spl_row_get(const struct spl_row *r, int id, const char **v, uint32_t *len)
+{
+	size_t	 lo = 0, hi = r->nf, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (r->f[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == r->nf || r->f[lo].id != id)
+		return false;
+	*v = r->f[lo].ptr;
+	*len = r->f[lo].len;
+	return true;
+}
+
+static int	spl_join_idx_cmp(const void *, const void *);
+
+/* The new last row of r into the index, in order (see spl_join_index). */
+static void
+spl_rows_index_add(struct spl_rows *r)
+{
+	struct spl_join_ent e;
+	size_t		 lo = 0, hi = r->n - 1, mid;
+
+	if (r->n > r->idx_cap) {
+		r->idx_cap = r->n * 2;
+		r->idx = xreallocarray(r->idx, r->idx_cap, sizeof(*r->idx));
+	}
+	e.p = r->idx_post;
+	e.row = r->v[r->n - 1];
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (spl_join_idx_cmp(&r->idx[mid], &e) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(&r->idx[lo + 1], &r->idx[lo],
+	    (r->n - 1 - lo) * sizeof(*r->idx));
+	r->idx[lo] = e;
+}
+
+void
+spl_rows_add(struct spl_rows *r, const struct event *row, char *key,
+    size_t keylen)
 {
 	struct spl_row	*sr;
-	struct event	*e;
-	size_t		 need = SPL_JOIN_ARENA;
+	char		*p;
+	size_t		 nf = 0, bytes = 0, w;
+	uint64_t	 bits;
 	int		 id;
 
-	for (id = 0; id < EVENT_MAX_FIELDS; id++)
-		if (event_has(row, id))
-			need += row->val[id].len;
-	e = xmalloc(sizeof(*e));
-	event_init(e, need);
-	for (id = 0; id < EVENT_MAX_FIELDS; id++)
-		if (event_has(row, id))
-			(void)event_set(e, id, row->val[id].ptr,
-			    row->val[id].len);
-	e->time_ms = row->time_ms;
+	for (w = 0; w < EVENT_MAX_FIELDS / 64; w++)
+		for (bits = row->set[w]; bits != 0; bits &= bits - 1) {
+			id = (int)(w * 64) + __builtin_ctzll(bits);
+			nf++;
+			bytes += row->val[id].len;
+		}
+	sr = xmalloc(sizeof(*sr) + nf * sizeof(sr->f[0]) + bytes);
+	p = (char *)&sr->f[nf];
+	sr->nf = 0;
+	for (w = 0; w < EVENT_MAX_FIELDS / 64; w++)
+		for (bits = row->set[w]; bits != 0; bits &= bits - 1) {
+			id = (int)(w * 64) + __builtin_ctzll(bits);
+			sr->f[sr->nf].id = id;
+			sr->f[sr->nf].len = row->val[id].len;
+			sr->f[sr->nf].ptr = p;
+			memcpy(p, row->val[id].ptr, row->val[id].len);
+			p += row->val[id].len;
+			sr->nf++;
+		}
+	sr->key = key;
+	sr->keylen = keylen;
 	if (r->n == r->cap) {
 		r->cap = r->cap == 0 ? 16 : r->cap * 2;
 		r->v = xreallocarray(r->v, r->cap, sizeof(*r->v));
 	}
-	sr = &r->v[r->n];
-	sr->ev = e;
-	sr->key = spl_rows_key(row, by, nby, &sr->keylen);
-	sr->k = r->n++;
-	free(r->idx);
-	r->idx = NULL;
-	r->idx_post = NULL;
-	return e;
+	sr->k = r->n;
+	r->v[r->n++] = sr;
+	if (r->idx != NULL)
+		spl_rows_index_add(r);
 }
 
-void
-spl_rows_drop_last(struct spl_rows *r)
-{
-	if (r->n > 0)
-		spl_row_clear(&r->v[--r->n]);
-}
-
-/* Field id of a and b: absent first, then bytes, then length. */
+/* Two values of a field (NULL: absent): absent first, bytes, length. */
 static int
-spl_join_field_cmp(const struct event *a, const struct event *b, int id)
+spl_join_val_cmp(const char *x, uint32_t xlen, const char *y,
+    uint32_t ylen)
 {
-	const struct event_str *x, *y;
-	int		 r;
-
-	if (!event_has(a, id) || !event_has(b, id))
-		return (int)event_has(a, id) - (int)event_has(b, id);
-	x = &a->val[id];
-	y = &b->val[id];
-	r = memcmp(x->ptr, y->ptr, x->len < y->len ? x->len : y->len);
-	if (r != 0)
-		return r;
-	return x->len < y->len ? -1 : x->len > y->len;
-}
-
-/* The join fields of p on a and b. */
-static int
-spl_join_key_cmp(const struct spl_post *p, const struct event *a,
-    const struct event *b)
-{
-	size_t	 k;
 	int	 r;
 
-	for (k = 0; k < p->n; k++)
-		if ((r = spl_join_field_cmp(a, b, p->from[k])) != 0)
+	if (x == NULL || y == NULL)
+		return (int)(x != NULL) - (int)(y != NULL);
+	r = memcmp(x, y, xlen < ylen ? xlen : ylen);
+	if (r != 0)
+		return r;
+	return xlen < ylen ? -1 : xlen > ylen;
+}
+
+/*
+ * The join fields of p on right row a and right row b, or the row ev
+ * when b is NULL.
+ */
+static int
+spl_join_key_cmp(const struct spl_post *p, const struct spl_row *a,
+    const struct spl_row *b, const struct event *ev)
+{
+	const char	*x, *y;
+	uint32_t	 xlen = 0, ylen = 0;
+	size_t		 k;
+	int		 r, id;
+
+	for (k = 0; k < p->n; k++) {
+		id = p->from[k];
+		if (!spl_row_get(a, id, &x, &xlen))
+			x = NULL;
+		if (b != NULL ? !spl_row_get(b, id, &y, &ylen) :
+		    !event_has(ev, id))
+			y = NULL;
+		else if (b == NULL) {
+			y = ev->val[id].ptr;
+			ylen = ev->val[id].len;
+		}
+		if ((r = spl_join_val_cmp(x, xlen, y, ylen)) != 0)
 			return r;
+	}
 	return 0;
 }
 
@@ -464,7 +534,7 @@ spl_join_idx_cmp(const void *pa, const void *pb)
 	const struct spl_row *a = ea->row, *b = eb->row;
 	int		 r;
 
-	if ((r = spl_join_key_cmp(ea->p, a->ev, b->ev)) != 0)
+	if ((r = spl_join_key_cmp(ea->p, a, b, NULL)) != 0)
 		return r;
 	r = memcmp(a->key, b->key, a->keylen < b->keylen ? a->keylen :
 	    b->keylen);
@@ -475,7 +545,11 @@ spl_join_idx_cmp(const void *pa, const void *pb)
 	return a->k < b->k ? -1 : a->k > b->k;
 }
 
-/* Sorts r's rows for join p, once per window and join. */
+/*
+ * Sorts r's rows for join p, once per window and join: rows added later
+ * go into it in place (spl_rows_index_add()), so that a main row emitted
+ * early does not sort the rows again.
+ */
 static void
 spl_join_index(struct spl_rows *r, const struct spl_post *p)
 {
@@ -484,10 +558,11 @@ spl_join_index(struct spl_rows *r, const struct spl_post *p)
 	if (r->idx != NULL && r->idx_post == p)
 		return;
 	free(r->idx);
-	r->idx = xcalloc(r->n + 1, sizeof(*r->idx));
+	r->idx_cap = r->n + 16;
+	r->idx = xcalloc(r->idx_cap, sizeof(*r->idx));
 	for (k = 0; k < r->n; k++) {
 		r->idx[k].p = p;
-		r->idx[k].row = &r->v[k];
+		r->idx[k].row = r->v[k];
 	}
 	qsort(r->idx, r->n, sizeof(*r->idx), spl_join_idx_cmp);
 	r->idx_post = p;
@@ -502,12 +577,12 @@ spl_join_find(const struct spl_rows *r, const struct spl_post *p,
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (spl_join_key_cmp(p, r->idx[mid].row->ev, row) < 0)
+		if (spl_join_key_cmp(p, r->idx[mid].row, NULL, row) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < r->n && spl_join_key_cmp(p, r->idx[lo].row->ev, row) == 0)
+	if (lo < r->n && spl_join_key_cmp(p, r->idx[lo].row, NULL, row) == 0)
 		return lo;
 	return r->n;
 }
@@ -515,16 +590,15 @@ spl_join_find(const struct spl_rows *r, const struct spl_post *p,
 /* The right row's fields into row, by reference (right outlives it). */
 static void
 spl_join_merge(const struct spl_post *p, struct event *row,
-    const struct event *right)
+    const struct spl_row *right)
 {
-	int	 id;
+	size_t	 k;
 
-	for (id = 0; id < EVENT_MAX_FIELDS; id++) {
-		if (!event_has(right, id) ||
-		    (p->keep_left && event_has(row, id)))
+	for (k = 0; k < right->nf; k++) {
+		if (p->keep_left && event_has(row, right->f[k].id))
 			continue;
-		(void)event_set_ref(row, id, right->val[id].ptr,
-		    right->val[id].len);
+		(void)event_set_ref(row, right->f[k].id, right->f[k].ptr,
+		    right->f[k].len);
 	}
 }
 
@@ -557,7 +631,7 @@ spl_run_join(struct spl_run *run, size_t j, struct event *row)
 		spl_join_index(r, p);
 		first = last = spl_join_find(r, p, row);
 		while (last < r->n && (p->max == 0 || last - first < p->max) &&
-		    spl_join_key_cmp(p, r->idx[last].row->ev, row) == 0)
+		    spl_join_key_cmp(p, r->idx[last].row, NULL, row) == 0)
 			last++;
 	}
 	if (first == last) {
@@ -575,12 +649,12 @@ spl_run_join(struct spl_run *run, size_t j, struct event *row)
 				    row->val[id].len);
 		cp->time_ms = row->time_ms;
 		cp->shape = row->shape;
-		spl_join_merge(p, cp, r->idx[k].row->ev);
+		spl_join_merge(p, cp, r->idx[k].row);
 		spl_run_from(run, j + 1, cp);
 		event_clear(cp);
 		free(cp);
 	}
-	spl_join_merge(p, row, r->idx[last - 1].row->ev);
+	spl_join_merge(p, row, r->idx[last - 1].row);
 	spl_run_from(run, j + 1, row);
 }
 

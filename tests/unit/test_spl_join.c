@@ -38,6 +38,8 @@ struct jev {
 	const char	*f[MAXFIELDS];
 };
 
+static size_t	 run_max_keys = 1000;	/* the tables' key limit */
+
 struct jrows {
 	char		*row[MAXROWS];
 	size_t		 n;
@@ -102,7 +104,7 @@ run(const char *text, const struct jev *evs, size_t n, int64_t tick_ms,
 	    "a join is windowed on its schedule's period");
 	memset(&o, 0, sizeof(o));
 	o.window_s = 3600;
-	o.max_keys = 1000;
+	o.max_keys = run_max_keys;
 	o.max_bytes = 1 << 20;
 	o.drop_null = true;
 	memset(&t, 0, sizeof(t));
@@ -273,6 +275,44 @@ Test(spl_join, pairs_rows_of_the_same_window)
 	    want, NELEM(want));
 	run(MAIN "| join process_guid " SUB, windows, 3, 7300000, want,
 	    NELEM(want));
+}
+
+/*
+ * Rows emitted early (a key limit of 1: each new key emits the row
+ * before it) join the subsearch rows emitted so far, in Splunk's stats
+ * order, also those added after an earlier main row was joined: A's
+ * first row meets only (A, a.dll); C's meets (C, c.txt); A's second
+ * row, at the flush, meets (A, 0.exe) first, then (A, a.dll).
+ */
+static const struct jev early[] = {
+	{ 1000, { "EventCode=11", "process_guid=A", "file_name=a.dll" } },
+	{ 1000, { "EventCode=11", "process_guid=C", "file_name=c.txt" } },
+	{ 1000, { "EventCode=1", "process_guid=A" } },
+	{ 1000, { "EventCode=1", "process_guid=C" } },
+	{ 1000, { "EventCode=11", "process_guid=A", "file_name=0.exe" } },
+	{ 1000, { "EventCode=11", "process_guid=B", "file_name=b.txt" } },
+	{ 1000, { "EventCode=1", "process_guid=A" } },
+};
+
+Test(spl_join, early_rows_meet_the_rows_so_far_in_order)
+{
+	static const char *want1[] = {
+		"process_guid=A count=1 file_name=0.exe",
+		"process_guid=A count=1 file_name=a.dll",
+		"process_guid=C count=1 file_name=c.txt",
+	};
+	static const char *want0[] = {
+		"process_guid=A count=1 file_name=0.exe",
+		"process_guid=A count=1 file_name=a.dll",
+		"process_guid=A count=1 file_name=a.dll",
+		"process_guid=C count=1 file_name=c.txt",
+	};
+
+	run_max_keys = 1;
+	run(MAIN "| join process_guid " SUB, early, NELEM(early), 0,
+	    want1, NELEM(want1));
+	run(MAIN "| join max=0 process_guid " SUB, early, NELEM(early), 0,
+	    want0, NELEM(want0));
 }
 
 /* What is refused, and why. */
