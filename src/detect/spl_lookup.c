@@ -36,6 +36,8 @@
 #define SPL_LOOKUP_KEYS_MAX	16	/* input fields of one lookup */
 #define SPL_LOOKUP_VALUES_MAX	4096	/* values of a multivalue input */
 #define SPL_LOOKUP_ITEMS_MAX	8192	/* output values of one field */
+#define SPL_LOOKUP_STACK	64	/* values or items of a row held on */
+					/*   the stack */
 
 /*
  * FIELD [AS ROWFIELD]: the table column col and the row field *id.
@@ -257,27 +259,62 @@ spl_lookup_join(char *buf, size_t *n, size_t cap, const char *v, size_t len)
 	*n += len;
 }
 
+/* How many values spl_lookup_values() may find in field id of row. */
+static size_t
+spl_lookup_count(const struct event *row, int id)
+{
+	const char	*s, *nl, *end;
+	size_t		 n = 1, l;
+
+	if (!event_get(row, id, &s, &l))
+		return 0;
+	for (end = s + l; n < SPL_LOOKUP_VALUES_MAX &&
+	    (nl = memchr(s, '\n', (size_t)(end - s))) != NULL; s = nl + 1)
+		n++;
+	return n;
+}
+
 bool
 spl_lookup_apply(const struct spl_post *p, struct event *row)
 {
 	const struct lookup_table *t = p->table;
 	struct lookup_key keys[SPL_LOOKUP_KEYS_MAX];
-	const char	**vals, *v, *def;
+	const char	**vals, *v, *def, *vbuf[SPL_LOOKUP_STACK];
 	size_t		*lens, *items, k, j, nitems, len, n, cap, dlen;
+	size_t		 nv[SPL_LOOKUP_KEYS_MAX], nval = 0, most = 1, per;
+	size_t		 lbuf[SPL_LOOKUP_STACK], ibuf[SPL_LOOKUP_STACK];
 	char		*buf;
 
-	vals = xcalloc(p->n * SPL_LOOKUP_VALUES_MAX, sizeof(*vals));
-	lens = xcalloc(p->n * SPL_LOOKUP_VALUES_MAX, sizeof(*lens));
-	items = xcalloc(SPL_LOOKUP_ITEMS_MAX, sizeof(*items));
+	/*
+	 * Room for exactly the values of the row and the items they can
+	 * give, on the stack for the common single values: no zeroed
+	 * blocks of the caps per row.
+	 */
 	for (k = 0; k < p->n; k++) {
-		keys[k].col = p->incol[k];
-		keys[k].v = vals + k * SPL_LOOKUP_VALUES_MAX;
-		keys[k].len = lens + k * SPL_LOOKUP_VALUES_MAX;
-		keys[k].nv = spl_lookup_values(row, p->from[k],
-		    vals + k * SPL_LOOKUP_VALUES_MAX,
-		    lens + k * SPL_LOOKUP_VALUES_MAX, SPL_LOOKUP_VALUES_MAX);
+		nv[k] = spl_lookup_count(row, p->from[k]);
+		nval += nv[k];
+		if (nv[k] > most)
+			most = nv[k];
 	}
-	nitems = spl_lookup_items(t, keys, p->n, items, SPL_LOOKUP_ITEMS_MAX);
+	per = lookup_table_max_matches(t);
+	if (lookup_table_min_matches(t) > per)
+		per = lookup_table_min_matches(t);
+	cap = most * per < SPL_LOOKUP_ITEMS_MAX ? most * per :
+	    SPL_LOOKUP_ITEMS_MAX;
+	vals = nval <= SPL_LOOKUP_STACK ? vbuf :
+	    xreallocarray(NULL, nval, sizeof(*vals));
+	lens = nval <= SPL_LOOKUP_STACK ? lbuf :
+	    xreallocarray(NULL, nval, sizeof(*lens));
+	items = cap <= SPL_LOOKUP_STACK ? ibuf :
+	    xreallocarray(NULL, cap, sizeof(*items));
+	for (k = 0, j = 0; k < p->n; j += nv[k], k++) {
+		keys[k].col = p->incol[k];
+		keys[k].v = vals + j;
+		keys[k].len = lens + j;
+		keys[k].nv = spl_lookup_values(row, p->from[k], vals + j,
+		    lens + j, nv[k]);
+	}
+	nitems = spl_lookup_items(t, keys, p->n, items, cap);
 	def = lookup_table_default_match(t);
 	dlen = def != NULL ? strlen(def) : 0;
 	for (k = 0; k < p->nout; k++) {
@@ -309,9 +346,12 @@ spl_lookup_apply(const struct spl_post *p, struct event *row)
 		else if (!p->outputnew)
 			event_unset(row, p->outid[k]);
 	}
-	free(vals);
-	free(lens);
-	free(items);
+	if (vals != vbuf)
+		free(vals);
+	if (lens != lbuf)
+		free(lens);
+	if (items != ibuf)
+		free(items);
 	return true;
 }
 

@@ -212,6 +212,39 @@ Test(lookup, rows)
 	}
 }
 
+/*
+ * A multivalue input of many values (more than the lookup keeps on the
+ * stack), and empty values between them: value by value, in its order,
+ * every match of each (exact.csv: bob is dev; alice is admin, owner).
+ */
+Test(lookup, many_values)
+{
+	struct spl_search *s;
+	struct spl_error err;
+	struct event	 row;
+	const char	*v;
+	char		 in[1024], want[2048];
+	size_t		 k, len, n = 0, m = 0;
+
+	for (k = 0; k < 70; k++) {
+		n += (size_t)snprintf(in + n, sizeof(in) - n, "%s%s%s",
+		    k > 0 ? "\n" : "", k % 7 == 3 ? "\n" : "",
+		    k % 2 == 0 ? "bob" : "alice");
+		m += (size_t)snprintf(want + m, sizeof(want) - m, "%s%s",
+		    k > 0 ? "\n" : "", k % 2 == 0 ? "dev" : "admin\nowner");
+	}
+	s = compile("x=1 | stats count by a | lookup exact user AS a "
+	    "OUTPUT role", &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	event_init(&row, 4096);
+	event_set(&row, fid("a"), in, n);
+	cr_expect(spl_post_apply(s, &row));
+	cr_expect(event_get(&row, fid("role"), &v, &len) && len == m &&
+	    memcmp(v, want, m) == 0, "role is '%.*s'", (int)len, v);
+	event_clear(&row);
+	spl_search_free(s);
+}
+
 /* The outputs are columns of the row. */
 Test(lookup, columns)
 {
