@@ -79,7 +79,7 @@ lib_wait_log() {
 # lib_run SHAPE N: one baseline run and one hecsentry run with the first
 # N detections on the SHAPE stream; appends to $WORK/library
 # "lib SHAPE N got sent cpu_us hwm_kib start_ms start_cpu_us reload_ms
-# matches/alerts" and "base SHAPE N got sent cpu_us hwm_kib".
+# matches/alerts live_keys" and "base SHAPE N got sent cpu_us hwm_kib".
 lib_run() {
 	file="$WORK/lib-$1.log"
 	log="$WORK/lib-base.log"
@@ -143,12 +143,20 @@ lib_run() {
 	    /: matches [0-9]+, rows [0-9]+,/ {
 		sub(/.*: matches /, ""); sub(/,.*/, ""); m += $0 }
 	    END { printf "%d/%d\n", m, a }' "$log")
+	# The live stats keys when the stream was consumed (the last
+	# SIGUSR1 summary): what the peak RSS holds, summed over the
+	# detections' tables (not their join subsearches').
+	keys=$(awk '/ exiting$/ { exit }
+	    /frames [0-9]+ \(tcp/ { k = 0 }
+	    /: matches [0-9]+, rows [0-9]+, live keys [0-9]+/ {
+		sub(/.*, live keys /, ""); sub(/,.*/, ""); k += $0 }
+	    END { printf "%d\n", k }' "$log")
 	[ -n "$got" ] || got=0
 	echo "lib $1 $2 $got $sent $(((cpu1 - cpu0) / 1000)) $hwm" \
 	    "$(((t1 - t0) / 1000000)) $((cpu0 / 1000)) $reload $matches" \
-	    >>"$WORK/library"
+	    "$keys" >>"$WORK/library"
 	echo "  library $1, $2 detections: frames $got/$sent, cpu" \
-	    "$(((cpu1 - cpu0) / 1000)) us, rss $hwm KiB, start" \
+	    "$(((cpu1 - cpu0) / 1000)) us, rss $hwm KiB, keys $keys, start" \
 	    "$(((t1 - t0) / 1000000)) ms, reload $reload ms," \
 	    "matches $matches" >&2
 }
@@ -178,9 +186,10 @@ lib_table() {
 	    "same run):"
 	echo
 	echo "| stream | detections | CPU us/event | baseline us/event |" \
-	    "events/s per core | peak RSS MiB | start-up ms (CPU ms) |" \
-	    "reload ms | search matches / alerts per run |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+	    "events/s per core | peak RSS MiB | live keys |" \
+	    "start-up ms (CPU ms) | reload ms |" \
+	    "search matches / alerts per run |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for shape in json xml; do
 		for n in $LIB_SIZES; do
 			awk -v s="$shape" -v n="$n" '$1 == "lib" && $2 == s &&
@@ -193,6 +202,7 @@ lib_table() {
 			eps=$(awk '{ print $4 / ($6 / 1e6) }' "$WORK/sel" |
 			    median)
 			rss=$(awk '{ print $7 / 1024 }' "$WORK/sel" | median)
+			keys=$(awk '{ print $12 + 0 }' "$WORK/sel" | median)
 			st=$(awk '{ print $8 }' "$WORK/sel" | median)
 			stc=$(awk '{ print $9 / 1000 }' "$WORK/sel" | median)
 			rl=$(awk '{ print $10 }' "$WORK/sel" | median)
@@ -200,8 +210,8 @@ lib_table() {
 			    "$WORK/sel" | median)
 			rw=$(awk '{ split($11, f, "/"); print f[2] }' \
 			    "$WORK/sel" | median)
-			printf '| %s | %s | %.3f | %.3f | %.0f | %.1f |' \
-			    "$shape" "$n" "$us" "$bus" "$eps" "$rss"
+			printf '| %s | %s | %.3f | %.3f | %.0f | %.1f | %.0f |' \
+			    "$shape" "$n" "$us" "$bus" "$eps" "$rss" "$keys"
 			printf ' %.0f (%.0f) | %s | %s / %s |\n' "$st" \
 			    "$stc" "$rl" "$m" "$rw"
 		done

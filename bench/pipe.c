@@ -7,11 +7,17 @@
  * of the alerts, and the live stats keys with the heap bytes they hold
  * before the final flush.
  *
- *	hecsentry-pipe [-DPa] [-w WINDOW_S] [-d CONFDIR] [-l LIBRARY] FILE
+ *	hecsentry-pipe [-DPav] [-k MAX_KEYS] [-b MAX_BYTES] [-w WINDOW_S]
+ *	    [-d CONFDIR] [-l LIBRARY] FILE
  *
  * -P switches the prefilter off; -D the dispatch by event code; -a
- * writes each alert to stderr; CONFDIR (default conf) holds detections/
- * and macros/.  -l runs every detection of LIBRARY (a tree or
+ * writes each alert to stderr; -v prints, per detection that matched,
+ * "det INDEX MATCHES LIVE_KEYS NAME"; -k and -b are the stats key limit
+ * per table (default 100000) and the byte budget all tables share
+ * (default 1 GiB): the daemon's defaults, 10000 and 64M (67108864),
+ * make a stream longer than the key limit run as the daemon does under
+ * load, each new key emitting a row early; CONFDIR (default conf) holds
+ * detections/ and macros/.  -l runs every detection of LIBRARY (a tree or
  * a security_content checkout, with its macros and lookups) of status
  * production or experimental, as `make bench` scenario library does,
  * instead of CONFDIR/detections.  Frames are 1 ms apart from a fixed time.
@@ -114,8 +120,8 @@ pipe_library(const char *path, const char *mac, const struct cim_map *cim,
 static void
 pipe_usage(void)
 {
-	fprintf(stderr, "usage: hecsentry-pipe [-DPa] [-w WINDOW_S] "
-	    "[-d CONFDIR] [-l LIBRARY] FILE\n");
+	fprintf(stderr, "usage: hecsentry-pipe [-DPav] [-k MAX_KEYS] "
+	    "[-b MAX_BYTES] [-w WINDOW_S] [-d CONFDIR] [-l LIBRARY] FILE\n");
 	exit(2);
 }
 
@@ -135,15 +141,23 @@ main(int argc, char **argv)
 	char			*err = NULL, *buf, *q, *e;
 	size_t			 len, i, keys = 0, heap0, heap1;
 	int64_t			 now = 1795852800000LL;
-	int			 ch, window = 60;
+	size_t			 max_keys = 100000, shared = 0;
+	size_t			 max_bytes = (size_t)1 << 30;
+	int			 ch, window = 60, verbose = 0;
 
-	while ((ch = getopt(argc, argv, "DPw:d:l:a")) != -1) {
+	while ((ch = getopt(argc, argv, "DPb:k:w:d:l:av")) != -1) {
 		switch (ch) {
 		case 'D':
 			dispatch_set_enabled(false);
 			break;
 		case 'P':
 			prefilter_set_enabled(false);
+			break;
+		case 'b':
+			max_bytes = strtoull(optarg, NULL, 10);
+			break;
+		case 'k':
+			max_keys = strtoull(optarg, NULL, 10);
 			break;
 		case 'w':
 			window = atoi(optarg);
@@ -156,6 +170,9 @@ main(int argc, char **argv)
 			break;
 		case 'a':
 			pipe_out = stderr;
+			break;
+		case 'v':
+			verbose = 1;
 			break;
 		default:
 			pipe_usage();
@@ -191,8 +208,9 @@ main(int argc, char **argv)
 	detection_set_use_cim(set, cim);
 	memset(&po, 0, sizeof(po));
 	po.stats.window_s = window;
-	po.stats.max_keys = 100000;
-	po.stats.max_bytes = (size_t)1 << 30;
+	po.stats.max_keys = max_keys;
+	po.stats.max_bytes = max_bytes;
+	po.stats.shared_bytes = &shared;
 	po.decode.max_depth = 64;
 	po.max_frame = 65536;
 	p = pipeline_new(set, &po, pipe_alert_cb, &sink);
@@ -206,6 +224,10 @@ main(int argc, char **argv)
 	for (i = 0; i < set->n; i++) {
 		detect_get_counters(pipeline_runner(p), i, &dc, &sc);
 		keys += sc.keys;
+		if (verbose && dc.matches > 0)
+			printf("det %zu %llu %zu %s\n", i,
+			    (unsigned long long)dc.matches, sc.keys,
+			    set->d[i]->name);
 	}
 	pipeline_flush(p);
 	pipeline_get_counters(p, &c);
