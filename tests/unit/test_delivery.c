@@ -5,7 +5,8 @@
  * on the endpoint that gave the ack id), failover with ejection and
  * health probes, and the spool: replay after a crash, nothing replayed
  * once acknowledged, a drain that leaves the rest on disk, the
- * high-water mark, and recovery from a truncated or damaged segment.
+ * high-water mark, and recovery from a truncated or damaged segment;
+ * a first-seen alert's batch leaves at once (issue 15.4).
  * test_delivery_status.c goes on with the file output and hec.c's policy
  * table.  The HEC stand-ins are delivery_fixture.c's.
  */
@@ -28,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemon/admin.h"
@@ -38,6 +40,43 @@
 #include "delivery_fixture.h"
 
 TestSuite(delivery, .init = delivery_fix_init, .fini = delivery_fix_fini);
+
+/*
+ * A first-seen alert (emit_reason "first") does not wait for
+ * hec_batch_ms: it leaves at once, with what was queued before it, and
+ * the alert latency histogram counts it (from its arrival_time) while a
+ * text without arrival_time is not counted (README "First-seen
+ * alerts").  hec_batch_ms is a minute: the plain alert alone stays.
+ */
+Test(delivery, first_seen_alert_leaves_at_once)
+{
+	struct sink_alert_latency l;
+	struct sink		*s;
+	struct timespec		 ts;
+	unsigned short		 port = stub_start(0, 0);
+	char			 buf[256];
+	int			 len;
+
+	use_hec(1, &port);
+	cfg.hec_batch_ms = 60000;
+	s = new_sink();
+	submit_range(s, 0, 1);
+	run_for_ms(300);
+	cr_expect_eq(got[0], 0, "a plain alert left before hec_batch_ms");
+	clock_gettime(CLOCK_REALTIME, &ts);
+	len = snprintf(buf, sizeof(buf), "{\"event\":{\"n\":1,"
+	    "\"emit_reason\":\"first\",\"arrival_time\":%lld.%03ld},"
+	    "\"time\":1700000001}", (long long)ts.tv_sec,
+	    ts.tv_nsec / 1000000);
+	cr_assert_eq(sink_submit(s, buf, (size_t)len), 0);
+	run_until_got(0, 2, 10000);
+	expect_got(0, 2, 1, 1);
+	sink_get_alert_latency(s, &l);
+	cr_expect_eq(l.measured[SINK_ALERT_FIRST], 1);
+	cr_expect_eq(l.measured[SINK_ALERT_CLOSE], 0);
+	cr_expect_lt(l.ms_sum[SINK_ALERT_FIRST], 10000);
+	sink_free(s);
+}
 
 Test(delivery, splits_batches_on_413_until_they_fit)
 {
