@@ -3,7 +3,9 @@
  * that the result is a known reason, that an accepted document has the
  * XML shape, that every stored value is non-empty and readable, and that
  * the reused per-thread parser gives the same answer a second time (a
- * reset that leaks state from one message into the next would not).
+ * reset that leaks state from one message into the next would not), and
+ * a third time with only the builtin fields wanted (decode_ctx_want()):
+ * the same answer, each field it stores equal to the first time's.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -24,11 +26,25 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	static const char *const names[] = {
+		"Hashes", "TargetFilename", "Level"
+	};
+	size_t	 i;
+
 	(void)argc;
 	(void)argv;
 	event_fields_init();
+	/* Registered but not builtin: fuzz_want_none leaves them out. */
+	for (i = 0; i < DECODE_SYS_N; i++)
+		(void)event_field_intern(decode_sys_name((enum decode_sys)i),
+		    strlen(decode_sys_name((enum decode_sys)i)));
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		(void)event_field_intern(names[i], strlen(names[i]));
 	return 0;
 }
+
+/* Only the builtin ids: decode_ctx_want() adds them to an empty set. */
+static const uint64_t fuzz_want_none[EVENT_MAX_FIELDS / 64];
 
 /* Reads every value so that ASan checks where it points. */
 static unsigned
@@ -53,9 +69,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct decode_limits	 lim;
-	struct event		 ev;
+	struct event		 ev, few;
 	enum decode_error	 e1, e2;
 	unsigned		 s1;
+	int			 id;
 	char			*buf;
 
 	memset(&lim, 0, sizeof(lim));
@@ -81,6 +98,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "decode_xml: other fields the second time\n");
 		abort();
 	}
+	event_init(&few, size + 1024);
+	decode_ctx_want(testref_dc(), fuzz_want_none);
+	e2 = decode_xml(testref_dc(), buf, size, &lim, &few);
+	decode_ctx_want(testref_dc(), NULL);
+	if (e1 != e2) {
+		fprintf(stderr, "decode_xml: %s, then %s with fewer fields\n",
+		    decode_error_name(e1), decode_error_name(e2));
+		abort();
+	}
+	if (e1 == DECODE_OK && (id = testref_event_within(&few, &ev)) != -1) {
+		fprintf(stderr, "decode_xml: %s differs with fewer fields\n",
+		    event_field_name(id));
+		abort();
+	}
+	event_clear(&few);
 	event_clear(&ev);
 	free(buf);
 	return 0;

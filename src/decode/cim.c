@@ -684,6 +684,28 @@ cim_map_prepare(struct cim_map *m, const uint64_t *need)
 	cim_map_index(m);
 }
 
+/* The fields the live rules of r read, into want. */
+static void
+cim_rules_reads(const struct cim_rules *r, uint64_t *want)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->v[i].live)
+			(void)cim_node_needs(r->v[i].expr, want);
+}
+
+void
+cim_map_reads(const struct cim_map *m, uint64_t *want)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->naddon; i++)
+		cim_rules_reads(&m->addon[i].rules, want);
+	for (i = 0; i < m->nds; i++)
+		cim_rules_reads(&m->ds[i].rules, want);
+}
+
 const struct cim_dataset *
 cim_dataset_find(const struct cim_map *m, const char *name, size_t len)
 {

@@ -47,6 +47,13 @@ void		 cim_map_free(struct cim_map *m);
 void		 cim_map_prepare(struct cim_map *m, const uint64_t *need);
 
 /*
+ * Adds to want (a bit set of EVENT_MAX_FIELDS field ids) the fields the
+ * map's live rules read: what the decoders must keep for the CIM fields
+ * some detection reads (every rule before cim_map_prepare()).
+ */
+void		 cim_map_reads(const struct cim_map *m, uint64_t *want);
+
+/*
  * Adds the add-on fields of a Sysmon event (its source names Sysmon and
  * its EventCode is a number) from the map's [sysmon] sections.  A field
  * the event already carries is never replaced.  Returns 0, or -1 when the

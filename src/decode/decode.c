@@ -166,8 +166,9 @@ decode_sys_refresh(struct decode_ctx *dc)
 
 	dc->sys_nfields = event_field_count();
 	for (i = 0; i < DECODE_SYS_N; i++)
-		dc->sys_id[i] = event_field_lookup(decode_sys_names[i],
-		    strlen(decode_sys_names[i]));
+		dc->sys_id[i] = decode_want_id(dc->want,
+		    event_field_lookup(decode_sys_names[i],
+		    strlen(decode_sys_names[i])));
 }
 
 const char *
@@ -248,12 +249,13 @@ decode_map_live(int i, const int *sys)
  * unless it is "winlog." itself, walked for that reason.  The top
  * level's empty key is walked as the top level itself, and inside
  * (or on the way to) winlog.event_data and EventData every bare key
- * counts; elsewhere a mapping-table path or a registered name must start
- * with path and a dot.  Depends on the registry: the memo is emptied
- * when it grows.
+ * counts; elsewhere a mapping-table path or a registered, wanted name
+ * must start with path and a dot.  Depends on the registry and the
+ * wanted set: the memo is emptied when either changes.
  */
 static int
-decode_resolve_sub(const char *path, size_t len, const int *sys)
+decode_resolve_sub(const char *path, size_t len, const int *sys,
+    const uint64_t *want)
 {
 	const char	*name;
 	int		 i, count;
@@ -269,7 +271,8 @@ decode_resolve_sub(const char *path, size_t len, const int *sys)
 			return 1;
 	count = event_field_count();
 	for (i = 0; i < count; i++) {
-		if ((name = event_field_name(i)) == NULL)
+		if (decode_want_id(want, i) == -1 ||
+		    (name = event_field_name(i)) == NULL)
 			continue;
 		if (strlen(name) > len && name[len] == '.' &&
 		    memcmp(name, path, len) == 0)
@@ -287,12 +290,12 @@ decode_resolve_sub(const char *path, size_t len, const int *sys)
  */
 static void
 decode_resolve_path(const char *path, size_t len, const int *sys,
-    struct decode_jname *n, unsigned *seen)
+    const uint64_t *want, struct decode_jname *n, unsigned *seen)
 {
 	int	 i;
 
 	*seen = 0;
-	n->sub = decode_resolve_sub(path, len, sys);
+	n->sub = decode_resolve_sub(path, len, sys, want);
 	if (decode_path_eq(path, len, "winlog") ||
 	    decode_path_prefix(path, len, "winlog."))
 		*seen = DECODE_SEEN_WINLOG;
@@ -305,11 +308,13 @@ decode_resolve_path(const char *path, size_t len, const int *sys,
 		*seen = DECODE_SEEN_NXSOURCE;
 
 	if (decode_path_prefix(path, len, "winlog.event_data.")) {
-		n->id = event_field_lookup(path + 18, len - 18);
+		n->id = decode_want_id(want,
+		    event_field_lookup(path + 18, len - 18));
 		return;
 	}
 	if (decode_path_prefix(path, len, "EventData.")) {
-		n->id = event_field_lookup(path + 10, len - 10);
+		n->id = decode_want_id(want,
+		    event_field_lookup(path + 10, len - 10));
 		return;
 	}
 	for (i = 0; i < DECODE_NMAP; i++)
@@ -319,7 +324,7 @@ decode_resolve_path(const char *path, size_t len, const int *sys,
 				n->map = i;
 			break;
 		}
-	n->id = event_field_lookup(path, len);
+	n->id = decode_want_id(want, event_field_lookup(path, len));
 	if (n->map != -1 && n->id == decode_map[n->map].id)
 		n->id = -1;
 }
@@ -328,7 +333,8 @@ decode_resolve_path(const char *path, size_t len, const int *sys,
  * This thread's memo of resolved paths, so that a key costs one hash and
  * one compare: the same few hundred paths recur in every event.  It is
  * emptied when the field registry grew (a reload interned new names; the
- * context's <System> ids are looked up again at the same time) and when
+ * context's <System> ids are looked up again at the same time), when the
+ * wanted set changed (decode_ctx_want()) and when
  * it is three quarters full (keys an attacker invents cannot slow the
  * known ones down for long).  Paths longer than a slot are resolved
  * every time.
@@ -396,7 +402,7 @@ decode_jctx_resolve(struct decode_jctx *c, const char *path, size_t len,
 	if (len > DECODE_PATH_MAX)
 		return;
 	if (len == 0 || len > DECODE_MEMO_KEYMAX) {
-		decode_resolve_path(path, len, c->sys, n, &seen);
+		decode_resolve_path(path, len, c->sys, c->want, n, &seen);
 		n->seen = seen;
 		c->seen |= seen;
 		return;
@@ -423,7 +429,7 @@ decode_jctx_resolve(struct decode_jctx *c, const char *path, size_t len,
 			return;
 		}
 	}
-	decode_resolve_path(path, len, c->sys, n, &seen);
+	decode_resolve_path(path, len, c->sys, c->want, n, &seen);
 	n->seen = seen;
 	c->seen |= seen;
 	if (k == DECODE_MEMO_PROBES)
@@ -526,6 +532,34 @@ decode_jctx_finish(struct decode_jctx *c)
 	else
 		return DECODE_ERR_SHAPE;
 	return DECODE_OK;
+}
+
+/* The builtin ids, always stored: all in the first word of a set. */
+_Static_assert(EVENT_F_NBUILTIN < 64, "builtin ids beyond want[0]");
+#define DECODE_WANT_BUILTIN	(((uint64_t)1 << EVENT_F_NBUILTIN) - 1)
+
+void
+decode_ctx_want(struct decode_ctx *dc, const uint64_t *want)
+{
+	if (want == NULL) {
+		if (dc->want == NULL)
+			return;
+		dc->want = NULL;
+	} else {
+		if (dc->want != NULL &&
+		    dc->want_set[0] == (want[0] | DECODE_WANT_BUILTIN) &&
+		    memcmp(dc->want_set + 1, want + 1,
+		    sizeof(dc->want_set) - sizeof(dc->want_set[0])) == 0)
+			return;
+		memcpy(dc->want_set, want, sizeof(dc->want_set));
+		dc->want_set[0] |= DECODE_WANT_BUILTIN;
+		dc->want = dc->want_set;
+	}
+	/* Ids resolved under the old set: the <System> ids, the memo of */
+	/* paths and the JSON predictions. */
+	dc->sys_nfields = -1;
+	dc->memo->nfields = -1;
+	decode_json_preds_reset(dc->preds);
 }
 
 struct decode_ctx *

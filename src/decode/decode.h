@@ -3,7 +3,8 @@
  * event (SPEC 2).  The shape is detected per message, never configured.
  * Pure: no I/O.  Values are unescaped (JSON escapes, XML entities) into
  * the event's arena.  Only fields registered in the event field registry
- * are stored; everything else is skipped, but still validated.
+ * and wanted (decode_ctx_want()) are stored; everything else is skipped,
+ * but still validated.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -141,8 +142,33 @@ struct decode_ctx {
 	unsigned long	 xml_salt;	/* its hash salt; 0: expat's own */
 	int		 sys_nfields;	/* event_field_count() of sys_id */
 	int		 sys_id[DECODE_SYS_N];	/* registry ids, or -1 */
+	const uint64_t	*want;		/* want_set, or NULL: every
+					   registered field */
+	uint64_t	 want_set[EVENT_MAX_FIELDS / 64]; /* decode_ctx_want() */
 	char		 reason[DECODE_REASON_MAX]; /* last refusal, or "" */
 };
+
+/*
+ * The fields dc's decoders store from now on: want is a bit set of
+ * EVENT_MAX_FIELDS field ids (copied), the fields some reader of the
+ * events reads (detection_set.want); the builtin ids (EVENT_F_*) are
+ * always stored, as normalising reads them.  NULL (the default of a new
+ * context) stores every registered field.  A field not stored is only
+ * validated.  Cheap when the set is the same as the last call's (one
+ * compare of 64 bytes), so the pipeline calls it for every frame; a
+ * change empties the context's caches.
+ */
+void		 decode_ctx_want(struct decode_ctx *dc, const uint64_t *want);
+
+/* id when want (NULL: every field) holds it, else -1; -1 stays -1. */
+static inline int
+decode_want_id(const uint64_t *want, int id)
+{
+	if (id < 0 || want == NULL ||
+	    ((want[(unsigned)id >> 6] >> ((unsigned)id & 63)) & 1))
+		return id;
+	return -1;
+}
 
 /* The name of a DECODE_SYS_* field ("EventRecordID"). */
 const char	*decode_sys_name(enum decode_sys f);
@@ -166,9 +192,13 @@ decode_sys_ids(struct decode_ctx *dc)
  */
 const char	*decode_reason(const struct decode_ctx *dc);
 
-/* decode_json.c's predictions, for decode_ctx_new() and _free(). */
+/*
+ * decode_json.c's predictions, for decode_ctx_new() and _free(); _reset()
+ * forgets them (the names they resolved to changed).
+ */
 struct decode_preds *decode_json_preds_new(void);
 void		 decode_json_preds_free(struct decode_preds *p);
+void		 decode_json_preds_reset(struct decode_preds *p);
 
 /* Frees dc's XML parsers (decode_xml.c), for decode_ctx_free(). */
 void		 decode_xml_clear(struct decode_ctx *dc);
@@ -176,6 +206,7 @@ void		 decode_xml_clear(struct decode_ctx *dc);
 struct decode_jctx {
 	struct decode_memo *memo;	/* the context's memo */
 	const int	*sys;		/* the context's DECODE_SYS_* ids */
+	const uint64_t	*want;		/* the context's want, or NULL */
 	int		 nfields;	/* registry size sys is for */
 	struct event	*ev;		/* being filled */
 	unsigned	 seen;		/* DECODE_SEEN_* of the shape rules */
@@ -190,6 +221,7 @@ decode_jctx_init(struct decode_jctx *c, struct decode_ctx *dc,
 {
 	c->memo = dc->memo;
 	c->sys = decode_sys_ids(dc);
+	c->want = dc->want;
 	c->nfields = dc->sys_nfields;
 	c->ev = ev;
 	c->seen = 0;

@@ -58,9 +58,10 @@
  * older one replaced), and on a miss resolved and recorded.  Links are
  * only hints; a hit is always checked.  The table is fixed: keys an
  * attacker invents evict others but grow nothing.  It is emptied when the
- * field registry grew, as the memo of decode.c is.  Keys with escapes or
- * longer than DECODE_PRED_KEYMAX (and keys within 8 bytes of the end of
- * the buffer, which only tiny documents have) are resolved as before.
+ * field registry grew or the wanted set changed, as the memo of decode.c
+ * is.  Keys with escapes or longer than DECODE_PRED_KEYMAX (and keys
+ * within 8 bytes of the end of the buffer, which only tiny documents
+ * have) are resolved as before.
  */
 #define DECODE_PRED_SLOTS	512	/* power of two */
 #define DECODE_PRED_BITS	9	/* log2(DECODE_PRED_SLOTS) */
@@ -921,6 +922,12 @@ void
 decode_json_preds_free(struct decode_preds *p)
 {
 	free(p);
+}
+
+void
+decode_json_preds_reset(struct decode_preds *p)
+{
+	p->nfields = -1;	/* decode_json() empties the table */
 }
 
 enum decode_error

@@ -19,9 +19,10 @@
  *	Execution/@ThreadID	ThreadID
  *	Security/@UserID	UserID
  *
- * <EventData><Data Name='X'> gives field X when X is registered; it comes
- * after <System>, so EventData's Version (event id 4) wins over the
- * System one.  RenderingInfo, UserData and everything else are ignored.
+ * <EventData><Data Name='X'> gives field X when X is registered and
+ * wanted (decode_ctx_want()); it comes after <System>, so EventData's
+ * Version (event id 4) wins over the System one.  RenderingInfo,
+ * UserData and everything else are ignored.
  * expat decodes the predefined entities and character references; with
  * xml_values = raw (decode_limits.xml_raw) element text is kept as the
  * document writes it ("&amp;", "&#38;", as Splunk's XmlWinEventLog
@@ -64,6 +65,7 @@ struct decode_xml {
 	size_t			 buflen;	/* its length */
 	struct event		*ev;		/* being filled */
 	const int		*sys;		/* DECODE_SYS_* ids */
+	const uint64_t		*want;		/* decode_ctx.want */
 	int			 depth;		/* open elements */
 	int			 max_depth;	/* limit on depth */
 	enum decode_error	 err;		/* our reason to stop */
@@ -265,7 +267,8 @@ decode_xml_start_cb(void *arg, const XML_Char *qname, const XML_Char **attr)
 	else if (x->section == DECODE_XML_EVENTDATA &&
 	    strcmp(name, "Data") == 0 &&
 	    (v = decode_xml_attr(attr, "Name")) != NULL)
-		x->capture = event_field_lookup(v, strlen(v));
+		x->capture = decode_want_id(x->want,
+		    event_field_lookup(v, strlen(v)));
 	x->text = NULL;
 	x->textlen = 0;
 }
@@ -415,6 +418,7 @@ again:
 	x.buf = lim != NULL && lim->xml_raw ? buf : NULL;
 	x.buflen = len;
 	x.sys = decode_sys_ids(dc);
+	x.want = dc->want;
 	x.max_depth = 64;
 	if (lim != NULL)
 		x.max_depth = lim->max_xml_depth > 0 ? lim->max_xml_depth :

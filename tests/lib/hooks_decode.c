@@ -1,11 +1,13 @@
 /*
  * Decoding in tests (testref.h): the switch of decode_json.c's speed
  * code, which the daemon sets only once, before main(), from what the
- * CPU has; and the one decode context of a test process.
+ * CPU has; the one decode context of a test process; and the check of
+ * an event decoded with fewer fields wanted.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "decode/decode.h"
 #include "testref.h"
@@ -29,4 +31,18 @@ testref_dc(void)
 	if (dc == NULL)
 		dc = decode_ctx_new();
 	return dc;
+}
+
+int
+testref_event_within(const struct event *few, const struct event *all)
+{
+	int	 id;
+
+	for (id = 0; id < event_field_count(); id++)
+		if (event_has(few, id) && (!event_has(all, id) ||
+		    few->val[id].len != all->val[id].len ||
+		    memcmp(few->val[id].ptr, all->val[id].ptr,
+		    few->val[id].len) != 0))
+			return id;
+	return -1;
 }

@@ -81,4 +81,11 @@ char		*testref_read_stream(FILE *f, size_t *len);
 char		*testref_read_file(const char *path, size_t *len);
 char		*testref_read_data(const char *rel, size_t *len);
 
+/*
+ * The first field few stores that all does not store with the same
+ * bytes, or -1: what a decoder with fewer fields wanted may not do.
+ */
+int		 testref_event_within(const struct event *few,
+		    const struct event *all);
+
 #endif /* HECSENTRY_TESTREF_H */

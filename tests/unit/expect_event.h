@@ -56,6 +56,9 @@ expect_field(const struct event *e, const char *name, const char *want,
 }
 
 /* Every registered field of a and b is equally set with equal bytes. */
+static void	 expect_same_fields(const struct event *, const struct event *,
+		    const char *) __attribute__((__unused__));
+
 static void
 expect_same_fields(const struct event *a, const struct event *b,
     const char *ctx)
