@@ -117,12 +117,13 @@ pipeline_frame(struct pipeline *p, const char *buf, size_t len,
 		    reason : "other", buf, len, now_ms);
 		return;
 	}
-	if (prefilter_reject(detect_runner_set(p->runner), msg.msg,
-	    msg.msg_len)) {
+	set = detect_runner_set(p->runner);
+	if (prefilter_reject(set, msg.msg, msg.msg_len)) {
 		p->counters.prefiltered++;
 		return;
 	}
 	event_reset(&p->ev);
+	decode_ctx_want(p->dc, set->want);
 	derr = decode_payload(p->dc, msg.msg, msg.msg_len, &p->opts.decode,
 	    &p->ev);
 	if (derr != DECODE_OK) {
@@ -135,7 +136,6 @@ pipeline_frame(struct pipeline *p, const char *buf, size_t len,
 	if (msg.host != NULL && !event_has(&p->ev, EVENT_F_HOST))
 		(void)event_set_ref(&p->ev, EVENT_F_HOST, msg.host,
 		    msg.host_len);
-	set = detect_runner_set(p->runner);
 	if (event_normalise_from(&p->ev, p->opts.time_source, msg.time_ms,
 	    now_ms) == -1 ||
 	    (set->cim != NULL && cim_addon_apply(set->cim, &p->ev) == -1)) {

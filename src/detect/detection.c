@@ -593,6 +593,7 @@ detection_set_free(struct detection_set *set)
 	cim_map_free(set->cim);
 	lookup_set_free(set->lookups);
 	dispatch_free(set->dispatch);
+	free(set->want);
 	free(set);
 }
 
@@ -712,6 +713,11 @@ detection_set_use_cim(struct detection_set *set, struct cim_map *m)
 	}
 	if (m != NULL)
 		cim_map_prepare(m, need);
+	free(set->want);
+	set->want = xcalloc(EVENT_MAX_FIELDS / 64, sizeof(*set->want));
+	memcpy(set->want, need, sizeof(need));
+	if (m != NULL)
+		cim_map_reads(m, set->want);
 	cim_map_free(set->cim);
 	set->cim = m;
 	set->ndatasets = 0;

@@ -97,6 +97,11 @@ struct detection_set {
 	struct dispatch	*dispatch;	/* owned: the detections each event */
 					/*   code reaches (dispatch.h); */
 					/*   NULL: every one, every event */
+	uint64_t	*want;		/* owned: the fields the detections */
+					/*   and the CIM rules they need */
+					/*   read, EVENT_MAX_FIELDS bits, */
+					/*   for decode_ctx_want(); NULL: */
+					/*   every field */
 };
 
 /*
@@ -196,6 +201,7 @@ bool		 detection_listed(const struct detection *d, char *const *v,
  * (cim_map_prepare()), and resolves the dataset of each tstats search
  * (detection_dataset_find()) into the set's datasets[]; a detection
  * whose dataset m lacks (or every one, when m is NULL) never matches.
+ * Sets want: what the decoders must keep for those detections and rules.
  * Call before the set is shared.
  */
 void		 detection_set_use_cim(struct detection_set *set,

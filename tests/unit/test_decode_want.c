@@ -3,7 +3,9 @@
  * issue 13): a registered field no detection or CIM rule reads is only
  * validated, a builtin one is always kept, and a new wanted set (a
  * reload) takes effect on the same context, whose caches resolved names
- * under the old one.  Expected values are the ones written in the fixtures
+ * under the old one.  The detection set's want holds what its searches
+ * and the CIM rules they need read; a pipeline that swaps sets decodes
+ * for the new one.  Expected values are the ones written in the fixtures
  * (tests/data/shapes, tests/data/README.md).
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
@@ -16,13 +18,19 @@
 #include <string.h>
 
 #include <criterion/criterion.h>
+#include <json-c/json.h>
 
+#include "daemon/pipeline.h"
 #include "decode/decode.h"
 #include "decode/event.h"
+#include "detect/detection.h"
+#include "detect/spl.h"
 #include "testref.h"
 #include "expect_event.h"
+#include "test_rows.h"
 
 #define ARENA		65536
+#define NOW		1795852800000LL		/* 2026-11-28T08:00:00Z */
 #define NWORDS		(EVENT_MAX_FIELDS / 64)
 
 static const struct decode_limits lim = { .max_depth = 32 };
@@ -152,4 +160,132 @@ Test(decode_want, json_stores_what_is_wanted)
 	decode_fixture("shapes/winlogbeat.json");
 	expect_field(&ev, "ProcessID", "2684", "want all");
 	expect_field(&ev, "EventRecordID", "1234567", "want all");
+}
+
+/* The detection T of search text, with the shipped mapping. */
+static struct detection_set *
+mkset_cim(const char *text)
+{
+	struct detection_set	*set;
+	struct spl_error	 err;
+
+	set = mkset(text, &err);
+	cr_assert_not_null(set, "%s: %s", text, err.msg);
+	cr_assert_null(set->want, "want before the mapping");
+	detection_set_use_cim(set, testref_cim_load());
+	cr_assert_not_null(set->want);
+	return set;
+}
+
+static bool
+wants(const struct detection_set *set, const char *name)
+{
+	int	 id;
+
+	if ((id = event_field_lookup(name, strlen(name))) == -1)
+		return false;
+	return decode_want_id(set->want, id) != -1;
+}
+
+/*
+ * What a set wants: the fields of its filter and of its by-fields, and
+ * for a tstats search the inputs of the dataset fields it reads
+ * (conf/cim.conf: Processes.process = CommandLine), not those of the
+ * fields it does not (Processes.parent_process = ParentCommandLine).
+ */
+Test(decode_want, set_wants_what_its_searches_read)
+{
+	struct detection_set	*raw, *dm;
+
+	reg("Level");
+	reg("Task");
+	reg("CommandLine");
+	reg("ParentCommandLine");
+	raw = mkset_cim("EventCode=3 Level=4 | stats count by Computer, Task");
+	cr_expect(wants(raw, "Level"));
+	cr_expect(wants(raw, "Task"));
+	cr_expect(!wants(raw, "CommandLine"));
+	dm = mkset_cim("| tstats count from datamodel=Endpoint.Processes "
+	    "by Processes.dest, Processes.process");
+	cr_expect(wants(dm, "CommandLine"));
+	cr_expect(!wants(dm, "ParentCommandLine"));
+	cr_expect(!wants(dm, "Level"));
+	detection_set_unref(raw, __func__);
+	detection_set_unref(dm, __func__);
+}
+
+static json_object	*alert;		/* the last alert */
+
+static void
+collect_cb(const char *json, size_t len, const struct detection *d,
+    void *arg)
+{
+	(void)d;
+	(void)arg;
+	(void)len;
+	if (alert != NULL)
+		json_object_put(alert);
+	cr_assert_not_null(alert = json_tokener_parse(json));
+}
+
+static const char *
+alert_field(const char *key)
+{
+	json_object	*event, *v;
+
+	if (alert == NULL ||
+	    !json_object_object_get_ex(alert, "event", &event) ||
+	    !json_object_object_get_ex(event, key, &v) || v == NULL)
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/*
+ * A reload to a set that reads Level: the pipeline's decoders, which
+ * skipped Level for the old set (a context whose <System> ids were
+ * looked up under it), store it for the new one, and its rows carry it.
+ */
+Test(decode_want, reload_changes_the_wanted_set)
+{
+	struct pipeline_opts	 po;
+	struct detection_set	*old, *new;
+	struct pipeline		*pl;
+	struct stats_opts	 so;
+	char			*xml, frame[8192];
+	size_t			 len;
+
+	old = mkset_cim("EventCode=3 | stats count by Computer, Task");
+	new = mkset_cim("EventCode=3 | stats count by Computer, Level");
+	cr_expect(!wants(old, "Level"));
+	cr_expect(wants(new, "Level"));
+	xml = read_data("shapes/xmlwineventlog.xml", &len);
+	while (len > 0 && (xml[len - 1] == '\n' || xml[len - 1] == '\r'))
+		xml[--len] = '\0';
+	snprintf(frame, sizeof(frame), "<14>1 2026-11-28T08:00:00Z wef "
+	    "splunkuf - - - %s", xml);
+	memset(&po, 0, sizeof(po));
+	po.stats.window_s = 60;
+	po.stats.max_keys = 1000;
+	po.stats.max_bytes = 1 << 20;
+	po.decode.max_depth = 64;
+	po.max_frame = 65536;
+	pl = pipeline_new(old, &po, collect_cb, NULL);
+	pipeline_frame(pl, frame, strlen(frame), NOW);
+	pipeline_flush(pl);
+	cr_assert_str_eq(alert_field("Task"), "3");
+	cr_assert_null(alert_field("Level"));
+
+	so = po.stats;
+	(void)pipeline_swap_set(pl, new, &so, NULL, NULL);
+	pipeline_frame(pl, frame, strlen(frame), NOW + 1000);
+	pipeline_flush(pl);
+	cr_assert_str_eq(alert_field("Computer"), "WS01.contoso.local");
+	cr_assert_str_eq(alert_field("Level"), "4");
+
+	pipeline_free(pl);
+	detection_set_unref(old, __func__);
+	detection_set_unref(new, __func__);
+	json_object_put(alert);
+	alert = NULL;
+	free(xml);
 }

@@ -16,6 +16,8 @@
 #include "detect/spl.h"
 
 /* Rows as "name=value ..." strings, for qsort(). */
+static int	 row_cmp(const void *, const void *) __attribute__((__unused__));
+
 static int
 row_cmp(const void *a, const void *b)
 {
