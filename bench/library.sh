@@ -143,14 +143,15 @@ lib_run() {
 	    /: matches [0-9]+, rows [0-9]+,/ {
 		sub(/.*: matches /, ""); sub(/,.*/, ""); m += $0 }
 	    END { printf "%d/%d\n", m, a }' "$log")
-	# The live stats keys when the stream was consumed (the last
-	# SIGUSR1 summary): what the peak RSS holds, summed over the
-	# detections' tables (not their join subsearches').
+	# The live stats keys when the stream was consumed: those of the
+	# last SIGUSR1 summary, the one before the exit's (which comes
+	# after the flush), summed over the detections' tables (not their
+	# join subsearches'); what the peak RSS holds.
 	keys=$(awk '/ exiting$/ { exit }
-	    /frames [0-9]+ \(tcp/ { k = 0 }
+	    /frames [0-9]+ \(tcp/ { p = k; k = 0 }
 	    /: matches [0-9]+, rows [0-9]+, live keys [0-9]+/ {
 		sub(/.*, live keys /, ""); sub(/,.*/, ""); k += $0 }
-	    END { printf "%d\n", k }' "$log")
+	    END { printf "%d\n", p }' "$log")
 	[ -n "$got" ] || got=0
 	echo "lib $1 $2 $got $sent $(((cpu1 - cpu0) / 1000)) $hwm" \
 	    "$(((t1 - t0) / 1000000)) $((cpu0 / 1000)) $reload $matches" \
