@@ -17,16 +17,17 @@
 RECEIVER=${RECEIVER:-tests/func/hec_receiver}
 FIRST_TOKEN=bench-first-token
 
-# first_metrics FILE: /metrics of the subject into FILE; false when the
-# admin port does not answer.
+# first_metrics FILE: /metrics of the subject (admin port $APORT) into
+# FILE; false, FILE unchanged, when the admin port does not answer.
 first_metrics() {
-	curl -s --max-time 5 -o "$1" "http://127.0.0.1:$((PORT + 1))/metrics" \
-	    2>/dev/null
+	curl -s --max-time 5 -o "$1.tmp" "http://127.0.0.1:$APORT/metrics" \
+	    2>/dev/null && mv "$1.tmp" "$1"
 }
 
 # first_sample FILE NAME: the value of the sample NAME (with its labels)
 # in FILE, 0 when absent.
 first_sample() {
+	[ -f "$1" ] || { echo 0; return 0; }
 	awk -v m="$2" 'index($0, m " ") == 1 { v = $NF } END { print v + 0 }' \
 	    "$1"
 }
@@ -57,13 +58,33 @@ first_run() {
 		sleep 0.1
 		i=$((i + 1))
 	done
-	HECSENTRY_HEC_TOKEN=$FIRST_TOKEN $PIN_SUBJ "$HECSENTRY" -c "$CONF" \
-	    --set emit=first+close --output hec \
-	    --hec-url "http://127.0.0.1:$(cat "$WORK/first.port")" \
-	    --listen-tcp 127.0.0.1:"$PORT" --listen-udp 127.0.0.1:"$PORT" \
-	    --admin-listen 127.0.0.1:$((PORT + 1)) 2>"$log" &
-	SUBJ_PID=$!
-	wait_listening hecsentry "$log"
+	# The admin port: $PORT + 1, or another when that one is taken (the
+	# daemon then runs without it); up to 5 tries.
+	t=0
+	rm -f "$WORK/first.metrics"
+	while :; do
+		APORT=$((PORT + 1 + t * 11))
+		HECSENTRY_HEC_TOKEN=$FIRST_TOKEN $PIN_SUBJ "$HECSENTRY" \
+		    -c "$CONF" --set emit=first+close --output hec \
+		    --hec-url "http://127.0.0.1:$(cat "$WORK/first.port")" \
+		    --listen-tcp 127.0.0.1:"$PORT" \
+		    --listen-udp 127.0.0.1:"$PORT" \
+		    --admin-listen 127.0.0.1:"$APORT" 2>"$log" &
+		SUBJ_PID=$!
+		wait_listening hecsentry "$log"
+		i=0
+		until first_metrics "$WORK/first.metrics" || [ $i -ge 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		[ -f "$WORK/first.metrics" ] && break
+		stop_subject
+		t=$((t + 1))
+		if [ $t -ge 5 ]; then
+			echo "bench: first: no admin port answered" >&2
+			exit 1
+		fi
+	done
 	$PIN_SEND "$BENCHBIN/hecsentry-send" -p "$PORT" --repeat "$REPEAT" \
 	    -c 1 "$file" >"$WORK/send.out" ||
 	    echo "bench: hecsentry-send failed" >&2
