@@ -57,9 +57,13 @@ check_eval "strict: the refusal is named" \
 
 # Not strict: the daemon starts with the runnable ones; /detections
 # lists every candidate with its state and reason; /metrics counts them.
+# The binary itself in the background, not run(): $! must be the
+# daemon's pid, not a subshell's that a kill would leave it behind.
 launch() {
 	APORT=$(random_port)
-	run --detections "$lib/tree" --listen-tcp "127.0.0.1:$PORT" \
+	"$bin" --set output=stdout --set cim_map="$CONFDIR/cim.conf" \
+	    --macros "$lib/macros" --detections "$lib/tree" \
+	    --listen-tcp "127.0.0.1:$PORT" \
 	    --admin-listen "127.0.0.1:$APORT" 2>"$work/daemon.log" &
 }
 admin_up() {
@@ -87,6 +91,8 @@ if start_daemon 50 admin_up launch; then
 	    "^hecsentry_detections{state=\"broken\"} 2$" "$work/metrics"'
 	kill "$DPID"
 	wait "$DPID" 2>/dev/null
+	check "no daemon left on the test's admin port" "" \
+	    "$(pgrep -f -- "--admin-listen 127.0.0.1:$APORT\$")"
 else
 	not_ok "the daemon did not start"
 	cat "$work/daemon.log"
