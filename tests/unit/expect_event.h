@@ -15,20 +15,7 @@
 #include <criterion/criterion.h>
 
 #include "decode/event.h"
-#include "testref.h"
-
-/* Reads tests/data/<name> whole; caller frees.  Not every test needs it. */
-static char	*read_data(const char *, size_t *) __attribute__((__unused__));
-
-static char *
-read_data(const char *name, size_t *len)
-{
-	char	*buf;
-
-	buf = testref_read_data(name, len);
-	cr_assert_not_null(buf, "cannot read tests/data/%s", name);
-	return buf;
-}
+#include "test_data.h"
 
 static void
 expect_field(const struct event *e, const char *name, const char *want,

@@ -22,6 +22,7 @@
 #include "detect/dispatch.h"
 #include "detect/prefilter.h"
 #include "testref.h"
+#include "test_data.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -233,17 +234,6 @@ Test(dispatch, prefilter_rejects_codes_no_detection_reaches)
 		cr_expect_eq(prefilter_reject(set, docs[i].doc,
 		    strlen(docs[i].doc)), docs[i].reject, "%s", docs[i].doc);
 	detection_set_unref(set, __func__);
-}
-
-/* Reads tests/data/<name> whole; caller frees. */
-static char *
-read_data(const char *name, size_t *len)
-{
-	char	*buf;
-
-	buf = testref_read_data(name, len);
-	cr_assert_not_null(buf, "cannot read tests/data/%s", name);
-	return buf;
 }
 
 /*

@@ -16,6 +16,7 @@
 #include "decode/event.h"
 #include "daemon/pipeline.h"
 #include "testref.h"
+#include "test_data.h"
 
 #define FTP	"Windows File Transfer Protocol In Non-Common Process Path"
 #define MAIL	"Windows Mail Protocol In Non-Common Process Path"
@@ -110,16 +111,6 @@ ev_str(json_object *alert, const char *key)
 	return json_object_get_string(v);
 }
 
-static char *
-read_file(const char *rel, size_t *len)
-{
-	char	*buf;
-
-	buf = testref_read_data(rel, len);
-	cr_assert_not_null(buf, "cannot read tests/data/%s", rel);
-	return buf;
-}
-
 static void
 feed(const char *s)
 {
@@ -131,7 +122,7 @@ Test(pipeline, agenttesla_xml_gives_one_ftp_row)
 	size_t	 len;
 	char	*xml, frame[4096];
 
-	xml = read_file("splunk_security_content_agenttesla_ftp_eid3/"
+	xml = read_data("splunk_security_content_agenttesla_ftp_eid3/"
 	    "agenttesla_ftp_sysmon_eid3.xml", &len);
 	while (len > 0 && (xml[len - 1] == '\n' || xml[len - 1] == '\r'))
 		xml[--len] = '\0';
@@ -170,7 +161,7 @@ Test(pipeline, otrf_nxlog_records_give_no_row)
 	size_t			 len, n = 0;
 	char			*buf, *line, *save = NULL;
 
-	buf = read_file("otrf_security_datasets_sysmon_eid3/"
+	buf = read_data("otrf_security_datasets_sysmon_eid3/"
 	    "otrf_sysmon_eid3_sample.ndjson", &len);
 	for (line = strtok_r(buf, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {

@@ -27,6 +27,7 @@
 #include "detect/spl.h"
 #include "input/syslog.h"
 #include "testref.h"
+#include "test_data.h"
 
 #define ARENA		131072
 #define MAXCODE		30
@@ -489,16 +490,6 @@ check_with_mutations(const char *buf, size_t len, int nmut)
 		if ((mlen = mutate(buf, len, tmp, sizeof(tmp))) > 0)
 			r += check_payload(tmp, mlen);
 	return r;
-}
-
-static char *
-read_data(const char *name, size_t *len)
-{
-	char	*buf;
-
-	buf = testref_read_data(name, len);
-	cr_assert_not_null(buf, "cannot read tests/data/%s", name);
-	return buf;
 }
 
 /* Runs each line of buf (a syslog frame or a bare document). */
