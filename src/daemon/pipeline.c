@@ -196,7 +196,7 @@ struct pipeline_joined {
 	struct pipeline		*p;
 	const struct detection	*d;
 	const struct stats_row	*row;	/* the row stats made */
-	const char		*id;	/* its alert id */
+	struct alert_idsrc	*ids;	/* its alert id */
 };
 
 static void
@@ -207,7 +207,7 @@ pipeline_joined_cb(struct event *rec, size_t nth, void *arg)
 	char			 id[33];
 
 	/* One row made several: each its own id. */
-	memcpy(id, j->id, sizeof(id));
+	memcpy(id, alert_idsrc_get(j->ids), sizeof(id));
 	if (nth > 0)
 		alert_id_nth(id, nth);
 	row.rec = rec;
@@ -217,8 +217,8 @@ pipeline_joined_cb(struct event *rec, size_t nth, void *arg)
 /*
  * A row closed, or a key's first-seen row (the same id as its closed
  * row: alert_id() reads neither the reason nor the aggregates): the
- * alert id is computed from the row as stats made it,
- * then the post-stats commands run (convert, rename, the filter macro,
+ * alert id is taken from the row as stats made it (hashed only if the
+ * row survives), then the post-stats commands run (convert, rename, the filter macro,
  * a join, which may drop the row or make several of it), and each
  * surviving row is formatted and handed on.
  */
@@ -228,18 +228,18 @@ pipeline_row_cb(const struct detection *d, const struct stats_row *row,
 {
 	struct pipeline	*p = arg;
 	struct pipeline_joined j;
-	char		 id[33];
+	struct alert_idsrc ids;
 
 	if (row->reason == STATS_EMIT_FIRST)
 		p->counters.first_rows++;
 	else
 		p->counters.rows++;
-	alert_id(d, row, p->opts.alert.worker, id);
+	alert_idsrc_init(&ids, d, row, p->opts.alert.worker);
 	if (d->search->nsubs > 0) {
 		j.p = p;
 		j.d = d;
 		j.row = row;
-		j.id = id;
+		j.ids = &ids;
 		if (spl_post_run(d->search, row->sides, row->rec,
 		    pipeline_joined_cb, &j) == 0)
 			p->counters.rows_filtered++;
@@ -252,7 +252,7 @@ pipeline_row_cb(const struct detection *d, const struct stats_row *row,
 			p->counters.rows_filtered++;
 		return;
 	}
-	pipeline_alert(p, d, row, id);
+	pipeline_alert(p, d, row, alert_idsrc_get(&ids));
 }
 
 void

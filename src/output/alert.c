@@ -114,8 +114,38 @@ alert_hash_hex(struct alert_hash *h, char out[33])
 }
 
 void
-alert_id(const struct detection *d, const struct stats_row *row, int worker,
-    char out[33])
+alert_idsrc_init(struct alert_idsrc *src, const struct detection *d,
+    const struct stats_row *row, int worker)
+{
+	const char	*v;
+	size_t		 i, len;
+
+	src->d = d;
+	src->win_start_ms = row->win_start_ms;
+	src->worker = worker;
+	src->nby = row->nby;
+	src->done = false;
+	if (row->nby > ALERT_IDSRC_MAXBY) {
+		alert_id(d, row, worker, src->id);
+		src->done = true;
+		return;
+	}
+	for (i = 0; i < row->nby; i++) {
+		if (event_get(row->rec, row->by[i], &v, &len)) {
+			src->by[i].ptr = v != NULL ? v : "";
+			src->by[i].len = (uint32_t)len;
+		} else {
+			src->by[i].ptr = NULL;
+			src->by[i].len = 0;
+		}
+	}
+}
+
+/* The hash alert_id() documents, over the by-values in src. */
+static void
+alert_idsrc_hash(const struct detection *d, int64_t win_start_ms,
+    int worker, const struct event_str *by, size_t nby,
+    const struct stats_row *row, char out[33])
 {
 	struct alert_hash	 h;
 	const char		*v;
@@ -124,17 +154,38 @@ alert_id(const struct detection *d, const struct stats_row *row, int worker,
 	alert_hash_init(&h);
 	alert_hash_str(&h, d->id, d->id != NULL ? strlen(d->id) : 0);
 	alert_hash_u64(&h, (uint64_t)(int64_t)d->version);
-	alert_hash_u64(&h, row->nby);
-	for (i = 0; i < row->nby; i++) {
-		if (event_get(row->rec, row->by[i], &v, &len))
-			alert_hash_str(&h, v, len);
-		else
-			alert_hash_str(&h, NULL, 0);
+	alert_hash_u64(&h, nby);
+	for (i = 0; i < nby; i++) {
+		if (by != NULL) {
+			v = by[i].ptr;
+			len = by[i].len;
+		} else if (!event_get(row->rec, row->by[i], &v, &len))
+			v = NULL;
+		alert_hash_str(&h, v, v != NULL ? len : 0);
 	}
-	alert_hash_u64(&h, (uint64_t)row->win_start_ms);
+	alert_hash_u64(&h, (uint64_t)win_start_ms);
 	if (worker > 0)
 		alert_hash_u64(&h, (uint64_t)worker);
 	alert_hash_hex(&h, out);
+}
+
+const char *
+alert_idsrc_get(struct alert_idsrc *src)
+{
+	if (!src->done) {
+		alert_idsrc_hash(src->d, src->win_start_ms, src->worker,
+		    src->by, src->nby, NULL, src->id);
+		src->done = true;
+	}
+	return src->id;
+}
+
+void
+alert_id(const struct detection *d, const struct stats_row *row, int worker,
+    char out[33])
+{
+	alert_idsrc_hash(d, row->win_start_ms, worker, NULL, row->nby, row,
+	    out);
 }
 
 void

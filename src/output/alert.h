@@ -70,6 +70,31 @@ typedef void	(*alert_emit_fn)(const char *json, size_t len, void *arg);
  */
 void		 alert_id(const struct detection *d,
 		    const struct stats_row *row, int worker, char out[33]);
+
+/*
+ * alert_id() in two steps, so that only a row that becomes an alert pays
+ * for the hash (most rows are dropped by the commands after stats):
+ * alert_idsrc_init() keeps where the row's by-values are, before
+ * spl_post_apply() changes the record (it unsets and adds fields, never
+ * moves or overwrites stored bytes: event values stay put until
+ * event_reset()), and alert_idsrc_get() hashes them at its first call and
+ * returns the id alert_id() gives.  Both need the row's record not reset
+ * in between; src lives on the caller's stack.
+ */
+#define ALERT_IDSRC_MAXBY	32	/* more by-fields: hashed at init */
+struct alert_idsrc {
+	const struct detection	*d;
+	int64_t			 win_start_ms;
+	int			 worker;
+	size_t			 nby;
+	struct event_str	 by[ALERT_IDSRC_MAXBY];	/* ptr NULL: null */
+	bool			 done;		/* id is computed */
+	char			 id[33];
+};
+void		 alert_idsrc_init(struct alert_idsrc *src,
+		    const struct detection *d, const struct stats_row *row,
+		    int worker);
+const char	*alert_idsrc_get(struct alert_idsrc *src);
 /*
  * The id of the nth (> 0) row a join made of one row (spl_post_run()):
  * id, alert_id()'s, rehashed with nth, in place.  Stable likewise.

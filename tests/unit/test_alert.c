@@ -372,6 +372,41 @@ Test(alert, id_is_stable)
 	cr_expect_str_eq(a, b);
 }
 
+/*
+ * The id in two steps (alert_idsrc_*) is alert_id()'s, taken from the row
+ * as it was at init: the commands after stats change the record before
+ * the id is hashed (a renamed, unset or rewritten by-field, an added
+ * column), and a null by-field stays distinct from an empty one.
+ */
+Test(alert, id_in_two_steps_is_the_row_as_stats_made_it)
+{
+	struct alert_idsrc	 src;
+	char			 a[33], n[33];
+
+	alert_id(&ta_d, &ta_row, 0, a);
+	alert_idsrc_init(&src, &ta_d, &ta_row, 0);
+	ta_set("DestinationPort", "587");
+	event_unset(&ta_rec, ta_id("dest"));
+	ta_set("count", "9");
+	cr_expect_str_eq(alert_idsrc_get(&src), a);
+	cr_expect_str_eq(alert_idsrc_get(&src), a, "computed once");
+	ta_setup();
+
+	ta_rec.set[EVENT_F_DESTINATIONHOSTNAME >> 6] |=
+	    (uint64_t)1 << (EVENT_F_DESTINATIONHOSTNAME & 63);
+	ta_rec.val[EVENT_F_DESTINATIONHOSTNAME].ptr = "";
+	ta_rec.val[EVENT_F_DESTINATIONHOSTNAME].len = 0;
+	alert_id(&ta_d, &ta_row, 0, a);
+	alert_idsrc_init(&src, &ta_d, &ta_row, 0);
+	cr_expect_str_eq(alert_idsrc_get(&src), a, "empty");
+	event_unset(&ta_rec, EVENT_F_DESTINATIONHOSTNAME);
+	alert_id(&ta_d, &ta_row, 0, n);
+	alert_idsrc_init(&src, &ta_d, &ta_row, 0);
+	cr_expect_str_eq(alert_idsrc_get(&src), n, "null");
+	cr_expect_str_neq(a, n);
+	ta_setup();
+}
+
 Test(alert, id_changes_with_each_input)
 {
 	char	 base[33], x[33];
