@@ -112,6 +112,7 @@ void		 render_frame(struct gen_buf *b, struct gen_buf *msg,
 
 /* gen_library.c: non-zero with --mix library. */
 extern int	 gen_library;
+void		 gen_lib_net_image(char *, size_t, unsigned);
 
 /* An event id of the library mix (issue 13, item 1). */
 int		 gen_lib_pick_id(void);

@@ -59,6 +59,21 @@ static const struct {
 	{ "AppData\\Local\\Programs\\slack\\slack.exe", 1 }
 };
 
+/*
+ * Short benign process creations (image, command line) that explorer.exe
+ * starts: the library mix's shortest variant of event 1 when the full one
+ * renders too long (as every one does in some shape), so that its process
+ * creations stay varied and match no detection (cmd.exe /c ipconfig, the
+ * other mixes' shortest variant, made each one a hit of "CMD Carry Out
+ * String Command Parameter").
+ */
+static const char *const gen_short_procs[][2] = {
+	{ "C:\\Windows\\System32\\notepad.exe", "notepad.exe todo.txt" },
+	{ "C:\\Windows\\System32\\SnippingTool.exe", "SnippingTool.exe" },
+	{ "C:\\Windows\\System32\\mspaint.exe", "mspaint.exe" },
+	{ "C:\\Windows\\System32\\Taskmgr.exe", "Taskmgr.exe /4" }
+};
+
 static const char *const gen_dlls[] = {
 	"C:\\Windows\\System32\\ntdll.dll",
 	"C:\\Windows\\System32\\kernel32.dll",
@@ -322,8 +337,9 @@ gen_net(struct gen_event *ev, const char *user, const char *domuser,
 		gen_public_ip(dip, sizeof(dip));
 		sport = 49152 + gen_below(16384);
 		shost = ev->computer;
-	} else if (near == 2) {
-		/* The system's own ftp.exe: not a hit either. */
+	} else if (near == 2 && !gen_library) {
+		/* The system's own ftp.exe: not a hit either (but one of
+		   "LOLBAS With Network Traffic" in the library mix). */
 		snprintf(image, sizeof(image),
 		    "C:\\Windows\\System32\\ftp.exe");
 		dport = 21;
@@ -354,6 +370,8 @@ gen_net(struct gen_event *ev, const char *user, const char *domuser,
 		dport = svc[s].port;
 		pname = svc[s].name;
 		proto = svc[s].proto;
+		if (gen_library)
+			gen_lib_net_image(image, sizeof(image), dport);
 		if (dport == 443 || dport == 80 || dport == 8080) {
 			snprintf(dhost, sizeof(dhost), "%s",
 			    GEN_PICK(gen_web_hosts));
@@ -396,10 +414,13 @@ gen_proc_create(struct gen_event *ev, const char *domuser, const char *user,
 {
 	char		 image[256], pguid[48], ppguid[48], lguid[48];
 	const char	*cmd;
-	unsigned	 pid;
+	unsigned	 pid, k = 0;
 
 	gen_image(user, image, sizeof(image));
-	if (shorter >= 2)
+	if (shorter >= 2 && gen_library) {
+		k = gen_below(GEN_NITEMS(gen_short_procs));
+		snprintf(image, sizeof(image), "%s", gen_short_procs[k][0]);
+	} else if (shorter >= 2)
 		snprintf(image, sizeof(image), "%s",
 		    "C:\\Windows\\System32\\cmd.exe");
 	gen_common(ev, image, user, pguid, sizeof(pguid), &pid);
@@ -410,7 +431,10 @@ gen_proc_create(struct gen_event *ev, const char *domuser, const char *user,
 	    "System");
 	ev_add(ev, "Company", "Microsoft Corporation");
 	ev_add(ev, "OriginalFileName", "%s", strrchr(image, '\\') + 1);
-	cmd = shorter ? gen_cmdlines[shorter % 2] : GEN_PICK(gen_cmdlines);
+	if (shorter >= 2 && gen_library)
+		cmd = gen_short_procs[k][1];
+	else
+		cmd = shorter ? gen_cmdlines[1] : GEN_PICK(gen_cmdlines);
 	ev_add(ev, "CommandLine", "%s", cmd);
 	ev_add(ev, "CurrentDirectory", "C:\\Users\\%s\\", user);
 	ev_add(ev, "User", "%s", domuser);
@@ -541,14 +565,19 @@ gen_registry(struct gen_event *ev, const char *domuser, const char *user)
 		    "UpdateOrchestrator\\Schedule Scan ", "" }
 	};
 	unsigned	 r;
+	int		 del;
 	char		 image[256], pguid[48], key[320];
 	unsigned	 pid;
 
 	gen_image(user, image, sizeof(image));
+	del = ev->id != 13 && gen_below(3) == 0;
 	ev_add(ev, "EventType", "%s", ev->id == 13 ? "SetValue" :
-	    (gen_below(3) ? "CreateKey" : "DeleteKey"));
+	    (del ? "DeleteKey" : "CreateKey"));
 	gen_common(ev, image, user, pguid, sizeof(pguid), &pid);
 	r = gen_below(GEN_NITEMS(keys));
+	/* A deleted service key is "Windows Service Deletion In Registry". */
+	if (gen_library && r == 0 && del)
+		r = 1;
 	snprintf(key, sizeof(key), "%s%u%s", keys[r].pre,
 	    1000 + gen_below(500), keys[r].suf);
 	ev_add(ev, "TargetObject", "%s", key);

@@ -67,7 +67,7 @@ static const char *const gen_lib_pipes[] = {
 	"\\mojo.4242.5560.8872365236789283471",
 	"\\chrome.sync.4242.1380.1234567890",
 	"\\LOCAL\\crashpad_4242_ABCDEFGHIJKLMNOP",
-	"\\Winsock2\\CatalogChangeListener-2a4-0",
+	"\\InitShutdown",
 	"\\lsass", "\\wkssvc", "\\eventlog"
 };
 
@@ -249,4 +249,34 @@ gen_lib_hit(struct gen_event *ev, size_t t)
 		gen_lib_set(ev, gen_lib_hits[t].set[i][0],
 		    gen_lib_hits[t].set[i][1]);
 	ev->hit = GEN_HIT_LIBRARY;
+}
+
+/*
+ * The image of a benign network connection of the library mix in place
+ * of gen_image()'s out (size outsz) where that one would be a hit:
+ * Kerberos and LDAP from lsass.exe (from an AppData or ProgramData image
+ * they are "Windows Suspect Process With Authentication Traffic"), and
+ * svchost.exe for powershell.exe, msiexec.exe and cmd.exe ("LOLBAS With
+ * Network Traffic").
+ */
+void
+gen_lib_net_image(char *out, size_t outsz, unsigned dport)
+{
+	static const char *const lolbas[] = {
+		"\\powershell.exe", "\\msiexec.exe", "\\cmd.exe"
+	};
+	size_t	 i, n = strlen(out), len;
+
+	if (dport == 88 || dport == 389 || dport == 636) {
+		snprintf(out, outsz, "C:\\Windows\\System32\\lsass.exe");
+		return;
+	}
+	for (i = 0; i < GEN_NITEMS(lolbas); i++) {
+		len = strlen(lolbas[i]);
+		if (n >= len && strcmp(out + n - len, lolbas[i]) == 0) {
+			snprintf(out, outsz,
+			    "C:\\Windows\\System32\\svchost.exe");
+			return;
+		}
+	}
 }
