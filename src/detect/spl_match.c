@@ -20,17 +20,28 @@
 /* Whether ch is an ASCII digit, whatever the locale. */
 #define SPL_DIGIT(ch)	((ch) >= '0' && (ch) <= '9')
 
+/* Powers of ten that are exact in a double, for the decimal fast path. */
+static const double spl_pow10[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+	1e13, 1e14, 1e15
+};
+
 /*
  * The one number rule (spl.h).  Plain digit runs, nearly every number a
- * detection sees, are taken without strtod(); the rest is checked
- * against the grammar first, so strtod() reads exactly the same bytes.
+ * detection sees, are taken without strtod(), and so are decimals of at
+ * most 15 digits with no exponent (an epoch time with milliseconds, as
+ * ctime() reads for every row): their digits v and 10^k are exact in a
+ * double, so v / 10^k, rounded once by the division, is the correctly
+ * rounded value strtod() gives.  The rest is checked against the grammar
+ * first, so strtod() reads exactly the same bytes.
  */
 bool
 spl_parse_num(const char *s, size_t len, double *out)
 {
 	char		 buf[SPL_NUM_MAX];
-	size_t		 i = 0, digits = 0, edigits = 0;
+	size_t		 i = 0, digits = 0, edigits = 0, frac;
 	uint64_t	 v = 0;
+	bool		 neg;
 
 	if (len == 0 || len >= sizeof(buf))
 		return false;
@@ -41,6 +52,23 @@ spl_parse_num(const char *s, size_t len, double *out)
 		*out = (double)v;
 		return true;
 	}
+	/* [sign] digits . digits, 15 digits at most. */
+	neg = s[0] == '-';
+	i = s[0] == '-' || s[0] == '+' ? 1 : 0;
+	for (v = 0; i < len && SPL_DIGIT(s[i]); i++, digits++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	if (i < len && s[i] == '.' && digits <= 15) {
+		for (frac = 0, i++; i < len && SPL_DIGIT(s[i]) &&
+		    digits < 16; i++, digits++, frac++)
+			v = v * 10 + (uint64_t)(s[i] - '0');
+		if (i == len && digits > 0 && digits <= 15) {
+			*out = (double)v / spl_pow10[frac];
+			if (neg)
+				*out = -*out;
+			return true;
+		}
+	}
+	digits = 0;
 	i = 0;
 	if (s[0] == '-' || s[0] == '+')
 		i++;

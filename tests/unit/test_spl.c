@@ -7,6 +7,7 @@
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -345,6 +346,49 @@ static const struct {
 	{ "0000000000000000000000000000000000000000000000000000000000000001",
 	    false, 0 },				/* 64 bytes: too long */
 };
+
+/*
+ * Decimals without an exponent are read without strtod() up to 15 digits
+ * (epoch times with milliseconds, as ctime() reads): the value must be the
+ * one strtod() rounds to, bit for bit, on both sides of the 15-digit
+ * limit, with either sign and the point anywhere.
+ */
+Test(spl, decimal_fast_path_is_strtod)
+{
+	char		 buf[40];
+	double		 d, want;
+	uint64_t	 x = 0x9e3779b97f4a7c15ULL;
+	size_t		 k, len, ndig, point, j;
+	int		 sign;
+
+	for (k = 0; k < 200000; k++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		ndig = 1 + x % 18;
+		point = (x >> 8) % (ndig + 1);
+		sign = (int)((x >> 16) % 3);
+		len = 0;
+		if (sign == 1)
+			buf[len++] = '-';
+		else if (sign == 2)
+			buf[len++] = '+';
+		for (j = 0; j < ndig; j++) {
+			if (j == point)
+				buf[len++] = '.';
+			buf[len++] = (char)('0' + (x >> (20 + j % 40)) % 10);
+		}
+		buf[len] = '\0';
+		cr_assert(spl_parse_num(buf, len, &d), "'%s'", buf);
+		want = strtod(buf, NULL);
+		cr_assert(memcmp(&d, &want, sizeof(d)) == 0,
+		    "'%s': %.17g, strtod %.17g", buf, d, want);
+	}
+	cr_assert(spl_parse_num("1795852800.123", 14, &d));
+	cr_assert_eq(d, 1795852800.123);
+	cr_assert(spl_parse_num("-0.0", 4, &d));
+	cr_assert(signbit(d));
+}
 
 Test(spl, one_number_rule)
 {
