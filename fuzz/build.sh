@@ -43,7 +43,7 @@ werror="-Werror"
 testref="../tests/lib"
 decode="decode/event.c decode/cim.c decode/cim_eval.c decode/decode.c
     decode/decode_json.c
-    decode/decode_xml.c"
+    decode/decode_xml.c decode/decode_xml_scan.c"
 spl="detect/spl.c detect/spl_expand.c detect/spl_lex.c detect/spl_parse.c
     detect/spl_cmd.c detect/spl_match.c detect/spl_post.c detect/spl_re.c
     detect/spl_rex.c detect/spl_lookup.c detect/lookup.c detect/spl_eval.c

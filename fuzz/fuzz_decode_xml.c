@@ -6,9 +6,20 @@
  * reset that leaks state from one message into the next would not), and
  * a third time with only the builtin fields wanted (decode_ctx_want()):
  * the same answer, each field it stores equal to the first time's.
+ *
+ * Differential: every input is also decoded by expat alone
+ * (decode_xml_set_fast(false)), by decode_xml_scan() alone and by
+ * decode_xml() as the daemon runs it, with decoded and raw values
+ * (xml_values), with every field and with only the builtin ones wanted,
+ * and with a roomy and a tight arena and depth limit.  Where the
+ * scanner decodes, expat must say DECODE_OK with the same fields, the
+ * same values and the same arena bytes used; where it gives up, the
+ * event must be untouched; decode_xml() must answer as expat does.  Any
+ * difference aborts.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +76,56 @@ fuzz_event_sum(const struct event *ev)
 	return sum;
 }
 
+static void
+fuzz_diff_fail(const char *what, int id)
+{
+	fprintf(stderr, "decode_xml_scan: %s: %s\n", what,
+	    id == -2 ? "arena used or shape" : event_field_name(id));
+	abort();
+}
+
+/* The scanner against expat on buf, with lim and an arena of cap bytes. */
+static void
+fuzz_diff(const char *buf, size_t size, const struct decode_limits *lim,
+    size_t cap)
+{
+	struct event		 ref, scan, fast;
+	enum decode_error	 eref, efast;
+	bool			 ok;
+	int			 id;
+
+	event_init(&ref, cap);
+	event_init(&scan, cap);
+	event_init(&fast, cap);
+	decode_xml_set_fast(false);
+	eref = decode_xml(testref_dc(), buf, size, lim, &ref);
+	decode_xml_set_fast(true);
+	ok = decode_xml_scan(testref_dc(), buf, size, lim, &scan);
+	if (ok && eref != DECODE_OK) {
+		fprintf(stderr, "decode_xml_scan: decoded what expat refuses "
+		    "(%s)\n", decode_error_name(eref));
+		abort();
+	}
+	if (ok && (id = testref_event_diff(&scan, &ref)) != -1)
+		fuzz_diff_fail("differs from expat", id);
+	if (!ok) {
+		event_reset(&fast);
+		if ((id = testref_event_diff(&scan, &fast)) != -1)
+			fuzz_diff_fail("gave up but changed the event", id);
+	}
+	efast = decode_xml(testref_dc(), buf, size, lim, &fast);
+	if (efast != eref) {
+		fprintf(stderr, "decode_xml: %s, expat alone %s\n",
+		    decode_error_name(efast), decode_error_name(eref));
+		abort();
+	}
+	if (eref == DECODE_OK && (id = testref_event_diff(&fast, &ref)) != -1)
+		fuzz_diff_fail("decode_xml() differs from expat", id);
+	event_clear(&fast);
+	event_clear(&scan);
+	event_clear(&ref);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -114,6 +175,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	event_clear(&few);
 	event_clear(&ev);
+
+	fuzz_diff(buf, size, &lim, size + 1024);
+	lim.xml_raw = true;
+	fuzz_diff(buf, size, &lim, size + 1024);
+	lim.xml_raw = false;
+	lim.max_xml_depth = 4;
+	fuzz_diff(buf, size, &lim, size / 3 + 1);
+	lim.max_xml_depth = 0;
+	decode_ctx_want(testref_dc(), fuzz_want_none);
+	fuzz_diff(buf, size, &lim, size + 1024);
+	decode_ctx_want(testref_dc(), NULL);
 	free(buf);
 	return 0;
 }

@@ -37,6 +37,11 @@ cp "$xml" "$out/fuzz_decode_xml/agenttesla.xml"
 cp "$data/shapes/xmlwineventlog.xml" "$out/fuzz_decode_xml/shape.xml"
 printf '<Event><System><EventID>3</EventID></System><EventData><Data Name="Image">a&amp;b&#x41;</Data></EventData></Event>' \
     > "$out/fuzz_decode_xml/entities.xml"
+# What decode_xml_scan() decodes itself and what it leaves to expat.
+printf '<?xml version="1.0" encoding="utf-8" standalone=\047yes\047 ?>\r\n<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">\r\n <System><Provider Name="a&#x9;b\tc&quot;" Guid=\047g\047/><EventID>\r\n1&#13;</EventID><Computer>h<x a="1">y</x>&#233;\303\251</Computer></System><EventData><Data Name="Im&#97;ge">C:\\&lt;&gt;&apos;</Data><Data Name=\047User\047/></EventData></Event>\n' \
+    > "$out/fuzz_decode_xml/scan.xml"
+printf '<Event><!-- c --><System><EventID><![CDATA[3]]></EventID></System><e:x xmlns:e="u"/><?pi x?></Event>' \
+    > "$out/fuzz_decode_xml/fallback.xml"
 
 # Prefilter: the payloads of both decoders.
 cp "$out"/fuzz_decode_json/* "$out"/fuzz_decode_xml/* "$out/fuzz_prefilter/"

@@ -73,10 +73,31 @@ enum decode_error decode_json(struct decode_ctx *dc, const char *buf,
  */
 extern bool	 decode_json_avx2;
 
-/* XmlWinEventLog through expat. */
+/*
+ * XmlWinEventLog: decode_xml_scan() first, expat where it gives up
+ * (decode_xml.c).
+ */
 enum decode_error decode_xml(struct decode_ctx *dc, const char *buf,
 		    size_t len, const struct decode_limits *lim,
 		    struct event *ev);
+
+/*
+ * The strict scanner for the subset of XML Windows writes
+ * (decode_xml_scan.c): true when it decoded the document into ev, with
+ * the fields and values the expat path gives (DECODE_OK, shape set);
+ * false ("not mine": outside the subset, or anything expat would refuse)
+ * leaves ev as it was, for expat.
+ */
+bool		 decode_xml_scan(struct decode_ctx *dc, const char *buf,
+		    size_t len, const struct decode_limits *lim,
+		    struct event *ev);
+
+/*
+ * Whether decode_xml() tries decode_xml_scan() first: true; only test
+ * hooks (tests/lib/hooks_decode.c) clear it, to run expat alone on the
+ * same inputs.
+ */
+extern bool	 decode_xml_fast;
 
 /* A short name for a reason, used as a metrics label ("json_syntax"). */
 const char	*decode_error_name(enum decode_error err);
@@ -140,6 +161,8 @@ struct decode_ctx {
 	struct XML_ParserStruct *xml;	/* reused, or NULL till needed */
 	struct XML_ParserStruct *xml_ns; /* the same with namespaces */
 	unsigned long	 xml_salt;	/* its hash salt; 0: expat's own */
+	uint64_t	 xml_fallback;	/* documents decode_xml_scan() gave
+					   to expat */
 	int		 sys_nfields;	/* event_field_count() of sys_id */
 	int		 sys_id[DECODE_SYS_N];	/* registry ids, or -1 */
 	const uint64_t	*want;		/* want_set, or NULL: every

@@ -1,8 +1,9 @@
 /*
  * Decoding in tests (testref.h): the switch of decode_json.c's speed
  * code, which the daemon sets only once, before main(), from what the
- * CPU has; the one decode context of a test process; and the check of
- * an event decoded with fewer fields wanted.
+ * CPU has, and the switch of decode_xml.c's scanner; the one decode
+ * context of a test process; the check of an event decoded with fewer
+ * fields wanted, and the comparison of two decoders' events.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -21,6 +22,12 @@ decode_json_set_simd(bool on)
 	decode_json_avx2 = false;
 	(void)on;
 #endif
+}
+
+void
+decode_xml_set_fast(bool on)
+{
+	decode_xml_fast = on;
 }
 
 struct decode_ctx *
@@ -44,5 +51,23 @@ testref_event_within(const struct event *few, const struct event *all)
 		    memcmp(few->val[id].ptr, all->val[id].ptr,
 		    few->val[id].len) != 0))
 			return id;
+	return -1;
+}
+
+int
+testref_event_diff(const struct event *a, const struct event *b)
+{
+	int	 id;
+
+	if (a->arena_len != b->arena_len || a->shape != b->shape)
+		return -2;
+	for (id = 0; id < EVENT_MAX_FIELDS; id++) {
+		if (event_has(a, id) != event_has(b, id))
+			return id;
+		if (event_has(a, id) && (a->val[id].len != b->val[id].len ||
+		    memcmp(a->val[id].ptr, b->val[id].ptr,
+		    a->val[id].len) != 0))
+			return id;
+	}
 	return -1;
 }

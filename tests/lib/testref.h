@@ -28,6 +28,12 @@ void		 decode_json_set_simd(bool on);
 void		 prefilter_set_simd(bool on);
 
 /*
+ * Makes decode_xml() try decode_xml_scan() first (on, the default) or
+ * run expat alone (off).  Not thread-safe either.
+ */
+void		 decode_xml_set_fast(bool on);
+
+/*
  * Switches the prefilter on (the default) or off for the whole process:
  * for the differential tests and benchmarks.  Not thread-safe either.
  */
@@ -87,5 +93,13 @@ char		*testref_read_data(const char *rel, size_t *len);
  */
 int		 testref_event_within(const struct event *few,
 		    const struct event *all);
+
+/*
+ * The first field a and b do not both store with the same bytes, -2 when
+ * they used different arena bytes or have different shapes, else -1:
+ * what two decoders of the same document may not do.
+ */
+int		 testref_event_diff(const struct event *a,
+		    const struct event *b);
 
 #endif /* HECSENTRY_TESTREF_H */
