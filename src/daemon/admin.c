@@ -303,6 +303,10 @@ admin_metrics_input(struct admin_out *o, const struct admin_snapshot *s)
 	admin_single(o, "hecsentry_prefiltered_total", "counter",
 	    "Frames skipped before decoding: no detection can match their "
 	    "EventCode.", s->pipeline.prefiltered);
+	admin_single(o, "hecsentry_xml_fallback_total", "counter",
+	    "XmlWinEventLog documents outside the fast scanner's subset "
+	    "(comments, CDATA, prefixes, errors...), decoded by expat.",
+	    s->pipeline.xml_fallback);
 	admin_single(o, "hecsentry_input_bytes_total", "counter",
 	    "Payload bytes read from the listeners.", s->listen.bytes);
 	admin_single(o, "hecsentry_connections_accepted_total", "counter",

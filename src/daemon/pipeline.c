@@ -286,6 +286,7 @@ void
 pipeline_get_counters(const struct pipeline *p, struct pipeline_counters *c)
 {
 	*c = p->counters;
+	c->xml_fallback = p->dc->xml_fallback;
 }
 
 const struct detect_runner *

@@ -48,6 +48,9 @@ struct pipeline_counters {
 						/*   (not in rows) */
 	uint64_t	 first_filtered;	/* of those, dropped by the */
 						/*   commands after stats */
+	uint64_t	 xml_fallback;		/* XML documents outside */
+						/*   decode_xml_scan()'s */
+						/*   subset: decoded by expat */
 };
 
 struct pipeline_opts {

@@ -826,6 +826,7 @@ worker_add_pipeline(struct pipeline_counters *s,
 	s->risk_as_row += c->risk_as_row;
 	s->first_rows += c->first_rows;
 	s->first_filtered += c->first_filtered;
+	s->xml_fallback += c->xml_fallback;
 }
 
 static void

@@ -78,6 +78,7 @@ fake_snapshot(struct admin_snapshot *s, void *arg)
 	s->pipeline.decode_errors[DECODE_ERR_JSON_SYNTAX] = 13;
 	s->listen.oversize = 2;
 	s->pipeline.prefiltered = 21;
+	s->pipeline.xml_fallback = 23;
 	s->sink.status_2xx = 40;
 	s->sink.status_5xx = 3;
 	s->sink.dropped = 8;
@@ -342,6 +343,8 @@ Test(admin, metrics_carry_the_provider_numbers)
 	cr_assert_not_null(strstr(r.body, "hecsentry_alert_queue_alerts 17\n"));
 	cr_assert_not_null(strstr(r.body, "hecsentry_reloads_total 2\n"));
 	cr_assert_not_null(strstr(r.body, "hecsentry_prefiltered_total 21\n"));
+	cr_assert_not_null(strstr(r.body,
+	    "hecsentry_xml_fallback_total 23\n"));
 	cr_assert_not_null(strstr(r.body, "hecsentry_up 1\n"));
 	reply_clear(&r);
 }

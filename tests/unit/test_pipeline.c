@@ -119,8 +119,9 @@ feed(const char *s)
 
 Test(pipeline, agenttesla_xml_gives_one_ftp_row)
 {
-	size_t	 len;
-	char	*xml, frame[4096];
+	struct pipeline_counters c;
+	size_t			 len;
+	char			*xml, frame[4096];
 
 	xml = read_data("splunk_security_content_agenttesla_ftp_eid3/"
 	    "agenttesla_ftp_sysmon_eid3.xml", &len);
@@ -132,6 +133,8 @@ Test(pipeline, agenttesla_xml_gives_one_ftp_row)
 	    "splunkuf - - - %s", xml);
 	feed(frame);
 	pipeline_flush(pl);
+	pipeline_get_counters(pl, &c);
+	cr_assert_eq(c.xml_fallback, 0, "the record went to expat");
 	cr_assert_eq(nalerts, 1);
 	cr_assert_str_eq(ev_str(alerts[0], "detection"), FTP);
 	cr_assert_str_eq(ev_str(alerts[0], "Image"),
@@ -152,6 +155,23 @@ Test(pipeline, agenttesla_xml_gives_one_ftp_row)
 	cr_assert_str_eq(ev_str(alerts[0], "count"), "2");
 	cr_assert_str_eq(ev_str(alerts[0], "firstTime"), "2022-09-15T12:56:19");
 	cr_assert_str_eq(ev_str(alerts[0], "lastTime"), "2022-09-15T12:56:19");
+	free(xml);
+}
+
+/* The prefixed form is outside the scanner's subset: expat decodes it. */
+Test(pipeline, prefixed_xml_is_counted_as_a_fallback)
+{
+	struct pipeline_counters c;
+	size_t			 len;
+	char			*xml, frame[4096];
+
+	xml = read_data("shapes/xmlwineventlog_prefixed.xml", &len);
+	snprintf(frame, sizeof(frame), "<14>1 2026-11-28T08:00:00Z wef "
+	    "splunkuf - - - %s", xml);
+	feed(frame);
+	pipeline_get_counters(pl, &c);
+	cr_assert_eq(c.xml_fallback, 1);
+	cr_assert_eq(c.shape[EVENT_SHAPE_XML], 1);
 	free(xml);
 }
 
