@@ -5,7 +5,9 @@
  * `valgrind --tool=callgrind` counts the instructions of the hot path
  * repeatably (docs/PERFORMANCE.md).  Prints the pipeline counters, a hash
  * of the alerts, and the live stats keys with the heap bytes they hold
- * before the final flush.
+ * before the final flush (the keys summed over detections, as each
+ * reports its table's; then the tables shared by several detections,
+ * detect_share(), and the keys counted once per table).
  *
  *	hecsentry-pipe [-DPav] [-k MAX_KEYS] [-b MAX_BYTES] [-w WINDOW_S]
  *	    [-d CONFDIR] [-l LIBRARY] FILE
@@ -139,7 +141,8 @@ main(int argc, char **argv)
 	const char		*confdir = "conf", *library = NULL;
 	char			 det[1024], mac[1024];
 	char			*err = NULL, *buf, *q, *e;
-	size_t			 len, i, keys = 0, heap0, heap1;
+	size_t			 len, i, keys = 0, tkeys = 0, heap0, heap1;
+	size_t			 ntables, nsharing;
 	int64_t			 now = 1795852800000LL;
 	size_t			 max_keys = 100000, shared = 0;
 	size_t			 max_bytes = (size_t)1 << 30;
@@ -224,6 +227,8 @@ main(int argc, char **argv)
 	for (i = 0; i < set->n; i++) {
 		detect_get_counters(pipeline_runner(p), i, &dc, &sc);
 		keys += sc.keys;
+		if (dc.table == i)
+			tkeys += sc.keys;
 		if (verbose && dc.matches > 0)
 			printf("det %zu %llu %zu %s\n", i,
 			    (unsigned long long)dc.matches, sc.keys,
@@ -239,6 +244,9 @@ main(int argc, char **argv)
 	printf("live keys %zu heap %zu bytes (%.0f per key)\n", keys,
 	    heap1 > heap0 ? heap1 - heap0 : 0, keys > 0 && heap1 > heap0 ?
 	    (double)(heap1 - heap0) / (double)keys : 0.0);
+	ntables = detect_runner_shared(pipeline_runner(p), &nsharing);
+	printf("shared tables %zu serving %zu detections, table keys %zu\n",
+	    ntables, nsharing, tkeys);
 	pipeline_free(p);
 	detection_set_unref(set, "main");
 	free(buf);

@@ -50,9 +50,11 @@ spl="detect/spl.c detect/spl_expand.c detect/spl_lex.c detect/spl_parse.c
     detect/spl_eval_run.c detect/spl_func.c detect/spl_func_num.c
     detect/spl_func_re.c detect/ht.c detect/detection_yaml.c
     detect/spl_tstats.c detect/spl_window.c detect/spl_rowset.c
-    detect/spl_join.c detect/spl_value.c detect/spl_first.c"
+    detect/spl_join.c detect/spl_value.c detect/spl_first.c
+    detect/spl_head.c"
 # (lookup.c indexes with ht.c and reads definitions with detection_yaml.c.)
 detect="$decode $spl detect/stats.c detect/rowset.c detect/detect.c
+    detect/rowq.c
     detect/dispatch.c detect/detection.c detect/match_set.c
     detect/detection_risk.c output/alert.c output/alert_field.c
     output/alert_risk.c output/alert_drill.c"

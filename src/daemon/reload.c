@@ -80,6 +80,22 @@ reload_log_first(const struct config *cfg, const struct detection_set *set,
 		    n - closed == 1 ? "" : "s", closed, n);
 }
 
+/*
+ * One line: the stats tables that detections with the same search up to
+ * stats share (detect_share(), issue 13).  A reload shares only among
+ * the new and changed detections; this counts what a fresh start would.
+ */
+static void
+reload_log_shared(const struct detection_set *set, const char *prefix)
+{
+	size_t	 tables, nsharing;
+
+	tables = detect_set_shared(set, &nsharing);
+	log_info("%sstats tables: %zu for %zu detection%s, %zu of them "
+	    "shared by %zu detections", prefix, set->n - nsharing + tables,
+	    set->n, set->n == 1 ? "" : "s", tables, nsharing);
+}
+
 /* The number of lib's refusals: skipped, never matches, broken. */
 size_t
 reload_refused(const struct library *lib)
@@ -141,6 +157,7 @@ reload_load_set(const struct config *cfg, const char *prefix,
 		return NULL;
 	reload_log_library(lib, prefix);
 	reload_log_first(cfg, lib->set, prefix);
+	reload_log_shared(lib->set, prefix);
 	*libp = lib;
 	return library_take_set(lib);
 }

@@ -14,6 +14,18 @@
  * then hands on what those commands leave.  A detection selected for
  * first-seen alerts also hands on a key's row at its first event in a
  * window (detect_runner_first()).
+ *
+ * Detections whose searches are the same up to and including stats
+ * (spl_head_same(), with the same dataset and window) share one stats
+ * table, a group (issue 13, item 3): the first of them in the set (the
+ * leader) runs the filter and adds the event once; every row the table
+ * emits is copied into the group's queue, and each sharer takes it at
+ * the moment its own table would have emitted it (its next add, tick or
+ * flush), so that each detection's tail (joins, row sets, commands,
+ * first-seen rows, counters) sees the rows it saw with a table of its
+ * own, in the same order and at the same point of the event stream.
+ * A sharer whose detection changes or goes on a reload takes the rows
+ * so far (stats_each()) and leaves; the others keep the table.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -24,6 +36,7 @@
 #include "detect/detect.h"
 #include "detect/dispatch.h"
 #include "detect/match_set.h"
+#include "detect/rowq.h"
 #include "detect/rowset.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -51,13 +64,37 @@ struct detect_sub {
 	bool			 has_win;	/* rows holds a window's */
 };
 
+/*
+ * The stats table of one or more detections (sharers) with the same
+ * head.  The queue holds the rows some sharer has not taken yet,
+ * tagged with the event number of the leader's add that emitted them
+ * (0: a tick or a flush).
+ */
+struct detect_group {
+	struct stats_table	*table;		/* owned */
+	struct detection_set	*spec_set;	/* one reference: the set
+						   whose detection's stats
+						   spec the table borrows */
+	struct detect_slot	**sharers;	/* ascending set index; */
+	size_t			 nsharers;	/*   [0] is the leader */
+	uint64_t		 head;		/* spl_head_hash() */
+	uint64_t		 seq;		/* while the leader adds: the
+						   event's number; else 0 */
+	uint64_t		 add_seq;	/* the number of the last
+						   event the leader added */
+	struct rowq		 queue;
+};
+
 struct detect_slot {
 	struct detect_runner	*runner;	/* back pointer for the cb */
 	const struct detection	*det;		/* borrowed from runner's set */
 	struct detection_set	*spec_set;	/* one reference: the set
-						   whose detection's stats
-						   spec the table borrows */
-	struct stats_table	*table;		/* owned */
+						   its detection is in */
+	struct detect_group	*group;		/* its stats table, shared
+						   or not (one reference) */
+	size_t			 index;		/* in the runner's set */
+	uint64_t		 taken;		/* queue entries taken */
+	bool			 first_on;	/* takes first-seen rows */
 	struct detect_counters	 counters;
 	struct event		*copy;		/* runner's copy, for the
 						   commands before stats; NULL
@@ -92,9 +129,14 @@ struct detect_runner {
 						   commands before stats of
 						   any detection work on */
 	struct detect_first	 first;		/* who emits first-seen rows */
+	uint64_t		 evseq;		/* events run so far */
+	uint64_t		 stop;		/* in detect_run(): evseq;
+						   else 0 */
 };
 
 static void	detect_rows_run(struct detect_slot *);
+static void	detect_emit_cb(const struct stats_row *, void *);
+static void	detect_take(struct detect_slot *, uint64_t, bool);
 
 static void
 detect_row_cb(const struct stats_row *row, void *arg)
@@ -141,15 +183,97 @@ detect_first_wanted(const struct detect_first *f, const struct detection *d,
 	return true;
 }
 
+/* Frees the queued rows every sharer took. */
+static void
+detect_group_trim(struct detect_group *g)
+{
+	uint64_t	 min = rowq_end(&g->queue);
+	size_t		 i;
+
+	for (i = 0; i < g->nsharers; i++)
+		if (g->sharers[i]->taken < min)
+			min = g->sharers[i]->taken;
+	rowq_trim(&g->queue, min);
+}
+
+/*
+ * Slot takes the queued rows its own table would have emitted by now:
+ * all of them, or (stop not 0) those before the first one the leader's
+ * add of event stop emitted, which slot takes at its own add.  flush:
+ * they go as a flush would have emitted them.
+ */
+static void
+detect_take(struct detect_slot *slot, uint64_t stop, bool flush)
+{
+	struct detect_group	*g = slot->group;
+	const struct rowq_item	*p;
+	struct stats_row	 row;
+
+	while (slot->taken < rowq_end(&g->queue)) {
+		p = rowq_get(&g->queue, slot->taken);
+		if (stop != 0 && p->seq == stop)
+			break;
+		slot->taken++;
+		if (p->first && !slot->first_on)
+			continue;
+		rowq_replay(p, &slot->runner->rec, &row);
+		if (p->first) {
+			detect_first_cb(&row, slot);
+			continue;
+		}
+		if (flush)
+			row.reason = STATS_EMIT_FLUSH;
+		detect_emit_cb(&row, slot);
+	}
+	detect_group_trim(g);
+}
+
+/* The table's rows: straight on for a sole sharer, else queued. */
+static void
+detect_group_row(struct detect_group *g, const struct stats_row *row,
+    bool first)
+{
+	if (g->nsharers > 1 || g->queue.n > 0)
+		rowq_push(&g->queue, row, g->seq, first);
+	else if (first)
+		detect_first_cb(row, g->sharers[0]);
+	else
+		detect_emit_cb(row, g->sharers[0]);
+}
+
+static void
+detect_group_emit_cb(const struct stats_row *row, void *arg)
+{
+	detect_group_row(arg, row, false);
+}
+
+static void
+detect_group_first_cb(const struct stats_row *row, void *arg)
+{
+	detect_group_row(arg, row, true);
+}
+
+/* The table makes first-seen rows when a sharer takes them. */
+static void
+detect_group_first(struct detect_group *g)
+{
+	size_t	 i;
+	bool	 on = false;
+
+	for (i = 0; i < g->nsharers; i++)
+		on = on || g->sharers[i]->first_on;
+	stats_on_first(g->table, on ? detect_group_first_cb : NULL);
+}
+
 /* Whether slot's detection emits first-seen rows under r->first. */
 static void
 detect_slot_first(struct detect_runner *r, struct detect_slot *slot)
 {
 	const char	*why;
-	bool		 on;
 
-	on = detect_first_wanted(&r->first, slot->det, &why) && why == NULL;
-	stats_on_first(slot->table, on ? detect_first_cb : NULL);
+	slot->first_on = detect_first_wanted(&r->first, slot->det, &why) &&
+	    why == NULL;
+	detect_group_first(slot->group);
 }
 
 /*
@@ -232,7 +356,9 @@ detect_slot_tick(struct detect_slot *slot, int64_t now_ms)
 
 	for (k = 0; k < slot->nsubs; k++)
 		stats_tick(slot->subs[k].table, now_ms);
-	stats_tick(slot->table, now_ms);
+	stats_tick(slot->group->table, now_ms);
+	if (slot->group->queue.n > 0)
+		detect_take(slot, slot->runner->stop, false);
 	if (slot->rows != NULL && rowset_count(slot->rows) > 0 &&
 	    rowset_win_end(slot->rows) <= now_ms)
 		detect_rows_run(slot);
@@ -246,7 +372,9 @@ detect_slot_flush(struct detect_slot *slot)
 
 	for (k = 0; k < slot->nsubs; k++)
 		stats_flush(slot->subs[k].table);
-	stats_flush(slot->table);
+	stats_flush(slot->group->table);
+	if (slot->group->queue.n > 0)
+		detect_take(slot, 0, true);
 	detect_rows_run(slot);
 }
 
@@ -281,17 +409,138 @@ detect_emit_cb(const struct stats_row *row, void *arg)
 	}
 }
 
-/* A slot for detection i of set, with a fresh table. */
+bool
+detect_share(const struct detection *a, const struct detection *b)
+{
+	return a->dataset == b->dataset && a->window_s == b->window_s &&
+	    a->window_offset_s == b->window_offset_s &&
+	    spl_head_same(a->search, b->search);
+}
+
+size_t
+detect_set_shared(const struct detection_set *set, size_t *nsharing)
+{
+	uint64_t	*h;
+	size_t		*lead, *nfollow, i, j, tables = 0;
+
+	*nsharing = 0;
+	if (set->n == 0)
+		return 0;
+	h = xcalloc(set->n, sizeof(*h));
+	lead = xcalloc(set->n, sizeof(*lead));
+	nfollow = xcalloc(set->n, sizeof(*nfollow));
+	for (i = 0; i < set->n; i++) {
+		h[i] = spl_head_hash(set->d[i]->search);
+		lead[i] = i;
+		for (j = 0; j < i; j++)
+			if (lead[j] == j && h[j] == h[i] &&
+			    detect_share(set->d[j], set->d[i])) {
+				lead[i] = j;
+				nfollow[j]++;
+				break;
+			}
+	}
+	for (i = 0; i < set->n; i++)
+		if (nfollow[i] > 0) {
+			tables++;
+			*nsharing += nfollow[i] + 1;
+		}
+	free(h);
+	free(lead);
+	free(nfollow);
+	return tables;
+}
+
+/* A table for detection i of set, with opts. */
+static struct detect_group *
+detect_group_new(struct detection_set *set, size_t i,
+    const struct stats_opts *o)
+{
+	struct detect_group	*g;
+
+	g = xcalloc(1, sizeof(*g));
+	rowq_init(&g->queue);
+	detection_set_ref(set);
+	g->spec_set = set;
+	g->head = spl_head_hash(set->d[i]->search);
+	g->table = stats_new(&set->d[i]->search->stats, o,
+	    detect_group_emit_cb, g);
+	return g;
+}
+
+/* Slot becomes the last sharer of g. */
+static void
+detect_group_join(struct detect_group *g, struct detect_slot *slot)
+{
+	g->sharers = xreallocarray(g->sharers, g->nsharers + 1,
+	    sizeof(*g->sharers));
+	g->sharers[g->nsharers++] = slot;
+	slot->group = g;
+	slot->taken = rowq_end(&g->queue);
+}
+
+/* Slot leaves its table; the last one frees it. */
+static void
+detect_group_leave(struct detect_slot *slot)
+{
+	struct detect_group	*g = slot->group;
+	size_t			 i;
+
+	if (g == NULL)
+		return;
+	for (i = 0; i < g->nsharers; i++)
+		if (g->sharers[i] == slot)
+			break;
+	memmove(g->sharers + i, g->sharers + i + 1,
+	    (g->nsharers - i - 1) * sizeof(*g->sharers));
+	g->nsharers--;
+	slot->group = NULL;
+	if (g->nsharers > 0) {
+		detect_group_trim(g);
+		detect_group_first(g);
+		return;
+	}
+	rowq_clear(&g->queue);
+	free(g->sharers);
+	stats_free(g->table);
+	detection_set_unref(g->spec_set, __func__);
+	free(g);
+}
+
+/* The sharers of g in the order of the set (after a swap). */
+static void
+detect_group_sort(struct detect_group *g)
+{
+	struct detect_slot	*s;
+	size_t			 i, j;
+
+	for (i = 1; i < g->nsharers; i++) {
+		s = g->sharers[i];
+		for (j = i; j > 0 && g->sharers[j - 1]->index > s->index; j--)
+			g->sharers[j] = g->sharers[j - 1];
+		g->sharers[j] = s;
+	}
+}
+
+/*
+ * A slot for detection i of set: in the table of the first of peers[0,
+ * i) (those fresh[] marks, every one when fresh is NULL) whose
+ * detection shares with it, else in a fresh table.
+ */
 static struct detect_slot *
 detect_slot_new(struct detect_runner *r, struct detection_set *set,
-    size_t i, const struct stats_opts *opts)
+    size_t i, const struct stats_opts *opts, struct detect_slot **peers,
+    const bool *fresh)
 {
 	struct detect_slot	*slot;
 	struct stats_opts	 o = *opts;
+	uint64_t		 h;
+	size_t			 k;
 
 	slot = xcalloc(1, sizeof(*slot));
 	slot->runner = r;
 	slot->det = set->d[i];
+	slot->index = i;
 	detection_set_ref(set);
 	slot->spec_set = set;
 	o.rec = &r->rec;
@@ -300,8 +549,16 @@ detect_slot_new(struct detect_runner *r, struct detection_set *set,
 		o.window_s = set->d[i]->window_s;
 		o.window_offset_s = set->d[i]->window_offset_s;
 	}
-	slot->table = stats_new(&set->d[i]->search->stats, &o,
-	    detect_emit_cb, slot);
+	h = spl_head_hash(set->d[i]->search);
+	for (k = 0; k < i; k++)
+		if ((fresh == NULL || fresh[k]) && peers[k] != NULL &&
+		    peers[k]->group->head == h &&
+		    detect_share(peers[k]->det, set->d[i])) {
+			detect_group_join(peers[k]->group, slot);
+			break;
+		}
+	if (slot->group == NULL)
+		detect_group_join(detect_group_new(set, i, &o), slot);
 	detect_subs_new(slot, &o);
 	if (set->d[i]->search->npre > 0)
 		slot->copy = &r->copy;
@@ -311,13 +568,31 @@ detect_slot_new(struct detect_runner *r, struct detection_set *set,
 	return slot;
 }
 
+/*
+ * A sharer leaving a table others keep: its rows so far go out as a
+ * flush would have emitted them, the table's stay.
+ */
+static void
+detect_slot_part(struct detect_slot *slot)
+{
+	size_t	 k;
+
+	for (k = 0; k < slot->nsubs; k++)
+		stats_flush(slot->subs[k].table);
+	if (slot->group->queue.n > 0)
+		detect_take(slot, 0, true);
+	stats_each(slot->group->table, STATS_EMIT_FLUSH, detect_emit_cb,
+	    slot);
+	detect_rows_run(slot);
+}
+
 static void
 detect_slot_free(struct detect_slot *slot)
 {
 	if (slot == NULL)
 		return;
 	detect_subs_free(slot);
-	stats_free(slot->table);
+	detect_group_leave(slot);
 	rowset_free(slot->rows);
 	detection_set_unref(slot->spec_set, __func__);
 	free(slot);
@@ -341,7 +616,8 @@ detect_runner_new(struct detection_set *set, const struct stats_opts *opts,
 	r->ndatasets = set->ndatasets;
 	r->slots = xcalloc(set->n, sizeof(*r->slots));
 	for (i = 0; i < set->n; i++)
-		r->slots[i] = detect_slot_new(r, set, i, opts);
+		r->slots[i] = detect_slot_new(r, set, i, opts, r->slots,
+		    NULL);
 	if (match_set_enabled)
 		r->match = match_set_new(set);
 	return r;
@@ -392,9 +668,11 @@ detect_runner_swap(struct detect_runner *r, struct detection_set *set,
     const struct stats_opts *opts, detect_same_fn same_fn, void *arg)
 {
 	struct detect_slot	**slots;
+	bool			 *fresh;
 	size_t			  i, j, kept = 0;
 
 	slots = xcalloc(set->n, sizeof(*slots));
+	fresh = xcalloc(set->n, sizeof(*fresh));
 	for (j = 0; j < set->n; j++) {
 		for (i = 0; i < r->nslots; i++) {
 			if (r->slots[i] == NULL ||
@@ -407,21 +685,35 @@ detect_runner_swap(struct detect_runner *r, struct detection_set *set,
 			break;
 		}
 	}
-	/* Changed and removed: their rows go out under the old detection. */
+	/*
+	 * Changed and removed: their rows go out under the old detection;
+	 * a table that kept sharers stays theirs.
+	 */
 	for (i = 0; i < r->nslots; i++) {
 		if (r->slots[i] == NULL)
 			continue;
-		detect_slot_flush(r->slots[i]);
+		if (r->slots[i]->group->nsharers > 1)
+			detect_slot_part(r->slots[i]);
+		else
+			detect_slot_flush(r->slots[i]);
 		detect_slot_free(r->slots[i]);
 	}
 	free(r->slots);
+	/* New and changed ones share only among themselves. */
 	for (j = 0; j < set->n; j++) {
 		if (slots[j] != NULL) {
 			slots[j]->det = set->d[j];
+			slots[j]->index = j;
 			detect_slot_first(r, slots[j]);
-		} else
-			slots[j] = detect_slot_new(r, set, j, opts);
+		} else {
+			slots[j] = detect_slot_new(r, set, j, opts, slots,
+			    fresh);
+			fresh[j] = true;
+		}
 	}
+	for (j = 0; j < set->n; j++)
+		detect_group_sort(slots[j]->group);
+	free(fresh);
 	match_set_free(r->match);
 	r->match = match_set_enabled ? match_set_new(set) : NULL;
 	detection_set_ref(set);
@@ -455,27 +747,69 @@ detect_datasets(const struct detection_set *set, struct event *ev,
 }
 
 /*
+ * The leader of a shared table adds ev (no commands before stats: those
+ * do not share): the windows that ended first, then the add, each row
+ * queued with its origin, so that a sharer with joins takes the closed
+ * windows at its own tick, before its subsearches see ev.
+ */
+__attribute__((noinline))
+static void
+detect_slot_add(struct detect_slot *slot, struct event *ev, int64_t now_ms)
+{
+	struct detect_group	*g = slot->group;
+	struct detect_runner	*r = slot->runner;
+	const struct event	*in = ev;
+
+	if (slot->copy != NULL) {
+		if (!spl_pre_apply(slot->det->search, ev, slot->copy))
+			return;
+		in = slot->copy;
+	}
+	stats_tick(g->table, now_ms);
+	g->seq = r->evseq;
+	(void)stats_add(g->table, in, now_ms);
+	g->seq = 0;
+	g->add_seq = r->evseq;
+	slot->counters.matches++;
+	detect_take(slot, 0, false);
+}
+
+/*
  * Detection i on ev: its filter (from the shared terms, or alone), its
- * commands before stats, stats.
+ * commands before stats, stats.  A sharer that does not lead a table
+ * takes the rows the leader's add emitted, when the leader added ev.
  */
 static inline void
 detect_slot_run(struct detect_runner *r, size_t i, struct event *ev,
     int64_t now_ms)
 {
 	struct detect_slot	*slot = r->slots[i];
+	struct detect_group	*g = slot->group;
 
+	if (g->nsharers > 1 && g->sharers[0] != slot) {
+		/* The leader ran the same filter and added ev. */
+		if (g->add_seq == r->evseq) {
+			slot->counters.matches++;
+			detect_take(slot, 0, false);
+		}
+		return;
+	}
 	if (r->match != NULL ? !match_set_filter(r->match, i, ev) :
 	    !spl_match(slot->det->search->filter, ev))
 		return;
+	if (g->nsharers > 1 || g->queue.n > 0) {
+		detect_slot_add(slot, ev, now_ms);
+		return;
+	}
 	if (slot->copy != NULL) {
 		if (!spl_pre_apply(slot->det->search, ev, slot->copy))
 			return;
 		slot->counters.matches++;
-		(void)stats_add(slot->table, slot->copy, now_ms);
+		(void)stats_add(g->table, slot->copy, now_ms);
 		return;
 	}
 	slot->counters.matches++;
-	(void)stats_add(slot->table, ev, now_ms);
+	(void)stats_add(g->table, ev, now_ms);
 }
 
 /*
@@ -579,21 +913,22 @@ detect_run(struct detect_runner *r, struct event *ev, int64_t now_ms)
 {
 	size_t	 i;
 
-	if (r->set->dispatch != NULL && detect_dispatch) {
+	r->stop = ++r->evseq;
+	if (r->set->dispatch != NULL && detect_dispatch)
 		detect_run_dispatch(r, ev, now_ms);
-		return;
-	}
-	if (r->ndatasets > 0) {
+	else if (r->ndatasets > 0)
 		detect_run_datasets(r, ev, now_ms);
-		return;
+	else {
+		if (r->match != NULL)
+			match_set_event(r->match, ev);
+		for (i = 0; i < r->nslots; i++) {
+			if (r->slots[i]->nsubs > 0)
+				detect_slot_run_subs(r->slots[i], ev, 0,
+				    now_ms);
+			detect_slot_run(r, i, ev, now_ms);
+		}
 	}
-	if (r->match != NULL)
-		match_set_event(r->match, ev);
-	for (i = 0; i < r->nslots; i++) {
-		if (r->slots[i]->nsubs > 0)
-			detect_slot_run_subs(r->slots[i], ev, 0, now_ms);
-		detect_slot_run(r, i, ev, now_ms);
-	}
+	r->stop = 0;
 }
 
 void
@@ -626,8 +961,27 @@ detect_get_counters(const struct detect_runner *r, size_t i,
 {
 	if (i >= r->nslots)
 		return;
-	if (dc != NULL)
+	if (dc != NULL) {
 		*dc = r->slots[i]->counters;
+		dc->table = r->slots[i]->group->sharers[0]->index;
+	}
 	if (sc != NULL)
-		stats_get_counters(r->slots[i]->table, sc);
+		stats_get_counters(r->slots[i]->group->table, sc);
+}
+
+size_t
+detect_runner_shared(const struct detect_runner *r, size_t *nsharing)
+{
+	const struct detect_group	*g;
+	size_t				 i, tables = 0;
+
+	*nsharing = 0;
+	for (i = 0; i < r->nslots; i++) {
+		g = r->slots[i]->group;
+		if (g->nsharers > 1 && g->sharers[0] == r->slots[i]) {
+			tables++;
+			*nsharing += g->nsharers;
+		}
+	}
+	return tables;
 }

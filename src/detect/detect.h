@@ -25,6 +25,10 @@ struct detect_counters {
 	uint64_t	 matches;	/* events that matched */
 	uint64_t	 rows;		/* rows emitted */
 	uint64_t	 firsts;	/* first-seen rows emitted */
+	size_t		 table;		/* detect_get_counters(): the index
+					   of the detection whose stats
+					   table it uses: its own, or the
+					   first one it shares with */
 };
 
 /*
@@ -109,8 +113,33 @@ size_t		 detect_runner_swap(struct detect_runner *r,
 		    detect_same_fn same_fn, void *arg);
 
 const struct detection_set *detect_runner_set(const struct detect_runner *r);
-/* Counters of the i-th detection of the set; stats counters too. */
+/*
+ * Counters of the i-th detection of the set; stats counters too.  A
+ * detection that shares its stats table (detect_share()) reports the
+ * table's: keys, bytes, events and rows are those of the one table, the
+ * same for each sharer (what each would hold with a table of its own);
+ * dc (matches, rows, firsts) is the detection's own.
+ */
 void		 detect_get_counters(const struct detect_runner *r, size_t i,
 		    struct detect_counters *dc, struct stats_counters *sc);
+
+/*
+ * Whether detections a and b may share one stats table (issue 13, item
+ * 3): the same dataset, window and phase, and searches the same up to
+ * and including stats (spl_head_same()).  A runner puts each detection
+ * in the table of the first detection of the set it shares with; the
+ * rows of that table go to each sharer's own commands after stats.
+ */
+bool		 detect_share(const struct detection *a,
+		    const struct detection *b);
+/*
+ * How many shared tables (of two detections or more) a runner of set
+ * starts with, and in *nsharing how many detections they serve.
+ */
+size_t		 detect_set_shared(const struct detection_set *set,
+		    size_t *nsharing);
+/* The same for the runner now (a reload shares only new detections). */
+size_t		 detect_runner_shared(const struct detect_runner *r,
+		    size_t *nsharing);
 
 #endif /* HECSENTRY_DETECT_H */

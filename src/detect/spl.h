@@ -186,6 +186,16 @@ bool		 spl_match(const struct spl_expr *e, const struct event *ev);
 bool		 spl_search_codes(const struct spl_search *s,
 		    uint64_t *codes);
 
+/*
+ * Whether a and b are the same search up to and including stats, as
+ * compiled (spl_head.c): what runs before their rows differ, so that one
+ * stats table may serve both.  False when either has row commands
+ * before stats.  spl_head_hash() is equal when spl_head_same() is true.
+ */
+bool		 spl_head_same(const struct spl_search *a,
+		    const struct spl_search *b);
+uint64_t	 spl_head_hash(const struct spl_search *s);
+
 #define SPL_NUM_MAX	64		/* longest text taken as a number */
 
 /*

@@ -641,6 +641,19 @@ stats_flush(struct stats_table *t)
 	stats_emit_all(t, STATS_EMIT_FLUSH);
 }
 
+void
+stats_each(struct stats_table *t, enum stats_emit_reason reason,
+    stats_emit_fn fn, void *arg)
+{
+	struct stats_ent	*ent;
+	struct stats_row	 row;
+
+	TAILQ_FOREACH(ent, &t->order, link) {
+		stats_row_make(t, ent, reason, &row);
+		fn(&row, arg);
+	}
+}
+
 /*
  * The value of by-field i of ev into *v, *len: its text; _time under
  * span= is the bucket's start in epoch seconds, formatted into tbuf (24

@@ -127,6 +127,15 @@ void		 stats_tick(struct stats_table *t, int64_t now_ms);
 /* Emits every row now (reason STATS_EMIT_FLUSH) and empties the table. */
 void		 stats_flush(struct stats_table *t);
 
+/*
+ * Hands fn every live row, oldest first, with reason, without emitting
+ * it: the rows stay, the counters do not move (a detection leaving a
+ * table others share takes the rows so far, detect.c).
+ */
+void		 stats_each(struct stats_table *t,
+		    enum stats_emit_reason reason, stats_emit_fn fn,
+		    void *arg);
+
 void		 stats_get_counters(const struct stats_table *t,
 		    struct stats_counters *c);
 

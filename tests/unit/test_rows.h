@@ -9,9 +9,11 @@
 #ifndef HECSENTRY_TEST_ROWS_H
 #define HECSENTRY_TEST_ROWS_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode/event.h"
 #include "detect/detection.h"
 #include "detect/spl.h"
 
@@ -24,7 +26,31 @@ row_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* rec's columns of search s as "name=value ..." into buf[size]. */
+static void	 row_format(const struct spl_search *, const struct event *,
+		    char *, size_t) __attribute__((__unused__));
+
+static void
+row_format(const struct spl_search *s, const struct event *rec, char *buf,
+    size_t size)
+{
+	const char	*v;
+	size_t		 k, len, off = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k < s->ncolumns && off < size; k++) {
+		if (!event_get(rec, s->columns[k], &v, &len))
+			continue;
+		off += (size_t)snprintf(buf + off, size - off,
+		    "%s%s=%.*s", off > 0 ? " " : "",
+		    event_field_name(s->columns[k]), (int)len, v);
+	}
+}
+
 /* A detection named T with search text, compiled; NULL with err. */
+static struct detection_set *mkset(const char *, struct spl_error *)
+		    __attribute__((__unused__));
+
 static struct detection_set *
 mkset(const char *text, struct spl_error *err)
 {

@@ -51,20 +51,10 @@ static void
 out_cb(struct event *rec, size_t nth, void *arg)
 {
 	struct jrows	*t = arg;
-	const struct spl_search *s = t->d->search;
-	const char	*v;
-	size_t		 k, len, off = 0;
 	char		 buf[1024];
 
 	(void)nth;
-	buf[0] = '\0';
-	for (k = 0; k < s->ncolumns; k++) {
-		if (!event_get(rec, s->columns[k], &v, &len))
-			continue;
-		off += (size_t)snprintf(buf + off, sizeof(buf) - off,
-		    "%s%s=%.*s", off > 0 ? " " : "",
-		    event_field_name(s->columns[k]), (int)len, v);
-	}
+	row_format(t->d->search, rec, buf, sizeof(buf));
 	cr_assert_lt(t->n, MAXROWS);
 	t->row[t->n++] = strdup(buf);
 }
