@@ -51,7 +51,8 @@ spl="detect/spl.c detect/spl_expand.c detect/spl_lex.c detect/spl_parse.c
     detect/spl_func_re.c detect/ht.c detect/detection_yaml.c
     detect/spl_tstats.c detect/spl_window.c detect/spl_rowset.c
     detect/spl_join.c detect/spl_value.c detect/spl_first.c
-    detect/spl_head.c"
+    detect/spl_head.c
+    detect/lookup_index.c"
 # (lookup.c indexes with ht.c and reads definitions with detection_yaml.c.)
 detect="$decode $spl detect/stats.c detect/rowset.c detect/detect.c
     detect/rowq.c

@@ -5,8 +5,11 @@
  * one buffer of cells, and an index per column: a hash (ht.c) from each
  * exact value, case-folded when matching ignores case, to its rows in
  * file order, plus for a WILDCARD column the rows whose value holds a
- * '*'.  Matching merges the candidates of the first key in file order
- * and checks every key on each.  Files are read only at load time.
+ * '*' and the index of their patterns (lookup_index.c), which names the
+ * few a value may match.  Matching merges the candidates of the first
+ * key in file order and checks every key on each;
+ * lookup_table_match_scan() checks every row instead, the reference the
+ * tests compare the index with.  Files are read only at load time.
  *
  * Splunk's rules (Knowledge Manager Manual, "Add field matching rules to
  * your lookup configuration", and transforms.conf.spec):
@@ -30,6 +33,7 @@
 #include "detect/detection_int.h"
 #include "detect/ht.h"
 #include "detect/lookup.h"
+#include "detect/lookup_index.h"
 #include "detect/spl_value.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -54,8 +58,10 @@ struct lookup_col {
 	char		*name;
 	bool		 wild;		/* WILDCARD(name) in match_type */
 	struct ht	*exact;		/* lookup_hkey -> lookup_rows */
+	size_t		 exmax;		/* its longest key */
 	size_t		*wrows;		/* rows with a '*' (wild only) */
 	size_t		 nwrows;
+	struct lookup_index *ix;	/* of the wrows' patterns, or NULL */
 };
 
 struct lookup_cell {
@@ -75,6 +81,7 @@ struct lookup_table {
 	struct lookup_cell *cells;	/* nrows * ncols */
 	char		*buf;		/* the cells' bytes */
 	char		*fbuf;		/* folded copies of exact keys */
+	size_t		 ixbytes;	/* of the indexes of its columns */
 	uint64_t	 seed[2];	/* of the hashes */
 };
 
@@ -277,9 +284,33 @@ lookup_csv_parse(struct lookup_table *t, size_t len, char *why,
 	return 0;
 }
 
+/*
+ * The pattern index of column c, within what is left of the table's
+ * budget (as many bytes as the largest CSV read): past it, the column's
+ * patterns are tested one by one, as without an index.
+ */
+static void
+lookup_col_index(struct lookup_table *t, struct lookup_col *c, size_t col)
+{
+	const char	**pat;
+	size_t		*len, k;
+
+	if (c->nwrows == 0 || t->ixbytes >= LOOKUP_FILE_MAX)
+		return;
+	pat = xreallocarray(NULL, c->nwrows, sizeof(*pat));
+	len = xreallocarray(NULL, c->nwrows, sizeof(*len));
+	for (k = 0; k < c->nwrows; k++)
+		pat[k] = lookup_table_cell(t, c->wrows[k], col, &len[k]);
+	c->ix = lookup_index_new(pat, len, c->nwrows, t->fold,
+	    LOOKUP_FILE_MAX - t->ixbytes);
+	t->ixbytes += lookup_index_bytes(c->ix);
+	free(pat);
+	free(len);
+}
+
 /* Indexes every column (load time). */
 static void
-lookup_index(struct lookup_table *t)
+lookup_build_index(struct lookup_table *t)
 {
 	struct lookup_col *c;
 	struct lookup_rows *r;
@@ -307,6 +338,8 @@ lookup_index(struct lookup_table *t)
 			}
 			find.p = t->buf + cell->off;
 			find.len = cell->len;
+			if (find.len > c->exmax)
+				c->exmax = find.len;
 			if (t->fold) {
 				lookup_fold(t->fbuf + foff, find.p, find.len);
 				find.p = t->fbuf + foff;
@@ -328,6 +361,7 @@ lookup_index(struct lookup_table *t)
 			}
 			r->row[r->n++] = row;
 		}
+		lookup_col_index(t, c, col);
 	}
 }
 
@@ -394,6 +428,7 @@ lookup_table_free(struct lookup_table *t)
 		free(t->cols[k].name);
 		ht_free(t->cols[k].exact);
 		free(t->cols[k].wrows);
+		lookup_index_free(t->cols[k].ix);
 	}
 	free(t->cols);
 	free(t->cells);
@@ -494,7 +529,7 @@ lookup_load(const char *dir, const char *name, char *why, size_t whylen)
 	    lookup_csv_parse(t, len, why, whylen) == -1 ||
 	    (mt != NULL && lookup_match_type(t, mt, why, whylen) == -1))
 		goto fail;
-	lookup_index(t);
+	lookup_build_index(t);
 	goto out;
 fail:
 	lookup_table_free(t);
@@ -557,8 +592,9 @@ lookup_set_get(struct lookup_set *ls, const char *name, char *why,
 		e->t = lookup_load(ls->dir, name, buf, sizeof(buf));
 		e->why = e->t == NULL ? xstrdup(buf) : NULL;
 		if (e->t != NULL)
-			log_debug("lookup %s: %zu rows, %zu columns", name,
-			    e->t->nrows, e->t->ncols);
+			log_debug("lookup %s: %zu rows, %zu columns, "
+			    "index %zu bytes", name, e->t->nrows, e->t->ncols,
+			    e->t->ixbytes);
 	}
 	e = &ls->e[k];
 	if (e->t == NULL)
@@ -680,6 +716,8 @@ lookup_exact(const struct lookup_table *t, const struct lookup_col *c,
 	char		 sbuf[LOOKUP_FOLD_BUF], *f = NULL;
 	void		*r = NULL;
 
+	if (len > c->exmax)
+		return NULL;		/* longer than any key: no hash */
 	key.p = v;
 	key.len = len;
 	if (t->fold) {
@@ -694,29 +732,110 @@ lookup_exact(const struct lookup_table *t, const struct lookup_col *c,
 	return r;
 }
 
+/* Whether row matches keys[from, nkeys). */
+static bool
+lookup_row_match(const struct lookup_table *t, const struct lookup_key *keys,
+    size_t nkeys, size_t from, size_t row)
+{
+	size_t	 k;
+
+	for (k = from; k < nkeys; k++)
+		if (!lookup_key_match(t, &keys[k], row))
+			return false;
+	return true;
+}
+
+size_t
+lookup_table_match_scan(const struct lookup_table *t,
+    const struct lookup_key *keys, size_t nkeys, size_t *rows, size_t max)
+{
+	size_t	 n = 0, row;
+
+	if (nkeys == 0)
+		return 0;
+	for (row = 0; row < t->nrows && n < max; row++)
+		if (lookup_row_match(t, keys, nkeys, 0, row))
+			rows[n++] = row;
+	return n;
+}
+
+/*
+ * The next pattern of cand[nw] from bit *at on (SIZE_MAX: none), and
+ * whether it matches the first key for certain.
+ */
+static size_t
+lookup_cand_next(const uint64_t *cand, const uint64_t *sure, size_t nw,
+    size_t *at, bool *certain)
+{
+	uint64_t	 bits;
+	size_t		 w = *at / 64, p;
+
+	if (w >= nw)
+		return SIZE_MAX;
+	bits = cand[w] & (~(uint64_t)0 << (*at % 64));
+	while (bits == 0) {
+		if (++w == nw) {
+			*at = nw * 64;
+			return SIZE_MAX;
+		}
+		bits = cand[w];
+	}
+	p = w * 64 + (size_t)__builtin_ctzll(bits);
+	*certain = (sure[w] >> (p % 64)) & 1;
+	*at = p + 1;
+	return p;
+}
+
+/*
+ * The first key's exact rows ex merged in file order with the wildcard
+ * rows its pattern index names, every key checked on each (the first
+ * one not, where the index is sure of it).
+ */
+static size_t
+lookup_match_indexed(const struct lookup_table *t,
+    const struct lookup_col *c, const struct lookup_key *keys, size_t nkeys,
+    const struct lookup_rows *ex, size_t *rows, size_t max)
+{
+	uint64_t	 cand[LOOKUP_INDEX_WORDS], sure[LOOKUP_INDEX_WORDS];
+	size_t		 n = 0, i = 0, at = 0, nw, p, row;
+	bool		 certain = false, wcert = false;
+
+	nw = lookup_index_scan(c->ix, keys[0].v[0], keys[0].len[0], cand,
+	    sure);
+	p = lookup_cand_next(cand, sure, nw, &at, &wcert);
+	while (n < max) {
+		if (ex != NULL && i < ex->n && (p == SIZE_MAX ||
+		    ex->row[i] < c->wrows[p])) {
+			row = ex->row[i++];
+			certain = false;
+		} else if (p != SIZE_MAX) {
+			row = c->wrows[p];
+			certain = wcert;
+			p = lookup_cand_next(cand, sure, nw, &at, &wcert);
+		} else
+			break;
+		if (lookup_row_match(t, keys, nkeys, certain ? 1 : 0, row))
+			rows[n++] = row;
+	}
+	return n;
+}
+
 size_t
 lookup_table_match(const struct lookup_table *t,
     const struct lookup_key *keys, size_t nkeys, size_t *rows, size_t max)
 {
 	const struct lookup_col *c;
 	const struct lookup_rows *ex;
-	size_t		 n = 0, row, i, w, k;
+	size_t		 n = 0, row, i, w;
 
 	if (nkeys == 0 || max == 0)
 		return 0;
+	if (keys[0].nv != 1)		/* multivalue: every row may match */
+		return lookup_table_match_scan(t, keys, nkeys, rows, max);
 	c = &t->cols[keys[0].col];
-	if (keys[0].nv != 1) {
-		/* A multivalue first key: every row is a candidate. */
-		for (row = 0; row < t->nrows && n < max; row++) {
-			for (k = 0; k < nkeys; k++)
-				if (!lookup_key_match(t, &keys[k], row))
-					break;
-			if (k == nkeys)
-				rows[n++] = row;
-		}
-		return n;
-	}
 	ex = lookup_exact(t, c, keys[0].v[0], keys[0].len[0]);
+	if (c->ix != NULL)
+		return lookup_match_indexed(t, c, keys, nkeys, ex, rows, max);
 	/* Merge the exact rows and the wildcard rows, in file order. */
 	for (i = 0, w = 0; n < max; ) {
 		if (ex != NULL && i < ex->n && (w >= c->nwrows ||
@@ -726,10 +845,7 @@ lookup_table_match(const struct lookup_table *t,
 			row = c->wrows[w++];
 		else
 			break;
-		for (k = 0; k < nkeys; k++)
-			if (!lookup_key_match(t, &keys[k], row))
-				break;
-		if (k == nkeys)
+		if (lookup_row_match(t, keys, nkeys, 0, row))
 			rows[n++] = row;
 	}
 	return n;

@@ -6,7 +6,8 @@
  * them.  A lookup set loads a table the first time a search names it
  * (load time only, single-threaded) and indexes it: a hash of the exact
  * values of each column, and per WILDCARD column the rows whose value
- * holds a '*', scanned in file order.  Once loaded, tables are
+ * holds a '*' with an automaton of their patterns (lookup_index.h) that
+ * names the few rows a value may match.  Once loaded, tables are
  * immutable and matched from any thread.  The set belongs to the
  * detection set whose searches point into it; a reload (SIGHUP) builds a
  * new set, so the files are read again.
@@ -78,6 +79,14 @@ struct lookup_key {
  * rows[].  Returns how many.  Allocates nothing; thread-safe.
  */
 size_t		 lookup_table_match(const struct lookup_table *t,
+		    const struct lookup_key *keys, size_t nkeys,
+		    size_t *rows, size_t max);
+
+/*
+ * The same rows by testing every row of the table on every key: the
+ * reference that tests compare lookup_table_match() with.
+ */
+size_t		 lookup_table_match_scan(const struct lookup_table *t,
 		    const struct lookup_key *keys, size_t nkeys,
 		    size_t *rows, size_t max);
 

@@ -25,27 +25,10 @@
 
 #include "decode/event.h"
 #include "detect/lookup.h"
+#include "test_lookups.h"
 #include "detect/spl.h"
 
-static struct lookup_set *ls;
-
-static void
-setup(void)
-{
-	const char	*d = getenv("TESTDATA");
-	char		 dir[1024];
-
-	snprintf(dir, sizeof(dir), "%s/lookups", d != NULL ? d : "tests/data");
-	ls = lookup_set_new(dir);
-}
-
-static void
-teardown(void)
-{
-	lookup_set_free(ls);
-}
-
-TestSuite(lookup, .init = setup, .fini = teardown);
+TestSuite(lookup, .init = lookups_open, .fini = lookups_close);
 
 static const struct lookup_table *
 tables(void *arg, const char *name, char *why, size_t whylen)
