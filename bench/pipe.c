@@ -14,7 +14,9 @@
  *
  * -P switches the prefilter off; -D the dispatch by event code; -a
  * writes each alert to stderr; -v prints, per detection that matched,
- * "det INDEX MATCHES LIVE_KEYS NAME"; -k and -b are the stats key limit
+ * "det INDEX MATCHES LIVE_KEYS TOMBSTONES NAME" (TOMBSTONES: of the live
+ * keys, those the commands after stats dropped at their first event);
+ * -k and -b are the stats key limit
  * per table (default 100000) and the byte budget all tables share
  * (default 1 GiB): the daemon's defaults, 10000 and 64M (67108864),
  * make a stream longer than the key limit run as the daemon does under
@@ -142,7 +144,8 @@ main(int argc, char **argv)
 	char			 det[1024], mac[1024];
 	char			*err = NULL, *buf, *q, *e;
 	size_t			 len, i, keys = 0, tkeys = 0, heap0, heap1;
-	size_t			 ntables, nsharing;
+	size_t			 ntables, nsharing, tombs = 0;
+	uint64_t		 dropped = 0;
 	int64_t			 now = 1795852800000LL;
 	size_t			 max_keys = 100000, shared = 0;
 	size_t			 max_bytes = (size_t)1 << 30;
@@ -227,11 +230,14 @@ main(int argc, char **argv)
 	for (i = 0; i < set->n; i++) {
 		detect_get_counters(pipeline_runner(p), i, &dc, &sc);
 		keys += sc.keys;
-		if (dc.table == i)
+		if (dc.table == i) {
 			tkeys += sc.keys;
+			tombs += sc.tombs;
+			dropped += sc.first_dropped;
+		}
 		if (verbose && dc.matches > 0)
-			printf("det %zu %llu %zu %s\n", i,
-			    (unsigned long long)dc.matches, sc.keys,
+			printf("det %zu %llu %zu %zu %s\n", i,
+			    (unsigned long long)dc.matches, sc.keys, sc.tombs,
 			    set->d[i]->name);
 	}
 	pipeline_flush(p);
@@ -247,6 +253,10 @@ main(int argc, char **argv)
 	ntables = detect_runner_shared(pipeline_runner(p), &nsharing);
 	printf("shared tables %zu serving %zu detections, table keys %zu\n",
 	    ntables, nsharing, tkeys);
+	if (verbose)
+		printf("tombstones %zu of the live keys, %llu keys dropped "
+		    "at their first event\n", tombs,
+		    (unsigned long long)dropped);
 	pipeline_free(p);
 	detection_set_unref(set, "main");
 	free(buf);

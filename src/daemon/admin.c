@@ -400,6 +400,11 @@ admin_metrics_detections(struct admin_out *o, const struct admin_snapshot *s)
 		    "Live stats keys of the detection." },
 		{ "hecsentry_detection_bytes", "gauge",
 		    "Bytes held by the detection's stats table." },
+		{ "hecsentry_detection_first_dropped_total", "counter",
+		    "Keys the commands after stats dropped at their first "
+		    "event (tombstones: no rows)." },
+		{ "hecsentry_detection_tombstones", "gauge",
+		    "Of the live keys, tombstones." },
 	};
 	const struct admin_detection	*d;
 	const char			*l[4];
@@ -426,6 +431,12 @@ admin_metrics_detections(struct admin_out *o, const struct admin_snapshot *s)
 			case 4:
 				v = d->sc.keys;
 				break;
+			case 6:
+				v = d->sc.first_dropped;
+				break;
+			case 7:
+				v = d->sc.tombs;
+				break;
 			default:
 				v = d->sc.bytes;
 				break;
@@ -437,7 +448,9 @@ admin_metrics_detections(struct admin_out *o, const struct admin_snapshot *s)
 	admin_single(o, "hecsentry_rows_total", "counter",
 	    "Rows out of every stats table.", s->pipeline.rows);
 	admin_single(o, "hecsentry_rows_filtered_total", "counter",
-	    "Rows dropped by a post-stats search (the filter macros).",
+	    "Rows dropped by a post-stats search (the filter macros); keys "
+	    "dropped at their first event make no rows "
+	    "(hecsentry_detection_first_dropped_total).",
 	    s->pipeline.rows_filtered);
 	admin_single(o, "hecsentry_first_rows_total", "counter",
 	    "First-seen rows out of stats (emit first+close), not in "
@@ -808,6 +821,10 @@ admin_detections(struct evhttp_request *req, const struct admin_snapshot *s)
 		    json_object_new_uint64(d->sc.keys));
 		json_object_object_add(o, "early_rows",
 		    json_object_new_uint64(d->sc.early));
+		json_object_object_add(o, "first_dropped",
+		    json_object_new_uint64(d->sc.first_dropped));
+		json_object_object_add(o, "tombstones",
+		    json_object_new_uint64(d->sc.tombs));
 		json_object_object_add(o, "state",
 		    json_object_new_string("runs"));
 		json_object_object_add(o, "window_s",

@@ -37,7 +37,11 @@ struct pipeline_counters {
 	uint64_t	 normalise_errors;	/* arena full */
 	uint64_t	 prefiltered;		/* no detection can match */
 	uint64_t	 rows;			/* rows out of stats */
-	uint64_t	 rows_filtered;		/* dropped by post search */
+	uint64_t	 rows_filtered;		/* dropped by post search; a */
+						/*   key dropped at its first */
+						/*   event (a tombstone, */
+						/*   stats_on_new()) makes no */
+						/*   row, in neither count */
 	uint64_t	 alerts;		/* alerts handed on */
 	uint64_t	 alert_errors;		/* formatting failed */
 	uint64_t	 risk_events;		/* of the alerts, risk events */

@@ -915,6 +915,8 @@ worker_pool_get_detect_counters(struct worker_pool *wp, size_t i,
 			sc->keys += c->keys;
 			sc->bytes += c->bytes;
 			sc->values_capped += c->values_capped;
+			sc->first_dropped += c->first_dropped;
+			sc->tombs += c->tombs;
 		}
 		worker_unlock(&w->smu);
 	}

@@ -25,7 +25,8 @@
  * first-seen rows, counters) sees the rows it saw with a table of its
  * own, in the same order and at the same point of the event stream.
  * A sharer whose detection changes or goes on a reload takes the rows
- * so far (stats_each()) and leaves; the others keep the table.
+ * so far (stats_each()) and leaves; the others keep the table.  A table
+ * of one may drop keys at their first event (tombstones, spl_first.c).
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -253,7 +254,16 @@ detect_group_first_cb(const struct stats_row *row, void *arg)
 	detect_group_row(arg, row, true);
 }
 
-/* The table makes first-seen rows when a sharer takes them. */
+/* Whether the sole sharer's commands after stats keep a new key's row. */
+static bool
+detect_judge_cb(const struct stats_row *row, void *arg)
+{
+	struct detect_group	*g = arg;
+
+	return spl_post_apply(g->sharers[0]->det->search, row->rec);
+}
+
+/* First-seen rows when a sharer takes them; a table of one judges keys. */
 static void
 detect_group_first(struct detect_group *g)
 {
@@ -263,6 +273,8 @@ detect_group_first(struct detect_group *g)
 	for (i = 0; i < g->nsharers; i++)
 		on = on || g->sharers[i]->first_on;
 	stats_on_first(g->table, on ? detect_group_first_cb : NULL);
+	stats_on_new(g->table, g->nsharers == 1 &&
+	    g->sharers[0]->det->search->first_drops ? detect_judge_cb : NULL);
 }
 
 /* Whether slot's detection emits first-seen rows under r->first. */

@@ -113,6 +113,11 @@ struct spl_search {
 					/*   after stats as the closed row */
 					/*   will (first-seen alerts); else */
 					/*   why not (spl_first.c) */
+	bool		 first_drops;	/* first_why NULL and a command after */
+					/*   stats can drop a row (search, */
+					/*   where, regex): a key's first row */
+					/*   decides all its rows (stats.c */
+					/*   tombstones) */
 };
 
 struct spl_error {

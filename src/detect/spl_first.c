@@ -11,17 +11,52 @@
  * join (the right rows of the whole window) and the commands over every
  * row of a window (dedup, eventstats, a second stats) are not known at
  * the first event either.  spl_first_classify() records the first reason
- * in s->first_why; NULL: first-seen rows are exact.  Load time only.
+ * in s->first_why; NULL: first-seen rows are exact.  now() and time()
+ * read the clock, which moves like _time.  s->first_drops tells whether
+ * such a search drops rows at all: then a key dropped at its first event
+ * is dropped for good (stats_on_new()).  Load time only.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "decode/event.h"
 #include "detect/spl.h"
 #include "detect/spl_int.h"
 #include "detect/spl_eval.h"
 #include "xmalloc.h"
+
+#define SPL_FIRST_CLOCK	(-2)	/* the id now() and time() read */
+
+/* Whether x calls now() or time(), which read the clock. */
+static bool
+spl_first_ex_clock(const struct spl_ex *x)
+{
+	size_t	 k;
+
+	if (x->op == SPL_X_CALL && x->fn != NULL &&
+	    (strcmp(x->fn->name, "now") == 0 ||
+	    strcmp(x->fn->name, "time") == 0))
+		return true;
+	for (k = 0; k < x->nargs; k++)
+		if (spl_first_ex_clock(x->args[k]))
+			return true;
+	return false;
+}
+
+/* Adds SPL_FIRST_CLOCK to reads[*nreads] when e reads the clock. */
+static void
+spl_first_clock(const struct spl_eval *e, int **reads, size_t *nreads)
+{
+	size_t	 k;
+
+	for (k = 0; k < e->n; k++)
+		if (spl_first_ex_clock(e->ex[k])) {
+			spl_ids_add_uniq(reads, nreads, SPL_FIRST_CLOCK);
+			return;
+		}
+}
 
 /* The first of reads[nreads] in moving[n], or -1. */
 static int
@@ -68,13 +103,15 @@ spl_first_reads(const struct spl_post *p, int **reads, size_t *nreads,
 		*filters = true;
 	} else if (p->cmd->apply == spl_where_apply) {
 		spl_eval_fields(p->eval, reads, nreads);
+		spl_first_clock(p->eval, reads, nreads);
 		*filters = true;
 	} else if (p->cmd->apply == spl_regex_apply) {
 		spl_ids_add_uniq(reads, nreads, p->field);
 		*filters = true;
-	} else if (p->cmd->apply == spl_eval_apply)
+	} else if (p->cmd->apply == spl_eval_apply) {
 		spl_eval_fields(p->eval, reads, nreads);
-	else if (p->cmd->apply == spl_rex_apply)
+		spl_first_clock(p->eval, reads, nreads);
+	} else if (p->cmd->apply == spl_rex_apply)
 		spl_ids_add_uniq(reads, nreads, p->field);
 	else if (p->cmd->apply == spl_lookup_apply) {
 		for (k = 0; k < p->n; k++)
@@ -108,6 +145,7 @@ spl_first_classify(struct spl_search *s)
 
 	free(s->first_why);
 	s->first_why = NULL;
+	s->first_drops = false;
 	if (s->nsubs > 0) {
 		xasprintf(&s->first_why, "'join' needs the right rows of the "
 		    "whole window");
@@ -122,6 +160,7 @@ spl_first_classify(struct spl_search *s)
 		spl_ids_add_uniq(&moving, &nmoving, s->stats.agg[k].as);
 	if (!spl_has_id(s->stats.by, s->stats.nby, EVENT_F_TIME))
 		spl_ids_add_uniq(&moving, &nmoving, EVENT_F_TIME);
+	spl_ids_add_uniq(&moving, &nmoving, SPL_FIRST_CLOCK);
 	for (k = 0; k < s->stats.nby; k++)
 		spl_ids_remove(moving, &nmoving, s->stats.by[k]);
 
@@ -153,16 +192,24 @@ spl_first_classify(struct spl_search *s)
 		else {
 			id = spl_first_reads_moving(reads, nreads, moving,
 			    nmoving);
-			if (filters && id != -1)
+			if (filters && id == SPL_FIRST_CLOCK)
+				xasprintf(&s->first_why, "'%s' reads the "
+				    "clock (now(), time())", p->cmd->name);
+			else if (filters && id != -1)
 				xasprintf(&s->first_why, "'%s' reads '%s', "
 				    "which can change after the first event",
 				    p->cmd->name, event_field_name(id) !=
 				    NULL ? event_field_name(id) : "?");
-			else
+			else {
+				if (filters)
+					s->first_drops = true;
 				spl_first_outputs(p, &moving, &nmoving,
 				    id != -1);
+			}
 		}
 		free(reads);
 	}
+	if (s->first_why != NULL)
+		s->first_drops = false;
 	free(moving);
 }

@@ -8,6 +8,9 @@
  * aggregate as text) and hands it to the caller's callback.  Time is the
  * caller's: nothing here reads a clock or touches libevent.  The common
  * case (count, min(_time), max(_time) on a known key) allocates nothing.
+ * A key whose rows the caller's judge drops at its first event stays as a
+ * tombstone (stats_on_new()): a bare entry with its key, found by the
+ * usual key comparison, that emits nothing when it leaves.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -69,7 +72,8 @@ struct stats_ent {
 	char		*host;		/* owned, NULL when none */
 	size_t		 host_len;
 	size_t		 bytes;		/* accounted to the table */
-	size_t		 nacc;
+	uint32_t	 nacc;		/* spec->nagg, 0 for a tombstone */
+	bool		 tomb;		/* a tombstone: no host either */
 	struct stats_acc acc[];		/* one per aggregate of the spec */
 };
 
@@ -80,6 +84,7 @@ struct stats_table {
 	struct stats_opts opts;		/* copied */
 	stats_emit_fn	 emit;		/* row callback */
 	stats_emit_fn	 first;		/* first-seen row callback, or NULL */
+	stats_judge_fn	 judge;		/* new key judge, or NULL */
 	void		*arg;		/* their argument */
 	struct ht	*ht;		/* stats_key -> stats_ent */
 	struct stats_list order;	/* live rows, oldest first */
@@ -587,12 +592,15 @@ stats_emit_ent(struct stats_table *t, struct stats_ent *ent,
 {
 	struct stats_row	 row;
 
-	stats_row_make(t, ent, reason, &row);
-	t->emit(&row, t->arg);
-
-	t->c.rows++;
-	if (reason == STATS_EMIT_EARLY)
-		t->c.early++;
+	if (ent->tomb)
+		t->c.tombs--;
+	else {
+		stats_row_make(t, ent, reason, &row);
+		t->emit(&row, t->arg);
+		t->c.rows++;
+		if (reason == STATS_EMIT_EARLY)
+			t->c.early++;
+	}
 	t->c.keys--;
 	stats_bytes_add(t, ent->bytes, false);
 	TAILQ_REMOVE(&t->order, ent, link);
@@ -630,6 +638,12 @@ stats_on_first(struct stats_table *t, stats_emit_fn fn)
 }
 
 void
+stats_on_new(struct stats_table *t, stats_judge_fn fn)
+{
+	t->judge = fn;
+}
+
+void
 stats_tick(struct stats_table *t, int64_t now_ms)
 {
 	stats_advance(t, now_ms);
@@ -649,6 +663,8 @@ stats_each(struct stats_table *t, enum stats_emit_reason reason,
 	struct stats_row	 row;
 
 	TAILQ_FOREACH(ent, &t->order, link) {
+		if (ent->tomb)
+			continue;
 		stats_row_make(t, ent, reason, &row);
 		fn(&row, arg);
 	}
@@ -779,7 +795,10 @@ stats_event_host(const struct event *ev, const char **v, size_t *len)
 	    event_get(ev, EVENT_F_HOST, v, len);
 }
 
-/* Creates the row of the key in t->scratch, for ev, at now_ms. */
+/*
+ * Creates the row of the key in t->scratch, for ev, at now_ms, its bytes
+ * charged; stats_ent_link() puts it in the table.
+ */
 static struct stats_ent *
 stats_ent_new(struct stats_table *t, const struct event *ev, int64_t now_ms)
 {
@@ -789,7 +808,7 @@ stats_ent_new(struct stats_table *t, const struct event *ev, int64_t now_ms)
 	size_t			 len;
 
 	ent = xcalloc(1, sizeof(*ent) + t->spec->nagg * sizeof(ent->acc[0]));
-	ent->nacc = t->spec->nagg;
+	ent->nacc = (uint32_t)t->spec->nagg;
 	key = xmalloc(sizeof(*key) + t->scratch->len);
 	key->hash = t->scratch->hash;
 	key->len = t->scratch->len;
@@ -806,11 +825,41 @@ stats_ent_new(struct stats_table *t, const struct event *ev, int64_t now_ms)
 		ent->host_len = len;
 		ent->bytes += len;
 	}
-	if (ht_insert(t->ht, key, ent) == -1)
+	stats_bytes_add(t, ent->bytes, true);
+	return ent;
+}
+
+/* Puts ent in t: found by its key, the newest in creation order. */
+static void
+stats_ent_link(struct stats_table *t, struct stats_ent *ent)
+{
+	if (ht_insert(t->ht, ent->key, ent) == -1)
 		fatalx("%s: duplicate key", __func__);
 	TAILQ_INSERT_TAIL(&t->order, ent, link);
 	t->c.keys++;
+}
+
+/*
+ * The tombstone of full (not linked yet), which it frees: the key alone,
+ * charged its bytes in place of full's.
+ */
+static struct stats_ent *
+stats_ent_tomb(struct stats_table *t, struct stats_ent *full)
+{
+	struct stats_ent	*ent;
+
+	ent = xcalloc(1, sizeof(*ent));
+	ent->key = full->key;
+	ent->first_ms = full->first_ms;
+	ent->last_ms = full->last_ms;
+	ent->arrival_ms = full->arrival_ms;
+	ent->bytes = ent->key->len;
+	ent->tomb = true;
+	stats_bytes_add(t, full->bytes, false);
 	stats_bytes_add(t, ent->bytes, true);
+	stats_ent_free(full);
+	t->c.first_dropped++;
+	t->c.tombs++;
 	return ent;
 }
 
@@ -832,8 +881,13 @@ stats_add(struct stats_table *t, const struct event *ev, int64_t now_ms)
 			return 1;
 		}
 	}
-	if (ht_find(t->ht, t->scratch, &p))
+	if (ht_find(t->ht, t->scratch, &p)) {
 		ent = p;
+		if (ent->tomb) {
+			t->c.events++;
+			return 0;
+		}
+	}
 
 	/* The byte budget: evict the oldest rows until ev fits. */
 	need = stats_event_bytes(t, ev);
@@ -869,7 +923,15 @@ stats_add(struct stats_table *t, const struct event *ev, int64_t now_ms)
 	for (i = 0; i < t->spec->nagg; i++)
 		stats_acc_add(t, ent, &t->spec->agg[i], &ent->acc[i], ev);
 	t->c.events++;
-	if (created && t->first != NULL) {
+	if (!created)
+		return 0;
+	if (t->judge != NULL) {
+		stats_row_make(t, ent, STATS_EMIT_FIRST, &row);
+		if (!t->judge(&row, t->arg))
+			ent = stats_ent_tomb(t, ent);
+	}
+	stats_ent_link(t, ent);
+	if (!ent->tomb && t->first != NULL) {
 		stats_row_make(t, ent, STATS_EMIT_FIRST, &row);
 		t->first(&row, t->arg);
 	}

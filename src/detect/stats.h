@@ -83,6 +83,13 @@ struct stats_row {
 /* Called once per emitted row; row is borrowed until it returns. */
 typedef void	(*stats_emit_fn)(const struct stats_row *row, void *arg);
 
+/*
+ * Judges a new key's row right after its first event (reason
+ * STATS_EMIT_FIRST; the callback may modify row->rec): false when every
+ * row of the key is sure to be dropped by what reads the rows.
+ */
+typedef bool	(*stats_judge_fn)(const struct stats_row *row, void *arg);
+
 struct stats_counters {
 	uint64_t	 events;	/* events added */
 	uint64_t	 null_by;	/* events with a null by-field */
@@ -93,6 +100,9 @@ struct stats_counters {
 	size_t		 bytes;		/* bytes held now */
 	uint64_t	 values_capped;	/* values() items not kept: a row
 					   holds at most STATS_MAX_VALUES */
+	uint64_t	 first_dropped;	/* keys judged dropped at their
+					   first event (stats_on_new()) */
+	size_t		 tombs;		/* of the live keys, tombstones */
 };
 
 struct stats_table;
@@ -121,6 +131,19 @@ int		 stats_add(struct stats_table *t, const struct event *ev,
  */
 void		 stats_on_first(struct stats_table *t, stats_emit_fn fn);
 
+/*
+ * Tombstones: from now on, when stats_add() makes a new row, fn (NULL:
+ * none) judges it, with the table's callback argument, before the
+ * first-seen callback.  A key it drops becomes a tombstone: it stays in
+ * the table, counts as a key towards max_keys and leaves when its row
+ * would have (window close, key limit, byte budget, flush), so that the
+ * other rows are emitted at the same moments; but it holds no aggregates
+ * and no host (its bytes are its key's), its later events only find it,
+ * and it emits nothing.  The caller promises that fn's answer holds for
+ * every later row of the key in the window (spl_first.c).
+ */
+void		 stats_on_new(struct stats_table *t, stats_judge_fn fn);
+
 /* Emits the rows of every window that ended at or before now_ms. */
 void		 stats_tick(struct stats_table *t, int64_t now_ms);
 
@@ -128,8 +151,8 @@ void		 stats_tick(struct stats_table *t, int64_t now_ms);
 void		 stats_flush(struct stats_table *t);
 
 /*
- * Hands fn every live row, oldest first, with reason, without emitting
- * it: the rows stay, the counters do not move (a detection leaving a
+ * Hands fn every live row but the tombstones, oldest first, with
+ * reason, without emitting it: the rows stay, the counters do not move (a detection leaving a
  * table others share takes the rows so far, detect.c).
  */
 void		 stats_each(struct stats_table *t,

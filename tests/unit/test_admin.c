@@ -68,6 +68,8 @@ fake_snapshot(struct admin_snapshot *s, void *arg)
 	d[0].sc.keys = 2;
 	d[0].sc.early = 1;
 	d[0].sc.null_dropped = 6;
+	d[0].sc.first_dropped = 4;
+	d[0].sc.tombs = 1;
 	d[1].det = &dets[1];
 	d[1].dc.matches = 1;
 	s->listeners = l;
@@ -332,6 +334,13 @@ Test(admin, metrics_carry_the_provider_numbers)
 	cr_assert_not_null(strstr(r.body, "hecsentry_detection_keys{detection="
 	    "\"Windows Mail Protocol In Non-Common Process Path\",id=\""
 	    "ac3311f5-661d-4e99-bd1f-3ec665b05441\"} 2\n"));
+	cr_assert_not_null(strstr(r.body, "hecsentry_detection_tombstones{"
+	    "detection=\"Windows Mail Protocol In Non-Common Process Path\","
+	    "id=\"ac3311f5-661d-4e99-bd1f-3ec665b05441\"} 1\n"));
+	cr_assert_not_null(strstr(r.body,
+	    "hecsentry_detection_first_dropped_total{detection=\"Windows "
+	    "Mail Protocol In Non-Common Process Path\",id=\""
+	    "ac3311f5-661d-4e99-bd1f-3ec665b05441\"} 4\n"));
 	cr_assert_not_null(strstr(r.body,
 	    "hecsentry_hec_requests_total{status=\"5xx\"} 3\n"));
 	cr_assert_not_null(strstr(r.body,

@@ -98,21 +98,6 @@ tf_start(const char *text, const struct detect_first *f)
 	return r;
 }
 
-/* One event "a=1 user=<user> n=<n>" at time_ms, arriving at now_ms. */
-static void
-tf_event(struct detect_runner *r, const char *user, const char *n,
-    int64_t time_ms, int64_t now_ms)
-{
-	struct event	 ev;
-
-	event_init(&ev, 4096);
-	event_set(&ev, event_field_intern("a", 1), "1", 1);
-	event_set(&ev, event_field_intern("user", 4), user, strlen(user));
-	event_set(&ev, event_field_intern("n", 1), n, strlen(n));
-	ev.time_ms = time_ms;
-	detect_run(r, &ev, now_ms);
-	event_clear(&ev);
-}
 
 /* The string member key of the "event" object of alert json. */
 static const char *
@@ -202,13 +187,13 @@ Test(first, once_per_key_and_window)
 	char			 buf[64];
 
 	r = tf_start("a=1 | stats count values(n) as n by user", &tf_all);
-	tf_event(r, "alice", "1", TF_T0 + 10, TF_T0 + 100);
+	run_user_event(r, "alice", "1", TF_T0 + 10, TF_T0 + 100);
 	cr_assert_eq(tf_n, 1, "first event: %zu rows", tf_n);
 	cr_expect_eq(tf_rows[0].reason, STATS_EMIT_FIRST);
 	cr_expect_eq(tf_rows[0].arrival_ms, TF_T0 + 100);
-	tf_event(r, "alice", "2", TF_T0 + 20, TF_T0 + 200);
+	run_user_event(r, "alice", "2", TF_T0 + 20, TF_T0 + 200);
 	cr_expect_eq(tf_n, 1, "second event of the key: %zu rows", tf_n);
-	tf_event(r, "bob", "3", TF_T0 + 30, TF_T0 + 300);
+	run_user_event(r, "bob", "3", TF_T0 + 30, TF_T0 + 300);
 	cr_assert_eq(tf_n, 2, "another key: %zu rows", tf_n);
 	cr_expect_eq(tf_rows[1].reason, STATS_EMIT_FIRST);
 	cr_expect_str_eq(tf_get(tf_rows[1].json, "user", buf, sizeof(buf)),
@@ -227,7 +212,7 @@ Test(first, once_per_key_and_window)
 	cr_expect_str_eq(tf_rows[3].id, tf_rows[1].id);
 
 	/* A new window: the same key is new again, with a new id. */
-	tf_event(r, "alice", "4", TF_T0 + TF_WIN_MS + 5,
+	run_user_event(r, "alice", "4", TF_T0 + TF_WIN_MS + 5,
 	    TF_T0 + TF_WIN_MS + 50);
 	cr_assert_eq(tf_n, 5);
 	cr_expect_eq(tf_rows[4].reason, STATS_EMIT_FIRST);
@@ -242,7 +227,7 @@ Test(first, off_by_default)
 	struct detect_runner	*r;
 
 	r = tf_start("a=1 | stats count by user", NULL);
-	tf_event(r, "alice", "1", TF_T0, TF_T0);
+	run_user_event(r, "alice", "1", TF_T0, TF_T0);
 	cr_expect_eq(tf_n, 0);
 	detect_flush(r);
 	cr_assert_eq(tf_n, 1);
@@ -261,9 +246,9 @@ Test(first, tail_filters_first_row)
 
 	r = tf_start("a=1 | stats count by user | where user!=\"skip\"",
 	    &tf_all);
-	tf_event(r, "skip", "1", TF_T0, TF_T0);
+	run_user_event(r, "skip", "1", TF_T0, TF_T0);
 	cr_expect_eq(tf_n, 0, "filtered first-seen row sent");
-	tf_event(r, "keep", "1", TF_T0, TF_T0);
+	run_user_event(r, "keep", "1", TF_T0, TF_T0);
 	cr_expect_eq(tf_n, 1);
 	detect_flush(r);
 	cr_expect_eq(tf_n, 2, "the closed rows: only keep's");
@@ -279,8 +264,8 @@ Test(first, aggregate_filter_closes_only)
 
 	r = tf_start("a=1 | stats count by user | where count > 1",
 	    &tf_all);
-	tf_event(r, "alice", "1", TF_T0, TF_T0);
-	tf_event(r, "alice", "1", TF_T0, TF_T0);
+	run_user_event(r, "alice", "1", TF_T0, TF_T0);
+	run_user_event(r, "alice", "1", TF_T0, TF_T0);
 	cr_expect_eq(tf_n, 0);
 	detect_get_counters(r, 0, &dc, NULL);
 	cr_expect_eq(dc.firsts, 0);
@@ -302,15 +287,15 @@ Test(first, lists)
 	struct detect_runner	*r;
 
 	r = tf_start("a=1 | stats count by user", &f1);
-	tf_event(r, "alice", "1", TF_T0, TF_T0);
+	run_user_event(r, "alice", "1", TF_T0, TF_T0);
 	cr_expect_eq(tf_n, 1, "emit_first by name");
 	detect_runner_free(r);
 	r = tf_start("a=1 | stats count by user", &f2);
-	tf_event(r, "alice", "1", TF_T0, TF_T0);
+	run_user_event(r, "alice", "1", TF_T0, TF_T0);
 	cr_expect_eq(tf_n, 0, "emit_close by id glob wins over emit");
 	detect_runner_free(r);
 	r = tf_start("a=1 | stats count by user", &f3);
-	tf_event(r, "alice", "1", TF_T0, TF_T0);
+	run_user_event(r, "alice", "1", TF_T0, TF_T0);
 	cr_expect_eq(tf_n, 0, "listed nowhere, emit close");
 	detect_runner_free(r);
 	tf_reset();
@@ -330,8 +315,8 @@ Test(first, alert_fields)
 
 	r = tf_start("a=1 | stats count min(_time) as firstTime by user",
 	    &tf_all);
-	tf_event(r, "alice", "1", TF_T0 + 1500, TF_T0 + 2250);
-	tf_event(r, "alice", "1", TF_T0 + 1700, TF_T0 + 2500);
+	run_user_event(r, "alice", "1", TF_T0 + 1500, TF_T0 + 2250);
+	run_user_event(r, "alice", "1", TF_T0 + 1700, TF_T0 + 2500);
 	detect_tick(r, TF_T0 + TF_WIN_MS);
 	cr_assert_eq(tf_n, 2);
 
@@ -382,7 +367,7 @@ Test(first, latency_reads_the_alert)
 	    "12.5}}";
 
 	r = tf_start("a=1 | stats count by user", &tf_all);
-	tf_event(r, "alice", "1", TF_T0, TF_T0 + 999);
+	run_user_event(r, "alice", "1", TF_T0, TF_T0 + 999);
 	detect_flush(r);
 	cr_assert_eq(tf_n, 2);
 	cr_expect_eq(sink_latency_parse(tf_rows[0].json,

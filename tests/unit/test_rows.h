@@ -1,8 +1,9 @@
 /*
  * Helpers of the tests that run searches through a detection runner
- * (test_spl_rows.c, test_spl_join.c): a one-detection set compiled from
- * a search text, and the order of rows written as text.  Static: each
- * test program has its copy.
+ * (test_spl_rows.c, test_spl_join.c, test_first.c, test_tomb.c): a
+ * one-detection set compiled from a search text, the order of rows
+ * written as text, and one event of a user.  Static: each test program
+ * has its copy.
  */
 /* Copyright 2026 The hecsentry developers.  SPDX-License-Identifier: ISC */
 
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "decode/event.h"
+#include "detect/detect.h"
 #include "detect/detection.h"
 #include "detect/spl.h"
 
@@ -67,6 +69,25 @@ mkset(const char *text, struct spl_error *err)
 	dv[0]->search_text = strdup(text);
 	dv[0]->search = s;
 	return detection_set_new(dv, 1);
+}
+
+/* One event "a=1 user=<user> n=<n>" at time_ms through r, at now_ms. */
+static void	 run_user_event(struct detect_runner *, const char *,
+		    const char *, int64_t, int64_t) __attribute__((__unused__));
+
+static void
+run_user_event(struct detect_runner *r, const char *user, const char *n,
+    int64_t time_ms, int64_t now_ms)
+{
+	struct event	 ev;
+
+	event_init(&ev, 4096);
+	event_set(&ev, event_field_intern("a", 1), "1", 1);
+	event_set(&ev, event_field_intern("user", 4), user, strlen(user));
+	event_set(&ev, event_field_intern("n", 1), n, strlen(n));
+	ev.time_ms = time_ms;
+	detect_run(r, &ev, now_ms);
+	event_clear(&ev);
 }
 
 #endif /* HECSENTRY_TEST_ROWS_H */

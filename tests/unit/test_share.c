@@ -473,3 +473,30 @@ Test(share, reload_keeping_both_keeps_one_table)
 		cr_expect_str_eq(t.row[0][0], "process_guid=A count=3");
 	rows_free(&t);
 }
+
+/*
+ * A by-field filter alone in its table makes tombstones (test_tomb.c);
+ * in a table shared with a tail that keeps the key, the key is kept,
+ * and each detection still gets the rows it gets alone.
+ */
+Test(share, tombstones_only_in_a_table_of_one)
+{
+	static const char *const tails[] = {
+		MAIN "| where process_guid!=\"B\"",
+		MAIN "| where count > 1",
+	};
+	static const char *want_a[] = {
+		"process_guid=A count=2", "process_guid=C count=1",
+		"process_guid=A count=1",
+	};
+	struct srows	 t;
+	size_t		 k;
+
+	cr_expect_eq(same_as_alone(tails, 2, procs_files,
+	    NELEM(procs_files), NULL, &t), 1);
+	cr_expect_eq(t.n[0], NELEM(want_a));
+	for (k = 0; k < t.n[0] && k < NELEM(want_a); k++)
+		cr_expect_str_eq(t.row[0][k], want_a[k]);
+	cr_expect_eq(t.n[1], 1);
+	rows_free(&t);
+}
