@@ -500,3 +500,31 @@ Test(share, tombstones_only_in_a_table_of_one)
 	cr_expect_eq(t.n[1], 1);
 	rows_free(&t);
 }
+
+/*
+ * Tails that drop keys at their first event (tombstones, stats.c): a
+ * shared table makes none, since a key one sharer drops another keeps.
+ */
+Test(share, shared_tables_make_no_tombstones)
+{
+	static const char *const texts[] = {
+		MAIN "| where process_guid=\"A\"",
+		MAIN "| where process_guid=\"C\"",
+	};
+	struct detection_set *set;
+	struct spl_error err;
+	struct srows	 t;
+
+	set = set_new(texts, 2, &err);
+	cr_assert_not_null(set, "%s", err.msg);
+	cr_expect(set->d[0]->search->first_drops &&
+	    set->d[1]->search->first_drops, "both would make tombstones");
+	detection_set_unref(set, __func__);
+	cr_expect_eq(same_as_alone(texts, 2, procs_files,
+	    NELEM(procs_files), NULL, &t), 1);
+	cr_expect_eq(t.n[0], 2, "A in each hour");
+	cr_expect_eq(t.n[1], 1);
+	if (t.n[1] == 1)
+		cr_expect_str_eq(t.row[1][0], "process_guid=C count=1");
+	rows_free(&t);
+}
