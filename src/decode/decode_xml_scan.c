@@ -38,6 +38,10 @@
 #include <string.h>
 #include <strings.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "decode/decode.h"
 
 #define XS_DEPTH	32	/* elements open at once */
@@ -151,7 +155,8 @@ struct xs {
 static inline bool
 xs_blank(unsigned char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	return c <= ' ' &&
+	    (c == ' ' || c == '\t' || c == '\n' || c == '\r');
 }
 
 static inline const unsigned char *
@@ -306,6 +311,46 @@ xs_put_utf8(char *o, uint32_t c)
 }
 
 /*
+ * The first byte from p on that may not stand for itself in text (tab
+ * xs_ttab; a, b, c are '<', '&', ']') or an attribute value (xs_atab;
+ * its quote, '&', '<'), or end.  With SSE2, 16 bytes a step: a byte
+ * below 0x20 or above 0x7f, or one of a, b, c stops the step (tab and LF
+ * too, which the caller then passes over one by one).
+ */
+static inline const unsigned char *
+xs_run(const unsigned char *p, const unsigned char *end, const uint8_t *tab,
+    unsigned char a, unsigned char b, unsigned char c)
+{
+#if defined(__SSE2__)
+	const __m128i	 va = _mm_set1_epi8((char)a);
+	const __m128i	 vb = _mm_set1_epi8((char)b);
+	const __m128i	 vc = _mm_set1_epi8((char)c);
+	const __m128i	 sp = _mm_set1_epi8(0x20);
+	__m128i		 v, m;
+	unsigned	 bits;
+
+	while (end - p >= 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* Signed: 0x80-0xff are below 0x20 too. */
+		m = _mm_or_si128(_mm_cmplt_epi8(v, sp),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, va),
+		    _mm_or_si128(_mm_cmpeq_epi8(v, vb),
+		    _mm_cmpeq_epi8(v, vc))));
+		if ((bits = (unsigned)_mm_movemask_epi8(m)) != 0)
+			return p + __builtin_ctz(bits);
+		p += 16;
+	}
+#else
+	(void)a;
+	(void)b;
+	(void)c;
+#endif
+	while (p < end && tab[*p] == XS_PLAIN)
+		p++;
+	return p;
+}
+
+/*
  * Text (tab xs_ttab) or an attribute value after its opening quote q
  * (xs_atab) from p: returns where it ends (the next '<' of text, the
  * closing quote of a value, or end), or NULL when expat would refuse it.
@@ -320,11 +365,16 @@ xs_scan(const unsigned char *p, const unsigned char *end,
 	size_t		 n;
 
 	for (;;) {
-		while (p < end && tab[*p] == XS_PLAIN)
-			p++;
+		if (q == 0)
+			p = xs_run(p, end, tab, '<', '&', ']');
+		else
+			p = xs_run(p, end, tab, q, '&', '<');
 		if (p == end)
 			return p;
 		switch (tab[*p]) {
+		case XS_PLAIN:
+			p++;
+			break;
 		case XS_LT:
 			return p;
 		case XS_QUOTE:
@@ -780,7 +830,9 @@ xs_document(struct xs *x, const unsigned char *p, int max_depth)
 					return xs_skip(p, end) == end;
 			}
 		}
-		/* Text up to the next tag. */
+		/* Text up to the next tag (mostly none). */
+		if (p < end && *p == '<')
+			continue;
 		t = p;
 		plain = true;
 		if ((p = xs_scan(p, end, xs_ttab, 0, &plain)) == NULL ||
