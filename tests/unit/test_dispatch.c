@@ -60,16 +60,26 @@ static const char *const searches[][2] = {
 struct sink {
 	char		*buf;
 	size_t		 len;
+	size_t		 cap;
 	size_t		 n;
 };
 
+/*
+ * The buffer doubles: grown by each alert's length, realloc() copied
+ * megabytes per alert, and under ASan (which always moves) the test ran
+ * for more than 20 minutes.
+ */
 static void
 sink_cb(const char *json, size_t len, const struct detection *d, void *arg)
 {
 	struct sink	*k = arg;
 
 	(void)d;
-	k->buf = realloc(k->buf, k->len + len + 1);
+	if (k->len + len + 1 > k->cap) {
+		k->cap = k->cap * 2 > k->len + len + 1 ? k->cap * 2 :
+		    k->len + len + 1 + 65536;
+		k->buf = realloc(k->buf, k->cap);
+	}
 	cr_assert_not_null(k->buf);
 	memcpy(k->buf + k->len, json, len);
 	k->buf[k->len + len] = '\n';
@@ -272,8 +282,10 @@ struct frames {
 static void
 frames_add(struct frames *f, char *p, size_t len)
 {
-	f->v = realloc(f->v, (f->n + 1) * sizeof(*f->v));
-	f->len = realloc(f->len, (f->n + 1) * sizeof(*f->len));
+	if ((f->n & (f->n + 1)) == 0) {		/* 0, 1, 3, 7...: double */
+		f->v = realloc(f->v, (2 * f->n + 2) * sizeof(*f->v));
+		f->len = realloc(f->len, (2 * f->n + 2) * sizeof(*f->len));
+	}
 	cr_assert(f->v != NULL && f->len != NULL);
 	f->v[f->n] = p;
 	f->len[f->n++] = len;
