@@ -169,12 +169,16 @@ stop_daemon "file:/dev/full" 200
 # hec_queue_bytes takes): alerts are dropped, /health fails; once HEC is
 # back (SIGUSR1 again, only after the drops were seen, however slow the
 # machine) and alerts are delivered, /health is 200 and hecsentry_up 1.
+# Backoff at most 1 s and a health probe every second: with the defaults
+# (30 s, 5 s) the URL could stay ejected for longer than the wait below
+# when the drops took long to see (it failed so under a load of 12).
 start_receiver drops
 kill -USR1 "$RPID"
 wait_line "$work/drops.log" "hec_receiver: down" 100 ||
     not_ok "drops: the receiver goes down on SIGUSR1"
 daemon --output hec --hec-url "http://127.0.0.1:$HECPORT" \
-    --set hec_queue_bytes=64k
+    --set hec_queue_bytes=64k --set hec_retry_max_ms=1000 \
+    --set hec_health_interval=1
 send 0 300
 wait_health drops "503 0" 300 || true
 check "drops: /health 503 and hecsentry_up 0 while alerts are lost" \
