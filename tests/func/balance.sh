@@ -50,7 +50,12 @@ launch_inst() {
 	    --admin-listen "127.0.0.1:$((PORT + 1))" \
 	    2>"$work/$INST.log" &
 }
-ready='grep -q running "$work/$INST.log" 2>/dev/null'
+# Ready once it runs with its own admin port: when PORT + 1 is taken the
+# daemon runs without one ("running without the admin port"), /metrics
+# then read 0 frames for it (seen once under load), and start_daemon
+# tries another port.
+ready='grep -q "running:.*admin port 127.0.0.1:$((PORT + 1))" \
+    "$work/$INST.log" 2>/dev/null'
 
 # start_inst NAME: a receiver NAME.out and an instance NAME; sets
 # NAME_PID and NAME_PORT.

@@ -20,7 +20,8 @@ need_tools e2e logger jq
 start_receiver hec
 
 # The daemon on a free port pair (bounded tries).
-ready='grep -q running "$work/daemon.log" 2>/dev/null'
+ready='grep -q "running:.*admin port 127.0.0.1:$((PORT + 1))" \
+    "$work/daemon.log" 2>/dev/null'
 if ! start_daemon $((50 * SLOW)) "$ready" launch_hec; then
 	cat "$work/daemon.log"
 	echo "e2e: the daemon did not start"

@@ -23,7 +23,8 @@ wait_built workers "$top_builddir/bench/hecsentry-send"
 
 start_receiver hec
 
-ready='grep -q running "$work/daemon.log" 2>/dev/null'
+ready='grep -q "running:.*admin port 127.0.0.1:$((PORT + 1))" \
+    "$work/daemon.log" 2>/dev/null'
 if ! start_daemon $((50 * SLOW)) "$ready" launch_hec --workers 2; then
 	cat "$work/daemon.log"
 	echo "workers: the daemon did not start"
@@ -126,7 +127,8 @@ launch_udp() {
 	    --admin-listen "127.0.0.1:$((PORT + 1))" \
 	    2>"$work/daemon-udp.log" &
 }
-ready='grep -q running "$work/daemon-udp.log" 2>/dev/null'
+ready='grep -q "running:.*admin port 127.0.0.1:$((PORT + 1))" \
+    "$work/daemon-udp.log" 2>/dev/null'
 if start_daemon $((50 * SLOW)) "$ready" launch_udp; then
 	ok "daemon with 2 workers started on udp/127.0.0.1:$PORT"
 	timeout $((20 * SLOW)) "$top_builddir/bench/hecsentry-send" -u \
