@@ -93,6 +93,33 @@ bool		 decode_xml_scan(struct decode_ctx *dc, const char *buf,
 		    struct event *ev);
 
 /*
+ * The <System> children both XML decoders read (the table at the top of
+ * decode_xml.c, SPEC 9): a child's text goes into fields text[0] and
+ * text[1], or its attribute attr[k] into fields to[k][0] and to[k][1].  A
+ * field is an EVENT_F_* id (fixed) or the DECODE_SYS_* entry sys of the
+ * context's ids; -1 in both: none.
+ */
+struct decode_xml_ref {
+	int		 fixed;
+	int		 sys;
+};
+struct decode_xml_sysel {
+	const char		*name;
+	struct decode_xml_ref	 text[2];
+	const char		*attr[2];	/* NULL: none */
+	struct decode_xml_ref	 to[2][2];
+};
+/* The <System> child named name[len], or NULL. */
+const struct decode_xml_sysel *decode_xml_sysel(const char *name,
+		    size_t len);
+/* r's field id given the context's DECODE_SYS_* ids, or -1. */
+static inline int
+decode_xml_ref_id(struct decode_xml_ref r, const int *sys)
+{
+	return r.fixed != -1 ? r.fixed : r.sys != -1 ? sys[r.sys] : -1;
+}
+
+/*
  * Whether decode_xml() tries decode_xml_scan() first: true; only test
  * hooks (tests/lib/hooks_decode.c) clear it, to run expat alone on the
  * same inputs.

@@ -171,70 +171,81 @@ decode_xml_set_attr(struct decode_xml *x, int id, int id2,
 		(void)event_set_ref(x->ev, id2, p, len);
 }
 
+#define DX_NONE		{ -1, -1 }
+#define DX_F(id)	{ (id), -1 }
+#define DX_S(f)		{ -1, (f) }
+
+/* The <System> children, sorted by name (decode_xml_sysel() searches). */
+static const struct decode_xml_sysel decode_xml_sysels[] = {
+	{ "Channel", { DX_F(EVENT_F_CHANNEL), DX_NONE }, { NULL, NULL },
+	    { { DX_NONE, DX_NONE }, { DX_NONE, DX_NONE } } },
+	{ "Computer", { DX_F(EVENT_F_COMPUTER), DX_NONE }, { NULL, NULL },
+	    { { DX_NONE, DX_NONE }, { DX_NONE, DX_NONE } } },
+	{ "EventID", { DX_F(EVENT_F_EVENTCODE), DX_S(DECODE_SYS_EVENTID) },
+	    { NULL, NULL }, { { DX_NONE, DX_NONE }, { DX_NONE, DX_NONE } } },
+	{ "EventRecordID", { DX_S(DECODE_SYS_RECORDID), DX_NONE },
+	    { NULL, NULL }, { { DX_NONE, DX_NONE }, { DX_NONE, DX_NONE } } },
+	{ "Execution", { DX_NONE, DX_NONE }, { "ProcessID", "ThreadID" },
+	    { { DX_S(DECODE_SYS_PROCESSID), DX_NONE },
+	    { DX_S(DECODE_SYS_THREADID), DX_NONE } } },
+	{ "Keywords", { DX_S(DECODE_SYS_KEYWORDS), DX_NONE }, { NULL, NULL },
+	    { { DX_NONE, DX_NONE }, { DX_NONE, DX_NONE } } },
+	{ "Level", { DX_S(DECODE_SYS_LEVEL), DX_NONE }, { NULL, NULL },
+	    { { DX_NONE, DX_NONE }, { DX_NONE, DX_NONE } } },
+	{ "Opcode", { DX_S(DECODE_SYS_OPCODE), DX_NONE }, { NULL, NULL },
+	    { { DX_NONE, DX_NONE }, { DX_NONE, DX_NONE } } },
+	{ "Provider", { DX_NONE, DX_NONE }, { "Name", "Guid" },
+	    { { DX_F(EVENT_F_SOURCENAME), DX_S(DECODE_SYS_NAME) },
+	    { DX_S(DECODE_SYS_GUID), DX_NONE } } },
+	{ "Security", { DX_NONE, DX_NONE }, { "UserID", NULL },
+	    { { DX_S(DECODE_SYS_USERID), DX_NONE }, { DX_NONE, DX_NONE } } },
+	{ "Task", { DX_S(DECODE_SYS_TASK), DX_NONE }, { NULL, NULL },
+	    { { DX_NONE, DX_NONE }, { DX_NONE, DX_NONE } } },
+	{ "TimeCreated", { DX_NONE, DX_NONE }, { "SystemTime", NULL },
+	    { { DX_F(EVENT_F_SYSTEMTIME), DX_S(DECODE_SYS_TIMECREATED) },
+	    { DX_NONE, DX_NONE } } },
+	{ "Version", { DX_S(DECODE_SYS_VERSION), DX_NONE }, { NULL, NULL },
+	    { { DX_NONE, DX_NONE }, { DX_NONE, DX_NONE } } }
+};
+
+const struct decode_xml_sysel *
+decode_xml_sysel(const char *name, size_t len)
+{
+	size_t	 lo = 0, hi = sizeof(decode_xml_sysels) /
+		    sizeof(decode_xml_sysels[0]), mid, n;
+	int	 c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		n = strlen(decode_xml_sysels[mid].name);
+		c = memcmp(name, decode_xml_sysels[mid].name, len < n ? len : n);
+		if (c == 0)
+			c = len < n ? -1 : len > n ? 1 : 0;
+		if (c == 0)
+			return &decode_xml_sysels[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
 /* A <System> child at depth 3: its attributes, or what its text becomes. */
 static void
 decode_xml_system(struct decode_xml *x, const char *name,
     const XML_Char **attr)
 {
-	const int	*sys = x->sys;
+	const struct decode_xml_sysel	*el;
+	int				 k;
 
-	switch (name[0]) {
-	case 'C':
-		if (strcmp(name, "Computer") == 0)
-			x->capture = EVENT_F_COMPUTER;
-		else if (strcmp(name, "Channel") == 0)
-			x->capture = EVENT_F_CHANNEL;
-		break;
-	case 'E':
-		if (strcmp(name, "EventID") == 0) {
-			x->capture = EVENT_F_EVENTCODE;
-			x->capture2 = sys[DECODE_SYS_EVENTID];
-		} else if (strcmp(name, "EventRecordID") == 0)
-			x->capture = sys[DECODE_SYS_RECORDID];
-		else if (strcmp(name, "Execution") == 0) {
-			decode_xml_set_attr(x, sys[DECODE_SYS_PROCESSID], -1,
-			    attr, "ProcessID");
-			decode_xml_set_attr(x, sys[DECODE_SYS_THREADID], -1,
-			    attr, "ThreadID");
-		}
-		break;
-	case 'K':
-		if (strcmp(name, "Keywords") == 0)
-			x->capture = sys[DECODE_SYS_KEYWORDS];
-		break;
-	case 'L':
-		if (strcmp(name, "Level") == 0)
-			x->capture = sys[DECODE_SYS_LEVEL];
-		break;
-	case 'O':
-		if (strcmp(name, "Opcode") == 0)
-			x->capture = sys[DECODE_SYS_OPCODE];
-		break;
-	case 'P':
-		if (strcmp(name, "Provider") == 0) {
-			decode_xml_set_attr(x, EVENT_F_SOURCENAME,
-			    sys[DECODE_SYS_NAME], attr, "Name");
-			decode_xml_set_attr(x, sys[DECODE_SYS_GUID], -1, attr,
-			    "Guid");
-		}
-		break;
-	case 'S':
-		if (strcmp(name, "Security") == 0)
-			decode_xml_set_attr(x, sys[DECODE_SYS_USERID], -1,
-			    attr, "UserID");
-		break;
-	case 'T':
-		if (strcmp(name, "TimeCreated") == 0)
-			decode_xml_set_attr(x, EVENT_F_SYSTEMTIME,
-			    sys[DECODE_SYS_TIMECREATED], attr, "SystemTime");
-		else if (strcmp(name, "Task") == 0)
-			x->capture = sys[DECODE_SYS_TASK];
-		break;
-	case 'V':
-		if (strcmp(name, "Version") == 0)
-			x->capture = sys[DECODE_SYS_VERSION];
-		break;
-	}
+	if ((el = decode_xml_sysel(name, strlen(name))) == NULL)
+		return;
+	for (k = 0; k < 2 && el->attr[k] != NULL; k++)
+		decode_xml_set_attr(x, decode_xml_ref_id(el->to[k][0], x->sys),
+		    decode_xml_ref_id(el->to[k][1], x->sys), attr, el->attr[k]);
+	x->capture = decode_xml_ref_id(el->text[0], x->sys);
+	x->capture2 = decode_xml_ref_id(el->text[1], x->sys);
 	if (x->capture == -1 && x->capture2 != -1) {
 		x->capture = x->capture2;
 		x->capture2 = -1;

@@ -512,66 +512,21 @@ xs_set_attr(struct xs *x, int id, int id2, const char *name)
 	return true;
 }
 
-/* decode_xml_system(): a <System> child at depth 3. */
+/* decode_xml_system(): a <System> child at depth 3, by the same table. */
 static bool
 xs_system(struct xs *x, const unsigned char *name, size_t n)
 {
-	const int	*sys = x->sys;
+	const struct decode_xml_sysel	*el;
+	int				 k;
 
-	switch (name[0]) {
-	case 'C':
-		if (XS_IS(name, n, "Computer"))
-			x->capture = EVENT_F_COMPUTER;
-		else if (XS_IS(name, n, "Channel"))
-			x->capture = EVENT_F_CHANNEL;
-		break;
-	case 'E':
-		if (XS_IS(name, n, "EventID")) {
-			x->capture = EVENT_F_EVENTCODE;
-			x->capture2 = sys[DECODE_SYS_EVENTID];
-		} else if (XS_IS(name, n, "EventRecordID"))
-			x->capture = sys[DECODE_SYS_RECORDID];
-		else if (XS_IS(name, n, "Execution"))
-			return xs_set_attr(x, sys[DECODE_SYS_PROCESSID], -1,
-			    "ProcessID") &&
-			    xs_set_attr(x, sys[DECODE_SYS_THREADID], -1,
-			    "ThreadID");
-		break;
-	case 'K':
-		if (XS_IS(name, n, "Keywords"))
-			x->capture = sys[DECODE_SYS_KEYWORDS];
-		break;
-	case 'L':
-		if (XS_IS(name, n, "Level"))
-			x->capture = sys[DECODE_SYS_LEVEL];
-		break;
-	case 'O':
-		if (XS_IS(name, n, "Opcode"))
-			x->capture = sys[DECODE_SYS_OPCODE];
-		break;
-	case 'P':
-		if (XS_IS(name, n, "Provider"))
-			return xs_set_attr(x, EVENT_F_SOURCENAME,
-			    sys[DECODE_SYS_NAME], "Name") &&
-			    xs_set_attr(x, sys[DECODE_SYS_GUID], -1, "Guid");
-		break;
-	case 'S':
-		if (XS_IS(name, n, "Security"))
-			return xs_set_attr(x, sys[DECODE_SYS_USERID], -1,
-			    "UserID");
-		break;
-	case 'T':
-		if (XS_IS(name, n, "TimeCreated"))
-			return xs_set_attr(x, EVENT_F_SYSTEMTIME,
-			    sys[DECODE_SYS_TIMECREATED], "SystemTime");
-		if (XS_IS(name, n, "Task"))
-			x->capture = sys[DECODE_SYS_TASK];
-		break;
-	case 'V':
-		if (XS_IS(name, n, "Version"))
-			x->capture = sys[DECODE_SYS_VERSION];
-		break;
-	}
+	if ((el = decode_xml_sysel((const char *)name, n)) == NULL)
+		return true;
+	for (k = 0; k < 2 && el->attr[k] != NULL; k++)
+		if (!xs_set_attr(x, decode_xml_ref_id(el->to[k][0], x->sys),
+		    decode_xml_ref_id(el->to[k][1], x->sys), el->attr[k]))
+			return false;
+	x->capture = decode_xml_ref_id(el->text[0], x->sys);
+	x->capture2 = decode_xml_ref_id(el->text[1], x->sys);
 	if (x->capture == -1 && x->capture2 != -1) {
 		x->capture = x->capture2;
 		x->capture2 = -1;
